@@ -1,0 +1,27 @@
+// Unit specs live beside the code (src/.../*.spec.ts); integration and e2e tests in test/.
+// @nestjs/bullmq, @nestjs/schedule and @nestjs/bull-shared ship ESM only; Node 20 loads them with
+// require(esm), Jest's module system does not, so Jest transpiles them to CommonJS.
+const ESM_PACKAGES = ['@nestjs/bullmq', '@nestjs/schedule', '@nestjs/bull-shared'];
+
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  roots: [
+    '<rootDir>/src',
+    '<rootDir>/test',
+    '<rootDir>/agent/src',
+    '<rootDir>/agent/test',
+    '<rootDir>/packages/protocol/src',
+  ],
+  testRegex: '.*\\.(spec|e2e-spec|test)\\.ts$',
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
+    '^.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  moduleNameMapper: { '^@wgfleet/protocol$': '<rootDir>/packages/protocol/src' },
+  testTimeout: 60000,
+};

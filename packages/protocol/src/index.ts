@@ -1,0 +1,3 @@
+export * from './signing';
+export * from './keys';
+export * from './wire';

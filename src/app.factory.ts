@@ -1,0 +1,56 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
+import { AppModule } from './app.module';
+import { ErrorFilter } from './common/http/error.filter';
+import { createValidationPipe } from './common/http/validation';
+import { AppConfig } from './config/app-config';
+import { mikroOrmOptions } from './database/mikro-orm.config';
+import { ensureDatabaseExists, runMigrations } from './database/migrate';
+
+export interface CreateAppOptions {
+  logStream?: DestinationStream;
+}
+
+/** Brings the schema up to date before any module starts, so nothing ever runs against an old schema. */
+export async function migrate(config: AppConfig): Promise<string[]> {
+  await ensureDatabaseExists(config.databaseUrl);
+  const orm = await MikroORM.init({ ...mikroOrmOptions(config.databaseUrl), allowGlobalContext: true });
+  try {
+    return await runMigrations(orm);
+  } finally {
+    await orm.close();
+  }
+}
+
+/** The whole panel, configured; used by main.ts and by the tests alike. */
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<INestApplication> {
+  await migrate(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, ...options }), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('wgfleet panel API')
+      .setDescription('Desired state of WireGuard nodes and peers, drift scans, reconciliation and webhooks.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,59 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
+import { AuthGuard } from './common/auth/auth.guard';
+import { CryptoModule } from './common/crypto/crypto.module';
+import { loggerParams } from './common/logging/logger';
+import { bullConnection } from './common/redis/bull-connection';
+import { RedisModule } from './common/redis/redis.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { mikroOrmOptions } from './database/mikro-orm.config';
+import { EventsModule } from './modules/events/events.module';
+import { HealthModule } from './modules/health/health.module';
+import { NodesModule } from './modules/nodes/nodes.module';
+import { PeersModule } from './modules/peers/peers.module';
+import { TokensModule } from './modules/tokens/tokens.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Where logs go (stdout by default); tests capture them to prove no secret is ever logged. */
+  logStream?: DestinationStream;
+}
+
+/** One BullMQ namespace per database: panels of one fleet share queues, test databases never do. */
+export function queuePrefix(databaseUrl: string): string {
+  return `wgfleet:${new URL(databaseUrl).pathname.slice(1) || 'default'}`;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ config, logStream }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.logLevel, logStream)),
+        MikroOrmModule.forRoot({ ...mikroOrmOptions(config.databaseUrl), registerRequestContext: true }),
+        ScheduleModule.forRoot(),
+        // Queue names are prefixed per database, so panels sharing a Redis but not a database stay apart.
+        BullModule.forRoot({
+          connection: bullConnection(config.redisUrl),
+          prefix: queuePrefix(config.databaseUrl),
+        }),
+        RedisModule,
+        CryptoModule,
+        EventsModule,
+        TokensModule,
+        NodesModule,
+        PeersModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    };
+  }
+}

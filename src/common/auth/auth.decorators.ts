@@ -1,0 +1,33 @@
+import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Request } from 'express';
+import { TokenRole } from '../../modules/tokens/api-token.entity';
+
+export const PUBLIC_ROUTE = 'wgfleet:public';
+export const REQUIRED_ROLE = 'wgfleet:role';
+
+/** No token needed (health checks). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Overrides the default rule (GET → read, anything else → write). */
+export const RequireRole = (role: TokenRole) => SetMetadata(REQUIRED_ROLE, role);
+
+export interface Actor {
+  tokenId: string;
+  role: TokenRole;
+}
+
+/** Who did it and in which request: stored as metadata on every event a command appends. */
+export interface CommandContext {
+  actorTokenId: string | null;
+  requestId: string | null;
+}
+
+export type AuthenticatedRequest = Request & { actor?: Actor; id?: string | number };
+
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
+  const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  return {
+    actorTokenId: request.actor?.tokenId ?? null,
+    requestId: request.id === undefined ? null : String(request.id),
+  };
+});

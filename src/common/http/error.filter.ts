@@ -1,0 +1,94 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ConnectionException,
+  ForeignKeyConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+import { Response } from 'express';
+
+const CODE_BY_STATUS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+};
+
+/** Translates every error into the contract's `{"error":{"code","message","details"?}}`, hiding internals. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.describe(exception);
+    if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): { status: number; body: unknown } {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const answer = exception.getResponse();
+      if (
+        typeof answer === 'object' &&
+        answer !== null &&
+        'error' in answer &&
+        typeof answer.error === 'object'
+      ) {
+        return { status, body: answer };
+      }
+      const message =
+        typeof answer === 'string'
+          ? answer
+          : String((answer as { message?: unknown }).message ?? exception.message).slice(0, 500);
+      return { status, body: { error: { code: CODE_BY_STATUS[status] ?? 'error', message } } };
+    }
+    if (exception instanceof UniqueConstraintViolationException) {
+      return {
+        status: 409,
+        body: {
+          error: { code: 'conflict', message: 'a conflicting change was made at the same time; try again' },
+        },
+      };
+    }
+    if (exception instanceof ForeignKeyConstraintViolationException) {
+      return {
+        status: 409,
+        body: { error: { code: 'conflict', message: 'a referenced resource was changed or removed' } },
+      };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: { error: { code: 'unavailable', message: 'the database is unavailable; try again shortly' } },
+      };
+    }
+    return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
+  }
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P03',
+  '08006',
+  '08001',
+]);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof ConnectionException) return true;
+  const code = (error as { code?: string } | null)?.code;
+  const message = (error as { message?: string } | null)?.message ?? '';
+  return (
+    (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
+    /Connection terminated|connect ECONNREFUSED|timeout acquiring a connection|Knex: Timeout/i.test(message)
+  );
+}

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+import { Params } from 'nestjs-pino';
+import { DestinationStream } from 'pino';
+
+/** Paths never logged: credentials travel in headers and bodies are never logged at all. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-agent-signature"]',
+  'res.headers["set-cookie"]',
+  '*.agent_secret',
+  '*.private_key',
+  '*.preshared_key',
+  '*.secret',
+  '*.token',
+];
+
+export function loggerParams(level: string, stream?: DestinationStream): Params {
+  return {
+    pinoHttp: {
+      level,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      genReqId: (request: IncomingMessage) => {
+        const given = request.headers['x-request-id'];
+        return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+      },
+      serializers: {
+        req: (request: { id: unknown; method: string; url: string }) => ({
+          id: request.id,
+          method: request.method,
+          url: request.url,
+        }),
+        res: (response: { statusCode: number }) => ({ status: response.statusCode }),
+      },
+      customLogLevel: (_request, response, error) =>
+        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
+      ...(stream ? { stream } : {}),
+    },
+  };
+}

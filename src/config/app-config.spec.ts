@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const valid = {
+  PANEL_ADMIN_TOKEN: 'a'.repeat(32),
+  PANEL_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+describe('loadConfig', () => {
+  it('applies the contract defaults', () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/wgfleet',
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      host: '127.0.0.1',
+      driftScanIntervalS: 300,
+      driftHistoryDays: 30,
+    });
+    expect(config.secretKey).toHaveLength(32);
+  });
+
+  it('refuses a short admin token with a message naming it', () => {
+    expect(() => loadConfig({ ...valid, PANEL_ADMIN_TOKEN: 'short' })).toThrow(
+      /PANEL_ADMIN_TOKEN must be at least 32 characters/,
+    );
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ PANEL_SECRET_KEY: 'abcd', PORT: '70000', DRIFT_SCAN_INTERVAL_S: 'soon' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const text = (error as ConfigError).message;
+      expect(text).toMatch(/PANEL_ADMIN_TOKEN is required/);
+      expect(text).toMatch(/PANEL_SECRET_KEY must be 32 bytes/);
+      expect(text).toMatch(/PORT must be a whole number/);
+      expect(text).toMatch(/DRIFT_SCAN_INTERVAL_S/);
+    }
+  });
+
+  it('validates panel defaults', () => {
+    expect(() => loadConfig({ ...valid, PANEL_DEFAULT_DNS: '1.1.1.1,not-an-ip' })).toThrow(
+      /PANEL_DEFAULT_DNS/,
+    );
+  });
+});

@@ -1,0 +1,156 @@
+import { isCidr, isIpAddress } from '../common/domain/cidr';
+import { PanelDefaults } from '../common/domain/desired-state';
+
+/** Everything the panel reads from its environment, validated once at start-up. */
+export interface AppConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  host: string;
+  /** Base URL used in webhook payload links, e.g. https://wgfleet.example.com. */
+  publicUrl: string;
+  adminToken: string;
+  secretKey: Buffer;
+  logLevel: string;
+  driftScanIntervalS: number;
+  driftHistoryDays: number;
+  driftScanConcurrency: number;
+  agentTimeoutMs: number;
+  reconcileConcurrency: number;
+  autoReconcileMinIntervalS: number;
+  applyDebounceMs: number;
+  applyMaxWaitMs: number;
+  webhookAllowPrivate: boolean;
+  webhookRetrySchedule: string | null;
+  webhookFlapHoldS: number;
+  metricsPerPeer: boolean;
+  defaults: PanelDefaults;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback?: string): string {
+    const value = this.env[name]?.trim();
+    if (value) return value;
+    if (fallback === undefined) this.problems.push(`${name} is required`);
+    return fallback ?? '';
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  list(name: string, fallback: string[], isValid: (item: string) => boolean, what: string): string[] {
+    const raw = this.env[name];
+    if (raw === undefined) return fallback;
+    const items = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+    const bad = items.filter((item) => !isValid(item));
+    if (bad.length)
+      this.problems.push(`${name} must be a comma-separated list of ${what} (bad: ${bad.join(', ')})`);
+    return items;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const value = this.string(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) throw new Error();
+    } catch {
+      this.problems.push(`${name} must be a ${protocols.join(' or ')} URL`);
+    }
+    return value;
+  }
+}
+
+/** Reads and validates the whole configuration; throws one ConfigError listing every problem found. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const adminToken = read.string('PANEL_ADMIN_TOKEN');
+  if (adminToken && adminToken.length < 32) {
+    read.problems.push(`PANEL_ADMIN_TOKEN must be at least 32 characters (got ${adminToken.length})`);
+  }
+  const secretKeyText = read.string('PANEL_SECRET_KEY');
+  const secretKey = Buffer.from(secretKeyText, 'base64');
+  if (secretKeyText && secretKey.length !== 32) {
+    read.problems.push(
+      `PANEL_SECRET_KEY must be 32 bytes in base64 (got ${secretKey.length} bytes); create one with: openssl rand -base64 32`,
+    );
+  }
+  const port = read.int('PORT', 3000, 1, 65535);
+  const host = read.string('HOST', '127.0.0.1');
+  const mtuText = env.PANEL_DEFAULT_MTU?.trim();
+  const config: AppConfig = {
+    databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wgfleet', [
+      'postgres:',
+      'postgresql:',
+    ]),
+    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    port,
+    host,
+    publicUrl: read
+      .url('PANEL_PUBLIC_URL', `http://${host}:${port}`, ['http:', 'https:'])
+      .replace(/\/+$/, ''),
+    adminToken,
+    secretKey,
+    logLevel: read.string('LOG_LEVEL', 'info'),
+    driftScanIntervalS: read.int('DRIFT_SCAN_INTERVAL_S', 300, 1, 86400),
+    driftHistoryDays: read.int('DRIFT_HISTORY_DAYS', 30, 1, 3650),
+    driftScanConcurrency: read.int('DRIFT_SCAN_CONCURRENCY', 16, 1, 256),
+    agentTimeoutMs: read.int('AGENT_TIMEOUT_MS', 5000, 100, 120000),
+    reconcileConcurrency: read.int('RECONCILE_CONCURRENCY', 4, 1, 64),
+    autoReconcileMinIntervalS: read.int('AUTO_RECONCILE_MIN_INTERVAL_S', 300, 0, 86400),
+    applyDebounceMs: read.int('APPLY_DEBOUNCE_MS', 200, 0, 60000),
+    applyMaxWaitMs: read.int('APPLY_MAX_WAIT_MS', 2000, 0, 600000),
+    webhookAllowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),
+    webhookRetrySchedule: env.WEBHOOK_RETRY_SCHEDULE?.trim() || null,
+    webhookFlapHoldS: read.int('WEBHOOK_FLAP_HOLD_S', 300, 0, 86400),
+    metricsPerPeer: read.bool('METRICS_PER_PEER', false),
+    defaults: {
+      dns: read.list('PANEL_DEFAULT_DNS', [], isIpAddress, 'IP addresses'),
+      mtu: mtuText ? read.int('PANEL_DEFAULT_MTU', 1420, 1280, 9000) : null,
+      persistent_keepalive: read.int('PANEL_DEFAULT_KEEPALIVE', 25, 0, 65535),
+      endpoint_allowed_ips: read.list(
+        'PANEL_DEFAULT_ENDPOINT_ALLOWED_IPS',
+        ['0.0.0.0/0', '::/0'],
+        isCidr,
+        'CIDRs',
+      ),
+      listen_port: read.int('PANEL_DEFAULT_LISTEN_PORT', 51820, 1, 65535),
+    },
+  };
+  if (read.problems.length) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,120 @@
+/** Drift report shapes of CONTRACT §3; field names are snake_case because they are the API's JSON. */
+
+export type DriftStatus = 'in_sync' | 'drift' | 'unknown';
+
+export interface DriftSummary {
+  /** Enabled desired peers of the node. */
+  expected: number;
+  /** Peers present on the node. */
+  actual: number;
+  missing: number;
+  mismatched: number;
+  orphaned: number;
+  unknown: number;
+  interface: number;
+  pending: number;
+}
+
+export interface MissingPeer {
+  peer_id: string;
+  name: string;
+  public_key: string;
+  /** Normalised, sorted. */
+  allowed_ips: string[];
+}
+
+/**
+ * How a preshared key difference is shown: the report names presence, never a key or its hash.
+ * `expected` is `present` or `absent`; `actual` is `absent`, `present` (the node has one, the panel wants none)
+ * or `different` (both have one, but not the same key).
+ */
+export type PresharedKeyState = 'present' | 'absent' | 'different';
+
+export type PeerFieldMismatch =
+  | { field: 'allowed_ips'; expected: string[]; actual: string[] }
+  | { field: 'persistent_keepalive'; expected: number; actual: number }
+  | { field: 'preshared_key'; expected: PresharedKeyState; actual: PresharedKeyState };
+
+export type PeerField = PeerFieldMismatch['field'];
+
+export interface MismatchedPeer {
+  peer_id: string;
+  name: string;
+  public_key: string;
+  /** Sorted by field name. */
+  mismatches: PeerFieldMismatch[];
+}
+
+/** On the node and once managed by the panel, but now deleted or disabled. */
+export interface OrphanedPeer {
+  peer_id: string;
+  name: string;
+  public_key: string;
+  /** As observed on the node, normalised. */
+  allowed_ips: string[];
+}
+
+/** On the node and never managed by the panel. */
+export interface UnknownPeer {
+  public_key: string;
+  allowed_ips: string[];
+  endpoint: string | null;
+  persistent_keepalive: number;
+}
+
+export type InterfaceMismatch =
+  | { field: 'listen_port'; expected: number; actual: number }
+  | { field: 'public_key'; expected: string; actual: string };
+
+/** A peer whose latest change the panel has not applied yet: its own backlog, not drift. */
+export interface PendingPeer {
+  peer_id: string;
+  name: string;
+  public_key: string;
+}
+
+export interface NodeDriftReport {
+  node_id: string;
+  node_name: string;
+  /** ISO 8601. */
+  checked_at: string;
+  status: DriftStatus;
+  has_drift: boolean;
+  /** Why the node's state is unknown; only with status `unknown`. */
+  error?: string;
+  summary: DriftSummary;
+  missing_peers: MissingPeer[];
+  mismatched_peers: MismatchedPeer[];
+  orphaned_peers: OrphanedPeer[];
+  unknown_peers: UnknownPeer[];
+  interface_mismatches: InterfaceMismatch[];
+  pending_peers: PendingPeer[];
+}
+
+export interface FleetDriftSummary {
+  nodes: number;
+  in_sync: number;
+  drift: number;
+  unknown: number;
+}
+
+export interface FleetDriftReport {
+  checked_at: string;
+  summary: FleetDriftSummary;
+  nodes: NodeDriftReport[];
+}
+
+/** The all-nodes report: counts by status over the given node reports, kept in the given order. */
+export function fleetDriftReport(reports: NodeDriftReport[], checkedAt: Date): FleetDriftReport {
+  const count = (status: DriftStatus) => reports.filter((report) => report.status === status).length;
+  return {
+    checked_at: checkedAt.toISOString(),
+    summary: {
+      nodes: reports.length,
+      in_sync: count('in_sync'),
+      drift: count('drift'),
+      unknown: count('unknown'),
+    },
+    nodes: reports,
+  };
+}

@@ -1,0 +1,42 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+export type AggregateType = 'node' | 'peer' | 'reconcile_job';
+
+export interface EventMetadata {
+  actor_token_id: string | null;
+  request_id: string | null;
+  [key: string]: unknown;
+}
+
+/** One row of the append-only event log; rows are never updated or deleted (a trigger enforces it). */
+@Entity({ tableName: 'events' })
+@Unique({ properties: ['aggregateId', 'version'] })
+@Index({ properties: ['type'] })
+export class EventRecord {
+  [OptionalProps]?: 'position' | 'createdAt';
+
+  /** Global position: bigint comes back from pg as a string. */
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  position!: string;
+
+  @Property({ type: 'text' })
+  aggregateType!: AggregateType;
+
+  @Property({ type: 'uuid' })
+  aggregateId!: string;
+
+  @Property({ type: 'integer' })
+  version!: number;
+
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Property({ type: 'jsonb' })
+  metadata!: EventMetadata;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Date = new Date();
+}

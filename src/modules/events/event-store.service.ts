@@ -1,0 +1,70 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { CommandContext } from '../../common/auth/auth.decorators';
+import { AggregateType, EventRecord } from './event-record.entity';
+import { ProjectionRegistry } from './projection-registry';
+
+export interface NewEvent {
+  aggregateType: AggregateType;
+  aggregateId: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** Raised when another command appended to the aggregate first; the API answers 409. */
+export class ConcurrencyError extends Error {
+  constructor(
+    readonly aggregateId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`aggregate ${aggregateId} moved past version ${expectedVersion}`);
+  }
+}
+
+/**
+ * Appends events and updates every projection in the caller's transaction, so the log and the read models
+ * can never disagree. The (aggregate_id, version) unique constraint settles races between writers.
+ */
+@Injectable()
+export class EventStore {
+  constructor(private readonly projections: ProjectionRegistry) {}
+
+  async append(
+    em: EntityManager,
+    event: NewEvent,
+    expectedVersion: number,
+    context: CommandContext,
+  ): Promise<EventRecord> {
+    const record = Object.assign(new EventRecord(), {
+      ...event,
+      version: expectedVersion + 1,
+      metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
+      createdAt: new Date(),
+    });
+    try {
+      const [inserted] = await em
+        .createQueryBuilder(EventRecord)
+        .insert({
+          aggregateType: record.aggregateType,
+          aggregateId: record.aggregateId,
+          version: record.version,
+          type: record.type,
+          payload: record.payload,
+          metadata: record.metadata,
+          createdAt: record.createdAt,
+        })
+        .returning('position')
+        .execute('all');
+      record.position = String((inserted as { position: string | number }).position);
+    } catch (error) {
+      // The caller's transaction is aborted either way; the whole command is refused with a 409.
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new ConcurrencyError(event.aggregateId, expectedVersion);
+      }
+      throw error;
+    }
+    await this.projections.apply(em, record);
+    return record;
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DesiredNode } from '../../common/domain/desired-state';
+import { ViewExtensions } from '../../common/http/view-extensions';
+import { NodeEntity } from './node.entity';
+
+@Injectable()
+export class NodeViewExtensions extends ViewExtensions<NodeEntity> {}
+
+/** The API shape of a node (CONTRACT §3); the agent secret is never part of it. */
+export function toNodeView(node: NodeEntity, extras: Record<string, unknown> = {}) {
+  return {
+    id: node.id,
+    name: node.name,
+    agent_url: node.agentUrl,
+    interface: node.interface,
+    endpoint: node.endpoint,
+    address_pool: node.addressPool,
+    address_pool_v6: node.addressPoolV6,
+    listen_port: node.listenPort,
+    public_key: node.publicKey,
+    enabled: node.enabled,
+    override_listen_port: node.overrideListenPort,
+    override_dns: node.overrideDns,
+    override_mtu: node.overrideMtu,
+    override_keepalive: node.overrideKeepalive,
+    override_endpoint_allowed_ip: node.overrideEndpointAllowedIp,
+    auto_reconcile: node.autoReconcile,
+    agent_ca_cert: node.agentCaCert,
+    agent_cert_fingerprint: node.agentCertFingerprint,
+    ...extras,
+    version: node.version,
+    created_at: node.createdAt.toISOString(),
+    updated_at: node.updatedAt.toISOString(),
+  };
+}
+
+export type NodeView = ReturnType<typeof toNodeView>;
+
+export function toDesiredNode(node: NodeEntity): DesiredNode {
+  return {
+    id: node.id,
+    name: node.name,
+    interface: node.interface,
+    endpoint: node.endpoint,
+    address_pool: node.addressPool,
+    address_pool_v6: node.addressPoolV6,
+    listen_port: node.listenPort,
+    public_key: node.publicKey,
+    enabled: node.enabled,
+    override_listen_port: node.overrideListenPort,
+    override_dns: node.overrideDns,
+    override_mtu: node.overrideMtu,
+    override_keepalive: node.overrideKeepalive,
+    override_endpoint_allowed_ip: node.overrideEndpointAllowedIp,
+  };
+}

@@ -1,0 +1,74 @@
+import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+
+export type AutoReconcileMode = 'off' | 'safe' | 'full';
+
+/** Read model of a node, projected from its events. */
+@Entity({ tableName: 'nodes' })
+export class NodeEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'text', unique: true })
+  name!: string;
+
+  @Property({ type: 'text' })
+  agentUrl!: string;
+
+  @Property({ type: 'text' })
+  interface!: string;
+
+  @Property({ type: 'text' })
+  endpoint!: string;
+
+  @Property({ type: 'text' })
+  addressPool!: string;
+
+  @Property({ type: 'text', nullable: true })
+  addressPoolV6: string | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  listenPort: number | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  publicKey: string | null = null;
+
+  @Property({ type: 'boolean' })
+  enabled: boolean = true;
+
+  @Property({ type: 'integer', nullable: true })
+  overrideListenPort: number | null = null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  overrideDns: string[] | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  overrideMtu: number | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  overrideKeepalive: number | null = null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  overrideEndpointAllowedIp: string[] | null = null;
+
+  @Property({ type: 'text' })
+  autoReconcile: AutoReconcileMode = 'off';
+
+  /** Sealed with PANEL_SECRET_KEY; never leaves the panel except in signed agent requests. */
+  @Property({ type: 'text' })
+  agentSecretSealed!: string;
+
+  @Property({ type: 'text', nullable: true })
+  agentCaCert: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  agentCertFingerprint: string | null = null;
+
+  @Property({ type: 'integer' })
+  version!: number;
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

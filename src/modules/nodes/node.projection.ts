@@ -1,0 +1,86 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { EventRecord } from '../events/event-record.entity';
+import { Projection } from '../events/projection-registry';
+import { IpAllocationEntity } from '../peers/ip-allocation.entity';
+import { ManagedKeyEntity } from '../peers/managed-key.entity';
+import { PeerEntity } from '../peers/peer.entity';
+import { NodeEntity } from './node.entity';
+import {
+  NODE_DELETED,
+  NODE_REGISTERED,
+  NODE_UPDATED,
+  NodeRegisteredPayload,
+  NodeState,
+  NodeUpdatedPayload,
+} from './node.events';
+
+/** Column values of the nodes table for (part of) a node state. */
+export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
+  const columns: Partial<NodeEntity> = {};
+  const set = <K extends keyof NodeEntity>(key: K, value: NodeEntity[K] | undefined) => {
+    if (value !== undefined) columns[key] = value;
+  };
+  set('name', state.name);
+  set('agentUrl', state.agent_url);
+  set('interface', state.interface);
+  set('endpoint', state.endpoint);
+  set('addressPool', state.address_pool);
+  set('addressPoolV6', state.address_pool_v6);
+  set('listenPort', state.listen_port);
+  set('publicKey', state.public_key);
+  set('enabled', state.enabled);
+  set('overrideListenPort', state.override_listen_port);
+  set('overrideDns', state.override_dns);
+  set('overrideMtu', state.override_mtu);
+  set('overrideKeepalive', state.override_keepalive);
+  set('overrideEndpointAllowedIp', state.override_endpoint_allowed_ip);
+  set('autoReconcile', state.auto_reconcile);
+  set('agentSecretSealed', state.agent_secret_sealed);
+  set('agentCaCert', state.agent_ca_cert);
+  set('agentCertFingerprint', state.agent_cert_fingerprint);
+  return columns;
+}
+
+@Injectable()
+export class NodeProjection implements Projection {
+  readonly name = 'nodes';
+  readonly tables = ['nodes'];
+
+  handles(event: EventRecord): boolean {
+    return event.aggregateType === 'node';
+  }
+
+  async apply(em: EntityManager, event: EventRecord): Promise<void> {
+    const id = event.aggregateId;
+    switch (event.type) {
+      case NODE_REGISTERED:
+        await em.insert(NodeEntity, {
+          id,
+          ...nodeColumns(event.payload as unknown as NodeRegisteredPayload),
+          version: event.version,
+          createdAt: event.createdAt,
+          updatedAt: event.createdAt,
+        });
+        return;
+      case NODE_UPDATED:
+        await em.nativeUpdate(
+          NodeEntity,
+          { id },
+          {
+            ...nodeColumns((event.payload as unknown as NodeUpdatedPayload).changes),
+            version: event.version,
+            updatedAt: event.createdAt,
+          },
+        );
+        return;
+      case NODE_DELETED:
+        // A node's peers go with it; their own event streams simply end here.
+        await em.nativeDelete(IpAllocationEntity, { nodeId: id });
+        await em.nativeDelete(ManagedKeyEntity, { nodeId: id });
+        await em.nativeDelete(PeerEntity, { nodeId: id });
+        await em.nativeDelete(NodeEntity, { id });
+        return;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional';
+import {
+  IsAddressPool,
+  IsCidrList,
+  IsEndpoint,
+  IsIpAddressList,
+  IsWireGuardKey,
+} from '../../common/validation/validators';
+import { AutoReconcileMode } from './node.entity';
+
+const INTERFACE_NAME = /^[A-Za-z0-9_=+.-]{1,15}$/;
+const FINGERPRINT = /^(?:[0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/;
+const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/;
+
+/** Fields a node is registered with; PATCH takes any subset of them. */
+export class RegisterNodeDto {
+  @ApiProperty({ example: 'us-east-1' })
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^[\p{L}\p{N} ._-]+$/u, { message: 'name may contain letters, digits, spaces, ".", "_" and "-"' })
+  name!: string;
+
+  @ApiProperty({ example: 'https://10.0.0.5:8420' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
+    {
+      message: 'agent_url must be an http(s) URL of the node agent, like https://10.0.0.5:8420',
+    },
+  )
+  @Length(1, 500)
+  agent_url!: string;
+
+  @ApiProperty({ example: 'wg0' })
+  @Matches(INTERFACE_NAME, {
+    message: 'interface must be a WireGuard interface name (1-15 of A-Z a-z 0-9 _=+.-)',
+  })
+  interface!: string;
+
+  @ApiProperty({ example: 'us-east.vpn.example.com:51820' })
+  @IsEndpoint()
+  @Length(1, 260)
+  endpoint!: string;
+
+  @ApiProperty({ example: '10.0.1.0/24' })
+  @IsAddressPool(4)
+  address_pool!: string;
+
+  @ApiPropertyOptional({ example: 'fd00:1::/64', nullable: true })
+  @IsOptional()
+  @IsAddressPool(6)
+  address_pool_v6?: string | null;
+
+  @ApiPropertyOptional({ example: 51820, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  listen_port?: number | null;
+
+  @ApiPropertyOptional({
+    description: "the interface's public key (read from the agent when it answers)",
+    nullable: true,
+  })
+  @IsOptional()
+  @IsWireGuardKey()
+  public_key?: string | null;
+
+  @ApiPropertyOptional({ default: true })
+  @OptionalNotNull()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 65535 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  override_listen_port?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, example: ['1.1.1.1'] })
+  @IsOptional()
+  @IsIpAddressList({ maxItems: 8 })
+  override_dns?: string[] | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1280, maximum: 9000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1280)
+  @Max(9000)
+  override_mtu?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: 65535 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  override_keepalive?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, example: ['10.0.0.0/8'] })
+  @IsOptional()
+  @IsCidrList({ maxItems: 64 })
+  override_endpoint_allowed_ip?: string[] | null;
+
+  @ApiPropertyOptional({ enum: ['off', 'safe', 'full'], default: 'off' })
+  @OptionalNotNull()
+  @IsIn(['off', 'safe', 'full'])
+  auto_reconcile?: AutoReconcileMode;
+
+  @ApiPropertyOptional({
+    description: 'shared secret of the agent (at least 32 characters); write-only',
+    writeOnly: true,
+  })
+  @IsString()
+  @Length(32, 512, { message: 'agent_secret must be 32 to 512 characters' })
+  agent_secret!: string;
+
+  @ApiPropertyOptional({
+    description: "PEM CA certificate that signed the agent's TLS certificate",
+    nullable: true,
+  })
+  @IsOptional()
+  @Matches(PEM_CERTIFICATE, { message: 'agent_ca_cert must be a PEM certificate' })
+  @Length(1, 20000)
+  agent_ca_cert?: string | null;
+
+  @ApiPropertyOptional({
+    description: "SHA-256 fingerprint of the agent's TLS certificate (hex)",
+    nullable: true,
+  })
+  @IsOptional()
+  @Matches(FINGERPRINT, { message: 'agent_cert_fingerprint must be a SHA-256 fingerprint (64 hex digits)' })
+  agent_cert_fingerprint?: string | null;
+}
+
+/** null clears an override; a field left out stays as it is. */
+export class UpdateNodeDto extends PartialType(RegisterNodeDto, { skipNullProperties: false }) {
+  @ApiPropertyOptional({ description: 'the version you read; a stale one is refused with 409' })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+/** `?version=` of a DELETE. */
+export class VersionQuery {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class ListQuery {
+  @ApiPropertyOptional({ description: 'the `next` cursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}

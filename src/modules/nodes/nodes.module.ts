@@ -1,0 +1,25 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { AgentClientModule } from '../agent-client/agent-client.module';
+import { ProjectionRegistry } from '../events/projection-registry';
+import { NodeAgents } from './node-agents.service';
+import { NodeViewExtensions } from './node-view';
+import { NodeProjection } from './node.projection';
+import { NodesController } from './nodes.controller';
+import { NodesService } from './nodes.service';
+
+@Module({
+  imports: [AgentClientModule],
+  controllers: [NodesController],
+  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions],
+  exports: [NodesService, NodeAgents, NodeViewExtensions],
+})
+export class NodesModule implements OnModuleInit {
+  constructor(
+    private readonly projections: ProjectionRegistry,
+    private readonly projection: NodeProjection,
+  ) {}
+
+  onModuleInit(): void {
+    this.projections.register(this.projection);
+  }
+}

@@ -1,0 +1,181 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CommandContext } from '../../common/auth/auth.decorators';
+import { SecretBox } from '../../common/crypto/secret-box';
+import { sealContext } from '../../common/crypto/secret-box.provider';
+import { conflict, notFound, versionConflict } from '../../common/http/api-error';
+import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
+import { DesiredStateChanges } from '../events/desired-state-changes';
+import { EventStore } from '../events/event-store.service';
+import { IpAllocationEntity } from '../peers/ip-allocation.entity';
+import { NodeAgents } from './node-agents.service';
+import { NodeViewExtensions, NodeView, toNodeView } from './node-view';
+import { NodeEntity } from './node.entity';
+import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
+import { ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+
+type NodeChanges = Partial<NodeState>;
+
+const STATE_FIELDS: (keyof NodeState)[] = [
+  'name',
+  'agent_url',
+  'interface',
+  'endpoint',
+  'address_pool',
+  'address_pool_v6',
+  'listen_port',
+  'public_key',
+  'enabled',
+  'override_listen_port',
+  'override_dns',
+  'override_mtu',
+  'override_keepalive',
+  'override_endpoint_allowed_ip',
+  'auto_reconcile',
+  'agent_ca_cert',
+  'agent_cert_fingerprint',
+];
+
+@Injectable()
+export class NodesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: EventStore,
+    private readonly box: SecretBox,
+    private readonly agents: NodeAgents,
+    private readonly extensions: NodeViewExtensions,
+    private readonly changes: DesiredStateChanges,
+  ) {}
+
+  async register(dto: RegisterNodeDto, context: CommandContext): Promise<NodeView> {
+    const id = randomUUID();
+    const observed = await this.agents.probe({
+      agent_url: dto.agent_url,
+      interface: dto.interface,
+      agent_secret: dto.agent_secret,
+      agent_ca_cert: dto.agent_ca_cert ?? null,
+      agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
+    });
+    const state: NodeState = {
+      name: dto.name,
+      agent_url: dto.agent_url,
+      interface: dto.interface,
+      endpoint: dto.endpoint,
+      address_pool: dto.address_pool,
+      address_pool_v6: dto.address_pool_v6 ?? null,
+      // The agent's answer is the fact; a listen port given here is what the operator wants it to be.
+      listen_port: dto.listen_port ?? observed?.listen_port ?? null,
+      public_key: observed?.public_key ?? dto.public_key ?? null,
+      enabled: dto.enabled ?? true,
+      override_listen_port: dto.override_listen_port ?? null,
+      override_dns: dto.override_dns ?? null,
+      override_mtu: dto.override_mtu ?? null,
+      override_keepalive: dto.override_keepalive ?? null,
+      override_endpoint_allowed_ip: dto.override_endpoint_allowed_ip ?? null,
+      auto_reconcile: dto.auto_reconcile ?? 'off',
+      agent_secret_sealed: this.box.seal(dto.agent_secret, sealContext.agentSecret(id)),
+      agent_ca_cert: dto.agent_ca_cert ?? null,
+      agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
+    };
+    await this.em.fork().transactional(async (em) => {
+      await this.assertNameFree(em, state.name, id);
+      await this.events.append(
+        em,
+        { aggregateType: 'node', aggregateId: id, type: NODE_REGISTERED, payload: { ...state } },
+        0,
+        context,
+      );
+    });
+    return this.get(id);
+  }
+
+  async list(query: ListQuery): Promise<{ items: NodeView[]; next?: string }> {
+    const limit = query.limit ?? 100;
+    const rows = await this.em.find(NodeEntity, afterCursor(decodeCursor(query.cursor)), {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+      limit,
+    });
+    const extras = await this.extensions.extras(rows);
+    return page(rows, limit, (node) => toNodeView(node, extras.get(node.id)));
+  }
+
+  async get(id: string): Promise<NodeView> {
+    const node = await this.require(this.em.fork(), id);
+    const extras = await this.extensions.extras([node]);
+    return toNodeView(node, extras.get(node.id));
+  }
+
+  async require(em: EntityManager, id: string): Promise<NodeEntity> {
+    const node = await em.findOne(NodeEntity, { id });
+    if (!node) throw notFound('node', id);
+    return node;
+  }
+
+  async update(id: string, dto: UpdateNodeDto, expected: number | undefined, context: CommandContext) {
+    const changed = await this.em.fork().transactional(async (em) => {
+      const node = await this.require(em, id);
+      if (expected !== undefined && expected !== node.version)
+        throw versionConflict('node', expected, node.version);
+      const changes = this.changesFrom(node, dto);
+      if (Object.keys(changes).length === 0) return false;
+      if (changes.name !== undefined) await this.assertNameFree(em, changes.name, id);
+      if (changes.address_pool !== undefined || changes.address_pool_v6 !== undefined) {
+        await this.assertPoolsMovable(em, node);
+      }
+      await this.events.append(
+        em,
+        { aggregateType: 'node', aggregateId: id, type: NODE_UPDATED, payload: { changes } },
+        node.version,
+        context,
+      );
+      return true;
+    });
+    if (changed) await this.changes.changed(id);
+    return this.get(id);
+  }
+
+  async delete(id: string, expected: number | undefined, context: CommandContext): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      const node = await this.require(em, id);
+      if (expected !== undefined && expected !== node.version)
+        throw versionConflict('node', expected, node.version);
+      await this.events.append(
+        em,
+        { aggregateType: 'node', aggregateId: id, type: NODE_DELETED, payload: { name: node.name } },
+        node.version,
+        context,
+      );
+    });
+  }
+
+  /** Only what really changes goes into the event, so a no-op PATCH appends nothing. */
+  private changesFrom(node: NodeEntity, dto: UpdateNodeDto): NodeChanges {
+    const current = toNodeView(node) as unknown as Record<string, unknown>;
+    const changes: Record<string, unknown> = {};
+    for (const field of STATE_FIELDS) {
+      const value = dto[field as keyof UpdateNodeDto];
+      if (value !== undefined && JSON.stringify(value) !== JSON.stringify(current[field]))
+        changes[field] = value;
+    }
+    if (dto.agent_secret !== undefined) {
+      changes.agent_secret_sealed = this.box.seal(dto.agent_secret, sealContext.agentSecret(node.id));
+    }
+    return changes as NodeChanges;
+  }
+
+  private async assertNameFree(em: EntityManager, name: string, id: string): Promise<void> {
+    const other = await em.findOne(NodeEntity, { name, id: { $ne: id } }, { fields: ['id'] });
+    if (other)
+      throw conflict(`a node named "${name}" already exists`, [{ field: 'name', message: 'name is taken' }]);
+  }
+
+  private async assertPoolsMovable(em: EntityManager, node: NodeEntity): Promise<void> {
+    const held = await em.count(IpAllocationEntity, { nodeId: node.id });
+    if (held > 0) {
+      throw conflict(`node ${node.name} has ${held} allocated addresses; its address pools cannot change`, [
+        { field: 'address_pool', message: 'pool in use' },
+      ]);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+
+/** Read model of a peer, projected from its events. */
+@Entity({ tableName: 'peers' })
+@Unique({ properties: ['nodeId', 'publicKey'] })
+@Index({ properties: ['nodeId', 'createdAt', 'id'] })
+export class PeerEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  nodeId!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text' })
+  publicKey!: string;
+
+  @Property({ type: 'jsonb' })
+  allowedIps!: string[];
+
+  @Property({ type: 'jsonb', nullable: true })
+  dns: string[] | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  mtu: number | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  persistentKeepalive: number | null = null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  endpointAllowedIps: string[] | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  privateKeySealed: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  presharedKeySealed: string | null = null;
+
+  /** Lets drift detection compare preshared keys with the agent's dump without decrypting anything. */
+  @Property({ type: 'text', nullable: true })
+  presharedKeySha256: string | null = null;
+
+  @Property({ type: 'boolean' })
+  enabled: boolean = true;
+
+  @Property({ type: 'integer' })
+  version!: number;
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt!: Date;
+}

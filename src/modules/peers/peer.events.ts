@@ -1,0 +1,42 @@
+/** An address of a node's pool held by a peer, recorded in the event so replays allocate the same way. */
+export interface Allocation {
+  family: 4 | 6;
+  host_index: number;
+  address: string;
+}
+
+export interface PeerState {
+  node_id: string;
+  name: string;
+  public_key: string;
+  allowed_ips: string[];
+  dns: string[] | null;
+  mtu: number | null;
+  persistent_keepalive: number | null;
+  endpoint_allowed_ips: string[] | null;
+  enabled: boolean;
+  private_key_sealed: string | null;
+  preshared_key_sealed: string | null;
+  preshared_key_sha256: string | null;
+}
+
+export const PEER_CREATED = 'peer.created';
+export const PEER_UPDATED = 'peer.updated';
+export const PEER_DELETED = 'peer.deleted';
+
+export interface PeerCreatedPayload extends PeerState {
+  allocations: Allocation[];
+}
+
+export interface PeerUpdatedPayload {
+  node_id: string;
+  changes: Partial<Omit<PeerState, 'node_id'>>;
+  /** The full new set when allowed_ips changed. */
+  allocations?: Allocation[];
+}
+
+export interface PeerDeletedPayload {
+  node_id: string;
+  public_key: string;
+  name: string;
+}

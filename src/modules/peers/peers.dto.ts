@@ -1,0 +1,95 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional';
+import { IsCidrList, IsIpAddressList, IsWireGuardKey } from '../../common/validation/validators';
+
+export class CreatePeerDto {
+  @ApiProperty({ example: 'alice-laptop' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'bring your own key pair; the panel generates one when omitted' })
+  @OptionalNotNull()
+  @IsWireGuardKey()
+  public_key?: string;
+
+  @ApiPropertyOptional({
+    description: 'tunnel addresses; the next free address of the pool when omitted',
+    example: ['10.0.1.2/32'],
+  })
+  @OptionalNotNull()
+  @IsCidrList({ maxItems: 64 })
+  allowed_ips?: string[];
+
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'null inherits the node override, then the panel default',
+  })
+  @IsOptional()
+  @IsIpAddressList({ maxItems: 8 })
+  dns?: string[] | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1280, maximum: 9000 })
+  @IsOptional()
+  @IsInt()
+  @Min(1280)
+  @Max(9000)
+  mtu?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: 65535 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  persistent_keepalive?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, description: "the client's AllowedIPs", example: ['0.0.0.0/0'] })
+  @IsOptional()
+  @IsCidrList({ maxItems: 64 })
+  endpoint_allowed_ips?: string[] | null;
+
+  @ApiPropertyOptional({ default: true })
+  @OptionalNotNull()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'a preshared key to use (write-only)',
+    writeOnly: true,
+    nullable: true,
+  })
+  @IsOptional()
+  @IsWireGuardKey()
+  preshared_key?: string | null;
+
+  @ApiPropertyOptional({ description: 'let the panel generate a preshared key' })
+  @OptionalNotNull()
+  @IsBoolean()
+  generate_preshared_key?: boolean;
+}
+
+/** null clears a per-peer setting (it then inherits); `preshared_key: null` removes the preshared key. */
+export class UpdatePeerDto extends PartialType(OmitType(CreatePeerDto, ['public_key'] as const), {
+  skipNullProperties: false,
+}) {
+  @ApiPropertyOptional({
+    description: "a new public key (the panel then no longer holds this peer's private key)",
+  })
+  @OptionalNotNull()
+  @IsWireGuardKey()
+  public_key?: string;
+
+  @ApiPropertyOptional({ description: 'the version you read; a stale one is refused with 409' })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class QrQuery {
+  @ApiPropertyOptional({ enum: ['svg', 'png'], default: 'svg' })
+  @IsOptional()
+  @IsIn(['svg', 'png'])
+  format?: 'svg' | 'png';
+}

@@ -1,0 +1,24 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ProjectionRegistry } from '../events/projection-registry';
+import { NodesModule } from '../nodes/nodes.module';
+import { PeerViewExtensions } from './peer-view';
+import { PeerProjection } from './peer.projection';
+import { PeersController } from './peers.controller';
+import { PeersService } from './peers.service';
+
+@Module({
+  imports: [NodesModule],
+  controllers: [PeersController],
+  providers: [PeersService, PeerProjection, PeerViewExtensions],
+  exports: [PeersService, PeerViewExtensions],
+})
+export class PeersModule implements OnModuleInit {
+  constructor(
+    private readonly projections: ProjectionRegistry,
+    private readonly projection: PeerProjection,
+  ) {}
+
+  onModuleInit(): void {
+    this.projections.register(this.projection);
+  }
+}

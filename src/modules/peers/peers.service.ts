@@ -1,0 +1,347 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { sha256Hex } from '@wgfleet/protocol';
+import { randomUUID } from 'node:crypto';
+import { CommandContext } from '../../common/auth/auth.decorators';
+import { SecretBox } from '../../common/crypto/secret-box';
+import { sealContext } from '../../common/crypto/secret-box.provider';
+import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireguard-keys';
+import { normaliseCidrSet } from '../../common/domain/cidr';
+import { badRequest, conflict, notFound, versionConflict } from '../../common/http/api-error';
+import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DesiredStateChanges } from '../events/desired-state-changes';
+import { EventStore } from '../events/event-store.service';
+import { ListQuery } from '../nodes/nodes.dto';
+import { NodesService } from '../nodes/nodes.service';
+import { toDesiredNode } from '../nodes/node-view';
+import { NodeEntity } from '../nodes/node.entity';
+import { renderClientConfig } from './domain/client-config';
+import { effectivePeerSettings } from './domain/effective-settings';
+import {
+  AddressPool,
+  hostCidrAt,
+  indexOf,
+  nextFreeIndex,
+  parsePool,
+  poolCapacity,
+} from './domain/ip-allocation';
+import { IpAllocationEntity } from './ip-allocation.entity';
+import {
+  Allocation,
+  PEER_CREATED,
+  PEER_DELETED,
+  PEER_UPDATED,
+  PeerState,
+  PeerUpdatedPayload,
+} from './peer.events';
+import { PeerEntity } from './peer.entity';
+import { PeerViewExtensions, PeerView, toPeerView } from './peer-view';
+import { CreatePeerDto, UpdatePeerDto } from './peers.dto';
+
+type PeerSettingField = 'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled';
+const SETTING_FIELDS: PeerSettingField[] = [
+  'name',
+  'dns',
+  'mtu',
+  'persistent_keepalive',
+  'endpoint_allowed_ips',
+  'enabled',
+];
+
+@Injectable()
+export class PeersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: EventStore,
+    private readonly nodes: NodesService,
+    private readonly box: SecretBox,
+    private readonly extensions: PeerViewExtensions,
+    private readonly changes: DesiredStateChanges,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(nodeId: string, dto: CreatePeerDto, context: CommandContext): Promise<PeerView> {
+    const id = randomUUID();
+    // Key material is made before the transaction: the per-node lock below is held as briefly as possible.
+    const keyPair = dto.public_key ? null : generateKeyPair();
+    const publicKey = dto.public_key ?? keyPair!.publicKey;
+    const presharedKey = dto.preshared_key ?? (dto.generate_preshared_key ? generatePresharedKey() : null);
+    await this.em.fork().transactional(async (em) => {
+      const node = await this.nodes.require(em, nodeId);
+      await lockNodeAllocations(em, nodeId);
+      await this.assertKeyFree(em, nodeId, publicKey, null);
+      const { allowedIps, allocations } = dto.allowed_ips
+        ? await this.claimGivenAddresses(em, node, dto.allowed_ips, id)
+        : await this.allocateNextAddresses(em, node);
+      const state: PeerState = {
+        node_id: nodeId,
+        name: dto.name,
+        public_key: publicKey,
+        allowed_ips: allowedIps,
+        dns: dto.dns ?? null,
+        mtu: dto.mtu ?? null,
+        persistent_keepalive: dto.persistent_keepalive ?? null,
+        endpoint_allowed_ips: dto.endpoint_allowed_ips ?? null,
+        enabled: dto.enabled ?? true,
+        private_key_sealed: keyPair ? this.box.seal(keyPair.privateKey, sealContext.privateKey(id)) : null,
+        preshared_key_sealed: presharedKey ? this.box.seal(presharedKey, sealContext.presharedKey(id)) : null,
+        preshared_key_sha256: presharedKey ? sha256Hex(presharedKey) : null,
+      };
+      await this.events.append(
+        em,
+        { aggregateType: 'peer', aggregateId: id, type: PEER_CREATED, payload: { ...state, allocations } },
+        0,
+        context,
+      );
+    });
+    await this.changes.changed(nodeId);
+    return this.get(id);
+  }
+
+  async list(nodeId: string, query: ListQuery): Promise<{ items: PeerView[]; next?: string }> {
+    const em = this.em.fork();
+    const node = await this.nodes.require(em, nodeId);
+    const limit = query.limit ?? 100;
+    const rows = await em.find(
+      PeerEntity,
+      { nodeId, ...afterCursor(decodeCursor(query.cursor)) },
+      { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
+    );
+    return this.views(node, rows, limit);
+  }
+
+  async get(id: string): Promise<PeerView> {
+    const em = this.em.fork();
+    const peer = await this.require(em, id);
+    const node = await this.nodes.require(em, peer.nodeId);
+    const { items } = await this.views(node, [peer], 0);
+    return items[0];
+  }
+
+  async require(em: EntityManager, id: string): Promise<PeerEntity> {
+    const peer = await em.findOne(PeerEntity, { id });
+    if (!peer) throw notFound('peer', id);
+    return peer;
+  }
+
+  async update(id: string, dto: UpdatePeerDto, expected: number | undefined, context: CommandContext) {
+    const presharedKey =
+      dto.generate_preshared_key === true
+        ? generatePresharedKey()
+        : dto.preshared_key === null
+          ? null
+          : dto.preshared_key;
+    const changedNode = await this.em.fork().transactional(async (em) => {
+      const peer = await this.require(em, id);
+      if (expected !== undefined && expected !== peer.version)
+        throw versionConflict('peer', expected, peer.version);
+      const changes: PeerUpdatedPayload['changes'] = {};
+      for (const field of SETTING_FIELDS) {
+        const value = dto[field];
+        const current = (toPeerViewFields(peer) as Record<string, unknown>)[field];
+        if (value !== undefined && JSON.stringify(value) !== JSON.stringify(current)) {
+          (changes as Record<string, unknown>)[field] = value;
+        }
+      }
+      if (dto.public_key !== undefined && dto.public_key !== peer.publicKey) {
+        await lockNodeAllocations(em, peer.nodeId);
+        await this.assertKeyFree(em, peer.nodeId, dto.public_key, id);
+        changes.public_key = dto.public_key;
+        changes.private_key_sealed = null;
+      }
+      const presharedKeySha256 = presharedKey ? sha256Hex(presharedKey) : null;
+      if (presharedKey !== undefined && presharedKeySha256 !== peer.presharedKeySha256) {
+        changes.preshared_key_sealed = presharedKey
+          ? this.box.seal(presharedKey, sealContext.presharedKey(id))
+          : null;
+        changes.preshared_key_sha256 = presharedKeySha256;
+      }
+      let allocations: Allocation[] | undefined;
+      if (dto.allowed_ips !== undefined) {
+        const wanted = normaliseCidrSet(dto.allowed_ips);
+        if (JSON.stringify(wanted) !== JSON.stringify(normaliseCidrSet(peer.allowedIps))) {
+          const node = await this.nodes.require(em, peer.nodeId);
+          await lockNodeAllocations(em, peer.nodeId);
+          const claimed = await this.claimGivenAddresses(em, node, dto.allowed_ips, id);
+          changes.allowed_ips = claimed.allowedIps;
+          allocations = claimed.allocations;
+        }
+      }
+      if (Object.keys(changes).length === 0) return null;
+      const payload: PeerUpdatedPayload = {
+        node_id: peer.nodeId,
+        changes,
+        ...(allocations ? { allocations } : {}),
+      };
+      await this.events.append(
+        em,
+        { aggregateType: 'peer', aggregateId: id, type: PEER_UPDATED, payload: { ...payload } },
+        peer.version,
+        context,
+      );
+      return peer.nodeId;
+    });
+    if (changedNode) await this.changes.changed(changedNode);
+    return this.get(id);
+  }
+
+  async delete(id: string, expected: number | undefined, context: CommandContext): Promise<void> {
+    const nodeId = await this.em.fork().transactional(async (em) => {
+      const peer = await this.require(em, id);
+      if (expected !== undefined && expected !== peer.version)
+        throw versionConflict('peer', expected, peer.version);
+      await this.events.append(
+        em,
+        {
+          aggregateType: 'peer',
+          aggregateId: id,
+          type: PEER_DELETED,
+          payload: { node_id: peer.nodeId, public_key: peer.publicKey, name: peer.name },
+        },
+        peer.version,
+        context,
+      );
+      return peer.nodeId;
+    });
+    await this.changes.changed(nodeId);
+  }
+
+  /** The wg-quick config a client imports; the only place a peer's private and preshared keys leave the panel. */
+  async clientConfig(id: string): Promise<string> {
+    const em = this.em.fork();
+    const peer = await this.require(em, id);
+    const node = await this.nodes.require(em, peer.nodeId);
+    if (!node.publicKey) {
+      throw conflict(
+        `node ${node.name} has no known public key yet: register it with its agent running, or set public_key`,
+      );
+    }
+    return renderClientConfig({
+      name: peer.name,
+      publicKey: peer.publicKey,
+      privateKey: peer.privateKeySealed
+        ? this.box.open(peer.privateKeySealed, sealContext.privateKey(peer.id))
+        : null,
+      addresses: peer.allowedIps,
+      presharedKey: this.presharedKeyOf(peer),
+      serverPublicKey: node.publicKey,
+      settings: effectivePeerSettings(toPeerViewFields(peer), toDesiredNode(node), this.config.defaults),
+    });
+  }
+
+  presharedKeyOf(peer: PeerEntity): string | null {
+    return peer.presharedKeySealed
+      ? this.box.open(peer.presharedKeySealed, sealContext.presharedKey(peer.id))
+      : null;
+  }
+
+  private async views(node: NodeEntity, rows: PeerEntity[], limit: number) {
+    const extras = await this.extensions.extras(rows);
+    const desiredNode = toDesiredNode(node);
+    return page(rows, limit, (peer) =>
+      toPeerView(
+        peer,
+        effectivePeerSettings(toPeerViewFields(peer), desiredNode, this.config.defaults),
+        extras.get(peer.id),
+      ),
+    );
+  }
+
+  private async assertKeyFree(
+    em: EntityManager,
+    nodeId: string,
+    publicKey: string,
+    exceptPeerId: string | null,
+  ) {
+    const other = await em.findOne(
+      PeerEntity,
+      { nodeId, publicKey, ...(exceptPeerId ? { id: { $ne: exceptPeerId } } : {}) },
+      { fields: ['id'] },
+    );
+    if (other) {
+      throw conflict('another peer of this node already has this public key', [
+        { field: 'public_key', message: 'public_key is already used on this node' },
+      ]);
+    }
+  }
+
+  /** Given addresses: single hosts inside a pool are claimed so nobody else gets them; routes outside are kept as is. */
+  private async claimGivenAddresses(em: EntityManager, node: NodeEntity, given: string[], peerId: string) {
+    const allowedIps = normaliseCidrSet(given);
+    const allocations: Allocation[] = [];
+    for (const pool of nodePools(node)) {
+      for (const cidr of allowedIps) {
+        const index = indexOf(pool, cidr);
+        if (index === null) continue;
+        if (index === 0) throw badRequest('allowed_ips', `${cidr} is the node's own address`);
+        allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
+      }
+    }
+    if (allocations.length > 0) {
+      const taken = await em.find(
+        IpAllocationEntity,
+        { nodeId: node.id, address: { $in: allocations.map((a) => a.address) }, peerId: { $ne: peerId } },
+        { fields: ['address'] },
+      );
+      if (taken.length > 0) {
+        throw conflict(`${taken.map((t) => t.address).join(', ')} already belongs to another peer`, [
+          { field: 'allowed_ips', message: 'address already allocated' },
+        ]);
+      }
+    }
+    return { allowedIps, allocations };
+  }
+
+  private async allocateNextAddresses(em: EntityManager, node: NodeEntity) {
+    const allocations: Allocation[] = [];
+    for (const pool of nodePools(node)) {
+      const index = await this.nextIndex(em, node.id, pool);
+      if (index === null) {
+        throw conflict(`the address pool ${pool.cidr} of node ${node.name} is full`, [
+          { field: 'allowed_ips', message: 'no free address left' },
+        ]);
+      }
+      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
+    }
+    return { allowedIps: allocations.map((a) => a.address), allocations };
+  }
+
+  /** Usually max + 1 from the index; only a full top of the pool reads all indexes to find a gap. */
+  private async nextIndex(em: EntityManager, nodeId: string, pool: AddressPool): Promise<number | null> {
+    const [{ highest }] = await em.execute<{ highest: string | null }[]>(
+      'select max(host_index) as highest from ip_allocations where node_id = ? and family = ?',
+      [nodeId, pool.family],
+    );
+    const afterHighest = Number(highest ?? 0) + 1;
+    if (afterHighest < poolCapacity(pool)) return afterHighest;
+    const rows = await em.execute<{ host_index: string }[]>(
+      'select host_index from ip_allocations where node_id = ? and family = ? order by host_index',
+      [nodeId, pool.family],
+    );
+    return nextFreeIndex(
+      pool,
+      rows.map((row) => Number(row.host_index)),
+    );
+  }
+}
+
+function nodePools(node: NodeEntity): AddressPool[] {
+  return [node.addressPool, node.addressPoolV6].filter((cidr): cidr is string => !!cidr).map(parsePool);
+}
+
+/** Serialises address allocation per node (a transaction-scoped advisory lock), leaving other nodes free. */
+async function lockNodeAllocations(em: EntityManager, nodeId: string): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alloc:${nodeId}`]);
+}
+
+function toPeerViewFields(peer: PeerEntity) {
+  return {
+    name: peer.name,
+    dns: peer.dns,
+    mtu: peer.mtu,
+    persistent_keepalive: peer.persistentKeepalive,
+    endpoint_allowed_ips: peer.endpointAllowedIps,
+    enabled: peer.enabled,
+  };
+}

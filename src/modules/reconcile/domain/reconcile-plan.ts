@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto';
+import type { Dump, DumpPeer } from '@wgfleet/protocol';
+import { normaliseCidrSet } from '../../../common/domain/cidr';
+import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
+import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
+import { effectiveListenPort, effectivePeerSettings } from '../../peers/domain/effective-settings';
+
+export type ReconcileMode = 'batch' | 'peer' | 'syncconf';
+
+export interface ReconcileOptions {
+  reconcile_missing: boolean;
+  /** Repairs mismatched peers and the interface listen port. */
+  reconcile_mismatched: boolean;
+  remove_orphaned: boolean;
+  remove_unknown: boolean;
+  mode: ReconcileMode;
+  dry_run: boolean;
+  plan_id?: string;
+  /** Lets a reconcile leave a node that has peers with none (see planLeavesNodeEmpty). */
+  allow_empty: boolean;
+}
+
+export const DEFAULT_RECONCILE_OPTIONS: Readonly<ReconcileOptions> = Object.freeze({
+  reconcile_missing: true,
+  reconcile_mismatched: true,
+  remove_orphaned: true,
+  remove_unknown: false,
+  mode: 'batch',
+  dry_run: false,
+  allow_empty: false,
+});
+
+/** The given options over the defaults; a field given as undefined keeps its default. */
+export function reconcileOptions(given: Partial<ReconcileOptions> = {}): ReconcileOptions {
+  const defined = Object.entries(given).filter(([, value]) => value !== undefined);
+  return { ...DEFAULT_RECONCILE_OPTIONS, ...Object.fromEntries(defined) };
+}
+
+/**
+ * A peer as the node should have it, with every effective setting. Carries no secret: the apply step fetches
+ * the preshared key by peer_id when has_preshared_key is set.
+ */
+export interface PlannedPeer {
+  peer_id: string;
+  name: string;
+  public_key: string;
+  /** Normalised, sorted. */
+  allowed_ips: string[];
+  /** Effective value. */
+  persistent_keepalive: number;
+  has_preshared_key: boolean;
+}
+
+export interface PlannedUpdate extends PlannedPeer {
+  changes: PeerFieldMismatch[];
+}
+
+export interface PlannedRemoval {
+  public_key: string;
+  peer_id: string | null;
+  name: string | null;
+  reason: 'orphaned' | 'unknown';
+}
+
+export interface PlannedInterfaceChange {
+  field: 'listen_port';
+  expected: number;
+  actual: number;
+}
+
+export interface ReconcilePlan {
+  add: PlannedPeer[];
+  update: PlannedUpdate[];
+  remove: PlannedRemoval[];
+  interface: PlannedInterfaceChange[];
+}
+
+export interface PlanInput {
+  report: NodeDriftReport;
+  /** The node's current peers, enabled and disabled. */
+  desiredPeers: DesiredPeer[];
+  node: DesiredNode;
+  defaults: PanelDefaults;
+  options: ReconcileOptions;
+}
+
+/**
+ * What a reconcile would change, from a drift report of the node. An interface public key mismatch is never
+ * planned: the panel does not hold node private keys.
+ */
+export function planReconcile({ report, desiredPeers, node, defaults, options }: PlanInput): ReconcilePlan {
+  assertObserved(report);
+  const peerById = new Map(desiredPeers.map((peer) => [peer.id, peer]));
+  const planned = (peerId: string) => plannedPeer(requirePeer(peerById, peerId), node, defaults);
+
+  const add = options.reconcile_missing
+    ? report.missing_peers.map((missing) => planned(missing.peer_id))
+    : [];
+  const update = options.reconcile_mismatched
+    ? report.mismatched_peers.map((mismatched) => ({
+        ...planned(mismatched.peer_id),
+        changes: mismatched.mismatches,
+      }))
+    : [];
+  const remove: PlannedRemoval[] = [
+    ...(options.remove_orphaned
+      ? report.orphaned_peers.map(({ public_key, peer_id, name }) => ({
+          public_key,
+          peer_id,
+          name,
+          reason: 'orphaned' as const,
+        }))
+      : []),
+    ...(options.remove_unknown
+      ? report.unknown_peers.map(({ public_key }) => ({
+          public_key,
+          peer_id: null,
+          name: null,
+          reason: 'unknown' as const,
+        }))
+      : []),
+  ];
+  const interfaceChanges = options.reconcile_mismatched
+    ? report.interface_mismatches.flatMap((mismatch) => (mismatch.field === 'listen_port' ? [mismatch] : []))
+    : [];
+  return { add, update, remove, interface: interfaceChanges };
+}
+
+export function isEmptyPlan(plan: ReconcilePlan): boolean {
+  return plan.add.length + plan.update.length + plan.remove.length + plan.interface.length === 0;
+}
+
+/**
+ * True when applying would take a node that has peers down to none: the allow_empty guard. In batch and peer
+ * mode the node keeps what the plan does not remove; in syncconf mode it gets exactly syncconfPeerSet.
+ */
+export function planLeavesNodeEmpty(
+  plan: ReconcilePlan,
+  report: NodeDriftReport,
+  options: ReconcileOptions,
+): boolean {
+  const { summary } = report;
+  const remaining =
+    options.mode === 'syncconf'
+      ? summary.expected -
+        (options.reconcile_missing ? 0 : summary.missing) +
+        (options.remove_unknown ? 0 : summary.unknown) +
+        (options.remove_orphaned ? 0 : summary.orphaned)
+      : summary.actual + plan.add.length - plan.remove.length;
+  return summary.actual > 0 && remaining === 0;
+}
+
+/** A peer a syncconf carries over as the node has it; the agent keeps its current preshared key. */
+export interface KeptPeer {
+  public_key: string;
+  allowed_ips: string[];
+  persistent_keepalive: number;
+  endpoint: string | null;
+  /** unknown/orphaned: not removed by the options; unreconciled: mismatched but reconcile_mismatched is off. */
+  reason: 'unknown' | 'orphaned' | 'unreconciled';
+}
+
+export type SyncconfPeer = { source: 'desired'; peer: PlannedPeer } | { source: 'kept'; peer: KeptPeer };
+
+/**
+ * The complete peer list a syncconf reconcile sends: every enabled desired peer as desired (a missing one only
+ * when reconcile_missing; a mismatched one kept as observed when reconcile_mismatched is off), plus unknown
+ * peers unless remove_unknown and orphaned peers unless remove_orphaned. A non-desired peer whose removal is
+ * still pending is dropped, which is what its pending change does anyway.
+ */
+export function syncconfPeerSet(input: PlanInput & { dump: Dump }): SyncconfPeer[] {
+  const { report, desiredPeers, node, defaults, options, dump } = input;
+  assertObserved(report);
+  const observedByKey = new Map(dump.peers.map((peer) => [peer.public_key, peer]));
+  const kept = (publicKey: string, reason: KeptPeer['reason']): SyncconfPeer => ({
+    source: 'kept',
+    peer: keptPeer(requireObserved(observedByKey, publicKey), reason),
+  });
+  const missingIds = new Set(report.missing_peers.map((peer) => peer.peer_id));
+  const mismatchedIds = new Set(report.mismatched_peers.map((peer) => peer.peer_id));
+
+  const desired = desiredPeers
+    .filter((peer) => peer.enabled && (options.reconcile_missing || !missingIds.has(peer.id)))
+    .map((peer) =>
+      mismatchedIds.has(peer.id) && !options.reconcile_mismatched
+        ? kept(peer.public_key, 'unreconciled')
+        : { source: 'desired' as const, peer: plannedPeer(peer, node, defaults) },
+    );
+  const unknown = options.remove_unknown
+    ? []
+    : report.unknown_peers.map((peer) => kept(peer.public_key, 'unknown'));
+  const orphaned = options.remove_orphaned
+    ? []
+    : report.orphaned_peers.map((peer) => kept(peer.public_key, 'orphaned'));
+  return [...desired, ...unknown, ...orphaned];
+}
+
+export interface StateFingerprintInput {
+  desiredPeers: DesiredPeer[];
+  node: DesiredNode;
+  defaults: PanelDefaults;
+  dump: Dump;
+}
+
+/**
+ * SHA-256 (hex) of the desired state (effective values) and the observed peer configuration a plan was made
+ * from. Handshakes, transfer counters, endpoints and names are left out, so only a change that could alter the
+ * plan gives a new fingerprint; applying a stored plan_id compares it to detect a moved state (409).
+ */
+export function planStateFingerprint({ desiredPeers, node, defaults, dump }: StateFingerprintInput): string {
+  const desired = desiredPeers
+    .map((peer) => {
+      const planned = plannedPeer(peer, node, defaults);
+      return [
+        peer.public_key,
+        peer.id,
+        peer.enabled,
+        planned.allowed_ips,
+        planned.persistent_keepalive,
+        psk(peer),
+      ];
+    })
+    .sort(byFirstElement);
+  const observed = dump.peers
+    .map((peer) => [
+      peer.public_key,
+      normaliseCidrSet(peer.allowed_ips),
+      peer.persistent_keepalive,
+      psk(peer),
+    ])
+    .sort(byFirstElement);
+  const content = {
+    node: [node.id, node.public_key, effectiveListenPort(node, defaults)],
+    desired,
+    interface: [dump.interface.public_key, dump.interface.listen_port],
+    observed,
+  };
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+function plannedPeer(peer: DesiredPeer, node: DesiredNode, defaults: PanelDefaults): PlannedPeer {
+  return {
+    peer_id: peer.id,
+    name: peer.name,
+    public_key: peer.public_key,
+    allowed_ips: normaliseCidrSet(peer.allowed_ips),
+    persistent_keepalive: effectivePeerSettings(peer, node, defaults).persistent_keepalive,
+    has_preshared_key: peer.preshared_key_sha256 !== null,
+  };
+}
+
+function keptPeer(observed: DumpPeer, reason: KeptPeer['reason']): KeptPeer {
+  return {
+    public_key: observed.public_key,
+    allowed_ips: normaliseCidrSet(observed.allowed_ips),
+    persistent_keepalive: observed.persistent_keepalive,
+    endpoint: observed.endpoint,
+    reason,
+  };
+}
+
+function psk(peer: { preshared_key_sha256: string | null }): string | null {
+  return peer.preshared_key_sha256?.toLowerCase() ?? null;
+}
+
+function byFirstElement(a: unknown[], b: unknown[]): number {
+  return String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0;
+}
+
+function assertObserved(report: NodeDriftReport): void {
+  if (report.status === 'unknown') {
+    throw new Error(`cannot plan a reconcile of node ${report.node_name}: its state is unknown`);
+  }
+}
+
+function requirePeer(peerById: ReadonlyMap<string, DesiredPeer>, peerId: string): DesiredPeer {
+  const peer = peerById.get(peerId);
+  if (!peer) throw new Error(`drift report names peer ${peerId}, which is not among the desired peers`);
+  return peer;
+}
+
+function requireObserved(observedByKey: ReadonlyMap<string, DumpPeer>, publicKey: string): DumpPeer {
+  const peer = observedByKey.get(publicKey);
+  if (!peer) throw new Error(`drift report names peer ${publicKey}, which is not in the node's dump`);
+  return peer;
+}

@@ -1,0 +1,14 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsString, Length } from 'class-validator';
+import { TokenRole } from './api-token.entity';
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'ci-pipeline' })
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @ApiProperty({ enum: ['read', 'write', 'admin'] })
+  @IsIn(['read', 'write', 'admin'])
+  role!: TokenRole;
+}

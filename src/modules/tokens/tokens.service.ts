@@ -1,0 +1,74 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { Actor } from '../../common/auth/auth.decorators';
+import { notFound } from '../../common/http/api-error';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { ApiTokenEntity, TokenRole } from './api-token.entity';
+import { generateApiToken, hashApiToken } from './token-hash';
+
+export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
+
+export interface TokenView {
+  id: string;
+  name: string;
+  role: TokenRole;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+@Injectable()
+export class TokensService {
+  private readonly adminTokenHash: Buffer;
+
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.adminTokenHash = Buffer.from(hashApiToken(config.adminToken), 'hex');
+  }
+
+  /** Looked up on every request, so a revoked token stops working at once on every panel instance. */
+  async authenticate(token: string): Promise<Actor | null> {
+    const hash = hashApiToken(token);
+    if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash)) {
+      return { tokenId: BOOTSTRAP_TOKEN_ID, role: 'admin' };
+    }
+    const found = await this.em.fork().findOne(ApiTokenEntity, { tokenHash: hash, revokedAt: null });
+    return found ? { tokenId: found.id, role: found.role } : null;
+  }
+
+  async create(name: string, role: TokenRole): Promise<TokenView & { token: string }> {
+    const token = generateApiToken();
+    const entity = this.em.create(ApiTokenEntity, {
+      id: randomUUID(),
+      name,
+      role,
+      tokenHash: hashApiToken(token),
+    });
+    await this.em.persistAndFlush(entity);
+    return { ...toView(entity), token };
+  }
+
+  async list(): Promise<TokenView[]> {
+    const tokens = await this.em.find(ApiTokenEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return tokens.map(toView);
+  }
+
+  async revoke(id: string): Promise<void> {
+    const token = await this.em.findOne(ApiTokenEntity, { id });
+    if (!token) throw notFound('token', id);
+    token.revokedAt ??= new Date();
+    await this.em.flush();
+  }
+}
+
+function toView(token: ApiTokenEntity): TokenView {
+  return {
+    id: token.id,
+    name: token.name,
+    role: token.role,
+    created_at: token.createdAt.toISOString(),
+    revoked_at: token.revokedAt?.toISOString() ?? null,
+  };
+}
