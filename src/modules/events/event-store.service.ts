@@ -59,7 +59,7 @@ export class EventStore {
       record.position = String((inserted as { position: string | number }).position);
     } catch (error) {
       // The caller's transaction is aborted either way; the whole command is refused with a 409.
-      if (error instanceof UniqueConstraintViolationException) {
+      if (isUniqueViolation(error)) {
         throw new ConcurrencyError(event.aggregateId, expectedVersion);
       }
       throw error;
@@ -67,4 +67,47 @@ export class EventStore {
     await this.projections.apply(em, record);
     return record;
   }
+
+  /**
+   * Appends the first event of many new aggregates with one insert, and projects them together: the bulk
+   * path of creation (version 1 each, so the only possible conflict is a reused id).
+   */
+  async appendNew(
+    em: EntityManager,
+    items: Array<{ event: NewEvent; context: CommandContext }>,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const createdAt = new Date();
+    const rows = items.map(({ event, context }) => ({
+      ...event,
+      version: 1,
+      metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
+      createdAt,
+    }));
+    let inserted: Array<{ position: string | number }>;
+    try {
+      inserted = (await em
+        .createQueryBuilder(EventRecord)
+        .insert(rows)
+        .returning('position')
+        .execute('all')) as Array<{
+        position: string | number;
+      }>;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConcurrencyError(items[0].event.aggregateId, 0);
+      throw error;
+    }
+    const records = rows.map((row, i) =>
+      Object.assign(new EventRecord(), row, { position: String(inserted[i].position) }),
+    );
+    await this.projections.applyMany(em, records);
+  }
+}
+
+/** A query builder's execute() can surface the raw pg error (SQLSTATE 23505) instead of MikroORM's own type. */
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof UniqueConstraintViolationException ||
+    (error as { code?: unknown } | null)?.code === '23505'
+  );
 }

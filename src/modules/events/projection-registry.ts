@@ -12,6 +12,8 @@ export interface Projection {
   readonly tables: readonly string[];
   handles(event: EventRecord): boolean;
   apply(em: EntityManager, event: EventRecord): Promise<void>;
+  /** Optional bulk form, for events a projection can write with one statement per table. */
+  applyMany?(em: EntityManager, events: EventRecord[]): Promise<void>;
 }
 
 @Injectable()
@@ -25,6 +27,16 @@ export class ProjectionRegistry {
   async apply(em: EntityManager, event: EventRecord): Promise<void> {
     for (const projection of this.projections) {
       if (projection.handles(event)) await projection.apply(em, event);
+    }
+  }
+
+  /** Same result as applying each event in order; projections with a bulk form write in one go. */
+  async applyMany(em: EntityManager, events: EventRecord[]): Promise<void> {
+    for (const projection of this.projections) {
+      const handled = events.filter((event) => projection.handles(event));
+      if (handled.length === 0) continue;
+      if (projection.applyMany) await projection.applyMany(em, handled);
+      else for (const event of handled) await projection.apply(em, event);
     }
   }
 

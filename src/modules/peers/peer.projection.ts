@@ -47,19 +47,8 @@ export class PeerProjection implements Projection {
   async apply(em: EntityManager, event: EventRecord): Promise<void> {
     const id = event.aggregateId;
     switch (event.type) {
-      case PEER_CREATED: {
-        const payload = event.payload as unknown as PeerCreatedPayload;
-        await em.insert(PeerEntity, {
-          id,
-          ...peerColumns(payload),
-          version: event.version,
-          createdAt: event.createdAt,
-          updatedAt: event.createdAt,
-        });
-        await this.allocate(em, payload.node_id, id, payload.allocations);
-        await this.rememberKey(em, payload.node_id, payload.public_key, id, payload.name);
-        return;
-      }
+      case PEER_CREATED:
+        return this.applyMany(em, [event]);
       case PEER_UPDATED: {
         const { node_id, changes, allocations } = event.payload as unknown as PeerUpdatedPayload;
         await em.nativeUpdate(
@@ -69,7 +58,10 @@ export class PeerProjection implements Projection {
         );
         if (allocations) {
           await em.nativeDelete(IpAllocationEntity, { peerId: id });
-          await this.allocate(em, node_id, id, allocations);
+          await this.allocate(
+            em,
+            allocations.map((allocation) => ({ nodeId: node_id, peerId: id, allocation })),
+          );
         }
         if (changes.name !== undefined) {
           await em.nativeUpdate(ManagedKeyEntity, { nodeId: node_id, peerId: id }, { name: changes.name });
@@ -80,7 +72,9 @@ export class PeerProjection implements Projection {
             { id },
             { fields: ['name'], disableIdentityMap: true },
           );
-          await this.rememberKey(em, node_id, changes.public_key, id, peer.name);
+          await this.rememberKeys(em, [
+            { nodeId: node_id, publicKey: changes.public_key, peerId: id, name: peer.name },
+          ]);
         }
         return;
       }
@@ -92,11 +86,55 @@ export class PeerProjection implements Projection {
     }
   }
 
-  private async allocate(em: EntityManager, nodeId: string, peerId: string, allocations: Allocation[]) {
-    if (allocations.length === 0) return;
+  /** Creations are written with one insert per table (the bulk path of peer creation); others in order. */
+  async applyMany(em: EntityManager, events: EventRecord[]): Promise<void> {
+    if (!events.every((event) => event.type === PEER_CREATED)) {
+      for (const event of events) await this.apply(em, event);
+      return;
+    }
+    const created = events.map((event) => ({
+      event,
+      payload: event.payload as unknown as PeerCreatedPayload,
+    }));
+    await em.insertMany(
+      PeerEntity,
+      created.map(({ event, payload }) => ({
+        id: event.aggregateId,
+        ...peerColumns(payload),
+        version: event.version,
+        createdAt: event.createdAt,
+        updatedAt: event.createdAt,
+      })),
+    );
+    await this.allocate(
+      em,
+      created.flatMap(({ event, payload }) =>
+        payload.allocations.map((allocation) => ({
+          allocation,
+          nodeId: payload.node_id,
+          peerId: event.aggregateId,
+        })),
+      ),
+    );
+    await this.rememberKeys(
+      em,
+      created.map(({ event, payload }) => ({
+        nodeId: payload.node_id,
+        publicKey: payload.public_key,
+        peerId: event.aggregateId,
+        name: payload.name,
+      })),
+    );
+  }
+
+  private async allocate(
+    em: EntityManager,
+    rows: Array<{ nodeId: string; peerId: string; allocation: Allocation }>,
+  ) {
+    if (rows.length === 0) return;
     await em.insertMany(
       IpAllocationEntity,
-      allocations.map((allocation) => ({
+      rows.map(({ nodeId, peerId, allocation }) => ({
         nodeId,
         family: allocation.family,
         hostIndex: String(allocation.host_index),
@@ -106,17 +144,14 @@ export class PeerProjection implements Projection {
     );
   }
 
-  private async rememberKey(
+  private async rememberKeys(
     em: EntityManager,
-    nodeId: string,
-    publicKey: string,
-    peerId: string,
-    name: string,
+    rows: Array<{ nodeId: string; publicKey: string; peerId: string; name: string }>,
   ) {
-    await em.upsert(
-      ManagedKeyEntity,
-      { nodeId, publicKey, peerId, name },
-      { onConflictFields: ['nodeId', 'publicKey'], onConflictAction: 'merge', disableIdentityMap: true },
-    );
+    await em.upsertMany(ManagedKeyEntity, rows, {
+      onConflictFields: ['nodeId', 'publicKey'],
+      onConflictAction: 'merge',
+      disableIdentityMap: true,
+    });
   }
 }

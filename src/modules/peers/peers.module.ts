@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ProjectionRegistry } from '../events/projection-registry';
 import { NodesModule } from '../nodes/nodes.module';
+import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
 import { PeersController } from './peers.controller';
@@ -9,7 +10,7 @@ import { PeersService } from './peers.service';
 @Module({
   imports: [NodesModule],
   controllers: [PeersController],
-  providers: [PeersService, PeerProjection, PeerViewExtensions],
+  providers: [PeersService, PeerCreationBatcher, PeerProjection, PeerViewExtensions],
   exports: [PeersService, PeerViewExtensions],
 })
 export class PeersModule implements OnModuleInit {

@@ -7,7 +7,7 @@ import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireguard-keys';
 import { normaliseCidrSet } from '../../common/domain/cidr';
-import { badRequest, conflict, notFound, versionConflict } from '../../common/http/api-error';
+import { ApiError, conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges } from '../events/desired-state-changes';
@@ -27,6 +27,12 @@ import {
   poolCapacity,
 } from './domain/ip-allocation';
 import { IpAllocationEntity } from './ip-allocation.entity';
+import {
+  PeerCreationBatcher,
+  claimedAddresses,
+  lockNodeAllocations,
+  nodePools,
+} from './peer-creation.batcher';
 import {
   Allocation,
   PEER_CREATED,
@@ -58,27 +64,23 @@ export class PeersService {
     private readonly box: SecretBox,
     private readonly extensions: PeerViewExtensions,
     private readonly changes: DesiredStateChanges,
+    private readonly creator: PeerCreationBatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(nodeId: string, dto: CreatePeerDto, context: CommandContext): Promise<PeerView> {
     const id = randomUUID();
-    // Key material is made before the transaction: the per-node lock below is held as briefly as possible.
+    // Keys are made and sealed before the node's allocation lock is taken, so it is held briefly.
     const keyPair = dto.public_key ? null : generateKeyPair();
-    const publicKey = dto.public_key ?? keyPair!.publicKey;
     const presharedKey = dto.preshared_key ?? (dto.generate_preshared_key ? generatePresharedKey() : null);
-    await this.em.fork().transactional(async (em) => {
-      const node = await this.nodes.require(em, nodeId);
-      await lockNodeAllocations(em, nodeId);
-      await this.assertKeyFree(em, nodeId, publicKey, null);
-      const { allowedIps, allocations } = dto.allowed_ips
-        ? await this.claimGivenAddresses(em, node, dto.allowed_ips, id)
-        : await this.allocateNextAddresses(em, node);
-      const state: PeerState = {
+    await this.creator.submit(nodeId, {
+      id,
+      requestedAddresses: dto.allowed_ips ?? null,
+      context,
+      state: {
         node_id: nodeId,
         name: dto.name,
-        public_key: publicKey,
-        allowed_ips: allowedIps,
+        public_key: dto.public_key ?? keyPair!.publicKey,
         dns: dto.dns ?? null,
         mtu: dto.mtu ?? null,
         persistent_keepalive: dto.persistent_keepalive ?? null,
@@ -87,13 +89,7 @@ export class PeersService {
         private_key_sealed: keyPair ? this.box.seal(keyPair.privateKey, sealContext.privateKey(id)) : null,
         preshared_key_sealed: presharedKey ? this.box.seal(presharedKey, sealContext.presharedKey(id)) : null,
         preshared_key_sha256: presharedKey ? sha256Hex(presharedKey) : null,
-      };
-      await this.events.append(
-        em,
-        { aggregateType: 'peer', aggregateId: id, type: PEER_CREATED, payload: { ...state, allocations } },
-        0,
-        context,
-      );
+      },
     });
     await this.changes.changed(nodeId);
     return this.get(id);
@@ -163,7 +159,7 @@ export class PeersService {
         if (JSON.stringify(wanted) !== JSON.stringify(normaliseCidrSet(peer.allowedIps))) {
           const node = await this.nodes.require(em, peer.nodeId);
           await lockNodeAllocations(em, peer.nodeId);
-          const claimed = await this.claimGivenAddresses(em, node, dto.allowed_ips, id);
+          const claimed = await this.claimFreeAddresses(em, node, dto.allowed_ips, id);
           changes.allowed_ips = claimed.allowedIps;
           allocations = claimed.allocations;
         }
@@ -266,22 +262,17 @@ export class PeersService {
     }
   }
 
-  /** Given addresses: single hosts inside a pool are claimed so nobody else gets them; routes outside are kept as is. */
-  private async claimGivenAddresses(em: EntityManager, node: NodeEntity, given: string[], peerId: string) {
-    const allowedIps = normaliseCidrSet(given);
-    const allocations: Allocation[] = [];
-    for (const pool of nodePools(node)) {
-      for (const cidr of allowedIps) {
-        const index = indexOf(pool, cidr);
-        if (index === null) continue;
-        if (index === 0) throw badRequest('allowed_ips', `${cidr} is the node's own address`);
-        allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
-      }
-    }
-    if (allocations.length > 0) {
+  private async claimFreeAddresses(em: EntityManager, node: NodeEntity, given: string[], peerId: string) {
+    const claimed = claimedAddresses(node, nodePools(node), given);
+    if (claimed instanceof ApiError) throw claimed;
+    if (claimed.allocations.length > 0) {
       const taken = await em.find(
         IpAllocationEntity,
-        { nodeId: node.id, address: { $in: allocations.map((a) => a.address) }, peerId: { $ne: peerId } },
+        {
+          nodeId: node.id,
+          address: { $in: claimed.allocations.map((a) => a.address) },
+          peerId: { $ne: peerId },
+        },
         { fields: ['address'] },
       );
       if (taken.length > 0) {
@@ -290,49 +281,8 @@ export class PeersService {
         ]);
       }
     }
-    return { allowedIps, allocations };
+    return claimed;
   }
-
-  private async allocateNextAddresses(em: EntityManager, node: NodeEntity) {
-    const allocations: Allocation[] = [];
-    for (const pool of nodePools(node)) {
-      const index = await this.nextIndex(em, node.id, pool);
-      if (index === null) {
-        throw conflict(`the address pool ${pool.cidr} of node ${node.name} is full`, [
-          { field: 'allowed_ips', message: 'no free address left' },
-        ]);
-      }
-      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
-    }
-    return { allowedIps: allocations.map((a) => a.address), allocations };
-  }
-
-  /** Usually max + 1 from the index; only a full top of the pool reads all indexes to find a gap. */
-  private async nextIndex(em: EntityManager, nodeId: string, pool: AddressPool): Promise<number | null> {
-    const [{ highest }] = await em.execute<{ highest: string | null }[]>(
-      'select max(host_index) as highest from ip_allocations where node_id = ? and family = ?',
-      [nodeId, pool.family],
-    );
-    const afterHighest = Number(highest ?? 0) + 1;
-    if (afterHighest < poolCapacity(pool)) return afterHighest;
-    const rows = await em.execute<{ host_index: string }[]>(
-      'select host_index from ip_allocations where node_id = ? and family = ? order by host_index',
-      [nodeId, pool.family],
-    );
-    return nextFreeIndex(
-      pool,
-      rows.map((row) => Number(row.host_index)),
-    );
-  }
-}
-
-function nodePools(node: NodeEntity): AddressPool[] {
-  return [node.addressPool, node.addressPoolV6].filter((cidr): cidr is string => !!cidr).map(parsePool);
-}
-
-/** Serialises address allocation per node (a transaction-scoped advisory lock), leaving other nodes free. */
-async function lockNodeAllocations(em: EntityManager, nodeId: string): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alloc:${nodeId}`]);
 }
 
 function toPeerViewFields(peer: PeerEntity) {

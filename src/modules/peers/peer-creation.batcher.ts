@@ -1,0 +1,279 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
+import { CommandContext } from '../../common/auth/auth.decorators';
+import { normaliseCidrSet } from '../../common/domain/cidr';
+import { ApiError, badRequest, conflict } from '../../common/http/api-error';
+import { EventStore } from '../events/event-store.service';
+import { NodeEntity } from '../nodes/node.entity';
+import { NodesService } from '../nodes/nodes.service';
+import {
+  AddressPool,
+  hostCidrAt,
+  indexOf,
+  nextFreeIndex,
+  parsePool,
+  poolCapacity,
+} from './domain/ip-allocation';
+import { Allocation, PEER_CREATED, PeerCreatedPayload, PeerState } from './peer.events';
+
+/** A create request with its keys already made and sealed; only addresses remain to be decided. */
+export interface PreparedPeer {
+  id: string;
+  state: Omit<PeerState, 'allowed_ips'>;
+  /** Addresses the caller asked for; the next free ones of the node's pools when null. */
+  requestedAddresses: string[] | null;
+  context: CommandContext;
+}
+
+interface Waiting {
+  peer: PreparedPeer;
+  resolve: (created: PeerCreatedPayload) => void;
+  reject: (error: unknown) => void;
+}
+
+const MAX_BATCH = 256;
+
+/**
+ * Creates peers of one node in batches: requests that arrive while a batch is being written wait and go
+ * together in the next transaction, with one multi-row insert per table. Under load this turns many small
+ * transactions, serialised by the node's allocation lock, into a few larger ones; a lone request is written
+ * at once. Each request still gets its own answer (a 409 for one does not fail the others).
+ */
+@Injectable()
+export class PeerCreationBatcher {
+  private readonly logger = new Logger(PeerCreationBatcher.name);
+  private readonly queues = new Map<string, Waiting[]>();
+  private readonly running = new Set<string>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: EventStore,
+    private readonly nodes: NodesService,
+  ) {}
+
+  submit(nodeId: string, peer: PreparedPeer): Promise<PeerCreatedPayload> {
+    return new Promise((resolve, reject) => {
+      const queue = this.queues.get(nodeId) ?? [];
+      queue.push({ peer, resolve, reject });
+      this.queues.set(nodeId, queue);
+      if (!this.running.has(nodeId)) void this.drain(nodeId);
+    });
+  }
+
+  private async drain(nodeId: string): Promise<void> {
+    this.running.add(nodeId);
+    try {
+      for (;;) {
+        const queue = this.queues.get(nodeId) ?? [];
+        if (queue.length === 0) break;
+        const batch = queue.splice(0, MAX_BATCH);
+        await this.writeBatch(nodeId, batch);
+      }
+    } finally {
+      this.running.delete(nodeId);
+      this.queues.delete(nodeId);
+    }
+  }
+
+  private async writeBatch(nodeId: string, batch: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await this.em.fork().transactional((em) =>
+        this.create(
+          em,
+          nodeId,
+          batch.map((w) => w.peer),
+        ),
+      );
+      batch.forEach((waiting, i) => {
+        const outcome = outcomes[i];
+        if (outcome instanceof Error) waiting.reject(outcome);
+        else waiting.resolve(outcome);
+      });
+    } catch (error) {
+      if (batch.length === 1) return batch[0].reject(error);
+      // Something failed for the batch as a whole (e.g. another panel instance won a race): retry one by one,
+      // so each request gets the answer that is really its own.
+      this.logger.debug(
+        { node_id: nodeId, size: batch.length, err: (error as Error).message },
+        'batch retried singly',
+      );
+      for (const waiting of batch) await this.writeBatch(nodeId, [waiting]);
+    }
+  }
+
+  /** One transaction: per-request checks first, then one insert per table for everything that passed. */
+  private async create(
+    em: EntityManager,
+    nodeId: string,
+    peers: PreparedPeer[],
+  ): Promise<Array<PeerCreatedPayload | ApiError>> {
+    const node = await this.nodes.require(em, nodeId);
+    await lockNodeAllocations(em, nodeId);
+    const pools = nodePools(node);
+    const outcomes: Array<PeerCreatedPayload | ApiError> = new Array(peers.length);
+
+    const keys = peers.map((peer) => peer.state.public_key);
+    const takenKeys = new Set(
+      (
+        await em.execute<{ public_key: string }[]>(
+          'select public_key from peers where node_id = ? and public_key in (?)',
+          [nodeId, keys],
+        )
+      ).map((row) => row.public_key),
+    );
+    const requested = peers.map((peer) =>
+      peer.requestedAddresses ? claimedAddresses(node, pools, peer.requestedAddresses) : null,
+    );
+    const wantedAddresses = requested.flatMap((claim) =>
+      claim && !(claim instanceof ApiError) ? claim.allocations : [],
+    );
+    const takenAddresses = new Set(
+      wantedAddresses.length === 0
+        ? []
+        : (
+            await em.execute<{ address: string }[]>(
+              'select address from ip_allocations where node_id = ? and address in (?)',
+              [nodeId, wantedAddresses.map((allocation) => allocation.address)],
+            )
+          ).map((row) => row.address),
+    );
+
+    const accepted: Array<{ index: number; payload: PeerCreatedPayload }> = [];
+    const next = await this.highestIndexes(em, nodeId, pools);
+    for (const [index, peer] of peers.entries()) {
+      const claim = requested[index];
+      if (takenKeys.has(peer.state.public_key)) {
+        outcomes[index] = conflict('another peer of this node already has this public key', [
+          { field: 'public_key', message: 'public_key is already used on this node' },
+        ]);
+        continue;
+      }
+      if (claim instanceof ApiError) {
+        outcomes[index] = claim;
+        continue;
+      }
+      let allocations: Allocation[];
+      let allowedIps: string[];
+      if (claim) {
+        const clash = claim.allocations.find((allocation) => takenAddresses.has(allocation.address));
+        if (clash) {
+          outcomes[index] = conflict(`${clash.address} already belongs to another peer`, [
+            { field: 'allowed_ips', message: 'address already allocated' },
+          ]);
+          continue;
+        }
+        ({ allocations, allowedIps } = claim);
+      } else {
+        const picked = await this.pickAddresses(em, nodeId, pools, next, takenAddresses);
+        if (picked instanceof ApiError) {
+          outcomes[index] = picked;
+          continue;
+        }
+        allocations = picked;
+        allowedIps = picked.map((allocation) => allocation.address);
+      }
+      allocations.forEach((allocation) => takenAddresses.add(allocation.address));
+      takenKeys.add(peer.state.public_key);
+      const payload: PeerCreatedPayload = { ...peer.state, allowed_ips: allowedIps, allocations };
+      accepted.push({ index, payload });
+      outcomes[index] = payload;
+    }
+
+    await this.events.appendNew(
+      em,
+      accepted.map(({ index, payload }) => ({
+        event: {
+          aggregateType: 'peer',
+          aggregateId: peers[index].id,
+          type: PEER_CREATED,
+          payload: { ...payload },
+        },
+        context: peers[index].context,
+      })),
+    );
+    return outcomes;
+  }
+
+  private async highestIndexes(
+    em: EntityManager,
+    nodeId: string,
+    pools: AddressPool[],
+  ): Promise<Map<4 | 6, number>> {
+    const rows = await em.execute<{ family: number; highest: string | null }[]>(
+      'select family, max(host_index) as highest from ip_allocations where node_id = ? group by family',
+      [nodeId],
+    );
+    return new Map(
+      pools.map((pool) => [
+        pool.family,
+        Number(rows.find((row) => row.family === pool.family)?.highest ?? 0),
+      ]),
+    );
+  }
+
+  /** max + 1 per pool (the common case, no query); a full top of the pool reads every index to find a gap. */
+  private async pickAddresses(
+    em: EntityManager,
+    nodeId: string,
+    pools: AddressPool[],
+    highest: Map<4 | 6, number>,
+    taken: Set<string>,
+  ): Promise<Allocation[] | ApiError> {
+    const allocations: Allocation[] = [];
+    for (const pool of pools) {
+      let index: number | null = (highest.get(pool.family) ?? 0) + 1;
+      while (index < poolCapacity(pool) && taken.has(hostCidrAt(pool, index))) index++;
+      if (index >= poolCapacity(pool)) {
+        const used = await em.execute<{ host_index: string }[]>(
+          'select host_index from ip_allocations where node_id = ? and family = ? order by host_index',
+          [nodeId, pool.family],
+        );
+        const usedIndexes = [...used.map((row) => Number(row.host_index))];
+        for (const address of taken) {
+          const takenIndex = indexOf(pool, address);
+          if (takenIndex !== null) usedIndexes.push(takenIndex);
+        }
+        index = nextFreeIndex(
+          pool,
+          usedIndexes.sort((a, b) => a - b),
+        );
+      }
+      if (index === null) {
+        return conflict(`the address pool ${pool.cidr} is full`, [
+          { field: 'allowed_ips', message: 'no free address left' },
+        ]);
+      }
+      highest.set(pool.family, Math.max(index, highest.get(pool.family) ?? 0));
+      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
+    }
+    return allocations;
+  }
+}
+
+export function nodePools(node: NodeEntity): AddressPool[] {
+  return [node.addressPool, node.addressPoolV6].filter((cidr): cidr is string => !!cidr).map(parsePool);
+}
+
+/** Given addresses: single hosts inside a pool are claimed so nobody else gets them; routes outside are kept as is. */
+export function claimedAddresses(
+  node: NodeEntity,
+  pools: AddressPool[],
+  given: string[],
+): { allowedIps: string[]; allocations: Allocation[] } | ApiError {
+  const allowedIps = normaliseCidrSet(given);
+  const allocations: Allocation[] = [];
+  for (const pool of pools) {
+    for (const cidr of allowedIps) {
+      const index = indexOf(pool, cidr);
+      if (index === null) continue;
+      if (index === 0) return badRequest('allowed_ips', `${cidr} is the address of node ${node.name} itself`);
+      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
+    }
+  }
+  return { allowedIps, allocations };
+}
+
+/** Serialises address allocation per node (a transaction-scoped advisory lock), leaving other nodes free. */
+export async function lockNodeAllocations(em: EntityManager, nodeId: string): Promise<void> {
+  await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`alloc:${nodeId}`]);
+}
