@@ -18,14 +18,6 @@ import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
 import { renderClientConfig } from './domain/client-config';
 import { effectivePeerSettings } from './domain/effective-settings';
-import {
-  AddressPool,
-  hostCidrAt,
-  indexOf,
-  nextFreeIndex,
-  parsePool,
-  poolCapacity,
-} from './domain/ip-allocation';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import {
   PeerCreationBatcher,
@@ -33,14 +25,7 @@ import {
   lockNodeAllocations,
   nodePools,
 } from './peer-creation.batcher';
-import {
-  Allocation,
-  PEER_CREATED,
-  PEER_DELETED,
-  PEER_UPDATED,
-  PeerState,
-  PeerUpdatedPayload,
-} from './peer.events';
+import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeerViewExtensions, PeerView, toPeerView } from './peer-view';
 import { CreatePeerDto, UpdatePeerDto } from './peers.dto';
