@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A WireGuard key is 32 bytes; on the wire it is standard base64 (44 chars with one '=' of padding). */
 const KEY_BYTES = 32;
@@ -29,5 +29,6 @@ export function keyFromPathSegment(segment: string): string | null {
 
 /** Lower-case hex SHA-256 of a key's 32 raw bytes: how a dump names a preshared key without revealing it. */
 export function sha256Hex(keyBase64: string): string {
-  return createHash('sha256').update(Buffer.from(keyBase64, 'base64')).digest('hex');
+  // One-shot hash (Node >= 20.12): several times faster than createHash, which matters for 10,000-peer dumps.
+  return hash('sha256', Buffer.from(keyBase64, 'base64'), 'hex');
 }

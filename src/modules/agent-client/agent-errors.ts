@@ -11,10 +11,20 @@ export class AgentError extends Error {
   }
 }
 
-/** No answer: refused, reset, timed out, DNS or TLS failure. */
+/** No answer: refused, reset, timed out, DNS failure. */
 export class AgentUnreachableError extends AgentError {
-  constructor(message: string) {
-    super(message, true);
+  constructor(message: string, code: string | null = null) {
+    super(message, true, null, code);
+  }
+}
+
+/**
+ * The agent's TLS certificate was not the one configured (wrong CA, wrong name, wrong pinned fingerprint):
+ * nothing was sent, and trying again will not help until the node's settings change.
+ */
+export class AgentTlsError extends AgentError {
+  constructor(message: string, code: string | null) {
+    super(message, false, null, code);
   }
 }
 

@@ -1,0 +1,150 @@
+import './fastify-augment';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AgentErrorBody } from '@wgfleet/protocol';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+import pino, { type Logger } from 'pino';
+import { signatureCheck } from './auth';
+import type { AgentConfig } from './config';
+import { AgentHttpError, badRequest, notFound } from './errors';
+import { MemoryReclaimer } from './memory-reclaimer';
+import { registerHealthRoute } from './routes/health';
+import { registerInterfaceRoutes } from './routes/interfaces';
+import { registerPeerRoutes } from './routes/peers';
+import { ajv, describeValidationError } from './validation/schemas';
+import { ConfigPersister } from './wg/config-persister';
+import { WgCommandError } from './wg/wg-cli';
+import type { WgDriver } from './wg/wg-driver';
+import { WgService } from './wg/wg-service';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export const AGENT_VERSION: string = JSON.parse(
+  readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
+).version;
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'wgfleet-agent' } });
+}
+
+function errorAnswer(error: FastifyError | Error): { status: number; body: AgentErrorBody } {
+  const answer = (status: number, code: string, message: string) => ({
+    status,
+    body: { error: { code, message } },
+  });
+  if (error instanceof AgentHttpError) return answer(error.statusCode, error.code, error.message);
+  if (error instanceof WgCommandError) return answer(502, 'wg_failed', error.message);
+  const fastifyError = error as FastifyError;
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return answer(400, 'bad_request', `body: larger than the limit of ${BODY_LIMIT_BYTES} bytes (1 MiB)`);
+  }
+  const status = fastifyError.statusCode ?? 500;
+  if (status >= 400 && status < 500)
+    return answer(status, status === 404 ? 'not_found' : 'bad_request', error.message);
+  return answer(500, 'internal', 'internal error');
+}
+
+function parseJsonBody(request: FastifyRequest): void {
+  if (!request.rawBody || request.rawBody.length === 0) return;
+  try {
+    request.body = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    throw badRequest('body: is not valid JSON');
+  }
+}
+
+export interface BuildAppOptions {
+  /** Defaults to a pino logger at the configured level. */
+  logger?: Logger;
+}
+
+/** The whole agent as a Fastify instance, not yet listening, so tests can run it in-process. */
+export function buildApp(
+  config: AgentConfig,
+  driver: WgDriver,
+  options: BuildAppOptions = {},
+): FastifyInstance {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const app = Fastify({
+    loggerInstance: logger,
+    // Our onResponse hook writes the one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    https: config.tls ? { cert: config.tls.cert, key: config.tls.key } : null,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+
+  const persister = config.configDir
+    ? new ConfigPersister(config.configDir, (iface) => driver.showconf(iface))
+    : null;
+  const service = new WgService(driver, persister, logger);
+  const reclaimer = new MemoryReclaimer();
+
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  app.setSchemaErrorFormatter((errors) => new Error(describeValidationError(errors[0])));
+
+  // The signature covers the raw bytes, so keep them; JSON is parsed only once the signature holds.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    done(null, undefined);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const { status, body } = errorAnswer(error);
+    if (status >= 500) request.failure = body.error.message;
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } }),
+  );
+
+  // The reclaimer collects garbage only while no request is in flight.
+  app.addHook('onRequest', async (_request, reply) => {
+    reply.raw.once('close', reclaimer.begin());
+  });
+  // One line per request: what was asked and how it ended, never headers or bodies.
+  app.addHook('onResponse', async (request, reply) => {
+    const line = {
+      route: request.routeOptions.url ?? null,
+      method: request.method,
+      iface: (request.params as { iface?: string } | undefined)?.iface ?? null,
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+    };
+    if (request.authFailure) {
+      request.log.warn(
+        { ...line, auth_error: request.authFailure, remote_address: request.ip },
+        'signature rejected',
+      );
+    } else if (request.failure) {
+      request.log.error({ ...line, error: request.failure }, 'request failed');
+    } else {
+      request.log.info(line, 'request');
+    }
+  });
+
+  registerHealthRoute(app, AGENT_VERSION);
+  const allowed = new Set(config.interfaces);
+  void app.register(async (signed) => {
+    signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS));
+    signed.addHook('preValidation', async (request) => {
+      const iface = (request.params as { iface?: string }).iface;
+      // Only allow-listed names (validated at start) ever reach wg: "../x" or "wg0;id" stop here.
+      if (iface !== undefined && !allowed.has(iface)) {
+        throw notFound(`interface ${JSON.stringify(iface)} is not managed by this agent`);
+      }
+      parseJsonBody(request);
+    });
+    registerInterfaceRoutes(signed, service, config.interfaces);
+    registerPeerRoutes(signed, service);
+  });
+  return app;
+}

@@ -1,0 +1,40 @@
+import type {
+  InterfaceInfo,
+  InterfaceUpdateRequest,
+  InterfacesResponse,
+  SyncconfRequest,
+  SyncconfResponse,
+} from '@wgfleet/protocol';
+import type { FastifyInstance } from 'fastify';
+import { interfaceUpdateSchema, syncconfSchema } from '../validation/schemas';
+import type { WgService } from '../wg/wg-service';
+
+type IfaceParams = { Params: { iface: string } };
+
+export function registerInterfaceRoutes(
+  app: FastifyInstance,
+  service: WgService,
+  allowed: readonly string[],
+): void {
+  app.get('/v1/interfaces', async (): Promise<InterfacesResponse> => ({
+    interfaces: await service.existingInterfaces(allowed),
+  }));
+
+  app.get<IfaceParams>('/v1/wg/:iface/dump', async (request, reply) => {
+    const json = await service.dumpJson(request.params.iface);
+    return reply.type('application/json; charset=utf-8').send(json);
+  });
+
+  app.put<IfaceParams & { Body: InterfaceUpdateRequest }>(
+    '/v1/wg/:iface',
+    { schema: { body: interfaceUpdateSchema } },
+    async (request): Promise<InterfaceInfo> =>
+      service.setListenPort(request.params.iface, request.body.listen_port),
+  );
+
+  app.post<IfaceParams & { Body: SyncconfRequest }>(
+    '/v1/wg/:iface/syncconf',
+    { schema: { body: syncconfSchema } },
+    async (request): Promise<SyncconfResponse> => service.syncconf(request.params.iface, request.body),
+  );
+}

@@ -1,0 +1,94 @@
+import { execFile, spawn } from 'node:child_process';
+
+/** A `wg` run that failed; the message carries wg's own words, with any secret we handed it blanked out. */
+export class WgCommandError extends Error {
+  constructor(
+    readonly subcommand: string,
+    readonly stderr: string,
+  ) {
+    super(`wg ${subcommand} failed: ${stderr || 'no error output'}`);
+    this.name = 'WgCommandError';
+  }
+}
+
+const MAX_ERROR_CHARS = 1000;
+// 10,000 peers dump to about 2 MB; leave ample room before execFile gives up.
+const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+function cleanStderr(stderr: string, secrets: readonly string[]): string {
+  let text = stderr.trim();
+  for (const secret of secrets) text = text.split(secret).join('[redacted]');
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
+}
+
+function subcommandOf(args: readonly string[]): string {
+  return args.slice(0, 2).join(' ');
+}
+
+/** Runs wg with an argument array (never through a shell) and resolves with its stdout. */
+export function execWg(
+  binary: string,
+  args: readonly string[],
+  secrets: readonly string[] = [],
+): Promise<string> {
+  return execWgRaw(binary, args, secrets).then((stdout) => stdout.toString('utf8'));
+}
+
+/** Like execWg, with stdout as bytes: large outputs are not turned into one big string. */
+export function execWgRaw(
+  binary: string,
+  args: readonly string[],
+  secrets: readonly string[] = [],
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES }, (error, stdout, stderr) => {
+      if (error)
+        reject(
+          new WgCommandError(subcommandOf(args), cleanStderr(stderr.toString() || error.message, secrets)),
+        );
+      else resolve(stdout);
+    });
+  });
+}
+
+/** Runs wg and hands its stdout to `onOutput` piece by piece, as it arrives. */
+export function streamWg(
+  binary: string,
+  args: readonly string[],
+  onOutput: (piece: Buffer) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let failure: Error | null = null;
+    child.stdout!.on('data', (piece: Buffer) => {
+      if (failure) return;
+      try {
+        onOutput(piece);
+      } catch (error) {
+        failure = error as Error;
+        child.kill();
+      }
+    });
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => reject(new WgCommandError(subcommandOf(args), error.message)));
+    child.on('close', (code) => {
+      if (failure) reject(failure);
+      else if (code === 0) resolve();
+      else reject(new WgCommandError(subcommandOf(args), cleanStderr(stderr, [])));
+    });
+  });
+}
+
+/** Runs wg with its stdout going straight into an open file, so the output never passes through this process. */
+export function execWgToFile(binary: string, args: readonly string[], fd: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', fd, 'pipe'] });
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', (error) => reject(new WgCommandError(subcommandOf(args), error.message)));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new WgCommandError(subcommandOf(args), cleanStderr(stderr, []))),
+    );
+  });
+}
