@@ -39,6 +39,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the webhook retry schedule', () => {
+    expect(loadConfig({ ...valid, WEBHOOK_RETRY_SCHEDULE: '5s,1m' }).webhookRetrySchedule).toEqual([5000, 60000]);
+    expect(() => loadConfig({ ...valid, WEBHOOK_RETRY_SCHEDULE: '5s,soon' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+  });
+
   it('validates panel defaults', () => {
     expect(() => loadConfig({ ...valid, PANEL_DEFAULT_DNS: '1.1.1.1,not-an-ip' })).toThrow(
       /PANEL_DEFAULT_DNS/,

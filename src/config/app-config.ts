@@ -1,5 +1,6 @@
 import { isCidr, isIpAddress } from '../common/domain/cidr';
 import { PanelDefaults } from '../common/domain/desired-state';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '../modules/notifications/domain/retry-schedule';
 
 /** Everything the panel reads from its environment, validated once at start-up. */
 export interface AppConfig {
@@ -21,7 +22,8 @@ export interface AppConfig {
   applyDebounceMs: number;
   applyMaxWaitMs: number;
   webhookAllowPrivate: boolean;
-  webhookRetrySchedule: string | null;
+  /** Delays between delivery attempts, in ms. */
+  webhookRetrySchedule: readonly number[];
   webhookFlapHoldS: number;
   metricsPerPeer: boolean;
   defaults: PanelDefaults;
@@ -83,6 +85,17 @@ class EnvReader {
     return items;
   }
 
+  retrySchedule(name: string): readonly number[] {
+    const raw = this.env[name]?.trim();
+    if (!raw) return DEFAULT_RETRY_SCHEDULE_MS;
+    try {
+      return parseRetrySchedule(raw);
+    } catch (error) {
+      this.problems.push(`${name}: ${(error as Error).message}`);
+      return DEFAULT_RETRY_SCHEDULE_MS;
+    }
+  }
+
   url(name: string, fallback: string, protocols: string[]): string {
     const value = this.string(name, fallback);
     try {
@@ -135,7 +148,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     applyDebounceMs: read.int('APPLY_DEBOUNCE_MS', 200, 0, 60000),
     applyMaxWaitMs: read.int('APPLY_MAX_WAIT_MS', 2000, 0, 600000),
     webhookAllowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),
-    webhookRetrySchedule: env.WEBHOOK_RETRY_SCHEDULE?.trim() || null,
+    webhookRetrySchedule: read.retrySchedule('WEBHOOK_RETRY_SCHEDULE'),
     webhookFlapHoldS: read.int('WEBHOOK_FLAP_HOLD_S', 300, 0, 86400),
     metricsPerPeer: read.bool('METRICS_PER_PEER', false),
     defaults: {

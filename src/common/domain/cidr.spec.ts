@@ -17,6 +17,15 @@ describe('CIDR normalisation', () => {
     expect(normaliseCidr('fd00::5/64')).toBe('fd00::/64');
   });
 
+  it('keeps a canonical IPv4 host route as it is, and still refuses look-alikes', () => {
+    for (const route of ['10.0.1.2/32', '0.0.0.0/32', '255.255.255.255/32', '192.168.100.9/32']) {
+      expect(normaliseCidr(route)).toBe(route);
+    }
+    for (const bad of ['10.0.1.02/32', '256.0.0.1/32', '10.0.1/32', '10.0.1.2/33']) {
+      expect(() => normaliseCidr(bad)).toThrow();
+    }
+  });
+
   it('compares as sets', () => {
     expect(normaliseCidrSet(['10.0.1.3/32', '10.0.1.2', '10.0.1.2/32'])).toEqual([
       '10.0.1.2/32',

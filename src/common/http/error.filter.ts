@@ -5,6 +5,7 @@ import {
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
 import { Response } from 'express';
+import { ConcurrencyError } from '../../modules/events/event-store.service';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',
@@ -48,6 +49,18 @@ export class ErrorFilter implements ExceptionFilter {
           : String((answer as { message?: unknown }).message ?? exception.message).slice(0, 500);
       return { status, body: { error: { code: CODE_BY_STATUS[status] ?? 'error', message } } };
     }
+    // Two writers passed the version check together; the event log's unique version let only one append.
+    if (exception instanceof ConcurrencyError) {
+      return {
+        status: 409,
+        body: {
+          error: {
+            code: 'version_conflict',
+            message: 'another request changed this resource at the same time: reload it and try again',
+          },
+        },
+      };
+    }
     if (exception instanceof UniqueConstraintViolationException) {
       return {
         status: 409,
@@ -62,6 +75,14 @@ export class ErrorFilter implements ExceptionFilter {
         body: { error: { code: 'conflict', message: 'a referenced resource was changed or removed' } },
       };
     }
+    const rejectedBody = bodyParserRejection(exception);
+    if (rejectedBody) {
+      const code = CODE_BY_STATUS[rejectedBody.status] ?? 'bad_request';
+      return {
+        status: rejectedBody.status,
+        body: { error: { code, message: `body: ${rejectedBody.message}` } },
+      };
+    }
     if (isDatabaseUnavailable(exception)) {
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
@@ -70,6 +91,19 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
   }
+}
+
+/**
+ * The body parser's own refusals (http-errors with `expose`: too large, bad encoding, aborted) are the client's
+ * fault; their messages ("request entity too large") are safe to show.
+ */
+function bodyParserRejection(exception: unknown): { status: number; message: string } | null {
+  const candidate = exception as { expose?: unknown; status?: unknown; message?: unknown; type?: unknown } | null;
+  if (candidate?.expose !== true || typeof candidate.status !== 'number') return null;
+  if (candidate.status < 400 || candidate.status >= 500) return null;
+  // The JSON parser's own message quotes the body back; a fixed one says the same without echoing it.
+  const message = candidate.type === 'entity.parse.failed' ? 'is not valid JSON' : String(candidate.message);
+  return { status: candidate.status, message };
 }
 
 const UNAVAILABLE_CODES = new Set([
