@@ -1,0 +1,89 @@
+import type { AlertType } from './domain/alert-transitions';
+import { toSlackMessage, WebhookEvent, WebhookEventData, WebhookEventType } from './domain/payload-format';
+import type { WebhookFormat } from './webhook-subscription.entity';
+
+/** Every type a subscription can ask for (CONTRACT §4); subscriptions get all of them unless they choose. */
+export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
+  'drift.detected',
+  'drift.changed',
+  'drift.resolved',
+  'node.unreachable',
+  'node.recovered',
+  'reconcile.succeeded',
+  'reconcile.failed',
+];
+
+/** Sent by POST /api/webhooks/{id}/test only, to the one subscription asked for. */
+export interface TestEvent {
+  type: 'test';
+  timestamp: string;
+  data: { subscription_id: string; message: string; url: string };
+}
+
+export type NotificationEvent = WebhookEvent | TestEvent;
+
+export type EventSummary = WebhookEventData['summary'];
+
+/** What an alert about a scan says: the scan's summary and where to read the whole report. */
+export interface ScanAlertSource {
+  nodeId: string;
+  nodeName: string;
+  scanId: string;
+  summary: EventSummary;
+  at: Date;
+}
+
+export function scanAlertEvent(type: AlertType, scan: ScanAlertSource, publicUrl: string): WebhookEvent {
+  return {
+    type,
+    timestamp: scan.at.toISOString(),
+    data: {
+      node_id: scan.nodeId,
+      node_name: scan.nodeName,
+      summary: scan.summary,
+      scan_id: scan.scanId,
+      url: `${publicUrl}/api/drift/scans/${scan.scanId}`,
+    },
+  };
+}
+
+export interface ReconcileOutcome {
+  node: { id: string; name: string };
+  jobId: string;
+  succeeded: boolean;
+  /** Counts only (added, updated, removed, errors, verified): never a key. */
+  summary: EventSummary;
+  at: Date;
+}
+
+export function reconcileEvent(outcome: ReconcileOutcome, publicUrl: string): WebhookEvent {
+  return {
+    type: outcome.succeeded ? 'reconcile.succeeded' : 'reconcile.failed',
+    timestamp: outcome.at.toISOString(),
+    data: {
+      node_id: outcome.node.id,
+      node_name: outcome.node.name,
+      summary: outcome.summary,
+      job_id: outcome.jobId,
+      url: `${publicUrl}/api/reconcile/jobs/${outcome.jobId}`,
+    },
+  };
+}
+
+export function testEvent(subscriptionId: string, publicUrl: string, at: Date): TestEvent {
+  return {
+    type: 'test',
+    timestamp: at.toISOString(),
+    data: {
+      subscription_id: subscriptionId,
+      message: 'Test event from wgfleet: this subscription is reachable.',
+      url: `${publicUrl}/api/webhooks/${subscriptionId}`,
+    },
+  };
+}
+
+/** The exact body sent (and signed) for a subscription's format. */
+export function renderBody(event: NotificationEvent, format: WebhookFormat): string {
+  if (format === 'json') return JSON.stringify(event);
+  return JSON.stringify(event.type === 'test' ? { text: event.data.message } : toSlackMessage(event));
+}

@@ -1,0 +1,41 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { DriftModule } from '../drift/drift.module';
+import { ScanListeners } from '../drift/scan-listeners';
+import { AlertOutbox } from './alert-outbox.service';
+import { DriftAlertListener } from './drift-alert.listener';
+import { ALERT_RECHECK_QUEUE, DELIVERY_QUEUE, NotificationQueues } from './notification-queues';
+import { AlertRecheckProcessor, DeliveryProcessor } from './notification.processors';
+import { OutboxSweeper } from './outbox-sweeper.service';
+import { WebhookDeliverer } from './webhook-deliverer.service';
+import { WebhookSender } from './webhook-sender.service';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+/** Webhook subscriptions, the alert outbox and its delivery (issue 6). */
+@Module({
+  imports: [DriftModule, BullModule.registerQueue({ name: DELIVERY_QUEUE }, { name: ALERT_RECHECK_QUEUE })],
+  controllers: [WebhooksController],
+  providers: [
+    WebhooksService,
+    AlertOutbox,
+    DriftAlertListener,
+    NotificationQueues,
+    WebhookDeliverer,
+    WebhookSender,
+    DeliveryProcessor,
+    AlertRecheckProcessor,
+    OutboxSweeper,
+  ],
+  exports: [AlertOutbox],
+})
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly scanListeners: ScanListeners,
+    private readonly driftAlerts: DriftAlertListener,
+  ) {}
+
+  onModuleInit(): void {
+    this.scanListeners.register(this.driftAlerts);
+  }
+}

@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Min,
+} from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional';
+import type { WebhookEventType } from './domain/payload-format';
+import { WEBHOOK_EVENT_TYPES } from './notification-event';
+import type { WebhookFormat } from './webhook-subscription.entity';
+
+export class CreateWebhookDto {
+  @ApiProperty({
+    example: 'https://hooks.example.com/wgfleet',
+    description:
+      'http(s) URL; loopback, private and link-local targets are refused unless WEBHOOK_ALLOW_PRIVATE',
+  })
+  @IsString()
+  @Length(1, 2000)
+  url!: string;
+
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, description: 'every type when omitted' })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayNotEmpty({ message: 'events must not be empty: leave it out to receive every event type' })
+  @ArrayUnique({ message: 'events must not list a type twice' })
+  @IsIn(WEBHOOK_EVENT_TYPES, {
+    each: true,
+    message: `events may only hold ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+  })
+  events?: WebhookEventType[];
+
+  @ApiPropertyOptional({ default: true })
+  @OptionalNotNull()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ enum: ['json', 'slack'], default: 'json' })
+  @OptionalNotNull()
+  @IsIn(['json', 'slack'], { message: 'format must be json or slack' })
+  format?: WebhookFormat;
+
+  @ApiPropertyOptional({ nullable: true, example: 'on-call channel' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 500)
+  description?: string | null;
+}
+
+export class UpdateWebhookDto extends PartialType(CreateWebhookDto, { skipNullProperties: false }) {
+  @ApiPropertyOptional({ description: 'the version you read; a stale one is refused with 409' })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
