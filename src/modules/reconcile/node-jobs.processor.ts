@@ -1,0 +1,74 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DelayedError, Job } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { NodeLocks } from './node-locks.service';
+import {
+  BACKOFF_TYPE,
+  NODE_JOBS_QUEUE,
+  NodeJobData,
+  NodeJobHandlers,
+  cappedExponentialBackoff,
+} from './node-jobs';
+
+/** How soon a job that found its node locked tries again. */
+const LOCKED_RETRY_MS = 150;
+
+/**
+ * Runs node jobs, at most `reconcileConcurrency` at a time, each holding its node's lock: a job that finds
+ * the node busy goes back to delayed and tries again shortly, so jobs of one node run one after the other
+ * while different nodes run in parallel.
+ */
+@Processor(NODE_JOBS_QUEUE, {
+  settings: {
+    backoffStrategy: (
+      attemptsMade: number,
+      type?: string,
+      _error?: Error,
+      job?: { opts?: { backoff?: unknown } },
+    ) => {
+      const backoff = job?.opts?.backoff as { delay?: number } | undefined;
+      return type === BACKOFF_TYPE ? cappedExponentialBackoff(attemptsMade, backoff?.delay ?? 1000) : 1000;
+    },
+  },
+})
+export class NodeJobsProcessor extends WorkerHost implements OnApplicationBootstrap {
+  private readonly logger = new Logger(NodeJobsProcessor.name);
+
+  constructor(
+    private readonly handlers: NodeJobHandlers,
+    private readonly locks: NodeLocks,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.reconcileConcurrency;
+  }
+
+  async process(job: Job<NodeJobData>, token?: string): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) {
+      // Possible only while the panel is starting: handlers register during module init.
+      this.logger.warn({ job: job.name }, 'no handler for node job yet');
+      return this.delay(job, token, Date.now() + 1000);
+    }
+    const wakeAt = (await handler.deferUntil?.(job)) ?? null;
+    if (wakeAt !== null) return this.delay(job, token, wakeAt);
+    const lock = await this.locks.tryAcquire(job.data.nodeId);
+    if (!lock) return this.delay(job, token, Date.now() + LOCKED_RETRY_MS + Math.floor(Math.random() * 100));
+    let rerunAt: number | null;
+    try {
+      ({ rerunAt } = await handler.run(job));
+    } finally {
+      await lock.release();
+    }
+    if (rerunAt !== null) return this.delay(job, token, rerunAt);
+  }
+
+  private async delay(job: Job, token: string | undefined, at: number): Promise<never> {
+    await job.moveToDelayed(at, token);
+    throw new DelayedError();
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { Job } from 'bullmq';
+
+/** One queue for every job that changes a node (reconcile and sync), so they share the per-node lock. */
+export const NODE_JOBS_QUEUE = 'node-jobs';
+
+export interface NodeJobData {
+  nodeId: string;
+  /** Reconcile jobs: the reconcile_jobs row this job runs. */
+  reconcileJobId?: string;
+}
+
+/** `done`, or run the same job again at `rerunAt` (ms since epoch), e.g. because more changes arrived. */
+export type NodeJobOutcome = { rerunAt: number | null };
+
+export interface NodeJobHandler {
+  /** Before the lock is taken: a time to wait until (debouncing), or null to go ahead now. */
+  deferUntil?(job: Job<NodeJobData>): Promise<number | null>;
+  /**
+   * Runs while the node's lock is held. Throwing lets BullMQ retry with backoff (transient failures);
+   * a handler records terminal failures itself and returns.
+   */
+  run(job: Job<NodeJobData>): Promise<NodeJobOutcome>;
+}
+
+/** Job name → handler; the reconcile and sync modules register theirs at start-up. */
+@Injectable()
+export class NodeJobHandlers {
+  private readonly handlers = new Map<string, NodeJobHandler>();
+
+  register(name: string, handler: NodeJobHandler): void {
+    this.handlers.set(name, handler);
+  }
+
+  get(name: string): NodeJobHandler | undefined {
+    return this.handlers.get(name);
+  }
+}
+
+export const BACKOFF_TYPE = 'capped-exponential';
+export const MAX_BACKOFF_MS = 30_000;
+
+/** Exponential backoff from the job's base delay, capped so a node coming back is served within half a minute. */
+export function cappedExponentialBackoff(
+  attemptsMade: number,
+  baseMs: number,
+  maxMs = MAX_BACKOFF_MS,
+): number {
+  const exponential = baseMs * 2 ** Math.max(0, attemptsMade - 1);
+  return Math.min(maxMs, exponential);
+}
+
+/** True when a failing attempt was the job's last one, so the handler must record the failure itself. */
+export function isLastAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}

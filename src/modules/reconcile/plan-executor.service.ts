@@ -1,0 +1,234 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Dump, WirePeer } from '@wgfleet/protocol';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { AgentClient } from '../agent-client/agent-client';
+import { AgentError } from '../agent-client/agent-errors';
+import type { NodeDriftReport } from '../drift/domain/drift-report';
+import { NodeAgents } from '../nodes/node-agents.service';
+import { PeersService } from '../peers/peers.service';
+import {
+  AppliedChanges,
+  RemoveOperation,
+  UpsertOperation,
+  blamedSyncconfIndex,
+  chunkBySize,
+  desiredWirePeer,
+  emptyChanges,
+  keptWirePeer,
+  recordBatchResults,
+  removalName,
+  syncconfChanges,
+} from './domain/plan-apply';
+import { PlannedPeer, ReconcileOptions, ReconcilePlan, syncconfPeerSet } from './domain/reconcile-plan';
+import { DesiredSnapshot } from './node-state.service';
+
+/** Stays well under the agent's 1 MiB body limit. */
+const MAX_BATCH_BYTES = 512 * 1024;
+
+export interface ApplyInput {
+  snapshot: DesiredSnapshot;
+  plan: ReconcilePlan;
+  options: ReconcileOptions;
+  /** The report and dump the plan was made from (syncconf sends the whole peer set); no dump for a blind sync. */
+  report: NodeDriftReport;
+  dump: Dump | null;
+}
+
+/**
+ * Carries a plan to a node in the requested mode. One failing peer never stops the others: its error is
+ * listed and the rest goes on. Transient agent errors are thrown, so the job retries with a fresh plan.
+ */
+@Injectable()
+export class PlanExecutor {
+  constructor(
+    private readonly agents: NodeAgents,
+    private readonly peers: PeersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async apply(input: ApplyInput): Promise<AppliedChanges> {
+    const client = this.agents.forNode(input.snapshot.node);
+    if (input.options.mode === 'syncconf') return this.applySyncconf(client, input);
+    const changes =
+      input.options.mode === 'peer'
+        ? await this.applyPeerByPeer(client, input)
+        : await this.applyBatch(client, input);
+    await this.applyListenPort(client, input, changes);
+    return changes;
+  }
+
+  /** Faithful repair: every effective setting, the preshared key decrypted only now, for this request. */
+  private wirePeer(snapshot: DesiredSnapshot, planned: PlannedPeer): WirePeer {
+    const peer = planned.has_preshared_key ? snapshot.peerById.get(planned.peer_id) : undefined;
+    return desiredWirePeer(planned, peer ? this.peers.presharedKeyOf(peer) : null);
+  }
+
+  /** Upserts and removals together, in as few calls as the agent's body limit allows. */
+  private async applyBatch(client: AgentClient, { snapshot, plan }: ApplyInput): Promise<AppliedChanges> {
+    const changes = emptyChanges();
+    type Item =
+      { kind: 'upsert'; op: UpsertOperation; wire: WirePeer } | { kind: 'remove'; op: RemoveOperation };
+    const items: Item[] = [
+      ...plan.add.map((peer) => ({ operation: 'add' as const, planned: peer })),
+      ...plan.update.map((peer) => ({ operation: 'update' as const, planned: peer })),
+    ].map(({ operation, planned }) => ({
+      kind: 'upsert' as const,
+      op: { operation, name: planned.name, public_key: planned.public_key },
+      wire: this.wirePeer(snapshot, planned),
+    }));
+    for (const removal of plan.remove) {
+      items.push({ kind: 'remove', op: { name: removalName(removal), public_key: removal.public_key } });
+    }
+    for (const chunk of chunkBySize(items, MAX_BATCH_BYTES)) {
+      const upserts = chunk.flatMap((item) => (item.kind === 'upsert' ? [item] : []));
+      const removals = chunk.flatMap((item) => (item.kind === 'remove' ? [item.op] : []));
+      const { results } = await client.batch({
+        upsert: upserts.map((item) => item.wire),
+        remove: removals.map((item) => item.public_key),
+      });
+      recordBatchResults(
+        changes,
+        upserts.map((item) => item.op),
+        removals,
+        results,
+      );
+    }
+    return changes;
+  }
+
+  /** One call per peer, in plan order; a peer that appeared or vanished meanwhile is still brought to the plan. */
+  private async applyPeerByPeer(
+    client: AgentClient,
+    { snapshot, plan }: ApplyInput,
+  ): Promise<AppliedChanges> {
+    const changes = emptyChanges();
+    const attempt = async (
+      operation: 'add' | 'update' | 'remove',
+      publicKey: string,
+      call: () => Promise<unknown>,
+      onSuccess: () => void,
+    ) => {
+      try {
+        await call();
+        onSuccess();
+      } catch (error) {
+        if (!(error instanceof AgentError) || error.transient) throw error;
+        changes.errors.push({ public_key: publicKey, operation, message: error.message });
+      }
+    };
+    const upsert = async (wire: WirePeer, preferAdd: boolean) => {
+      const { public_key: key, ...fields } = wire;
+      const add = () => client.addPeer(wire);
+      const update = () => client.updatePeer(key, fields);
+      try {
+        await (preferAdd ? add() : update());
+      } catch (error) {
+        const raced = error instanceof AgentError && error.status === (preferAdd ? 409 : 404);
+        if (!raced) throw error;
+        await (preferAdd ? update() : add());
+      }
+    };
+    for (const peer of plan.add) {
+      await attempt(
+        'add',
+        peer.public_key,
+        () => upsert(this.wirePeer(snapshot, peer), true),
+        () => changes.added.push(peer.name),
+      );
+    }
+    for (const peer of plan.update) {
+      await attempt(
+        'update',
+        peer.public_key,
+        () => upsert(this.wirePeer(snapshot, peer), false),
+        () => changes.updated.push(peer.name),
+      );
+    }
+    for (const removal of plan.remove) {
+      const remove = () =>
+        client.removePeer(removal.public_key).catch((error: unknown) => {
+          if (!(error instanceof AgentError && error.status === 404)) throw error;
+        });
+      await attempt('remove', removal.public_key, remove, () => changes.removed.push(removalName(removal)));
+    }
+    return changes;
+  }
+
+  /**
+   * The whole peer set in one atomic call. When the agent refuses one peer, that peer is carried as the node
+   * has it (or left out if the node lacks it), its error is listed, and the rest is sent again.
+   */
+  private async applySyncconf(client: AgentClient, input: ApplyInput): Promise<AppliedChanges> {
+    const { snapshot, plan, options, report, dump } = input;
+    if (!dump) throw new Error('a syncconf reconcile needs the dump its plan was made from');
+    const set = syncconfPeerSet({
+      report,
+      desiredPeers: snapshot.desiredPeers,
+      node: snapshot.desiredNode,
+      defaults: this.config.defaults,
+      options,
+      dump,
+    });
+    let peers = set.map((entry) =>
+      entry.source === 'desired' ? this.wirePeer(snapshot, entry.peer) : keptWirePeer(entry.peer),
+    );
+    const listenPort = plan.interface.find((change) => change.field === 'listen_port')?.expected;
+    const observed = new Map(dump.peers.map((peer) => [peer.public_key, peer]));
+    const addedKeys = new Set(plan.add.map((peer) => peer.public_key));
+    const excluded = new Set<string>();
+    const errors: AppliedChanges['errors'] = [];
+    for (;;) {
+      try {
+        await client.syncconf({ peers, ...(listenPort === undefined ? {} : { listen_port: listenPort }) });
+        break;
+      } catch (error) {
+        if (!(error instanceof AgentError) || error.transient) throw error;
+        const index = blamedSyncconfIndex(error.message);
+        if (index === null || index >= peers.length || excluded.has(peers[index].public_key)) {
+          const all = [...plan.add, ...plan.update];
+          return {
+            ...emptyChanges(),
+            errors: all.map((peer) => ({
+              public_key: peer.public_key,
+              operation: addedKeys.has(peer.public_key) ? 'add' : 'update',
+              message: error.message,
+            })),
+          };
+        }
+        const blamed = peers[index];
+        excluded.add(blamed.public_key);
+        errors.push({
+          public_key: blamed.public_key,
+          operation: addedKeys.has(blamed.public_key) ? 'add' : 'update',
+          message: error.message,
+        });
+        const asObserved = observed.get(blamed.public_key);
+        peers = asObserved
+          ? peers.map((peer, i) =>
+              i === index ? keptWirePeer({ ...asObserved, reason: 'unreconciled' }) : peer,
+            )
+          : peers.filter((_, i) => i !== index);
+      }
+    }
+    return { ...syncconfChanges(plan, excluded), errors };
+  }
+
+  private async applyListenPort(
+    client: AgentClient,
+    { plan, snapshot }: ApplyInput,
+    changes: AppliedChanges,
+  ) {
+    for (const change of plan.interface) {
+      try {
+        await client.setListenPort(change.expected);
+      } catch (error) {
+        if (!(error instanceof AgentError) || error.transient) throw error;
+        changes.errors.push({
+          public_key: snapshot.node.publicKey ?? '',
+          operation: 'listen_port',
+          message: error.message,
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { ReconcileOptions, ReconcilePlan } from './domain/reconcile-plan';
+
+export type ReconcileJobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** `api`: someone asked; `auto`: self-heal after a scheduled scan found drift. */
+export type ReconcileTrigger = 'api' | 'auto';
+
+export interface ReconcileError {
+  public_key: string;
+  operation: 'add' | 'update' | 'remove' | 'listen_port';
+  message: string;
+}
+
+export interface ReconcileResult {
+  added: string[];
+  updated: string[];
+  removed: string[];
+  errors: ReconcileError[];
+  verified: boolean;
+}
+
+/** One reconcile of one node: what was asked, what was planned, what happened. */
+@Entity({ tableName: 'reconcile_jobs' })
+@Index({ properties: ['nodeId', 'createdAt'] })
+@Index({ properties: ['status'] })
+export class ReconcileJobEntity {
+  [OptionalProps]?:
+    'status' | 'attempts' | 'plan' | 'result' | 'error' | 'startedAt' | 'finishedAt' | 'createdAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  nodeId!: string;
+
+  @Property({ type: 'text' })
+  status: ReconcileJobStatus = 'queued';
+
+  @Property({ type: 'text' })
+  trigger!: ReconcileTrigger;
+
+  @Property({ type: 'jsonb' })
+  options!: ReconcileOptions;
+
+  @Property({ type: 'jsonb', nullable: true })
+  plan: ReconcilePlan | null = null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  result: ReconcileResult | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  error: string | null = null;
+
+  @Property({ type: 'integer' })
+  attempts: number = 0;
+
+  /** Token id of who asked; null for self-heal and the bootstrap admin token. */
+  @Property({ type: 'text', nullable: true })
+  requestedBy: string | null = null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  startedAt: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  finishedAt: Date | null = null;
+}

@@ -1,0 +1,149 @@
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { NodeEntity } from '../nodes/node.entity';
+import { emptyChanges } from '../reconcile/domain/plan-apply';
+import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
+import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../reconcile/node-jobs';
+import { NodeStateReader } from '../reconcile/node-state.service';
+import { PlanExecutor } from '../reconcile/plan-executor.service';
+import {
+  SYNC_OPTIONS,
+  SyncScope,
+  blindSyncReport,
+  isEmptyScope,
+  scopeReport,
+  syncWakeTime,
+} from './domain/sync-scope';
+import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
+import { SyncTrigger } from './sync-trigger.service';
+
+/**
+ * Carries a node's pending changes to it under the node's lock, level-based: whatever the changes were, the
+ * scoped peers end up as desired now (a peer created then deleted is simply absent). Only what changed is in
+ * scope; a node change (overrides, listen port) puts the whole node in scope.
+ */
+@Injectable()
+export class SyncRunner implements NodeJobHandler {
+  private readonly logger = new Logger(SyncRunner.name);
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly reader: NodeStateReader,
+    private readonly executor: PlanExecutor,
+    private readonly trigger: SyncTrigger,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async deferUntil(job: Job<NodeJobData>): Promise<number | null> {
+    const state = await this.trigger.debounceState(job.data.nodeId);
+    return syncWakeTime(state, Date.now(), this.config.applyDebounceMs, this.config.applyMaxWaitMs);
+  }
+
+  async run(job: Job<NodeJobData>): Promise<NodeJobOutcome> {
+    const { nodeId } = job.data;
+    await this.trigger.startRun(nodeId);
+    await this.apply(this.orm.em.fork(), nodeId);
+    if (!(await this.trigger.changedSinceRunStarted(nodeId))) return { rerunAt: null };
+    // Changes kept coming while this run worked: a sustained burst, so gather for the whole maximum wait
+    // rather than stopping at the first short pause.
+    const { firstChangeAt } = await this.trigger.debounceState(nodeId);
+    return { rerunAt: (firstChangeAt ?? Date.now()) + this.config.applyMaxWaitMs };
+  }
+
+  private async apply(em: EntityManager, nodeId: string): Promise<void> {
+    const node = await em.findOne(NodeEntity, { id: nodeId });
+    // A disabled node keeps its changes pending until it is enabled again (which is itself a change).
+    if (!node?.enabled) return;
+    const [snapshot, states, nodeState, removals] = await Promise.all([
+      this.reader.desired(em, nodeId),
+      em.find(PeerSyncStateEntity, { nodeId }),
+      em.findOne(NodeSyncStateEntity, { nodeId }),
+      em.find(PendingRemovalEntity, { nodeId }),
+    ]);
+    const appliedVersion = new Map(states.map((state) => [state.peerId, state.appliedVersion]));
+    const wholeNode = snapshot.node.version > (nodeState?.appliedVersion ?? 0);
+    const scopedPeers = snapshot.peers.filter(
+      (peer) => wholeNode || peer.version > (appliedVersion.get(peer.id) ?? 0),
+    );
+    const scope: SyncScope = {
+      wholeNode,
+      peerIds: new Set(scopedPeers.map((peer) => peer.id)),
+      removalKeys: new Set(removals.map((removal) => removal.publicKey)),
+    };
+    if (isEmptyScope(scope)) return;
+
+    // Agent failures propagate: the job retries with backoff and the changes stay pending meanwhile. Only a
+    // node change needs the node's state (listen port, peers it lost); changed peers are set blind.
+    const dump = wholeNode ? await this.reader.observe(snapshot.node) : null;
+    const report = dump
+      ? scopeReport(this.reader.report(snapshot, dump), scope)
+      : blindSyncReport(
+          snapshot.node,
+          snapshot.desiredPeers.filter((peer) => scope.peerIds.has(peer.id)),
+          removals.map((removal) => ({
+            public_key: removal.publicKey,
+            peer_id: removal.peerId,
+            name: removal.name,
+          })),
+          new Date(),
+        );
+    const plan = planReconcile({
+      report,
+      desiredPeers: snapshot.desiredPeers,
+      node: snapshot.desiredNode,
+      defaults: this.config.defaults,
+      options: SYNC_OPTIONS,
+    });
+    const changes = isEmptyPlan(plan)
+      ? emptyChanges()
+      : await this.executor.apply({ snapshot, plan, options: SYNC_OPTIONS, report, dump });
+    const errorByKey = new Map(changes.errors.map((error) => [error.public_key, error.message]));
+
+    const now = new Date();
+    await em.transactional(async (tx) => {
+      if (scopedPeers.length > 0) {
+        await tx.upsertMany(
+          PeerSyncStateEntity,
+          scopedPeers.map((peer) => ({
+            peerId: peer.id,
+            nodeId,
+            appliedVersion: peer.version,
+            status: errorByKey.has(peer.publicKey) ? ('failed' as const) : ('applied' as const),
+            error: errorByKey.get(peer.publicKey) ?? null,
+            updatedAt: now,
+          })),
+          { onConflictFields: ['peerId'], onConflictAction: 'merge', disableIdentityMap: true },
+        );
+      }
+      for (const removal of removals) {
+        const error = errorByKey.get(removal.publicKey);
+        // Only the removal this run saw: the key may have been retired again meanwhile.
+        const same = { nodeId, publicKey: removal.publicKey, createdAt: removal.createdAt };
+        if (error) await tx.nativeUpdate(PendingRemovalEntity, same, { error });
+        else await tx.nativeDelete(PendingRemovalEntity, same);
+      }
+      if (wholeNode) {
+        await tx.upsert(
+          NodeSyncStateEntity,
+          { nodeId, appliedVersion: snapshot.node.version, updatedAt: now },
+          { onConflictFields: ['nodeId'], onConflictAction: 'merge', disableIdentityMap: true },
+        );
+      }
+    });
+    this.logger.log(
+      {
+        node_id: nodeId,
+        peers: scopedPeers.length,
+        removals: removals.length,
+        whole_node: wholeNode,
+        added: changes.added.length,
+        updated: changes.updated.length,
+        removed: changes.removed.length,
+        errors: changes.errors.length,
+      },
+      'changes applied to node',
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { EntityManager } from '@mikro-orm/postgresql';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { RedisConnection } from '../../common/redis/redis.module';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DesiredStateChanges } from '../events/desired-state-changes';
+import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../reconcile/node-jobs';
+import { DebounceState } from './domain/sync-scope';
+
+export const SYNC_JOB = 'sync';
+
+/** An unreachable agent is retried this often (capped exponential backoff), then by the periodic sweep. */
+const SYNC_ATTEMPTS = 20;
+const SYNC_BACKOFF_MS = 500;
+const SWEEP_INTERVAL_MS = 30_000;
+const DEBOUNCE_TTL_S = 86_400;
+
+/**
+ * Turns committed desired-state changes into one debounced sync job per node (jobId `sync-<node>`, never
+ * added twice while pending). Change times live in Redis so every panel instance sees the same burst; a
+ * `dirty` mark tells a running job that more changes arrived meanwhile.
+ */
+@Injectable()
+export class SyncTrigger implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SyncTrigger.name);
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly changes: DesiredStateChanges,
+    private readonly redis: RedisConnection,
+    @InjectQueue(NODE_JOBS_QUEUE) private readonly queue: Queue<NodeJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.changes.subscribe((nodeId) => this.changed(nodeId));
+  }
+
+  /** On start-up and then periodically: nodes with pending work get a sync (a no-op if one is queued). */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep().catch((error: Error) => this.logger.warn({ err: error.message }, 'sync sweep failed'));
+    this.sweepTimer = setInterval(
+      () =>
+        void this.sweep().catch((error: Error) =>
+          this.logger.warn({ err: error.message }, 'sync sweep failed'),
+        ),
+      SWEEP_INTERVAL_MS,
+    );
+    this.sweepTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  async changed(nodeId: string): Promise<void> {
+    const key = this.debounceKey(nodeId);
+    const now = String(Date.now());
+    await this.redis.client
+      .multi()
+      .hset(key, 'last', now, 'dirty', '1')
+      .hsetnx(key, 'first', now)
+      .expire(key, DEBOUNCE_TTL_S)
+      .exec();
+    await this.enqueue(nodeId, this.config.applyDebounceMs);
+  }
+
+  async enqueue(nodeId: string, delayMs: number): Promise<void> {
+    await this.queue.add(
+      SYNC_JOB,
+      { nodeId },
+      {
+        jobId: `sync-${nodeId}`,
+        delay: delayMs,
+        attempts: SYNC_ATTEMPTS,
+        backoff: { type: BACKOFF_TYPE, delay: SYNC_BACKOFF_MS },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    );
+  }
+
+  async debounceState(nodeId: string): Promise<DebounceState> {
+    const [first, last] = await this.redis.client.hmget(this.debounceKey(nodeId), 'first', 'last');
+    return { firstChangeAt: first ? Number(first) : null, lastChangeAt: last ? Number(last) : null };
+  }
+
+  /** A run picks up every change so far: later ones mark the node dirty again. */
+  async startRun(nodeId: string): Promise<void> {
+    await this.redis.client.hdel(this.debounceKey(nodeId), 'first', 'dirty');
+  }
+
+  async changedSinceRunStarted(nodeId: string): Promise<boolean> {
+    return (await this.redis.client.hexists(this.debounceKey(nodeId), 'dirty')) === 1;
+  }
+
+  private async sweep(): Promise<void> {
+    const rows = await this.em.fork().execute<{ node_id: string }[]>(NODES_WITH_PENDING_WORK);
+    for (const { node_id } of rows) await this.enqueue(node_id, 0);
+  }
+
+  private debounceKey(nodeId: string): string {
+    return `${this.queue.opts.prefix ?? 'bull'}:${NODE_JOBS_QUEUE}:sync-debounce:${nodeId}`;
+  }
+}
+
+const NODES_WITH_PENDING_WORK = `
+  select p.node_id from peers p
+    join nodes n on n.id = p.node_id and n.enabled
+    left join peer_sync_state s on s.peer_id = p.id
+   where p.version > coalesce(s.applied_version, 0)
+  union
+  select r.node_id from pending_removals r join nodes n on n.id = r.node_id and n.enabled where r.error is null
+  union
+  select n.id from nodes n left join node_sync_state s on s.node_id = n.id
+   where n.enabled and n.version > coalesce(s.applied_version, 0)`;

@@ -1,0 +1,71 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ViewExtension } from '../../common/http/view-extensions';
+import type { PendingPeer } from '../drift/domain/drift-report';
+import { PendingPeersSource } from '../drift/pending-peers';
+import { NodeEntity } from '../nodes/node.entity';
+import { PeerEntity } from '../peers/peer.entity';
+import { peerSyncStatus } from './domain/sync-scope';
+import { PeerSyncStateEntity } from './sync-state.entity';
+
+/** `sync_status` (and `sync_error` when failed) on every peer view. */
+@Injectable()
+export class PeerSyncStatusView implements ViewExtension<PeerEntity> {
+  constructor(private readonly em: EntityManager) {}
+
+  async extend(rows: readonly PeerEntity[]): Promise<Map<string, Record<string, unknown>>> {
+    const states = await this.em
+      .fork()
+      .find(
+        PeerSyncStateEntity,
+        { peerId: { $in: rows.map((row) => row.id) } },
+        { disableIdentityMap: true },
+      );
+    const byPeer = new Map(states.map((state) => [state.peerId, state]));
+    return new Map(rows.map((row) => [row.id, peerSyncStatus(row.version, byPeer.get(row.id))]));
+  }
+}
+
+/** `pending` on every node view: peers whose latest change is not on the node yet, removals included. */
+@Injectable()
+export class NodePendingView implements ViewExtension<NodeEntity> {
+  constructor(private readonly em: EntityManager) {}
+
+  async extend(rows: readonly NodeEntity[]): Promise<Map<string, Record<string, unknown>>> {
+    const pending = await pendingPeersOf(
+      this.em.fork(),
+      rows.map((row) => row.id),
+    );
+    return new Map(rows.map((row) => [row.id, { pending: pending.get(row.id)?.length ?? 0 }]));
+  }
+}
+
+/** Drift lists these as `pending_peers` instead of drift. */
+@Injectable()
+export class SyncPendingPeersSource implements PendingPeersSource {
+  pendingFor(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, PendingPeer[]>> {
+    return pendingPeersOf(em, nodeIds);
+  }
+}
+
+async function pendingPeersOf(
+  em: EntityManager,
+  nodeIds: readonly string[],
+): Promise<Map<string, PendingPeer[]>> {
+  const pending = new Map<string, PendingPeer[]>();
+  if (nodeIds.length === 0) return pending;
+  const rows = await em.execute<{ node_id: string; peer_id: string; name: string; public_key: string }[]>(
+    `select p.node_id, p.id as peer_id, p.name, p.public_key from peers p
+       left join peer_sync_state s on s.peer_id = p.id
+      where p.node_id in (?) and p.version > coalesce(s.applied_version, 0)
+     union all
+     select r.node_id, r.peer_id, r.name, r.public_key from pending_removals r where r.node_id in (?)`,
+    [nodeIds, nodeIds],
+  );
+  for (const { node_id, ...peer } of rows) {
+    const list = pending.get(node_id) ?? [];
+    list.push(peer);
+    pending.set(node_id, list);
+  }
+  return pending;
+}

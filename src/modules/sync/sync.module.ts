@@ -1,0 +1,56 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { DriftModule } from '../drift/drift.module';
+import { PendingPeers } from '../drift/pending-peers';
+import { ProjectionRegistry } from '../events/projection-registry';
+import { NodeViewExtensions } from '../nodes/node-view';
+import { NodesModule } from '../nodes/nodes.module';
+import { PeerViewExtensions } from '../peers/peer-view';
+import { PeersModule } from '../peers/peers.module';
+import { NODE_JOBS_QUEUE, NodeJobHandlers } from '../reconcile/node-jobs';
+import { ReconcileModule } from '../reconcile/reconcile.module';
+import { PendingRemovalsProjection } from './pending-removals.projection';
+import { SyncRunner } from './sync-runner.service';
+import { SYNC_JOB, SyncTrigger } from './sync-trigger.service';
+import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './sync-views';
+
+/** Issue 7: every desired-state change reaches its node by itself, through the per-node job path. */
+@Module({
+  imports: [
+    DriftModule,
+    NodesModule,
+    PeersModule,
+    ReconcileModule,
+    BullModule.registerQueue({ name: NODE_JOBS_QUEUE }),
+  ],
+  providers: [
+    PendingRemovalsProjection,
+    SyncTrigger,
+    SyncRunner,
+    PeerSyncStatusView,
+    NodePendingView,
+    SyncPendingPeersSource,
+  ],
+})
+export class SyncModule implements OnModuleInit {
+  constructor(
+    private readonly projections: ProjectionRegistry,
+    private readonly projection: PendingRemovalsProjection,
+    private readonly handlers: NodeJobHandlers,
+    private readonly runner: SyncRunner,
+    private readonly peerViews: PeerViewExtensions,
+    private readonly nodeViews: NodeViewExtensions,
+    private readonly peerStatus: PeerSyncStatusView,
+    private readonly nodePending: NodePendingView,
+    private readonly pendingPeers: PendingPeers,
+    private readonly pendingSource: SyncPendingPeersSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.projections.register(this.projection);
+    this.handlers.register(SYNC_JOB, this.runner);
+    this.peerViews.register(this.peerStatus);
+    this.nodeViews.register(this.nodePending);
+    this.pendingPeers.use(this.pendingSource);
+  }
+}
