@@ -75,8 +75,8 @@ export class EventStore {
   async appendNew(
     em: EntityManager,
     items: Array<{ event: NewEvent; context: CommandContext }>,
-  ): Promise<void> {
-    if (items.length === 0) return;
+  ): Promise<EventRecord[]> {
+    if (items.length === 0) return [];
     const createdAt = new Date();
     const rows = items.map(({ event, context }) => ({
       ...event,
@@ -101,6 +101,7 @@ export class EventStore {
       Object.assign(new EventRecord(), row, { position: String(inserted[i].position) }),
     );
     await this.projections.applyMany(em, records);
+    return records;
   }
 }
 

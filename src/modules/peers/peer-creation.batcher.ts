@@ -15,6 +15,8 @@ import {
   poolCapacity,
 } from './domain/ip-allocation';
 import { Allocation, PEER_CREATED, PeerCreatedPayload, PeerState } from './peer.events';
+import { PeerEntity } from './peer.entity';
+import { peerColumns } from './peer.projection';
 
 /** A create request with its keys already made and sealed; only addresses remain to be decided. */
 export interface PreparedPeer {
@@ -25,9 +27,15 @@ export interface PreparedPeer {
   context: CommandContext;
 }
 
+/** The new read-model row and its node, so the answer needs no second read. */
+export interface CreatedPeer {
+  peer: PeerEntity;
+  node: NodeEntity;
+}
+
 interface Waiting {
   peer: PreparedPeer;
-  resolve: (created: PeerCreatedPayload) => void;
+  resolve: (created: CreatedPeer) => void;
   reject: (error: unknown) => void;
 }
 
@@ -51,7 +59,7 @@ export class PeerCreationBatcher {
     private readonly nodes: NodesService,
   ) {}
 
-  submit(nodeId: string, peer: PreparedPeer): Promise<PeerCreatedPayload> {
+  submit(nodeId: string, peer: PreparedPeer): Promise<CreatedPeer> {
     return new Promise((resolve, reject) => {
       const queue = this.queues.get(nodeId) ?? [];
       queue.push({ peer, resolve, reject });
@@ -106,11 +114,11 @@ export class PeerCreationBatcher {
     em: EntityManager,
     nodeId: string,
     peers: PreparedPeer[],
-  ): Promise<Array<PeerCreatedPayload | ApiError>> {
+  ): Promise<Array<CreatedPeer | ApiError>> {
     const node = await this.nodes.require(em, nodeId);
     await lockNodeAllocations(em, nodeId);
     const pools = nodePools(node);
-    const outcomes: Array<PeerCreatedPayload | ApiError> = new Array(peers.length);
+    const outcomes: Array<CreatedPeer | ApiError> = new Array(peers.length);
 
     const keys = peers.map((peer) => peer.state.public_key);
     const takenKeys = new Set(
@@ -176,10 +184,9 @@ export class PeerCreationBatcher {
       takenKeys.add(peer.state.public_key);
       const payload: PeerCreatedPayload = { ...peer.state, allowed_ips: allowedIps, allocations };
       accepted.push({ index, payload });
-      outcomes[index] = payload;
     }
 
-    await this.events.appendNew(
+    const records = await this.events.appendNew(
       em,
       accepted.map(({ index, payload }) => ({
         event: {
@@ -191,6 +198,16 @@ export class PeerCreationBatcher {
         context: peers[index].context,
       })),
     );
+    records.forEach((record, i) => {
+      const peer = Object.assign(new PeerEntity(), {
+        id: record.aggregateId,
+        ...peerColumns(accepted[i].payload),
+        version: record.version,
+        createdAt: record.createdAt,
+        updatedAt: record.createdAt,
+      });
+      outcomes[accepted[i].index] = { peer, node };
+    });
     return outcomes;
   }
 

@@ -15,7 +15,8 @@ import {
 } from './peer.events';
 import { PeerEntity } from './peer.entity';
 
-function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
+/** Column values of the peers table for (part of) a peer state. */
+export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   const columns: Partial<PeerEntity> = {};
   const set = <K extends keyof PeerEntity>(key: K, value: PeerEntity[K] | undefined) => {
     if (value !== undefined) columns[key] = value;

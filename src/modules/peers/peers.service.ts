@@ -58,7 +58,7 @@ export class PeersService {
     // Keys are made and sealed before the node's allocation lock is taken, so it is held briefly.
     const keyPair = dto.public_key ? null : generateKeyPair();
     const presharedKey = dto.preshared_key ?? (dto.generate_preshared_key ? generatePresharedKey() : null);
-    await this.creator.submit(nodeId, {
+    const created = await this.creator.submit(nodeId, {
       id,
       requestedAddresses: dto.allowed_ips ?? null,
       context,
@@ -77,7 +77,8 @@ export class PeersService {
       },
     });
     await this.changes.changed(nodeId);
-    return this.get(id);
+    const { items } = await this.views(created.node, [created.peer], 0);
+    return items[0];
   }
 
   async list(nodeId: string, query: ListQuery): Promise<{ items: PeerView[]; next?: string }> {

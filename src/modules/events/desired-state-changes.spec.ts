@@ -1,0 +1,28 @@
+import { DesiredStateChanges } from './desired-state-changes';
+
+describe('DesiredStateChanges', () => {
+  it('coalesces a burst for one node into one extra notification after the one in flight', async () => {
+    const changes = new DesiredStateChanges();
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    changes.subscribe(async (nodeId) => {
+      seen.push(nodeId);
+      if (seen.length === 1) await new Promise<void>((resolve) => (release = resolve));
+    });
+    const first = changes.changed('a');
+    const burst = [changes.changed('a'), changes.changed('a'), changes.changed('a')];
+    const other = changes.changed('b');
+    release();
+    await Promise.all([first, ...burst, other]);
+    expect(seen.filter((id) => id === 'a')).toHaveLength(2);
+    expect(seen.filter((id) => id === 'b')).toHaveLength(1);
+  });
+
+  it('never lets a failing listener fail the command', async () => {
+    const changes = new DesiredStateChanges();
+    changes.subscribe(async () => {
+      throw new Error('redis down');
+    });
+    await expect(changes.changed('a')).resolves.toBeUndefined();
+  });
+});
