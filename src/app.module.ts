@@ -13,10 +13,15 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './database/mikro-orm.config';
+import { DriftModule } from './modules/drift/drift.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
 import { NodesModule } from './modules/nodes/nodes.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeersModule } from './modules/peers/peers.module';
+import { ReconcileModule } from './modules/reconcile/reconcile.module';
+import { SyncModule } from './modules/sync/sync.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
 export interface AppModuleOptions {
@@ -52,6 +57,11 @@ export class AppModule {
         NodesModule,
         PeersModule,
         HealthModule,
+        DriftModule,
+        MetricsModule,
+        NotificationsModule,
+        ReconcileModule,
+        SyncModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

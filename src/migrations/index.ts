@@ -1,7 +1,15 @@
 import { MigrationObject } from '@mikro-orm/core';
 import { Migration20261127190556 } from './Migration20261127190556';
+import { Migration20261127201000_drift } from './Migration20261127201000_drift';
+import { Migration20261127203000_notifications } from './Migration20261127203000_notifications';
+import { Migration20261127202000_reconcile } from './Migration20261127202000_reconcile';
+import { Migration20261127202100_sync } from './Migration20261127202100_sync';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127190556', class: Migration20261127190556 },
+  { name: 'Migration20261127203000_notifications', class: Migration20261127203000_notifications },
+  { name: 'Migration20261127201000_drift', class: Migration20261127201000_drift },
+  { name: 'Migration20261127202000_reconcile', class: Migration20261127202000_reconcile },
+  { name: 'Migration20261127202100_sync', class: Migration20261127202100_sync },
 ];

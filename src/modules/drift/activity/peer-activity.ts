@@ -1,0 +1,81 @@
+import type { DumpPeer } from '@wgfleet/protocol';
+
+/** A transfer counter as last seen on the interface, and everything it has counted across resets. */
+export interface TransferCounter {
+  last: number;
+  total: number;
+}
+
+/**
+ * Folds a newly read interface counter into the running total. A counter below the last one seen means the
+ * interface was reset (restart, peer re-added) and counts from zero again: all of it is new traffic.
+ */
+export function accumulateTransfer(previous: TransferCounter | null, current: number): TransferCounter {
+  if (!previous) return { last: current, total: current };
+  const added = current >= previous.last ? current - previous.last : current;
+  return { last: current, total: previous.total + added };
+}
+
+/** A managed peer's activity as last recorded (flat: a fleet scan holds one per peer). */
+export interface PeerActivity {
+  peerId: string;
+  /** Unix milliseconds; null = never. */
+  latestHandshakeMs: number | null;
+  lastRx: number;
+  lastTx: number;
+  totalRx: number;
+  totalTx: number;
+  endpoint: string | null;
+}
+
+function handshakeMs(observed: DumpPeer): number | null {
+  return observed.latest_handshake > 0 ? observed.latest_handshake * 1000 : null;
+}
+
+/** A managed peer's activity after one more look at the node's dump. */
+export function nextPeerActivity(
+  previous: PeerActivity | null,
+  peerId: string,
+  observed: DumpPeer,
+): PeerActivity {
+  const rx = accumulateTransfer(
+    previous && { last: previous.lastRx, total: previous.totalRx },
+    observed.transfer_rx,
+  );
+  const tx = accumulateTransfer(
+    previous && { last: previous.lastTx, total: previous.totalTx },
+    observed.transfer_tx,
+  );
+  return {
+    peerId,
+    latestHandshakeMs: handshakeMs(observed),
+    lastRx: rx.last,
+    lastTx: tx.last,
+    totalRx: rx.total,
+    totalTx: tx.total,
+    endpoint: observed.endpoint,
+  };
+}
+
+/** Whether the node reports anything new about the peer: idle peers cost no write. */
+export function activityChanged(previous: PeerActivity | null, observed: DumpPeer): boolean {
+  return (
+    !previous ||
+    previous.latestHandshakeMs !== handshakeMs(observed) ||
+    previous.lastRx !== observed.transfer_rx ||
+    previous.lastTx !== observed.transfer_tx ||
+    previous.endpoint !== observed.endpoint
+  );
+}
+
+/** The node's view of each current peer of the panel (enabled or not) that it has: what activity records. */
+export function observedManagedPeers(
+  peers: readonly { id: string; public_key: string }[],
+  dumpPeers: readonly DumpPeer[],
+): Array<{ peerId: string; observed: DumpPeer }> {
+  const peerIdByKey = new Map(peers.map((peer) => [peer.public_key, peer.id]));
+  return dumpPeers.flatMap((observed) => {
+    const peerId = peerIdByKey.get(observed.public_key);
+    return peerId ? [{ peerId, observed }] : [];
+  });
+}

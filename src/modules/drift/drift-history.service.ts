@@ -1,0 +1,142 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { badRequest, notFound } from '../../common/http/api-error';
+import { NodesService } from '../nodes/nodes.service';
+import { PeerActivityStore, type ObservedManagedPeer } from './activity/peer-activity.store';
+import { driftFingerprint } from './domain/drift-detector';
+import type { DriftStatus, NodeDriftReport } from './domain/drift-report';
+import { DriftScanEntity } from './drift-scan.entity';
+import { ScanView, toScanDetailView, toScanView } from './drift-scan-view';
+import { parseHistoryCursor } from './history-cursor';
+import { ScanListeners, type ScanTrigger, type StoredScan } from './scan-listeners';
+
+export interface ScanToStore {
+  trigger: ScanTrigger;
+  report: NodeDriftReport;
+  /** Managed peers as the node reported them; none when the agent did not answer. */
+  activity: readonly ObservedManagedPeer[];
+  durationMs: number;
+}
+
+export interface HistoryQuery {
+  limit: number;
+  before?: string;
+}
+
+/** Stores scans (with the node's drift state and peer activity, in one transaction) and reads them back. */
+@Injectable()
+export class DriftHistory {
+  private readonly logger = new Logger(DriftHistory.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly nodes: NodesService,
+    private readonly activity: PeerActivityStore,
+    private readonly listeners: ScanListeners,
+  ) {}
+
+  async store({ trigger, report, activity, durationMs }: ScanToStore): Promise<StoredScan> {
+    const nodeId = report.node_id;
+    const checkedAt = new Date(report.checked_at);
+    const scan: StoredScan = {
+      id: randomUUID(),
+      nodeId,
+      nodeName: report.node_name,
+      trigger,
+      status: report.status,
+      fingerprint: driftFingerprint(report),
+      report,
+      checkedAt,
+    };
+    const afterCommit = await this.em.fork().transactional(async (em) => {
+      // Scans of one node are written one at a time, so "status changed" compares with the true predecessor.
+      await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
+      // Plain SQL: a fleet scan stores many scans at once, and entity bookkeeping would cost more than the writes.
+      const [previous] = await em.execute<
+        Array<{ status: DriftStatus; last_scan_at: Date; status_changed_at: Date }>
+      >('select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?', [nodeId]);
+      const statusChanged = previous?.status !== scan.status;
+      await em.execute(
+        `insert into drift_scans
+           (id, node_id, trigger, status, status_changed, summary, fingerprint, report, error, checked_at, duration_ms)
+         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?)`,
+        [
+          scan.id,
+          nodeId,
+          trigger,
+          scan.status,
+          statusChanged,
+          JSON.stringify(report.summary),
+          scan.fingerprint,
+          JSON.stringify(report),
+          report.error ?? null,
+          checkedAt,
+          Math.round(durationMs),
+        ],
+      );
+      // A slow scan finishing after a newer one goes into the history but must not roll the state back.
+      if (!previous || new Date(previous.last_scan_at) <= checkedAt) {
+        await em.execute(
+          `insert into node_drift_state (node_id, status, fingerprint, last_scan_id, last_scan_at, status_changed_at)
+           values (?, ?, ?, ?, ?, ?)
+           on conflict (node_id) do update set status = excluded.status, fingerprint = excluded.fingerprint,
+             last_scan_id = excluded.last_scan_id, last_scan_at = excluded.last_scan_at,
+             status_changed_at = excluded.status_changed_at`,
+          [
+            nodeId,
+            scan.status,
+            scan.fingerprint,
+            scan.id,
+            checkedAt,
+            statusChanged || !previous ? checkedAt : new Date(previous.status_changed_at),
+          ],
+        );
+        await this.activity.record(em, nodeId, activity);
+      }
+      return this.listeners.stored(em, scan);
+    });
+    for (const run of afterCommit) {
+      await run().catch((error: Error) =>
+        this.logger.warn(
+          { node_id: nodeId, scan_id: scan.id, err: error.message },
+          'a scan listener failed after commit',
+        ),
+      );
+    }
+    return scan;
+  }
+
+  /** Newest first; `next` is the id of the last scan when more may follow. */
+  async history(nodeId: string, query: HistoryQuery): Promise<{ items: ScanView[]; next?: string }> {
+    const em = this.em.fork();
+    await this.nodes.require(em, nodeId);
+    const cursor = query.before === undefined ? undefined : parseHistoryCursor(query.before);
+    let before = {};
+    if (cursor && 'time' in cursor) before = { checkedAt: { $lt: cursor.time } };
+    if (cursor && 'scanId' in cursor) {
+      const last = await em.findOne(
+        DriftScanEntity,
+        { id: cursor.scanId, nodeId },
+        { fields: ['checkedAt'] },
+      );
+      if (!last) throw badRequest('before', `before names no scan of node ${nodeId}`);
+      before = {
+        $or: [{ checkedAt: { $lt: last.checkedAt } }, { checkedAt: last.checkedAt, id: { $lt: last.id } }],
+      };
+    }
+    const rows = await em.find(
+      DriftScanEntity,
+      { nodeId, ...before },
+      { orderBy: { checkedAt: 'desc', id: 'desc' }, limit: query.limit },
+    );
+    const items = rows.map(toScanView);
+    return rows.length === query.limit ? { items, next: rows[rows.length - 1].id } : { items };
+  }
+
+  async scan(id: string) {
+    const scan = await this.em.fork().findOne(DriftScanEntity, { id }, { populate: ['report'] });
+    if (!scan) throw notFound('scan', id);
+    return toScanDetailView(scan, scan.report);
+  }
+}

@@ -1,0 +1,133 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Dump } from '@wgfleet/protocol';
+import pLimit from 'p-limit';
+import { performance } from 'node:perf_hooks';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { AgentError } from '../agent-client/agent-errors';
+import { DriftMetrics } from '../metrics/drift-metrics.service';
+import { NodeAgents } from '../nodes/node-agents.service';
+import { toDesiredNode } from '../nodes/node-view';
+import { NodeEntity } from '../nodes/node.entity';
+import { NodesService } from '../nodes/nodes.service';
+import { observedManagedPeers } from './activity/peer-activity';
+import { withDeadline } from './deadline';
+import { detectDrift, unreachableReport } from './domain/drift-detector';
+import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
+import { DesiredStateReader, type NodeDesiredState } from './desired-state.reader';
+import { DriftHistory } from './drift-history.service';
+import type { ScanTrigger } from './scan-listeners';
+
+type Observation = { dump: Dump } | { error: string; transient: boolean };
+
+/** A transient agent failure on a scan that will be tried again; nothing was stored for it. */
+export class ScanRetryableError extends Error {}
+
+/**
+ * Checks nodes against their desired state and stores every check as a scan. Nodes are checked in parallel,
+ * at most `driftScanConcurrency` at once, each within `agentTimeoutMs`: a node whose agent does not answer
+ * in time is reported `unknown` and never holds up the others.
+ */
+@Injectable()
+export class DriftScanner {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly nodes: NodesService,
+    private readonly agents: NodeAgents,
+    private readonly desired: DesiredStateReader,
+    private readonly history: DriftHistory,
+    private readonly metrics: DriftMetrics,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Every enabled node, now. */
+  async scanFleet(trigger: ScanTrigger): Promise<FleetDriftReport> {
+    const startedAt = new Date();
+    const em = this.em.fork();
+    const nodes = await em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
+    const desired = await this.desired.load(
+      em,
+      nodes.map((node) => node.id),
+    );
+    const limit = pLimit(this.config.driftScanConcurrency);
+    const reports = await Promise.all(
+      nodes.map((node) =>
+        limit(() => {
+          const state = desired.get(node.id)!;
+          // Each node's share of the fleet's desired state is let go as soon as that node is done.
+          desired.delete(node.id);
+          return this.scanNode(node, state, trigger, false);
+        }),
+      ),
+    );
+    return fleetDriftReport(reports, startedAt);
+  }
+
+  /** One node, now, whether enabled or not: someone asked for it. */
+  async scanOne(nodeId: string, trigger: ScanTrigger): Promise<NodeDriftReport> {
+    const em = this.em.fork();
+    const node = await this.nodes.require(em, nodeId);
+    const desired = await this.desired.load(em, [node.id]);
+    return this.scanNode(node, desired.get(node.id)!, trigger, false);
+  }
+
+  /**
+   * A scheduled scan of one node. Unless it is the last attempt, a transient agent failure throws
+   * ScanRetryableError (the queue retries with backoff) instead of storing `unknown`. A node deleted or
+   * disabled since the scan was planned is skipped (null).
+   */
+  async scanScheduled(nodeId: string, lastAttempt: boolean): Promise<NodeDriftReport | null> {
+    const em = this.em.fork();
+    const node = await em.findOne(NodeEntity, { id: nodeId, enabled: true });
+    if (!node) return null;
+    const desired = await this.desired.load(em, [node.id]);
+    return this.scanNode(node, desired.get(node.id)!, 'schedule', !lastAttempt);
+  }
+
+  private async scanNode(
+    node: NodeEntity,
+    desired: NodeDesiredState,
+    trigger: ScanTrigger,
+    retryTransient: boolean,
+  ): Promise<NodeDriftReport> {
+    const started = performance.now();
+    const checkedAt = new Date();
+    const observation = await this.observe(node);
+    if ('error' in observation && observation.transient && retryTransient) {
+      throw new ScanRetryableError(observation.error);
+    }
+    const report =
+      'dump' in observation
+        ? detectDrift({
+            node: toDesiredNode(node),
+            peers: desired.peers,
+            managedKeys: desired.managedKeys,
+            pending: desired.pending,
+            dump: observation.dump,
+            defaults: this.config.defaults,
+            checkedAt,
+          })
+        : unreachableReport(node, observation.error, checkedAt);
+    const activity = 'dump' in observation ? observedManagedPeers(desired.peers, observation.dump.peers) : [];
+    await this.history.store({ trigger, report, activity, durationMs: performance.now() - started });
+    this.metrics.observeScan(trigger, report.status, performance.now() - started);
+    return report;
+  }
+
+  private async observe(node: NodeEntity): Promise<Observation> {
+    const timeoutMs = this.config.agentTimeoutMs;
+    try {
+      const dump = await withDeadline(
+        this.agents.forNode(node).dump(),
+        timeoutMs,
+        () => new AgentError(`agent did not answer within ${timeoutMs} ms`, true),
+      );
+      return { dump };
+    } catch (error) {
+      return {
+        error: (error as Error).message,
+        transient: error instanceof AgentError && error.transient,
+      };
+    }
+  }
+}

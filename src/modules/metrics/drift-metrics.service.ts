@@ -1,0 +1,164 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { Gauge, Histogram } from 'prom-client';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import type { DriftStatus, DriftSummary } from '../drift/domain/drift-report';
+import type { ScanTrigger } from '../drift/scan-listeners';
+import {
+  driftPeerSamples,
+  lastScanSamples,
+  nodeStatusSamples,
+  type NodeScanRow,
+  type Sample,
+} from './drift-samples';
+import { MetricsRegistry } from './metrics-registry';
+
+interface PeerActivityGauges {
+  handshake: Gauge<'node' | 'peer' | 'peer_name'>;
+  rx: Gauge<'node' | 'peer' | 'peer_name'>;
+  tx: Gauge<'node' | 'peer' | 'peer_name'>;
+}
+
+/**
+ * Drift metrics. Gauges are read from the database at scrape time (every panel instance reports the whole
+ * fleet, whichever instance ran the scans); the scan duration histogram counts this instance's scans.
+ */
+@Injectable()
+export class DriftMetrics {
+  private readonly scanDuration: Histogram<'trigger' | 'status'>;
+  private readonly driftPeers: Gauge<'node' | 'kind'>;
+  private readonly nodeStatus: Gauge<'node' | 'status'>;
+  private readonly lastScan: Gauge<'node'>;
+  /** Per-peer series only on request (METRICS_PER_PEER): one series per peer adds up fast. */
+  private readonly peers: PeerActivityGauges | null;
+
+  constructor(
+    registry: MetricsRegistry,
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const registers = [registry];
+    this.scanDuration = new Histogram({
+      name: 'wgfleet_drift_scan_duration_seconds',
+      help: 'Time to scan one node: fetching its dump, comparing and storing the scan.',
+      labelNames: ['trigger', 'status'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.driftPeers = new Gauge({
+      name: 'wgfleet_drift_peers',
+      help: "Drifted peers in each node's latest scan, by kind.",
+      labelNames: ['node', 'kind'],
+      registers,
+    });
+    this.nodeStatus = new Gauge({
+      name: 'wgfleet_node_status',
+      help: "1 for the status of each enabled node's latest scan (in_sync, drift, unknown), else 0.",
+      labelNames: ['node', 'status'],
+      registers,
+    });
+    this.lastScan = new Gauge({
+      name: 'wgfleet_drift_last_scan_timestamp_seconds',
+      help: "Unix time of each node's latest scan.",
+      labelNames: ['node'],
+      registers,
+    });
+    this.peers = config.metricsPerPeer
+      ? {
+          handshake: new Gauge({
+            name: 'wgfleet_peer_latest_handshake_timestamp_seconds',
+            help: "Unix time of the peer's latest handshake as of the latest scan (0 = never).",
+            labelNames: ['node', 'peer', 'peer_name'],
+            registers,
+          }),
+          rx: new Gauge({
+            name: 'wgfleet_peer_receive_bytes',
+            help: 'Bytes received from the peer, summed across interface counter resets.',
+            labelNames: ['node', 'peer', 'peer_name'],
+            registers,
+          }),
+          tx: new Gauge({
+            name: 'wgfleet_peer_transmit_bytes',
+            help: 'Bytes sent to the peer, summed across interface counter resets.',
+            labelNames: ['node', 'peer', 'peer_name'],
+            registers,
+          }),
+        }
+      : null;
+  }
+
+  observeScan(trigger: ScanTrigger, status: DriftStatus, durationMs: number): void {
+    this.scanDuration.observe({ trigger, status }, durationMs / 1000);
+  }
+
+  /** Reloads the gauges from the latest scans: one query, plus one for peers when per-peer series are on. */
+  async refresh(): Promise<void> {
+    const em = this.em.fork();
+    const rows = await em.execute<
+      Array<{
+        node: string;
+        status: DriftStatus | null;
+        last_scan_at: Date | string | null;
+        summary: DriftSummary | null;
+      }>
+    >(
+      `select n.name as node, st.status, st.last_scan_at, s.summary
+       from nodes n
+       left join node_drift_state st on st.node_id = n.id
+       left join drift_scans s on s.id = st.last_scan_id
+       where n.enabled`,
+    );
+    const scans: NodeScanRow[] = rows.map((row) => ({
+      node: row.node,
+      status: row.status,
+      lastScanAt: row.last_scan_at === null ? null : new Date(row.last_scan_at),
+      summary: row.summary,
+    }));
+    setAll(this.driftPeers, driftPeerSamples(scans));
+    setAll(this.nodeStatus, nodeStatusSamples(scans));
+    setAll(this.lastScan, lastScanSamples(scans));
+    if (this.peers) await this.refreshPeers(em, this.peers);
+  }
+
+  private async refreshPeers(em: EntityManager, gauges: PeerActivityGauges): Promise<void> {
+    const rows = await em.execute<
+      Array<{
+        node: string;
+        peer: string;
+        peer_name: string;
+        latest_handshake: Date | string | null;
+        total_rx: string;
+        total_tx: string;
+      }>
+    >(
+      `select n.name as node, p.id as peer, p.name as peer_name, a.latest_handshake, a.total_rx, a.total_tx
+       from peer_activity a
+       join peers p on p.id = a.peer_id
+       join nodes n on n.id = a.node_id
+       where n.enabled`,
+    );
+    const samples = (value: (row: (typeof rows)[number]) => number) =>
+      rows.map((row) => ({
+        labels: { node: row.node, peer: row.peer, peer_name: row.peer_name },
+        value: value(row),
+      }));
+    setAll(
+      gauges.handshake,
+      samples((row) => (row.latest_handshake === null ? 0 : new Date(row.latest_handshake).getTime() / 1000)),
+    );
+    setAll(
+      gauges.rx,
+      samples((row) => Number(row.total_rx)),
+    );
+    setAll(
+      gauges.tx,
+      samples((row) => Number(row.total_tx)),
+    );
+  }
+}
+
+/** Replaces every series of the gauge, so deleted nodes and peers disappear. */
+function setAll<L extends string>(gauge: Gauge<L>, samples: Sample<L>[]): void {
+  gauge.reset();
+  for (const { labels, value } of samples) gauge.set(labels as Partial<Record<L, string>>, value);
+}
