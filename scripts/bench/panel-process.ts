@@ -26,10 +26,17 @@ export async function spawnPanel(env: Record<string, string> = {}): Promise<Pane
   const port = await freePort();
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   const nodeArgs = process.env.PANEL_NODE_ARGS ? process.env.PANEL_NODE_ARGS.split(' ') : [];
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, process.env.PANEL_ENTRY ?? join(__dirname, '../../dist/main.js')], {
-    env: { ...process.env, ...testEnv({ DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', ...env }) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, process.env.PANEL_ENTRY ?? join(__dirname, '../../dist/main.js')],
+    {
+      env: {
+        ...process.env,
+        ...testEnv({ DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', ...env }),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {

@@ -65,8 +65,24 @@ async function main(): Promise<void> {
         ratio: null,
         ok: throughput >= 400 && failures === 0,
       },
-      { figure: 'peer creation latency p50', target: '-', measured: percentile(latencies, 50), unit: 'ms', floor: null, ratio: null, ok: true },
-      { figure: 'peer creation latency p99', target: '-', measured: percentile(latencies, 99), unit: 'ms', floor: null, ratio: null, ok: true },
+      {
+        figure: 'peer creation latency p50',
+        target: '-',
+        measured: percentile(latencies, 50),
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
+      },
+      {
+        figure: 'peer creation latency p99',
+        target: '-',
+        measured: percentile(latencies, 99),
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
+      },
     ];
     if (failures) console.error(`${failures} creations failed`);
     emitRows(rows);

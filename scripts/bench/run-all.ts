@@ -35,7 +35,12 @@ function main(): void {
       failed.push(bench.name);
       continue;
     }
-    rows.push(...(JSON.parse(readFileSync(out, 'utf8')) as BenchRow[]).map((row) => ({ ...row, figure: `${bench.name}: ${row.figure}` })));
+    rows.push(
+      ...(JSON.parse(readFileSync(out, 'utf8')) as BenchRow[]).map((row) => ({
+        ...row,
+        figure: `${bench.name}: ${row.figure}`,
+      })),
+    );
   }
   console.log('\n== all benchmarks');
   printRows(rows);

@@ -40,8 +40,12 @@ describe('loadConfig', () => {
   });
 
   it('reads the webhook retry schedule', () => {
-    expect(loadConfig({ ...valid, WEBHOOK_RETRY_SCHEDULE: '5s,1m' }).webhookRetrySchedule).toEqual([5000, 60000]);
-    expect(() => loadConfig({ ...valid, WEBHOOK_RETRY_SCHEDULE: '5s,soon' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(loadConfig({ ...valid, WEBHOOK_RETRY_SCHEDULE: '5s,1m' }).webhookRetrySchedule).toEqual([
+      5000, 60000,
+    ]);
+    expect(() => loadConfig({ ...valid, WEBHOOK_RETRY_SCHEDULE: '5s,soon' })).toThrow(
+      /WEBHOOK_RETRY_SCHEDULE/,
+    );
   });
 
   it('validates panel defaults', () => {

@@ -1,6 +1,9 @@
 import { isCidr, isIpAddress } from '../common/domain/cidr';
 import { PanelDefaults } from '../common/domain/desired-state';
-import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '../modules/notifications/domain/retry-schedule';
+import {
+  DEFAULT_RETRY_SCHEDULE_MS,
+  parseRetrySchedule,
+} from '../modules/notifications/domain/retry-schedule';
 
 /** Everything the panel reads from its environment, validated once at start-up. */
 export interface AppConfig {

@@ -60,6 +60,7 @@ export function normaliseCidr(value: string): string {
 
 /** Normalised, de-duplicated and sorted, so two lists naming the same networks are equal as arrays. */
 export function normaliseCidrSet(values: readonly string[]): string[] {
+  if (values.length === 1) return [normaliseCidr(values[0])]; // most peers have one address: no set, no sort
   return [...new Set(values.map(normaliseCidr))].sort();
 }
 

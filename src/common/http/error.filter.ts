@@ -98,7 +98,12 @@ export class ErrorFilter implements ExceptionFilter {
  * fault; their messages ("request entity too large") are safe to show.
  */
 function bodyParserRejection(exception: unknown): { status: number; message: string } | null {
-  const candidate = exception as { expose?: unknown; status?: unknown; message?: unknown; type?: unknown } | null;
+  const candidate = exception as {
+    expose?: unknown;
+    status?: unknown;
+    message?: unknown;
+    type?: unknown;
+  } | null;
   if (candidate?.expose !== true || typeof candidate.status !== 'number') return null;
   if (candidate.status < 400 || candidate.status >= 500) return null;
   // The JSON parser's own message quotes the body back; a fixed one says the same without echoing it.
