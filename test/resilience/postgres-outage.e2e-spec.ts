@@ -41,6 +41,9 @@ describe('PostgreSQL outage', () => {
   });
 
   afterAll(async () => {
+    // A 5xx other than 503 is a bug: show what the panel logged for it.
+    for (const line of panel?.logs().split('\n') ?? [])
+      if (line.includes('"level":50')) console.log(line.slice(0, 1500));
     proxy?.setMode('forward');
     await panel?.close();
     await fleet?.destroy();

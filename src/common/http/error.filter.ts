@@ -27,7 +27,9 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.describe(exception);
-    if (status >= 500) this.logger.error({ err: exception }, 'request failed');
+    if (status === HttpStatus.SERVICE_UNAVAILABLE)
+      this.logger.warn({ err: describeBriefly(exception) }, 'unavailable');
+    else if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     response.status(status).json(body);
   }
 
@@ -128,6 +130,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const message = (error as { message?: string } | null)?.message ?? '';
   return (
     (code !== undefined && UNAVAILABLE_CODES.has(code)) ||
-    /Connection terminated|connect ECONNREFUSED|timeout acquiring a connection|Knex: Timeout/i.test(message)
+    // A connection lost mid-transaction surfaces in the statements that follow, under several spellings.
+    /Connection terminated|Connection ended unexpectedly|ECONNREFUSED|ECONNRESET|EPIPE|not queryable|terminating connection|Transaction query already complete|timeout acquiring a connection|Knex: Timeout/i.test(
+      message,
+    )
   );
+}
+
+function describeBriefly(exception: unknown): string {
+  return exception instanceof Error ? exception.message.slice(0, 300) : String(exception);
 }

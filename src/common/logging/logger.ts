@@ -33,8 +33,13 @@ export function loggerParams(level: string, stream?: DestinationStream): Params 
         }),
         res: (response: { statusCode: number }) => ({ status: response.statusCode }),
       },
+      // 503 is the panel saying a dependency is down (already logged once as such), not a bug.
       customLogLevel: (_request, response, error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+        (error || response.statusCode >= 500) && response.statusCode !== 503
+          ? 'error'
+          : response.statusCode >= 400
+            ? 'warn'
+            : 'info',
       autoLogging: { ignore: (request) => request.url === '/health' || request.url === '/metrics' },
       ...(stream ? { stream } : {}),
     },
