@@ -9,6 +9,7 @@
  *        [--runs 3] [--json out.json]
  * With --interfaces below --nodes, nodes share interfaces round-robin (each still has its own 1,000 desired peers
  * and its own dump): the panel's work is the same, for a box that cannot run 100 wireguard-go processes.
+ * DRIFT_BENCH_NODE_OPTIONS is passed to the panel as NODE_OPTIONS, e.g. "--max-old-space-size=256".
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -150,19 +151,25 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** CPU time of every PostgreSQL process on this machine (the database serves the panel's scans). */
-function postgresCpuSeconds(): number {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .reduce((sum, pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres'
-          ? sum + cpuSeconds(Number(pid))
-          : sum;
-      } catch {
-        return sum; // the process ended meanwhile
-      }
-    }, 0);
+/** CPU time so far of each PostgreSQL process on this machine (the database serves the panel's scans). */
+function postgresCpu(): Map<number, number> {
+  const cpu = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        cpu.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return cpu;
+}
+
+/** CPU PostgreSQL used between two snapshots (processes that ended meanwhile are not counted). */
+function postgresCpuSince(before: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, seconds] of postgresCpu()) used += seconds - (before.get(pid) ?? 0);
+  return used;
 }
 
 function median(values: number[]): number {
@@ -291,20 +298,18 @@ async function main(): Promise<void> {
     };
 
     await floorRun(); // warm-up: connections, agent, PostgreSQL caches
-    console.log('DBG before first scan', JSON.stringify(memoryMb(panel.pid)));
     const first = await timed(scanRun); // the first scan also records every peer's activity
-    console.log('DBG after first scan', JSON.stringify(memoryMb(panel.pid)));
     const floors: number[] = [];
     const scans: number[] = [];
     const panelCpu: number[] = [];
     const databaseCpu: number[] = [];
     for (let run = 0; run < runs; run++) {
       floors.push((await timed(floorRun)).ms);
-      const cpuBefore = [cpuSeconds(panel.pid), postgresCpuSeconds()];
+      const panelBefore = cpuSeconds(panel.pid);
+      const databaseBefore = postgresCpu();
       scans.push((await timed(scanRun)).ms);
-      panelCpu.push(cpuSeconds(panel.pid) - cpuBefore[0]);
-      console.log('DBG after scan', JSON.stringify(memoryMb(panel.pid)));
-      databaseCpu.push(postgresCpuSeconds() - cpuBefore[1]);
+      panelCpu.push(cpuSeconds(panel.pid) - panelBefore);
+      databaseCpu.push(postgresCpuSince(databaseBefore));
     }
     const memory = memoryMb(panel.pid);
     const scansStored = (await db.query<{ count: string }>('select count(*) from drift_scans')).rows[0].count;
