@@ -11,6 +11,12 @@ export interface BenchRow {
   ok: boolean;
 }
 
+/** `--name 123` on the command line, else the fallback. */
+export function numberArg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
 export function percentile(sortedOrNot: number[], p: number): number {
   const sorted = [...sortedOrNot].sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;

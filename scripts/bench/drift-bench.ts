@@ -27,15 +27,11 @@ import {
   type WgInterface,
 } from '../../agent/test/support/wg-interface';
 import { AgentClient } from '../../src/modules/agent-client/agent-client';
-import { BenchRow, emitRows } from './bench-report';
+import { seedAppliedPeers } from './seed-peers';
+import { BenchRow, emitRows, numberArg } from './bench-report';
 import { spawnPanel, type PanelProcess } from './panel-process';
 
 const KEEPALIVE = 25;
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
 
 /** A wireguard-go interface set up with `wg setconf`; several nodes may share one (see --interfaces). */
 interface BenchInterface {
@@ -57,42 +53,16 @@ interface BenchNode {
  * Creating 100,000 peers through the API would measure peer creation, not drift scans, and take far longer.
  */
 async function seedPeers(db: Client, nodes: BenchNode[]): Promise<void> {
-  const syncState = (await db.query("select to_regclass('peer_sync_state') as name")).rows[0].name !== null;
   for (const node of nodes) {
-    const rows = node.iface.peers.map((peer, index) => ({
-      id: randomUUID(),
-      node_id: node.id,
-      name: `peer-${index}`,
-      public_key: peer.public_key,
-      allowed_ips: peer.allowed_ips,
-    }));
-    const json = JSON.stringify(rows);
-    await db.query('begin');
-    await db.query(
-      `insert into peers (id, node_id, name, public_key, allowed_ips, enabled, version, created_at, updated_at)
-       select id, node_id, name, public_key, allowed_ips, true, 1, now(), now()
-       from jsonb_to_recordset($1::jsonb) as row(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb)`,
-      [json],
-    );
-    await db.query(
-      `insert into node_managed_keys (node_id, public_key, peer_id, name)
-       select node_id, public_key, id, name
-       from jsonb_to_recordset($1::jsonb) as row(id uuid, node_id uuid, name text, public_key text)`,
-      [json],
-    );
-    if (syncState) {
-      await db.query(
-        `insert into peer_sync_state (peer_id, node_id, applied_version, status, updated_at)
-         select id, node_id, 1, 'applied', now() from jsonb_to_recordset($1::jsonb) as row(id uuid, node_id uuid)`,
-        [json],
-      );
-    }
-    await db.query('commit');
-  }
-  if ((await db.query("select to_regclass('node_sync_state') as name")).rows[0].name !== null) {
-    await db.query(
-      `insert into node_sync_state (node_id, applied_version, updated_at) select id, version, now() from nodes
-       on conflict (node_id) do update set applied_version = excluded.applied_version`,
+    await seedAppliedPeers(
+      db,
+      node.iface.peers.map((peer, index) => ({
+        id: randomUUID(),
+        node_id: node.id,
+        name: `peer-${index}`,
+        public_key: peer.public_key,
+        allowed_ips: peer.allowed_ips,
+      })),
     );
   }
 }
@@ -208,11 +178,11 @@ async function api<T>(panel: PanelProcess, method: string, path: string, body?: 
 }
 
 async function main(): Promise<void> {
-  const nodeCount = arg('nodes', 100);
-  const peersPerNode = arg('peers', 1000);
-  const concurrency = arg('concurrency', 16);
-  const runs = arg('runs', 3);
-  const interfaceCount = Math.min(arg('interfaces', nodeCount), nodeCount);
+  const nodeCount = numberArg('nodes', 100);
+  const peersPerNode = numberArg('peers', 1000);
+  const concurrency = numberArg('concurrency', 16);
+  const runs = numberArg('runs', 3);
+  const interfaceCount = Math.min(numberArg('interfaces', nodeCount), nodeCount);
   const interfaces: BenchInterface[] = [];
   let agent: RunningAgent | undefined;
   let panel: PanelProcess | undefined;

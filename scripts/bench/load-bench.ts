@@ -9,13 +9,8 @@ import { Api } from '../../test/resilience/support/api';
 import { runLoad, scheduledScansSince, serverErrors } from '../../test/resilience/support/load-run';
 import { registerFleet, startWgFleet } from '../../test/resilience/support/wg-fleet';
 import { ADMIN_TOKEN } from '../../test/support/panel';
-import { BenchRow, emitRows } from './bench-report';
+import { BenchRow, emitRows, numberArg } from './bench-report';
 import { rssMb, spawnPanel } from './panel-process';
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
 
 const row = (figure: string, target: string, measured: number, unit: string, ok = true): BenchRow => ({
   figure,
@@ -28,10 +23,10 @@ const row = (figure: string, target: string, measured: number, unit: string, ok 
 });
 
 async function main(): Promise<void> {
-  const clients = arg('clients', 50);
-  const durationS = arg('duration', 60);
-  const nodeCount = arg('nodes', 20);
-  const intervalS = arg('interval', 2);
+  const clients = numberArg('clients', 50);
+  const durationS = numberArg('duration', 60);
+  const nodeCount = numberArg('nodes', 20);
+  const intervalS = numberArg('interval', 2);
   const fleet = await startWgFleet(nodeCount, 'wgbld');
   const panel = await spawnPanel({ DRIFT_SCAN_INTERVAL_S: String(intervalS) });
   try {

@@ -3,17 +3,12 @@
  * Needs `npm run build`. Usage: npx ts-node --transpile-only scripts/bench/peer-create-bench.ts [--peers 10000] [--clients 8] [--json out.json]
  */
 import { performance } from 'node:perf_hooks';
-import { BenchRow, emitRows, percentile } from './bench-report';
+import { BenchRow, emitRows, percentile, numberArg } from './bench-report';
 import { spawnPanel } from './panel-process';
 
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
 async function main(): Promise<void> {
-  const peers = arg('peers', 10000);
-  const clients = arg('clients', 8);
+  const peers = numberArg('peers', 10000);
+  const clients = numberArg('clients', 8);
   const panel = await spawnPanel();
   try {
     const { url: base, headers } = panel;

@@ -13,16 +13,12 @@ import { Client } from 'pg';
 import { signedRequest } from '../../agent/test/support/signed-request';
 import { generateKeyPair } from '../../agent/test/support/wg-interface';
 import { createFleetNode, FleetNode } from '../../test/reconcile-fixture';
-import { BenchRow, emitRows } from './bench-report';
+import { seedAppliedPeers } from './seed-peers';
+import { BenchRow, emitRows, numberArg } from './bench-report';
 import { PanelProcess, spawnPanel } from './panel-process';
 
 const BATCH_TARGET_MS = 1500;
 const SPEEDUP_TARGET = 10;
-
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
 
 /**
  * The panel from source (ts-node keeps Nest's decorator metadata), so no build is needed; compiling takes a
@@ -59,7 +55,7 @@ export async function api<T>(panel: PanelProcess, method: string, path: string, 
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-async function seedAppliedPeers(panel: PanelProcess, nodeId: string, count: number): Promise<void> {
+async function seedNodePeers(panel: PanelProcess, nodeId: string, count: number): Promise<void> {
   const rows = Array.from({ length: count }, (_, i) => ({
     id: randomUUID(),
     node_id: nodeId,
@@ -67,32 +63,10 @@ async function seedAppliedPeers(panel: PanelProcess, nodeId: string, count: numb
     public_key: generateKeyPair().publicKey,
     allowed_ips: [`10.60.${Math.floor((i + 2) / 256)}.${(i + 2) % 256}/32`],
   }));
-  const json = JSON.stringify(rows);
   const db = new Client({ connectionString: panel.databaseUrl });
   await db.connect();
   try {
-    await db.query('begin');
-    await db.query(
-      `insert into peers (id, node_id, name, public_key, allowed_ips, enabled, version, created_at, updated_at)
-       select id, node_id, name, public_key, allowed_ips, true, 1, now(), now()
-       from jsonb_to_recordset($1::jsonb) as row(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb)`,
-      [json],
-    );
-    await db.query(
-      `insert into node_managed_keys (node_id, public_key, peer_id, name)
-       select node_id, public_key, id, name from jsonb_to_recordset($1::jsonb) as row(id uuid, node_id uuid, name text, public_key text)`,
-      [json],
-    );
-    await db.query(
-      `insert into peer_sync_state (peer_id, node_id, applied_version, status, updated_at)
-       select id, node_id, 1, 'applied', now() from jsonb_to_recordset($1::jsonb) as row(id uuid, node_id uuid)`,
-      [json],
-    );
-    await db.query(
-      `insert into node_sync_state (node_id, applied_version, updated_at) select id, version, now() from nodes where id = $1`,
-      [nodeId],
-    );
-    await db.query('commit');
+    await seedAppliedPeers(db, rows);
   } finally {
     await db.end();
   }
@@ -140,7 +114,7 @@ async function timeReconcile(
 }
 
 async function main(): Promise<void> {
-  const peers = arg('peers', 1000);
+  const peers = numberArg('peers', 1000);
   const panel = await spawnSourcePanel({ AGENT_TIMEOUT_MS: '60000' });
   let node: FleetNode | null = null;
   try {
@@ -148,7 +122,7 @@ async function main(): Promise<void> {
       async (body) => (await api<{ id: string }>(panel, 'POST', '/api/nodes', body)).id,
       { prefix: 'wgbr' },
     );
-    await seedAppliedPeers(panel, node.id, peers);
+    await seedNodePeers(panel, node.id, peers);
     await timeReconcile(panel, node, 'batch', peers); // warm-up: connections, JIT
     const batchMs = await timeReconcile(panel, node, 'batch', peers);
     const peerMs = await timeReconcile(panel, node, 'peer', peers);

@@ -7,19 +7,14 @@
  * Usage: npx tsx scripts/bench/sync-bench.ts [--peers 1000] [--clients 50] [--json out.json]
  */
 import { createFleetNode, FleetNode } from '../../test/reconcile-fixture';
-import { BenchRow, emitRows, percentile } from './bench-report';
+import { BenchRow, emitRows, percentile, numberArg } from './bench-report';
 import { api, spawnSourcePanel } from './reconcile-bench';
 
 const MAX_AGENT_CALLS = 20;
 
-function arg(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
-}
-
 async function main(): Promise<void> {
-  const peers = arg('peers', 1000);
-  const clients = arg('clients', 50);
+  const peers = numberArg('peers', 1000);
+  const clients = numberArg('clients', 50);
   const panel = await spawnSourcePanel();
   let node: FleetNode | null = null;
   try {
