@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
-import { effectiveListenPort, effectivePeerSettings } from '../../peers/domain/effective-settings';
+import { effectiveKeepalive, effectiveListenPort } from '../../peers/domain/effective-settings';
 import type {
   InterfaceMismatch,
   MismatchedPeer,
@@ -49,7 +49,7 @@ export function detectDrift(input: DriftInput): NodeDriftReport {
       missing.push({ ...ref, allowed_ips: normaliseCidrSet(peer.allowed_ips) });
       continue;
     }
-    const keepalive = effectivePeerSettings(peer, node, defaults).persistent_keepalive;
+    const keepalive = effectiveKeepalive(peer, node, defaults);
     const mismatches = comparePeer(peer, keepalive, observed);
     if (mismatches.length > 0) mismatched.push({ ...ref, mismatches });
   }

@@ -33,6 +33,15 @@ export function effectiveListenPort(node: DesiredNode, defaults: PanelDefaults):
   return node.override_listen_port ?? node.listen_port ?? defaults.listen_port;
 }
 
+/** The keepalive alone, for the hot paths (drift, planning) that need nothing else of the chain. */
+export function effectiveKeepalive(
+  peer: Pick<PeerSettings, 'persistent_keepalive'>,
+  node: Pick<DesiredNode, 'override_keepalive'>,
+  defaults: Pick<PanelDefaults, 'persistent_keepalive'>,
+): number {
+  return peer.persistent_keepalive ?? node.override_keepalive ?? defaults.persistent_keepalive;
+}
+
 /**
  * Peer value, else the node's override, else the panel default. An empty list is a value ("no DNS"), only null
  * inherits.
@@ -45,8 +54,7 @@ export function effectivePeerSettings(
   return {
     dns: peer.dns ?? node.override_dns ?? defaults.dns,
     mtu: peer.mtu ?? node.override_mtu ?? defaults.mtu,
-    persistent_keepalive:
-      peer.persistent_keepalive ?? node.override_keepalive ?? defaults.persistent_keepalive,
+    persistent_keepalive: effectiveKeepalive(peer, node, defaults),
     endpoint_allowed_ips:
       peer.endpoint_allowed_ips ?? node.override_endpoint_allowed_ip ?? defaults.endpoint_allowed_ips,
     endpoint: clientEndpoint(node, defaults),

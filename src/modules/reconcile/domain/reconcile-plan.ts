@@ -3,7 +3,7 @@ import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
 import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
-import { effectiveListenPort, effectivePeerSettings } from '../../peers/domain/effective-settings';
+import { effectiveKeepalive, effectiveListenPort } from '../../peers/domain/effective-settings';
 
 export type ReconcileMode = 'batch' | 'peer' | 'syncconf';
 
@@ -244,7 +244,7 @@ function plannedPeer(peer: DesiredPeer, node: DesiredNode, defaults: PanelDefaul
     name: peer.name,
     public_key: peer.public_key,
     allowed_ips: normaliseCidrSet(peer.allowed_ips),
-    persistent_keepalive: effectivePeerSettings(peer, node, defaults).persistent_keepalive,
+    persistent_keepalive: effectiveKeepalive(peer, node, defaults),
     has_preshared_key: peer.preshared_key_sha256 !== null,
   };
 }
