@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every check of the project: type-check, lint, then all unit, integration and e2e tests against real
-# PostgreSQL, Redis and WireGuard (wireguard-go). Run as root (tests create WireGuard interfaces).
+# PostgreSQL, Redis and WireGuard (wireguard-go), then the demo. Run as root (tests create WireGuard interfaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,8 +10,14 @@ echo "== tests"
 report=$(mktemp)
 status=0
 npx jest --runInBand --json --outputFile="$report" "$@" || status=$?
+# The demo is the README's first command; it must keep working, so it is checked here too (as one test).
+echo "== demo"
+demo=0
+DEMO_STATE_DIR=$(mktemp -d) bash scripts/demo.sh || demo=$?
+[ "$demo" -eq 0 ] || status=1
 node -e '
   const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-' "$report"
+  const demoPassed = process.argv[2] === "0";
+  console.log(`tests: ${r.numPassedTests + (demoPassed ? 1 : 0)} passed, ${r.numFailedTests + (demoPassed ? 0 : 1)} failed`);
+' "$report" "$demo"
 exit "$status"
