@@ -27,7 +27,7 @@ import {
 } from './peer-creation.batcher';
 import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
-import { PeerViewExtensions, PeerView, toPeerView } from './peer-view';
+import { PeerViewExtensions, PeerView, toDesiredPeer, toPeerView } from './peer-view';
 import { CreatePeerDto, UpdatePeerDto } from './peers.dto';
 
 type PeerSettingField = 'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled';
@@ -119,9 +119,10 @@ export class PeersService {
       if (expected !== undefined && expected !== peer.version)
         throw versionConflict('peer', expected, peer.version);
       const changes: PeerUpdatedPayload['changes'] = {};
+      const desired = toDesiredPeer(peer);
       for (const field of SETTING_FIELDS) {
         const value = dto[field];
-        const current = (toPeerViewFields(peer) as Record<string, unknown>)[field];
+        const current = desired[field];
         if (value !== undefined && JSON.stringify(value) !== JSON.stringify(current)) {
           (changes as Record<string, unknown>)[field] = value;
         }
@@ -208,7 +209,7 @@ export class PeersService {
       addresses: peer.allowedIps,
       presharedKey: this.presharedKeyOf(peer),
       serverPublicKey: node.publicKey,
-      settings: effectivePeerSettings(toPeerViewFields(peer), toDesiredNode(node), this.config.defaults),
+      settings: effectivePeerSettings(toDesiredPeer(peer), toDesiredNode(node), this.config.defaults),
     });
   }
 
@@ -224,7 +225,7 @@ export class PeersService {
     return page(rows, limit, (peer) =>
       toPeerView(
         peer,
-        effectivePeerSettings(toPeerViewFields(peer), desiredNode, this.config.defaults),
+        effectivePeerSettings(toDesiredPeer(peer), desiredNode, this.config.defaults),
         extras.get(peer.id),
       ),
     );
@@ -269,15 +270,4 @@ export class PeersService {
     }
     return claimed;
   }
-}
-
-function toPeerViewFields(peer: PeerEntity) {
-  return {
-    name: peer.name,
-    dns: peer.dns,
-    mtu: peer.mtu,
-    persistent_keepalive: peer.persistentKeepalive,
-    endpoint_allowed_ips: peer.endpointAllowedIps,
-    enabled: peer.enabled,
-  };
 }
