@@ -29,6 +29,9 @@ export class NodeLocks implements OnApplicationShutdown {
   /** The node's lock, or null when another job (here or on another instance) holds it. */
   async tryAcquire(nodeId: string): Promise<NodeLock | null> {
     const client = await this.pool.connect();
+    // A held client is the pool's no longer: if PostgreSQL drops it mid-job, its 'error' must not crash the
+    // process (the server frees the lock with the connection; the job's next query fails and it retries).
+    if (client.listenerCount('error') === 0) client.on('error', () => undefined);
     try {
       const { rows } = await client.query<{ locked: boolean }>(
         'select pg_try_advisory_lock(hashtextextended($1, 0)) as locked',
