@@ -83,7 +83,15 @@ export function buildApp(
     ? new ConfigPersister(config.configDir, (iface) => driver.showconf(iface))
     : null;
   const service = new WgService(driver, persister, logger);
-  const reclaimer = new MemoryReclaimer();
+  const gc = (globalThis as { gc?: () => void }).gc;
+  // Pooled dump buffers serve bursts of dumps; once idle, they go back with the rest of the garbage.
+  const reclaimer = new MemoryReclaimer(
+    gc &&
+      (() => {
+        driver.releasePooledBuffers();
+        gc();
+      }),
+  );
 
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
   app.setSchemaErrorFormatter((errors) => new Error(describeValidationError(errors[0])));

@@ -23,7 +23,7 @@ export class MemoryReclaimer {
     private readonly collect: (() => void) | undefined = (globalThis as { gc?: () => void }).gc,
     private readonly options: { idleMs: number; growthBytes: number; measure: () => number } = {
       idleMs: 100,
-      growthBytes: 4 * 1024 * 1024,
+      growthBytes: 2 * 1024 * 1024,
       measure: heapAndBuffersBytes,
     },
   ) {

@@ -127,6 +127,30 @@ describe('agent API on a real wireguard-go interface', () => {
       expect(stream.mock.calls.length).toBeLessThan(16);
       expect(stream.mock.calls.length).toBeGreaterThanOrEqual(1);
     });
+
+    it('answers each dump with the interface as it is then, though dumps reuse the same buffers', async () => {
+      // 3,000 peers make about 1 MB of JSON: several pooled buffers, handed back after each answer.
+      const keys = Array.from({ length: 3000 }, () => randomKey());
+      const upsert = keys.map((key, i) => ({
+        public_key: key,
+        allowed_ips: [`10.9.${i >> 8}.${i & 255}/32`],
+        preshared_key: randomKey(),
+      }));
+      await call('POST', `${iface()}/batch`, { body: { upsert } });
+      const dumpedKeys = async () => {
+        const answers = await Promise.all(
+          Array.from({ length: 4 }, () => call<Dump>('GET', `${iface()}/dump`)),
+        );
+        return answers.map((answer) => new Set(answer.json.peers.map((peer) => peer.public_key)));
+      };
+      for (const seen of await dumpedKeys()) expect(keys.every((key) => seen.has(key))).toBe(true);
+      await call('POST', `${iface()}/batch`, { body: { remove: keys.slice(0, 1500) } });
+      for (const seen of await dumpedKeys()) {
+        expect(keys.slice(0, 1500).some((key) => seen.has(key))).toBe(false);
+        expect(keys.slice(1500).every((key) => seen.has(key))).toBe(true);
+      }
+      await call('POST', `${iface()}/batch`, { body: { remove: keys.slice(1500) } });
+    });
   });
 
   describe('peer routes', () => {

@@ -5,6 +5,7 @@ import type {
   SyncconfRequest,
   SyncconfResponse,
 } from '@wgfleet/protocol';
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { interfaceUpdateSchema, syncconfSchema } from '../validation/schemas';
 import type { WgService } from '../wg/wg-service';
@@ -22,7 +23,12 @@ export function registerInterfaceRoutes(
 
   app.get<IfaceParams>('/v1/wg/:iface/dump', async (request, reply) => {
     const json = await service.dumpJson(request.params.iface);
-    return reply.type('application/json; charset=utf-8').send(json);
+    // Hold the pooled bytes now, before any answer sharing them can finish and hand them back.
+    reply.raw.once('close', json.hold());
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-length', json.byteLength)
+      .send(Readable.from(json.chunks, { objectMode: false }));
   });
 
   app.put<IfaceParams & { Body: InterfaceUpdateRequest }>(

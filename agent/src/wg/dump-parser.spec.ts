@@ -1,4 +1,5 @@
 import { sha256Hex } from '@wgfleet/protocol';
+import { BufferPool } from '../util/buffer-pool';
 import { DumpJsonWriter, parseDump } from './dump-parser';
 
 const bytes = (text: string) => Buffer.from(text);
@@ -66,15 +67,31 @@ describe('parseDump', () => {
     expect(() => parseDump('wg0', bytes(quoted.replace('"x', 'ü')))).toThrow('peer line 1');
   });
 
+  it('copies numbers as JSON numbers and refuses ones that are not safe integers or keys that are not keys', () => {
+    const head = `${PRIVATE}\t${PUBLIC}\t1\toff\n`;
+    const peer = (psk: string, rx: string) => `${PEER_A}\t${psk}\t(none)\t10.0.0.2/32\t007\t${rx}\t0\t5`;
+    expect(parseDump('wg0', bytes(head + peer('(none)', '9007199254740991'))).peers[0]).toMatchObject({
+      latest_handshake: 7,
+      transfer_rx: Number.MAX_SAFE_INTEGER,
+      persistent_keepalive: 5,
+    });
+    expect(() => parseDump('wg0', bytes(head + peer('(none)', '9007199254740992')))).toThrow('transfer');
+    expect(() => parseDump('wg0', bytes(head + peer('(none)', '-1')))).toThrow('transfer');
+    expect(() => parseDump('wg0', bytes(head + peer('(none)', '')))).toThrow('transfer');
+    expect(() => parseDump('wg0', bytes(head + peer(PSK.slice(1), '1')))).toThrow('peer line 1');
+    expect(() => parseDump('wg0', bytes(head + peer(PSK.replace('y', '*'), '1')))).toThrow('peer line 1');
+  });
+
   /** Feeds `output` to a DumpJsonWriter in pieces of the given sizes (cycled), as a pipe would. */
   function streamed(name: string, output: Buffer, sizes: number[]): string {
-    const writer = new DumpJsonWriter(name);
+    // Small buffers, so the JSON spans many of them.
+    const writer = new DumpJsonWriter(name, new BufferPool(4096, 8));
     for (let at = 0, i = 0; at < output.length; i++) {
       const size = sizes[i % sizes.length];
       writer.write(output.subarray(at, at + size));
       at += size;
     }
-    return writer.end().toString();
+    return writer.end().toBuffer().toString();
   }
 
   it('streams the same dump as JSON, whatever the pieces the output arrives in', () => {
@@ -101,6 +118,6 @@ describe('parseDump', () => {
       interface: { name: 'wg9', public_key: PUBLIC, listen_port: 1, fwmark: null },
       peers: [],
     });
-    expect(() => new DumpJsonWriter('wg0').end()).toThrow('empty');
+    expect(() => new DumpJsonWriter('wg0', new BufferPool(64, 0)).end()).toThrow('empty');
   });
 });

@@ -1,70 +1,249 @@
-import { sha256Hex, type Dump, type DumpPeer } from '@wgfleet/protocol';
+import { hash } from 'node:crypto';
+import type { Dump, DumpPeer } from '@wgfleet/protocol';
+import { BufferPool, PooledBytes } from '../util/buffer-pool';
 
-const NONE = '(none)';
+/*
+ * `wg show <iface> dump` is turned into the dump's JSON byte by byte: the fields of a peer line are copied
+ * from wg's output into the answer without becoming strings, so a 10,000-peer dump costs one pass over the
+ * bytes and leaves almost no garbage (with the agent's small young generation, garbage means promotions and
+ * full collections, which used to cost more than the conversion itself).
+ */
+
 const NEWLINE = 10;
-// Pieces of JSON this size are ordinary young-generation strings, freed by the next scavenge once sent.
-const JSON_PIECE_CHARS = 16 * 1024;
+const TAB = 9;
+const COMMA = 44;
+const PEER_FIELDS = 8;
 
-function toNumber(text: string, what: string): number {
-  const value = Number(text);
-  if (text === '' || !Number.isSafeInteger(value))
-    throw new Error(`unexpected ${what} in wg dump: not a number`);
-  return value;
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
 
-/** Calls `onLine` for each non-empty line of output[start, end), decoding one line at a time. */
-function forEachLine(output: Buffer, start: number, end: number, onLine: (line: string) => void): void {
-  while (start < end) {
-    let lineEnd = output.indexOf(NEWLINE, start);
-    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-    if (lineEnd > start) onLine(output.toString('utf8', start, lineEnd));
-    start = lineEnd + 1;
+const NONE = ascii('(none)');
+const OFF = ascii('off');
+const PEER_START = ascii('{"public_key":"');
+const PSK_NULL = ascii('","preshared_key_sha256":null,"endpoint":');
+const PSK_OPEN = ascii('","preshared_key_sha256":"');
+const PSK_CLOSE = ascii('","endpoint":');
+const NULL = ascii('null');
+const QUOTE = ascii('"');
+const ALLOWED_IPS = ascii(',"allowed_ips":');
+const NO_IPS = ascii('[]');
+const IPS_OPEN = ascii('["');
+const IPS_SEPARATOR = ascii('","');
+const IPS_CLOSE = ascii('"]');
+const HANDSHAKE = ascii(',"latest_handshake":');
+const RX = ascii(',"transfer_rx":');
+const TX = ascii(',"transfer_tx":');
+const KEEPALIVE = ascii(',"persistent_keepalive":');
+const ZERO = ascii('0');
+const PEER_END = ascii('}');
+const PEER_SEPARATOR = ascii(',');
+const DUMP_END = ascii(']}');
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_VALUE[BASE64_ALPHABET.charCodeAt(i)] = i;
+/** A WireGuard key: 32 bytes, printed by wg as 43 base64 characters and one '='. */
+const KEY_CHARS = 44;
+const KEY_BYTES = 32;
+
+/**
+ * wg prints keys, addresses and numbers only: plain ASCII that JSON takes as it is. Anything else (a quote,
+ * a backslash, a control or non-ASCII character) means output we do not understand.
+ */
+function isPlainByte(byte: number): boolean {
+  return byte >= 0x20 && byte <= 0x7e && byte !== 0x22 && byte !== 0x5c;
+}
+
+function wrongShape(index: number): Error {
+  return new Error(`unexpected wg dump output: peer line ${index} has the wrong shape`);
+}
+
+function sameBytes(source: Buffer, start: number, end: number, expected: Uint8Array): boolean {
+  if (end - start !== expected.length) return false;
+  for (let i = 0; i < expected.length; i++) if (source[start + i] !== expected[i]) return false;
+  return true;
+}
+
+/** JSON bytes, written into buffers of a pool. */
+class ByteSink {
+  private readonly buffers: Buffer[] = [];
+  private readonly chunks: Buffer[] = [];
+  private chunk: Buffer;
+  private at = 0;
+
+  constructor(private readonly pool: BufferPool) {
+    this.chunk = this.newBuffer(0);
+  }
+
+  /** Makes room for `bytes` more bytes in the current buffer. */
+  reserve(bytes: number): void {
+    if (this.at + bytes <= this.chunk.length) return;
+    this.chunks.push(this.chunk.subarray(0, this.at));
+    this.chunk = this.newBuffer(bytes);
+    this.at = 0;
+  }
+
+  // A loop beats a native copy for the few dozen bytes these calls move.
+  put(bytes: Uint8Array): void {
+    const chunk = this.chunk;
+    let at = this.at;
+    for (let i = 0; i < bytes.length; i++) chunk[at++] = bytes[i];
+    this.at = at;
+  }
+
+  putRange(source: Buffer, start: number, end: number): void {
+    const chunk = this.chunk;
+    let at = this.at;
+    for (let i = start; i < end; i++) chunk[at++] = source[i];
+    this.at = at;
+  }
+
+  putAscii(text: string): void {
+    this.at += this.chunk.write(text, this.at, 'latin1');
+  }
+
+  bytes(): PooledBytes {
+    this.chunks.push(this.chunk.subarray(0, this.at));
+    return new PooledBytes(this.chunks, this.buffers, this.pool);
+  }
+
+  private newBuffer(minBytes: number): Buffer {
+    const buffer = this.pool.take(minBytes);
+    this.buffers.push(buffer);
+    return buffer;
   }
 }
 
-// wg prints keys, addresses and numbers only: plain ASCII that JSON takes as it is. Anything else (a quote,
-// a backslash, a control or non-ASCII character) means output we do not understand.
-const NEEDS_ESCAPING = /[^\t !#-[\]-~]/;
-
-/** The first line as JSON; its private key is skipped without being kept. */
-function interfaceJson(name: string, line: string): string {
-  const f = line.split('\t');
-  if (f.length !== 4 || NEEDS_ESCAPING.test(line)) {
-    throw new Error('unexpected wg dump output: interface line has the wrong shape');
+/** Decodes a WireGuard key's base64 into `into`; false when the text is not such a key. */
+function decodeKey(source: Buffer, start: number, end: number, into: Buffer): boolean {
+  if (end - start !== KEY_CHARS || source[end - 1] !== 0x3d) return false;
+  let bits = 0;
+  let bitCount = 0;
+  let out = 0;
+  for (let i = start; i < end - 1; i++) {
+    const char = source[i];
+    const value = char < 128 ? BASE64_VALUE[char] : -1;
+    if (value < 0) return false;
+    bits = ((bits << 6) | value) & 0xffffff;
+    bitCount += 6;
+    if (bitCount >= 8) {
+      bitCount -= 8;
+      into[out++] = (bits >> bitCount) & 0xff;
+    }
   }
-  const publicKey = f[1] === NONE ? '' : f[1];
-  const fwmark = f[3] === 'off' ? 'null' : toNumber(f[3], 'fwmark');
-  return `{"name":${JSON.stringify(name)},"public_key":"${publicKey}","listen_port":${toNumber(f[2], 'listen port')},"fwmark":${fwmark}}`;
+  return out === KEY_BYTES;
 }
 
 /**
- * A peer line as JSON, written directly (this runs 10,000 times per large dump); a preshared key is replaced
- * by its SHA-256 at once.
+ * A peer line as JSON; a preshared key is replaced by its SHA-256 at once. wg's integers are copied as
+ * digits (leading zeros dropped), after checking they are digits that make a safe integer.
  */
-function peerJson(line: string, index: number): string {
-  const f = line.split('\t');
-  if (f.length !== 8 || NEEDS_ESCAPING.test(line)) {
-    throw new Error(`unexpected wg dump output: peer line ${index} has the wrong shape`);
+class PeerLineWriter {
+  private readonly tabs = new Int32Array(PEER_FIELDS + 1);
+  private readonly key = Buffer.alloc(KEY_BYTES);
+
+  write(sink: ByteSink, line: Buffer, start: number, end: number, index: number): void {
+    const tabs = this.tabs;
+    let fields = 0;
+    tabs[0] = start - 1;
+    for (let i = start; i < end; i++) {
+      const byte = line[i];
+      if (byte === TAB) {
+        if (++fields >= PEER_FIELDS) throw wrongShape(index);
+        tabs[fields] = i;
+      } else if (!isPlainByte(byte)) throw wrongShape(index);
+    }
+    if (fields !== PEER_FIELDS - 1) throw wrongShape(index);
+    tabs[PEER_FIELDS] = end;
+
+    // A field may triple (a comma becomes '","'); the rest is the names, the hash and the brackets.
+    sink.reserve(3 * (end - start) + 256);
+    sink.put(PEER_START);
+    sink.putRange(line, tabs[0] + 1, tabs[1]);
+    if (sameBytes(line, tabs[1] + 1, tabs[2], NONE)) sink.put(PSK_NULL);
+    else {
+      if (!decodeKey(line, tabs[1] + 1, tabs[2], this.key)) throw wrongShape(index);
+      sink.put(PSK_OPEN);
+      sink.putAscii(hash('sha256', this.key, 'hex'));
+      sink.put(PSK_CLOSE);
+    }
+    if (sameBytes(line, tabs[2] + 1, tabs[3], NONE)) sink.put(NULL);
+    else {
+      sink.put(QUOTE);
+      sink.putRange(line, tabs[2] + 1, tabs[3]);
+      sink.put(QUOTE);
+    }
+    sink.put(ALLOWED_IPS);
+    if (sameBytes(line, tabs[3] + 1, tabs[4], NONE)) sink.put(NO_IPS);
+    else {
+      sink.put(IPS_OPEN);
+      let pieceStart = tabs[3] + 1;
+      for (let i = pieceStart; i < tabs[4]; i++) {
+        if (line[i] !== COMMA) continue;
+        sink.putRange(line, pieceStart, i);
+        sink.put(IPS_SEPARATOR);
+        pieceStart = i + 1;
+      }
+      sink.putRange(line, pieceStart, tabs[4]);
+      sink.put(IPS_CLOSE);
+    }
+    sink.put(HANDSHAKE);
+    this.putInteger(sink, line, tabs[4] + 1, tabs[5], 'latest handshake');
+    sink.put(RX);
+    this.putInteger(sink, line, tabs[5] + 1, tabs[6], 'transfer');
+    sink.put(TX);
+    this.putInteger(sink, line, tabs[6] + 1, tabs[7], 'transfer');
+    sink.put(KEEPALIVE);
+    if (sameBytes(line, tabs[7] + 1, tabs[8], OFF)) sink.put(ZERO);
+    else this.putInteger(sink, line, tabs[7] + 1, tabs[8], 'keepalive');
+    sink.put(PEER_END);
   }
-  const psk = f[1] === NONE ? 'null' : `"${sha256Hex(f[1])}"`;
-  const endpoint = f[2] === NONE ? 'null' : `"${f[2]}"`;
-  const allowedIps = f[3] === NONE ? '[]' : `["${f[3].split(',').join('","')}"]`;
-  return (
-    `{"public_key":"${f[0]}","preshared_key_sha256":${psk},"endpoint":${endpoint},"allowed_ips":${allowedIps},` +
-    `"latest_handshake":${toNumber(f[4], 'latest handshake')},"transfer_rx":${toNumber(f[5], 'transfer')},` +
-    `"transfer_tx":${toNumber(f[6], 'transfer')},"persistent_keepalive":${f[7] === 'off' ? 0 : toNumber(f[7], 'keepalive')}}`
-  );
+
+  private putInteger(sink: ByteSink, line: Buffer, start: number, end: number, what: string): void {
+    let value = 0;
+    for (let i = start; i < end; i++) {
+      const digit = line[i] - 48;
+      if (digit < 0 || digit > 9) throw notANumber(what);
+      value = value * 10 + digit;
+    }
+    if (start === end || !Number.isSafeInteger(value)) throw notANumber(what);
+    while (start < end - 1 && line[start] === 48) start++;
+    sink.putRange(line, start, end);
+  }
 }
 
-function emptyOutput(): Error {
-  return new Error('unexpected wg dump output: empty');
+function notANumber(what: string): Error {
+  return new Error(`unexpected ${what} in wg dump: not a number`);
 }
+
+function toNumber(text: string, what: string): number {
+  const value = Number(text);
+  if (text === '' || !Number.isSafeInteger(value)) throw notANumber(what);
+  return value;
+}
+
+const INTERFACE_FIELDS = /^[!#-[\]-~]+\t[!#-[\]-~]+\t[!#-[\]-~]+\t[!#-[\]-~]+$/;
+
+/** The first line as JSON (fwmark may be hex, so Number parses it); its private key is skipped. */
+function interfaceJson(name: string, line: string): string {
+  if (!INTERFACE_FIELDS.test(line)) {
+    throw new Error('unexpected wg dump output: interface line has the wrong shape');
+  }
+  const f = line.split('\t');
+  const publicKey = f[1] === '(none)' ? '' : f[1];
+  const fwmark = f[3] === 'off' ? 'null' : toNumber(f[3], 'fwmark');
+  return `{"interface":{"name":${JSON.stringify(name)},"public_key":"${publicKey}","listen_port":${toNumber(f[2], 'listen port')},"fwmark":${fwmark}},"peers":[`;
+}
+
+/** For one-off conversions, whose buffers are not worth keeping. */
+const unpooled = (bufferBytes: number) => new BufferPool(bufferBytes, 0);
 
 /** Parses `wg show <iface> dump` into objects, through the one mapping of DumpJsonWriter. */
 export function parseDump(name: string, output: Buffer): Dump {
-  const writer = new DumpJsonWriter(name);
+  const writer = new DumpJsonWriter(name, unpooled(output.length * 2 + 1024));
   writer.write(output);
-  return JSON.parse(writer.end().toString('latin1')) as Dump;
+  return JSON.parse(writer.end().toBuffer().toString('latin1')) as Dump;
 }
 
 /** One peer of `wg show <iface> dump`, found without parsing the others; null when it is not there. */
@@ -73,24 +252,28 @@ export function findDumpPeer(output: Buffer, key: string): DumpPeer | null {
   if (start < 0) return null;
   let end = output.indexOf(NEWLINE, start + 1);
   if (end < 0) end = output.length;
-  return JSON.parse(peerJson(output.toString('utf8', start + 1, end), 1)) as DumpPeer;
+  const sink = new ByteSink(unpooled(1024));
+  new PeerLineWriter().write(sink, output, start + 1, end, 1);
+  return JSON.parse(sink.bytes().toBuffer().toString('latin1')) as DumpPeer;
 }
 
 /**
- * Turns `wg show <iface> dump` into the dump's JSON while wg's output streams in, peer by peer, in small
- * string pieces: no copy of the whole output and no object per peer is ever held, so building a
- * 10,000-peer dump leaves little garbage beyond the answer itself.
+ * Turns `wg show <iface> dump` into the dump's JSON bytes while wg's output streams in, line by line, into
+ * buffers of `pool`: no copy of the whole output, no string or object per peer.
  */
 export class DumpJsonWriter {
-  private readonly pieces: string[] = [];
-  /** Fragments of the piece being built; join() makes them one flat string. */
-  private fragments: string[] = [];
-  private fragmentChars = 0;
+  private readonly sink: ByteSink;
+  private readonly peers = new PeerLineWriter();
   private lines = 0;
   /** The unfinished last line of the previous piece of output. */
   private partial: Buffer | null = null;
 
-  constructor(private readonly name: string) {}
+  constructor(
+    private readonly name: string,
+    pool: BufferPool,
+  ) {
+    this.sink = new ByteSink(pool);
+  }
 
   write(output: Buffer): void {
     let start = 0;
@@ -101,44 +284,41 @@ export class DumpJsonWriter {
         return;
       }
       const line = Buffer.concat([this.partial, output.subarray(0, firstEnd)]);
-      forEachLine(line, 0, line.length, (text) => this.add(text));
+      this.addLine(line, 0, line.length);
       this.partial = null;
       start = firstEnd + 1;
     }
-    const lastEnd = output.lastIndexOf(NEWLINE);
-    if (lastEnd >= start) forEachLine(output, start, lastEnd, (text) => this.add(text));
-    const rest = Math.max(start, lastEnd + 1);
-    // A copy, so the (64 KiB) piece of output is not kept alive for a few bytes.
-    if (rest < output.length) this.partial = Buffer.from(output.subarray(rest));
-  }
-
-  /** The JSON as bytes, encoded once however many answers send it. */
-  end(): Buffer {
-    if (this.partial) forEachLine(this.partial, 0, this.partial.length, (text) => this.add(text));
-    this.partial = null;
-    if (this.lines === 0) throw emptyOutput();
-    this.fragments.push(']}');
-    this.pieces.push(this.fragments.join(''));
-    this.fragments = [];
-    // Every character is ASCII (see NEEDS_ESCAPING), so one byte each.
-    const bytes = Buffer.allocUnsafe(this.pieces.reduce((total, piece) => total + piece.length, 0));
-    let offset = 0;
-    for (const piece of this.pieces) offset += bytes.write(piece, offset, 'latin1');
-    return bytes;
-  }
-
-  private add(line: string): void {
-    const index = this.lines++;
-    const fragment =
-      index === 0
-        ? `{"interface":${interfaceJson(this.name, line)},"peers":[`
-        : (index > 1 ? ',' : '') + peerJson(line, index);
-    this.fragments.push(fragment);
-    this.fragmentChars += fragment.length;
-    if (this.fragmentChars >= JSON_PIECE_CHARS) {
-      this.pieces.push(this.fragments.join(''));
-      this.fragments = [];
-      this.fragmentChars = 0;
+    for (let end = output.indexOf(NEWLINE, start); end >= 0; end = output.indexOf(NEWLINE, start)) {
+      this.addLine(output, start, end);
+      start = end + 1;
     }
+    // A copy, so the (64 KiB) piece of output is not kept alive for a few bytes.
+    if (start < output.length) this.partial = Buffer.from(output.subarray(start));
+  }
+
+  /** The JSON, encoded once however many answers send it. */
+  end(): PooledBytes {
+    if (this.partial) this.addLine(this.partial, 0, this.partial.length);
+    this.partial = null;
+    if (this.lines === 0) throw new Error('unexpected wg dump output: empty');
+    this.sink.reserve(DUMP_END.length);
+    this.sink.put(DUMP_END);
+    return this.sink.bytes();
+  }
+
+  private addLine(output: Buffer, start: number, end: number): void {
+    if (end === start) return;
+    const index = this.lines++;
+    if (index === 0) {
+      const json = interfaceJson(this.name, output.toString('latin1', start, end));
+      this.sink.reserve(json.length);
+      this.sink.putAscii(json);
+      return;
+    }
+    if (index > 1) {
+      this.sink.reserve(PEER_SEPARATOR.length);
+      this.sink.put(PEER_SEPARATOR);
+    }
+    this.peers.write(this.sink, output, start, end, index);
   }
 }

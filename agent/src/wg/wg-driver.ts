@@ -2,6 +2,7 @@ import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dump, DumpPeer, WirePeer } from '@wgfleet/protocol';
+import { BufferPool, type PooledBytes } from '../util/buffer-pool';
 import { renderPeerSection, renderSyncconfRest } from './conf-writer';
 import { DumpJsonWriter, findDumpPeer, parseDump } from './dump-parser';
 import { execWg, execWgRaw, execWgToFile, streamWg } from './wg-cli';
@@ -27,9 +28,16 @@ async function withPrivateDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
  */
 export class WgDriver {
   private readonly wg: string;
+  // Enough for one 10,000-peer dump (about 3 MB) to be written into reused memory.
+  private readonly jsonBuffers = new BufferPool(256 * 1024, 16);
 
   constructor(options: WgDriverOptions = {}) {
     this.wg = options.wgPath ?? 'wg';
+  }
+
+  /** Lets go of the buffers kept for dumps (the next large dump allocates again). */
+  releasePooledBuffers(): void {
+    this.jsonBuffers.clear();
   }
 
   async listInterfaces(): Promise<string[]> {
@@ -47,8 +55,8 @@ export class WgDriver {
   }
 
   /** The dump as JSON bytes, converted while wg's output streams in. */
-  async dumpJson(iface: string): Promise<Buffer> {
-    const writer = new DumpJsonWriter(iface);
+  async dumpJson(iface: string): Promise<PooledBytes> {
+    const writer = new DumpJsonWriter(iface, this.jsonBuffers);
     await streamWg(this.wg, ['show', iface, 'dump'], (piece) => writer.write(piece));
     return writer.end();
   }

@@ -11,6 +11,7 @@ import type {
   WirePeerUpdate,
 } from '@wgfleet/protocol';
 import { AgentHttpError, badRequest, conflict, notFound } from '../errors';
+import type { PooledBytes } from '../util/buffer-pool';
 import { KeyedMutex } from '../util/keyed-mutex';
 import { SingleFlight } from '../util/single-flight';
 import { validateBatchKey, validateBatchPeer, type ItemCheck } from '../validation/schemas';
@@ -60,7 +61,7 @@ function checkItems<T>(
 export class WgService {
   private readonly writes = new KeyedMutex<string>();
   /** Dumps as JSON, shared by every request that arrives while one is being read. */
-  private readonly dumps = new SingleFlight<string, Buffer>();
+  private readonly dumps = new SingleFlight<string, PooledBytes>();
 
   constructor(
     private readonly driver: WgDriver,
@@ -74,7 +75,7 @@ export class WgService {
     return allowed.filter((name) => present.has(name));
   }
 
-  dumpJson(iface: string): Promise<Buffer> {
+  dumpJson(iface: string): Promise<PooledBytes> {
     return this.dumps.run(iface, async () => {
       try {
         return await this.driver.dumpJson(iface);
