@@ -1,3 +1,4 @@
+import { boundQuery } from '../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredPeer } from '../../common/domain/desired-state';
@@ -72,17 +73,19 @@ export class DesiredStateReader {
     if (nodeIds.length === 0) return states;
     // Per node through its index (no big sort or hash), each node's peers as one compact JSON array.
     const [peersByNode, formerKeys, pending] = await Promise.all([
-      em.execute<Array<{ node_id: string; peers: PeerRow[] | null }>>(
+      boundQuery<{ node_id: string; peers: PeerRow[] | null }>(
+        em,
         `select n.id as node_id,
            (select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
                     endpoint_allowed_ips, preshared_key_sha256, enabled))
             from peers p where p.node_id = n.id) as peers
-         from unnest(array[?]::uuid[]) as n(id)`,
+         from unnest(?::uuid[]) as n(id)`,
         [nodeIds],
       ),
-      em.execute<Array<{ node_id: string; public_key: string; peer_id: string; name: string }>>(
+      boundQuery<{ node_id: string; public_key: string; peer_id: string; name: string }>(
+        em,
         `select k.node_id, k.public_key, k.peer_id, k.name
-         from unnest(array[?]::uuid[]) as n(id)
+         from unnest(?::uuid[]) as n(id)
          cross join lateral (
            select * from node_managed_keys k
            where k.node_id = n.id

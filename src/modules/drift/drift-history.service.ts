@@ -1,3 +1,4 @@
+import { boundQuery } from '../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -57,7 +58,8 @@ export class DriftHistory {
         Array<{ status: DriftStatus; last_scan_at: Date; status_changed_at: Date }>
       >('select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?', [nodeId]);
       const statusChanged = previous?.status !== scan.status;
-      await em.execute(
+      await boundQuery(
+        em,
         `insert into drift_scans
            (id, node_id, trigger, status, status_changed, summary, fingerprint, report, error, checked_at, duration_ms)
          values (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?)`,

@@ -131,10 +131,12 @@ export class DriftMetrics {
         total_tx: string;
       }>
     >(
-      `select n.name as node, p.id as peer, p.name as peer_name, a.latest_handshake, a.total_rx, a.total_tx
-       from peer_activity a
-       join peers p on p.id = a.peer_id
-       join nodes n on n.id = a.node_id
+      // A peer without an activity row has shown none yet: its series read 0.
+      `select n.name as node, p.id as peer, p.name as peer_name, a.latest_handshake,
+         coalesce(a.total_rx, 0) as total_rx, coalesce(a.total_tx, 0) as total_tx
+       from peers p
+       join nodes n on n.id = p.node_id
+       left join peer_activity a on a.peer_id = p.id
        where n.enabled`,
     );
     const samples = (value: (row: (typeof rows)[number]) => number) =>

@@ -1,3 +1,4 @@
+import { boundQuery } from '../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ViewExtension } from '../../common/http/view-extensions';
@@ -54,12 +55,13 @@ async function pendingPeersOf(
 ): Promise<Map<string, PendingPeer[]>> {
   const pending = new Map<string, PendingPeer[]>();
   if (nodeIds.length === 0) return pending;
-  const rows = await em.execute<{ node_id: string; peer_id: string; name: string; public_key: string }[]>(
+  const rows = await boundQuery<{ node_id: string; peer_id: string; name: string; public_key: string }>(
+    em,
     `select p.node_id, p.id as peer_id, p.name, p.public_key from peers p
        left join peer_sync_state s on s.peer_id = p.id
-      where p.node_id in (?) and p.version > coalesce(s.applied_version, 0)
+      where p.node_id = any(?::uuid[]) and p.version > coalesce(s.applied_version, 0)
      union all
-     select r.node_id, r.peer_id, r.name, r.public_key from pending_removals r where r.node_id in (?)`,
+     select r.node_id, r.peer_id, r.name, r.public_key from pending_removals r where r.node_id = any(?::uuid[])`,
     [nodeIds, nodeIds],
   );
   for (const { node_id, ...peer } of rows) {

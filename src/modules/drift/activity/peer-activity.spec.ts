@@ -85,8 +85,12 @@ describe('nextPeerActivity', () => {
 describe('activityChanged', () => {
   const first: PeerActivity = nextPeerActivity(null, 'peer-1', observed());
 
-  it('is true for a first sighting', () => {
+  it('is true for a first sighting with activity, false for one without any', () => {
     expect(activityChanged(null, observed())).toBe(true);
+    const idle = { latest_handshake: 0, transfer_rx: 0, transfer_tx: 0, endpoint: null };
+    expect(activityChanged(null, observed(idle))).toBe(false);
+    expect(activityChanged(null, observed({ ...idle, transfer_tx: 1 }))).toBe(true);
+    expect(activityChanged(null, observed({ ...idle, endpoint: '203.0.113.9:51000' }))).toBe(true);
   });
 
   it('is false for an idle peer', () => {

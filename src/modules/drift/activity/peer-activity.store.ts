@@ -1,3 +1,4 @@
+import { boundQuery } from '../../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DumpPeer } from '@wgfleet/protocol';
@@ -15,7 +16,8 @@ export class PeerActivityStore {
   async record(em: EntityManager, nodeId: string, peers: readonly ObservedManagedPeer[]): Promise<void> {
     if (peers.length === 0) return;
     // The node's rows as one JSON document: parsed natively, far cheaper than decoding 1,000s of rows.
-    const [{ rows }] = await em.execute<Array<{ rows: ActivityRow[] }>>(
+    const [{ rows }] = await boundQuery<{ rows: ActivityRow[] }>(
+      em,
       `select coalesce(json_agg(json_build_array(peer_id, (extract(epoch from latest_handshake) * 1000)::bigint,
          last_rx, last_tx, total_rx, total_tx, endpoint)), '[]') as rows
        from peer_activity where node_id = ?`,
@@ -30,7 +32,8 @@ export class PeerActivityStore {
     }
     if (changed.length === 0) return;
     // One statement for the whole node: the rows travel as one JSON parameter.
-    await em.execute(
+    await boundQuery(
+      em,
       `insert into peer_activity (peer_id, node_id, latest_handshake, last_rx, last_tx, total_rx, total_tx, endpoint, updated_at)
        select peer_id, node_id, latest_handshake, last_rx, last_tx, total_rx, total_tx, endpoint, now()
        from jsonb_to_recordset(?::jsonb) as row(peer_id uuid, node_id uuid, latest_handshake timestamptz,

@@ -57,10 +57,21 @@ export function nextPeerActivity(
   };
 }
 
-/** Whether the node reports anything new about the peer: idle peers cost no write. */
+/**
+ * Whether the node reports anything new about the peer: idle peers cost no write. A peer that has never
+ * shown activity needs no row at all (no row reads as no handshake, no traffic, no endpoint), so the first
+ * scan of a large fleet of idle peers writes nothing.
+ */
 export function activityChanged(previous: PeerActivity | null, observed: DumpPeer): boolean {
+  if (!previous) {
+    return (
+      observed.latest_handshake > 0 ||
+      observed.transfer_rx > 0 ||
+      observed.transfer_tx > 0 ||
+      observed.endpoint !== null
+    );
+  }
   return (
-    !previous ||
     previous.latestHandshakeMs !== handshakeMs(observed) ||
     previous.lastRx !== observed.transfer_rx ||
     previous.lastTx !== observed.transfer_tx ||
