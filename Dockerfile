@@ -24,9 +24,10 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/packages/protocol/package.json packages/protocol/
 COPY --from=build /app/packages/protocol/dist packages/protocol/dist
 COPY --from=build /app/dist dist
+COPY bin bin
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Migrates the database (under an advisory lock), then serves.
-CMD ["node", "dist/main.js"]
+CMD ["bin/wgfleet-panel"]

@@ -9,7 +9,6 @@
  *        [--runs 3] [--json out.json]
  * With --interfaces below --nodes, nodes share interfaces round-robin (each still has its own 1,000 desired peers
  * and its own dump): the panel's work is the same, for a box that cannot run 100 wireguard-go processes.
- * DRIFT_BENCH_NODE_OPTIONS is passed to the panel as NODE_OPTIONS, e.g. "--max-old-space-size=256".
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -206,7 +205,6 @@ async function main(): Promise<void> {
       // Scheduled scans stay out of the measurement.
       DRIFT_SCAN_INTERVAL_S: '86400',
       AGENT_TIMEOUT_MS: '30000',
-      ...(process.env.DRIFT_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.DRIFT_BENCH_NODE_OPTIONS } : {}),
     });
 
     const seeding = performance.now();

@@ -25,18 +25,18 @@ async function freePort(): Promise<number> {
 export async function spawnPanel(env: Record<string, string> = {}): Promise<PanelProcess> {
   const port = await freePort();
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
+  // As users start it (bin/wgfleet-panel, with its heap limit), unless a benchmark runs another entry.
   const nodeArgs = process.env.PANEL_NODE_ARGS ? process.env.PANEL_NODE_ARGS.split(' ') : [];
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [...nodeArgs, process.env.PANEL_ENTRY ?? join(__dirname, '../../dist/main.js')],
-    {
-      env: {
-        ...process.env,
-        ...testEnv({ DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', ...env }),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const [command, ...args] = process.env.PANEL_ENTRY
+    ? [process.execPath, ...nodeArgs, process.env.PANEL_ENTRY]
+    : [join(__dirname, '../../bin/wgfleet-panel')];
+  const child: ChildProcess = spawn(command, args, {
+    env: {
+      ...process.env,
+      ...testEnv({ DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: 'warn', ...env }),
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     try {

@@ -211,7 +211,7 @@ async function runDemo(teardown: Teardown): Promise<void> {
       return started;
     },
     (p) =>
-      `node dist/main.js · ${p.url} · drift scan every ${SCAN_INTERVAL_S} s · log ${STATE_DIR}/panel.log`,
+      `bin/wgfleet-panel · ${p.url} · drift scan every ${SCAN_INTERVAL_S} s · log ${STATE_DIR}/panel.log`,
   );
   const api = new PanelApi(panel.url, adminToken);
 

@@ -1,5 +1,5 @@
 /**
- * The panel as an operator runs it: `node dist/main.js` with its configuration in the environment, logging
+ * The panel as an operator runs it: `bin/wgfleet-panel` with its configuration in the environment, logging
  * to a file. Resolves once /health answers; fails at once (with the log's tail) if the panel exits instead.
  */
 import { spawn } from 'node:child_process';
@@ -16,7 +16,7 @@ export interface PanelProcess {
 
 export async function startPanelProcess(env: Record<string, string>, logFile: string): Promise<PanelProcess> {
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'main.js')], {
+  const child = spawn(join(__dirname, '..', '..', 'bin', 'wgfleet-panel'), [], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     stdio: ['ignore', log, log],
   });

@@ -11,6 +11,7 @@ import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
 import { NodesService } from '../nodes/nodes.service';
 import { observedManagedPeers } from './activity/peer-activity';
+import { BatchedLoader } from './batched-loader';
 import { withDeadline } from './deadline';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
@@ -56,19 +57,19 @@ export class DriftScanner {
     const startedAt = new Date();
     const em = this.em.fork();
     const nodes = await em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
-    const nodeIds = nodes.map((node) => node.id);
-    const desired = await this.desired.load(em, nodeIds);
+    // One batch of desired state per round of agent calls: the scan holds the state of the nodes it is
+    // checking, not of the whole fleet.
+    const concurrency = this.config.driftScanConcurrency;
+    const desired = new BatchedLoader(
+      nodes.map((node) => node.id),
+      concurrency,
+      (nodeIds) => this.desired.load(em, nodeIds),
+    );
     // Agent calls and database writes are bounded separately, so storing one node's scan never holds up
     // asking the next agent: the scan takes about as long as the slower of the two, not their sum.
-    const gates: Gates = {
-      agent: pLimit(this.config.driftScanConcurrency),
-      database: pLimit(this.config.driftScanConcurrency),
-    };
+    const gates: Gates = { agent: pLimit(concurrency), database: pLimit(concurrency) };
     const reports = await Promise.all(
-      nodes.map((node) => {
-        const state = desired.get(node.id)!;
-        return this.scanNode(node, state, trigger, false, gates).finally(() => desired.delete(node.id));
-      }),
+      nodes.map((node) => this.scanNode(node, () => desired.take(node.id), trigger, false, gates)),
     );
     return fleetDriftReport(reports, startedAt);
   }
@@ -77,8 +78,7 @@ export class DriftScanner {
   async scanOne(nodeId: string, trigger: ScanTrigger): Promise<NodeDriftReport> {
     const em = this.em.fork();
     const node = await this.nodes.require(em, nodeId);
-    const desired = await this.desired.load(em, [node.id]);
-    return this.scanNode(node, desired.get(node.id)!, trigger, false);
+    return this.scanNode(node, () => this.desiredOf(em, node), trigger, false);
   }
 
   /**
@@ -90,22 +90,26 @@ export class DriftScanner {
     const em = this.em.fork();
     const node = await em.findOne(NodeEntity, { id: nodeId, enabled: true });
     if (!node) return null;
-    const desired = await this.desired.load(em, [node.id]);
-    return this.scanNode(node, desired.get(node.id)!, 'schedule', !lastAttempt);
+    return this.scanNode(node, () => this.desiredOf(em, node), 'schedule', !lastAttempt);
+  }
+
+  private async desiredOf(em: EntityManager, node: NodeEntity): Promise<NodeDesiredState> {
+    return (await this.desired.load(em, [node.id])).get(node.id)!;
   }
 
   private async scanNode(
     node: NodeEntity,
-    desired: NodeDesiredState,
+    loadDesired: () => Promise<NodeDesiredState>,
     trigger: ScanTrigger,
     retryTransient: boolean,
     gates: Gates = UNGATED,
   ): Promise<NodeDriftReport> {
-    const { checkedAt, started, observation } = await gates.agent(async () => ({
-      checkedAt: new Date(),
-      started: performance.now(),
-      observation: await this.observe(node),
-    }));
+    // The desired state is read while the agent answers.
+    const { checkedAt, started, observation, desired } = await gates.agent(async () => {
+      const checkStarted = { checkedAt: new Date(), started: performance.now() };
+      const [observed, state] = await Promise.all([this.observe(node), loadDesired()]);
+      return { ...checkStarted, observation: observed, desired: state };
+    });
     if ('error' in observation && observation.transient && retryTransient) {
       throw new ScanRetryableError(observation.error);
     }
