@@ -11,7 +11,7 @@
  * and its own dump): the panel's work is the same, for a box that cannot run 100 wireguard-go processes.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { Client } from 'pg';
@@ -28,7 +28,7 @@ import {
 import { AgentClient } from '../../src/modules/agent-client/agent-client';
 import { seedAppliedPeers } from './seed-peers';
 import { BenchRow, emitRows, numberArg } from './bench-report';
-import { spawnPanel, type PanelProcess } from './panel-process';
+import { cpuSeconds, postgresCpu, postgresCpuSince, spawnPanel, type PanelProcess } from './panel-process';
 
 const KEEPALIVE = 25;
 
@@ -112,33 +112,6 @@ function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
-
-/** CPU time (user + system) a process has used so far, in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU time so far of each PostgreSQL process on this machine (the database serves the panel's scans). */
-function postgresCpu(): Map<number, number> {
-  const cpu = new Map<number, number>();
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        cpu.set(Number(entry), cpuSeconds(Number(entry)));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return cpu;
-}
-
-/** CPU PostgreSQL used between two snapshots (processes that ended meanwhile are not counted). */
-function postgresCpuSince(before: Map<number, number>): number {
-  let used = 0;
-  for (const [pid, seconds] of postgresCpu()) used += seconds - (before.get(pid) ?? 0);
-  return used;
 }
 
 function median(values: number[]): number {

@@ -2,9 +2,10 @@
  * Peer-creation throughput through the REST API: N peers on one node from C concurrent clients.
  * Needs `npm run build`. Usage: npx ts-node --transpile-only scripts/bench/peer-create-bench.ts [--peers 10000] [--clients 8] [--json out.json]
  */
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BenchRow, emitRows, percentile, numberArg } from './bench-report';
-import { spawnPanel } from './panel-process';
+import { cpuSeconds, postgresCpu, postgresCpuSince, spawnPanel } from './panel-process';
 
 async function main(): Promise<void> {
   const peers = numberArg('peers', 10000);
@@ -31,23 +32,49 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     let next = 0;
     let failures = 0;
+    // The clients share this process: node:http with keep-alive costs them a fraction of what fetch costs,
+    // so on a 2-core box the measurement is of the panel, not of its load generator.
+    const http = new Agent({ keepAlive: true, maxSockets: clients });
+    const target = new URL(`${base}/api/nodes/${node.id}/peers`);
+    const create = (i: number) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ name: `peer-${i}` });
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            agent: http,
+            headers: { ...headers, 'Content-Length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    const panelCpuBefore = cpuSeconds(panel.pid);
+    const clientCpuBefore = process.cpuUsage();
+    const databaseCpuBefore = postgresCpu();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: clients }, async () => {
         while (next < peers) {
           const i = next++;
           const t0 = performance.now();
-          const response = await fetch(`${base}/api/nodes/${node.id}/peers`, {
-            method: 'POST',
-            headers,
-            body: JSON.stringify({ name: `peer-${i}` }),
-          });
-          await response.arrayBuffer();
-          if (response.status !== 201) failures++;
+          if ((await create(i)) !== 201) failures++;
           latencies.push(performance.now() - t0);
         }
       }),
     );
+    http.destroy();
+    const panelCpuMs = ((cpuSeconds(panel.pid) - panelCpuBefore) * 1000) / peers;
+    const databaseCpuMs = (postgresCpuSince(databaseCpuBefore) * 1000) / peers;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const clientCpuMs = (clientCpu.user + clientCpu.system) / 1000 / peers;
     const seconds = (performance.now() - started) / 1000;
     const throughput = peers / seconds;
     const rows: BenchRow[] = [
@@ -73,6 +100,33 @@ async function main(): Promise<void> {
         figure: 'peer creation latency p99',
         target: '-',
         measured: percentile(latencies, 99),
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
+      },
+      {
+        figure: 'panel CPU per created peer',
+        target: '-',
+        measured: panelCpuMs,
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
+      },
+      {
+        figure: 'PostgreSQL CPU per created peer',
+        target: '-',
+        measured: databaseCpuMs,
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
+      },
+      {
+        figure: 'load generator CPU per created peer',
+        target: '-',
+        measured: clientCpuMs,
         unit: 'ms',
         floor: null,
         ratio: null,

@@ -1,6 +1,6 @@
-import { boundQuery } from '../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { boundQuery } from '../../database/bound-query';
 import type { DesiredPeer } from '../../common/domain/desired-state';
 import type { ManagedPeerRef } from './domain/drift-detector';
 import type { PendingPeer } from './domain/drift-report';

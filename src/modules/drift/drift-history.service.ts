@@ -1,7 +1,7 @@
-import { boundQuery } from '../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { boundQuery } from '../../database/bound-query';
 import { badRequest, notFound } from '../../common/http/api-error';
 import { NodesService } from '../nodes/nodes.service';
 import { PeerActivityStore, type ObservedManagedPeer } from './activity/peer-activity.store';

@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { boundQuery } from '../../database/bound-query';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { AggregateType, EventRecord } from './event-record.entity';
 import { ProjectionRegistry } from './projection-registry';
@@ -84,21 +85,37 @@ export class EventStore {
       metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
       createdAt,
     }));
-    let inserted: Array<{ position: string | number }>;
+    let inserted: Array<{ aggregate_id: string; position: string }>;
     try {
-      inserted = (await em
-        .createQueryBuilder(EventRecord)
-        .insert(rows)
-        .returning('position')
-        .execute('all')) as Array<{
-        position: string | number;
-      }>;
+      // One statement with the batch as one JSON parameter, inserted in the order given (so positions are).
+      inserted = await boundQuery(
+        em,
+        `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata, created_at)
+         select e.aggregate_type, e.aggregate_id, 1, e.type, e.payload, e.metadata, ?::timestamptz
+         from rows from (jsonb_to_recordset(?::jsonb) as (aggregate_type text, aggregate_id uuid, type text,
+           payload jsonb, metadata jsonb)) with ordinality as e(aggregate_type, aggregate_id, type, payload, metadata, n)
+         order by e.n
+         returning aggregate_id, position`,
+        [
+          createdAt,
+          JSON.stringify(
+            rows.map((row) => ({
+              aggregate_type: row.aggregateType,
+              aggregate_id: row.aggregateId,
+              type: row.type,
+              payload: row.payload,
+              metadata: row.metadata,
+            })),
+          ),
+        ],
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConcurrencyError(items[0].event.aggregateId, 0);
       throw error;
     }
-    const records = rows.map((row, i) =>
-      Object.assign(new EventRecord(), row, { position: String(inserted[i].position) }),
+    const positions = new Map(inserted.map((row) => [row.aggregate_id, String(row.position)]));
+    const records = rows.map((row) =>
+      Object.assign(new EventRecord(), row, { position: positions.get(row.aggregateId)! }),
     );
     await this.projections.applyMany(em, records);
     return records;

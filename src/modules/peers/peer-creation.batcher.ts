@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
+import { boundQuery } from '../../database/bound-query';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { normaliseCidrSet } from '../../common/domain/cidr';
 import { ApiError, badRequest, conflict } from '../../common/http/api-error';
@@ -120,34 +121,36 @@ export class PeerCreationBatcher {
     const pools = nodePools(node);
     const outcomes: Array<CreatedPeer | ApiError> = new Array(peers.length);
 
-    const keys = peers.map((peer) => peer.state.public_key);
-    const takenKeys = new Set(
-      (
-        await em.execute<{ public_key: string }[]>(
-          'select public_key from peers where node_id = ? and public_key in (?)',
-          [nodeId, keys],
-        )
-      ).map((row) => row.public_key),
-    );
     const requested = peers.map((peer) =>
       peer.requestedAddresses ? claimedAddresses(node, pools, peer.requestedAddresses) : null,
     );
     const wantedAddresses = requested.flatMap((claim) =>
-      claim && !(claim instanceof ApiError) ? claim.allocations : [],
+      claim && !(claim instanceof ApiError) ? claim.allocations.map((allocation) => allocation.address) : [],
     );
-    const takenAddresses = new Set(
-      wantedAddresses.length === 0
-        ? []
-        : (
-            await em.execute<{ address: string }[]>(
-              'select address from ip_allocations where node_id = ? and address in (?)',
-              [nodeId, wantedAddresses.map((allocation) => allocation.address)],
-            )
-          ).map((row) => row.address),
+    // What the batch needs to know, in one round trip: keys and addresses already taken, and the highest
+    // allocated index of each family (a backward step of the primary key index, not a scan).
+    const [known] = await boundQuery<{
+      taken_keys: string[];
+      taken_addresses: string[];
+      highest_v4: string | null;
+      highest_v6: string | null;
+    }>(
+      em,
+      `select
+         array(select public_key from peers where node_id = ? and public_key = any(?::text[])) as taken_keys,
+         array(select address from ip_allocations where node_id = ? and address = any(?::text[])) as taken_addresses,
+         (select max(host_index) from ip_allocations where node_id = ? and family = 4) as highest_v4,
+         (select max(host_index) from ip_allocations where node_id = ? and family = 6) as highest_v6`,
+      [nodeId, peers.map((peer) => peer.state.public_key), nodeId, wantedAddresses, nodeId, nodeId],
     );
+    const takenKeys = new Set(known.taken_keys);
+    const takenAddresses = new Set(known.taken_addresses);
+    const next = new Map<4 | 6, number>([
+      [4, Number(known.highest_v4 ?? 0)],
+      [6, Number(known.highest_v6 ?? 0)],
+    ]);
 
     const accepted: Array<{ index: number; payload: PeerCreatedPayload }> = [];
-    const next = await this.highestIndexes(em, nodeId, pools);
     for (const [index, peer] of peers.entries()) {
       const claim = requested[index];
       if (takenKeys.has(peer.state.public_key)) {
@@ -209,23 +212,6 @@ export class PeerCreationBatcher {
       outcomes[accepted[i].index] = { peer, node };
     });
     return outcomes;
-  }
-
-  private async highestIndexes(
-    em: EntityManager,
-    nodeId: string,
-    pools: AddressPool[],
-  ): Promise<Map<4 | 6, number>> {
-    const rows = await em.execute<{ family: number; highest: string | null }[]>(
-      'select family, max(host_index) as highest from ip_allocations where node_id = ? group by family',
-      [nodeId],
-    );
-    return new Map(
-      pools.map((pool) => [
-        pool.family,
-        Number(rows.find((row) => row.family === pool.family)?.highest ?? 0),
-      ]),
-    );
   }
 
   /** max + 1 per pool (the common case, no query); a full top of the pool reads every index to find a gap. */

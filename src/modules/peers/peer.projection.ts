@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { boundQuery } from '../../database/bound-query';
 import { EventRecord } from '../events/event-record.entity';
 import { Projection } from '../events/projection-registry';
 import { IpAllocationEntity } from './ip-allocation.entity';
@@ -97,34 +98,71 @@ export class PeerProjection implements Projection {
       event,
       payload: event.payload as unknown as PeerCreatedPayload,
     }));
-    await em.insertMany(
-      PeerEntity,
-      created.map(({ event, payload }) => ({
-        id: event.aggregateId,
-        ...peerColumns(payload),
-        version: event.version,
-        createdAt: event.createdAt,
-        updatedAt: event.createdAt,
-      })),
-    );
-    await this.allocate(
+    // One statement for the three tables (the batch as JSON parameters): peer creation is the hot write path.
+    await boundQuery(
       em,
-      created.flatMap(({ event, payload }) =>
-        payload.allocations.map((allocation) => ({
-          allocation,
-          nodeId: payload.node_id,
-          peerId: event.aggregateId,
-        })),
-      ),
-    );
-    await this.rememberKeys(
-      em,
-      created.map(({ event, payload }) => ({
-        nodeId: payload.node_id,
-        publicKey: payload.public_key,
-        peerId: event.aggregateId,
-        name: payload.name,
-      })),
+      `with new_peers as (
+         insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
+           endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled,
+           version, created_at, updated_at)
+         select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
+           private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, version, created_at, created_at
+         from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text,
+           allowed_ips jsonb, dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb,
+           private_key_sealed text, preshared_key_sealed text, preshared_key_sha256 text, enabled boolean,
+           version int, created_at timestamptz)
+         returning id),
+       new_allocations as (
+         insert into ip_allocations (node_id, family, host_index, address, peer_id)
+         select node_id, family, host_index, address, peer_id
+         from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text,
+           peer_id uuid)),
+       remembered_keys as (
+         insert into node_managed_keys (node_id, public_key, peer_id, name)
+         select node_id, public_key, id, name from jsonb_to_recordset(?::jsonb) as k(node_id uuid,
+           public_key text, id uuid, name text)
+         on conflict (node_id, public_key) do update set peer_id = excluded.peer_id, name = excluded.name)
+       select count(*) from new_peers`,
+      [
+        JSON.stringify(
+          created.map(({ event, payload }) => ({
+            id: event.aggregateId,
+            node_id: payload.node_id,
+            name: payload.name,
+            public_key: payload.public_key,
+            allowed_ips: payload.allowed_ips,
+            dns: payload.dns,
+            mtu: payload.mtu,
+            persistent_keepalive: payload.persistent_keepalive,
+            endpoint_allowed_ips: payload.endpoint_allowed_ips,
+            private_key_sealed: payload.private_key_sealed,
+            preshared_key_sealed: payload.preshared_key_sealed,
+            preshared_key_sha256: payload.preshared_key_sha256,
+            enabled: payload.enabled,
+            version: event.version,
+            created_at: event.createdAt,
+          })),
+        ),
+        JSON.stringify(
+          created.flatMap(({ event, payload }) =>
+            payload.allocations.map((allocation) => ({
+              node_id: payload.node_id,
+              family: allocation.family,
+              host_index: allocation.host_index,
+              address: allocation.address,
+              peer_id: event.aggregateId,
+            })),
+          ),
+        ),
+        JSON.stringify(
+          created.map(({ event, payload }) => ({
+            node_id: payload.node_id,
+            public_key: payload.public_key,
+            id: event.aggregateId,
+            name: payload.name,
+          })),
+        ),
+      ],
     );
   }
 

@@ -1,6 +1,6 @@
-import { boundQuery } from '../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { boundQuery } from '../../database/bound-query';
 import { ViewExtension } from '../../common/http/view-extensions';
 import type { PendingPeer } from '../drift/domain/drift-report';
 import { PendingPeersSource } from '../drift/pending-peers';

@@ -1,7 +1,7 @@
-import { boundQuery } from '../../../database/bound-query';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DumpPeer } from '@wgfleet/protocol';
+import { boundQuery } from '../../../database/bound-query';
 import { activityChanged, nextPeerActivity, type PeerActivity } from './peer-activity';
 
 /** A managed peer as the node reported it in a scan. */
