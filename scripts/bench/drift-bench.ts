@@ -239,7 +239,14 @@ async function main(): Promise<void> {
     };
 
     await floorRun(); // warm-up: connections, agent, PostgreSQL caches
-    const first = await timed(scanRun); // the first scan also records every peer's activity
+    // The panel's first scan: its code not yet optimised by V8, every node's first status stored.
+    const firstCpuBefore = cpuSeconds(panel.pid);
+    const firstDatabaseBefore = postgresCpu();
+    const first = await timed(scanRun);
+    const firstCpu = {
+      panel: cpuSeconds(panel.pid) - firstCpuBefore,
+      database: postgresCpuSince(firstDatabaseBefore),
+    };
     const floors: number[] = [];
     const scans: number[] = [];
     const panelCpu: number[] = [];
@@ -271,7 +278,7 @@ async function main(): Promise<void> {
         ok: steady <= 10000 && steady <= 2 * floor,
       },
       {
-        figure: `first full drift scan, ${label} (records all peer activity)`,
+        figure: `first full drift scan after start, ${label}`,
         target: '≤ 10 s and ≤ 2× floor',
         measured: first.ms / 1000,
         unit: 's',
@@ -291,7 +298,9 @@ async function main(): Promise<void> {
     ];
     console.log(`scans stored: ${scansStored}; panel RSS now ${memory.rss.toFixed(0)} MB`);
     const seconds = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
-    console.log(`CPU per scan (s): panel ${seconds(panelCpu)}; PostgreSQL ${seconds(databaseCpu)}`);
+    console.log(
+      `CPU per scan (s): panel ${seconds(panelCpu)}; PostgreSQL ${seconds(databaseCpu)}; first scan: panel ${firstCpu.panel.toFixed(2)}, PostgreSQL ${firstCpu.database.toFixed(2)}`,
+    );
     console.log(
       `floor runs (ms): ${floors.map((ms) => ms.toFixed(0)).join(', ')}; scans (ms): ${scans.map((ms) => ms.toFixed(0)).join(', ')}`,
     );
