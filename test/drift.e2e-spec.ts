@@ -10,6 +10,7 @@ import {
 } from '../agent/test/support/wg-interface';
 import { startAgentInProcess, type RunningAgent } from '../agent/test/support/agent-process';
 import { AgentClient } from '../src/modules/agent-client/agent-client';
+import { DriftHistory } from '../src/modules/drift/drift-history.service';
 import { DriftRetention } from '../src/modules/drift/drift-retention.service';
 import type { NodeDriftReport } from '../src/modules/drift/domain/drift-report';
 import { startPanel, type TestPanel } from './support/panel';
@@ -233,6 +234,27 @@ describe('drift scans against real agents on wireguard-go', () => {
     expect(scan).toMatchObject({ id: all.items[0].id, status: 'drift' });
     expect(scan.report).toMatchObject({ node_id: nodeA.id, status: 'drift', summary: { missing: 1 } });
     expect(scan.report.missing_peers).toHaveLength(1);
+  });
+
+  it('keeps a scan that finished after a newer one in the history, without rolling the node state back', async () => {
+    const latest = (await panel.as().get(`/api/drift/nodes/${nodeB.id}`).expect(200)).body as NodeDriftReport;
+    const stale: NodeDriftReport = {
+      ...latest,
+      status: 'unknown',
+      error: 'agent did not answer',
+      checked_at: new Date(Date.parse(latest.checked_at) - 60_000).toISOString(),
+    };
+    const stored = await panel.app
+      .get(DriftHistory)
+      .store({ trigger: 'api', report: stale, activity: [], durationMs: 5 });
+    const { rows: states } = await db.query<{ status: string; last_scan_at: Date }>(
+      'select status, last_scan_at from node_drift_state where node_id = $1',
+      [nodeB.id],
+    );
+    expect(states[0].status).toBe(latest.status);
+    expect(states[0].last_scan_at.toISOString()).toBe(latest.checked_at);
+    const history = (await panel.as().get(`/api/drift/scans/${stored.id}`).expect(200)).body;
+    expect(history).toMatchObject({ id: stored.id, status: 'unknown' });
   });
 
   it('answers bad history and scan requests with 4xx naming the field', async () => {
