@@ -37,6 +37,60 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   return columns;
 }
 
+// Each table's rows travel as one JSON parameter. Creation runs the three statements as one (in CTEs);
+// updates run the one they need.
+const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
+    endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, version,
+    created_at, updated_at)
+  select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
+    private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, version, created_at, created_at
+  from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
+    dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
+    preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, version int, created_at timestamptz)`;
+const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
+  select node_id, family, host_index, address, peer_id
+  from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
+const REMEMBER_KEYS = `insert into node_managed_keys (node_id, public_key, peer_id, name)
+  select node_id, public_key, peer_id, name
+  from jsonb_to_recordset(?::jsonb) as k(node_id uuid, public_key text, peer_id uuid, name text)
+  on conflict (node_id, public_key) do update set peer_id = excluded.peer_id, name = excluded.name`;
+
+interface AllocationRow {
+  nodeId: string;
+  peerId: string;
+  allocation: Allocation;
+}
+
+interface ManagedKeyRow {
+  nodeId: string;
+  publicKey: string;
+  peerId: string;
+  name: string;
+}
+
+function allocationsJson(rows: readonly AllocationRow[]): string {
+  return JSON.stringify(
+    rows.map(({ nodeId, peerId, allocation }) => ({
+      node_id: nodeId,
+      family: allocation.family,
+      host_index: allocation.host_index,
+      address: allocation.address,
+      peer_id: peerId,
+    })),
+  );
+}
+
+function managedKeysJson(rows: readonly ManagedKeyRow[]): string {
+  return JSON.stringify(
+    rows.map(({ nodeId, publicKey, peerId, name }) => ({
+      node_id: nodeId,
+      public_key: publicKey,
+      peer_id: peerId,
+      name,
+    })),
+  );
+}
+
 @Injectable()
 export class PeerProjection implements Projection {
   readonly name = 'peers';
@@ -98,31 +152,12 @@ export class PeerProjection implements Projection {
       event,
       payload: event.payload as unknown as PeerCreatedPayload,
     }));
-    // One statement for the three tables (the batch as JSON parameters): peer creation is the hot write path.
+    // One statement for the three tables: peer creation is the hot write path.
     await boundQuery(
       em,
-      `with new_peers as (
-         insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
-           endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled,
-           version, created_at, updated_at)
-         select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
-           private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, version, created_at, created_at
-         from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text,
-           allowed_ips jsonb, dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb,
-           private_key_sealed text, preshared_key_sealed text, preshared_key_sha256 text, enabled boolean,
-           version int, created_at timestamptz)
-         returning id),
-       new_allocations as (
-         insert into ip_allocations (node_id, family, host_index, address, peer_id)
-         select node_id, family, host_index, address, peer_id
-         from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text,
-           peer_id uuid)),
-       remembered_keys as (
-         insert into node_managed_keys (node_id, public_key, peer_id, name)
-         select node_id, public_key, id, name from jsonb_to_recordset(?::jsonb) as k(node_id uuid,
-           public_key text, id uuid, name text)
-         on conflict (node_id, public_key) do update set peer_id = excluded.peer_id, name = excluded.name)
-       select count(*) from new_peers`,
+      `with new_peers as (${INSERT_PEERS}), new_allocations as (${INSERT_ALLOCATIONS}),
+         remembered_keys as (${REMEMBER_KEYS})
+       select 1`,
       [
         JSON.stringify(
           created.map(({ event, payload }) => ({
@@ -143,22 +178,20 @@ export class PeerProjection implements Projection {
             created_at: event.createdAt,
           })),
         ),
-        JSON.stringify(
+        allocationsJson(
           created.flatMap(({ event, payload }) =>
             payload.allocations.map((allocation) => ({
-              node_id: payload.node_id,
-              family: allocation.family,
-              host_index: allocation.host_index,
-              address: allocation.address,
-              peer_id: event.aggregateId,
+              nodeId: payload.node_id,
+              peerId: event.aggregateId,
+              allocation,
             })),
           ),
         ),
-        JSON.stringify(
+        managedKeysJson(
           created.map(({ event, payload }) => ({
-            node_id: payload.node_id,
-            public_key: payload.public_key,
-            id: event.aggregateId,
+            nodeId: payload.node_id,
+            publicKey: payload.public_key,
+            peerId: event.aggregateId,
             name: payload.name,
           })),
         ),
@@ -166,31 +199,11 @@ export class PeerProjection implements Projection {
     );
   }
 
-  private async allocate(
-    em: EntityManager,
-    rows: Array<{ nodeId: string; peerId: string; allocation: Allocation }>,
-  ) {
-    if (rows.length === 0) return;
-    await em.insertMany(
-      IpAllocationEntity,
-      rows.map(({ nodeId, peerId, allocation }) => ({
-        nodeId,
-        family: allocation.family,
-        hostIndex: String(allocation.host_index),
-        address: allocation.address,
-        peerId,
-      })),
-    );
+  private async allocate(em: EntityManager, rows: AllocationRow[]): Promise<void> {
+    if (rows.length > 0) await boundQuery(em, INSERT_ALLOCATIONS, [allocationsJson(rows)]);
   }
 
-  private async rememberKeys(
-    em: EntityManager,
-    rows: Array<{ nodeId: string; publicKey: string; peerId: string; name: string }>,
-  ) {
-    await em.upsertMany(ManagedKeyEntity, rows, {
-      onConflictFields: ['nodeId', 'publicKey'],
-      onConflictAction: 'merge',
-      disableIdentityMap: true,
-    });
+  private async rememberKeys(em: EntityManager, rows: ManagedKeyRow[]): Promise<void> {
+    await boundQuery(em, REMEMBER_KEYS, [managedKeysJson(rows)]);
   }
 }
