@@ -11,7 +11,6 @@
  * and its own dump): the panel's work is the same, for a box that cannot run 100 wireguard-go processes.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { Client } from 'pg';
@@ -28,7 +27,14 @@ import {
 import { AgentClient } from '../../src/modules/agent-client/agent-client';
 import { seedAppliedPeers } from './seed-peers';
 import { BenchRow, emitRows, numberArg } from './bench-report';
-import { cpuSeconds, postgresCpu, postgresCpuSince, spawnPanel, type PanelProcess } from './panel-process';
+import {
+  cpuSeconds,
+  memoryMb,
+  postgresCpu,
+  postgresCpuSince,
+  spawnPanel,
+  type PanelProcess,
+} from './panel-process';
 
 const KEEPALIVE = 25;
 
@@ -105,13 +111,6 @@ async function createInterfaces(count: number, peers: number, into: BenchInterfa
   );
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw (failure as PromiseRejectedResult).reason;
-}
-
-/** Peak and current resident memory of a process, in MB. */
-function memoryMb(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 function median(values: number[]): number {

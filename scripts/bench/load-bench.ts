@@ -10,7 +10,7 @@ import { runLoad, scheduledScansSince, serverErrors } from '../../test/resilienc
 import { registerFleet, startWgFleet } from '../../test/resilience/support/wg-fleet';
 import { ADMIN_TOKEN } from '../../test/support/panel';
 import { BenchRow, emitRows, numberArg } from './bench-report';
-import { rssMb, spawnPanel } from './panel-process';
+import { memoryMb, spawnPanel } from './panel-process';
 
 const row = (figure: string, target: string, measured: number, unit: string, ok = true): BenchRow => ({
   figure,
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
       row('API latency p50 under load', '-', result.p50Ms, 'ms'),
       row('API latency p99 under load', '-', result.p99Ms, 'ms'),
       row('scheduled scans during the load', `~${expectedScans}`, scans, 'scans', scans >= expectedScans / 2),
-      row('panel RSS after the load', '-', rssMb(panel.pid), 'MB'),
+      row('panel RSS after the load', '-', memoryMb(panel.pid).rss, 'MB'),
     ]);
   } finally {
     await panel.stop();

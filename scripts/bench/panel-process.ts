@@ -59,9 +59,11 @@ export async function spawnPanel(env: Record<string, string> = {}): Promise<Pane
   };
 }
 
-export function rssMb(pid: number): number {
+/** Current and peak resident memory of a process, in MB. */
+export function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)![1]);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
 
 /** CPU seconds (user + system) a process has used so far. */

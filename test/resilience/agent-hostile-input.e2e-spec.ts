@@ -250,10 +250,11 @@ describe('hostile input against the agent', () => {
       code: string;
       send: (write: (typeof writes)[number]) => Promise<AgentAnswer<ErrorBody>>;
     };
-    const withHeaders =
-      (change: (signed: Record<string, string>) => Record<string, string>): SignedRequestOptions['headers'] =>
-      (signed) =>
-        change(signed);
+    /** Sends the write with its signed headers changed by `change` after signing. */
+    const tampered =
+      (change: (signed: Record<string, string>) => Record<string, string>): Attack['send'] =>
+      (w) =>
+        call(w.method, w.target, { body: w.body, headers: change });
     const attacks: Attack[] = [
       {
         name: 'wrong secret',
@@ -263,51 +264,35 @@ describe('hostile input against the agent', () => {
       {
         name: 'random signature',
         code: 'bad_signature',
-        send: (w) =>
-          call(w.method, w.target, {
-            body: w.body,
-            headers: withHeaders((s) => ({
-              ...s,
-              'X-Agent-Signature': `v1=${randomBytes(32).toString('hex')}`,
-            })),
-          }),
+        send: tampered((s) => ({
+          ...s,
+          'X-Agent-Signature': `v1=${randomBytes(32).toString('hex')}`,
+        })),
       },
       {
         name: 'one hex digit flipped',
         code: 'bad_signature',
-        send: (w) =>
-          call(w.method, w.target, {
-            body: w.body,
-            headers: withHeaders((s) => {
-              const signature = s['X-Agent-Signature'];
-              const last = signature.at(-1) === '0' ? '1' : '0';
-              return { ...s, 'X-Agent-Signature': signature.slice(0, -1) + last };
-            }),
-          }),
+        send: tampered((s) => {
+          const signature = s['X-Agent-Signature'];
+          const last = signature.at(-1) === '0' ? '1' : '0';
+          return { ...s, 'X-Agent-Signature': signature.slice(0, -1) + last };
+        }),
       },
       {
         name: 'upper-case hex',
         code: 'bad_signature',
-        send: (w) =>
-          call(w.method, w.target, {
-            body: w.body,
-            headers: withHeaders((s) => ({
-              ...s,
-              'X-Agent-Signature': 'v1=' + s['X-Agent-Signature'].slice(3).toUpperCase(),
-            })),
-          }),
+        send: tampered((s) => ({
+          ...s,
+          'X-Agent-Signature': 'v1=' + s['X-Agent-Signature'].slice(3).toUpperCase(),
+        })),
       },
       {
         name: 'other scheme',
         code: 'bad_signature',
-        send: (w) =>
-          call(w.method, w.target, {
-            body: w.body,
-            headers: withHeaders((s) => ({
-              ...s,
-              'X-Agent-Signature': s['X-Agent-Signature'].replace('v1=', 'v2='),
-            })),
-          }),
+        send: tampered((s) => ({
+          ...s,
+          'X-Agent-Signature': s['X-Agent-Signature'].replace('v1=', 'v2='),
+        })),
       },
       {
         name: 'body changed after signing',
@@ -346,23 +331,15 @@ describe('hostile input against the agent', () => {
       {
         name: 'timestamp moved after signing',
         code: 'bad_signature',
-        send: (w) =>
-          call(w.method, w.target, {
-            body: w.body,
-            headers: withHeaders((s) => ({
-              ...s,
-              'X-Agent-Timestamp': String(Number(s['X-Agent-Timestamp']) + 1),
-            })),
-          }),
+        send: tampered((s) => ({
+          ...s,
+          'X-Agent-Timestamp': String(Number(s['X-Agent-Timestamp']) + 1),
+        })),
       },
       {
         name: 'nonce changed after signing',
         code: 'bad_signature',
-        send: (w) =>
-          call(w.method, w.target, {
-            body: w.body,
-            headers: withHeaders((s) => ({ ...s, 'X-Agent-Nonce': randomBytes(18).toString('base64url') })),
-          }),
+        send: tampered((s) => ({ ...s, 'X-Agent-Nonce': randomBytes(18).toString('base64url') })),
       },
       {
         name: 'nonce too short',
@@ -404,11 +381,7 @@ describe('hostile input against the agent', () => {
       {
         name: 'missing signature',
         code: 'missing_auth',
-        send: (w) =>
-          call(w.method, w.target, {
-            body: w.body,
-            headers: withHeaders(({ ['X-Agent-Signature']: _dropped, ...rest }) => rest),
-          }),
+        send: tampered(({ ['X-Agent-Signature']: _dropped, ...rest }) => rest),
       },
       {
         name: 'no headers',
