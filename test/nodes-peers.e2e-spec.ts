@@ -58,6 +58,21 @@ describe('nodes and peers (REST, PostgreSQL)', () => {
     await panel.as().get(`/api/nodes/${id}`).expect(404);
   });
 
+  it('answers a create with the same view a read of the new node or peer gives', async () => {
+    // The answer to a create is built without reading drift, sync or activity state (there is none yet).
+    // The node is disabled so that no sync attempt changes the peer's state between the two answers.
+    const node = await panel
+      .as()
+      .post('/api/nodes', nodeBody({ enabled: false }))
+      .expect(201);
+    expect(node.body).toMatchObject({ drift_status: null, last_scan_at: null, pending: 0 });
+    expect((await panel.as().get(`/api/nodes/${node.body.id}`).expect(200)).body).toEqual(node.body);
+
+    const peer = await panel.as().post(`/api/nodes/${node.body.id}/peers`, { name: 'fresh' }).expect(201);
+    expect(peer.body).toMatchObject({ sync_status: 'pending', latest_handshake: null, transfer_rx: 0 });
+    expect((await panel.as().get(`/api/peers/${peer.body.id}`).expect(200)).body).toEqual(peer.body);
+  });
+
   it('names the field of every bad input and stores nothing', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ override_listen_port: 70000 }, 'override_listen_port'],

@@ -4,6 +4,8 @@
  */
 export interface ViewExtension<E extends { id: string }> {
   extend(rows: readonly E[]): Promise<Map<string, Record<string, unknown>>>;
+  /** The same fields for rows the current request has just created: nothing refers to them yet, so no query. */
+  extendCreated(rows: readonly E[]): Map<string, Record<string, unknown>>;
 }
 
 export class ViewExtensions<E extends { id: string }> {
@@ -14,11 +16,26 @@ export class ViewExtensions<E extends { id: string }> {
   }
 
   async extras(rows: readonly E[]): Promise<Map<string, Record<string, unknown>>> {
-    const merged = new Map<string, Record<string, unknown>>(rows.map((row) => [row.id, {}]));
-    if (rows.length === 0) return merged;
-    for (const answers of await Promise.all(this.extensions.map((extension) => extension.extend(rows)))) {
-      for (const [id, fields] of answers) Object.assign(merged.get(id) ?? {}, fields);
-    }
-    return merged;
+    if (rows.length === 0) return new Map();
+    return merged(rows, await Promise.all(this.extensions.map((extension) => extension.extend(rows))));
   }
+
+  /** For the answer to a create: the rows are new, so each extension answers without reading anything. */
+  extrasOfCreated(rows: readonly E[]): Map<string, Record<string, unknown>> {
+    return merged(
+      rows,
+      this.extensions.map((extension) => extension.extendCreated(rows)),
+    );
+  }
+}
+
+function merged(
+  rows: readonly { id: string }[],
+  answers: Map<string, Record<string, unknown>>[],
+): Map<string, Record<string, unknown>> {
+  const fieldsById = new Map<string, Record<string, unknown>>(rows.map((row) => [row.id, {}]));
+  for (const answer of answers) {
+    for (const [id, fields] of answer) Object.assign(fieldsById.get(id) ?? {}, fields);
+  }
+  return fieldsById;
 }

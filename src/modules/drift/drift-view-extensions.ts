@@ -19,17 +19,27 @@ export class NodeDriftStatusView implements ViewExtension<NodeEntity> {
         { nodeId: { $in: nodes.map((node) => node.id) } },
         { fields: ['nodeId', 'status', 'lastScanAt'] },
       );
-    const byNode = new Map(states.map((state) => [state.nodeId, state]));
-    return new Map(
-      nodes.map((node) => {
-        const state = byNode.get(node.id);
-        return [
-          node.id,
-          { drift_status: state?.status ?? null, last_scan_at: state?.lastScanAt.toISOString() ?? null },
-        ];
-      }),
-    );
+    return driftStatuses(nodes, new Map(states.map((state) => [state.nodeId, state])));
   }
+
+  extendCreated(nodes: readonly NodeEntity[]): Map<string, Record<string, unknown>> {
+    return driftStatuses(nodes, new Map());
+  }
+}
+
+function driftStatuses(
+  nodes: readonly NodeEntity[],
+  byNode: ReadonlyMap<string, Pick<NodeDriftStateEntity, 'status' | 'lastScanAt'>>,
+): Map<string, Record<string, unknown>> {
+  return new Map(
+    nodes.map((node) => {
+      const state = byNode.get(node.id);
+      return [
+        node.id,
+        { drift_status: state?.status ?? null, last_scan_at: state?.lastScanAt.toISOString() ?? null },
+      ];
+    }),
+  );
 }
 
 /** The latest handshake, transfer totals and endpoint the scans saw, on peer views. */
@@ -41,20 +51,30 @@ export class PeerActivityView implements ViewExtension<PeerEntity> {
     const rows = await this.em
       .fork()
       .find(PeerActivityEntity, { peerId: { $in: peers.map((peer) => peer.id) } });
-    const byPeer = new Map(rows.map((row) => [row.peerId, row]));
-    return new Map(
-      peers.map((peer) => {
-        const activity = byPeer.get(peer.id);
-        return [
-          peer.id,
-          {
-            latest_handshake: activity?.latestHandshake?.toISOString() ?? null,
-            transfer_rx: activity?.totalRx ?? 0,
-            transfer_tx: activity?.totalTx ?? 0,
-            endpoint: activity?.endpoint ?? null,
-          },
-        ];
-      }),
-    );
+    return activities(peers, new Map(rows.map((row) => [row.peerId, row])));
   }
+
+  extendCreated(peers: readonly PeerEntity[]): Map<string, Record<string, unknown>> {
+    return activities(peers, new Map());
+  }
+}
+
+function activities(
+  peers: readonly PeerEntity[],
+  byPeer: ReadonlyMap<string, PeerActivityEntity>,
+): Map<string, Record<string, unknown>> {
+  return new Map(
+    peers.map((peer) => {
+      const activity = byPeer.get(peer.id);
+      return [
+        peer.id,
+        {
+          latest_handshake: activity?.latestHandshake?.toISOString() ?? null,
+          transfer_rx: activity?.totalRx ?? 0,
+          transfer_tx: activity?.totalTx ?? 0,
+          endpoint: activity?.endpoint ?? null,
+        },
+      ];
+    }),
+  );
 }

@@ -87,7 +87,8 @@ export class NodesService {
         context,
       );
     });
-    return this.get(id);
+    const node = await this.require(this.em.fork(), id);
+    return toNodeView(node, this.extensions.extrasOfCreated([node]).get(id));
   }
 
   async list(query: ListQuery): Promise<{ items: NodeView[]; next?: string }> {

@@ -77,8 +77,7 @@ export class PeersService {
       },
     });
     await this.changes.changed(nodeId);
-    const { items } = await this.views(created.node, [created.peer], 0);
-    return items[0];
+    return this.view(created.node, created.peer, this.extensions.extrasOfCreated([created.peer]));
   }
 
   async list(nodeId: string, query: ListQuery): Promise<{ items: PeerView[]; next?: string }> {
@@ -221,13 +220,14 @@ export class PeersService {
 
   private async views(node: NodeEntity, rows: PeerEntity[], limit: number) {
     const extras = await this.extensions.extras(rows);
-    const desiredNode = toDesiredNode(node);
-    return page(rows, limit, (peer) =>
-      toPeerView(
-        peer,
-        effectivePeerSettings(toDesiredPeer(peer), desiredNode, this.config.defaults),
-        extras.get(peer.id),
-      ),
+    return page(rows, limit, (peer) => this.view(node, peer, extras));
+  }
+
+  private view(node: NodeEntity, peer: PeerEntity, extras: Map<string, Record<string, unknown>>): PeerView {
+    return toPeerView(
+      peer,
+      effectivePeerSettings(toDesiredPeer(peer), toDesiredNode(node), this.config.defaults),
+      extras.get(peer.id),
     );
   }
 

@@ -22,8 +22,11 @@ export class PeerSyncStatusView implements ViewExtension<PeerEntity> {
         { peerId: { $in: rows.map((row) => row.id) } },
         { disableIdentityMap: true },
       );
-    const byPeer = new Map(states.map((state) => [state.peerId, state]));
-    return new Map(rows.map((row) => [row.id, peerSyncStatus(row.version, byPeer.get(row.id))]));
+    return syncStatuses(rows, new Map(states.map((state) => [state.peerId, state])));
+  }
+
+  extendCreated(rows: readonly PeerEntity[]): Map<string, Record<string, unknown>> {
+    return syncStatuses(rows, new Map());
   }
 }
 
@@ -39,6 +42,17 @@ export class NodePendingView implements ViewExtension<NodeEntity> {
     );
     return new Map(rows.map((row) => [row.id, { pending: pending.get(row.id)?.length ?? 0 }]));
   }
+
+  extendCreated(rows: readonly NodeEntity[]): Map<string, Record<string, unknown>> {
+    return new Map(rows.map((row) => [row.id, { pending: 0 }]));
+  }
+}
+
+function syncStatuses(
+  rows: readonly PeerEntity[],
+  byPeer: ReadonlyMap<string, PeerSyncStateEntity>,
+): Map<string, Record<string, unknown>> {
+  return new Map(rows.map((row) => [row.id, peerSyncStatus(row.version, byPeer.get(row.id))]));
 }
 
 /** Drift lists these as `pending_peers` instead of drift. */
