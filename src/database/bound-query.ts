@@ -1,17 +1,51 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
+/** The part of a `pg` connection this module uses. */
+interface PgConnection {
+  query(config: { text: string; values: readonly unknown[] }): Promise<{ rows: unknown[] }>;
+}
+
+/** The part of knex's client (or of a transaction's client, bound to its connection) this module uses. */
+interface ConnectionSource {
+  acquireConnection(): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): Promise<void>;
+}
+
 /**
  * Runs SQL with its `?` parameters bound by PostgreSQL ($1, $2, ...), in `em`'s transaction when it has one.
  * For statements with large parameters: em.execute writes every parameter into the SQL text as an escaped
  * literal, and for a scan's report, a node's peer activity or a fleet's node ids, escaping those literals
  * and parsing them again cost more than the statement. Arrays are passed as PostgreSQL arrays (`?::uuid[]`).
+ *
+ * The statement goes straight to the pool's `pg` connection (the transaction's own when there is one):
+ * knex's raw-query path cost about 0.25 ms of CPU per statement, more than the round trip itself.
  */
 export async function boundQuery<T>(
   em: EntityManager,
   sql: string,
   params: readonly unknown[] = [],
 ): Promise<T[]> {
-  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
-  const result = (await knex.raw(sql, params as Knex.RawBinding[])) as { rows: T[] };
-  return result.rows;
+  const transaction = em.getTransactionContext<Knex.Transaction>();
+  const source = (transaction ?? em.getKnex()).client as unknown as ConnectionSource;
+  const connection = await source.acquireConnection();
+  try {
+    const result = await connection.query({ text: positional(sql), values: params });
+    return result.rows as T[];
+  } finally {
+    // A transaction's client hands out its one connection and ignores the release.
+    await source.releaseConnection(connection);
+  }
+}
+
+const positionalCache = new Map<string, string>();
+
+/** `?` → `$1`, `$2`, ... The statements are constants (none has a literal question mark), so each is converted once. */
+export function positional(sql: string): string {
+  let text = positionalCache.get(sql);
+  if (text === undefined) {
+    let count = 0;
+    text = sql.replace(/\?/g, () => `$${++count}`);
+    positionalCache.set(sql, text);
+  }
+  return text;
 }
