@@ -61,15 +61,39 @@ describe('nodes and peers (REST, PostgreSQL)', () => {
   it('answers a create with the same view a read of the new node or peer gives', async () => {
     // The answer to a create is built without reading drift, sync or activity state (there is none yet).
     // The node is disabled so that no sync attempt changes the peer's state between the two answers.
+    // Overrides and a v6 pool, so the peer's effective settings and addresses come from the node's columns.
     const node = await panel
       .as()
-      .post('/api/nodes', nodeBody({ enabled: false }))
+      .post(
+        '/api/nodes',
+        nodeBody({
+          enabled: false,
+          address_pool_v6: 'fd00:9::/64',
+          override_listen_port: 51999,
+          override_dns: ['10.0.1.1'],
+          override_mtu: 1380,
+          override_keepalive: 15,
+          override_endpoint_allowed_ip: ['10.0.0.0/8'],
+        }),
+      )
       .expect(201);
     expect(node.body).toMatchObject({ drift_status: null, last_scan_at: null, pending: 0 });
     expect((await panel.as().get(`/api/nodes/${node.body.id}`).expect(200)).body).toEqual(node.body);
 
     const peer = await panel.as().post(`/api/nodes/${node.body.id}/peers`, { name: 'fresh' }).expect(201);
-    expect(peer.body).toMatchObject({ sync_status: 'pending', latest_handshake: null, transfer_rx: 0 });
+    expect(peer.body).toMatchObject({
+      allowed_ips: ['10.0.1.2/32', 'fd00:9::2/128'],
+      sync_status: 'pending',
+      latest_handshake: null,
+      transfer_rx: 0,
+    });
+    expect(peer.body.effective).toEqual({
+      dns: ['10.0.1.1'],
+      mtu: 1380,
+      persistent_keepalive: 15,
+      endpoint_allowed_ips: ['10.0.0.0/8'],
+      endpoint: 'vpn.example.com:51999',
+    });
     expect((await panel.as().get(`/api/peers/${peer.body.id}`).expect(200)).body).toEqual(peer.body);
   });
 

@@ -36,6 +36,29 @@ export function toNodeView(node: NodeEntity, extras: Record<string, unknown> = {
 
 export type NodeView = ReturnType<typeof toNodeView>;
 
+/**
+ * The `nodes` columns that make a DesiredNode, under its own (snake_case) names, for statements that read
+ * a node as plain data rather than as an entity.
+ */
+export const DESIRED_NODE_COLUMNS = (
+  [
+    'id',
+    'name',
+    'interface',
+    'endpoint',
+    'address_pool',
+    'address_pool_v6',
+    'listen_port',
+    'public_key',
+    'enabled',
+    'override_listen_port',
+    'override_dns',
+    'override_mtu',
+    'override_keepalive',
+    'override_endpoint_allowed_ip',
+  ] as const satisfies ReadonlyArray<keyof DesiredNode>
+).join(', ');
+
 export function toDesiredNode(node: NodeEntity): DesiredNode {
   return {
     id: node.id,

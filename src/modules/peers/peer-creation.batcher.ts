@@ -1,11 +1,12 @@
-import { EntityData, EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import { CommandContext } from '../../common/auth/auth.decorators';
+import { DesiredNode } from '../../common/domain/desired-state';
 import { normaliseCidrSet } from '../../common/domain/cidr';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
 import { EventStore } from '../events/event-store.service';
-import { NodeEntity } from '../nodes/node.entity';
+import { DESIRED_NODE_COLUMNS } from '../nodes/node-view';
 import {
   AddressPool,
   hostCidrAt,
@@ -30,7 +31,7 @@ export interface PreparedPeer {
 /** The new read-model row and its node, so the answer needs no second read. */
 export interface CreatedPeer {
   peer: PeerEntity;
-  node: NodeEntity;
+  node: DesiredNode;
 }
 
 interface Waiting {
@@ -250,13 +251,15 @@ export class PeerCreationBatcher {
   }
 }
 
-export function nodePools(node: NodeEntity): AddressPool[] {
-  return [node.addressPool, node.addressPoolV6].filter((cidr): cidr is string => !!cidr).map(parsePool);
+type NodePools = Pick<DesiredNode, 'name' | 'address_pool' | 'address_pool_v6'>;
+
+export function nodePools(node: NodePools): AddressPool[] {
+  return [node.address_pool, node.address_pool_v6].filter((cidr): cidr is string => !!cidr).map(parsePool);
 }
 
 /** Given addresses: single hosts inside a pool are claimed so nobody else gets them; routes outside are kept as is. */
 export function claimedAddresses(
-  node: NodeEntity,
+  node: NodePools,
   pools: AddressPool[],
   given: string[],
 ): { allowedIps: string[]; allocations: Allocation[] } | ApiError {
@@ -282,15 +285,16 @@ export async function lockNodeAllocations(em: EntityManager, nodeId: string): Pr
  * The node, with its allocation lock taken, in one round trip (a batch's first statement); 404 without it.
  * The row may predate the lock: the lock guards allocations, not the node, which was read before it anyway.
  */
-async function lockedNode(em: EntityManager, nodeId: string): Promise<NodeEntity> {
-  const [row] = await boundQuery<EntityData<NodeEntity>>(
+async function lockedNode(em: EntityManager, nodeId: string): Promise<DesiredNode> {
+  const [node] = await boundQuery<DesiredNode>(
     em,
-    `select n.* from nodes n, lateral (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked
+    `select ${DESIRED_NODE_COLUMNS}
+       from nodes n, lateral (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked
       where n.id = ?`,
     [allocationLock(nodeId), nodeId],
   );
-  if (!row) throw notFound('node', nodeId);
-  return em.map(NodeEntity, row);
+  if (!node) throw notFound('node', nodeId);
+  return node;
 }
 
 function allocationLock(nodeId: string): string {

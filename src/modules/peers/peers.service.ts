@@ -7,6 +7,7 @@ import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireguard-keys';
 import { normaliseCidrSet } from '../../common/domain/cidr';
+import { DesiredNode } from '../../common/domain/desired-state';
 import { ApiError, conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -220,13 +221,14 @@ export class PeersService {
 
   private async views(node: NodeEntity, rows: PeerEntity[], limit: number) {
     const extras = await this.extensions.extras(rows);
-    return page(rows, limit, (peer) => this.view(node, peer, extras));
+    const desiredNode = toDesiredNode(node);
+    return page(rows, limit, (peer) => this.view(desiredNode, peer, extras));
   }
 
-  private view(node: NodeEntity, peer: PeerEntity, extras: Map<string, Record<string, unknown>>): PeerView {
+  private view(node: DesiredNode, peer: PeerEntity, extras: Map<string, Record<string, unknown>>): PeerView {
     return toPeerView(
       peer,
-      effectivePeerSettings(toDesiredPeer(peer), toDesiredNode(node), this.config.defaults),
+      effectivePeerSettings(toDesiredPeer(peer), node, this.config.defaults),
       extras.get(peer.id),
     );
   }
@@ -250,7 +252,8 @@ export class PeersService {
   }
 
   private async claimFreeAddresses(em: EntityManager, node: NodeEntity, given: string[], peerId: string) {
-    const claimed = claimedAddresses(node, nodePools(node), given);
+    const desiredNode = toDesiredNode(node);
+    const claimed = claimedAddresses(desiredNode, nodePools(desiredNode), given);
     if (claimed instanceof ApiError) throw claimed;
     if (claimed.allocations.length > 0) {
       const taken = await em.find(
