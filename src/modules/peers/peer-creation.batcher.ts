@@ -5,6 +5,7 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { normaliseCidrSet } from '../../common/domain/cidr';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
+import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
 import { DESIRED_NODE_COLUMNS } from '../nodes/node-view';
 import {
@@ -57,6 +58,7 @@ export class PeerCreationBatcher {
   constructor(
     private readonly em: EntityManager,
     private readonly events: EventStore,
+    private readonly changes: DesiredStateChanges,
   ) {}
 
   submit(nodeId: string, peer: PreparedPeer): Promise<CreatedPeer> {
@@ -92,11 +94,16 @@ export class PeerCreationBatcher {
           batch.map((w) => w.peer),
         ),
       );
-      batch.forEach((waiting, i) => {
-        const outcome = outcomes[i];
-        if (outcome instanceof Error) waiting.reject(outcome);
-        else waiting.resolve(outcome);
-      });
+      // The node's sync is scheduled once per batch, and each request answered only once it is, as a lone
+      // create would be. The next batch does not wait for it.
+      const anyCreated = outcomes.some((outcome) => !(outcome instanceof Error));
+      void (anyCreated ? this.changes.changed(nodeId) : Promise.resolve()).then(() =>
+        batch.forEach((waiting, i) => {
+          const outcome = outcomes[i];
+          if (outcome instanceof Error) waiting.reject(outcome);
+          else waiting.resolve(outcome);
+        }),
+      );
     } catch (error) {
       if (batch.length === 1) return batch[0].reject(error);
       // Something failed for the batch as a whole (e.g. another panel instance won a race): retry one by one,

@@ -77,7 +77,6 @@ export class PeersService {
         preshared_key_sha256: presharedKey ? sha256Hex(presharedKey) : null,
       },
     });
-    await this.changes.changed(nodeId);
     return this.view(created.node, created.peer, this.extensions.extrasOfCreated([created.peer]));
   }
 
