@@ -133,7 +133,9 @@ export class PeerCreationBatcher {
       claim && !(claim instanceof ApiError) ? claim.allocations.map((allocation) => allocation.address) : [],
     );
     // What the batch needs to know, in one round trip: keys and addresses already taken, and the highest
-    // allocated index of each family (a backward step of the primary key index, not a scan).
+    // allocated index of each family. That is spelled `order by ... desc limit 1` so it is always one backward
+    // step of the primary key index: as `max()` on a young table (no statistics yet), PostgreSQL aggregated
+    // the node's every allocation, so each batch got slower as the node grew.
     const [known] = await boundQuery<{
       taken_keys: string[];
       taken_addresses: string[];
@@ -144,8 +146,10 @@ export class PeerCreationBatcher {
       `select
          array(select public_key from peers where node_id = ? and public_key = any(?::text[])) as taken_keys,
          array(select address from ip_allocations where node_id = ? and address = any(?::text[])) as taken_addresses,
-         (select max(host_index) from ip_allocations where node_id = ? and family = 4) as highest_v4,
-         (select max(host_index) from ip_allocations where node_id = ? and family = 6) as highest_v6`,
+         (select host_index from ip_allocations where node_id = ? and family = 4
+           order by host_index desc limit 1) as highest_v4,
+         (select host_index from ip_allocations where node_id = ? and family = 6
+           order by host_index desc limit 1) as highest_v6`,
       [nodeId, peers.map((peer) => peer.state.public_key), nodeId, wantedAddresses, nodeId, nodeId],
     );
     const takenKeys = new Set(known.taken_keys);
