@@ -1,7 +1,8 @@
 // Unit specs live beside the code (src/.../*.spec.ts); integration and e2e tests in test/.
-// @nestjs/bullmq, @nestjs/schedule and @nestjs/bull-shared ship ESM only; Node 20 loads them with
-// require(esm), Jest's module system does not, so Jest transpiles them to CommonJS.
-const ESM_PACKAGES = ['@nestjs/bullmq', '@nestjs/schedule', '@nestjs/bull-shared'];
+// @nestjs/bullmq, @nestjs/schedule, @nestjs/bull-shared and content-disposition (of @fastify/static) ship ESM
+// only; Node 20 loads them with require(esm), Jest's module system does not, so Jest transpiles them to
+// CommonJS. The pattern looks at the innermost node_modules, so nested copies are transpiled too.
+const ESM_PACKAGES = ['@nestjs/bullmq', '@nestjs/schedule', '@nestjs/bull-shared', 'content-disposition'];
 
 module.exports = {
   testEnvironment: 'node',
@@ -21,7 +22,7 @@ module.exports = {
       { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', isolatedModules: true } },
     ],
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!.*/node_modules/)(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: { '^@wgfleet/protocol$': '<rootDir>/packages/protocol/src' },
   testTimeout: 60000,
 };

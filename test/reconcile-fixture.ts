@@ -5,7 +5,6 @@
  */
 import type { Dump } from '@wgfleet/protocol';
 import { sha256Hex } from '@wgfleet/protocol';
-import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { buildApp } from '../agent/src/app';
@@ -71,7 +70,7 @@ export async function createFleetNode(
       done();
     },
   });
-  let app: FastifyInstance | null = null;
+  let app: ReturnType<typeof buildApp> | null = null;
   let port = 0;
   const startAgent = async () => {
     app = buildApp(

@@ -49,6 +49,12 @@ describe('authentication and roles on every documented route', () => {
     await panel?.close();
   });
 
+  it('serves the browsable API docs without a token, beside the OpenAPI document', async () => {
+    const ui = await panel.http().get('/docs').redirects(1).expect(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+    expect(ui.text).toMatch(/swagger/i);
+  });
+
   it('documents the routes of the contract', () => {
     const listed = routes.map((route) => `${route.method} ${route.path}`);
     for (const expected of [

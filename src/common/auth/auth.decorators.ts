@@ -1,5 +1,5 @@
 import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { TokenRole } from '../../modules/tokens/api-token.entity';
 
 export const PUBLIC_ROUTE = 'wgfleet:public';
@@ -22,12 +22,12 @@ export interface CommandContext {
   requestId: string | null;
 }
 
-export type AuthenticatedRequest = Request & { actor?: Actor; id?: string | number };
+export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
   return {
     actorTokenId: request.actor?.tokenId ?? null,
-    requestId: request.id === undefined ? null : String(request.id),
+    requestId: request.id ?? null,
   };
 });

@@ -1,10 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { AbstractHttpAdapter } from '@nestjs/core';
 import {
   ConnectionException,
   ForeignKeyConstraintViolationException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import { Response } from 'express';
 import { ConcurrencyError } from '../../modules/events/event-store.service';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -24,16 +24,27 @@ const CODE_BY_STATUS: Record<number, string> = {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
 
+  constructor(private readonly http: AbstractHttpAdapter) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = this.describe(exception);
     if (status === HttpStatus.SERVICE_UNAVAILABLE)
       this.logger.warn({ err: describeBriefly(exception) }, 'unavailable');
     else if (status >= 500) this.logger.error({ err: exception }, 'request failed');
-    response.status(status).json(body);
+    const response = host.switchToHttp().getResponse();
+    // A route that answers text (a client config, metrics) has set its type already; an error is JSON.
+    this.http.setHeader(response, 'Content-Type', 'application/json; charset=utf-8');
+    this.http.reply(response, body, status);
   }
 
   private describe(exception: unknown): { status: number; body: unknown } {
+    // Only Fastify's body limit answers 413, in words that do not say it was the body.
+    if (exception instanceof HttpException && exception.getStatus() === HttpStatus.PAYLOAD_TOO_LARGE) {
+      return {
+        status: HttpStatus.PAYLOAD_TOO_LARGE,
+        body: { error: { code: 'payload_too_large', message: 'body: request entity too large' } },
+      };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const answer = exception.getResponse();
@@ -77,14 +88,6 @@ export class ErrorFilter implements ExceptionFilter {
         body: { error: { code: 'conflict', message: 'a referenced resource was changed or removed' } },
       };
     }
-    const rejectedBody = bodyParserRejection(exception);
-    if (rejectedBody) {
-      const code = CODE_BY_STATUS[rejectedBody.status] ?? 'bad_request';
-      return {
-        status: rejectedBody.status,
-        body: { error: { code, message: `body: ${rejectedBody.message}` } },
-      };
-    }
     if (isDatabaseUnavailable(exception)) {
       return {
         status: HttpStatus.SERVICE_UNAVAILABLE,
@@ -93,24 +96,6 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return { status: 500, body: { error: { code: 'internal', message: 'internal error' } } };
   }
-}
-
-/**
- * The body parser's own refusals (http-errors with `expose`: too large, bad encoding, aborted) are the client's
- * fault; their messages ("request entity too large") are safe to show.
- */
-function bodyParserRejection(exception: unknown): { status: number; message: string } | null {
-  const candidate = exception as {
-    expose?: unknown;
-    status?: unknown;
-    message?: unknown;
-    type?: unknown;
-  } | null;
-  if (candidate?.expose !== true || typeof candidate.status !== 'number') return null;
-  if (candidate.status < 400 || candidate.status >= 500) return null;
-  // The JSON parser's own message quotes the body back; a fixed one says the same without echoing it.
-  const message = candidate.type === 'entity.parse.failed' ? 'is not valid JSON' : String(candidate.message);
-  return { status: candidate.status, message };
 }
 
 const UNAVAILABLE_CODES = new Set([

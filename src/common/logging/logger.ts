@@ -16,15 +16,24 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
+/**
+ * The request's id: the caller's `X-Request-Id` when it is a plain token, else a new UUID. Kept on the raw
+ * request, so the HTTP server (which asks first) and the request logger agree on it.
+ */
+export function requestIdOf(request: IncomingMessage & { id?: unknown }): string {
+  if (typeof request.id === 'string') return request.id;
+  const given = request.headers['x-request-id'];
+  const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+  request.id = id;
+  return id;
+}
+
 export function loggerParams(level: string, stream?: DestinationStream): Params {
   return {
     pinoHttp: {
       level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (request: IncomingMessage) => {
-        const given = request.headers['x-request-id'];
-        return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-      },
+      genReqId: requestIdOf,
       serializers: {
         req: (request: { id: unknown; method: string; url: string }) => ({
           id: request.id,

@@ -12,7 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import * as QRCode from 'qrcode';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
@@ -74,15 +74,15 @@ export class PeersController {
 
   @Get('peers/:id/qr')
   @ApiProduces('image/svg+xml', 'image/png')
-  async qr(@UuidParam() id: string, @Query() query: QrQuery, @Res() response: Response): Promise<void> {
+  async qr(@UuidParam() id: string, @Query() query: QrQuery, @Res() response: FastifyReply): Promise<void> {
     const config = await this.peers.clientConfig(id);
-    response.setHeader('Cache-Control', 'no-store');
+    response.header('Cache-Control', 'no-store');
     if (query.format === 'png') {
-      response
+      await response
         .type('image/png')
         .send(await QRCode.toBuffer(config, { type: 'png', errorCorrectionLevel: 'M' }));
     } else {
-      response
+      await response
         .type('image/svg+xml')
         .send(await QRCode.toString(config, { type: 'svg', errorCorrectionLevel: 'M' }));
     }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { BulkReconcileDto, ReconcileOptionsDto } from './reconcile.dto';
@@ -18,7 +18,7 @@ export class ReconcileController {
     @UuidParam() id: string,
     @Body() body: ReconcileOptionsDto,
     @Ctx() context: CommandContext,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ) {
     const answer = await this.reconcile.reconcileNode(id, body, context);
     response.status(answer.status);

@@ -1,0 +1,41 @@
+import { HttpStatus } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from './api-error';
+
+/** Largest request body the panel reads; Fastify answers 413 beyond it (see ErrorFilter). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The panel reads JSON bodies only, and only objects or arrays at the top (what Express's strict parser
+ * took). An empty JSON body counts as no body; a body of any other type is drained and ignored, so such a
+ * request is validated as one without a body (missing fields are named) rather than refused as an
+ * unsupported media type. Prototype-poisoning keys are refused. No answer quotes the body back.
+ */
+export function registerBodyParsers(instance: FastifyInstance): void {
+  instance.removeAllContentTypeParsers();
+  const parseJson = instance.getDefaultJsonParser('error', 'error');
+  instance.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    (request, body, done) => {
+      const text = body.toString();
+      if (text.trim() === '') return done(null, undefined);
+      parseJson(request, text, (error, parsed) => {
+        if (error) return done(bodyError('is not valid JSON'), undefined);
+        if (parsed === null || typeof parsed !== 'object') {
+          return done(bodyError('must be a JSON object'), undefined);
+        }
+        done(null, parsed);
+      });
+    },
+  );
+  instance.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES },
+    (_request, _body, done) => done(null, undefined),
+  );
+}
+
+function bodyError(problem: string): ApiError {
+  return new ApiError(HttpStatus.BAD_REQUEST, 'bad_request', `body: ${problem}`);
+}
