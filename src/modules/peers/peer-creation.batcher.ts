@@ -42,6 +42,8 @@ interface Waiting {
 }
 
 const MAX_BATCH = 256;
+/** One writing, one already waiting for the node's lock (see writeBatch). */
+const WRITERS_PER_NODE = 2;
 
 /**
  * Creates peers of one node in batches: requests that arrive while a batch is being written wait and go
@@ -53,7 +55,8 @@ const MAX_BATCH = 256;
 export class PeerCreationBatcher {
   private readonly logger = new Logger(PeerCreationBatcher.name);
   private readonly queues = new Map<string, Waiting[]>();
-  private readonly running = new Set<string>();
+  /** Open transactions per node (at most WRITERS_PER_NODE). */
+  private readonly writers = new Map<string, number>();
 
   constructor(
     private readonly em: EntityManager,
@@ -66,34 +69,50 @@ export class PeerCreationBatcher {
       const queue = this.queues.get(nodeId) ?? [];
       queue.push({ peer, resolve, reject });
       this.queues.set(nodeId, queue);
-      if (!this.running.has(nodeId)) void this.drain(nodeId);
+      const writers = this.writers.get(nodeId) ?? 0;
+      if (writers < WRITERS_PER_NODE) {
+        this.writers.set(nodeId, writers + 1);
+        void this.write(nodeId);
+      }
     });
   }
 
-  private async drain(nodeId: string): Promise<void> {
-    this.running.add(nodeId);
+  private async write(nodeId: string): Promise<void> {
     try {
-      for (;;) {
-        const queue = this.queues.get(nodeId) ?? [];
-        if (queue.length === 0) break;
-        const batch = queue.splice(0, MAX_BATCH);
-        await this.writeBatch(nodeId, batch);
-      }
+      while ((this.queues.get(nodeId)?.length ?? 0) > 0) await this.writeBatch(nodeId);
     } finally {
-      this.running.delete(nodeId);
-      this.queues.delete(nodeId);
+      const writers = (this.writers.get(nodeId) ?? 1) - 1;
+      if (writers > 0) this.writers.set(nodeId, writers);
+      else {
+        this.writers.delete(nodeId);
+        if (this.queues.get(nodeId)?.length === 0) this.queues.delete(nodeId);
+      }
     }
   }
 
-  private async writeBatch(nodeId: string, batch: Waiting[]): Promise<void> {
+  /**
+   * One transaction. Without `given`, the batch is whatever is queued once the node's lock is held: a
+   * writer waits for the lock while the previous batch is written, and then takes every request that
+   * arrived meanwhile, so its BEGIN and lock cost the next batch no time.
+   */
+  private async writeBatch(nodeId: string, given?: Waiting[]): Promise<void> {
+    let batch: Waiting[] = given ?? [];
     try {
-      const outcomes = await this.em.fork().transactional((em) =>
-        this.create(
-          em,
-          nodeId,
-          batch.map((w) => w.peer),
-        ),
-      );
+      const outcomes = await this.em.fork().transactional(async (em) => {
+        let node: DesiredNode;
+        try {
+          node = await lockedNode(em, nodeId);
+        } finally {
+          if (!given) batch = this.queues.get(nodeId)?.splice(0, MAX_BATCH) ?? [];
+        }
+        return batch.length === 0
+          ? []
+          : this.create(
+              em,
+              node,
+              batch.map((waiting) => waiting.peer),
+            );
+      });
       // The node's sync is scheduled once per batch, and each request answered only once it is, as a lone
       // create would be. The next batch does not wait for it.
       const anyCreated = outcomes.some((outcome) => !(outcome instanceof Error));
@@ -105,7 +124,7 @@ export class PeerCreationBatcher {
         }),
       );
     } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
+      if (batch.length <= 1) return batch.forEach((waiting) => waiting.reject(error));
       // Something failed for the batch as a whole (e.g. another panel instance won a race): retry one by one,
       // so each request gets the answer that is really its own.
       this.logger.debug(
@@ -119,10 +138,10 @@ export class PeerCreationBatcher {
   /** One transaction: per-request checks first, then one insert per table for everything that passed. */
   private async create(
     em: EntityManager,
-    nodeId: string,
+    node: DesiredNode,
     peers: PreparedPeer[],
   ): Promise<Array<CreatedPeer | ApiError>> {
-    const node = await lockedNode(em, nodeId);
+    const nodeId = node.id;
     const pools = nodePools(node);
     const outcomes: Array<CreatedPeer | ApiError> = new Array(peers.length);
 
