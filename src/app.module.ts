@@ -43,7 +43,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config.logLevel, logStream)),
-        MikroOrmModule.forRoot({ ...mikroOrmOptions(config.databaseUrl), registerRequestContext: true }),
+        // Every handler and job forks its own EntityManager, so no per-request context (and its fork) is made.
+        MikroOrmModule.forRoot({ ...mikroOrmOptions(config.databaseUrl), registerRequestContext: false }),
         ScheduleModule.forRoot(),
         // Queue names are prefixed per database, so panels sharing a Redis but not a database stay apart.
         BullModule.forRoot({

@@ -38,7 +38,7 @@ export class EventsService {
     if (query.aggregate_id) where.aggregateId = query.aggregate_id;
     if (query.type) where.type = query.type;
     if (query.after) where.position = { $gt: query.after };
-    const events = await this.em.find(EventRecord, where, { orderBy: { position: 'asc' }, limit });
+    const events = await this.em.fork().find(EventRecord, where, { orderBy: { position: 'asc' }, limit });
     const items = events.map((event) => ({
       position: event.position,
       aggregate_type: event.aggregateType,

@@ -93,7 +93,7 @@ export class NodesService {
 
   async list(query: ListQuery): Promise<{ items: NodeView[]; next?: string }> {
     const limit = query.limit ?? 100;
-    const rows = await this.em.find(NodeEntity, afterCursor(decodeCursor(query.cursor)), {
+    const rows = await this.em.fork().find(NodeEntity, afterCursor(decodeCursor(query.cursor)), {
       orderBy: { createdAt: 'asc', id: 'asc' },
       limit,
     });

@@ -40,26 +40,30 @@ export class TokensService {
 
   async create(name: string, role: TokenRole): Promise<TokenView & { token: string }> {
     const token = generateApiToken();
-    const entity = this.em.create(ApiTokenEntity, {
+    const em = this.em.fork();
+    const entity = em.create(ApiTokenEntity, {
       id: randomUUID(),
       name,
       role,
       tokenHash: hashApiToken(token),
     });
-    await this.em.persistAndFlush(entity);
+    await em.persistAndFlush(entity);
     return { ...toView(entity), token };
   }
 
   async list(): Promise<TokenView[]> {
-    const tokens = await this.em.find(ApiTokenEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const tokens = await this.em
+      .fork()
+      .find(ApiTokenEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
     return tokens.map(toView);
   }
 
   async revoke(id: string): Promise<void> {
-    const token = await this.em.findOne(ApiTokenEntity, { id });
+    const em = this.em.fork();
+    const token = await em.findOne(ApiTokenEntity, { id });
     if (!token) throw notFound('token', id);
     token.revokedAt ??= new Date();
-    await this.em.flush();
+    await em.flush();
   }
 }
 
