@@ -40,7 +40,7 @@ export async function boundQuery<T>(
 const positionalCache = new Map<string, string>();
 
 /** `?` → `$1`, `$2`, ... The statements are constants (none has a literal question mark), so each is converted once. */
-export function positional(sql: string): string {
+function positional(sql: string): string {
   let text = positionalCache.get(sql);
   if (text === undefined) {
     let count = 0;

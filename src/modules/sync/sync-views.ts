@@ -11,10 +11,10 @@ import { PeerSyncStateEntity } from './sync-state.entity';
 
 /** `sync_status` (and `sync_error` when failed) on every peer view. */
 @Injectable()
-export class PeerSyncStatusView implements ViewExtension<PeerEntity> {
+export class PeerSyncStatusView implements ViewExtension<PeerEntity, PeerSyncStateEntity> {
   constructor(private readonly em: EntityManager) {}
 
-  async extend(rows: readonly PeerEntity[]): Promise<Map<string, Record<string, unknown>>> {
+  async load(rows: readonly PeerEntity[]): Promise<ReadonlyMap<string, PeerSyncStateEntity>> {
     const states = await this.em
       .fork()
       .find(
@@ -22,37 +22,29 @@ export class PeerSyncStatusView implements ViewExtension<PeerEntity> {
         { peerId: { $in: rows.map((row) => row.id) } },
         { disableIdentityMap: true },
       );
-    return syncStatuses(rows, new Map(states.map((state) => [state.peerId, state])));
+    return new Map(states.map((state) => [state.peerId, state]));
   }
 
-  extendCreated(rows: readonly PeerEntity[]): Map<string, Record<string, unknown>> {
-    return syncStatuses(rows, new Map());
+  fields(row: PeerEntity, state: PeerSyncStateEntity | undefined): Record<string, unknown> {
+    return peerSyncStatus(row.version, state);
   }
 }
 
 /** `pending` on every node view: peers whose latest change is not on the node yet, removals included. */
 @Injectable()
-export class NodePendingView implements ViewExtension<NodeEntity> {
+export class NodePendingView implements ViewExtension<NodeEntity, PendingPeer[]> {
   constructor(private readonly em: EntityManager) {}
 
-  async extend(rows: readonly NodeEntity[]): Promise<Map<string, Record<string, unknown>>> {
-    const pending = await pendingPeersOf(
+  load(rows: readonly NodeEntity[]): Promise<ReadonlyMap<string, PendingPeer[]>> {
+    return pendingPeersOf(
       this.em.fork(),
       rows.map((row) => row.id),
     );
-    return new Map(rows.map((row) => [row.id, { pending: pending.get(row.id)?.length ?? 0 }]));
   }
 
-  extendCreated(rows: readonly NodeEntity[]): Map<string, Record<string, unknown>> {
-    return new Map(rows.map((row) => [row.id, { pending: 0 }]));
+  fields(_row: NodeEntity, pending: PendingPeer[] | undefined): Record<string, unknown> {
+    return { pending: pending?.length ?? 0 };
   }
-}
-
-function syncStatuses(
-  rows: readonly PeerEntity[],
-  byPeer: ReadonlyMap<string, PeerSyncStateEntity>,
-): Map<string, Record<string, unknown>> {
-  return new Map(rows.map((row) => [row.id, peerSyncStatus(row.version, byPeer.get(row.id))]));
 }
 
 /** Drift lists these as `pending_peers` instead of drift. */
