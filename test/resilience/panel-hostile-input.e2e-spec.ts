@@ -285,6 +285,28 @@ describe('hostile input against the panel', () => {
     expect(JSON.stringify(events)).not.toContain('polluted');
   });
 
+  it('names an unknown field even when its value nests a __proto__ key', async () => {
+    const before = await storedState(api);
+    for (const endpoint of endpoints) {
+      const valid = JSON.stringify(endpoint.valid());
+      const raw =
+        `{"$where":{"__proto__":null,"inner":{"__proto__":{"polluted":"yes"}}},${valid.slice(1)}`.replace(
+          ',}',
+          '}',
+        );
+      const answer = await api.request(endpoint.method, endpoint.path(), {
+        raw,
+        contentType: 'application/json',
+      });
+      const context = `${endpoint.name} with a nested __proto__`;
+      if (answer.status !== 400)
+        throw new Error(`${context} → ${answer.status}: ${answer.text.slice(0, 300)}`);
+      await expectRejected(answer, context, '$where');
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await storedState(api)).toEqual(before);
+  });
+
   it('survives 1,000 random bodies on the node and peer endpoints without a 5xx or a stored change', async () => {
     const before = await storedState(api);
     const targets = endpoints.filter(

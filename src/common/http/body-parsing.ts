@@ -9,11 +9,13 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  * The panel reads JSON bodies only, and only objects or arrays at the top (what Express's strict parser
  * took). An empty JSON body counts as no body; a body of any other type is drained and ignored, so such a
  * request is validated as one without a body (missing fields are named) rather than refused as an
- * unsupported media type. Prototype-poisoning keys are refused. No answer quotes the body back.
+ * unsupported media type. Prototype-poisoning keys (`__proto__`, `constructor.prototype`) are dropped at
+ * any depth, as JSON.parse under Express left them inert: refusing the body would call valid JSON invalid
+ * and hide the field validation should name. No answer quotes the body back.
  */
 export function registerBodyParsers(instance: FastifyInstance): void {
   instance.removeAllContentTypeParsers();
-  const parseJson = instance.getDefaultJsonParser('error', 'error');
+  const parseJson = instance.getDefaultJsonParser('remove', 'remove');
   instance.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
