@@ -12,6 +12,7 @@ import type { NodeDriftReport } from '../src/modules/drift/domain/drift-report';
 import type { StoredScan } from '../src/modules/drift/scan-listeners';
 import { AlertOutbox } from '../src/modules/notifications/alert-outbox.service';
 import { DriftAlertListener } from '../src/modules/notifications/drift-alert.listener';
+import { WebhookRetention } from '../src/modules/notifications/webhook-retention.service';
 import { dropDatabase, startPanel, TestPanel, testDatabaseUrl } from './support/panel';
 import { ReceivedWebhook, WebhookReceiver } from './support/webhook-receiver';
 
@@ -394,6 +395,59 @@ describe('webhook notifications', () => {
         .get(`/api/webhooks/${id}/deliveries?limit=1&cursor=${firstPage.next}`)
         .expect(200);
       expect(secondPage.items.map((item: { id: string }) => item.id)).toEqual([delivered.id]);
+    });
+
+    it('prunes settled deliveries older than the history period, never a pending one', async () => {
+      const { id } = await subscribe();
+      for (let i = 0; i < 2; i++) await panel.as().post(`/api/webhooks/${id}/test`).expect(202);
+      await receiver.waitFor(2);
+      const [owed, settled] = await eventually(async () => {
+        const items = await deliveriesOf(id);
+        return items.length === 2 && items.every((item) => item.status === 'delivered') ? items : undefined;
+      });
+      // As if both had been sent 400 days ago, and the newer one's retry were still owed.
+      const em = panel.app.get(EntityManager).fork();
+      const aged = `created_at - interval '400 days'`;
+      await em.execute(
+        `update webhook_deliveries set created_at = ${aged}, updated_at = updated_at - interval '400 days' where subscription_id = ?`,
+        [id],
+      );
+      await em.execute(
+        `update webhook_notifications set created_at = ${aged}
+          where id in (select notification_id from webhook_deliveries where subscription_id = ?)`,
+        [id],
+      );
+      await em.execute(
+        `update webhook_deliveries set status = 'pending', next_attempt_at = now() + interval '1 day' where id = ?`,
+        [owed.id],
+      );
+      const notificationOf = async (deliveryId: string) =>
+        (
+          await em.execute<Array<{ notification_id: string }>>(
+            'select notification_id from webhook_deliveries where id = ?',
+            [deliveryId],
+          )
+        )[0].notification_id;
+      const [owedNotification, settledNotification] = [
+        await notificationOf(owed.id),
+        await notificationOf(settled.id),
+      ];
+
+      const pruned = await panel.app.get(WebhookRetention).prune();
+      expect(pruned.deliveries).toBeGreaterThanOrEqual(1);
+      expect(pruned.notifications).toBeGreaterThanOrEqual(1);
+      expect((await deliveriesOf(id)).map((item) => [item.id, item.status])).toEqual([[owed.id, 'pending']]);
+      const left = async (sql: string, value: string) => (await em.execute(sql, [value])).length;
+      expect(await left('select 1 from webhook_delivery_attempts where delivery_id = ?', settled.id)).toBe(0);
+      expect(await left('select 1 from webhook_delivery_attempts where delivery_id = ?', owed.id)).toBe(1);
+      expect(await left('select 1 from webhook_notifications where id = ?', settledNotification)).toBe(0);
+      expect(await left('select 1 from webhook_notifications where id = ?', owedNotification)).toBe(1);
+      // What is younger than the history period stays.
+      await panel.as().post(`/api/webhooks/${id}/test`).expect(202);
+      await receiver.waitFor(3);
+      await eventually(async () => ((await deliveriesOf(id))[0]?.status === 'delivered' ? true : undefined));
+      await panel.app.get(WebhookRetention).prune();
+      expect(await deliveriesOf(id)).toHaveLength(2);
     });
 
     it('signs with both secrets during a rotation', async () => {

@@ -2,20 +2,15 @@ import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
+import { historyCutoff, pruneOnSchedule } from '../../common/scheduling/scheduled-pruning';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 
-export interface PruneResult {
-  scans: number;
-  activity: number;
-  states: number;
-}
-
-const DAY_MS = 24 * 60 * 60 * 1000;
+export type PruneResult = { scans: number; activity: number; states: number };
 
 /**
  * Drops scans older than DRIFT_HISTORY_DAYS, but never a node's latest scan nor a scan where its status
  * changed (so the history still tells when each node went into and out of drift), and forgets the state
- * and activity of nodes and peers that no longer exist. Every instance may run it: deleting twice is harmless.
+ * and activity of nodes and peers that no longer exist.
  */
 @Injectable()
 export class DriftRetention {
@@ -27,20 +22,12 @@ export class DriftRetention {
   ) {}
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'drift-retention' })
-  async pruneOnSchedule(): Promise<void> {
-    try {
-      const result = await this.prune();
-      if (result.scans + result.activity + result.states > 0) this.logger.log(result, 'drift history pruned');
-    } catch (error) {
-      this.logger.warn(
-        { err: (error as Error).message },
-        'drift history pruning failed; next hour tries again',
-      );
-    }
+  pruneOnSchedule(): Promise<void> {
+    return pruneOnSchedule(this.logger, 'drift history', () => this.prune());
   }
 
   async prune(now: Date = new Date()): Promise<PruneResult> {
-    const cutoff = new Date(now.getTime() - this.config.driftHistoryDays * DAY_MS);
+    const cutoff = historyCutoff(now, this.config.driftHistoryDays);
     return this.em.fork().transactional(async (em) => {
       const scans = await em.execute<QueryResult>(
         `delete from drift_scans s

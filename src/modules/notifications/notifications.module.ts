@@ -8,6 +8,7 @@ import { ALERT_RECHECK_QUEUE, DELIVERY_QUEUE, NotificationQueues } from './notif
 import { AlertRecheckProcessor, DeliveryProcessor } from './notification.processors';
 import { OutboxSweeper } from './outbox-sweeper.service';
 import { WebhookDeliverer } from './webhook-deliverer.service';
+import { WebhookRetention } from './webhook-retention.service';
 import { WebhookSender } from './webhook-sender.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
@@ -26,6 +27,7 @@ import { WebhooksService } from './webhooks.service';
     DeliveryProcessor,
     AlertRecheckProcessor,
     OutboxSweeper,
+    WebhookRetention,
   ],
   exports: [AlertOutbox],
 })
