@@ -59,6 +59,25 @@ export async function spawnPanel(env: Record<string, string> = {}): Promise<Pane
   };
 }
 
+/**
+ * Headers of a newly created API token of `role`: operators' scripts authenticate this way, and unlike the
+ * bootstrap admin token (checked in memory) such a token is looked up in PostgreSQL on every request.
+ */
+export async function tokenHeaders(
+  panel: PanelProcess,
+  role: 'read' | 'write' | 'admin',
+): Promise<Record<string, string>> {
+  const answer = await fetch(`${panel.url}/api/tokens`, {
+    method: 'POST',
+    headers: panel.headers,
+    body: JSON.stringify({ name: `bench-${role}`, role }),
+  });
+  if (answer.status !== 201)
+    throw new Error(`creating a ${role} token: ${answer.status} ${await answer.text()}`);
+  const { token } = (await answer.json()) as { token: string };
+  return { ...panel.headers, Authorization: `Bearer ${token}` };
+}
+
 /** Current and peak resident memory of a process, in MB. */
 export function memoryMb(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

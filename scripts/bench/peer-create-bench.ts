@@ -1,18 +1,20 @@
 /**
- * Peer-creation throughput through the REST API: N peers on one node from C concurrent clients.
+ * Peer-creation throughput through the REST API: N peers on one node from C concurrent clients, each
+ * authenticated with a created write token as an operator's script would be.
  * Needs `npm run build`. Usage: npx ts-node --transpile-only scripts/bench/peer-create-bench.ts [--peers 10000] [--clients 8] [--json out.json]
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BenchRow, emitRows, percentile, numberArg } from './bench-report';
-import { cpuSeconds, postgresCpu, postgresCpuSince, spawnPanel } from './panel-process';
+import { cpuSeconds, postgresCpu, postgresCpuSince, spawnPanel, tokenHeaders } from './panel-process';
 
 async function main(): Promise<void> {
   const peers = numberArg('peers', 10000);
   const clients = numberArg('clients', 8);
   const panel = await spawnPanel();
   try {
-    const { url: base, headers } = panel;
+    const base = panel.url;
+    const headers = await tokenHeaders(panel, 'write');
     const node = (await (
       await fetch(`${base}/api/nodes`, {
         method: 'POST',
