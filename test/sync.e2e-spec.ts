@@ -119,6 +119,34 @@ describe('sync: desired state reaches the nodes by itself', () => {
     expect(await onNode(target, second.public_key)).toBeDefined();
   });
 
+  it('sends only what changed: a hand-made change to another peer is left for drift detection', async () => {
+    const target = await node();
+    const created = [];
+    for (const name of ['changed', 'untouched', 'also-untouched']) {
+      created.push((await panel.as().post(`/api/nodes/${target.id}/peers`, { name }).expect(201)).body);
+    }
+    await peersSynced(
+      panel,
+      created.map((peer) => peer.id),
+    );
+    const [changed, untouched] = created;
+    await target.wg.wg('set', target.wg.name, 'peer', untouched.public_key, 'persistent-keepalive', '9');
+    target.resetRequests();
+
+    await panel.as().patch(`/api/peers/${changed.id}`, { persistent_keepalive: 33 }).expect(200);
+    await eventually(
+      async () =>
+        (await onNode(target, changed.public_key))?.persistent_keepalive === 33 ? true : undefined,
+      5000,
+      'the change on the node',
+    );
+    await peersSynced(panel, [changed.id]);
+    // One write (the GETs are this test's own dumps), and only the changed peer was in it.
+    const writes = target.requests().filter((request) => request.method !== 'GET');
+    expect(writes.map((request) => request.method)).toEqual(['POST']);
+    expect((await onNode(target, untouched.public_key))?.persistent_keepalive).toBe(9);
+  });
+
   it('marks a peer the agent rejects as failed without blocking the others', async () => {
     const target = await node();
     const { body: bad } = await panel.as().post(`/api/nodes/${target.id}/peers`, { name: 'bad' }).expect(201);

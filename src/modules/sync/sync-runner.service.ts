@@ -2,6 +2,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { boundQuery } from '../../database/bound-query';
 import { NodeEntity } from '../nodes/node.entity';
 import { emptyChanges } from '../reconcile/domain/plan-apply';
 import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
@@ -56,17 +57,19 @@ export class SyncRunner implements NodeJobHandler {
     const node = await em.findOne(NodeEntity, { id: nodeId });
     // A disabled node keeps its changes pending until it is enabled again (which is itself a change).
     if (!node?.enabled) return;
-    const [snapshot, states, nodeState, removals] = await Promise.all([
-      this.reader.desired(em, nodeId),
-      em.find(PeerSyncStateEntity, { nodeId }),
-      em.findOne(NodeSyncStateEntity, { nodeId }),
+    // What changed is worked out by PostgreSQL, so a run for a few changed peers of a big node reads those
+    // peers, not the node's every peer and sync state.
+    const [pending, removals] = await Promise.all([
+      pendingChanges(em, nodeId),
       em.find(PendingRemovalEntity, { nodeId }),
     ]);
-    const appliedVersion = new Map(states.map((state) => [state.peerId, state.appliedVersion]));
-    const wholeNode = snapshot.node.version > (nodeState?.appliedVersion ?? 0);
-    const scopedPeers = snapshot.peers.filter(
-      (peer) => wholeNode || peer.version > (appliedVersion.get(peer.id) ?? 0),
-    );
+    const wholeNode = node.version > pending.nodeAppliedVersion;
+    if (!wholeNode && pending.peerIds.length === 0 && removals.length === 0) return;
+    const snapshot = wholeNode
+      ? await this.reader.desired(em, nodeId)
+      : await this.reader.desiredPeers(em, node, pending.peerIds);
+    // A node change puts every peer in scope; otherwise the snapshot holds just the changed ones.
+    const scopedPeers = snapshot.peers;
     const scope: SyncScope = {
       wholeNode,
       peerIds: new Set(scopedPeers.map((peer) => peer.id)),
@@ -81,7 +84,7 @@ export class SyncRunner implements NodeJobHandler {
       ? scopeReport(this.reader.report(snapshot, dump), scope)
       : blindSyncReport(
           snapshot.node,
-          snapshot.desiredPeers.filter((peer) => scope.peerIds.has(peer.id)),
+          snapshot.desiredPeers,
           removals.map((removal) => ({
             public_key: removal.publicKey,
             peer_id: removal.peerId,
@@ -146,4 +149,20 @@ export class SyncRunner implements NodeJobHandler {
       'changes applied to node',
     );
   }
+}
+
+/** The node's applied version, and its peers changed since their last sync (or never synced). */
+async function pendingChanges(
+  em: EntityManager,
+  nodeId: string,
+): Promise<{ nodeAppliedVersion: number; peerIds: string[] }> {
+  const [row] = await boundQuery<{ node_applied_version: number; peer_ids: string[] }>(
+    em,
+    `select
+       coalesce((select applied_version from node_sync_state where node_id = ?), 0) as node_applied_version,
+       array(select p.id from peers p left join peer_sync_state s on s.peer_id = p.id
+              where p.node_id = ? and p.version > coalesce(s.applied_version, 0)) as peer_ids`,
+    [nodeId, nodeId],
+  );
+  return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
 }
