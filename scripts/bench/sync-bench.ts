@@ -2,15 +2,18 @@
  * Apply-on-change under a burst: N peers created through the API by concurrent clients on one real node
  * (wireguard-go, real agent). Measures, per peer, the time from its create request to its presence on the
  * interface (read with `wg show`, which the agent does not see), and counts the agent calls the panel made.
+ * Then changes one peer at a time on the now full node: a sync's cost should follow the change, not the node.
  *
  * Needs root, wireguard-go, PostgreSQL and Redis. Runs the panel from source in its own process.
  * Usage: npx tsx scripts/bench/sync-bench.ts [--peers 1000] [--clients 50] [--json out.json]
  */
 import { createFleetNode, FleetNode } from '../../test/reconcile-fixture';
 import { BenchRow, emitRows, percentile, numberArg } from './bench-report';
+import { cpuSeconds } from './panel-process';
 import { api, spawnSourcePanel } from './reconcile-bench';
 
 const MAX_AGENT_CALLS = 20;
+const SINGLE_CHANGES = 20;
 
 async function main(): Promise<void> {
   const peers = numberArg('peers', 1000);
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
     node.resetRequests();
     const requestedAt = new Map<string, number>();
     const presentAt = new Map<string, number>();
+    const createdIds: string[] = [];
     let creating = true;
     const watcher = (async () => {
       while (creating || presentAt.size < requestedAt.size) {
@@ -41,10 +45,16 @@ async function main(): Promise<void> {
         while (next < peers) {
           const index = next++;
           const at = Date.now();
-          const created = await api<{ public_key: string }>(panel, 'POST', `/api/nodes/${node!.id}/peers`, {
-            name: `burst-${index}`,
-          });
+          const created = await api<{ id: string; public_key: string }>(
+            panel,
+            'POST',
+            `/api/nodes/${node!.id}/peers`,
+            {
+              name: `burst-${index}`,
+            },
+          );
           requestedAt.set(created.public_key, at);
+          createdIds.push(created.id);
         }
       }),
     );
@@ -56,6 +66,26 @@ async function main(): Promise<void> {
     ]);
     const latencies = [...requestedAt].map(([key, at]) => presentAt.get(key)! - at);
     const calls = node.requests().length;
+
+    // One change at a time, each waited for on the interface.
+    const singleLatencies: number[] = [];
+    const cpuBefore = cpuSeconds(panel.pid);
+    for (const [i, id] of createdIds.slice(0, SINGLE_CHANGES).entries()) {
+      const keepalive = 10 + i;
+      const at = Date.now();
+      const { public_key } = await api<{ public_key: string }>(panel, 'PATCH', `/api/peers/${id}`, {
+        persistent_keepalive: keepalive,
+      });
+      while (
+        !(await node.wg.wg('show', node.wg.name, 'persistent-keepalive')).includes(
+          `${public_key}\t${keepalive}`,
+        )
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      singleLatencies.push(Date.now() - at);
+    }
+    const cpuPerChange = ((cpuSeconds(panel.pid) - cpuBefore) * 1000) / SINGLE_CHANGES;
     const rows: BenchRow[] = [
       {
         figure: `create to present on node, p50 (${peers}-peer burst)`,
@@ -83,6 +113,24 @@ async function main(): Promise<void> {
         floor: null,
         ratio: null,
         ok: calls <= MAX_AGENT_CALLS,
+      },
+      {
+        figure: `one-peer change on the ${peers}-peer node, request to applied (p50 of ${SINGLE_CHANGES})`,
+        target: '-',
+        measured: percentile(singleLatencies, 50),
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
+      },
+      {
+        figure: `panel CPU per one-peer change on the ${peers}-peer node`,
+        target: '-',
+        measured: cpuPerChange,
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
       },
     ];
     emitRows(rows);
