@@ -52,11 +52,17 @@ export class DriftHistory {
     };
     const afterCommit = await this.em.fork().transactional(async (em) => {
       // Scans of one node are written one at a time, so "status changed" compares with the true predecessor.
-      await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
+      // Two statements, not one: a statement's snapshot predates the lock it waits for, and this read must
+      // see what the scan that held the lock wrote.
+      await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
       // Plain SQL: a fleet scan stores many scans at once, and entity bookkeeping would cost more than the writes.
-      const [previous] = await em.execute<
-        Array<{ status: DriftStatus; last_scan_at: Date; status_changed_at: Date }>
-      >('select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?', [nodeId]);
+      const [previous] = await boundQuery<{
+        status: DriftStatus;
+        last_scan_at: Date;
+        status_changed_at: Date;
+      }>(em, 'select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?', [
+        nodeId,
+      ]);
       const statusChanged = previous?.status !== scan.status;
       // A slow scan finishing after a newer one goes into the history but must not roll the state back.
       const advancesState = !previous || new Date(previous.last_scan_at) <= checkedAt;

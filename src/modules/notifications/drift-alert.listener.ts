@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { boundQuery } from '../../database/bound-query';
 import type { ScanListener, StoredScan } from '../drift/scan-listeners';
 import { AlertOutbox } from './alert-outbox.service';
 import { decideAlert, ScanOutcome } from './domain/alert-transitions';
@@ -106,24 +107,23 @@ export class DriftAlertListener implements ScanListener {
     };
   }
 
-  /** The node's row, locked for this transaction; created on its first scan (safely, if two race). */
+  /**
+   * The node's row, locked for this transaction; created on its first scan (safely, if two race). One
+   * statement: an upsert locks the row it meets and returns its latest version, as `select for update` would.
+   */
   private async lockState(
     em: EntityManager,
     nodeId: string,
     nodeName: string,
   ): Promise<NodeAlertStateEntity> {
-    await em.execute(
+    const [row] = await boundQuery<Record<string, unknown>>(
+      em,
       `insert into node_alert_state (node_id, node_name, updated_at) values (?, ?, now())
-       on conflict (node_id) do nothing`,
+       on conflict (node_id) do update set node_id = excluded.node_id
+       returning *`,
       [nodeId, nodeName],
     );
-    const row = await em.findOne(
-      NodeAlertStateEntity,
-      { nodeId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
-    if (!row) throw new Error(`alert state of node ${nodeId} vanished inside its transaction`);
-    return row;
+    return em.map(NodeAlertStateEntity, row);
   }
 }
 
