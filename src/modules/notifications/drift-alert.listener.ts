@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -46,11 +45,12 @@ export class DriftAlertListener implements ScanListener {
     let notYet: Date | null = null;
     let afterCommit: (() => Promise<void>) | undefined;
     await this.orm.em.fork().transactional(async (em) => {
-      const row = await em.findOne(
-        NodeAlertStateEntity,
-        { nodeId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      const [found] = await boundQuery<AlertStateColumns>(
+        em,
+        'select * from node_alert_state where node_id = ? for update',
+        [nodeId],
       );
+      const row = found && alertStateRow(found);
       if (!row?.state || row.recheckAt === null) return;
       if (row.recheckAt > now) {
         notYet = row.recheckAt;
@@ -64,7 +64,7 @@ export class DriftAlertListener implements ScanListener {
 
   private async judge(
     em: EntityManager,
-    row: NodeAlertStateEntity,
+    row: AlertStateRow,
     scan: ScanOutcome,
     now: Date,
   ): Promise<() => Promise<void>> {
@@ -90,7 +90,22 @@ export class DriftAlertListener implements ScanListener {
             row.nodeId,
           )
         : [];
-    await em.flush();
+    await boundQuery(
+      em,
+      `update node_alert_state set state = ?::jsonb, node_name = ?, last_scan_id = ?, last_summary = ?::jsonb,
+         last_checked_at = ?, recheck_at = ?, updated_at = ?
+       where node_id = ?`,
+      [
+        JSON.stringify(row.state),
+        row.nodeName,
+        row.lastScanId,
+        row.lastSummary === null ? null : JSON.stringify(row.lastSummary),
+        row.lastCheckedAt,
+        row.recheckAt,
+        row.updatedAt,
+        row.nodeId,
+      ],
+    );
     const enqueueDeliveries = this.outbox.enqueueAfterCommit(due);
     const recheckAt = decision.recheck_at;
     return async () => {
@@ -111,20 +126,51 @@ export class DriftAlertListener implements ScanListener {
    * The node's row, locked for this transaction; created on its first scan (safely, if two race). One
    * statement: an upsert locks the row it meets and returns its latest version, as `select for update` would.
    */
-  private async lockState(
-    em: EntityManager,
-    nodeId: string,
-    nodeName: string,
-  ): Promise<NodeAlertStateEntity> {
-    const [row] = await boundQuery<Record<string, unknown>>(
+  private async lockState(em: EntityManager, nodeId: string, nodeName: string): Promise<AlertStateRow> {
+    const [row] = await boundQuery<AlertStateColumns>(
       em,
       `insert into node_alert_state (node_id, node_name, updated_at) values (?, ?, now())
        on conflict (node_id) do update set node_id = excluded.node_id
        returning *`,
       [nodeId, nodeName],
     );
-    return em.map(NodeAlertStateEntity, row);
+    return alertStateRow(row);
   }
+}
+
+/**
+ * A node's alert state, shaped as the entity but read and written with plain statements: this runs for every
+ * stored scan, and MikroORM's mapping and unit of work cost more than the two statements.
+ */
+type AlertStateRow = NodeAlertStateEntity;
+
+interface AlertStateColumns {
+  node_id: string;
+  state: NodeAlertStateEntity['state'];
+  node_name: string;
+  last_scan_id: string | null;
+  last_summary: NodeAlertStateEntity['lastSummary'];
+  /** Timestamps arrive as text: MikroORM sets the pool's parsers so. */
+  last_checked_at: string | null;
+  recheck_at: string | null;
+  updated_at: string;
+}
+
+function alertStateRow(columns: AlertStateColumns): AlertStateRow {
+  return {
+    nodeId: columns.node_id,
+    state: columns.state,
+    nodeName: columns.node_name,
+    lastScanId: columns.last_scan_id,
+    lastSummary: columns.last_summary,
+    lastCheckedAt: dateOrNull(columns.last_checked_at),
+    recheckAt: dateOrNull(columns.recheck_at),
+    updatedAt: new Date(columns.updated_at),
+  };
+}
+
+function dateOrNull(text: string | null): Date | null {
+  return text === null ? null : new Date(text);
 }
 
 /** The report's counts, plus why the node could not be read when it could not. */
