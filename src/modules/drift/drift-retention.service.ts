@@ -1,9 +1,8 @@
 import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
-import { historyCutoff, pruneOnSchedule } from '../../common/scheduling/scheduled-pruning';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { HistoryPruner } from '../../common/scheduling/history-pruner';
 
 export type PruneResult = { scans: number; activity: number; states: number };
 
@@ -13,40 +12,32 @@ export type PruneResult = { scans: number; activity: number; states: number };
  * and activity of nodes and peers that no longer exist.
  */
 @Injectable()
-export class DriftRetention {
-  private readonly logger = new Logger(DriftRetention.name);
-
-  constructor(
-    private readonly em: EntityManager,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class DriftRetention extends HistoryPruner<PruneResult> {
+  protected readonly history = 'drift history';
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'drift-retention' })
-  pruneOnSchedule(): Promise<void> {
-    return pruneOnSchedule(this.logger, 'drift history', () => this.prune());
+  override pruneOnSchedule(): Promise<void> {
+    return super.pruneOnSchedule();
   }
 
-  async prune(now: Date = new Date()): Promise<PruneResult> {
-    const cutoff = historyCutoff(now, this.config.driftHistoryDays);
-    return this.em.fork().transactional(async (em) => {
-      const scans = await em.execute<QueryResult>(
-        `delete from drift_scans s
-         where s.checked_at < ? and not s.status_changed
-           and not exists (select 1 from node_drift_state st where st.last_scan_id = s.id)`,
-        [cutoff],
-        'run',
-      );
-      const activity = await em.execute<QueryResult>(
-        'delete from peer_activity a where not exists (select 1 from peers p where p.id = a.peer_id)',
-        [],
-        'run',
-      );
-      const states = await em.execute<QueryResult>(
-        'delete from node_drift_state st where not exists (select 1 from nodes n where n.id = st.node_id)',
-        [],
-        'run',
-      );
-      return { scans: scans.affectedRows, activity: activity.affectedRows, states: states.affectedRows };
-    });
+  protected async pruneBefore(em: EntityManager, cutoff: Date): Promise<PruneResult> {
+    const scans = await em.execute<QueryResult>(
+      `delete from drift_scans s
+       where s.checked_at < ? and not s.status_changed
+         and not exists (select 1 from node_drift_state st where st.last_scan_id = s.id)`,
+      [cutoff],
+      'run',
+    );
+    const activity = await em.execute<QueryResult>(
+      'delete from peer_activity a where not exists (select 1 from peers p where p.id = a.peer_id)',
+      [],
+      'run',
+    );
+    const states = await em.execute<QueryResult>(
+      'delete from node_drift_state st where not exists (select 1 from nodes n where n.id = st.node_id)',
+      [],
+      'run',
+    );
+    return { scans: scans.affectedRows, activity: activity.affectedRows, states: states.affectedRows };
   }
 }

@@ -1,9 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
+import { HistoryPruner } from '../../common/scheduling/history-pruner';
 import { boundQuery } from '../../database/bound-query';
-import { historyCutoff, pruneOnSchedule } from '../../common/scheduling/scheduled-pruning';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
 
 export type WebhookPruneResult = { deliveries: number; notifications: number };
 
@@ -13,38 +12,30 @@ export type WebhookPruneResult = { deliveries: number; notifications: number };
  * to any more. A pending delivery is never dropped, however old: the outbox still owes it.
  */
 @Injectable()
-export class WebhookRetention {
-  private readonly logger = new Logger(WebhookRetention.name);
-
-  constructor(
-    private readonly em: EntityManager,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+export class WebhookRetention extends HistoryPruner<WebhookPruneResult> {
+  protected readonly history = 'webhook delivery log';
 
   @Cron(CronExpression.EVERY_HOUR, { name: 'webhook-retention' })
-  pruneOnSchedule(): Promise<void> {
-    return pruneOnSchedule(this.logger, 'webhook delivery log', () => this.prune());
+  override pruneOnSchedule(): Promise<void> {
+    return super.pruneOnSchedule();
   }
 
-  async prune(now: Date = new Date()): Promise<WebhookPruneResult> {
-    const cutoff = historyCutoff(now, this.config.driftHistoryDays);
-    return this.em.fork().transactional(async (em) => {
-      // Attempts go with their delivery (foreign key cascade).
-      const deliveries = await deletedCount(
-        em,
-        "delete from webhook_deliveries where status <> 'pending' and updated_at < ? returning 1",
-        cutoff,
-      );
-      const notifications = await deletedCount(
-        em,
-        `delete from webhook_notifications n
-          where n.created_at < ?
-            and not exists (select 1 from webhook_deliveries d where d.notification_id = n.id)
-         returning 1`,
-        cutoff,
-      );
-      return { deliveries, notifications };
-    });
+  protected async pruneBefore(em: EntityManager, cutoff: Date): Promise<WebhookPruneResult> {
+    // Attempts go with their delivery (foreign key cascade).
+    const deliveries = await deletedCount(
+      em,
+      "delete from webhook_deliveries where status <> 'pending' and updated_at < ? returning 1",
+      cutoff,
+    );
+    const notifications = await deletedCount(
+      em,
+      `delete from webhook_notifications n
+        where n.created_at < ?
+          and not exists (select 1 from webhook_deliveries d where d.notification_id = n.id)
+       returning 1`,
+      cutoff,
+    );
+    return { deliveries, notifications };
   }
 }
 
