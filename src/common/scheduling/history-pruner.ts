@@ -1,13 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Logger } from '@nestjs/common';
+import { Cron, CronExpression } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Deletes history older than DRIFT_HISTORY_DAYS, in one transaction per round. A subclass says what goes
- * (`pruneBefore`) and schedules `pruneOnSchedule` under its own cron name. Every panel instance may prune:
- * deleting twice is harmless.
+ * Deletes history older than DRIFT_HISTORY_DAYS, hourly, in one transaction per round; a subclass says what
+ * goes (`pruneBefore`). Every panel instance may prune: deleting twice is harmless.
  */
 export abstract class HistoryPruner<Deleted extends Record<string, number>> {
   private readonly logger = new Logger(this.constructor.name);
@@ -28,7 +28,8 @@ export abstract class HistoryPruner<Deleted extends Record<string, number>> {
     return this.em.fork().transactional((em) => this.pruneBefore(em, cutoff));
   }
 
-  /** One scheduled round: logs what went, and never throws (the next round simply tries again). */
+  /** One scheduled round (per subclass): logs what went, and never throws (the next round tries again). */
+  @Cron(CronExpression.EVERY_HOUR)
   async pruneOnSchedule(): Promise<void> {
     try {
       const deleted = await this.prune();

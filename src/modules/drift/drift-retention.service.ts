@@ -1,7 +1,6 @@
 import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
 import { HistoryPruner } from '../../common/scheduling/history-pruner';
 
 export type PruneResult = { scans: number; activity: number; states: number };
@@ -14,11 +13,6 @@ export type PruneResult = { scans: number; activity: number; states: number };
 @Injectable()
 export class DriftRetention extends HistoryPruner<PruneResult> {
   protected readonly history = 'drift history';
-
-  @Cron(CronExpression.EVERY_HOUR, { name: 'drift-retention' })
-  override pruneOnSchedule(): Promise<void> {
-    return super.pruneOnSchedule();
-  }
 
   protected async pruneBefore(em: EntityManager, cutoff: Date): Promise<PruneResult> {
     const scans = await em.execute<QueryResult>(

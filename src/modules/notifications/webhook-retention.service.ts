@@ -1,6 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
 import { HistoryPruner } from '../../common/scheduling/history-pruner';
 import { boundQuery } from '../../database/bound-query';
 
@@ -14,11 +13,6 @@ export type WebhookPruneResult = { deliveries: number; notifications: number };
 @Injectable()
 export class WebhookRetention extends HistoryPruner<WebhookPruneResult> {
   protected readonly history = 'webhook delivery log';
-
-  @Cron(CronExpression.EVERY_HOUR, { name: 'webhook-retention' })
-  override pruneOnSchedule(): Promise<void> {
-    return super.pruneOnSchedule();
-  }
 
   protected async pruneBefore(em: EntityManager, cutoff: Date): Promise<WebhookPruneResult> {
     // Attempts go with their delivery (foreign key cascade).
