@@ -56,10 +56,11 @@ export class DriftHistory {
       // see what the scan that held the lock wrote.
       await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
       // Plain SQL: a fleet scan stores many scans at once, and entity bookkeeping would cost more than the writes.
+      // Timestamps arrive as text (MikroORM sets the pool's parsers so).
       const [previous] = await boundQuery<{
         status: DriftStatus;
-        last_scan_at: Date;
-        status_changed_at: Date;
+        last_scan_at: string;
+        status_changed_at: string;
       }>(em, 'select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?', [
         nodeId,
       ]);
