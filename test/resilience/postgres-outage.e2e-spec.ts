@@ -143,6 +143,12 @@ describe('PostgreSQL outage', () => {
     // The background clients saw answers or 503s, never another 5xx.
     expect(outcomes.filter((outcome) => outcome.status >= 500 && outcome.status !== 503)).toEqual([]);
     expect(outcomes.some((outcome) => outcome.status === 503)).toBe(true);
+    // Creations too: a call made while PostgreSQL was gone is answered then, not held until it is back.
+    const madeDuringOutage = outcomes.filter(
+      (outcome) => outcome.at - outcome.ms > cutAt + 500 && outcome.at - outcome.ms < restoredAt - FAST_MS,
+    );
+    expect(madeDuringOutage.length).toBeGreaterThan(0);
+    expect(madeDuringOutage.filter((outcome) => outcome.ms >= FAST_MS || outcome.status !== 503)).toEqual([]);
     expect(
       outcomes
         .filter((outcome) => outcome.at > restoredAt + healthBackMs + 1000)

@@ -124,6 +124,9 @@ export class PeerCreationBatcher {
         }),
       );
     } catch (error) {
+      // The transaction failed before it held the lock (no database connection, say), so it took no requests:
+      // the queued ones get that answer now. Left queued, the writer would try again at once, and again.
+      if (!given && batch.length === 0) batch = this.queues.get(nodeId)?.splice(0, MAX_BATCH) ?? [];
       if (batch.length <= 1) return batch.forEach((waiting) => waiting.reject(error));
       // Something failed for the batch as a whole (e.g. another panel instance won a race): retry one by one,
       // so each request gets the answer that is really its own.
