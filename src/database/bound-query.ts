@@ -19,6 +19,7 @@ interface ConnectionSource {
  *
  * The statement goes straight to the pool's `pg` connection (the transaction's own when there is one):
  * knex's raw-query path cost about 0.25 ms of CPU per statement, more than the round trip itself.
+ * Rows come back as the pool's type parsers make them: MikroORM sets those to leave timestamps as text.
  */
 export async function boundQuery<T>(
   em: EntityManager,

@@ -56,7 +56,7 @@ export class DriftHistory {
       // see what the scan that held the lock wrote.
       await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
       // Plain SQL: a fleet scan stores many scans at once, and entity bookkeeping would cost more than the writes.
-      // Timestamps arrive as text (MikroORM sets the pool's parsers so).
+      // Timestamps arrive as text (see boundQuery).
       const [previous] = await boundQuery<{
         status: DriftStatus;
         last_scan_at: string;

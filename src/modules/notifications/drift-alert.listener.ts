@@ -150,7 +150,7 @@ interface AlertStateColumns {
   node_name: string;
   last_scan_id: string | null;
   last_summary: NodeAlertStateEntity['lastSummary'];
-  /** Timestamps arrive as text: MikroORM sets the pool's parsers so. */
+  /** Timestamps arrive as text (see boundQuery). */
   last_checked_at: string | null;
   recheck_at: string | null;
   updated_at: string;
