@@ -1,0 +1,107 @@
+import createFetchClient, { Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+export type { components, paths };
+export type Schemas = components['schemas'];
+
+/** One problem with one field of a request, as the panel names it in a 400. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** The panel's error body: `{"error":{"code","message","details"?}}`. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+/** A non-2xx answer from the panel, with what a person needs to act on it. */
+export class WgfleetApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'WgfleetApiError';
+  }
+
+  /** The field problems of a validation error (400), empty otherwise. */
+  get fieldProblems(): FieldProblem[] {
+    return Array.isArray(this.details)
+      ? this.details.filter(
+          (item): item is FieldProblem =>
+            typeof item === 'object' && item !== null && typeof (item as FieldProblem).field === 'string',
+        )
+      : [];
+  }
+}
+
+/** The panel could not be reached at all (DNS, refused connection, TLS). */
+export class WgfleetUnreachableError extends Error {
+  constructor(
+    readonly baseUrl: string,
+    readonly cause: unknown,
+  ) {
+    super(`cannot reach the panel at ${baseUrl}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'WgfleetUnreachableError';
+  }
+}
+
+export interface WgfleetClientOptions {
+  /** The panel's origin, e.g. https://wgfleet.example.com (the console passes its own origin). */
+  baseUrl: string;
+  /** An API token; sent as a Bearer token with every request. */
+  token?: string | (() => string | undefined);
+  fetch?: typeof globalThis.fetch;
+}
+
+export function errorFromBody(status: number, body: unknown): WgfleetApiError {
+  const error = (body as Partial<ApiErrorBody> | undefined)?.error;
+  if (error && typeof error.code === 'string' && typeof error.message === 'string') {
+    return new WgfleetApiError(status, error.code, error.message, error.details);
+  }
+  return new WgfleetApiError(status, 'http_' + status, `the panel answered HTTP ${status}`);
+}
+
+/**
+ * The typed client: `client.GET('/api/nodes/{id}', { params: { path: { id } } })` with paths, parameters and
+ * bodies checked against the panel's OpenAPI document at compile time.
+ */
+export function createWgfleetClient(options: WgfleetClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const client = createFetchClient<paths>({
+    baseUrl,
+    fetch: async (request: Request) => {
+      try {
+        return await fetchImpl(request);
+      } catch (cause) {
+        throw new WgfleetUnreachableError(baseUrl, cause);
+      }
+    },
+  });
+  const auth: Middleware = {
+    onRequest({ request }) {
+      const token = typeof options.token === 'function' ? options.token() : options.token;
+      if (token) request.headers.set('Authorization', `Bearer ${token}`);
+      return request;
+    },
+  };
+  client.use(auth);
+  return client;
+}
+
+export type WgfleetClient = ReturnType<typeof createWgfleetClient>;
+
+/**
+ * Unwraps an openapi-fetch result: the data of a 2xx answer, or a thrown WgfleetApiError naming what went wrong.
+ */
+export async function expectOk<T>(
+  pending: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw errorFromBody(response.status, error);
+  return data as T;
+}
