@@ -113,7 +113,7 @@ function listProblem(
  * Host bits are refused ("10.0.1.5/24"): WireGuard silently masks them, and the stored value would then never
  * match what the node reports.
  */
-function cidrProblem(value: unknown, field: string, family?: Family): string | null {
+export function cidrProblem(value: unknown, field: string, family?: Family): string | null {
   const parsed = typeof value === 'string' && isPlainCidrText(value) ? parseCidr(value) : null;
   if (!parsed || (family !== undefined && parsed.family !== family)) {
     const kind = family === undefined ? 'a CIDR' : `an IPv${family} CIDR`;
@@ -137,7 +137,7 @@ function addressPoolProblem(value: unknown, field: string, family: Family): stri
   }
 }
 
-function isValidEndpoint(value: string): boolean {
+export function isValidEndpoint(value: string): boolean {
   const parsed = parseEndpoint(value);
   if (!parsed) return false;
   if (value.startsWith('[')) return isPlainAddress(parsed.host) && parsed.host.includes(':');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
+import { agentTransport } from '../agent-client/domain/agent-url-policy';
 import { NodeEntity } from './node.entity';
 
 @Injectable()
@@ -27,6 +28,11 @@ export function toNodeView(node: NodeEntity, extras: Record<string, unknown> = {
     auto_reconcile: node.autoReconcile,
     agent_ca_cert: node.agentCaCert,
     agent_cert_fingerprint: node.agentCertFingerprint,
+    agent_transport: agentTransport({
+      agent_url: node.agentUrl,
+      agent_ca_cert: node.agentCaCert,
+      agent_cert_fingerprint: node.agentCertFingerprint,
+    }),
     ...extras,
     version: node.version,
     created_at: node.createdAt.toISOString(),
