@@ -97,8 +97,9 @@ export function buildApp(
     // Our onResponse hook writes the one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    http: serverTimeouts,
-    https: config.tls ? { cert: config.tls.cert, key: config.tls.key, ...serverTimeouts } : null,
+    ...(config.tls
+      ? { https: { cert: config.tls.cert, key: config.tls.key, ...serverTimeouts } }
+      : { http: serverTimeouts }),
     requestTimeout: timeouts.requestMs,
     return503OnClosing: true,
   }) as unknown as FastifyInstance;

@@ -91,9 +91,7 @@ function parseMaxSkew(value: string | undefined, problems: string[]): number {
   if (value === undefined || value === '') return DEFAULT_MAX_SKEW_S;
   const skew = Number(value);
   if (!/^\d+$/.test(value) || skew < 1 || skew > MAX_MAX_SKEW_S) {
-    problems.push(
-      `AGENT_MAX_SKEW_S: expected whole seconds between 1 and ${MAX_MAX_SKEW_S}, got "${value}"`,
-    );
+    problems.push(`AGENT_MAX_SKEW_S: expected whole seconds between 1 and ${MAX_MAX_SKEW_S}, got "${value}"`);
   }
   return skew;
 }

@@ -1,4 +1,9 @@
-import { NONCE_HEADER, RESPONSE_SIGNATURE_HEADER, bodySha256, computeResponseSignature } from '@wgfleet/protocol';
+import {
+  NONCE_HEADER,
+  RESPONSE_SIGNATURE_HEADER,
+  bodySha256,
+  computeResponseSignature,
+} from '@wgfleet/protocol';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Hashes of streamed bodies: concurrent dumps of one interface send the same bytes, hashed once. */

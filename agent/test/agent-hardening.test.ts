@@ -48,7 +48,13 @@ describe('agent hardening', () => {
     return { answer, nonce };
   };
   const signedFor = ({ answer, nonce }: { answer: AgentAnswer; nonce: string }) =>
-    verifyResponse(agent.secret, answer.status, nonce, answer.text, answer.headers[RESPONSE_SIGNATURE_HEADER]);
+    verifyResponse(
+      agent.secret,
+      answer.status,
+      nonce,
+      answer.text,
+      answer.headers[RESPONSE_SIGNATURE_HEADER],
+    );
 
   it('signs every answer to a signed request: success, streamed dump, refusal and error', async () => {
     const key = randomKey();
