@@ -64,6 +64,8 @@ export interface AgentClientOptions {
   maxResponseBytes?: number;
   /** AGENT_URL_ALLOW: checked before every call and on every connection. */
   allow?: AgentUrlAllowList | null;
+  /** PANEL_REQUIRE_AGENT_TLS: an http:// agent is never called. */
+  requireTls?: boolean;
   /** Extra attempts after a network failure; an HTTP answer is never retried here. Default 2. */
   retries?: number;
   /** First backoff delay; doubles on each retry. Default 200. */
@@ -104,8 +106,8 @@ export class AgentClient {
   private readonly retries: number;
   private readonly retryBaseMs: number;
   private readonly timeoutMs: number;
-  /** Set when AGENT_URL_ALLOW refuses the URL's literal address: no call goes out. */
-  private readonly denied: boolean;
+  /** Why no call may go out to this URL (policy), or null. */
+  private readonly refusal: string | null;
 
   constructor(options: AgentClientOptions) {
     this.secret = options.secret;
@@ -116,7 +118,12 @@ export class AgentClient {
     const base = new URL(options.baseUrl);
     this.basePath = base.pathname.replace(/\/+$/, '');
     const allow = options.allow ?? null;
-    this.denied = allow !== null && hostVerdict(hostOf(options.baseUrl), allow) === 'denied';
+    this.refusal =
+      options.requireTls && base.protocol === 'http:'
+        ? 'plain http is refused (PANEL_REQUIRE_AGENT_TLS)'
+        : allow !== null && hostVerdict(hostOf(options.baseUrl), allow) === 'denied'
+          ? OUTSIDE_ALLOW_LIST
+          : null;
     const agentOptions = {
       keepAlive: true,
       maxSockets: 8,
@@ -196,7 +203,7 @@ export class AgentClient {
     body?: unknown,
     options: CallOptions = {},
   ): Promise<T> {
-    if (this.denied) throw notAllowed();
+    if (this.refusal) throw notAllowed(this.refusal);
     const target = this.basePath + path;
     const payload = body === undefined ? '' : JSON.stringify(body);
     for (let attempt = 0; ; attempt++) {
@@ -293,7 +300,8 @@ function unsignedAnswer(status: number, body: Buffer): AgentError {
 
 const timedOut = (ms: number, code: string | null = null) =>
   new AgentUnreachableError('timeout', `the agent did not answer within ${ms} ms`, code);
-const notAllowed = () => new AgentBadAnswerError('url_not_allowed', 'agent_url is outside AGENT_URL_ALLOW');
+const OUTSIDE_ALLOW_LIST = 'agent_url is outside AGENT_URL_ALLOW';
+const notAllowed = (text = OUTSIDE_ALLOW_LIST) => new AgentBadAnswerError('url_not_allowed', text);
 
 /**
  * Classifies a failure without an HTTP answer. Only our own short words are kept: a remote host:port or a
