@@ -198,6 +198,12 @@ describe('AgentClient against hostile answers', () => {
     expect(closed[0] - started).toBeLessThan(1500);
   });
 
+  it('reports the failure that caused the retries when the caller gives up during them', async () => {
+    const client = clientFor('http://127.0.0.1:1', { retries: 5, retryBaseMs: 200 });
+    const error = await failure(client.dump({ signal: AbortSignal.timeout(300) }));
+    expect(error.reason).toBe('connect_refused');
+  });
+
   it('classifies network failures without a host or port', async () => {
     const refused = await failure(clientFor('http://127.0.0.1:1').dump());
     expect(refused.reason).toBe('connect_refused');

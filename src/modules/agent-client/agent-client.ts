@@ -206,8 +206,9 @@ export class AgentClient {
     if (this.refusal) throw notAllowed(this.refusal);
     const target = this.basePath + path;
     const payload = body === undefined ? '' : JSON.stringify(body);
+    let lastFailure: AgentError | null = null;
     for (let attempt = 0; ; attempt++) {
-      if (options.signal?.aborted) throw timedOut(this.timeoutMs);
+      if (options.signal?.aborted) throw lastFailure ?? timedOut(this.timeoutMs);
       // Signed per attempt: a retry must carry a fresh timestamp and nonce.
       const signed = signRequest(this.secret, method, target, payload);
       const deadline = AbortSignal.timeout(this.timeoutMs);
@@ -222,7 +223,10 @@ export class AgentClient {
         });
       } catch (error) {
         const failure = toAgentError(error, this.timeoutMs);
-        if (!failure.transient || attempt >= this.retries || options.signal?.aborted) throw failure;
+        // A deadline that ends the retries says less than the failure that made them necessary.
+        if (options.signal?.aborted) throw failure.reason === 'timeout' ? (lastFailure ?? failure) : failure;
+        if (!failure.transient || attempt >= this.retries) throw failure;
+        lastFailure = failure;
         await new Promise((resolve) => setTimeout(resolve, this.retryBaseMs * 2 ** attempt));
         continue;
       }
