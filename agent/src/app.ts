@@ -10,6 +10,7 @@ import Fastify, {
 } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { signatureCheck } from './auth';
+import { responseSigner } from './response-signing';
 import type { AgentConfig } from './config';
 import { AgentHttpError, badRequest, notFound } from './errors';
 import { MemoryReclaimer } from './memory-reclaimer';
@@ -58,9 +59,23 @@ function parseJsonBody(request: FastifyRequest): void {
   }
 }
 
+/**
+ * How long a client may take to send a request. A slow-loris client (headers a byte at a time) is cut off
+ * after `headersMs`; a whole request, body included, after `requestMs`; Node checks both every `checkEveryMs`.
+ */
+export interface ServerTimeouts {
+  headersMs: number;
+  requestMs: number;
+  checkEveryMs: number;
+}
+
+export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, checkEveryMs: 1_000 };
+
 export interface BuildAppOptions {
   /** Defaults to a pino logger at the configured level. */
   logger?: Logger;
+  /** Defaults to SERVER_TIMEOUTS. */
+  timeouts?: ServerTimeouts;
 }
 
 /** The whole agent as a Fastify instance, not yet listening, so tests can run it in-process. */
@@ -70,12 +85,22 @@ export function buildApp(
   options: BuildAppOptions = {},
 ): FastifyInstance {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const startedAtS = Math.floor(Date.now() / 1000);
+  const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
+  const serverTimeouts = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: timeouts.checkEveryMs,
+  };
   const app = Fastify({
     loggerInstance: logger,
     // Our onResponse hook writes the one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    https: config.tls ? { cert: config.tls.cert, key: config.tls.key } : null,
+    ...(config.tls
+      ? { https: { cert: config.tls.cert, key: config.tls.key, ...serverTimeouts } }
+      : { http: serverTimeouts }),
+    requestTimeout: timeouts.requestMs,
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
@@ -114,6 +139,8 @@ export function buildApp(
       .send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url}` } }),
   );
 
+  app.addHook('onSend', responseSigner(config.secret));
+
   // The reclaimer collects garbage only while no request is in flight.
   app.addHook('onRequest', async (_request, reply) => {
     reply.raw.once('close', reclaimer.begin());
@@ -142,7 +169,7 @@ export function buildApp(
   registerHealthRoute(app, AGENT_VERSION);
   const allowed = new Set(config.interfaces);
   void app.register(async (signed) => {
-    signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS));
+    signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS, startedAtS));
     signed.addHook('preValidation', async (request) => {
       const iface = (request.params as { iface?: string }).iface;
       // Only allow-listed names (validated at start) ever reach wg: "../x" or "wg0;id" stop here.

@@ -55,6 +55,14 @@ describe('loadConfig', () => {
     expect(config.tls).toEqual({ cert: Buffer.from('CERT'), key: Buffer.from('KEY') });
   });
 
+  it('caps AGENT_MAX_SKEW_S at 600 seconds', () => {
+    const base = { AGENT_SECRET: SECRET, AGENT_INTERFACES: 'wg0' };
+    expect(loadConfig({ ...base, AGENT_MAX_SKEW_S: '600' }).maxSkewS).toBe(600);
+    expect(problemsOf({ ...base, AGENT_MAX_SKEW_S: '601' })).toEqual([
+      'AGENT_MAX_SKEW_S: expected whole seconds between 1 and 600, got "601"',
+    ]);
+  });
+
   it('refuses a short or missing secret, naming the variable but not the value', () => {
     const short = problemsOf({ AGENT_SECRET: 'x'.repeat(31), AGENT_INTERFACES: 'wg0' });
     expect(short).toEqual(['AGENT_SECRET: the secret must be at least 32 bytes']);

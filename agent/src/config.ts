@@ -25,6 +25,8 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const DEFAULT_LISTEN = '0.0.0.0:8420';
 const DEFAULT_MAX_SKEW_S = 300;
+/** A longer window keeps a captured request replayable for longer than clock drift can justify. */
+export const MAX_MAX_SKEW_S = 600;
 
 type Env = Record<string, string | undefined>;
 
@@ -88,8 +90,8 @@ function parseInterfaces(value: string | undefined, problems: string[]): string[
 function parseMaxSkew(value: string | undefined, problems: string[]): number {
   if (value === undefined || value === '') return DEFAULT_MAX_SKEW_S;
   const skew = Number(value);
-  if (!/^\d+$/.test(value) || skew < 1 || skew > 86_400) {
-    problems.push(`AGENT_MAX_SKEW_S: expected whole seconds between 1 and 86400, got "${value}"`);
+  if (!/^\d+$/.test(value) || skew < 1 || skew > MAX_MAX_SKEW_S) {
+    problems.push(`AGENT_MAX_SKEW_S: expected whole seconds between 1 and ${MAX_MAX_SKEW_S}, got "${value}"`);
   }
   return skew;
 }

@@ -9,4 +9,8 @@ declare module 'fastify' {
     /** Set for 5xx answers, for the request log line. */
     failure?: string;
   }
+  interface FastifyReply {
+    /** The bytes of a streamed answer, in order: what its response signature covers. */
+    streamedBody?: readonly Buffer[];
+  }
 }

@@ -1,5 +1,11 @@
 import { isCidr, isIpAddress } from '../common/domain/cidr';
 import { PanelDefaults } from '../common/domain/desired-state';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../modules/agent-client/agent-client';
+import {
+  AgentUrlPolicy,
+  isAllowListItem,
+  parseAllowList,
+} from '../modules/agent-client/domain/agent-url-policy';
 import {
   DEFAULT_RETRY_SCHEDULE_MS,
   parseRetrySchedule,
@@ -19,7 +25,11 @@ export interface AppConfig {
   driftScanIntervalS: number;
   driftHistoryDays: number;
   driftScanConcurrency: number;
+  /** One agent call attempt, connect to last byte. */
   agentTimeoutMs: number;
+  agentMaxResponseBytes: number;
+  /** PANEL_REQUIRE_AGENT_TLS and AGENT_URL_ALLOW. */
+  agentUrlPolicy: AgentUrlPolicy;
   reconcileConcurrency: number;
   autoReconcileMinIntervalS: number;
   applyDebounceMs: number;
@@ -146,6 +156,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     driftHistoryDays: read.int('DRIFT_HISTORY_DAYS', 30, 1, 3650),
     driftScanConcurrency: read.int('DRIFT_SCAN_CONCURRENCY', 16, 1, 256),
     agentTimeoutMs: read.int('AGENT_TIMEOUT_MS', 5000, 100, 120000),
+    agentMaxResponseBytes: read.int(
+      'AGENT_MAX_RESPONSE_BYTES',
+      DEFAULT_MAX_RESPONSE_BYTES,
+      64 * 1024,
+      1024 * 1024 * 1024,
+    ),
+    agentUrlPolicy: {
+      requireTls: read.bool('PANEL_REQUIRE_AGENT_TLS', false),
+      allow: parseAllowList(read.list('AGENT_URL_ALLOW', [], isAllowListItem, 'CIDRs or host names')),
+    },
     reconcileConcurrency: read.int('RECONCILE_CONCURRENCY', 4, 1, 64),
     autoReconcileMinIntervalS: read.int('AUTO_RECONCILE_MIN_INTERVAL_S', 300, 0, 86400),
     applyDebounceMs: read.int('APPLY_DEBOUNCE_MS', 200, 0, 60000),

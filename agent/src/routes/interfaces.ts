@@ -25,6 +25,7 @@ export function registerInterfaceRoutes(
     const json = await service.dumpJson(request.params.iface);
     // Hold the pooled bytes now, before any answer sharing them can finish and hand them back.
     reply.raw.once('close', json.hold());
+    reply.streamedBody = json.chunks;
     return reply
       .type('application/json; charset=utf-8')
       .header('content-length', json.byteLength)

@@ -21,6 +21,16 @@ function cleanStderr(stderr: string, secrets: readonly string[]): string {
   return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
 }
 
+/**
+ * The environment a `wg` process gets: PATH and wg's own WG_* settings, nothing else. The agent's
+ * environment may hold AGENT_SECRET; no child ever sees it.
+ */
+export function wgEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = { PATH: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
+  for (const [name, value] of Object.entries(env)) if (name.startsWith('WG_')) kept[name] = value;
+  return kept;
+}
+
 function subcommandOf(args: readonly string[]): string {
   return args.slice(0, 2).join(' ');
 }
@@ -41,7 +51,8 @@ export function execWgRaw(
   secrets: readonly string[] = [],
 ): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    execFile(binary, args, { encoding: 'buffer', maxBuffer: MAX_OUTPUT_BYTES }, (error, stdout, stderr) => {
+    const options = { encoding: 'buffer' as const, maxBuffer: MAX_OUTPUT_BYTES, env: wgEnvironment() };
+    execFile(binary, args, options, (error, stdout, stderr) => {
       if (error)
         reject(
           new WgCommandError(subcommandOf(args), cleanStderr(stderr.toString() || error.message, secrets)),
@@ -58,7 +69,7 @@ export function streamWg(
   onOutput: (piece: Buffer) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: wgEnvironment() });
     let stderr = '';
     let failure: Error | null = null;
     child.stdout!.on('data', (piece: Buffer) => {
@@ -83,7 +94,7 @@ export function streamWg(
 /** Runs wg with its stdout going straight into an open file, so the output never passes through this process. */
 export function execWgToFile(binary: string, args: readonly string[], fd: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', fd, 'pipe'] });
+    const child = spawn(binary, args, { stdio: ['ignore', fd, 'pipe'], env: wgEnvironment() });
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => reject(new WgCommandError(subcommandOf(args), error.message)));

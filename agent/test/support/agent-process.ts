@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { buildApp } from '../../src/app';
+import { buildApp, type ServerTimeouts } from '../../src/app';
 import type { AgentConfig } from '../../src/config';
 import { WgDriver } from '../../src/wg/wg-driver';
 import { waitUntil } from './wg-interface';
@@ -39,6 +39,8 @@ export interface AgentOptions {
 export interface InProcessAgentOptions extends AgentOptions {
   /** In-process only: log here instead (e.g. pino on a stream the test reads). */
   logger?: Logger;
+  /** In-process only: shorter client timeouts than the agent's own. */
+  timeouts?: ServerTimeouts;
 }
 
 export interface RunningAgent {
@@ -67,6 +69,7 @@ export async function startAgentInProcess(
   };
   const app = buildApp(config, new WgDriver(), {
     logger: options.logger ?? pino({ level: config.logLevel }),
+    timeouts: options.timeouts,
   });
   const url = await app.listen({ host: config.host, port: 0 });
   return { url, secret: config.secret, app, stop: () => app.close() };

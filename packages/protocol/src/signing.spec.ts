@@ -1,4 +1,11 @@
-import { NonceCache, computeSignature, signRequest, verifyRequest } from './signing';
+import {
+  NonceCache,
+  computeSignature,
+  signRequest,
+  signResponse,
+  verifyRequest,
+  verifyResponse,
+} from './signing';
 
 const secret = 'x'.repeat(32);
 
@@ -38,6 +45,11 @@ describe('agent request signing', () => {
     expect(verify({ nowMs: (nowS + 301) * 1000 })).toMatchObject({ ok: false, code: 'expired' });
   });
 
+  it('refuses a request timestamped before notBeforeS (the agent start) as expired', () => {
+    expect(verify({ notBeforeS: nowS + 1 })).toMatchObject({ ok: false, code: 'expired' });
+    expect(verify({ notBeforeS: nowS })).toEqual({ ok: true });
+  });
+
   it('rejects a replayed nonce inside the window', () => {
     const nonces = new NonceCache(300);
     const headers = headersFor('GET', '/v1/interfaces', '', nowS);
@@ -66,5 +78,33 @@ describe('agent request signing', () => {
     expect(cache.remember('n'.repeat(16), 0)).toBe(true);
     expect(cache.remember('m'.repeat(16), 5000)).toBe(true);
     expect(cache.size).toBe(1);
+  });
+});
+
+describe('agent response signing', () => {
+  const nonce = 'nonce-nonce-nonce';
+  const body = '{"interfaces":["wg0"]}';
+
+  it('signs STATUS, the request nonce and the SHA-256 of the body as the contract says', () => {
+    const { createHash, createHmac } = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+    const canonical = `200\n${nonce}\n${createHash('sha256').update(body).digest('hex')}`;
+    expect(signResponse(secret, 200, nonce, body)).toBe(
+      'v1=' + createHmac('sha256', secret).update(canonical).digest('hex'),
+    );
+    expect(signResponse(secret, 200, nonce, [body.slice(0, 5), Buffer.from(body.slice(5))])).toBe(
+      signResponse(secret, 200, nonce, body),
+    );
+  });
+
+  it('verifies only the exact status, nonce, body and secret', () => {
+    const signature = signResponse(secret, 200, nonce, body);
+    expect(verifyResponse(secret, 200, nonce, Buffer.from(body), signature)).toBe(true);
+    expect(verifyResponse(secret, 201, nonce, body, signature)).toBe(false);
+    expect(verifyResponse(secret, 200, 'other-nonce-other', body, signature)).toBe(false);
+    expect(verifyResponse(secret, 200, nonce, body + ' ', signature)).toBe(false);
+    expect(verifyResponse('y'.repeat(32), 200, nonce, body, signature)).toBe(false);
+    expect(verifyResponse(secret, 200, nonce, body, undefined)).toBe(false);
+    expect(verifyResponse(secret, 200, nonce, body, [signature, signature])).toBe(false);
+    expect(verifyResponse(secret, 200, nonce, body, signature.toUpperCase())).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 export const TIMESTAMP_HEADER = 'x-agent-timestamp';
 export const NONCE_HEADER = 'x-agent-nonce';
 export const SIGNATURE_HEADER = 'x-agent-signature';
+export const RESPONSE_SIGNATURE_HEADER = 'x-agent-response-signature';
 
 export const MIN_SECRET_BYTES = 32;
 const NONCE_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -85,6 +86,50 @@ export class NonceCache {
   }
 }
 
+/**
+ * The agent's signature over one answer: binds the status and body to the nonce of the request it answers,
+ * so an answer can be neither forged nor replayed to another request.
+ */
+export function computeResponseSignature(
+  secret: string | Buffer,
+  status: number,
+  requestNonce: string,
+  bodyHash: string,
+): string {
+  const canonical = [String(status), requestNonce, bodyHash].join('\n');
+  return 'v1=' + createHmac('sha256', secret).update(canonical).digest('hex');
+}
+
+/** Lower-case hex SHA-256 of an answer body, given whole or as the chunks it is sent in. */
+export function bodySha256(body: Buffer | string | readonly (Buffer | string)[]): string {
+  const hash = createHash('sha256');
+  for (const chunk of Array.isArray(body) ? body : [body]) hash.update(chunk as Buffer | string);
+  return hash.digest('hex');
+}
+
+export function signResponse(
+  secret: string | Buffer,
+  status: number,
+  requestNonce: string,
+  body: Buffer | string | readonly (Buffer | string)[],
+): string {
+  return computeResponseSignature(secret, status, requestNonce, bodySha256(body));
+}
+
+/** True only when `signature` is the agent's v1 signature of this status and body for this request nonce. */
+export function verifyResponse(
+  secret: string | Buffer,
+  status: number,
+  requestNonce: string,
+  body: Buffer | string,
+  signature: string | string[] | undefined,
+): boolean {
+  const given = typeof signature === 'string' ? SIGNATURE_PATTERN.exec(signature) : null;
+  const expected = Buffer.from(signResponse(secret, status, requestNonce, body).slice(3), 'hex');
+  const givenBytes = Buffer.from(given ? given[1] : '0'.repeat(64), 'hex');
+  return timingSafeEqual(givenBytes, expected) && given !== null;
+}
+
 export interface VerifyInput {
   secret: string | Buffer;
   method: string;
@@ -94,6 +139,11 @@ export interface VerifyInput {
   maxSkewS: number;
   nonces: NonceCache;
   nowMs?: number;
+  /**
+   * Unix seconds: requests timestamped earlier are refused as expired. The agent gives its own start, so a
+   * request captured before a restart (when the nonce cache was empty again) cannot be replayed after it.
+   */
+  notBeforeS?: number;
 }
 
 export type VerifyResult = { ok: true } | { ok: false; code: AuthErrorCode; message: string };
@@ -144,6 +194,9 @@ export function verifyRequest(input: VerifyInput): VerifyResult {
       code: 'expired',
       message: `timestamp is more than ${input.maxSkewS}s away from the agent's clock`,
     };
+  }
+  if (input.notBeforeS !== undefined && Number(timestamp) < input.notBeforeS) {
+    return { ok: false, code: 'expired', message: 'timestamp is older than the agent itself' };
   }
   if (!input.nonces.remember(nonce, nowMs)) {
     return { ok: false, code: 'replayed', message: 'nonce was already used' };

@@ -113,17 +113,24 @@ function listProblem(
  * Host bits are refused ("10.0.1.5/24"): WireGuard silently masks them, and the stored value would then never
  * match what the node reports.
  */
-function cidrProblem(value: unknown, field: string, family?: Family): string | null {
+export function cidrProblem(value: unknown, field: string, family?: Family): string | null {
   const parsed = typeof value === 'string' && isPlainCidrText(value) ? parseCidr(value) : null;
   if (!parsed || (family !== undefined && parsed.family !== family)) {
     const kind = family === undefined ? 'a CIDR' : `an IPv${family} CIDR`;
     return `${field} must be ${kind} like ${CIDR_EXAMPLE[family ?? 4]}`;
   }
+  if (!hasHostBits(parsed.address.toByteArray(), parsed.prefix)) return null;
   const text = `${parsed.address.toString()}/${parsed.prefix}`;
   const network = (parsed.family === 4 ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(text).toString();
-  return network === parsed.address.toString()
-    ? null
-    : `${field} has host bits set: use ${network}/${parsed.prefix}`;
+  return `${field} has host bits set: use ${network}/${parsed.prefix}`;
+}
+
+/** Whether any bit after the prefix is set; on bytes, as agent dumps check tens of thousands of CIDRs. */
+function hasHostBits(bytes: number[], prefix: number): boolean {
+  for (let bit = prefix; bit < bytes.length * 8; bit++) {
+    if ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1) return true;
+  }
+  return false;
 }
 
 function addressPoolProblem(value: unknown, field: string, family: Family): string | null {
@@ -137,7 +144,7 @@ function addressPoolProblem(value: unknown, field: string, family: Family): stri
   }
 }
 
-function isValidEndpoint(value: string): boolean {
+export function isValidEndpoint(value: string): boolean {
   const parsed = parseEndpoint(value);
   if (!parsed) return false;
   if (value.startsWith('[')) return isPlainAddress(parsed.host) && parsed.host.includes(':');

@@ -1,7 +1,16 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
+import { badRequest } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient } from './agent-client';
+import {
+  agentUrlProblem,
+  hostOf,
+  hostVerdict,
+  isAddressAllowed,
+  type AgentUrlSettings,
+} from './domain/agent-url-policy';
 
 /** Where and how to reach one node's agent. `id` null = a one-off client (e.g. probing at registration). */
 export interface AgentConnection {
@@ -42,6 +51,8 @@ export class AgentClientFactory implements OnApplicationShutdown {
       caCert: connection.agent_ca_cert,
       certFingerprint: connection.agent_cert_fingerprint,
       timeoutMs: this.config.agentTimeoutMs,
+      maxResponseBytes: this.config.agentMaxResponseBytes,
+      allow: this.config.agentUrlPolicy.allow,
     });
     if (connection.id) this.clients.set(connection.id, { settings, client });
     return client;
@@ -53,5 +64,30 @@ export class AgentClientFactory implements OnApplicationShutdown {
   }
 }
 
-@Module({ providers: [AgentClientFactory], exports: [AgentClientFactory] })
+/** Refuses (400 naming agent_url) connection settings the panel must not use: see AgentUrlPolicy. */
+@Injectable()
+export class AgentUrlGuard {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async assertUsable(settings: AgentUrlSettings): Promise<void> {
+    const policy = this.config.agentUrlPolicy;
+    const problem = agentUrlProblem(settings, policy);
+    if (problem) throw badRequest('agent_url', problem);
+    const host = hostOf(settings.agent_url);
+    if (!policy.allow || hostVerdict(host, policy.allow) !== 'resolve') return;
+    const addresses = await lookup(host, { all: true }).catch(() => []);
+    if (addresses.length === 0)
+      throw badRequest(
+        'agent_url',
+        'the host name does not resolve, so it cannot be checked against AGENT_URL_ALLOW',
+      );
+    if (!addresses.every((entry) => isAddressAllowed(entry.address, policy.allow!)))
+      throw badRequest('agent_url', 'agent_url resolves to an address outside AGENT_URL_ALLOW');
+  }
+}
+
+@Module({
+  providers: [AgentClientFactory, AgentUrlGuard],
+  exports: [AgentClientFactory, AgentUrlGuard],
+})
 export class AgentClientModule {}

@@ -1,4 +1,11 @@
-import { NonceCache, sha256Hex, verifyRequest } from '@wgfleet/protocol';
+import {
+  NONCE_HEADER,
+  NonceCache,
+  RESPONSE_SIGNATURE_HEADER,
+  sha256Hex,
+  signResponse,
+  verifyRequest,
+} from '@wgfleet/protocol';
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { AddressInfo } from 'node:net';
@@ -41,6 +48,17 @@ async function listen(server: Server): Promise<string> {
 }
 
 const close = (server: Server) => new Promise((resolve) => server.close(resolve));
+
+/** Answers as an agent with `secret` does: a JSON body signed for the request's nonce. */
+function answerSigned(secret: string, req: IncomingMessage, res: ServerResponse, body: string, status = 200) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  res.setHeader(
+    RESPONSE_SIGNATURE_HEADER,
+    signResponse(secret, status, String(req.headers[NONCE_HEADER]), body),
+  );
+  res.end(body);
+}
 
 describe('AgentClient against the real agent', () => {
   let wg0: WgInterface;
@@ -152,8 +170,7 @@ describe('AgentClient against the real agent', () => {
     const sockets = new Set<unknown>();
     const server = createHttpServer((req, res) => {
       sockets.add(req.socket);
-      res.setHeader('content-type', 'application/json');
-      res.end('{"interfaces":[]}');
+      answerSigned('s'.repeat(32), req, res, '{"interfaces":[]}');
     });
     const address = await listen(server);
     const local = new AgentClient({
@@ -207,8 +224,7 @@ describe('AgentClient retries', () => {
       req.on('end', () => {
         seen.push({ headers: req.headers, body, url: req.url! });
         if (attempt < 2) return req.socket.destroy();
-        res.setHeader('content-type', 'application/json');
-        res.end('{"results":[]}');
+        answerSigned(secret, req, res, '{"results":[]}');
       });
     });
     const peer = { public_key: SLASH_PLUS_KEY, allowed_ips: ['10.0.0.1/32'] };
@@ -339,7 +355,10 @@ describe('AgentClient over TLS', () => {
 });
 
 describe('AgentClientFactory', () => {
-  const factory = new AgentClientFactory({ agentTimeoutMs: 1000 } as AppConfig);
+  const factory = new AgentClientFactory({
+    agentTimeoutMs: 1000,
+    agentUrlPolicy: { requireTls: false, allow: null },
+  } as AppConfig);
   const node = {
     id: 'node-1',
     agent_url: 'http://127.0.0.1:1',

@@ -1,4 +1,5 @@
 import {
+  AuthErrorCode,
   BatchRequest,
   BatchResponse,
   Dump,
@@ -6,17 +7,22 @@ import {
   HealthResponse,
   InterfaceInfo,
   InterfacesResponse,
+  RESPONSE_SIGNATURE_HEADER,
   SyncconfRequest,
   SyncconfResponse,
   WirePeer,
   WirePeerUpdate,
   keyToPathSegment,
   signRequest,
+  verifyResponse,
 } from '@wgfleet/protocol';
 import axios, { AxiosInstance, isAxiosError } from 'axios';
+import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import {
+  AgentBadAnswerError,
   AgentError,
   AgentRejectedInputError,
   AgentTlsError,
@@ -24,7 +30,25 @@ import {
   AgentUnreachableError,
   AgentWgFailedError,
 } from './agent-errors';
+import {
+  InvalidAnswerError,
+  batchAnswer,
+  dumpAnswer,
+  errorMessage,
+  healthAnswer,
+  interfaceInfoAnswer,
+  interfacesAnswer,
+  peerAnswer,
+  syncconfAnswer,
+} from './domain/agent-answers';
+import { hostOf, hostVerdict, isAddressAllowed, type AgentUrlAllowList } from './domain/agent-url-policy';
 import { FINGERPRINT_MISMATCH, PinnedCertificateAgent } from './pinned-agent';
+
+/**
+ * A 20,000-peer dump is about 8 MB (some 400 bytes of JSON per peer with two allowed IPs); 32 MiB leaves
+ * room for peers with dozens of allowed IPs and stops a hostile answer long before it hurts the panel.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface AgentClientOptions {
   baseUrl: string;
@@ -34,13 +58,27 @@ export interface AgentClientOptions {
   caCert?: string | null;
   /** SHA-256 fingerprint of the agent's certificate (hex, colons optional). */
   certFingerprint?: string | null;
-  /** Per attempt. Default 5000. */
+  /** The whole of one attempt, connecting to the last byte of the answer. Default 5000. */
   timeoutMs?: number;
+  /** Largest answer read, counted as the bytes arrive. Default DEFAULT_MAX_RESPONSE_BYTES. */
+  maxResponseBytes?: number;
+  /** AGENT_URL_ALLOW: checked before every call and on every connection. */
+  allow?: AgentUrlAllowList | null;
+  /** PANEL_REQUIRE_AGENT_TLS: an http:// agent is never called. */
+  requireTls?: boolean;
   /** Extra attempts after a network failure; an HTTP answer is never retried here. Default 2. */
   retries?: number;
   /** First backoff delay; doubles on each retry. Default 200. */
   retryBaseMs?: number;
 }
+
+export interface CallOptions {
+  /** Ends the call, retries included (e.g. a scan's deadline); the request in flight is aborted. */
+  signal?: AbortSignal;
+}
+
+const AUTH_ERROR_CODES: readonly AuthErrorCode[] = ['missing_auth', 'bad_signature', 'expired', 'replayed'];
+const URL_NOT_ALLOWED = 'ERR_AGENT_URL_NOT_ALLOWED';
 
 /** Certificate verification failures: the connection worked, the certificate is not the configured one. */
 const TLS_VERIFY_ERRORS = new Set([
@@ -67,18 +105,37 @@ export class AgentClient {
   private readonly basePath: string;
   private readonly retries: number;
   private readonly retryBaseMs: number;
+  private readonly timeoutMs: number;
+  /** Why no call may go out to this URL (policy), or null. */
+  private readonly refusal: string | null;
 
   constructor(options: AgentClientOptions) {
     this.secret = options.secret;
     this.iface = encodeURIComponent(options.interfaceName);
     this.retries = options.retries ?? 2;
     this.retryBaseMs = options.retryBaseMs ?? 200;
+    this.timeoutMs = options.timeoutMs ?? 5000;
     const base = new URL(options.baseUrl);
     this.basePath = base.pathname.replace(/\/+$/, '');
-    const agentOptions = { keepAlive: true, maxSockets: 8, ca: options.caCert ?? undefined };
+    const allow = options.allow ?? null;
+    this.refusal =
+      options.requireTls && base.protocol === 'http:'
+        ? 'plain http is refused (PANEL_REQUIRE_AGENT_TLS)'
+        : allow !== null && hostVerdict(hostOf(options.baseUrl), allow) === 'denied'
+          ? OUTSIDE_ALLOW_LIST
+          : null;
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: 8,
+      ca: options.caCert ?? undefined,
+      ...(allow ? { lookup: allowListLookup(allow) } : {}),
+    };
     this.http = axios.create({
       baseURL: base.origin,
-      timeout: options.timeoutMs ?? 5000,
+      // Total time is bounded per attempt by an AbortSignal: axios' own timeout is an idle timeout.
+      maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      // The signature covers the bytes as sent; nothing may inflate them on the way.
+      decompress: false,
       httpAgent: new http.Agent(agentOptions),
       httpsAgent: options.certFingerprint
         ? new PinnedCertificateAgent(options.certFingerprint, agentOptions)
@@ -86,7 +143,7 @@ export class AgentClient {
       // The exact bytes that were signed are the bytes sent.
       transformRequest: [(data) => data],
       transformResponse: [(data) => data],
-      responseType: 'text',
+      responseType: 'arraybuffer',
       validateStatus: () => true,
       maxRedirects: 0,
       proxy: false,
@@ -94,41 +151,43 @@ export class AgentClient {
   }
 
   health(): Promise<HealthResponse> {
-    return this.request('GET', '/health');
+    return this.request('GET', '/health', healthAnswer);
   }
 
   interfaces(): Promise<InterfacesResponse> {
-    return this.request('GET', '/v1/interfaces');
+    return this.request('GET', '/v1/interfaces', interfacesAnswer);
   }
 
-  dump(): Promise<Dump> {
-    return this.request('GET', `/v1/wg/${this.iface}/dump`);
+  dump(options: CallOptions = {}): Promise<Dump> {
+    return this.request('GET', `/v1/wg/${this.iface}/dump`, dumpAnswer, undefined, options);
   }
 
   /** 409 (AgentRejectedInputError) when the peer exists. */
   addPeer(peer: WirePeer): Promise<DumpPeer> {
-    return this.request('POST', `/v1/wg/${this.iface}/peers`, peer);
+    return this.request('POST', `/v1/wg/${this.iface}/peers`, peerAnswer, peer);
   }
 
   /** Sets exactly the fields given; 404 when the peer is absent. */
   updatePeer(publicKey: string, fields: WirePeerUpdate): Promise<DumpPeer> {
-    return this.request('PUT', `/v1/wg/${this.iface}/peers/${keyToPathSegment(publicKey)}`, fields);
+    const path = `/v1/wg/${this.iface}/peers/${keyToPathSegment(publicKey)}`;
+    return this.request('PUT', path, peerAnswer, fields);
   }
 
   async removePeer(publicKey: string): Promise<void> {
-    await this.request('DELETE', `/v1/wg/${this.iface}/peers/${keyToPathSegment(publicKey)}`);
+    const path = `/v1/wg/${this.iface}/peers/${keyToPathSegment(publicKey)}`;
+    await this.request('DELETE', path, () => undefined);
   }
 
   batch(body: BatchRequest): Promise<BatchResponse> {
-    return this.request('POST', `/v1/wg/${this.iface}/batch`, body);
+    return this.request('POST', `/v1/wg/${this.iface}/batch`, batchAnswer, body);
   }
 
   syncconf(body: SyncconfRequest): Promise<SyncconfResponse> {
-    return this.request('POST', `/v1/wg/${this.iface}/syncconf`, body);
+    return this.request('POST', `/v1/wg/${this.iface}/syncconf`, syncconfAnswer, body);
   }
 
   setListenPort(listenPort: number): Promise<InterfaceInfo> {
-    return this.request('PUT', `/v1/wg/${this.iface}`, { listen_port: listenPort });
+    return this.request('PUT', `/v1/wg/${this.iface}`, interfaceInfoAnswer, { listen_port: listenPort });
   }
 
   /** Closes kept-alive connections (the factory calls it when a node's connection settings change). */
@@ -137,59 +196,170 @@ export class AgentClient {
     (this.http.defaults.httpsAgent as https.Agent).destroy();
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    read: (json: unknown) => T,
+    body?: unknown,
+    options: CallOptions = {},
+  ): Promise<T> {
+    if (this.refusal) throw notAllowed(this.refusal);
     const target = this.basePath + path;
     const payload = body === undefined ? '' : JSON.stringify(body);
+    let lastFailure: AgentError | null = null;
     for (let attempt = 0; ; attempt++) {
-      let response: { status: number; data: string };
+      if (options.signal?.aborted) throw lastFailure ?? timedOut(this.timeoutMs);
+      // Signed per attempt: a retry must carry a fresh timestamp and nonce.
+      const signed = signRequest(this.secret, method, target, payload);
+      const deadline = AbortSignal.timeout(this.timeoutMs);
+      let response: { status: number; data: ArrayBuffer; headers: Record<string, unknown> };
       try {
-        response = await this.http.request<string>({
+        response = await this.http.request<ArrayBuffer>({
           method,
           url: target,
           data: body === undefined ? undefined : payload,
-          // Signed per attempt: a retry must carry a fresh timestamp and nonce.
-          headers: {
-            ...signRequest(this.secret, method, target, payload),
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          },
+          headers: { ...signed, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          signal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
         });
       } catch (error) {
-        const failure = toAgentError(error);
+        const failure = toAgentError(error, this.timeoutMs);
+        // A deadline that ends the retries says less than the failure that made them necessary.
+        if (options.signal?.aborted) throw failure.reason === 'timeout' ? (lastFailure ?? failure) : failure;
         if (!failure.transient || attempt >= this.retries) throw failure;
+        lastFailure = failure;
         await new Promise((resolve) => setTimeout(resolve, this.retryBaseMs * 2 ** attempt));
         continue;
       }
       // Any HTTP answer is final here: the agent may have acted on the request.
-      return parseAnswer<T>(response.status, response.data);
+      const answer = Buffer.from(response.data);
+      const signature = response.headers[RESPONSE_SIGNATURE_HEADER] as string | undefined;
+      if (!verifyResponse(this.secret, response.status, signed['X-Agent-Nonce'], answer, signature)) {
+        throw unsignedAnswer(response.status, answer);
+      }
+      return readAnswer(response.status, answer, read);
     }
   }
 }
 
-function parseAnswer<T>(status: number, text: string): T {
+/** Reads a signed answer: a success through its validator, anything else as the error it reports. */
+function readAnswer<T>(status: number, body: Buffer, read: (json: unknown) => T): T {
   let json: unknown = undefined;
   try {
-    json = text ? JSON.parse(text) : undefined;
+    json = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
   } catch {
     if (status < 300)
-      throw new AgentError(`agent answered ${status} with a body that is not JSON`, false, status);
+      throw new AgentBadAnswerError('invalid_response', `status ${status} with a body that is not JSON`);
   }
-  if (status >= 200 && status < 300) return json as T;
-  const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-  const code = error?.code ?? 'error';
-  const message = (error?.message ?? `agent answered ${status}`).slice(0, 500);
+  if (status >= 200 && status < 300) {
+    try {
+      return read(json);
+    } catch (error) {
+      if (!(error instanceof InvalidAnswerError)) throw error;
+      throw new AgentBadAnswerError('invalid_response', error.message);
+    }
+  }
+  const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  const code = typeof error?.code === 'string' && /^[a-z_]{1,40}$/.test(error.code) ? error.code : 'error';
+  const message = errorMessage(error?.message) ?? `agent answered ${status}`;
   if (status === 401) throw new AgentUnauthorizedError(code, message);
   if (status === 502) throw new AgentWgFailedError(message);
   if (status === 400 || status === 404 || status === 409)
     throw new AgentRejectedInputError(status, code, message);
-  throw new AgentError(`agent answered ${status}: ${message}`, status >= 500, status, code);
+  throw new AgentError(
+    `http_${status}`,
+    `http_${status}: agent answered ${status} (${code})`,
+    status >= 500,
+    status,
+    code,
+  );
 }
 
-/** Anything without an HTTP answer is a network failure (retried), except a certificate that is not ours. */
-function toAgentError(error: unknown): AgentError {
+/**
+ * An answer without this node's signature is not used. A refused signature is the one answer an agent with
+ * another secret cannot sign for us; it is reported as such (its code only, from the protocol's list) so a
+ * wrong agent_secret reads as one.
+ */
+function unsignedAnswer(status: number, body: Buffer): AgentError {
+  if (status === 401) {
+    try {
+      const code = (JSON.parse(body.toString('utf8')) as { error?: { code?: unknown } }).error?.code;
+      if (AUTH_ERROR_CODES.includes(code as AuthErrorCode)) {
+        return new AgentUnauthorizedError(
+          code as string,
+          'check that agent_secret matches the agent and that both clocks are right',
+        );
+      }
+    } catch {
+      // not the agent's refusal: reported as unsigned below
+    }
+  }
+  // A closing agent or a proxy answers 5xx unsigned; trying again later may reach the agent itself.
+  return new AgentBadAnswerError(
+    'bad_response_signature',
+    "the answer is not signed with the node's agent_secret",
+    status >= 500,
+    status,
+  );
+}
+
+const timedOut = (ms: number, code: string | null = null) =>
+  new AgentUnreachableError('timeout', `the agent did not answer within ${ms} ms`, code);
+const OUTSIDE_ALLOW_LIST = 'agent_url is outside AGENT_URL_ALLOW';
+const notAllowed = (text = OUTSIDE_ALLOW_LIST) => new AgentBadAnswerError('url_not_allowed', text);
+
+/**
+ * Classifies a failure without an HTTP answer. Only our own short words are kept: a remote host:port or a
+ * remote message must not reach what read tokens see. The Node error code stays on `code` for logs.
+ */
+function toAgentError(error: unknown, timeoutMs: number): AgentError {
   if (error instanceof AgentError) return error;
   const code = isAxiosError(error) ? (error.code ?? null) : ((error as NodeJS.ErrnoException).code ?? null);
-  const reason = `${(error as Error).message}`.slice(0, 300);
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? null;
+  const message = `${(error as Error).message}`;
+  if (code === URL_NOT_ALLOWED || cause === URL_NOT_ALLOWED) return notAllowed();
+  if (code === FINGERPRINT_MISMATCH)
+    return new AgentTlsError('the certificate does not match the pinned fingerprint', code);
   if (code && TLS_VERIFY_ERRORS.has(code))
-    return new AgentTlsError(`agent TLS verification failed: ${reason}`, code);
-  return new AgentUnreachableError(`agent unreachable: ${reason}`, code);
+    return new AgentTlsError(`the certificate is not trusted (${code})`, code);
+  if (code === 'ERR_BAD_RESPONSE' && message.startsWith('maxContentLength'))
+    return new AgentBadAnswerError(
+      'response_too_large',
+      'the answer is larger than AGENT_MAX_RESPONSE_BYTES',
+    );
+  if (code === 'ERR_CANCELED' || code === 'ECONNABORTED' || code === 'ETIMEDOUT')
+    return timedOut(timeoutMs, code);
+  if (code === 'ECONNREFUSED')
+    return new AgentUnreachableError(
+      'connect_refused',
+      'the agent is unreachable (connection refused)',
+      code,
+    );
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return new AgentUnreachableError('connection_reset', 'the connection was closed before an answer', code);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new AgentUnreachableError('dns_error', 'the agent host name did not resolve', code);
+  if (code === 'EPROTO' || code?.startsWith('ERR_SSL') || code?.startsWith('ERR_TLS'))
+    return new AgentUnreachableError('tls_error', 'the TLS handshake failed', code);
+  return new AgentUnreachableError('unreachable', 'the agent is unreachable', code);
+}
+
+/** A DNS lookup that only returns addresses inside AGENT_URL_ALLOW (names listed by name resolve freely). */
+function allowListLookup(allow: AgentUrlAllowList): LookupFunction {
+  return (hostname, options, callback) => {
+    const all: LookupAllOptions = { ...(options as object), all: true };
+    dnsLookup(hostname, all, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 0);
+      const listed = allow.hostNames.has(hostname.toLowerCase());
+      const usable = listed ? addresses : addresses.filter((entry) => isAddressAllowed(entry.address, allow));
+      if (usable.length === 0) {
+        const refused = Object.assign(new Error('agent_url resolves outside AGENT_URL_ALLOW'), {
+          code: URL_NOT_ALLOWED,
+        });
+        return callback(refused, '', 0);
+      }
+      if ((options as { all?: boolean }).all)
+        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+      callback(null, usable[0].address, usable[0].family);
+    });
+  };
 }

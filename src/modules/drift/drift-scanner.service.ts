@@ -12,7 +12,6 @@ import { NodeEntity } from '../nodes/node.entity';
 import { NodesService } from '../nodes/nodes.service';
 import { observedManagedPeers } from './activity/peer-activity';
 import { BatchedLoader } from './batched-loader';
-import { withDeadline } from './deadline';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
 import { DesiredStateReader, type NodeDesiredState } from './desired-state.reader';
@@ -134,15 +133,11 @@ export class DriftScanner {
     return report;
   }
 
+  /** The node's dump within `agentTimeoutMs`, retries included; past it, the request in flight is aborted. */
   private async observe(node: NodeEntity): Promise<Observation> {
-    const timeoutMs = this.config.agentTimeoutMs;
     try {
-      const dump = await withDeadline(
-        this.agents.forNode(node).dump(),
-        timeoutMs,
-        () => new AgentError(`agent did not answer within ${timeoutMs} ms`, true),
-      );
-      return { dump };
+      const signal = AbortSignal.timeout(this.config.agentTimeoutMs);
+      return { dump: await this.agents.forNode(node).dump({ signal }) };
     } catch (error) {
       return {
         error: (error as Error).message,

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ApiError } from '../../common/http/api-error';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { AgentClient } from '../agent-client/agent-client';
+import { AgentError } from '../agent-client/agent-errors';
 import { AgentClientFactory, AgentConnection } from '../agent-client/agent-client.module';
 import { NodeEntity } from './node.entity';
 
@@ -26,18 +28,27 @@ export class NodeAgents {
     });
   }
 
-  /** What a node being registered reports about itself, or null when its agent does not answer. */
+  /**
+   * What a node being registered reports about itself, or null when its agent does not answer (the node is
+   * registered anyway and shows as unknown). An answer that is signed but invalid fails the registration:
+   * nothing of it is stored.
+   */
   async probe(
     connection: Omit<AgentConnection, 'id'>,
-  ): Promise<{ public_key: string; listen_port: number } | null> {
+  ): Promise<{ public_key: string; listen_port: number | null } | null> {
     try {
       const dump = await this.factory.forNode({ ...connection, id: null }).dump();
-      return { public_key: dump.interface.public_key, listen_port: dump.interface.listen_port };
+      // 0 is wg's "no port yet", never a port a client can use.
+      return { public_key: dump.interface.public_key, listen_port: dump.interface.listen_port || null };
     } catch (error) {
-      this.logger.warn(
-        { agent_url: connection.agent_url, err: (error as Error).message },
-        'agent did not answer at registration',
-      );
+      if (error instanceof AgentError && error.reason === 'invalid_response') {
+        throw new ApiError(
+          HttpStatus.BAD_GATEWAY,
+          'agent_invalid_response',
+          `the agent's answer is invalid, nothing was registered: ${error.message}`,
+        );
+      }
+      this.logger.warn({ err: (error as Error).message }, 'agent did not answer at registration');
       return null;
     }
   }

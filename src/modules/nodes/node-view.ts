@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
+import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../agent-client/domain/agent-url-policy';
 import { DRIFT_STATUSES, DriftStatus } from '../drift/domain/drift-report';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
 
@@ -85,6 +86,14 @@ export class NodeView extends NodeViewExtras {
   @ApiProperty({ type: String, nullable: true })
   agent_cert_fingerprint!: string | null;
 
+  @ApiProperty({
+    enum: AGENT_TRANSPORTS,
+    enumName: 'AgentTransport',
+    description:
+      'How the panel reaches the agent: https with a pinned CA or fingerprint, https with system CAs, or plain http',
+  })
+  agent_transport!: AgentTransport;
+
   @ApiProperty()
   version!: number;
 
@@ -122,6 +131,11 @@ export function nodeSettingsView(node: NodeEntity) {
 export function toNodeView(node: NodeEntity, extras: NodeViewExtras): NodeView {
   return {
     ...nodeSettingsView(node),
+    agent_transport: agentTransport({
+      agent_url: node.agentUrl,
+      agent_ca_cert: node.agentCaCert,
+      agent_cert_fingerprint: node.agentCertFingerprint,
+    }),
     ...extras,
     version: node.version,
     created_at: node.createdAt.toISOString(),

@@ -34,7 +34,12 @@ export class RegisterNodeDto {
   @Matches(/^[\p{L}\p{N} ._-]+$/u, { message: 'name may contain letters, digits, spaces, ".", "_" and "-"' })
   name!: string;
 
-  @ApiProperty({ example: 'https://10.0.0.5:8420' })
+  @ApiProperty({
+    example: 'https://10.0.0.5:8420',
+    description:
+      'https:// when agent_ca_cert or agent_cert_fingerprint is given, and always with PANEL_REQUIRE_AGENT_TLS; ' +
+      'inside AGENT_URL_ALLOW when set',
+  })
   @IsUrl(
     { protocols: ['http', 'https'], require_tld: false, require_protocol: true },
     {
@@ -73,7 +78,7 @@ export class RegisterNodeDto {
 
   @ApiPropertyOptional({
     type: String,
-    description: "the interface's public key (read from the agent when it answers)",
+    description: "the interface's public key; kept as given, read from the agent only when omitted",
     nullable: true,
   })
   @IsOptional()

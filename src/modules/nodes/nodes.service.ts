@@ -7,6 +7,7 @@ import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
+import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
 import { IpAllocationEntity } from '../peers/ip-allocation.entity';
@@ -47,10 +48,12 @@ export class NodesService {
     private readonly agents: NodeAgents,
     private readonly extensions: NodeViewExtensions,
     private readonly changes: DesiredStateChanges,
+    private readonly urlGuard: AgentUrlGuard,
   ) {}
 
   async register(dto: RegisterNodeDto, context: CommandContext): Promise<NodeView> {
     const id = randomUUID();
+    await this.urlGuard.assertUsable(dto);
     const observed = await this.agents.probe({
       agent_url: dto.agent_url,
       interface: dto.interface,
@@ -65,9 +68,10 @@ export class NodesService {
       endpoint: dto.endpoint,
       address_pool: dto.address_pool,
       address_pool_v6: dto.address_pool_v6 ?? null,
-      // The agent's answer is the fact; a listen port given here is what the operator wants it to be.
+      // What the operator gives is kept: the agent only fills in what was left out. A key that differs from
+      // the node's shows as interface drift instead of being silently replaced.
       listen_port: dto.listen_port ?? observed?.listen_port ?? null,
-      public_key: observed?.public_key ?? dto.public_key ?? null,
+      public_key: dto.public_key ?? observed?.public_key ?? null,
       enabled: dto.enabled ?? true,
       override_listen_port: dto.override_listen_port ?? null,
       override_dns: dto.override_dns ?? null,
@@ -115,6 +119,19 @@ export class NodesService {
   }
 
   async update(id: string, dto: UpdateNodeDto, expected: number | undefined, context: CommandContext) {
+    if (
+      dto.agent_url !== undefined ||
+      dto.agent_ca_cert !== undefined ||
+      dto.agent_cert_fingerprint !== undefined
+    ) {
+      const node = await this.require(this.em.fork(), id);
+      await this.urlGuard.assertUsable({
+        agent_url: dto.agent_url ?? node.agentUrl,
+        agent_ca_cert: dto.agent_ca_cert === undefined ? node.agentCaCert : dto.agent_ca_cert,
+        agent_cert_fingerprint:
+          dto.agent_cert_fingerprint === undefined ? node.agentCertFingerprint : dto.agent_cert_fingerprint,
+      });
+    }
     const changed = await this.em.fork().transactional(async (em) => {
       const node = await this.require(em, id);
       if (expected !== undefined && expected !== node.version)
