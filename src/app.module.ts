@@ -13,6 +13,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './database/mikro-orm.config';
+import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
@@ -63,6 +64,7 @@ export class AppModule {
         NotificationsModule,
         ReconcileModule,
         SyncModule,
+        AdoptionModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

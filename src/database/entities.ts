@@ -1,3 +1,4 @@
+import { AdoptionPlanEntity } from '../modules/adoption/adoption-plan.entity';
 import { PeerActivityEntity } from '../modules/drift/activity/peer-activity.entity';
 import { DriftScanEntity } from '../modules/drift/drift-scan.entity';
 import { NodeDriftStateEntity } from '../modules/drift/node-drift-state.entity';
@@ -43,4 +44,5 @@ export const ENTITIES = [
   PeerSyncStateEntity,
   NodeSyncStateEntity,
   PendingRemovalEntity,
+  AdoptionPlanEntity,
 ];

@@ -22,9 +22,11 @@ export function toPeerView(
     mtu: peer.mtu,
     persistent_keepalive: peer.persistentKeepalive,
     endpoint_allowed_ips: peer.endpointAllowedIps,
-    has_preshared_key: peer.presharedKeySealed !== null,
+    // An adopted peer's preshared key is known only by its hash, which drift compares all the same.
+    has_preshared_key: peer.presharedKeySha256 !== null,
     has_private_key: peer.privateKeySealed !== null,
     enabled: peer.enabled,
+    origin: peer.origin,
     effective,
     ...extras,
     version: peer.version,
