@@ -15,6 +15,7 @@ import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './database/mikro-orm.config';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
+import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
@@ -65,6 +66,7 @@ export class AppModule {
         ReconcileModule,
         SyncModule,
         AdoptionModule,
+        EnrollmentsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

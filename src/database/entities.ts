@@ -1,4 +1,5 @@
 import { AdoptionPlanEntity } from '../modules/adoption/adoption-plan.entity';
+import { EnrollmentEntity } from '../modules/enrollments/enrollment.entity';
 import { PeerActivityEntity } from '../modules/drift/activity/peer-activity.entity';
 import { DriftScanEntity } from '../modules/drift/drift-scan.entity';
 import { NodeDriftStateEntity } from '../modules/drift/node-drift-state.entity';
@@ -45,4 +46,5 @@ export const ENTITIES = [
   NodeSyncStateEntity,
   PendingRemovalEntity,
   AdoptionPlanEntity,
+  EnrollmentEntity,
 ];

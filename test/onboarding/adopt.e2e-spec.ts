@@ -1,6 +1,6 @@
 import { createFleetNode, eventually, finishedJob, FleetNode, registerWith } from '../reconcile-fixture';
 import { startPanel, TestPanel } from '../support/panel';
-import { ExistingPeer, peerConfiguration, putPeersOnNode } from './existing-peers';
+import { ExistingPeer, peerConfiguration, putPeersOnNode } from './support/existing-peers';
 
 jest.setTimeout(180000);
 

@@ -48,7 +48,8 @@ export class NodesService {
     private readonly changes: DesiredStateChanges,
   ) {}
 
-  async register(dto: RegisterNodeDto, context: CommandContext): Promise<NodeView> {
+  /** `em`: a transaction to register in (an enrollment's claim), a fresh one otherwise. */
+  async register(dto: RegisterNodeDto, context: CommandContext, em?: EntityManager): Promise<NodeView> {
     const id = randomUUID();
     const observed = await this.agents.probe({
       agent_url: dto.agent_url,
@@ -78,16 +79,17 @@ export class NodesService {
       agent_ca_cert: dto.agent_ca_cert ?? null,
       agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
     };
-    await this.em.fork().transactional(async (em) => {
-      await this.assertNameFree(em, state.name, id);
+    const target = em ?? this.em.fork();
+    await target.transactional(async (tx) => {
+      await this.assertNameFree(tx, state.name, id);
       await this.events.append(
-        em,
+        tx,
         { aggregateType: 'node', aggregateId: id, type: NODE_REGISTERED, payload: { ...state } },
         0,
         context,
       );
     });
-    const node = await this.require(this.em.fork(), id);
+    const node = await this.require(target, id);
     return toNodeView(node, this.extensions.extrasOfCreated([node]).get(id));
   }
 

@@ -1,7 +1,7 @@
 /** Peers put on a node's interface behind the panel's back, as a server being onboarded already has them. */
 import { sha256Hex } from '@wgfleet/protocol';
-import { randomKey, withSecretFile } from '../../agent/test/support/wg-interface';
-import type { FleetNode } from '../reconcile-fixture';
+import { randomKey, withSecretFile } from '../../../agent/test/support/wg-interface';
+import type { FleetNode } from '../../reconcile-fixture';
 
 export interface ExistingPeer {
   public_key: string;
