@@ -2,10 +2,12 @@
 # Installs (or upgrades in place) the wgfleet agent from this release folder. Run as root on the node:
 #   sh install.sh [--interface wg0] [--listen 0.0.0.0:8420] [--host PUBLIC_HOST] [--no-tls] [--no-systemd]
 #                 [--root DIR]
+#   sh install.sh --uninstall [--purge] [--root DIR]
 # Makes the system user, /opt/wgfleet-agent, /etc/wgfleet-agent (a secret made here, a self-signed TLS
 # certificate, agent.env), the systemd unit, and prints what the panel needs. A re-run replaces the program
 # and keeps the secret, the certificate and agent.env. --root installs below DIR (for staging and tests; the
-# paths written into agent.env then include DIR) and implies no system user.
+# paths written into agent.env then include DIR) and implies no system user. --uninstall stops and removes the
+# agent and its unit, keeps /etc/wgfleet-agent unless --purge, and never touches a WireGuard interface.
 set -eu
 
 interface=wg0
@@ -14,9 +16,11 @@ host=
 tls=yes
 systemd=yes
 root=
+uninstall=no
+purge=no
 
 usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
   exit "$1"
 }
 while [ $# -gt 0 ]; do
@@ -27,6 +31,8 @@ while [ $# -gt 0 ]; do
     --no-tls) tls=no; shift ;;
     --no-systemd) systemd=no; shift ;;
     --root) root=$(readlink -f "$2"); shift 2 ;;
+    --uninstall) uninstall=yes; shift ;;
+    --purge) purge=yes; shift ;;
     -h|--help) usage 0 ;;
     *) echo "install.sh: unknown option $1" >&2; usage 2 >&2 ;;
   esac
@@ -41,6 +47,23 @@ here=$(dirname "$(readlink -f "$0")")
 prefix="$root/opt/wgfleet-agent"
 confdir="$root/etc/wgfleet-agent"
 user=wgfleet-agent
+
+if [ "$uninstall" = yes ]; then
+  if [ -z "$root" ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now wgfleet-agent >/dev/null 2>&1 || true
+  fi
+  rm -f "$root/etc/systemd/system/wgfleet-agent.service"
+  [ -n "$root" ] || { rm -f /usr/local/bin/wgfleet-agent; systemctl daemon-reload 2>/dev/null || true; }
+  rm -rf "$prefix"
+  if [ "$purge" = yes ]; then
+    rm -rf "$confdir"
+    [ -n "$root" ] || userdel "$user" 2>/dev/null || true
+    echo "wgfleet agent removed with its configuration; WireGuard interfaces and their peers are untouched"
+  else
+    echo "wgfleet agent removed; kept $confdir (--purge removes it); WireGuard interfaces and their peers are untouched"
+  fi
+  exit 0
+fi
 
 command -v node >/dev/null 2>&1 || fail "Node.js >= 20 is needed (node is not on PATH)"
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||

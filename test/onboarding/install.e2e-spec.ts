@@ -3,7 +3,12 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../agent/test/support/agent-process';
-import { createWgInterface, uniqueInterfaceName, WgInterface } from '../../agent/test/support/wg-interface';
+import {
+  createWgInterface,
+  randomKey,
+  uniqueInterfaceName,
+  WgInterface,
+} from '../../agent/test/support/wg-interface';
 import { eventually } from '../reconcile-fixture';
 import { startPanel, TestPanel } from '../support/panel';
 import { RunningNodeAgent, runCommand, startAgentFromEnvFile } from './support/node-process';
@@ -136,5 +141,16 @@ describe('the agent release installed into a temporary root, then enrolled (wire
     agent = await startAgentFromEnvFile([bin], join(confdir, 'agent.env'), url, cert);
     const { body } = await panel.as().get(`/api/drift/nodes/${node.id}`).expect(200);
     expect(body.status).toBe('in_sync');
+
+    // Uninstalling removes the program and keeps the configuration; the interface and its peers stay.
+    await wg.wg('set', wg.name, 'peer', randomKey(), 'allowed-ips', '10.79.0.9/32');
+    const peersBefore = await wg.wg('show', wg.name, 'dump');
+    await agent.stop();
+    agent = null;
+    const removed = await runCommand('sh', [join(RELEASE, 'install.sh'), '--uninstall', '--root', root]);
+    expect(removed).toMatchObject({ code: 0 });
+    expect(existsSync(join(root, 'opt', 'wgfleet-agent'))).toBe(false);
+    expect(await readFile(join(confdir, 'secret'), 'utf8')).toBe(secret);
+    expect(await wg.wg('show', wg.name, 'dump')).toBe(peersBefore);
   });
 });
