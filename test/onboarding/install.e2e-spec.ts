@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseDump } from '../../agent/src/wg/dump-parser';
 import { freePort } from '../../agent/test/support/agent-process';
 import {
   createWgInterface,
@@ -11,6 +12,7 @@ import {
 } from '../../agent/test/support/wg-interface';
 import { eventually } from '../reconcile-fixture';
 import { startPanel, TestPanel } from '../support/panel';
+import { peerConfiguration, putPeersOnNode } from './support/existing-peers';
 import { RunningNodeAgent, runCommand, startAgentFromEnvFile } from './support/node-process';
 
 jest.setTimeout(180000);
@@ -18,7 +20,11 @@ jest.setTimeout(180000);
 const AGENT_DIR = join(__dirname, '..', '..', 'agent');
 const RELEASE = join(AGENT_DIR, 'release', 'wgfleet-agent');
 
-describe('the agent release installed into a temporary root, then enrolled (wireguard-go)', () => {
+/** The node's dump straight from wg, in the agent's shape (preshared keys as hashes). */
+const dumpOf = (wg: WgInterface) => async () =>
+  parseDump(wg.name, Buffer.from(await wg.wg('show', wg.name, 'dump')));
+
+describe('a server with peers: the agent release installed into a temporary root, enrolled, its peers adopted (wireguard-go)', () => {
   let panel: TestPanel;
   let wg: WgInterface;
   let root: string;
@@ -39,8 +45,18 @@ describe('the agent release installed into a temporary root, then enrolled (wire
     await rm(root, { recursive: true, force: true });
   });
 
-  it('is one JS file that installs with one command, runs from the installed files, upgrades in place', async () => {
+  it('installs from one JS file with one command, adopts the server’s peers unchanged, upgrades and uninstalls in place', async () => {
     expect(await readdir(join(RELEASE, 'lib'))).toEqual(['wgfleet-agent.js']);
+    // The server already carries peers, with preshared keys and keepalives.
+    await putPeersOnNode(
+      { wg },
+      Array.from({ length: 50 }, (_, i) => ({
+        allowed_ips: [`10.79.0.${i + 10}/32`],
+        persistent_keepalive: i % 2 ? 25 : 0,
+        psk: i % 3 !== 0,
+      })),
+    );
+    const onTheServer = await peerConfiguration({ dump: dumpOf(wg) });
     const port = await freePort();
     const install = () =>
       runCommand('sh', [
@@ -122,6 +138,14 @@ describe('the agent release installed into a temporary root, then enrolled (wire
     expect(enrolled.stdout).toContain('the running agent already has this configuration');
     const [node] = (await panel.as().get('/api/nodes').expect(200)).body.items;
     expect(node).toMatchObject({ public_key: wg.publicKey, agent_cert_fingerprint: fingerprint });
+    expect((await panel.as().get(`/api/drift/nodes/${node.id}`).expect(200)).body.summary.unknown).toBe(50);
+    const plan = await panel.as().post(`/api/nodes/${node.id}/adopt`, { dry_run: true }).expect(200);
+    const adopted = await panel
+      .as()
+      .post(`/api/nodes/${node.id}/adopt`, { plan_id: plan.body.plan_id })
+      .expect(200);
+    expect(adopted.body).toMatchObject({ skipped: [] });
+    expect(adopted.body.adopted).toHaveLength(50);
     await eventually(
       async () => {
         const { body } = await panel.as().get(`/api/drift/nodes/${node.id}`).expect(200);
@@ -130,6 +154,7 @@ describe('the agent release installed into a temporary root, then enrolled (wire
       20000,
       'the installed node in sync',
     );
+    expect(await peerConfiguration({ dump: dumpOf(wg) })).toEqual(onTheServer);
 
     // Re-running upgrades in place: same secret, same certificate, the agent still the panel's.
     await agent.stop();
@@ -144,13 +169,13 @@ describe('the agent release installed into a temporary root, then enrolled (wire
 
     // Uninstalling removes the program and keeps the configuration; the interface and its peers stay.
     await wg.wg('set', wg.name, 'peer', randomKey(), 'allowed-ips', '10.79.0.9/32');
-    const peersBefore = await wg.wg('show', wg.name, 'dump');
+    const peersBefore = await peerConfiguration({ dump: dumpOf(wg) });
     await agent.stop();
     agent = null;
     const removed = await runCommand('sh', [join(RELEASE, 'install.sh'), '--uninstall', '--root', root]);
     expect(removed).toMatchObject({ code: 0 });
     expect(existsSync(join(root, 'opt', 'wgfleet-agent'))).toBe(false);
     expect(await readFile(join(confdir, 'secret'), 'utf8')).toBe(secret);
-    expect(await wg.wg('show', wg.name, 'dump')).toBe(peersBefore);
+    expect(await peerConfiguration({ dump: dumpOf(wg) })).toEqual(peersBefore);
   });
 });

@@ -12,7 +12,7 @@ export interface ExistingPeer {
 
 /** Writes the peers onto the node's interface with one `wg addconf` (the preshared keys stay in a 0600 file). */
 export async function putPeersOnNode(
-  node: FleetNode,
+  node: Pick<FleetNode, 'wg'>,
   peers: readonly { allowed_ips: string[]; persistent_keepalive?: number; psk?: boolean }[],
 ): Promise<ExistingPeer[]> {
   const made = peers.map((peer) => ({
@@ -39,7 +39,7 @@ export async function putPeersOnNode(
 }
 
 /** The node's peer configuration as WireGuard holds it (no counters, handshakes or endpoints), sorted. */
-export async function peerConfiguration(node: FleetNode) {
+export async function peerConfiguration(node: Pick<FleetNode, 'dump'>) {
   const dump = await node.dump();
   return dump.peers
     .map((peer) => ({
