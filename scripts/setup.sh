@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs and starts what wgfleet and its tests need on a fresh Debian machine with Node 20:
-# wireguard-tools and wireguard-go, ping, the PostgreSQL client, running PostgreSQL and Redis, npm packages.
+# Installs and starts what wgfleet and its tests need on a fresh Debian or Ubuntu machine with Node 20:
+# wireguard-tools and wireguard-go, ping, PostgreSQL and Redis (from the distribution's packages when none is
+# installed or reachable), the panel's database, npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,23 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard-tools wireguard-go iputils-ping postgresql-client iproute2 >/dev/null
 fi
 
+# PostgreSQL and Redis from the distribution when there is neither a server nor one installed. A fresh
+# PostgreSQL lets the postgres user in from loopback without a password, which is what the default
+# DATABASE_URL (postgres://postgres@127.0.0.1:5432/wgfleet) expects; an existing one is left as it is.
+if ! pg_isready -h 127.0.0.1 -q && [ -z "$(ls /etc/postgresql 2>/dev/null)" ]; then
+  echo "setup: installing PostgreSQL"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  hba=$(ls /etc/postgresql/*/main/pg_hba.conf | head -n1)
+  sed -i '1i host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust' "$hba"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main reload 2>/dev/null || true
+fi
+if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && ! command -v redis-server >/dev/null; then
+  echo "setup: installing Redis"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+
 if ! pg_isready -h 127.0.0.1 -q; then
   echo "setup: starting PostgreSQL"
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
@@ -21,6 +39,13 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
   echo "setup: starting Redis"
   redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
   for _ in $(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 1; done
+fi
+
+database=$(basename "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wgfleet}")
+database=${database%%\?*}
+if ! psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname = '$database'" | grep -q 1; then
+  echo "setup: creating database $database"
+  psql -h 127.0.0.1 -U postgres -qc "create database \"$database\""
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -13,7 +13,9 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './database/mikro-orm.config';
+import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
+import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
@@ -63,6 +65,8 @@ export class AppModule {
         NotificationsModule,
         ReconcileModule,
         SyncModule,
+        AdoptionModule,
+        EnrollmentsModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -1,7 +1,9 @@
 import * as fc from 'fast-check';
 import { Client } from 'pg';
 import { CommandContext } from '../src/common/auth/auth.decorators';
+import { sha256Hex } from '@wgfleet/protocol';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
+import { AdoptionService } from '../src/modules/adoption/adoption.service';
 import { ProjectionRebuilder } from '../src/modules/events/projection-rebuilder.service';
 import { NodesService } from '../src/modules/nodes/nodes.service';
 import { PeersService } from '../src/modules/peers/peers.service';
@@ -23,7 +25,12 @@ type Command =
       psk: boolean | null;
     }
   | { kind: 'delete-peer'; peer: number }
-  | { kind: 'delete-node'; node: number };
+  | { kind: 'delete-node'; node: number }
+  | {
+      kind: 'adopt';
+      node: number;
+      found: { host: number; keepalive: number; psk: boolean; route: boolean }[];
+    };
 
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -56,6 +63,20 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('delete-peer' as const), peer: fc.nat() }),
   fc.record({ kind: fc.constant('delete-node' as const), node: fc.nat() }),
+  fc.record({
+    kind: fc.constant('adopt' as const),
+    node: fc.nat(),
+    // Hosts of a /24 pool: some collide with allocated addresses (skipped), 0 is the node's own.
+    found: fc.array(
+      fc.record({
+        host: fc.integer({ min: 1, max: 12 }),
+        keepalive: fc.integer({ min: 0, max: 600 }),
+        psk: fc.boolean(),
+        route: fc.boolean(),
+      }),
+      { maxLength: 5 },
+    ),
+  }),
 );
 
 describe('projections rebuilt from the event log', () => {
@@ -86,10 +107,12 @@ describe('projections rebuilt from the event log', () => {
     const nodes = panel.app.get(NodesService);
     const peers = panel.app.get(PeersService);
     const rebuilder = panel.app.get(ProjectionRebuilder);
+    const adoption = panel.app.get(AdoptionService);
     let serial = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async (commands) => {
         const nodeIds: string[] = [];
+        const poolOf = new Map<string, string>();
         const peerIds: string[] = [];
         const pick = (ids: string[], i: number) => (ids.length ? ids[i % ids.length] : null);
         for (const step of commands) {
@@ -113,6 +136,7 @@ describe('projections rebuilt from the event log', () => {
                   context,
                 );
                 nodeIds.push(node.id);
+                poolOf.set(node.id, node.address_pool);
                 return;
               }
               case 'update-node': {
@@ -165,6 +189,25 @@ describe('projections rebuilt from the event log', () => {
               case 'delete-peer': {
                 const id = pick(peerIds, step.peer);
                 if (id) await peers.delete(id, undefined, context);
+                return;
+              }
+              case 'adopt': {
+                // What the node was seen to have; its agent is never asked.
+                const id = pick(nodeIds, step.node);
+                if (!id) return;
+                const network = poolOf.get(id)!.replace(/\.0\/24$/, '');
+                const observed = step.found.map((found, i) => ({
+                  public_key: generateKeyPair().publicKey,
+                  preshared_key_sha256: found.psk ? sha256Hex(generateKeyPair().privateKey) : null,
+                  endpoint: null,
+                  allowed_ips: [`${network}.${found.host}/32`, ...(found.route ? [`192.168.${i}.0/24`] : [])],
+                  latest_handshake: 0,
+                  transfer_rx: 0,
+                  transfer_tx: 0,
+                  persistent_keepalive: found.keepalive,
+                }));
+                const { adopted } = await adoption.adoptObserved(id, observed, undefined, context);
+                peerIds.push(...adopted.map((peer) => peer.id));
                 return;
               }
               case 'delete-node': {

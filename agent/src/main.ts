@@ -1,5 +1,6 @@
 import { buildApp, createLogger } from './app';
 import { ConfigError, loadConfig, type AgentConfig } from './config';
+import { runEnroll } from './enroll';
 import { WgDriver } from './wg/wg-driver';
 
 function readConfig(): AgentConfig {
@@ -35,7 +36,11 @@ async function main(): Promise<void> {
   logger.info({ url, tls: config.tls !== null, interfaces: config.interfaces }, 'wgfleet agent ready');
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`wgfleet-agent: ${error.message}\n`);
-  process.exit(1);
-});
+if (process.argv[2] === 'enroll') {
+  void runEnroll(process.argv.slice(3)).then((code) => process.exit(code));
+} else {
+  main().catch((error: Error) => {
+    process.stderr.write(`wgfleet-agent: ${error.message}\n`);
+    process.exit(1);
+  });
+}

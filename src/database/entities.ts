@@ -1,3 +1,5 @@
+import { AdoptionPlanEntity } from '../modules/adoption/adoption-plan.entity';
+import { EnrollmentEntity } from '../modules/enrollments/enrollment.entity';
 import { PeerActivityEntity } from '../modules/drift/activity/peer-activity.entity';
 import { DriftScanEntity } from '../modules/drift/drift-scan.entity';
 import { NodeDriftStateEntity } from '../modules/drift/node-drift-state.entity';
@@ -43,4 +45,6 @@ export const ENTITIES = [
   PeerSyncStateEntity,
   NodeSyncStateEntity,
   PendingRemovalEntity,
+  AdoptionPlanEntity,
+  EnrollmentEntity,
 ];

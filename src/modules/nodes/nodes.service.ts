@@ -51,7 +51,8 @@ export class NodesService {
     private readonly urlGuard: AgentUrlGuard,
   ) {}
 
-  async register(dto: RegisterNodeDto, context: CommandContext): Promise<NodeView> {
+  /** `em`: a transaction to register in (an enrollment's claim), a fresh one otherwise. */
+  async register(dto: RegisterNodeDto, context: CommandContext, em?: EntityManager): Promise<NodeView> {
     const id = randomUUID();
     await this.urlGuard.assertUsable(dto);
     const observed = await this.agents.probe({
@@ -83,16 +84,17 @@ export class NodesService {
       agent_ca_cert: dto.agent_ca_cert ?? null,
       agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
     };
-    await this.em.fork().transactional(async (em) => {
-      await this.assertNameFree(em, state.name, id);
+    const target = em ?? this.em.fork();
+    await target.transactional(async (tx) => {
+      await this.assertNameFree(tx, state.name, id);
       await this.events.append(
-        em,
+        tx,
         { aggregateType: 'node', aggregateId: id, type: NODE_REGISTERED, payload: { ...state } },
         0,
         context,
       );
     });
-    const node = await this.require(this.em.fork(), id);
+    const node = await this.require(target, id);
     return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 

@@ -5,6 +5,7 @@ import { boundQuery } from '../../database/bound-query';
 import type { ScanListener, StoredScan } from '../drift/scan-listeners';
 import { AlertOutbox } from './alert-outbox.service';
 import { decideAlert, ScanOutcome } from './domain/alert-transitions';
+import { lostPeersNote } from './domain/lost-peers';
 import { EventSummary, scanAlertEvent } from './notification-event';
 import { NotificationQueues } from './notification-queues';
 import { NodeAlertStateEntity } from './node-alert-state.entity';
@@ -173,8 +174,9 @@ function dateOrNull(text: string | null): Date | null {
   return text === null ? null : new Date(text);
 }
 
-/** The report's counts, plus why the node could not be read when it could not. */
+/** The report's counts, plus why the node could not be read, or a note when it came back without its peers. */
 function scanSummary(scan: StoredScan): EventSummary {
-  const { error } = scan.report;
-  return { ...scan.report.summary, ...(error === undefined ? {} : { error }) };
+  const { error, summary } = scan.report;
+  const note = lostPeersNote(summary);
+  return { ...summary, ...(error === undefined ? {} : { error }), ...(note === null ? {} : { note }) };
 }

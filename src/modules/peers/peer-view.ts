@@ -4,6 +4,7 @@ import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-
 import { ViewExtensions } from '../../common/http/view-extensions';
 import { SYNC_STATUSES, SyncStatus } from '../sync/domain/sync-scope';
 import { PeerEntity } from './peer.entity';
+import { PEER_ORIGINS, PeerOrigin } from './peer.events';
 
 /** Fields other modules add to peer views (what the scans saw, sync state); see their ViewExtension. */
 export class PeerViewExtras {
@@ -94,6 +95,13 @@ export class PeerView extends PeerViewExtras {
   @ApiProperty()
   enabled!: boolean;
 
+  @ApiProperty({
+    enum: PEER_ORIGINS,
+    enumName: 'PeerOrigin',
+    description: '`adopted`: taken over from its node; the client holds its private key',
+  })
+  origin!: PeerOrigin;
+
   @ApiProperty({ type: EffectivePeerSettingsView })
   effective!: EffectivePeerSettingsView;
 
@@ -122,9 +130,11 @@ export function toPeerView(
     mtu: peer.mtu,
     persistent_keepalive: peer.persistentKeepalive,
     endpoint_allowed_ips: peer.endpointAllowedIps,
-    has_preshared_key: peer.presharedKeySealed !== null,
+    // An adopted peer's preshared key is known only by its hash, which drift compares all the same.
+    has_preshared_key: peer.presharedKeySha256 !== null,
     has_private_key: peer.privateKeySealed !== null,
     enabled: peer.enabled,
+    origin: peer.origin,
     effective,
     ...extras,
     version: peer.version,

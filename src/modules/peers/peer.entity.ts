@@ -1,4 +1,5 @@
 import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { PeerOrigin } from './peer.events';
 
 /** Read model of a peer, projected from its events. */
 @Entity({ tableName: 'peers' })
@@ -44,6 +45,9 @@ export class PeerEntity {
 
   @Property({ type: 'boolean' })
   enabled: boolean = true;
+
+  @Property({ type: 'text', default: 'created' })
+  origin: PeerOrigin = 'created';
 
   @Property({ type: 'integer' })
   version!: number;

@@ -5,6 +5,11 @@ export interface Allocation {
   address: string;
 }
 
+/** `adopted`: imported from a node as it was (the client holds its private key; the panel may hold only the hash of its preshared key). */
+/** Whether the panel created the peer (and made its keys) or took it over from a node that already had it. */
+export const PEER_ORIGINS = ['created', 'adopted'] as const;
+export type PeerOrigin = (typeof PEER_ORIGINS)[number];
+
 export interface PeerState {
   node_id: string;
   name: string;
@@ -18,6 +23,8 @@ export interface PeerState {
   private_key_sealed: string | null;
   preshared_key_sealed: string | null;
   preshared_key_sha256: string | null;
+  /** Absent in events written before peers could be adopted: `created`. */
+  origin?: PeerOrigin;
 }
 
 export const PEER_CREATED = 'peer.created';

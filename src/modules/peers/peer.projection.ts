@@ -34,19 +34,22 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   set('privateKeySealed', state.private_key_sealed);
   set('presharedKeySealed', state.preshared_key_sealed);
   set('presharedKeySha256', state.preshared_key_sha256);
+  set('origin', state.origin);
   return columns;
 }
 
 // Each table's rows travel as one JSON parameter. Creation runs the three statements as one (in CTEs);
 // updates run the one they need.
 const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
-    endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, version,
-    created_at, updated_at)
+    endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, origin,
+    version, created_at, updated_at)
   select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
-    private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, version, created_at, created_at
+    private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, coalesce(origin, 'created'), version,
+    created_at, created_at
   from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
     dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
-    preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, version int, created_at timestamptz)`;
+    preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, origin text, version int,
+    created_at timestamptz)`;
 const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
   select node_id, family, host_index, address, peer_id
   from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
@@ -174,6 +177,7 @@ export class PeerProjection implements Projection {
             preshared_key_sealed: payload.preshared_key_sealed,
             preshared_key_sha256: payload.preshared_key_sha256,
             enabled: payload.enabled,
+            origin: payload.origin,
             version: event.version,
             created_at: event.createdAt,
           })),

@@ -194,6 +194,11 @@ export class PeersService {
   async clientConfig(id: string): Promise<string> {
     const em = this.em.fork();
     const peer = await this.require(em, id);
+    if (peer.origin === 'adopted') {
+      throw conflict(
+        `peer ${peer.name} was adopted from its node: its client holds the private key, so the panel has no config to give`,
+      );
+    }
     const node = await this.nodes.require(em, peer.nodeId);
     if (!node.publicKey) {
       throw conflict(
@@ -217,6 +222,11 @@ export class PeersService {
     return peer.presharedKeySealed
       ? this.box.open(peer.presharedKeySealed, sealContext.presharedKey(peer.id))
       : null;
+  }
+
+  /** API views of peers of one node, e.g. rows just written. */
+  async viewsOf(node: NodeEntity, rows: PeerEntity[]): Promise<PeerView[]> {
+    return (await this.views(node, rows, 0)).items;
   }
 
   private async views(node: NodeEntity, rows: PeerEntity[], limit: number) {

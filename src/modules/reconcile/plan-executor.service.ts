@@ -15,9 +15,12 @@ import {
   desiredWirePeer,
   emptyChanges,
   keptWirePeer,
+  keyKeepingWirePeer,
+  needsPresharedKey,
   recordBatchResults,
   removalName,
   syncconfChanges,
+  unheldPresharedKeyError,
 } from './domain/plan-apply';
 import { PlannedPeer, ReconcileOptions, ReconcilePlan, syncconfPeerSet } from './domain/reconcile-plan';
 import { DesiredSnapshot } from './node-state.service';
@@ -57,25 +60,43 @@ export class PlanExecutor {
     return changes;
   }
 
-  /** Faithful repair: every effective setting, the preshared key decrypted only now, for this request. */
-  private wirePeer(snapshot: DesiredSnapshot, planned: PlannedPeer): WirePeer {
+  /**
+   * Faithful repair: every effective setting, the preshared key decrypted only now, for this request. A peer
+   * whose preshared key the panel knows only by its hash keeps the node's key; when the node needs the key
+   * itself (`keyNeeded`), the answer is that peer's error instead, never a peer stripped of its key.
+   */
+  private wirePeer(snapshot: DesiredSnapshot, planned: PlannedPeer, keyNeeded: boolean): WirePeer | Error {
     const peer = planned.has_preshared_key ? snapshot.peerById.get(planned.peer_id) : undefined;
+    if (peer && peer.presharedKeySealed === null) {
+      return keyNeeded ? new Error(unheldPresharedKeyError(planned)) : keyKeepingWirePeer(planned);
+    }
     return desiredWirePeer(planned, peer ? this.peers.presharedKeyOf(peer) : null);
   }
 
   /** Upserts and removals together, in as few calls as the agent's body limit allows. */
-  private async applyBatch(client: AgentClient, { snapshot, plan }: ApplyInput): Promise<AppliedChanges> {
+  private async applyBatch(
+    client: AgentClient,
+    { snapshot, plan, dump }: ApplyInput,
+  ): Promise<AppliedChanges> {
     const changes = emptyChanges();
     type Item =
       { kind: 'upsert'; op: UpsertOperation; wire: WirePeer } | { kind: 'remove'; op: RemoveOperation };
-    const items: Item[] = [
+    const items: Item[] = [];
+    for (const { operation, planned } of [
       ...plan.add.map((peer) => ({ operation: 'add' as const, planned: peer })),
       ...plan.update.map((peer) => ({ operation: 'update' as const, planned: peer })),
-    ].map(({ operation, planned }) => ({
-      kind: 'upsert' as const,
-      op: { operation, name: planned.name, public_key: planned.public_key },
-      wire: this.wirePeer(snapshot, planned),
-    }));
+    ]) {
+      const wire = this.wirePeer(snapshot, planned, needsPresharedKey(operation, planned, dump !== null));
+      if (wire instanceof Error) {
+        changes.errors.push({ public_key: planned.public_key, operation, message: wire.message });
+        continue;
+      }
+      items.push({
+        kind: 'upsert',
+        op: { operation, name: planned.name, public_key: planned.public_key },
+        wire,
+      });
+    }
     for (const removal of plan.remove) {
       items.push({ kind: 'remove', op: { name: removalName(removal), public_key: removal.public_key } });
     }
@@ -99,7 +120,7 @@ export class PlanExecutor {
   /** One call per peer, in plan order; a peer that appeared or vanished meanwhile is still brought to the plan. */
   private async applyPeerByPeer(
     client: AgentClient,
-    { snapshot, plan }: ApplyInput,
+    { snapshot, plan, dump }: ApplyInput,
   ): Promise<AppliedChanges> {
     const changes = emptyChanges();
     const attempt = async (
@@ -128,20 +149,21 @@ export class PlanExecutor {
         await (preferAdd ? update() : add());
       }
     };
-    for (const peer of plan.add) {
+    const upserts = [
+      ...plan.add.map((peer) => ({ operation: 'add' as const, peer })),
+      ...plan.update.map((peer) => ({ operation: 'update' as const, peer })),
+    ];
+    for (const { operation, peer } of upserts) {
+      const wire = this.wirePeer(snapshot, peer, needsPresharedKey(operation, peer, dump !== null));
+      if (wire instanceof Error) {
+        changes.errors.push({ public_key: peer.public_key, operation, message: wire.message });
+        continue;
+      }
       await attempt(
-        'add',
+        operation,
         peer.public_key,
-        () => upsert(this.wirePeer(snapshot, peer), true),
-        () => changes.added.push(peer.name),
-      );
-    }
-    for (const peer of plan.update) {
-      await attempt(
-        'update',
-        peer.public_key,
-        () => upsert(this.wirePeer(snapshot, peer), false),
-        () => changes.updated.push(peer.name),
+        () => upsert(wire, operation === 'add'),
+        () => (operation === 'add' ? changes.added : changes.updated).push(peer.name),
       );
     }
     for (const removal of plan.remove) {
@@ -169,14 +191,31 @@ export class PlanExecutor {
       options,
       dump,
     });
-    let peers = set.map((entry) =>
-      entry.source === 'desired' ? this.wirePeer(snapshot, entry.peer) : keptWirePeer(entry.peer),
-    );
     const listenPort = plan.interface.find((change) => change.field === 'listen_port')?.expected;
     const observed = new Map(dump.peers.map((peer) => [peer.public_key, peer]));
     const addedKeys = new Set(plan.add.map((peer) => peer.public_key));
+    const updates = new Map(plan.update.map((peer) => [peer.public_key, peer]));
     const excluded = new Set<string>();
     const errors: AppliedChanges['errors'] = [];
+    let peers: WirePeer[] = [];
+    for (const entry of set) {
+      if (entry.source === 'kept') {
+        peers.push(keptWirePeer(entry.peer));
+        continue;
+      }
+      const planned = updates.get(entry.peer.public_key) ?? entry.peer;
+      const operation = addedKeys.has(planned.public_key) ? 'add' : 'update';
+      const wire = this.wirePeer(snapshot, planned, needsPresharedKey(operation, planned, true));
+      if (!(wire instanceof Error)) {
+        peers.push(wire);
+        continue;
+      }
+      // Carried as the node has it (or left out), like a peer the agent refused.
+      excluded.add(planned.public_key);
+      errors.push({ public_key: planned.public_key, operation, message: wire.message });
+      const asObserved = observed.get(planned.public_key);
+      if (asObserved) peers.push(keptWirePeer({ ...asObserved, reason: 'unreconciled' }));
+    }
     for (;;) {
       try {
         await client.syncconf({ peers, ...(listenPort === undefined ? {} : { listen_port: listenPort }) });

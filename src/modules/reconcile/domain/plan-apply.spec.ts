@@ -13,6 +13,8 @@ import {
   desiredWirePeer,
   emptyChanges,
   isVerified,
+  keyKeepingWirePeer,
+  needsPresharedKey,
   recordBatchResults,
   resultSummary,
   syncconfChanges,
@@ -36,6 +38,26 @@ describe('applying a reconcile plan', () => {
       preshared_key: null,
     });
     expect(desiredWirePeer(planned, testKey(9)).preshared_key).toBe(testKey(9));
+  });
+
+  it('leaves the preshared key to the node unless the node must be given it', () => {
+    const planned = {
+      peer_id: 'p',
+      name: 'A',
+      public_key: testKey(1),
+      allowed_ips: ['10.0.1.1/32'],
+      persistent_keepalive: 25,
+      has_preshared_key: true,
+    };
+    expect(keyKeepingWirePeer(planned)).not.toHaveProperty('preshared_key');
+    // A peer the node was seen without needs the key; a blind sync's "add" is an upsert of a peer it may have.
+    expect(needsPresharedKey('add', planned, true)).toBe(true);
+    expect(needsPresharedKey('add', planned, false)).toBe(false);
+    const keepalive = { field: 'persistent_keepalive' as const, expected: 25, actual: 0 };
+    const psk = { field: 'preshared_key' as const, expected: 'present' as const, actual: 'absent' as const };
+    expect(needsPresharedKey('update', { ...planned, changes: [keepalive] }, true)).toBe(false);
+    expect(needsPresharedKey('update', { ...planned, changes: [keepalive, psk] }, true)).toBe(true);
+    expect(needsPresharedKey('update', planned, true)).toBe(false);
   });
 
   it('chunks items so each group stays under the byte limit, keeping order', () => {

@@ -5,6 +5,7 @@ import type {
   KeptPeer,
   PlannedPeer,
   PlannedRemoval,
+  PlannedUpdate,
   ReconcileOptions,
   ReconcilePlan,
 } from './reconcile-plan';
@@ -27,6 +28,40 @@ export function desiredWirePeer(peer: PlannedPeer, presharedKey: string | null):
     persistent_keepalive: peer.persistent_keepalive,
     preshared_key: presharedKey,
   };
+}
+
+/**
+ * The desired peer without a preshared_key field, so the node keeps the key it has: for a peer whose key the
+ * panel knows only by its hash (an adopted one), when the change does not touch the key.
+ */
+export function keyKeepingWirePeer(peer: PlannedPeer): WirePeer {
+  return {
+    public_key: peer.public_key,
+    allowed_ips: peer.allowed_ips,
+    persistent_keepalive: peer.persistent_keepalive,
+  };
+}
+
+/**
+ * Whether applying a planned peer must hand the node the preshared key itself: adding a peer the node was seen
+ * without (`observed`: the plan comes from a dump, not a blind sync), or repairing a preshared key that differs.
+ */
+export function needsPresharedKey(
+  operation: 'add' | 'update',
+  peer: PlannedPeer | PlannedUpdate,
+  observed: boolean,
+): boolean {
+  if (operation === 'add') return observed;
+  return 'changes' in peer && peer.changes.some((change) => change.field === 'preshared_key');
+}
+
+/** The error of a repair that needs a preshared key the panel does not hold. */
+export function unheldPresharedKeyError(peer: PlannedPeer): string {
+  return (
+    `the panel holds only the hash of peer ${peer.name}'s preshared key (it was adopted), so it cannot give ` +
+    `the node the key; restore the peer on the node by hand, or set a new key (PATCH preshared_key or ` +
+    `generate_preshared_key) and give it to the client`
+  );
 }
 
 /** A peer carried through a syncconf as the node has it; no preshared_key field, so the agent keeps its own. */

@@ -1,0 +1,123 @@
+import { foreignPeer, testKey, testNode, testPskHash } from '../../drift/domain/drift.fixtures';
+import { adoptedPeerName, adoptedPeerPayload, adoptionPlan, planAdoption } from './adoption-plan';
+
+const none = new Map<string, string>();
+
+describe('planning the adoption of the peers a node has', () => {
+  it('imports every peer the panel does not know, as the node has it, reserving its pool address', () => {
+    const planned = planAdoption({
+      node: testNode(),
+      observed: [
+        foreignPeer(7, {
+          allowed_ips: ['192.168.7.0/24', '10.0.1.7/32'],
+          persistent_keepalive: 25,
+          preshared_key_sha256: testPskHash(1),
+          endpoint: '198.51.100.1:5000',
+        }),
+        foreignPeer(8),
+      ],
+      currentPeers: new Map([[testKey(8), 'bob']]),
+      formerPeers: none,
+      allocated: new Map([['10.0.1.8/32', 'bob']]),
+    });
+    expect(adoptionPlan(planned)).toEqual({
+      adopt: [
+        {
+          public_key: testKey(7),
+          allowed_ips: ['10.0.1.7/32', '192.168.7.0/24'],
+          persistent_keepalive: 25,
+          has_preshared_key: true,
+        },
+      ],
+    });
+    expect(planned[0].allocations).toEqual([{ family: 4, host_index: 6, address: '10.0.1.7/32' }]);
+    expect(planned[0].preshared_key_sha256).toBe(testPskHash(1));
+  });
+
+  it('names the conflict of each peer that cannot be imported', () => {
+    const planned = planAdoption({
+      node: testNode(),
+      observed: [
+        foreignPeer(1, { allowed_ips: ['10.0.1.1/32'] }),
+        foreignPeer(2, { allowed_ips: ['10.0.1.9/32'] }),
+        foreignPeer(3, { allowed_ips: ['10.9.0.3/32'] }),
+        foreignPeer(4),
+        foreignPeer(5, { allowed_ips: [] }),
+      ],
+      currentPeers: none,
+      formerPeers: new Map([[testKey(4), 'dave']]),
+      allocated: new Map([['10.0.1.9/32', 'carol']]),
+    });
+    const conflicts = Object.fromEntries(planned.map(({ entry }) => [entry.public_key, entry.conflict]));
+    expect(conflicts).toEqual({
+      [testKey(1)]: '10.0.1.1/32 is the address of node eu-west itself',
+      [testKey(2)]: '10.0.1.9/32 already belongs to peer carol',
+      [testKey(3)]: "none of its allowed IPs (10.9.0.3/32) is an address of the node's pool 10.0.1.0/24",
+      [testKey(4)]: expect.stringContaining('belonged to peer dave, deleted from this node'),
+      [testKey(5)]: "none of its allowed IPs (none) is an address of the node's pool 10.0.1.0/24",
+    });
+    expect(planned.every((item) => item.allocations.length === 0)).toBe(true);
+  });
+
+  it('gives an address to the first of two peers claiming it', () => {
+    const planned = planAdoption({
+      node: testNode(),
+      observed: [
+        foreignPeer(2, { allowed_ips: ['10.0.1.9/32'] }),
+        foreignPeer(3, { allowed_ips: ['10.0.1.9/32'] }),
+      ],
+      currentPeers: none,
+      formerPeers: none,
+      allocated: none,
+    });
+    expect(planned.map(({ entry }) => entry.conflict)).toEqual([
+      undefined,
+      `10.0.1.9/32 already belongs to the adopted peer ${testKey(2)}`,
+    ]);
+  });
+
+  it('with public_keys, plans exactly those keys and says why one is not adoptable', () => {
+    const planned = planAdoption({
+      node: testNode(),
+      observed: [foreignPeer(2), foreignPeer(3), foreignPeer(4)],
+      currentPeers: new Map([[testKey(4), 'dave']]),
+      formerPeers: none,
+      allocated: none,
+      publicKeys: [testKey(3), testKey(4), testKey(9)],
+    });
+    expect(planned.map(({ entry }) => [entry.public_key, entry.conflict])).toEqual(
+      [
+        [testKey(3), undefined],
+        [testKey(4), 'the key is already used on this node by peer dave'],
+        [testKey(9), 'no peer with this key is on the interface of node eu-west'],
+      ].sort(),
+    );
+  });
+
+  it('records an adopted peer with its own keepalive, no private key and only the hash of its preshared key', () => {
+    const [planned] = planAdoption({
+      node: testNode(),
+      observed: [foreignPeer(7, { persistent_keepalive: 0, preshared_key_sha256: testPskHash(1) })],
+      currentPeers: none,
+      formerPeers: none,
+      allocated: none,
+    });
+    expect(adoptedPeerPayload('node-1', planned)).toEqual({
+      node_id: 'node-1',
+      name: adoptedPeerName(testKey(7)),
+      public_key: testKey(7),
+      allowed_ips: ['10.0.1.7/32'],
+      dns: null,
+      mtu: null,
+      persistent_keepalive: 0,
+      endpoint_allowed_ips: null,
+      enabled: true,
+      private_key_sealed: null,
+      preshared_key_sealed: null,
+      preshared_key_sha256: testPskHash(1),
+      origin: 'adopted',
+      allocations: [{ family: 4, host_index: 6, address: '10.0.1.7/32' }],
+    });
+    expect(adoptedPeerName('ab+/cd==')).toBe('adopted-abcd');
+  });
+});

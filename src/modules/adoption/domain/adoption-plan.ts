@@ -1,0 +1,161 @@
+import type { DumpPeer } from '@wgfleet/protocol';
+import { normaliseCidrSet } from '../../../common/domain/cidr';
+import type { DesiredNode } from '../../../common/domain/desired-state';
+import { hostCidrAt, indexOf, parsePool } from '../../peers/domain/ip-allocation';
+import type { Allocation, PeerCreatedPayload } from '../../peers/peer.events';
+
+/** One peer of the node as a dry run shows it: what would be imported, or why it cannot be. */
+export interface AdoptionEntry {
+  public_key: string;
+  /** Normalised, sorted. */
+  allowed_ips: string[];
+  persistent_keepalive: number;
+  has_preshared_key: boolean;
+  /** Why this peer cannot be adopted; absent when it can. */
+  conflict?: string;
+}
+
+export interface AdoptionPlan {
+  adopt: AdoptionEntry[];
+}
+
+/** An entry with what importing it takes: the addresses it reserves and the hash of its preshared key. */
+export interface PlannedAdoption {
+  entry: AdoptionEntry;
+  allocations: Allocation[];
+  preshared_key_sha256: string | null;
+}
+
+export interface AdoptionInput {
+  node: Pick<DesiredNode, 'name' | 'address_pool' | 'address_pool_v6'>;
+  /** The peers the node's interface has now. */
+  observed: readonly DumpPeer[];
+  /** Public key → name of the node's current peers (enabled or not). */
+  currentPeers: ReadonlyMap<string, string>;
+  /** Public key → name of peers the panel managed on this node and deleted since. */
+  formerPeers: ReadonlyMap<string, string>;
+  /** Address ("10.0.1.5/32") → name of the peer of this node that holds it. */
+  allocated: ReadonlyMap<string, string>;
+  /** Only these keys; every observed peer the panel does not know when absent. */
+  publicKeys?: readonly string[];
+}
+
+/**
+ * Which peers of a node can be imported as they are. Without `publicKeys`, every observed peer that is not a
+ * current peer of the node; with it, exactly those keys (a key that is not there, or already a peer, is
+ * listed with its conflict). A peer reserves the addresses of the node's pools among its allowed IPs; its
+ * other allowed IPs (routed networks) are kept as they are.
+ */
+export function planAdoption(input: AdoptionInput): PlannedAdoption[] {
+  const observedByKey = new Map(input.observed.map((peer) => [peer.public_key, peer]));
+  const keys = input.publicKeys
+    ? [...new Set(input.publicKeys)]
+    : input.observed.map((peer) => peer.public_key).filter((key) => !input.currentPeers.has(key));
+  const pools = [input.node.address_pool, input.node.address_pool_v6]
+    .filter((cidr): cidr is string => !!cidr)
+    .map(parsePool);
+  // Address → who holds it, in words: a peer of the panel, or a peer this plan adopts before.
+  const claimed = new Map([...input.allocated].map(([address, name]) => [address, `peer ${name}`]));
+  const planned: PlannedAdoption[] = [];
+  for (const key of [...keys].sort()) {
+    const observed = observedByKey.get(key);
+    if (!observed) {
+      planned.push(refused(key, `no peer with this key is on the interface of node ${input.node.name}`));
+      continue;
+    }
+    const allowedIps = normaliseCidrSet(observed.allowed_ips);
+    const entry: AdoptionEntry = {
+      public_key: key,
+      allowed_ips: allowedIps,
+      persistent_keepalive: observed.persistent_keepalive,
+      has_preshared_key: observed.preshared_key_sha256 !== null,
+    };
+    const allocations = pools.flatMap((pool) =>
+      allowedIps.flatMap((cidr): Allocation[] => {
+        const index = indexOf(pool, cidr);
+        return index === null
+          ? []
+          : [{ family: pool.family, host_index: index, address: hostCidrAt(pool, index) }];
+      }),
+    );
+    const conflict = conflictOf(
+      input,
+      key,
+      allowedIps,
+      allocations,
+      pools.map((pool) => pool.cidr),
+      claimed,
+    );
+    if (conflict) {
+      planned.push({ entry: { ...entry, conflict }, allocations: [], preshared_key_sha256: null });
+      continue;
+    }
+    allocations.forEach((allocation) => claimed.set(allocation.address, `the adopted peer ${key}`));
+    planned.push({ entry, allocations, preshared_key_sha256: observed.preshared_key_sha256 });
+  }
+  return planned;
+}
+
+export function adoptionPlan(planned: readonly PlannedAdoption[]): AdoptionPlan {
+  return { adopt: planned.map((item) => item.entry) };
+}
+
+/** The name an adopted peer gets: it has none on the node, so the start of its key tells it apart. */
+export function adoptedPeerName(publicKey: string): string {
+  return `adopted-${publicKey.replace(/[^A-Za-z0-9]/g, '').slice(0, 10)}`;
+}
+
+function conflictOf(
+  input: AdoptionInput,
+  key: string,
+  allowedIps: readonly string[],
+  allocations: readonly Allocation[],
+  poolCidrs: readonly string[],
+  claimed: ReadonlyMap<string, string>,
+): string | null {
+  const current = input.currentPeers.get(key);
+  if (current !== undefined) return `the key is already used on this node by peer ${current}`;
+  const former = input.formerPeers.get(key);
+  if (former !== undefined) {
+    return `the key belonged to peer ${former}, deleted from this node; a reconcile removes it (remove_orphaned)`;
+  }
+  const own = allocations.find((allocation) => allocation.host_index === 0);
+  if (own) return `${own.address} is the address of node ${input.node.name} itself`;
+  if (allocations.length === 0) {
+    const ips = allowedIps.length > 0 ? allowedIps.join(', ') : 'none';
+    return `none of its allowed IPs (${ips}) is an address of the node's pool ${poolCidrs.join(' or ')}`;
+  }
+  const taken = allocations.find((allocation) => claimed.has(allocation.address));
+  if (taken) return `${taken.address} already belongs to ${claimed.get(taken.address)}`;
+  return null;
+}
+
+function refused(key: string, conflict: string): PlannedAdoption {
+  return {
+    entry: { public_key: key, allowed_ips: [], persistent_keepalive: 0, has_preshared_key: false, conflict },
+    allocations: [],
+    preshared_key_sha256: null,
+  };
+}
+
+/** The creation event of an adopted peer: as the node has it, no private key, its preshared key by hash only. */
+export function adoptedPeerPayload(nodeId: string, planned: PlannedAdoption): PeerCreatedPayload {
+  const { entry } = planned;
+  return {
+    node_id: nodeId,
+    name: adoptedPeerName(entry.public_key),
+    public_key: entry.public_key,
+    allowed_ips: entry.allowed_ips,
+    dns: null,
+    mtu: null,
+    // Its own value, so the node's override or the panel's default never changes what it has.
+    persistent_keepalive: entry.persistent_keepalive,
+    endpoint_allowed_ips: null,
+    enabled: true,
+    private_key_sealed: null,
+    preshared_key_sealed: null,
+    preshared_key_sha256: planned.preshared_key_sha256,
+    origin: 'adopted',
+    allocations: planned.allocations,
+  };
+}

@@ -1,0 +1,98 @@
+import { LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { CommandContext } from '../../common/auth/auth.decorators';
+import { ApiError, conflict, notFound } from '../../common/http/api-error';
+import { NodeEntity } from '../nodes/node.entity';
+import { NodeView } from '../nodes/node-view';
+import { NodesService } from '../nodes/nodes.service';
+import {
+  DEFAULT_ENROLLMENT_TTL_S,
+  claimRefusal,
+  generateEnrollmentToken,
+  hashEnrollmentToken,
+} from './domain/enrollment-token';
+import { CreatedEnrollmentView, EnrollmentList, toEnrollmentView } from './enrollment-view';
+import { EnrollmentEntity } from './enrollment.entity';
+import { ClaimEnrollmentDto, CreateEnrollmentDto } from './enrollments.dto';
+
+/**
+ * One-time tokens that let a node register itself: the operator decides the node's settings, the node's
+ * agent brings how to reach it (URL, the secret it generated, its certificate's fingerprint) in one claim.
+ */
+@Injectable()
+export class EnrollmentsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly nodes: NodesService,
+  ) {}
+
+  async create(dto: CreateEnrollmentDto, context: CommandContext): Promise<CreatedEnrollmentView> {
+    const em = this.em.fork();
+    await this.assertNameFree(em, dto.node.name);
+    const token = generateEnrollmentToken();
+    const enrollment = em.create(EnrollmentEntity, {
+      id: randomUUID(),
+      tokenHash: hashEnrollmentToken(token),
+      node: { ...dto.node },
+      expiresAt: new Date(Date.now() + (dto.expires_in_s ?? DEFAULT_ENROLLMENT_TTL_S) * 1000),
+      createdBy: context.actorTokenId,
+    });
+    await em.persistAndFlush(enrollment);
+    return { id: enrollment.id, token, expires_at: enrollment.expiresAt.toISOString() };
+  }
+
+  async list(): Promise<EnrollmentList> {
+    const rows = await this.em
+      .fork()
+      .find(EnrollmentEntity, {}, { orderBy: { createdAt: 'desc' }, limit: 1000 });
+    return { items: rows.map(toEnrollmentView) };
+  }
+
+  async revoke(id: string): Promise<void> {
+    const updated = await this.em
+      .fork()
+      .nativeUpdate(EnrollmentEntity, { id, status: 'open' }, { status: 'revoked' });
+    if (updated === 0 && !(await this.em.fork().findOne(EnrollmentEntity, { id })))
+      throw notFound('enrollment', id);
+  }
+
+  /**
+   * Registers the node and spends the token in one transaction: a refused token (410) or a failed registration
+   * registers nothing and spends nothing. The row stays locked meanwhile, so a token works exactly once.
+   */
+  async claim(dto: ClaimEnrollmentDto, requestId: string | null): Promise<NodeView> {
+    return this.em.fork().transactional(async (em) => {
+      const enrollment = await em.findOne(
+        EnrollmentEntity,
+        { tokenHash: hashEnrollmentToken(dto.token) },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const refusal = claimRefusal(enrollment, new Date());
+      if (refusal || !enrollment) {
+        throw new ApiError(HttpStatus.GONE, 'enrollment_gone', refusal ?? 'unknown enrollment token');
+      }
+      const { token: _token, listen_port: observedListenPort, ...agent } = dto;
+      // The node.registered event names whoever made the enrollment as its actor.
+      const node = await this.nodes.register(
+        { ...enrollment.node, ...agent, listen_port: enrollment.node.listen_port ?? observedListenPort },
+        { actorTokenId: enrollment.createdBy, requestId },
+        em,
+      );
+      enrollment.status = 'claimed';
+      enrollment.nodeId = node.id;
+      enrollment.claimedAt = new Date();
+      await em.flush();
+      return node;
+    });
+  }
+
+  private async assertNameFree(em: EntityManager, name: string): Promise<void> {
+    if (await em.findOne(NodeEntity, { name }, { fields: ['id'] })) {
+      throw conflict(`a node named "${name}" already exists`, [
+        { field: 'node.name', message: 'name is taken' },
+      ]);
+    }
+  }
+}
