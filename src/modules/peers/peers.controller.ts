@@ -11,10 +11,10 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import * as QRCode from 'qrcode';
-import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, RequireRole } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { VersionQuery, ListQuery } from '../nodes/nodes.dto';
@@ -64,7 +64,12 @@ export class PeersController {
     await this.peers.delete(id, expectedVersion(query.version, ifMatch), context);
   }
 
+  // The config holds the client's private and preshared keys: a read token must not see them.
   @Get('peers/:id/config')
+  @RequireRole('write')
+  @ApiOperation({
+    summary: "wg-quick client config with the client's private key (needs a write token)",
+  })
   @ApiProduces('text/plain')
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @Header('Cache-Control', 'no-store')
@@ -73,6 +78,8 @@ export class PeersController {
   }
 
   @Get('peers/:id/qr')
+  @RequireRole('write')
+  @ApiOperation({ summary: 'The client config as a QR code (needs a write token)' })
   @ApiProduces('image/svg+xml', 'image/png')
   async qr(@UuidParam() id: string, @Query() query: QrQuery, @Res() response: FastifyReply): Promise<void> {
     const config = await this.peers.clientConfig(id);
