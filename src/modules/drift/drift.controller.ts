@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../../common/http/params';
 import { DriftHistory } from './drift-history.service';
-import { DriftScanner } from './drift-scanner.service';
+import { LiveDriftReads } from './live-drift-reads.service';
 import { HistoryQueryDto } from './drift.dto';
 
 @ApiTags('drift')
@@ -10,20 +10,30 @@ import { HistoryQueryDto } from './drift.dto';
 @Controller('api/drift')
 export class DriftController {
   constructor(
-    private readonly scanner: DriftScanner,
+    private readonly live: LiveDriftReads,
     private readonly history: DriftHistory,
   ) {}
 
   @Get('nodes')
-  @ApiOperation({ summary: 'Check every enabled node now (stored as scans with trigger "api")' })
+  @ApiOperation({
+    summary: 'Check every enabled node now (stored as scans with trigger "api")',
+    description:
+      'A node scanned less than DRIFT_LIVE_MIN_INTERVAL_S ago is answered with its latest scan; concurrent ' +
+      'requests share one scan per node.',
+  })
   fleet() {
-    return this.scanner.scanFleet('api');
+    return this.live.fleet();
   }
 
   @Get('nodes/:id')
-  @ApiOperation({ summary: 'Check one node now (stored as a scan with trigger "api")' })
+  @ApiOperation({
+    summary: 'Check one node now (stored as a scan with trigger "api")',
+    description:
+      'Scanned less than DRIFT_LIVE_MIN_INTERVAL_S ago, the node is answered with its latest scan; concurrent ' +
+      'requests share one scan.',
+  })
   node(@UuidParam() id: string) {
-    return this.scanner.scanOne(id, 'api');
+    return this.live.node(id);
   }
 
   @Get('nodes/:id/history')
