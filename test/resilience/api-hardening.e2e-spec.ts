@@ -69,8 +69,12 @@ describe('request limits', () => {
       expect(answer.status).toBe(401);
     }
     expectTooMany(await admin.as('wgf_guess5').get('/api/nodes'));
-    // While the address is over its limit even a valid token is not looked up; no token at all is a plain 401.
+    // Over its limit, the address has no token looked up, not even a valid one; the other panel shares the count
+    // and, once it has seen the address fail, refuses it the same way.
+    expectTooMany(await admin.as(token).get('/api/nodes'));
+    expectTooMany(await secondAdmin.as('wgf_guess6').get('/api/nodes'));
     expectTooMany(await secondAdmin.as(token).get('/api/nodes'));
+    // No token at all is a plain 401, and the open routes stay open.
     expectStatus(await admin.as(null).get('/api/nodes'), 401);
     expectStatus(await admin.as(null).get('/health'), 200);
     await nextWindow();

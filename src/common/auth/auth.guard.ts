@@ -28,10 +28,10 @@ export class AuthGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     // Only a token that is sent and wrong counts as a failure: a missing one costs no lookup and guesses nothing.
-    if (match) await this.limits.refuseFailingAddress(request, reply);
+    if (match) this.limits.refuseBlockedAddress(request, reply);
     const actor = match ? await this.tokens.authenticate(match[1]) : null;
     if (!actor) {
-      if (match) await this.limits.recordAuthFailure(request);
+      if (match) await this.limits.recordAuthFailure(request, reply);
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'a valid Bearer token is required');
     }
     request.actor = actor;

@@ -10,16 +10,22 @@ type LimitCheck = ReturnType<FastifyInstance['createRateLimit']>;
 
 /** An IPv6 client is counted by its /64: one host usually holds the whole prefix. */
 const IPV6_SUBNET = 64;
+/** Bounds the memory an attack from many addresses can take; beyond it, Redis's counts still refuse them. */
+const MAX_BLOCKED_ADDRESSES = 100_000;
 
 /**
  * Request limits, counted in Redis (`@fastify/rate-limit`'s store) so every panel of a fleet shares them:
- * requests per API token, and requests with an unknown or revoked token per client address. While an address is
- * over its limit, no token it sends is even looked up. A Redis outage lifts the limits rather than failing requests.
+ * requests per API token, and requests with an unknown or revoked token per client address. An address over its
+ * limit is remembered by each instance that sees it fail, and its requests there are refused before any token is
+ * looked up, without asking Redis: requests with a valid token cost one counter update, not two. A Redis outage
+ * lifts the limits rather than failing requests.
  */
 @Injectable()
 export class RequestLimits {
   private perToken: LimitCheck | null = null;
   private authFailures: LimitCheck | null = null;
+  /** Client addresses over their failure limit, and until when (ms since the epoch). */
+  private readonly blockedUntil = new Map<string, number>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -42,23 +48,29 @@ export class RequestLimits {
     if (authFailures > 0) {
       this.authFailures = instance.createRateLimit({
         max: authFailures,
-        keyGenerator: (request) => `auth-failure:${normalizeIP(request.ip, IPV6_SUBNET)}`,
+        keyGenerator: (request) => `auth-failure:${clientAddress(request)}`,
       });
     }
   }
 
-  /** Refuses, before any token lookup, a client address that sent too many bad tokens. */
-  async refuseFailingAddress(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (!this.authFailures) return;
-    const status = await this.authFailures(request, { increment: false });
-    if (!status.isAllowed && status.remaining === 0) {
-      throw tooMany(reply, status.ttl, 'too many requests with an invalid token from this address');
+  /** Refuses, before any token lookup, a client address known to be over its failure limit. */
+  refuseBlockedAddress(request: FastifyRequest, reply: FastifyReply): void {
+    const address = clientAddress(request);
+    const until = this.blockedUntil.get(address);
+    if (until === undefined) return;
+    if (until > Date.now()) {
+      throw tooMany(reply, until - Date.now(), 'too many requests with an invalid token from this address');
     }
+    this.blockedUntil.delete(address);
   }
 
-  /** Counts a bad token against its client address. */
-  async recordAuthFailure(request: FastifyRequest): Promise<void> {
-    await this.authFailures?.(request);
+  /** Counts a bad token against its client address; the one that goes over the limit is already refused. */
+  async recordAuthFailure(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!this.authFailures) return;
+    const status = await this.authFailures(request);
+    if (status.isAllowed || !status.isExceeded) return;
+    this.block(clientAddress(request), Date.now() + status.ttl);
+    throw tooMany(reply, status.ttl, 'too many requests with an invalid token from this address');
   }
 
   /** Counts an authenticated request against its token. */
@@ -69,6 +81,21 @@ export class RequestLimits {
       throw tooMany(reply, status.ttl, 'too many requests with this token');
     }
   }
+
+  private block(address: string, until: number): void {
+    // Addresses that stopped failing are forgotten as their windows end; many at once cannot grow this for long.
+    if (this.blockedUntil.size >= MAX_BLOCKED_ADDRESSES) {
+      const now = Date.now();
+      for (const [known, knownUntil] of this.blockedUntil)
+        if (knownUntil <= now) this.blockedUntil.delete(known);
+      if (this.blockedUntil.size >= MAX_BLOCKED_ADDRESSES) return;
+    }
+    this.blockedUntil.set(address, until);
+  }
+}
+
+function clientAddress(request: FastifyRequest): string {
+  return normalizeIP(request.ip, IPV6_SUBNET);
 }
 
 function tooMany(reply: FastifyReply, ttlMs: number, message: string): ApiError {
