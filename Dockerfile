@@ -1,21 +1,24 @@
 # The wgfleet panel. Build from the repository root:  docker build -t wgfleet-panel .
-# (The node agent has its own image: agent/Dockerfile.) Configuration: docs/CONFIGURATION.md.
+# The node agent runs on each WireGuard server itself, under systemd (agent/README.md), not in a container.
+# Configuration: docs/CONFIGURATION.md. Node 24 is the active LTS; the code still runs on Node 20.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Manifests first, so the dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json ./
 COPY packages/protocol/package.json packages/protocol/
 COPY agent/package.json agent/
-RUN npm ci --no-audit --no-fund
+# No install scripts: nothing the panel needs builds at install time, and none of them runs in the image build.
+RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY packages/protocol packages/protocol
 COPY src src
 RUN npm run build -w @wgfleet/protocol \
   && npx nest build \
-  && npm prune --omit=dev --no-audit --no-fund
+  && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
-FROM node:20-bookworm-slim
+# The runtime image holds production dependencies only: no compiler, CLI, test or lint tool.
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY --from=build /app/package.json ./

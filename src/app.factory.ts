@@ -5,9 +5,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
-import { AppModule } from './app.module';
+import { AppModule, queuePrefix } from './app.module';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsing';
 import { ErrorFilter } from './common/http/error.filter';
+import { RequestLimits } from './common/http/request-limits';
+import { RedisConnection } from './common/redis/redis.module';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { requestIdOf } from './common/logging/logger';
@@ -48,7 +50,12 @@ export async function createApp(
     adapter,
     { bufferLogs: true, bodyParser: false },
   );
-  registerBodyParsers(app.getHttpAdapter().getInstance());
+  const instance = app.getHttpAdapter().getInstance();
+  registerBodyParsers(instance);
+  // Counts are kept per database, like the queues: panels of one fleet share them, test panels never do.
+  await app
+    .get(RequestLimits)
+    .register(instance, app.get(RedisConnection).client, `${queuePrefix(config.databaseUrl)}:rate-limit:`);
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(adapter));

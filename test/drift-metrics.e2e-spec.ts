@@ -4,9 +4,20 @@ import { startPanel, type TestPanel } from './support/panel';
 describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
   let panel: TestPanel;
   let db: Client;
+  let readToken: string;
+  /** Longer than METRICS_CACHE_S: the next scrape reads the database again. */
+  const outlastCache = () => new Promise((resolve) => setTimeout(resolve, 1100));
+  const scrape = async () =>
+    (await panel.http().get('/metrics').set('Authorization', `Bearer ${readToken}`).expect(200)).text;
 
   beforeAll(async () => {
-    panel = await startPanel({ METRICS_PER_PEER: 'true', DRIFT_SCAN_INTERVAL_S: '86400' });
+    panel = await startPanel({
+      METRICS_PER_PEER: 'true',
+      DRIFT_SCAN_INTERVAL_S: '86400',
+      METRICS_CACHE_S: '1',
+    });
+    readToken = (await panel.as().post('/api/tokens', { name: 'prometheus', role: 'read' }).expect(201)).body
+      .token;
     db = new Client({ connectionString: panel.databaseUrl });
     await db.connect();
   });
@@ -16,7 +27,14 @@ describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
     await panel?.close();
   });
 
-  it('exposes handshake and transfer totals per peer', async () => {
+  it('needs a token of any role', async () => {
+    const refused = await panel.http().get('/metrics').expect(401);
+    expect(refused.body.error.code).toBe('unauthorized');
+    await panel.http().get('/metrics').set('Authorization', 'Bearer wgf_not-a-token').expect(401);
+    expect(await scrape()).toContain('wgfleet_queue_jobs');
+  });
+
+  it('exposes handshake and transfer totals per peer, labelled by ids only', async () => {
     const node = (
       await panel
         .as()
@@ -39,13 +57,18 @@ describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
       [peer.id, node.id],
     );
 
-    const text = (await panel.http().get('/metrics').expect(200)).text;
-    const labels = `node="metrics-node",peer="${peer.id}",peer_name="phone"`;
+    await outlastCache();
+    const text = await scrape();
+    const labels = `node_id="${node.id}",peer_id="${peer.id}"`;
     expect(text).toContain(`wgfleet_peer_latest_handshake_timestamp_seconds{${labels}} 1740830000`);
     expect(text).toContain(`wgfleet_peer_receive_bytes{${labels}} 1500`);
     expect(text).toContain(`wgfleet_peer_transmit_bytes{${labels}} 2500`);
     // A node never scanned reports no status yet, but is listed.
     expect(text).toContain('wgfleet_node_status{node="metrics-node",status="in_sync"} 0');
+    // No name and no key of a peer in any label.
+    expect(text).not.toContain('phone');
+    expect(text).not.toContain(peer.public_key);
+    expect(text).not.toMatch(/peer_name/);
 
     const view = (await panel.as().get(`/api/peers/${peer.id}`).expect(200)).body;
     expect(view).toMatchObject({
@@ -54,5 +77,35 @@ describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
       transfer_tx: 2500,
       endpoint: '198.51.100.7:40000',
     });
+  });
+
+  it('reads the database at most once per METRICS_CACHE_S, however often it is scraped', async () => {
+    const peerId = (await db.query<{ peer_id: string }>('select peer_id from peer_activity limit 1')).rows[0]
+      .peer_id;
+    const series = (text: string) =>
+      text.split('\n').find((line) => line.startsWith('wgfleet_peer_receive_bytes') && line.includes(peerId));
+    await outlastCache();
+    const before = series(await scrape());
+    await db.query('update peer_activity set total_rx = total_rx + 1000 where peer_id = $1', [peerId]);
+    const scrapes = await Promise.all(Array.from({ length: 5 }, scrape));
+    expect(scrapes.map(series)).toEqual(Array(5).fill(before));
+    await outlastCache();
+    expect(series(await scrape())).toMatch(/ 2500$/);
+  });
+});
+
+describe('public metrics (METRICS_PUBLIC=true)', () => {
+  let panel: TestPanel;
+
+  beforeAll(async () => {
+    panel = await startPanel({ METRICS_PUBLIC: 'true', DRIFT_SCAN_INTERVAL_S: '86400' });
+  });
+
+  afterAll(async () => {
+    await panel?.close();
+  });
+
+  it('answers without a token', async () => {
+    expect((await panel.http().get('/metrics').expect(200)).text).toContain('wgfleet_queue_jobs');
   });
 });

@@ -278,8 +278,11 @@ describe('drift scans against real agents on wireguard-go', () => {
     await panel.http().get('/api/drift/nodes').expect(401);
   });
 
-  it('exposes drift, node status, scan and queue metrics on /metrics without a token', async () => {
-    const response = await panel.http().get('/metrics').expect(200);
+  it('exposes drift, node status, scan and queue metrics on /metrics to a token of any role', async () => {
+    await panel.http().get('/metrics').expect(401);
+    const { token } = (await panel.as().post('/api/tokens', { name: 'prometheus', role: 'read' }).expect(201))
+      .body;
+    const response = await panel.as(token).get('/metrics').expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     const text = response.text;
     expect(text).toContain('wgfleet_drift_peers{node="drift-a",kind="missing"} 1');

@@ -15,6 +15,10 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       driftScanIntervalS: 300,
       driftHistoryDays: 30,
+      metricsPublic: false,
+      metricsCacheS: 5,
+      driftLiveMinIntervalS: 5,
+      rateLimits: { windowS: 60, perToken: 60000, authFailures: 60 },
     });
     expect(config.secretKey).toHaveLength(32);
   });
@@ -37,6 +41,26 @@ describe('loadConfig', () => {
       expect(text).toMatch(/PORT must be a whole number/);
       expect(text).toMatch(/DRIFT_SCAN_INTERVAL_S/);
     }
+  });
+
+  it('reads the hardening settings and refuses bad ones by name', () => {
+    expect(
+      loadConfig({
+        ...valid,
+        METRICS_PUBLIC: 'true',
+        DRIFT_LIVE_MIN_INTERVAL_S: '0',
+        RATE_LIMIT_PER_TOKEN: '0',
+        AUTH_FAILURE_LIMIT: '10',
+        RATE_LIMIT_WINDOW_S: '10',
+      }),
+    ).toMatchObject({
+      metricsPublic: true,
+      driftLiveMinIntervalS: 0,
+      rateLimits: { windowS: 10, perToken: 0, authFailures: 10 },
+    });
+    expect(() => loadConfig({ ...valid, RATE_LIMIT_WINDOW_S: '0', METRICS_PUBLIC: 'maybe' })).toThrow(
+      /RATE_LIMIT_WINDOW_S must be a whole number[\s\S]*METRICS_PUBLIC must be true or false|METRICS_PUBLIC must be true or false[\s\S]*RATE_LIMIT_WINDOW_S/,
+    );
   });
 
   it('reads the webhook retry schedule', () => {

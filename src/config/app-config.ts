@@ -39,7 +39,23 @@ export interface AppConfig {
   webhookRetrySchedule: readonly number[];
   webhookFlapHoldS: number;
   metricsPerPeer: boolean;
+  /** `/metrics` answers without a token. */
+  metricsPublic: boolean;
+  /** How long one refresh of the database-backed metrics serves scrapes, in seconds (0: every scrape). */
+  metricsCacheS: number;
+  /** A node is scanned live from the API at most once per this many seconds (0: single-flight only). */
+  driftLiveMinIntervalS: number;
+  rateLimits: RateLimitConfig;
   defaults: PanelDefaults;
+}
+
+/** Request limits per fixed window; 0 turns a limit off. */
+export interface RateLimitConfig {
+  windowS: number;
+  /** Requests one API token may make per window. */
+  perToken: number;
+  /** Requests with an unknown or revoked token one client address may make per window. */
+  authFailures: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -174,6 +190,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     webhookRetrySchedule: read.retrySchedule('WEBHOOK_RETRY_SCHEDULE'),
     webhookFlapHoldS: read.int('WEBHOOK_FLAP_HOLD_S', 300, 0, 86400),
     metricsPerPeer: read.bool('METRICS_PER_PEER', false),
+    metricsPublic: read.bool('METRICS_PUBLIC', false),
+    metricsCacheS: read.int('METRICS_CACHE_S', 5, 0, 300),
+    driftLiveMinIntervalS: read.int('DRIFT_LIVE_MIN_INTERVAL_S', 5, 0, 3600),
+    rateLimits: {
+      windowS: read.int('RATE_LIMIT_WINDOW_S', 60, 1, 3600),
+      perToken: read.int('RATE_LIMIT_PER_TOKEN', 60000, 0, 10_000_000),
+      authFailures: read.int('AUTH_FAILURE_LIMIT', 60, 0, 1_000_000),
+    },
     defaults: {
       dns: read.list('PANEL_DEFAULT_DNS', [], isIpAddress, 'IP addresses'),
       mtu: mtuText ? read.int('PANEL_DEFAULT_MTU', 1420, 1280, 9000) : null,

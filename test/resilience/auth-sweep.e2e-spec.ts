@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { startPanel, TestPanel } from '../support/panel';
 import { Api, expectStatus } from './support/api';
 import { apiOf, registerNode, storedState, tokenOf } from './support/fleet';
+import { spellings } from './support/secret-spellings';
 
 interface Route {
   method: string;
@@ -13,8 +14,10 @@ interface Route {
 }
 
 // The enrollment claim is authenticated by its enrollment token instead (test/onboarding/enroll.e2e-spec.ts).
-const OPEN_PATHS = new Set(['/health', '/metrics', '/api/enrollments/claim']);
+const OPEN_PATHS = new Set(['/health', '/api/enrollments/claim']);
 const ADMIN_PREFIXES = ['/api/tokens', '/api/webhooks'];
+/** Reads that hand out a client's private key: a write token's, not a read token's. */
+const WRITE_READS = new Set(['/api/peers/{id}/config', '/api/peers/{id}/qr']);
 
 function documentedRoutes(document: { paths: Record<string, Record<string, unknown>> }): Route[] {
   return Object.entries(document.paths).flatMap(([path, operations]) =>
@@ -26,7 +29,7 @@ function documentedRoutes(document: { paths: Record<string, Record<string, unkno
 
 /** The route with every path parameter filled with a UUID that names nothing. */
 const concrete = (route: Route) => route.path.replace(/\{[^}]+\}/g, () => randomUUID());
-const isWrite = (route: Route) => route.method !== 'GET';
+const isWrite = (route: Route) => route.method !== 'GET' || WRITE_READS.has(route.path);
 const isAdminOnly = (route: Route) => ADMIN_PREFIXES.some((prefix) => route.path.startsWith(prefix));
 
 describe('authentication and roles on every documented route', () => {
@@ -36,7 +39,11 @@ describe('authentication and roles on every documented route', () => {
 
   // An unknown field makes every body invalid, so a write that gets past the guard changes nothing.
   const call = (api: Api, route: Route) =>
-    api.request(route.method, concrete(route), isWrite(route) ? { resilience_probe: true } : undefined);
+    api.request(
+      route.method,
+      concrete(route),
+      route.method !== 'GET' ? { resilience_probe: true } : undefined,
+    );
 
   beforeAll(async () => {
     panel = await startPanel();
@@ -138,5 +145,80 @@ describe('authentication and roles on every documented route', () => {
     // Revoking again is harmless; the bootstrap token is untouched.
     expectStatus(await admin.delete(`/api/tokens/${id}`), 204);
     expectStatus(await admin.get('/api/tokens'), 200);
+  });
+
+  it('gives a read token no private or preshared key on any GET route', async () => {
+    const node = await registerNode(admin);
+    const peers = [
+      expectStatus(
+        await admin.post(`/api/nodes/${node.id}/peers`, { name: 'generated', generate_preshared_key: true }),
+        201,
+      ).body,
+      expectStatus(
+        await admin.post(`/api/nodes/${node.id}/peers`, {
+          name: 'given',
+          preshared_key: Buffer.alloc(32, 7).toString('base64'),
+        }),
+        201,
+      ).body,
+    ];
+    const secrets: string[] = [];
+    for (const peer of peers) {
+      const config = expectStatus(await admin.get(`/api/peers/${peer.id}/config`), 200).text;
+      secrets.push(
+        ...[...config.matchAll(/^(?:PrivateKey|PresharedKey) = (\S+)$/gm)].map((match) => match[1]),
+      );
+    }
+    expect(secrets).toHaveLength(4);
+    // Data behind every read: a scan, a reconcile job, a webhook with a delivery.
+    expectStatus(await admin.get(`/api/drift/nodes/${node.id}`), 200);
+    const scan = expectStatus(await admin.get(`/api/drift/nodes/${node.id}/history`), 200).body.items[0];
+    const job = expectStatus(await admin.post(`/api/drift/nodes/${node.id}/reconcile`, {}), 202).body;
+    const webhook = expectStatus(
+      await admin.post('/api/webhooks', { url: 'http://127.0.0.1:9/hook' }),
+      201,
+    ).body;
+    const ids: Array<[RegExp, string]> = [
+      [/^\/api\/(nodes|drift\/nodes)\/\{id\}/, node.id],
+      [/^\/api\/peers\/\{id\}/, peers[0].id],
+      [/^\/api\/drift\/scans\/\{scan_id\}/, scan.id],
+      [/^\/api\/reconcile\/jobs\/\{id\}/, job.job_id],
+      [/^\/api\/webhooks\/\{id\}/, webhook.id],
+    ];
+    const read = admin.as((await tokenOf(admin, 'read')).token);
+    const leaks: string[] = [];
+    const answered: string[] = [];
+    for (const route of routes.filter((candidate) => candidate.method === 'GET')) {
+      const id = ids.find(([pattern]) => pattern.test(route.path))?.[1];
+      if (route.path.includes('{') && id === undefined) {
+        leaks.push(`no fixture for ${route.path}: add one so its answer is checked`);
+        continue;
+      }
+      const path = route.path.replace(/\{[^}]+\}/g, id ?? '');
+      const formats = path.endsWith('/qr') ? ['', '?format=png'] : [''];
+      for (const answer of await Promise.all(formats.map((format) => read.get(path + format)))) {
+        if (answer.status === 200) answered.push(route.path);
+        for (const secret of secrets) {
+          if (spellings(secret).some((form) => answer.text.includes(form))) {
+            leaks.push(`${route.path} (${answer.status}) shows a key`);
+          }
+        }
+        if (/PrivateKey|PresharedKey/.test(answer.text)) leaks.push(`${route.path} shows a config`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    for (const path of [
+      '/api/nodes',
+      '/api/nodes/{id}/peers',
+      '/api/peers/{id}',
+      '/api/events',
+      '/metrics',
+    ]) {
+      expect(answered).toContain(path);
+    }
+    for (const path of ['/api/peers/{id}/config', '/api/peers/{id}/qr']) {
+      const answer = await read.get(path.replace('{id}', peers[0].id));
+      expect([answer.status, answer.body?.error?.code]).toEqual([403, 'forbidden']);
+    }
   });
 });

@@ -13,22 +13,13 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 import { randomKey } from '../../agent/test/support/wg-interface';
 import { Api, ApiAnswer, expectStatus } from './support/api';
 import { allEvents, apiOf, eventually, listAll, NodeRef } from './support/fleet';
+import { spellings } from './support/secret-spellings';
 import { registerFleet, startWgFleet, WgFleet } from './support/wg-fleet';
 
 interface Recorded {
   method: string;
   path: string;
   answer: ApiAnswer;
-}
-
-/** The forms a secret could take in text: as given, and a key's bytes as base64url and hex. */
-function spellings(secret: string): string[] {
-  const forms = [secret];
-  if (/^[A-Za-z0-9+/]{43}=$/.test(secret)) {
-    const bytes = Buffer.from(secret, 'base64');
-    forms.push(bytes.toString('base64url'), bytes.toString('hex'));
-  }
-  return forms;
 }
 
 /** Answers whose purpose is to show a secret once. */

@@ -51,6 +51,9 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     LOG_LEVEL: 'info',
     WEBHOOK_ALLOW_PRIVATE: 'true',
+    // Tests change nodes behind the panel's back and read drift at once: every live read scans, unless a test
+    // sets an interval to check the coalescing itself.
+    DRIFT_LIVE_MIN_INTERVAL_S: '0',
     ...overrides,
   };
 }

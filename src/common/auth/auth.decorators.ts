@@ -1,12 +1,15 @@
 import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../config/app-config';
 import { TokenRole } from '../../modules/tokens/api-token.entity';
 
 export const PUBLIC_ROUTE = 'wgfleet:public';
 export const REQUIRED_ROLE = 'wgfleet:role';
 
-/** No token needed (health checks). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+export type PublicWhen = (config: AppConfig) => boolean;
+
+/** No token needed (health checks); given a condition, only when the configuration meets it. */
+export const Public = (when: PublicWhen = () => true) => SetMetadata(PUBLIC_ROUTE, when);
 
 /** Overrides the default rule (GET → read, anything else → write). */
 export const RequireRole = (role: TokenRole) => SetMetadata(REQUIRED_ROLE, role);

@@ -1,9 +1,12 @@
-import { CanActivate, ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { TokenRole } from '../../modules/tokens/api-token.entity';
 import { TokensService } from '../../modules/tokens/tokens.service';
+import type { FastifyReply } from 'fastify';
 import { ApiError } from '../http/api-error';
-import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
+import { RequestLimits } from '../http/request-limits';
+import { AuthenticatedRequest, PUBLIC_ROUTE, PublicWhen, REQUIRED_ROLE } from './auth.decorators';
 
 const RANK: Record<TokenRole, number> = { read: 0, write: 1, admin: 2 };
 
@@ -13,17 +16,26 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokensService,
+    private readonly limits: RequestLimits,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const isPublic = this.reflector.getAllAndOverride<PublicWhen | undefined>(PUBLIC_ROUTE, targets);
+    if (isPublic?.(this.config)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+    // Only a token that is sent and wrong counts as a failure: a missing one costs no lookup and guesses nothing.
+    if (match) this.limits.refuseBlockedAddress(request, reply);
     const actor = match ? await this.tokens.authenticate(match[1]) : null;
     if (!actor) {
+      if (match) await this.limits.recordAuthFailure(request, reply);
       throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'a valid Bearer token is required');
     }
+    request.actor = actor;
+    await this.limits.countRequest(request, reply);
     const required =
       this.reflector.getAllAndOverride<TokenRole>(REQUIRED_ROLE, targets) ??
       (['GET', 'HEAD', 'OPTIONS'].includes(request.method) ? 'read' : 'write');
@@ -34,7 +46,6 @@ export class AuthGuard implements CanActivate {
         `this needs a token of role ${required}; yours is ${actor.role}`,
       );
     }
-    request.actor = actor;
     return true;
   }
 }

@@ -7,10 +7,10 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * The panel reads JSON bodies only, and only objects or arrays at the top (what Express's strict parser
- * took). An empty JSON body counts as no body; a body of any other type is drained and ignored, so such a
- * request is validated as one without a body (missing fields are named) rather than refused as an
- * unsupported media type. Prototype-poisoning keys (`__proto__`, `constructor.prototype`) are dropped at
- * any depth, as JSON.parse under Express left them inert: refusing the body would call valid JSON invalid
+ * took). An empty body, of any type, counts as no body (every field that may be left out takes its default);
+ * a non-empty body of another type is refused with 415 and malformed JSON with 400, before any handler runs,
+ * so no such request starts work. Prototype-poisoning keys (`__proto__`, `constructor.prototype`) are dropped
+ * at any depth, as JSON.parse under Express left them inert: refusing the body would call valid JSON invalid
  * and hide the field validation should name. No answer quotes the body back.
  */
 export function registerBodyParsers(instance: FastifyInstance): void {
@@ -34,7 +34,17 @@ export function registerBodyParsers(instance: FastifyInstance): void {
   instance.addContentTypeParser(
     '*',
     { parseAs: 'buffer', bodyLimit: BODY_LIMIT_BYTES },
-    (_request, _body, done) => done(null, undefined),
+    (_request, body, done) => {
+      if (body.length === 0) return done(null, undefined);
+      done(
+        new ApiError(
+          HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+          'unsupported_media_type',
+          'body: send JSON with Content-Type: application/json',
+        ),
+        undefined,
+      );
+    },
   );
 }
 

@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { IsOptional, validate } from 'class-validator';
-import { IsAddressPool, IsCidr, IsCidrList, IsEndpoint, IsIpAddressList, IsWireGuardKey } from './validators';
+import {
+  IsAddressPool,
+  IsCidr,
+  IsCidrList,
+  IsEndpoint,
+  IsIpAddressList,
+  IsName,
+  IsWireGuardKey,
+} from './validators';
 
 const KEY = 'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=';
 
@@ -15,6 +23,7 @@ class NodeAndPeerDto {
   @IsOptional() @IsEndpoint() endpoint?: unknown;
   @IsOptional() @IsAddressPool(4) address_pool?: unknown;
   @IsOptional() @IsAddressPool(6) address_pool_v6?: unknown;
+  @IsOptional() @IsName() name?: unknown;
 }
 
 /** The messages class-validator reports for a body, flattened. */
@@ -133,5 +142,15 @@ describe('validators', () => {
     expect(await problems({ address_pool: '010.0.1.0/24' })).toEqual([
       'address_pool must be an IPv4 network like 10.0.1.0/24',
     ]);
+  });
+
+  it('refuses names with a control character or any line break, naming the field', async () => {
+    for (const bad of ['a\nb', 'a\rb', 'a\u0085b', 'a\u2028PostUp = id', 'a\u2029b', 'nul\u0000', 'tab\t']) {
+      expect(await problems({ name: bad })).toEqual([
+        'name must not contain control characters or line breaks (U+2028, U+2029 and U+0085 included)',
+      ]);
+    }
+    for (const good of ['alice laptop', 'Zoë’s phone', '🛡️🔥'])
+      expect(await problems({ name: good })).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import * as ipaddr from 'ipaddr.js';
 import { parseEndpoint } from '../../modules/peers/domain/effective-settings';
 import { AddressPoolError, parsePool } from '../../modules/peers/domain/ip-allocation';
 import { parseCidr } from '../domain/cidr';
+import { hasLineBreakOrControl } from '../domain/plain-text';
 
 /**
  * class-validator decorators for DTOs. Each rule is a function returning the problem as a sentence that names the
@@ -20,6 +21,21 @@ export function IsWireGuardKey(options?: ValidationOptions): PropertyDecorator {
     'isWireGuardKey',
     (value, field) =>
       isWireGuardKey(value) ? null : `${field} must be a WireGuard key: 44 characters of base64 (32 bytes)`,
+    options,
+  );
+}
+
+/**
+ * A name or description shown in lists, logs, configs and chat messages: no control character and no line break
+ * of any kind (U+2028, U+2029 and U+0085 included), so it can never start a line of its own.
+ */
+export function IsName(options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    'isName',
+    (value, field) =>
+      typeof value === 'string' && hasLineBreakOrControl(value)
+        ? `${field} must not contain control characters or line breaks (U+2028, U+2029 and U+0085 included)`
+        : null,
     options,
   );
 }

@@ -9,11 +9,10 @@ import { DriftMetrics } from '../metrics/drift-metrics.service';
 import { NodeAgents } from '../nodes/node-agents.service';
 import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
-import { NodesService } from '../nodes/nodes.service';
 import { observedManagedPeers } from './activity/peer-activity';
 import { BatchedLoader } from './batched-loader';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
-import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
+import type { NodeDriftReport } from './domain/drift-report';
 import { DesiredStateReader, type NodeDesiredState } from './desired-state.reader';
 import { DriftHistory } from './drift-history.service';
 import type { ScanTrigger } from './scan-listeners';
@@ -43,7 +42,6 @@ export class ScanRetryableError extends Error {}
 export class DriftScanner {
   constructor(
     private readonly em: EntityManager,
-    private readonly nodes: NodesService,
     private readonly agents: NodeAgents,
     private readonly desired: DesiredStateReader,
     private readonly history: DriftHistory,
@@ -51,13 +49,16 @@ export class DriftScanner {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Every enabled node, now. */
-  async scanFleet(trigger: ScanTrigger): Promise<FleetDriftReport> {
-    const startedAt = new Date();
-    const em = this.em.fork();
-    const nodes = await em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
-    // One batch of desired state per round of agent calls: the scan holds the state of the nodes it is
-    // checking, not of the whole fleet.
+  /**
+   * Starts checking `nodes` now, whether enabled or not, and gives each node's report as soon as it is stored.
+   * The desired state is loaded one batch of nodes per round of agent calls, so a fleet scan holds the state of
+   * the nodes it is checking, not of the whole fleet.
+   */
+  scanNodes(
+    em: EntityManager,
+    nodes: readonly NodeEntity[],
+    trigger: ScanTrigger,
+  ): Map<string, Promise<NodeDriftReport>> {
     const concurrency = this.config.driftScanConcurrency;
     const desired = new BatchedLoader(
       nodes.map((node) => node.id),
@@ -67,17 +68,9 @@ export class DriftScanner {
     // Agent calls and database writes are bounded separately, so storing one node's scan never holds up
     // asking the next agent: the scan takes about as long as the slower of the two, not their sum.
     const gates: Gates = { agent: pLimit(concurrency), database: pLimit(concurrency) };
-    const reports = await Promise.all(
-      nodes.map((node) => this.scanNode(node, () => desired.take(node.id), trigger, false, gates)),
+    return new Map(
+      nodes.map((node) => [node.id, this.scanNode(node, () => desired.take(node.id), trigger, false, gates)]),
     );
-    return fleetDriftReport(reports, startedAt);
-  }
-
-  /** One node, now, whether enabled or not: someone asked for it. */
-  async scanOne(nodeId: string, trigger: ScanTrigger): Promise<NodeDriftReport> {
-    const em = this.em.fork();
-    const node = await this.nodes.require(em, nodeId);
-    return this.scanNode(node, () => this.desiredOf(em, node), trigger, false);
   }
 
   /**

@@ -5,7 +5,7 @@ import { FleetDriftReportView, NodeDriftReportView } from './drift-report-view';
 import { ScanDetailView, ScanView } from './drift-scan-view';
 import { UuidParam } from '../../common/http/params';
 import { DriftHistory } from './drift-history.service';
-import { DriftScanner } from './drift-scanner.service';
+import { LiveDriftReads } from './live-drift-reads.service';
 import { HistoryQueryDto } from './drift.dto';
 
 @ApiTags('drift')
@@ -14,7 +14,7 @@ import { HistoryQueryDto } from './drift.dto';
 @Controller('api/drift')
 export class DriftController {
   constructor(
-    private readonly scanner: DriftScanner,
+    private readonly live: LiveDriftReads,
     private readonly history: DriftHistory,
   ) {}
 
@@ -22,21 +22,27 @@ export class DriftController {
   @ApiOperation({
     operationId: 'getFleetDrift',
     summary: 'Check every enabled node now (stored as scans with trigger "api")',
+    description:
+      'A node scanned less than DRIFT_LIVE_MIN_INTERVAL_S ago is answered with its latest scan; concurrent ' +
+      'requests share one scan per node.',
   })
   @ApiOkResponse({ type: FleetDriftReportView })
   fleet(): Promise<FleetDriftReportView> {
-    return this.scanner.scanFleet('api');
+    return this.live.fleet();
   }
 
   @Get('nodes/:id')
   @ApiOperation({
     operationId: 'getNodeDrift',
     summary: 'Check one node now (stored as a scan with trigger "api")',
+    description:
+      'Scanned less than DRIFT_LIVE_MIN_INTERVAL_S ago, the node is answered with its latest scan; concurrent ' +
+      'requests share one scan.',
   })
   @ApiOkResponse({ type: NodeDriftReportView })
   @ApiErrors(400, 404)
   node(@UuidParam() id: string): Promise<NodeDriftReportView> {
-    return this.scanner.scanOne(id, 'api');
+    return this.live.node(id);
   }
 
   @Get('nodes/:id/history')

@@ -13,7 +13,9 @@ import { DRIFT_SCAN_QUEUE, DriftScanProcessor } from './drift-scan.processor';
 import { DriftScanner } from './drift-scanner.service';
 import { NodeDriftStatusView, PeerActivityView } from './drift-view-extensions';
 import { DriftController } from './drift.controller';
+import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
+import { RecentScansStore } from './recent-scans.store';
 import { ScanListeners } from './scan-listeners';
 
 /**
@@ -30,6 +32,8 @@ import { ScanListeners } from './scan-listeners';
     PeerActivityStore,
     DriftHistory,
     DriftScanner,
+    RecentScansStore,
+    LiveDriftReads,
     DriftScanProcessor,
     DriftRetention,
     NodeDriftStatusView,

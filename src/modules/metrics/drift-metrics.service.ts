@@ -13,10 +13,16 @@ import {
 } from './drift-samples';
 import { MetricsRegistry } from './metrics-registry';
 
+/**
+ * Per-peer series are labelled by ids only: a peer's name (often a person's) next to its handshakes would make
+ * the metrics a presence tracker for anyone who can scrape them.
+ */
+type PeerLabel = 'node_id' | 'peer_id';
+
 interface PeerActivityGauges {
-  handshake: Gauge<'node' | 'peer' | 'peer_name'>;
-  rx: Gauge<'node' | 'peer' | 'peer_name'>;
-  tx: Gauge<'node' | 'peer' | 'peer_name'>;
+  handshake: Gauge<PeerLabel>;
+  rx: Gauge<PeerLabel>;
+  tx: Gauge<PeerLabel>;
 }
 
 /**
@@ -68,19 +74,19 @@ export class DriftMetrics {
           handshake: new Gauge({
             name: 'wgfleet_peer_latest_handshake_timestamp_seconds',
             help: "Unix time of the peer's latest handshake as of the latest scan (0 = never).",
-            labelNames: ['node', 'peer', 'peer_name'],
+            labelNames: ['node_id', 'peer_id'],
             registers,
           }),
           rx: new Gauge({
             name: 'wgfleet_peer_receive_bytes',
             help: 'Bytes received from the peer, summed across interface counter resets.',
-            labelNames: ['node', 'peer', 'peer_name'],
+            labelNames: ['node_id', 'peer_id'],
             registers,
           }),
           tx: new Gauge({
             name: 'wgfleet_peer_transmit_bytes',
             help: 'Bytes sent to the peer, summed across interface counter resets.',
-            labelNames: ['node', 'peer', 'peer_name'],
+            labelNames: ['node_id', 'peer_id'],
             registers,
           }),
         }
@@ -123,16 +129,15 @@ export class DriftMetrics {
   private async refreshPeers(em: EntityManager, gauges: PeerActivityGauges): Promise<void> {
     const rows = await em.execute<
       Array<{
-        node: string;
-        peer: string;
-        peer_name: string;
+        node_id: string;
+        peer_id: string;
         latest_handshake: Date | string | null;
         total_rx: string;
         total_tx: string;
       }>
     >(
       // A peer without an activity row has shown none yet: its series read 0.
-      `select n.name as node, p.id as peer, p.name as peer_name, a.latest_handshake,
+      `select p.node_id, p.id as peer_id, a.latest_handshake,
          coalesce(a.total_rx, 0) as total_rx, coalesce(a.total_tx, 0) as total_tx
        from peers p
        join nodes n on n.id = p.node_id
@@ -141,7 +146,7 @@ export class DriftMetrics {
     );
     const samples = (value: (row: (typeof rows)[number]) => number) =>
       rows.map((row) => ({
-        labels: { node: row.node, peer: row.peer, peer_name: row.peer_name },
+        labels: { node_id: row.node_id, peer_id: row.peer_id },
         value: value(row),
       }));
     setAll(

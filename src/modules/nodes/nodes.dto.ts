@@ -18,6 +18,7 @@ import {
   IsCidrList,
   IsEndpoint,
   IsIpAddressList,
+  IsName,
   IsWireGuardKey,
 } from '../../common/validation/validators';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.entity';
@@ -31,6 +32,7 @@ export class RegisterNodeDto {
   @ApiProperty({ example: 'us-east-1' })
   @IsString()
   @Length(1, 64)
+  @IsName()
   @Matches(/^[\p{L}\p{N} ._-]+$/u, { message: 'name may contain letters, digits, spaces, ".", "_" and "-"' })
   name!: string;
 

@@ -12,6 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
+import { IsName } from '../../common/validation/validators';
 import type { WebhookEventType } from './domain/payload-format';
 import { WEBHOOK_EVENT_TYPES } from './notification-event';
 import { WEBHOOK_FORMATS, WebhookFormat } from './webhook-subscription.entity';
@@ -56,6 +57,7 @@ export class CreateWebhookDto {
   @IsOptional()
   @IsString()
   @Length(0, 500)
+  @IsName()
   description?: string | null;
 }
 

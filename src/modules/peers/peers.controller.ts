@@ -21,7 +21,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import * as QRCode from 'qrcode';
-import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, RequireRole } from '../../common/auth/auth.decorators';
 import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
@@ -93,13 +93,15 @@ export class PeersController {
     await this.peers.delete(id, expectedVersion(query.version, ifMatch), context);
   }
 
+  // The config holds the client's private and preshared keys: a read token must not see them.
   @Get('peers/:id/config')
+  @RequireRole('write')
   @ApiOperation({
     operationId: 'getPeerConfig',
-    summary: 'The wg-quick client config (holds the private key)',
+    summary: "The wg-quick client config with the client's private key (needs a write token)",
   })
   @ApiContentResponse(200, 'The client config', { 'text/plain': 'text' })
-  @ApiErrors(400, 403, 404)
+  @ApiErrors(400, 403, 404, 409)
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   config(@UuidParam() id: string): Promise<string> {
@@ -107,12 +109,13 @@ export class PeersController {
   }
 
   @Get('peers/:id/qr')
+  @RequireRole('write')
   @ApiOperation({
     operationId: 'getPeerQr',
-    summary: 'The client config as a QR code: SVG, or PNG with ?format=png',
+    summary: 'The client config as a QR code: SVG, or PNG with ?format=png (needs a write token)',
   })
   @ApiContentResponse(200, 'The QR code', { 'image/svg+xml': 'text', 'image/png': 'binary' })
-  @ApiErrors(400, 403, 404)
+  @ApiErrors(400, 403, 404, 409)
   async qr(@UuidParam() id: string, @Query() query: QrQuery, @Res() response: FastifyReply): Promise<void> {
     const config = await this.peers.clientConfig(id);
     response.header('Cache-Control', 'no-store');

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
-import { IsCidrList, IsIpAddressList, IsWireGuardKey } from '../../common/validation/validators';
+import { IsCidrList, IsIpAddressList, IsName, IsWireGuardKey } from '../../common/validation/validators';
 
 export class CreatePeerDto {
   @ApiProperty({ example: 'alice-laptop' })
   @IsString()
   @Length(1, 100)
+  @IsName()
   name!: string;
 
   @ApiPropertyOptional({ description: 'bring your own key pair; the panel generates one when omitted' })

@@ -18,7 +18,7 @@ import { ListQuery } from '../nodes/nodes.dto';
 import { NodesService } from '../nodes/nodes.service';
 import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
-import { renderClientConfig } from './domain/client-config';
+import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from './domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import {
@@ -205,17 +205,23 @@ export class PeersService {
         `node ${node.name} has no known public key yet: register it with its agent running, or set public_key`,
       );
     }
-    return renderClientConfig({
-      name: peer.name,
-      publicKey: peer.publicKey,
-      privateKey: peer.privateKeySealed
-        ? this.box.open(peer.privateKeySealed, sealContext.privateKey(peer.id))
-        : null,
-      addresses: peer.allowedIps,
-      presharedKey: this.presharedKeyOf(peer),
-      serverPublicKey: node.publicKey,
-      settings: effectivePeerSettings(toDesiredPeer(peer), toDesiredNode(node), this.config.defaults),
-    });
+    try {
+      return renderClientConfig({
+        name: peer.name,
+        publicKey: peer.publicKey,
+        privateKey: peer.privateKeySealed
+          ? this.box.open(peer.privateKeySealed, sealContext.privateKey(peer.id))
+          : null,
+        addresses: peer.allowedIps,
+        presharedKey: this.presharedKeyOf(peer),
+        serverPublicKey: node.publicKey,
+        settings: effectivePeerSettings(toDesiredPeer(peer), toDesiredNode(node), this.config.defaults),
+      });
+    } catch (error) {
+      // Stored before names were checked, or taken from an agent: the operator has to correct the value.
+      if (error instanceof UnsafeConfigValueError) throw conflict(`peer ${peer.id}: ${error.message}`);
+      throw error;
+    }
   }
 
   presharedKeyOf(peer: PeerEntity): string | null {

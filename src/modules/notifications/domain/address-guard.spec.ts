@@ -38,6 +38,10 @@ describe('isForbiddenAddress', () => {
     ['6to4 of loopback', '2002:7f00:1::'],
     ['Teredo', '2001::1'],
     ['bracketed IPv6 loopback', '[::1]'],
+    ['IPv4-compatible loopback, hex form', '::7f00:1'],
+    ['IPv4-compatible private', '::a00:1'],
+    ['IPv4-compatible metadata service', '::a9fe:a9fe'],
+    ['IPv4-compatible public address', '::8.8.8.8'],
     ['not an address', 'example.com'],
     ['empty', ''],
   ])('forbids %s (%s)', (_label, ip) => {
@@ -55,7 +59,15 @@ describe('isForbiddenAddress', () => {
     for (const ip of ['127.0.0.1', '10.0.0.5', 'fd00::5', '100.64.1.1', '::1']) {
       expect(isForbiddenAddress(ip, { allowPrivate: true })).toBe(false);
     }
-    for (const ip of ['169.254.169.254', 'fe80::1', '224.0.0.1', '0.0.0.0', '::', '255.255.255.255']) {
+    for (const ip of [
+      '169.254.169.254',
+      'fe80::1',
+      '224.0.0.1',
+      '0.0.0.0',
+      '::',
+      '255.255.255.255',
+      '::a9fe:a9fe',
+    ]) {
       expect(isForbiddenAddress(ip, { allowPrivate: true })).toBe(true);
     }
   });

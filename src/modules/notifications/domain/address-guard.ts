@@ -10,6 +10,13 @@ const PRIVATE_RANGES: ReadonlySet<string> = new Set([
   'carrierGradeNat',
 ]);
 
+/**
+ * IPv4-compatible IPv6 (`::a.b.c.d`, deprecated by RFC 4291): ipaddr.js calls most of it unicast, yet hosts that
+ * still route it reach the embedded IPv4 address, e.g. `::7f00:1` reaches 127.0.0.1. `::` and `::1` inside it
+ * keep their own ranges.
+ */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+
 export interface AddressPolicy {
   /** Allow loopback, private, unique-local and CGNAT targets (self-hosted receivers). */
   allowPrivate?: boolean;
@@ -19,14 +26,27 @@ export interface AddressPolicy {
  * True unless `ip` is an ordinary public unicast address. Deny by default: everything ipaddr.js classes as
  * anything but `unicast` is refused (loopback, private, link-local, unique-local, unspecified, CGNAT, multicast,
  * broadcast, reserved and documentation ranges, and 6to4/Teredo/NAT64 forms that can embed an internal IPv4);
- * an IPv4-mapped IPv6 address is judged as its IPv4 address. Link-local stays refused even with allowPrivate, as
- * it holds cloud metadata services. Text that is not an IP address is forbidden.
+ * an IPv4-mapped IPv6 address is judged as its IPv4 address, and IPv4-compatible IPv6 (`::/96`) is refused
+ * outright. Link-local stays refused even with allowPrivate, as it holds cloud metadata services. Text that is
+ * not an IP address is forbidden.
  */
 export function isForbiddenAddress(ip: string, { allowPrivate = false }: AddressPolicy = {}): boolean {
   const text = ip.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(text.replace(/%.*$/, '')) === 0) return true;
-  const range = ipaddr.process(text).range();
+  const family = isIP(text.replace(/%.*$/, ''));
+  if (family === 0) return true;
+  const address = ipaddr.process(family === 6 ? canonicalIpv6(text) : text);
+  const range = address.range();
+  if (range === 'unicast' && address.kind() === 'ipv6' && address.match(IPV4_COMPATIBLE)) return true;
   return !(range === 'unicast' || (allowPrivate && PRIVATE_RANGES.has(range)));
+}
+
+/**
+ * The address as Node connects to it: ipaddr.js reads `::8.8.8.8` as `::ffff:8.8.8.8`, while Node (and the
+ * WHATWG URL parser) take it as the IPv4-compatible `::808:808`. The zone id is dropped; it never changes the
+ * range.
+ */
+function canonicalIpv6(text: string): string {
+  return new URL(`http://[${text.replace(/%.*$/, '')}]/`).hostname.slice(1, -1);
 }
 
 /** A bad webhook URL; `field` names the request field for the 400 answer. */

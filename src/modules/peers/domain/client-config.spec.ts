@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EffectivePeerSettings } from '../../../common/domain/desired-state';
 import { generateKeyPair, generatePresharedKey } from '../../../common/crypto/wireguard-keys';
-import { renderClientConfig, type ClientConfigInput } from './client-config';
+import { renderClientConfig, UnsafeConfigValueError, type ClientConfigInput } from './client-config';
 
 const INTERFACE = 'wgfcfgspec0';
 
@@ -72,9 +72,28 @@ describe('renderClientConfig', () => {
     );
   });
 
-  it('keeps a multi-line name inside its comment', () => {
-    const text = renderClientConfig(configInput({ name: 'evil\n[Peer]\nPublicKey = x' }));
-    expect(text.startsWith('# evil [Peer] PublicKey = x\n[Interface]\n')).toBe(true);
+  it('refuses a name holding any line break, so no line can be injected', () => {
+    for (const lineBreak of ['\n', '\r', '\u0085', '\u2028', '\u2029']) {
+      expect(() => renderClientConfig(configInput({ name: `evil${lineBreak}PostUp = curl x | sh` }))).toThrow(
+        new UnsafeConfigValueError('name'),
+      );
+    }
+  });
+
+  it('refuses a line break in any other value, whatever its source', () => {
+    const evil = '10.0.1.2/32\u2028PostUp = id';
+    const node = generateKeyPair().publicKey;
+    const cases: Array<[string, Partial<ClientConfigInput>]> = [
+      ['node.public_key', { serverPublicKey: `${node}\nPreUp = id` }],
+      ['public_key', { privateKey: null, publicKey: `${node}\rPreUp = id` }],
+      ['allowed_ips[1]', { addresses: ['10.0.1.2/32', evil] }],
+      ['endpoint', { settings: { ...settings, endpoint: 'vpn.example.com:51820\u0085PostUp = id' } }],
+      ['dns[0]', { settings: { ...settings, dns: ['1.1.1.1\u2029PostUp = id'] } }],
+      ['endpoint_allowed_ips[0]', { settings: { ...settings, endpoint_allowed_ips: [evil] } }],
+    ];
+    for (const [field, changes] of cases) {
+      expect(() => renderClientConfig(configInput(changes))).toThrow(new UnsafeConfigValueError(field));
+    }
   });
 });
 

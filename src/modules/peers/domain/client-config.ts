@@ -1,4 +1,5 @@
 import type { EffectivePeerSettings } from '../../../common/domain/desired-state';
+import { hasLineBreakOrControl } from '../../../common/domain/plain-text';
 
 export interface ClientConfigInput {
   /** Peer name, written as a comment so users can tell their configs apart. */
@@ -15,8 +16,21 @@ export interface ClientConfigInput {
   settings: EffectivePeerSettings;
 }
 
-/** Renders a wg-quick client config (what WireGuard apps import). */
+/** A value that cannot be written into a config without changing its lines; `field` names it. */
+export class UnsafeConfigValueError extends Error {
+  constructor(readonly field: string) {
+    super(`${field} holds a line break or control character and cannot be written into a client config`);
+    this.name = 'UnsafeConfigValueError';
+  }
+}
+
+/**
+ * Renders a wg-quick client config (what WireGuard apps import). wg-quick runs `PostUp`-style lines as shell
+ * commands, so a value with a line break (any of them: apps differ in what they split on) would let whoever set
+ * it inject lines; input validation refuses such values, and this refuses them again whatever their source.
+ */
 export function renderClientConfig(input: ClientConfigInput): string {
+  assertSingleLineValues(input);
   const { settings } = input;
   const interfaceLines = [
     '[Interface]',
@@ -36,18 +50,27 @@ export function renderClientConfig(input: ClientConfigInput): string {
     `AllowedIPs = ${settings.endpoint_allowed_ips.join(', ')}`,
     settings.persistent_keepalive > 0 ? `PersistentKeepalive = ${settings.persistent_keepalive}` : null,
   ];
-  return [
-    `# ${singleLine(input.name)}`,
-    ...interfaceLines.filter(isLine),
-    '',
-    ...peerLines.filter(isLine),
-    '',
-  ].join('\n');
+  return [`# ${input.name}`, ...interfaceLines.filter(isLine), '', ...peerLines.filter(isLine), ''].join(
+    '\n',
+  );
 }
 
-/** A name with a line break could otherwise inject config lines. */
-function singleLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+function assertSingleLineValues(input: ClientConfigInput): void {
+  const { settings } = input;
+  const values: Array<[string, string | null]> = [
+    ['name', input.name],
+    ['public_key', input.publicKey],
+    ['private_key', input.privateKey],
+    ['preshared_key', input.presharedKey],
+    ['node.public_key', input.serverPublicKey],
+    ['endpoint', settings.endpoint],
+    ...input.addresses.map((address, i): [string, string] => [`allowed_ips[${i}]`, address]),
+    ...settings.dns.map((server, i): [string, string] => [`dns[${i}]`, server]),
+    ...settings.endpoint_allowed_ips.map((cidr, i): [string, string] => [`endpoint_allowed_ips[${i}]`, cidr]),
+  ];
+  for (const [field, value] of values) {
+    if (value !== null && hasLineBreakOrControl(value)) throw new UnsafeConfigValueError(field);
+  }
 }
 
 function isLine(line: string | null): line is string {

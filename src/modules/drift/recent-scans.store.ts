@@ -1,0 +1,30 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { boundQuery } from '../../database/bound-query';
+import type { NodeDriftReport } from './domain/drift-report';
+
+/** Reads nodes' latest stored scans back as the reports they were. */
+@Injectable()
+export class RecentScansStore {
+  /**
+   * The latest report of each of `nodeIds` whose scan finished at or after `since`; other nodes are absent.
+   * Finished, not started: a slow agent's answer is then still fresh for the whole interval.
+   */
+  async latestReportsSince(
+    em: EntityManager,
+    nodeIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, NodeDriftReport>> {
+    if (nodeIds.length === 0) return new Map();
+    const rows = await boundQuery<{ node_id: string; report: NodeDriftReport }>(
+      em,
+      `select st.node_id, s.report
+       from node_drift_state st
+       join drift_scans s on s.id = st.last_scan_id
+       where st.node_id = any(?::uuid[])
+         and s.checked_at + s.duration_ms * interval '1 millisecond' >= ?`,
+      [nodeIds, since],
+    );
+    return new Map(rows.map((row) => [row.node_id, row.report]));
+  }
+}
