@@ -6,6 +6,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule } from './app.module';
+import { registerConsoleRoutes } from './console/console-routes';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsing';
 import { ErrorFilter } from './common/http/error.filter';
 import { createValidationPipe } from './common/http/validation';
@@ -49,10 +50,14 @@ export async function createApp(
     { bufferLogs: true, bodyParser: false },
   );
   registerBodyParsers(app.getHttpAdapter().getInstance());
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(adapter));
   app.enableShutdownHooks();
+  await registerConsoleRoutes(app.getHttpAdapter().getInstance(), {
+    warn: (message) => logger.warn(message, 'Console'),
+  });
   SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
