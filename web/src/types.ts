@@ -32,7 +32,6 @@ export interface NodeView {
   override_keepalive: number | null;
   override_endpoint_allowed_ip: string[] | null;
   auto_reconcile: 'off' | 'safe' | 'full';
-  effective_settings?: EffectiveSetting[];
   version: number;
   created_at: string;
   updated_at: string;

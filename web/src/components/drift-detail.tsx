@@ -1,13 +1,13 @@
 import { shortKey, showValue } from '../format';
 import type { DriftReport, FieldMismatch } from '../types';
 
-export function Change({ change, arrow = '→' }: { change: FieldMismatch; arrow?: string }) {
+/** `field: expected → actual`: what the panel wants, then what the node has. */
+export function Change({ change }: { change: FieldMismatch }) {
   return (
     <span class="change">
-      <code class="field">{change.field}</code>: <span class="expected">{showValue(change.expected)}</span>{' '}
-      <span aria-hidden="true">{arrow}</span>
-      <span class="sr-only">{arrow === '→' ? 'but the node has' : 'becomes'}</span>{' '}
-      <span class="actual">{showValue(change.actual)}</span>
+      <code class="fname">{change.field}</code>: <span class="expected">{showValue(change.expected)}</span>{' '}
+      <span aria-hidden="true">→</span>
+      <span class="sr-only">but the node has</span> <span class="actual">{showValue(change.actual)}</span>
     </span>
   );
 }
@@ -61,7 +61,7 @@ export function DriftDetail({ report }: { report: DriftReport }) {
           </li>
         ))}
       </Group>
-      <Group title="Mismatched" count={report.mismatched_peers.length} kind="mismatched">
+      <Group title="Mismatched (panel → node)" count={report.mismatched_peers.length} kind="mismatched">
         {report.mismatched_peers.map((peer) => (
           <li key={peer.public_key}>
             <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code>
@@ -95,7 +95,7 @@ export function DriftDetail({ report }: { report: DriftReport }) {
           </li>
         ))}
       </Group>
-      <Group title="Interface" count={report.interface_mismatches.length} kind="interface">
+      <Group title="Interface (panel → node)" count={report.interface_mismatches.length} kind="interface">
         {report.interface_mismatches.map((change) => (
           <li key={change.field}>
             <Change change={change} />

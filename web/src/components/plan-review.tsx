@@ -179,7 +179,7 @@ export function PlanDiff({ plan }: { plan: ReconcilePlan }) {
           <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code>
           {peer.changes.map((change) => (
             <span class="change" key={change.field}>
-              <code class="field">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
+              <code class="fname">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
               <ins>{showValue(change.expected)}</ins>
             </span>
           ))}
@@ -193,7 +193,7 @@ export function PlanDiff({ plan }: { plan: ReconcilePlan }) {
           <span class="sr-only">update</span>
           <strong>interface</strong>
           <span class="change">
-            <code class="field">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
+            <code class="fname">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
             <ins>{showValue(change.expected)}</ins>
           </span>
         </div>

@@ -7,7 +7,7 @@ import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
 import { ago, dateTime, showValue } from '../format';
 import { useLoad } from '../hooks';
 import { useCanWrite } from '../session';
-import type { DriftReport, NodeView, Page, ScanEntry } from '../types';
+import type { DriftReport, EffectiveSetting, NodeView, Page, ScanEntry } from '../types';
 
 const NODE_POLL_MS = 5000;
 
@@ -26,6 +26,12 @@ export function NodePage({ id }: { id: string }) {
       ),
     [id],
     NODE_POLL_MS * 3,
+  );
+
+  const settings = useLoad(
+    () =>
+      ok<{ settings: EffectiveSetting[] }>(api.GET('/api/nodes/{id}/settings', { params: { path: { id } } })),
+    [id],
   );
 
   if (node.error && !node.data) return <ErrorNote error={node.error} />;
@@ -77,7 +83,15 @@ export function NodePage({ id }: { id: string }) {
       </div>
 
       <div class="node-grid">
-        <Settings node={view} canWrite={canWrite} onSaved={() => void node.reload()} />
+        <Settings
+          node={view}
+          settings={settings.data?.settings}
+          canWrite={canWrite}
+          onSaved={() => {
+            void node.reload();
+            void settings.reload();
+          }}
+        />
         <section class="card" aria-labelledby="history-title">
           <h2 id="history-title">History</h2>
           <ol class="timeline">
@@ -104,7 +118,6 @@ export function NodePage({ id }: { id: string }) {
 interface OverrideField {
   key: keyof NodeView & `override_${string}`;
   label: string;
-  setting: string;
   kind: 'number' | 'list';
   hint: string;
 }
@@ -113,29 +126,25 @@ const OVERRIDES: OverrideField[] = [
   {
     key: 'override_listen_port',
     label: 'Listen port',
-    setting: 'listen_port',
     kind: 'number',
     hint: '1–65535',
   },
   {
     key: 'override_dns',
     label: 'Client DNS',
-    setting: 'dns',
     kind: 'list',
     hint: 'IP addresses, comma separated',
   },
-  { key: 'override_mtu', label: 'Client MTU', setting: 'mtu', kind: 'number', hint: '1280–9000' },
+  { key: 'override_mtu', label: 'Client MTU', kind: 'number', hint: '1280–9000' },
   {
     key: 'override_keepalive',
     label: 'Persistent keepalive (s)',
-    setting: 'persistent_keepalive',
     kind: 'number',
     hint: '0–65535, 0 is off',
   },
   {
     key: 'override_endpoint_allowed_ip',
     label: 'Client allowed IPs',
-    setting: 'endpoint_allowed_ips',
     kind: 'list',
     hint: 'CIDRs, comma separated',
   },
@@ -149,7 +158,17 @@ function textOf(value: unknown): string {
  * Each setting with its effective value and where it comes from, and the node overrides form. A peer's own
  * value wins over both (shown on the Peers page).
  */
-function Settings({ node, canWrite, onSaved }: { node: NodeView; canWrite: boolean; onSaved: () => void }) {
+function Settings({
+  node,
+  settings,
+  canWrite,
+  onSaved,
+}: {
+  node: NodeView;
+  settings: EffectiveSetting[] | undefined;
+  canWrite: boolean;
+  onSaved: () => void;
+}) {
   const initial = () => Object.fromEntries(OVERRIDES.map((field) => [field.key, textOf(node[field.key])]));
   const [values, setValues] = useState<Record<string, string>>(initial);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -202,7 +221,7 @@ function Settings({ node, canWrite, onSaved }: { node: NodeView; canWrite: boole
           </tr>
         </thead>
         <tbody>
-          {(node.effective_settings ?? fallbackSettings(node)).map((setting) => (
+          {(settings ?? []).map((setting) => (
             <tr key={setting.field}>
               <th scope="row">
                 <code>{setting.field}</code>
@@ -210,7 +229,7 @@ function Settings({ node, canWrite, onSaved }: { node: NodeView; canWrite: boole
               <td>{showValue(setting.value)}</td>
               <td>
                 <span class={`source source-${setting.source}`}>
-                  {setting.source === 'node' ? 'node override' : 'panel default'}
+                  {setting.source === 'node' ? 'this node' : 'panel default'}
                 </span>
               </td>
             </tr>
@@ -253,13 +272,4 @@ function Settings({ node, canWrite, onSaved }: { node: NodeView; canWrite: boole
       )}
     </section>
   );
-}
-
-/** Without the panel's own list: an override is the node's, anything else the panel default. */
-function fallbackSettings(node: NodeView) {
-  return OVERRIDES.map((field) => ({
-    field: field.setting,
-    value: node[field.key] ?? 'panel default',
-    source: node[field.key] === null ? ('default' as const) : ('node' as const),
-  }));
 }
