@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
@@ -25,6 +25,14 @@ export class NodesController {
   @Get(':id')
   get(@UuidParam() id: string) {
     return this.nodes.get(id);
+  }
+
+  @Get(':id/settings')
+  @ApiOperation({
+    summary: "Each setting the node's peers inherit: effective value and source (node or default)",
+  })
+  settings(@UuidParam() id: string) {
+    return this.nodes.settings(id);
   }
 
   @Patch(':id')

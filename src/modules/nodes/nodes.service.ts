@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { SecretBox } from '../../common/crypto/secret-box';
@@ -8,9 +8,11 @@ import { conflict, notFound, versionConflict } from '../../common/http/api-error
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { IpAllocationEntity } from '../peers/ip-allocation.entity';
+import { NodeSetting, nodeSettings } from '../peers/domain/effective-settings';
 import { NodeAgents } from './node-agents.service';
-import { NodeViewExtensions, NodeView, toNodeView } from './node-view';
+import { NodeViewExtensions, NodeView, toDesiredNode, toNodeView } from './node-view';
 import { NodeEntity } from './node.entity';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
 import { ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
@@ -46,6 +48,7 @@ export class NodesService {
     private readonly agents: NodeAgents,
     private readonly extensions: NodeViewExtensions,
     private readonly changes: DesiredStateChanges,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async register(dto: RegisterNodeDto, context: CommandContext): Promise<NodeView> {
@@ -105,6 +108,12 @@ export class NodesService {
     const node = await this.require(this.em.fork(), id);
     const extras = await this.extensions.extras([node]);
     return toNodeView(node, extras.get(node.id));
+  }
+
+  /** Each setting the node's peers inherit, with its value and source (node or panel default). */
+  async settings(id: string): Promise<{ node_id: string; settings: NodeSetting[] }> {
+    const node = await this.require(this.em.fork(), id);
+    return { node_id: id, settings: nodeSettings(toDesiredNode(node), this.config.defaults) };
   }
 
   async require(em: EntityManager, id: string): Promise<NodeEntity> {
