@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { SecretBox } from '../../common/crypto/secret-box';
@@ -10,9 +11,16 @@ import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { IpAllocationEntity } from '../peers/ip-allocation.entity';
-import { NodeSetting, nodeSettings } from '../peers/domain/effective-settings';
+import { nodeSettings } from '../peers/domain/effective-settings';
 import { NodeAgents } from './node-agents.service';
-import { NodeViewExtensions, NodeView, toDesiredNode, toNodeView } from './node-view';
+import {
+  InheritedSettingsView,
+  NodeViewExtensions,
+  NodeView,
+  nodeSettingsView,
+  toDesiredNode,
+  toNodeView,
+} from './node-view';
 import { NodeEntity } from './node.entity';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
 import { ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
@@ -91,27 +99,27 @@ export class NodesService {
       );
     });
     const node = await this.require(this.em.fork(), id);
-    return toNodeView(node, this.extensions.extrasOfCreated([node]).get(id));
+    return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 
-  async list(query: ListQuery): Promise<{ items: NodeView[]; next?: string }> {
+  async list(query: ListQuery): Promise<Page<NodeView>> {
     const limit = query.limit ?? 100;
     const rows = await this.em.fork().find(NodeEntity, afterCursor(decodeCursor(query.cursor)), {
       orderBy: { createdAt: 'asc', id: 'asc' },
       limit,
     });
-    const extras = await this.extensions.extras(rows);
-    return page(rows, limit, (node) => toNodeView(node, extras.get(node.id)));
+    const extrasOf = await this.extensions.extras(rows);
+    return page(rows, limit, (node) => toNodeView(node, extrasOf(node)));
   }
 
   async get(id: string): Promise<NodeView> {
     const node = await this.require(this.em.fork(), id);
-    const extras = await this.extensions.extras([node]);
-    return toNodeView(node, extras.get(node.id));
+    const extrasOf = await this.extensions.extras([node]);
+    return toNodeView(node, extrasOf(node));
   }
 
   /** Each setting the node's peers inherit, with its value and source (node or panel default). */
-  async settings(id: string): Promise<{ node_id: string; settings: NodeSetting[] }> {
+  async settings(id: string): Promise<InheritedSettingsView> {
     const node = await this.require(this.em.fork(), id);
     return { node_id: id, settings: nodeSettings(toDesiredNode(node), this.config.defaults) };
   }
@@ -161,7 +169,7 @@ export class NodesService {
 
   /** Only what really changes goes into the event, so a no-op PATCH appends nothing. */
   private changesFrom(node: NodeEntity, dto: UpdateNodeDto): NodeChanges {
-    const current = toNodeView(node) as unknown as Record<string, unknown>;
+    const current: Record<string, unknown> = nodeSettingsView(node);
     const changes: Record<string, unknown> = {};
     for (const field of STATE_FIELDS) {
       const value = dto[field as keyof UpdateNodeDto];

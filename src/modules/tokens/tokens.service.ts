@@ -7,17 +7,10 @@ import { boundQuery } from '../../database/bound-query';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiTokenEntity, TokenRole } from './api-token.entity';
 import { generateApiToken, hashApiToken } from './token-hash';
+import { CreatedTokenView, TokenView, toTokenView, WhoAmIView } from './token-view';
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
 const BOOTSTRAP_TOKEN_NAME = 'bootstrap admin (PANEL_ADMIN_TOKEN)';
-
-export interface TokenView {
-  id: string;
-  name: string;
-  role: TokenRole;
-  created_at: string;
-  revoked_at: string | null;
-}
 
 @Injectable()
 export class TokensService {
@@ -47,7 +40,7 @@ export class TokensService {
   }
 
   /** Who the caller is: what a console or script needs to know which actions its token may take. */
-  async whoAmI(actor: Actor): Promise<{ token_id: string; role: TokenRole; name: string }> {
+  async whoAmI(actor: Actor): Promise<WhoAmIView> {
     if (actor.tokenId === BOOTSTRAP_TOKEN_ID) {
       return { token_id: actor.tokenId, role: actor.role, name: BOOTSTRAP_TOKEN_NAME };
     }
@@ -56,7 +49,7 @@ export class TokensService {
     return { token_id: token.id, role: token.role, name: token.name };
   }
 
-  async create(name: string, role: TokenRole): Promise<TokenView & { token: string }> {
+  async create(name: string, role: TokenRole): Promise<CreatedTokenView> {
     const token = generateApiToken();
     const em = this.em.fork();
     const entity = em.create(ApiTokenEntity, {
@@ -66,14 +59,14 @@ export class TokensService {
       tokenHash: hashApiToken(token),
     });
     await em.persistAndFlush(entity);
-    return { ...toView(entity), token };
+    return { ...toTokenView(entity), token };
   }
 
   async list(): Promise<TokenView[]> {
     const tokens = await this.em
       .fork()
       .find(ApiTokenEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return tokens.map(toView);
+    return tokens.map(toTokenView);
   }
 
   async revoke(id: string): Promise<void> {
@@ -83,14 +76,4 @@ export class TokensService {
     token.revokedAt ??= new Date();
     await em.flush();
   }
-}
-
-function toView(token: ApiTokenEntity): TokenView {
-  return {
-    id: token.id,
-    name: token.name,
-    role: token.role,
-    created_at: token.createdAt.toISOString(),
-    revoked_at: token.revokedAt?.toISOString() ?? null,
-  };
 }
