@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { DriftCounts, ErrorNote, ScanStrip, StatusBadge } from '../components/status';
@@ -9,6 +10,7 @@ import type { DriftReport, FleetReport, NodeView, Page, ScanEntry } from '../typ
 export const FLEET_POLL_MS = 4000;
 const STRIP_LENGTH = 16;
 const HISTORY_CONCURRENCY = 6;
+const STRIP_FLUSH_MS = 250;
 
 export interface FleetRow {
   node: NodeView;
@@ -80,6 +82,18 @@ function useScanStrips(rows: FleetRow[] | undefined): Map<string, ScanEntry[]> {
     });
     const wanted = rows.filter((row) => !requested.current.has(row.node.id)).map((row) => row.node.id);
     wanted.forEach((id) => requested.current.add(id));
+    // After the rows are on screen, and folded into a few renders: the strips never hold the table back.
+    const arrived = new Map<string, ScanEntry[]>();
+    let flush: ReturnType<typeof setTimeout> | undefined;
+    const deliver = (id: string, scans: ScanEntry[]) => {
+      arrived.set(id, scans);
+      flush ??= setTimeout(() => {
+        flush = undefined;
+        const batch = new Map(arrived);
+        arrived.clear();
+        setStrips((current) => new Map([...current, ...batch]));
+      }, STRIP_FLUSH_MS);
+    };
     let index = 0;
     const worker = async () => {
       while (index < wanted.length) {
@@ -90,13 +104,15 @@ function useScanStrips(rows: FleetRow[] | undefined): Map<string, ScanEntry[]> {
               params: { path: { id }, query: { limit: STRIP_LENGTH } },
             }),
           );
-          setStrips((current) => new Map(current).set(id, page.items));
+          deliver(id, page.items);
         } catch {
-          setStrips((current) => new Map(current).set(id, []));
+          deliver(id, []);
         }
       }
     };
-    for (let i = 0; i < HISTORY_CONCURRENCY; i++) void worker();
+    setTimeout(() => {
+      for (let i = 0; i < HISTORY_CONCURRENCY; i++) void worker();
+    }, STRIP_FLUSH_MS);
   }, [rows]);
 
   return strips;
@@ -110,11 +126,6 @@ export function Fleet() {
   const [search, setSearch] = useState('');
   const rows = fleet.data?.rows;
   const strips = useScanStrips(rows);
-  const [, setNow] = useState(0);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
 
   const counts = useMemo(() => {
     const result: Record<FleetStatus | 'all', number> = {
@@ -200,38 +211,7 @@ export function Fleet() {
           </thead>
           <tbody>
             {shown.map((row) => (
-              <tr
-                key={row.node.id}
-                class={`row-${row.status}`}
-                data-node={row.node.name}
-                data-status={row.status}
-              >
-                <td>
-                  <StatusBadge status={row.status} />
-                </td>
-                <th scope="row">
-                  <a href={`/nodes/${row.node.id}`}>{row.node.name}</a>
-                  <span class="sub">
-                    {row.node.interface} · {row.node.endpoint}
-                  </span>
-                </th>
-                <td>
-                  {row.status === 'unknown' ? (
-                    <span class="reason">{row.report?.error ?? 'not reachable'}</span>
-                  ) : row.status === 'disabled' ? (
-                    <span class="muted">not scanned</span>
-                  ) : (
-                    <DriftCounts summary={row.report?.summary} />
-                  )}
-                </td>
-                <td class="num">{row.report?.summary.expected ?? '—'}</td>
-                <td>
-                  <time dateTime={row.report?.checked_at}>{ago(row.report?.checked_at)}</time>
-                </td>
-                <td class="wide">
-                  <ScanStrip scans={strips.get(row.node.id)} label={row.node.name} />
-                </td>
-              </tr>
+              <NodeRow key={row.node.id} row={row} scans={strips.get(row.node.id)} />
             ))}
           </tbody>
         </table>
@@ -240,3 +220,36 @@ export function Fleet() {
     </section>
   );
 }
+
+/** One node's row; re-rendered only when its report or its strip changes. */
+const NodeRow = memo(function NodeRow({ row, scans }: { row: FleetRow; scans: ScanEntry[] | undefined }) {
+  return (
+    <tr class={`row-${row.status}`} data-node={row.node.name} data-status={row.status}>
+      <td>
+        <StatusBadge status={row.status} />
+      </td>
+      <th scope="row">
+        <a href={`/nodes/${row.node.id}`}>{row.node.name}</a>
+        <span class="sub">
+          {row.node.interface} · {row.node.endpoint}
+        </span>
+      </th>
+      <td>
+        {row.status === 'unknown' ? (
+          <span class="reason">{row.report?.error ?? 'not reachable'}</span>
+        ) : row.status === 'disabled' ? (
+          <span class="muted">not scanned</span>
+        ) : (
+          <DriftCounts summary={row.report?.summary} />
+        )}
+      </td>
+      <td class="num">{row.report?.summary.expected ?? '—'}</td>
+      <td>
+        <time dateTime={row.report?.checked_at}>{ago(row.report?.checked_at)}</time>
+      </td>
+      <td class="wide">
+        <ScanStrip scans={scans} label={row.node.name} />
+      </td>
+    </tr>
+  );
+});
