@@ -7,13 +7,20 @@ WORKDIR /app
 # Manifests first, so the dependency layer is rebuilt only when they change.
 COPY package.json package-lock.json ./
 COPY packages/protocol/package.json packages/protocol/
+COPY packages/client/package.json packages/client/
 COPY agent/package.json agent/
+COPY web/package.json web/
 # No install scripts: nothing the panel needs builds at install time, and none of them runs in the image build.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY packages/protocol packages/protocol
+COPY packages/client packages/client
+COPY web web
 COPY src src
+# The web console is built into web/dist and served by the panel at /.
 RUN npm run build -w @wgfleet/protocol \
+  && npm run build -w @wgfleet/client \
+  && npm run build -w @wgfleet/web \
   && npx nest build \
   && npm prune --omit=dev --no-audit --no-fund --ignore-scripts
 
@@ -27,6 +34,7 @@ COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/packages/protocol/package.json packages/protocol/
 COPY --from=build /app/packages/protocol/dist packages/protocol/dist
 COPY --from=build /app/dist dist
+COPY --from=build /app/web/dist web/dist
 COPY bin bin
 USER node
 EXPOSE 3000

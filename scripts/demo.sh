@@ -2,7 +2,8 @@
 # The wgfleet demo: a panel and three agents on real WireGuard (wireguard-go), each agent in its own network
 # namespace, walked through drift detection, a signed webhook, a dry-run plan and a reconcile.
 # Needs root (namespaces, interfaces), Node 20, PostgreSQL and Redis (scripts/setup.sh installs/starts them).
-# Exit code 0 only when every step succeeded. Logs: /tmp/wgfleet-demo/.
+# Exit code 0 only when every step succeeded. Logs: /tmp/wgfleet-demo/. It ends by printing the web console's URL
+# and a token; `--keep` leaves everything running for a look in a browser (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,4 +41,4 @@ fi
 printf ' 1. %-36s %s\n' setup 'wg, wireguard-go, PostgreSQL, Redis, npm packages ready · panel and agent built'
 rm -f "$setup_log"
 
-npx ts-node --transpile-only scripts/demo/main.ts
+npx ts-node --transpile-only scripts/demo/main.ts "$@"

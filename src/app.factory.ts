@@ -6,6 +6,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AppModule, queuePrefix } from './app.module';
+import { registerConsoleRoutes } from './console/console-routes';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsing';
 import { ErrorFilter } from './common/http/error.filter';
 import { RequestLimits } from './common/http/request-limits';
@@ -56,10 +57,14 @@ export async function createApp(
   await app
     .get(RequestLimits)
     .register(instance, app.get(RedisConnection).client, `${queuePrefix(config.databaseUrl)}:rate-limit:`);
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter(adapter));
   app.enableShutdownHooks();
+  await registerConsoleRoutes(app.getHttpAdapter().getInstance(), {
+    warn: (message) => logger.warn(message, 'Console'),
+  });
   SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

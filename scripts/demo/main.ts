@@ -147,7 +147,13 @@ function driftText(report: NodeDriftReport): string {
   return parts.join(' · ');
 }
 
-async function runDemo(teardown: Teardown): Promise<void> {
+/** Where to look at the demo's fleet in a browser, and a token to log in with. */
+interface ConsoleLogin {
+  url: string;
+  token: string;
+}
+
+async function runDemo(teardown: Teardown): Promise<ConsoleLogin> {
   const say = new Narrator(2); // step 1, setup, is told by scripts/demo.sh
   mkdirSync(STATE_DIR, { recursive: true });
 
@@ -405,6 +411,17 @@ async function runDemo(teardown: Teardown): Promise<void> {
     (events) =>
       `${events.map((event) => event.type).join(', ')} · ${events.length} of ${events.length} signatures valid`,
   );
+
+  return say.step(
+    'web console',
+    async () => {
+      const page = await fetch(`${panel.url}/`);
+      check(page.ok && (await page.text()).includes('id="app"'), `GET / answered ${page.status}`);
+      const token = await api.post<{ token: string }>('/api/tokens', { name: 'demo console', role: 'admin' });
+      return { url: `${panel.url}/`, token: token.token };
+    },
+    (login) => `served by the panel at ${login.url} · admin token "demo console" created to log in`,
+  );
 }
 
 async function main(): Promise<number> {
@@ -417,13 +434,23 @@ async function main(): Promise<number> {
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);
 
+  const keep = process.argv.includes('--keep');
   let failed = false;
+  let login: ConsoleLogin | undefined;
   try {
-    await runDemo(teardown);
+    login = await runDemo(teardown);
   } catch (error) {
     failed = true;
     // A step's failure is on its line already.
     if (!(error instanceof StepFailed)) console.log(`demo failed: ${(error as Error).message}`);
+  }
+  if (login) {
+    console.log(`\n    console: ${login.url}\n    token:   ${login.token}\n`);
+    if (keep && !failed) {
+      console.log('    --keep: everything stays up for a look; Ctrl-C stops and removes it');
+      await new Promise<never>(() => undefined);
+    }
+    console.log('    (stopped with the demo: bash scripts/demo.sh --keep leaves it running for a look)');
   }
   const problems = await teardown.run();
   console.log(

@@ -34,3 +34,10 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
     requestId: request.id ?? null,
   };
 });
+
+/** The authenticated token of the request (routes behind the AuthGuard only). */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new Error('CurrentActor used on a route without authentication');
+  return actor;
+});

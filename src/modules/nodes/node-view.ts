@@ -4,6 +4,7 @@ import { DesiredNode } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
 import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../agent-client/domain/agent-url-policy';
 import { DRIFT_STATUSES, DriftStatus } from '../drift/domain/drift-report';
+import type { NodeSetting } from '../peers/domain/effective-settings';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
 
 /** Fields other modules add to node views (drift status, sync backlog); see their ViewExtension. */
@@ -183,4 +184,31 @@ export function toDesiredNode(node: NodeEntity): DesiredNode {
     override_keepalive: node.overrideKeepalive,
     override_endpoint_allowed_ip: node.overrideEndpointAllowedIp,
   };
+}
+
+/** One setting a node's peers inherit (see nodeSettings). */
+export class InheritedSettingView {
+  @ApiProperty({ enum: ['listen_port', 'dns', 'mtu', 'persistent_keepalive', 'endpoint_allowed_ips'] })
+  field!: NodeSetting['field'];
+
+  @ApiProperty({
+    description: 'The effective value for a peer without its own',
+    oneOf: [{ type: 'integer' }, { type: 'array', items: { type: 'string' } }],
+    nullable: true,
+  })
+  value!: NodeSetting['value'];
+
+  @ApiProperty({
+    enum: ['node', 'default'],
+    description: 'This node (an override or its own port) or the panel default',
+  })
+  source!: NodeSetting['source'];
+}
+
+export class InheritedSettingsView {
+  @ApiProperty({ format: 'uuid' })
+  node_id!: string;
+
+  @ApiProperty({ type: InheritedSettingView, isArray: true })
+  settings!: InheritedSettingView[];
 }

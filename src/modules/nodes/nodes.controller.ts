@@ -12,7 +12,7 @@ import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { VersionQuery, ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
-import { NodeView } from './node-view';
+import { InheritedSettingsView, NodeView } from './node-view';
 import { NodesService } from './nodes.service';
 
 @ApiTags('nodes')
@@ -44,6 +44,17 @@ export class NodesController {
   @ApiErrors(400, 404)
   get(@UuidParam() id: string): Promise<NodeView> {
     return this.nodes.get(id);
+  }
+
+  @Get(':id/settings')
+  @ApiOperation({
+    operationId: 'getNodeSettings',
+    summary: "Each setting the node's peers inherit: effective value and source (node or default)",
+  })
+  @ApiOkResponse({ type: InheritedSettingsView })
+  @ApiErrors(400, 404)
+  settings(@UuidParam() id: string): Promise<InheritedSettingsView> {
+    return this.nodes.settings(id);
   }
 
   @Patch(':id')

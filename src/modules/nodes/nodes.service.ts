@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
@@ -10,9 +10,18 @@ import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { IpAllocationEntity } from '../peers/ip-allocation.entity';
+import { nodeSettings } from '../peers/domain/effective-settings';
 import { NodeAgents } from './node-agents.service';
-import { NodeViewExtensions, NodeView, nodeSettingsView, toNodeView } from './node-view';
+import {
+  InheritedSettingsView,
+  NodeViewExtensions,
+  NodeView,
+  nodeSettingsView,
+  toDesiredNode,
+  toNodeView,
+} from './node-view';
 import { NodeEntity } from './node.entity';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
 import { ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
@@ -49,6 +58,7 @@ export class NodesService {
     private readonly extensions: NodeViewExtensions,
     private readonly changes: DesiredStateChanges,
     private readonly urlGuard: AgentUrlGuard,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** `em`: a transaction to register in (an enrollment's claim), a fresh one otherwise. */
@@ -112,6 +122,12 @@ export class NodesService {
     const node = await this.require(this.em.fork(), id);
     const extrasOf = await this.extensions.extras([node]);
     return toNodeView(node, extrasOf(node));
+  }
+
+  /** Each setting the node's peers inherit, with its value and source (node or panel default). */
+  async settings(id: string): Promise<InheritedSettingsView> {
+    const node = await this.require(this.em.fork(), id);
+    return { node_id: id, settings: nodeSettings(toDesiredNode(node), this.config.defaults) };
   }
 
   async require(em: EntityManager, id: string): Promise<NodeEntity> {

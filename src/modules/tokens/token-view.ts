@@ -31,6 +31,18 @@ export class TokenList {
   items!: TokenView[];
 }
 
+/** The calling token, as GET /api/me names it. */
+export class WhoAmIView {
+  @ApiProperty({ description: "The token's id; `bootstrap` for PANEL_ADMIN_TOKEN", example: 'bootstrap' })
+  token_id!: string;
+
+  @ApiProperty({ enum: TOKEN_ROLES, enumName: 'TokenRole' })
+  role!: TokenRole;
+
+  @ApiProperty()
+  name!: string;
+}
+
 export function toTokenView(token: ApiTokenEntity): TokenView {
   return {
     id: token.id,

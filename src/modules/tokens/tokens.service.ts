@@ -7,9 +7,10 @@ import { boundQuery } from '../../database/bound-query';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiTokenEntity, TokenRole } from './api-token.entity';
 import { generateApiToken, hashApiToken } from './token-hash';
-import { CreatedTokenView, TokenView, toTokenView } from './token-view';
+import { CreatedTokenView, TokenView, toTokenView, WhoAmIView } from './token-view';
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
+const BOOTSTRAP_TOKEN_NAME = 'bootstrap admin (PANEL_ADMIN_TOKEN)';
 
 @Injectable()
 export class TokensService {
@@ -36,6 +37,16 @@ export class TokensService {
       [hash],
     );
     return found ? { tokenId: found.id, role: found.role } : null;
+  }
+
+  /** Who the caller is: what a console or script needs to know which actions its token may take. */
+  async whoAmI(actor: Actor): Promise<WhoAmIView> {
+    if (actor.tokenId === BOOTSTRAP_TOKEN_ID) {
+      return { token_id: actor.tokenId, role: actor.role, name: BOOTSTRAP_TOKEN_NAME };
+    }
+    const token = await this.em.fork().findOne(ApiTokenEntity, { id: actor.tokenId });
+    if (!token) throw notFound('token', actor.tokenId);
+    return { token_id: token.id, role: token.role, name: token.name };
   }
 
   async create(name: string, role: TokenRole): Promise<CreatedTokenView> {

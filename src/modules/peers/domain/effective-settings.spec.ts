@@ -4,7 +4,12 @@ import type {
   PanelDefaults,
   PeerSettings,
 } from '../../../common/domain/desired-state';
-import { effectiveListenPort, effectivePeerSettings, parseEndpoint } from './effective-settings';
+import {
+  effectiveListenPort,
+  effectivePeerSettings,
+  nodeSettings,
+  parseEndpoint,
+} from './effective-settings';
 
 const defaults: PanelDefaults = {
   dns: ['1.1.1.1'],
@@ -132,5 +137,36 @@ describe('parseEndpoint', () => {
     for (const bad of ['fd00::1', 'host:0', 'host:65536', 'host:', ':51820', '[fd00::1', '', 'h:1:2']) {
       expect(parseEndpoint(bad)).toBeNull();
     }
+  });
+});
+
+describe('nodeSettings', () => {
+  it('names the node as the source of its overrides and the panel for the rest', () => {
+    expect(nodeSettings(node({ override_mtu: 1380, override_keepalive: 0 }), defaults)).toEqual([
+      { field: 'listen_port', value: 51820, source: 'default' },
+      { field: 'dns', value: ['1.1.1.1'], source: 'default' },
+      { field: 'mtu', value: 1380, source: 'node' },
+      { field: 'persistent_keepalive', value: 0, source: 'node' },
+      { field: 'endpoint_allowed_ips', value: ['0.0.0.0/0', '::/0'], source: 'default' },
+    ]);
+  });
+
+  it("counts the port a node was registered with as the node's, an override above it", () => {
+    expect(nodeSettings(node({ listen_port: 51000 }), defaults)[0]).toEqual({
+      field: 'listen_port',
+      value: 51000,
+      source: 'node',
+    });
+    expect(nodeSettings(node({ listen_port: 51000, override_listen_port: 443 }), defaults)[0].value).toBe(
+      443,
+    );
+  });
+
+  it('keeps an empty DNS override as a value ("no DNS"), not as inherit', () => {
+    expect(nodeSettings(node({ override_dns: [] }), defaults)[1]).toEqual({
+      field: 'dns',
+      value: [],
+      source: 'node',
+    });
   });
 });

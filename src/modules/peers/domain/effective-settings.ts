@@ -71,3 +71,32 @@ function clientEndpoint(node: DesiredNode, defaults: PanelDefaults): string {
   const port = node.override_listen_port ?? parsed.port ?? node.listen_port ?? defaults.listen_port;
   return formatEndpoint(parsed.host, port);
 }
+
+export type SettingSource = 'node' | 'default';
+
+/** One setting of a node's peers: the value they get when they set none themselves, and whose it is. */
+export interface NodeSetting {
+  field: 'listen_port' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips';
+  value: number | string[] | null;
+  source: SettingSource;
+}
+
+/**
+ * The node's half of the effective-value chain, for people: each setting with the value a peer without its own
+ * gets and whether it comes from the node (an override, or the port it was registered with) or the panel default.
+ */
+export function nodeSettings(node: DesiredNode, defaults: PanelDefaults): NodeSetting[] {
+  const pick = <T extends NodeSetting['value']>(
+    field: NodeSetting['field'],
+    own: T | null,
+    fallback: T,
+  ): NodeSetting =>
+    own === null ? { field, value: fallback, source: 'default' } : { field, value: own, source: 'node' };
+  return [
+    pick('listen_port', node.override_listen_port ?? node.listen_port, defaults.listen_port),
+    pick('dns', node.override_dns, defaults.dns),
+    pick('mtu', node.override_mtu, defaults.mtu),
+    pick('persistent_keepalive', node.override_keepalive, defaults.persistent_keepalive),
+    pick('endpoint_allowed_ips', node.override_endpoint_allowed_ip, defaults.endpoint_allowed_ips),
+  ];
+}

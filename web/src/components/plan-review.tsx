@@ -1,0 +1,285 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, errorText, ok, WgfleetApiError } from '../api';
+import { shortKey, showValue } from '../format';
+import type { ReconcileJob, ReconcileOptions, ReconcilePlan } from '../types';
+
+const DEFAULT_OPTIONS: ReconcileOptions = {
+  reconcile_missing: true,
+  reconcile_mismatched: true,
+  remove_orphaned: true,
+  remove_unknown: false,
+  mode: 'batch',
+};
+
+const OPTION_LABELS: [keyof Omit<ReconcileOptions, 'mode'>, string][] = [
+  ['reconcile_missing', 'Add missing peers'],
+  ['reconcile_mismatched', 'Fix mismatched peers and the listen port'],
+  ['remove_orphaned', 'Remove orphaned peers'],
+  ['remove_unknown', 'Remove unknown peers (never managed here)'],
+];
+
+type Stage =
+  | { kind: 'idle' }
+  | { kind: 'planning' }
+  | { kind: 'plan'; planId: string; plan: ReconcilePlan; planned: ReconcileOptions; moved?: boolean }
+  | { kind: 'applying'; planId: string; plan: ReconcilePlan; planned: ReconcileOptions }
+  | { kind: 'job'; jobId: string; plan: ReconcilePlan };
+
+function planSize(plan: ReconcilePlan): number {
+  return plan.add.length + plan.update.length + plan.remove.length + (plan.interface?.length ?? 0);
+}
+
+/** Plan repair → review the dry-run plan as a diff → apply exactly it → follow the job to its end. */
+export function PlanRepair({ nodeId, onDone }: { nodeId: string; onDone: () => void }) {
+  const [options, setOptions] = useState(DEFAULT_OPTIONS);
+  const [stage, setStage] = useState<Stage>({ kind: 'idle' });
+  const [error, setError] = useState<string>();
+
+  const makePlan = async (moved = false) => {
+    setError(undefined);
+    setStage({ kind: 'planning' });
+    try {
+      const answer = await ok<{ plan_id: string; plan: ReconcilePlan }>(
+        api.POST('/api/drift/nodes/{id}/reconcile', {
+          params: { path: { id: nodeId } },
+          body: { ...options, dry_run: true, allow_empty: false },
+        }),
+      );
+      setStage({ kind: 'plan', planId: answer.plan_id, plan: answer.plan, planned: options, moved });
+    } catch (caught) {
+      setError(errorText(caught));
+      setStage({ kind: 'idle' });
+    }
+  };
+
+  const apply = async (planId: string, plan: ReconcilePlan, planned: ReconcileOptions) => {
+    setError(undefined);
+    setStage({ kind: 'applying', planId, plan, planned });
+    try {
+      const answer = await ok<{ job_id: string }>(
+        api.POST('/api/drift/nodes/{id}/reconcile', {
+          params: { path: { id: nodeId } },
+          body: { ...planned, plan_id: planId, dry_run: false, allow_empty: false },
+        }),
+      );
+      setStage({ kind: 'job', jobId: answer.job_id, plan });
+    } catch (caught) {
+      if (caught instanceof WgfleetApiError && caught.status === 409) {
+        await makePlan(true);
+        return;
+      }
+      setError(errorText(caught));
+      setStage({ kind: 'plan', planId, plan, planned });
+    }
+  };
+
+  return (
+    <section class="card repair" aria-labelledby="repair-title">
+      <h2 id="repair-title">Repair</h2>
+      <fieldset class="options" disabled={stage.kind === 'planning' || stage.kind === 'applying'}>
+        <legend>What the repair may do</legend>
+        {OPTION_LABELS.map(([key, label]) => (
+          <label key={key} class="check">
+            <input
+              type="checkbox"
+              checked={options[key]}
+              onChange={(event) => setOptions({ ...options, [key]: event.currentTarget.checked })}
+            />{' '}
+            {label}
+          </label>
+        ))}
+        <label class="inline">
+          Mode{' '}
+          <select
+            value={options.mode}
+            onChange={(event) =>
+              setOptions({ ...options, mode: event.currentTarget.value as ReconcileOptions['mode'] })
+            }
+          >
+            <option value="batch">batch (one call, per-peer results)</option>
+            <option value="peer">peer (one call per peer)</option>
+            <option value="syncconf">syncconf (atomic)</option>
+          </select>
+        </label>
+      </fieldset>
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => makePlan()} disabled={stage.kind === 'planning'}>
+          {stage.kind === 'planning' ? 'Planning…' : stage.kind === 'plan' ? 'Plan again' : 'Plan repair'}
+        </button>
+      </div>
+      {error && (
+        <p class="alert alert-error" role="alert">
+          {error}
+        </p>
+      )}
+      {(stage.kind === 'plan' || stage.kind === 'applying') && (
+        <div class="plan-review" data-testid="plan-review">
+          {stage.kind === 'plan' && stage.moved && (
+            <p class="alert alert-warn" role="alert">
+              The node moved since the last plan was made, so it was not applied. This is a new plan for its
+              state now: review it again.
+            </p>
+          )}
+          <PlanDiff plan={stage.plan} />
+          <div class="actions">
+            <button
+              type="button"
+              class="primary danger-ish"
+              onClick={() => apply(stage.planId, stage.plan, stage.planned)}
+              disabled={stage.kind === 'applying' || planSize(stage.plan) === 0}
+            >
+              {stage.kind === 'applying' ? 'Applying…' : 'Apply this plan'}
+            </button>
+            <span class="muted small">
+              plan {stage.planId.slice(0, 8)} · applied exactly, or refused if the node moved
+            </span>
+          </div>
+        </div>
+      )}
+      {stage.kind === 'job' && (
+        <>
+          <PlanDiff plan={stage.plan} />
+          <JobProgress jobId={stage.jobId} onFinished={onDone} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function PlanDiff({ plan }: { plan: ReconcilePlan }) {
+  if (planSize(plan) === 0) {
+    return (
+      <p class="alert alert-ok" role="status">
+        Nothing to change: with these options the node already matches.
+      </p>
+    );
+  }
+  return (
+    <div class="diff" role="list" aria-label="Planned changes">
+      {plan.add.map((peer) => (
+        <div role="listitem" class="diff-line diff-add" key={`a${peer.public_key}`}>
+          <span class="sign" aria-hidden="true">
+            +
+          </span>
+          <span class="sr-only">add</span>
+          <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code> {peer.allowed_ips.join(', ')}
+          <span class="muted">
+            {' '}
+            keepalive {peer.persistent_keepalive}
+            {peer.has_preshared_key ? ' · preshared key' : ''}
+          </span>
+        </div>
+      ))}
+      {plan.update.map((peer) => (
+        <div role="listitem" class="diff-line diff-update" key={`u${peer.public_key}`}>
+          <span class="sign" aria-hidden="true">
+            ~
+          </span>
+          <span class="sr-only">update</span>
+          <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code>
+          {peer.changes.map((change) => (
+            <span class="change" key={change.field}>
+              <code class="fname">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
+              <ins>{showValue(change.expected)}</ins>
+            </span>
+          ))}
+        </div>
+      ))}
+      {(plan.interface ?? []).map((change) => (
+        <div role="listitem" class="diff-line diff-update" key={`i${change.field}`}>
+          <span class="sign" aria-hidden="true">
+            ~
+          </span>
+          <span class="sr-only">update</span>
+          <strong>interface</strong>
+          <span class="change">
+            <code class="fname">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
+            <ins>{showValue(change.expected)}</ins>
+          </span>
+        </div>
+      ))}
+      {plan.remove.map((peer) => (
+        <div role="listitem" class="diff-line diff-remove" key={`r${peer.public_key}`}>
+          <span class="sign" aria-hidden="true">
+            −
+          </span>
+          <span class="sr-only">remove</span>
+          <strong>{peer.name ?? 'unnamed peer'}</strong> <code>{shortKey(peer.public_key)}</code>
+          <span class="muted"> {peer.reason}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+const JOB_POLL_MS = 700;
+
+export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished: () => void }) {
+  const [job, setJob] = useState<ReconcileJob>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const current = await ok<ReconcileJob>(
+          api.GET('/api/reconcile/jobs/{id}', { params: { path: { id: jobId } } }),
+        );
+        if (stopped) return;
+        setJob(current);
+        if (current.status === 'succeeded' || current.status === 'failed') {
+          onFinished();
+          return;
+        }
+      } catch (caught) {
+        if (!stopped) setError(errorText(caught));
+      }
+      if (!stopped) timer = setTimeout(poll, JOB_POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [jobId]);
+
+  const status = job?.status ?? 'queued';
+  const steps = ['queued', 'running', status === 'failed' ? 'failed' : 'succeeded'];
+  const reached = status === 'queued' ? 0 : status === 'running' ? 1 : 2;
+  return (
+    <div class={`job job-${status}`} data-testid="job" data-status={status} aria-live="polite">
+      <ol class="steps">
+        {steps.map((step, index) => (
+          <li
+            key={step}
+            class={index <= reached ? 'done' : ''}
+            aria-current={index === reached ? 'step' : undefined}
+          >
+            {step}
+          </li>
+        ))}
+      </ol>
+      {error && <p class="alert alert-error">{error}</p>}
+      {job?.result && (
+        <div class="job-result">
+          <p>
+            {job.result.added.length} added · {job.result.updated.length} updated ·{' '}
+            {job.result.removed.length} removed ·{' '}
+            {job.result.verified ? 'verified on the node' : 'not verified'}
+          </p>
+          {job.result.errors.length > 0 && (
+            <ul class="errors" aria-label="Per-peer errors">
+              {job.result.errors.map((item) => (
+                <li key={item.public_key + item.operation}>
+                  <code>{shortKey(item.public_key)}</code> {item.operation}: {item.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {job?.error && <p class="alert alert-error">{job.error}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { DriftStatus } from './types';
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "12 s ago", "3 min ago": how fresh a scan is, at a glance. */
+export function ago(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return 'never';
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  if (Math.abs(seconds) < 60) return relative.format(seconds, 'second');
+  if (Math.abs(seconds) < 3600) return relative.format(Math.round(seconds / 60), 'minute');
+  if (Math.abs(seconds) < 86400) return relative.format(Math.round(seconds / 3600), 'hour');
+  return relative.format(Math.round(seconds / 86400), 'day');
+}
+
+export function dateTime(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+export type FleetStatus = DriftStatus | 'disabled';
+
+export const STATUS_LABEL: Record<FleetStatus, string> = {
+  drift: 'Drift',
+  unknown: 'Unknown',
+  in_sync: 'In sync',
+  disabled: 'Disabled',
+};
+
+/** Drift first, then unknown: what needs a person comes to the top. */
+export const STATUS_ORDER: Record<FleetStatus, number> = { drift: 0, unknown: 1, in_sync: 2, disabled: 3 };
+
+export function shortKey(key: string | null | undefined): string {
+  return key ? `${key.slice(0, 10)}…` : '—';
+}
+
+export function showValue(value: unknown): string {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) return value.length ? value.join(', ') : '(none)';
+  return String(value);
+}

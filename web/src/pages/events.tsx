@@ -1,0 +1,124 @@
+import { useState } from 'preact/hooks';
+import { api, ok } from '../api';
+import { ErrorNote } from '../components/status';
+import { dateTime } from '../format';
+import { useLoad } from '../hooks';
+import type { EventView, NodeView, Page } from '../types';
+
+const PAGE_SIZE = 50;
+
+export function Events() {
+  const nodes = useLoad(
+    () => ok<Page<NodeView>>(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })),
+    [],
+  );
+  const [aggregate, setAggregate] = useState('');
+  const [type, setType] = useState('');
+  const [positions, setPositions] = useState<(string | undefined)[]>([undefined]);
+  const after = positions[positions.length - 1];
+  const events = useLoad(
+    () =>
+      ok<Page<EventView>>(
+        api.GET('/api/events', {
+          params: {
+            query: { aggregate_id: aggregate || undefined, type: type || undefined, after, limit: PAGE_SIZE },
+          },
+        }),
+      ),
+    [aggregate, type, after],
+  );
+  const names = new Map((nodes.data?.items ?? []).map((node) => [node.id, node.name]));
+  const filter = (apply: () => void) => {
+    apply();
+    setPositions([undefined]);
+  };
+
+  return (
+    <section aria-labelledby="events-title">
+      <h1 id="events-title">Events</h1>
+      <p class="muted">Every change of desired state, oldest first; secrets show only as “[encrypted]”.</p>
+      <form class="toolbar" onSubmit={(event) => event.preventDefault()}>
+        <label class="inline">
+          Node{' '}
+          <select
+            value={aggregate}
+            onChange={(event) => filter(() => setAggregate(event.currentTarget.value))}
+          >
+            <option value="">all nodes and peers</option>
+            {(nodes.data?.items ?? []).map((node) => (
+              <option key={node.id} value={node.id}>
+                {node.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="inline">
+          Peer or node id{' '}
+          <input
+            value={aggregate}
+            placeholder="uuid"
+            onChange={(event) => filter(() => setAggregate(event.currentTarget.value.trim()))}
+          />
+        </label>
+        <label class="inline">
+          Type{' '}
+          <input
+            value={type}
+            placeholder="e.g. peer.created"
+            onChange={(event) => filter(() => setType(event.currentTarget.value.trim()))}
+          />
+        </label>
+      </form>
+      <ErrorNote error={events.error} />
+      <table class="events">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When</th>
+            <th scope="col">Type</th>
+            <th scope="col">Of</th>
+            <th scope="col">Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(events.data?.items ?? []).map((event) => (
+            <tr key={event.position}>
+              <td class="num">{event.position}</td>
+              <td>{dateTime(event.created_at)}</td>
+              <td>
+                <code>{event.type}</code>
+              </td>
+              <td>
+                {event.aggregate_type}{' '}
+                {names.get(event.aggregate_id) ?? <code>{event.aggregate_id.slice(0, 8)}</code>}
+              </td>
+              <td>
+                <details>
+                  <summary>payload</summary>
+                  <pre>{JSON.stringify(event.payload, null, 2)}</pre>
+                </details>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div class="pager">
+        <button
+          type="button"
+          disabled={positions.length < 2}
+          onClick={() => setPositions(positions.slice(0, -1))}
+        >
+          ← Previous
+        </button>
+        <span class="muted">page {positions.length}</span>
+        <button
+          type="button"
+          disabled={!events.data?.next}
+          onClick={() => setPositions([...positions, events.data?.next ?? undefined])}
+        >
+          Next →
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,363 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, errorText, fetchBlob, ok, WgfleetApiError } from '../api';
+import { Field, listOrNull, numberOrNull } from '../components/field';
+import { ErrorNote } from '../components/status';
+import { shortKey, showValue } from '../format';
+import { useLoad } from '../hooks';
+import { useCanWrite } from '../session';
+import type { NodeView, Page, PeerView } from '../types';
+
+const PAGE_SIZE = 50;
+const SYNC_LABEL = { applied: 'applied', pending: 'pending', failed: 'failed' } as const;
+
+function fieldErrors(caught: unknown): Record<string, string> {
+  return caught instanceof WgfleetApiError
+    ? Object.fromEntries(caught.fieldProblems.map((problem) => [problem.field, problem.message]))
+    : {};
+}
+
+export function Peers() {
+  const canWrite = useCanWrite();
+  const nodes = useLoad(
+    () => ok<Page<NodeView>>(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })),
+    [],
+  );
+  const params = new URLSearchParams(location.search);
+  const [nodeId, setNodeId] = useState<string | undefined>(params.get('node') ?? undefined);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [search, setSearch] = useState('');
+  const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<PeerView>();
+  const [showing, setShowing] = useState<PeerView>();
+
+  useEffect(() => {
+    if (!nodeId && nodes.data?.items.length) setNodeId(nodes.data.items[0].id);
+  }, [nodes.data]);
+
+  const cursor = cursors[cursors.length - 1];
+  const peers = useLoad(
+    () =>
+      nodeId
+        ? ok<Page<PeerView>>(
+            api.GET('/api/nodes/{id}/peers', {
+              params: { path: { id: nodeId }, query: { limit: PAGE_SIZE, cursor } },
+            }),
+          )
+        : Promise.resolve({ items: [] }),
+    [nodeId, cursor],
+    5000,
+  );
+
+  const shown = useMemo(() => {
+    const needle = search.trim().toLowerCase();
+    return (peers.data?.items ?? []).filter(
+      (peer) =>
+        !needle ||
+        peer.name.toLowerCase().includes(needle) ||
+        peer.public_key.toLowerCase().includes(needle) ||
+        peer.allowed_ips.some((ip) => ip.includes(needle)),
+    );
+  }, [peers.data, search]);
+
+  const remove = async (peer: PeerView) => {
+    if (!confirm(`Delete peer ${peer.name}? It is removed from its node and cannot connect any more.`))
+      return;
+    try {
+      await ok(
+        api.DELETE('/api/peers/{id}', {
+          params: { path: { id: peer.id }, query: { version: peer.version } },
+        }),
+      );
+      void peers.reload();
+    } catch (caught) {
+      alert(errorText(caught));
+    }
+  };
+
+  return (
+    <section aria-labelledby="peers-title">
+      <div class="page-head">
+        <h1 id="peers-title">Peers</h1>
+        {canWrite && nodeId && (
+          <button type="button" class="primary" onClick={() => setCreating(true)}>
+            New peer
+          </button>
+        )}
+      </div>
+      <div class="toolbar">
+        <label class="inline">
+          Node{' '}
+          <select
+            value={nodeId}
+            onChange={(event) => {
+              setNodeId(event.currentTarget.value);
+              setCursors([undefined]);
+            }}
+          >
+            {(nodes.data?.items ?? []).map((node) => (
+              <option key={node.id} value={node.id}>
+                {node.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="search">
+          <span class="sr-only">Search peers on this page</span>
+          <input
+            type="search"
+            placeholder="Search this page by name, key or IP"
+            value={search}
+            onInput={(event) => setSearch(event.currentTarget.value)}
+          />
+        </label>
+      </div>
+      <ErrorNote error={peers.error} />
+      {creating && nodeId && (
+        <PeerForm
+          nodeId={nodeId}
+          onClose={(created) => {
+            setCreating(false);
+            void peers.reload();
+            if (created) setShowing(created);
+          }}
+        />
+      )}
+      {editing && (
+        <PeerForm
+          nodeId={editing.node_id}
+          peer={editing}
+          onClose={() => {
+            setEditing(undefined);
+            void peers.reload();
+          }}
+        />
+      )}
+      {showing && <ClientConfig peer={showing} onClose={() => setShowing(undefined)} />}
+      <table class="peers" data-testid="peers-table">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Public key</th>
+            <th scope="col">Allowed IPs</th>
+            <th scope="col">Keepalive</th>
+            <th scope="col">Sync</th>
+            {canWrite && <th scope="col">Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {shown.map((peer) => (
+            <tr key={peer.id} data-peer={peer.name}>
+              <th scope="row">
+                {peer.name}
+                {!peer.enabled && <span class="badge status-disabled">disabled</span>}
+              </th>
+              <td>
+                <code title={peer.public_key}>{shortKey(peer.public_key)}</code>
+              </td>
+              <td>{peer.allowed_ips.join(', ')}</td>
+              <td>{showValue(peer.effective?.persistent_keepalive ?? peer.persistent_keepalive)}</td>
+              <td>
+                <span class={`badge sync-${peer.sync_status}`} title={peer.sync_error ?? undefined}>
+                  {SYNC_LABEL[peer.sync_status]}
+                </span>
+              </td>
+              {canWrite && (
+                <td class="row-actions">
+                  {peer.has_private_key && (
+                    <button type="button" onClick={() => setShowing(peer)}>
+                      Config &amp; QR
+                    </button>
+                  )}
+                  <button type="button" onClick={() => setEditing(peer)}>
+                    Edit
+                  </button>
+                  <button type="button" class="danger" onClick={() => remove(peer)}>
+                    Delete
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {peers.data && !shown.length && <p class="muted">No peers here.</p>}
+      <div class="pager">
+        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
+          ← Previous
+        </button>
+        <span class="muted">page {cursors.length}</span>
+        <button
+          type="button"
+          disabled={!peers.data?.next}
+          onClick={() => setCursors([...cursors, peers.data?.next ?? undefined])}
+        >
+          Next →
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function PeerForm({
+  nodeId,
+  peer,
+  onClose,
+}: {
+  nodeId: string;
+  peer?: PeerView;
+  onClose: (created?: PeerView) => void;
+}) {
+  const [name, setName] = useState(peer?.name ?? '');
+  const [allowedIps, setAllowedIps] = useState(peer?.allowed_ips.join(', ') ?? '');
+  const [keepalive, setKeepalive] = useState(peer?.persistent_keepalive?.toString() ?? '');
+  const [enabled, setEnabled] = useState(peer?.enabled ?? true);
+  const [psk, setPsk] = useState(true);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string>();
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setErrors({});
+    setProblem(undefined);
+    const fields: Record<string, unknown> = {
+      name,
+      persistent_keepalive: numberOrNull(keepalive),
+      enabled,
+    };
+    const ips = listOrNull(allowedIps);
+    if (ips || peer) fields.allowed_ips = ips ?? [];
+    try {
+      if (peer) {
+        await ok(
+          api.PATCH('/api/peers/{id}', {
+            params: { path: { id: peer.id } },
+            body: { ...fields, version: peer.version } as never,
+          }),
+        );
+        onClose();
+      } else {
+        const created = await ok<PeerView>(
+          api.POST('/api/nodes/{id}/peers', {
+            params: { path: { id: nodeId } },
+            body: { ...fields, generate_preshared_key: psk } as never,
+          }),
+        );
+        onClose(created);
+      }
+    } catch (caught) {
+      setErrors(fieldErrors(caught));
+      setProblem(errorText(caught));
+    }
+  };
+
+  return (
+    <form class="card form-card" onSubmit={submit} noValidate aria-labelledby="peer-form-title">
+      <h2 id="peer-form-title">{peer ? `Edit ${peer.name}` : 'New peer'}</h2>
+      {!peer && (
+        <p class="muted small">
+          Keys are generated by the panel; the address comes from the node's pool when left empty.
+        </p>
+      )}
+      <Field id="peer-name" label="Name" error={errors.name}>
+        {(props) => (
+          <input {...props} required value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        )}
+      </Field>
+      <Field
+        id="peer-allowed-ips"
+        label="Allowed IPs"
+        hint="CIDRs, comma separated; empty allocates one"
+        error={errors.allowed_ips}
+      >
+        {(props) => (
+          <input {...props} value={allowedIps} onInput={(e) => setAllowedIps(e.currentTarget.value)} />
+        )}
+      </Field>
+      <Field
+        id="peer-keepalive"
+        label="Persistent keepalive (s)"
+        hint="empty uses the node's"
+        error={errors.persistent_keepalive}
+      >
+        {(props) => (
+          <input
+            {...props}
+            inputMode="numeric"
+            value={keepalive}
+            onInput={(e) => setKeepalive(e.currentTarget.value)}
+          />
+        )}
+      </Field>
+      <label class="check">
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />{' '}
+        Enabled
+      </label>
+      {!peer && (
+        <label class="check">
+          <input type="checkbox" checked={psk} onChange={(e) => setPsk(e.currentTarget.checked)} /> Generate a
+          preshared key
+        </label>
+      )}
+      {problem && (
+        <p class="alert alert-error" role="alert">
+          {problem}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary">
+          {peer ? 'Save' : 'Create peer'}
+        </button>
+        <button type="button" onClick={() => onClose()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The client's wg-quick config as a download and a QR code; both hold its private key (write tokens only). */
+function ClientConfig({ peer, onClose }: { peer: PeerView; onClose: () => void }) {
+  const [qr, setQr] = useState<string>();
+  const [config, setConfig] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const urls: string[] = [];
+    Promise.all([fetchBlob(`/api/peers/${peer.id}/qr`), fetchBlob(`/api/peers/${peer.id}/config`)]).then(
+      ([qrBlob, configBlob]) => {
+        const qrUrl = URL.createObjectURL(qrBlob);
+        const configUrl = URL.createObjectURL(configBlob);
+        urls.push(qrUrl, configUrl);
+        setQr(qrUrl);
+        setConfig(configUrl);
+      },
+      (caught: unknown) => setError(errorText(caught)),
+    );
+    return () => urls.forEach((url) => URL.revokeObjectURL(url));
+  }, [peer.id]);
+
+  return (
+    <section class="card client-config" aria-labelledby="client-config-title" data-testid="client-config">
+      <h2 id="client-config-title">Client config for {peer.name}</h2>
+      {error && <p class="alert alert-error">{error}</p>}
+      {qr ? (
+        <img class="qr" src={qr} alt={`QR code of the WireGuard config for ${peer.name}`} />
+      ) : (
+        !error && <p>Loading…</p>
+      )}
+      <div class="actions">
+        {config && (
+          <a class="button primary" href={config} download={`${peer.name.replace(/[^\w.-]+/g, '_')}.conf`}>
+            Download {peer.name}.conf
+          </a>
+        )}
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <p class="muted small">
+        The config holds the client's private key: share it only with the client's owner.
+      </p>
+    </section>
+  );
+}
