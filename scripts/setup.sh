@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs and starts what wgfleet and its tests need on a fresh Debian machine with Node 20:
-# wireguard-tools and wireguard-go, ping, the PostgreSQL client, running PostgreSQL and Redis, npm packages.
+# wireguard-tools and wireguard-go, ping, the PostgreSQL client, tmux (the CLI's terminal tests), running
+# PostgreSQL and Redis, npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for tool in wg wireguard-go ping pg_dump psql ip; do command -v "$tool" >/dev/null || need+=("$tool"); done
+for tool in wg wireguard-go ping pg_dump psql ip tmux; do command -v "$tool" >/dev/null || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages (missing: ${need[*]})"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard-tools wireguard-go iputils-ping postgresql-client iproute2 >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard-tools wireguard-go iputils-ping postgresql-client iproute2 tmux >/dev/null
 fi
 
 if ! pg_isready -h 127.0.0.1 -q; then
