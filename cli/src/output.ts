@@ -46,6 +46,12 @@ export class Output {
     this.stderr.write(text + '\n');
   }
 
+  /** A command's outcome: a sentence for people, `value` as JSON with `-o json`. */
+  result(sentence: string, value: unknown): void {
+    if (this.json) this.printJson(value);
+    else this.line(sentence);
+  }
+
   printJson(value: unknown): void {
     this.stdout.write(JSON.stringify(value, null, 2) + '\n');
   }

@@ -50,7 +50,7 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
     }),
   );
   examples(
-    tokens.command('rm').description('revoke a token').argument('<token>', 'id or name'),
+    withOutputOption(tokens.command('rm').description('revoke a token').argument('<token>', 'id or name')),
     'wgfleet tokens rm ci-drift-check',
   ).action(
     runtime.act(async (ref: string, _options, command) => {
@@ -58,7 +58,9 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
       const found = (await panel.listTokens()).find((t) => t.id === ref || t.name === ref);
       if (!found) throw new CliError(`no token "${ref}" (wgfleet tokens ls)`);
       await panel.revokeToken(found.id);
-      runtime.out(command).line(`revoked token ${found.name}`);
+      runtime
+        .out(command)
+        .result(`revoked token ${found.name}`, { revoked: { id: found.id, name: found.name } });
     }),
   );
 
@@ -106,14 +108,16 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
     }),
   );
   examples(
-    webhooks.command('rm').description('delete a subscription').argument('<id>'),
+    withOutputOption(webhooks.command('rm').description('delete a subscription').argument('<id>')),
     'wgfleet webhooks rm 4f1c…',
   ).action(
     runtime.act(async (id: string, _options, command) => {
       const panel = await runtime.panel(command);
       const webhook = await panel.getWebhook(id);
       await panel.deleteWebhook(webhook.id, webhook.version);
-      runtime.out(command).line(`deleted webhook ${webhook.url}`);
+      runtime
+        .out(command)
+        .result(`deleted webhook ${webhook.url}`, { deleted: { id: webhook.id, url: webhook.url } });
     }),
   );
   examples(

@@ -43,7 +43,10 @@ export function registerConnectionCommands(program: Command, runtime: Runtime): 
   );
 
   const context = program.command('context').description('the named panels of the config file');
-  withOutputOption(context.command('ls').description('list the contexts; * marks the current one')).action(
+  examples(
+    withOutputOption(context.command('ls').description('list the contexts; * marks the current one')),
+    'wgfleet context ls',
+  ).action(
     runtime.act(async (_options, command) => {
       const out = runtime.out(command);
       const config = await readCliConfig(configPath());

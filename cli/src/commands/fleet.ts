@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import type { NodeView, PeerView } from '../api-types';
 import { CliError, EXIT } from '../exit-codes';
 import { CurrentNode, describeChange, diffFleet, FleetChange, FleetDiff } from '../fleet/fleet-diff';
-import { exportFleetFile, parseFleetFile } from '../fleet/fleet-file';
+import { exportFleetFile, fleetDocument, parseFleetFile } from '../fleet/fleet-file';
 import { Output, withOutputOption } from '../output';
 import { PanelApi } from '../panel-api';
 import { examples, Runtime } from '../runtime';
@@ -28,13 +28,17 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
       .command('export')
       .description(
         'the fleet as a YAML fleet file: nodes, overrides, peers (never a private or preshared key)',
-      ),
+      )
+      .option('-o, --output <format>', 'yaml (default) or json', 'yaml'),
     'wgfleet export > fleet.yaml',
   ).action(
     runtime.act(async (_options, command) => {
       const panel = await runtime.panel(command);
+      const out = runtime.out(command);
       const { nodes, peers } = await readFleet(panel);
-      runtime.out(command).write(exportFleetFile(nodes, (id) => peers.get(id) ?? []));
+      const peersOf = (id: string) => peers.get(id) ?? [];
+      if (out.json) out.printJson(fleetDocument(nodes, peersOf));
+      else out.write(exportFleetFile(nodes, peersOf));
     }),
   );
 

@@ -124,7 +124,9 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
       const panel = await runtime.panel(command);
       const node = await panel.resolveNode(ref);
       await panel.deleteNode(node.id, node.version);
-      runtime.out(command).line(`deleted node ${node.name}`);
+      runtime
+        .out(command)
+        .result(`deleted node ${node.name}`, { deleted: { kind: 'node', id: node.id, name: node.name } });
     }),
   );
 }

@@ -119,7 +119,9 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
       const panel = await runtime.panel(command);
       const peer = await panel.resolvePeer(ref, options.node);
       await panel.deletePeer(peer.id, peer.version);
-      runtime.out(command).line(`deleted peer ${peer.name}`);
+      runtime
+        .out(command)
+        .result(`deleted peer ${peer.name}`, { deleted: { kind: 'peer', id: peer.id, name: peer.name } });
     }),
   );
 

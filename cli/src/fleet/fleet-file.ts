@@ -172,7 +172,15 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
  * diffs well in git. Keys the panel holds for peers (private, preshared) are never part of it.
  */
 export function exportFleetFile(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]): string {
-  const document = {
+  return (
+    '# wgfleet fleet file: wgfleet diff -f <file> shows what sync would change\n' +
+    stringify(fleetDocument(nodes, peersOf))
+  );
+}
+
+/** The fleet file's content as data (`export -o json`; YAML is a superset of JSON, so it reads back too). */
+export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]) {
+  return {
     nodes: [...nodes].sort(byName).map((node) => {
       const view = node as unknown as Record<string, unknown>;
       const plain = Object.fromEntries(
@@ -193,5 +201,4 @@ export function exportFleetFile(nodes: NodeView[], peersOf: (nodeId: string) => 
       return { name: node.name, ...plain, overrides, peers };
     }),
   };
-  return '# wgfleet fleet file: wgfleet diff -f <file> shows what sync would change\n' + stringify(document);
 }
