@@ -24,6 +24,9 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [`/node_modules/(?!.*/node_modules/)(?!(${ESM_PACKAGES.join('|')})/)`],
-  moduleNameMapper: { '^@wgfleet/protocol$': '<rootDir>/packages/protocol/src' },
+  moduleNameMapper: {
+    '^@wgfleet/protocol$': '<rootDir>/packages/protocol/src',
+    '^@wgfleet/client$': '<rootDir>/packages/client/src',
+  },
   testTimeout: 60000,
 };

@@ -1,4 +1,5 @@
 import { badRequest } from './api-error';
+import { Page } from './api-responses';
 
 /** Opaque keyset cursor over (created_at, id): stable while rows are added or removed. */
 export interface Cursor {
@@ -35,7 +36,7 @@ export function page<T, R extends { createdAt: Date; id: string }>(
   rows: R[],
   limit: number,
   view: (row: R) => T,
-): { items: T[]; next?: string } {
+): Page<T> {
   const items = rows.map(view);
   return rows.length === limit ? { items, next: encodeCursor(rows[rows.length - 1]) } : { items };
 }

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
+import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
 import { boundQuery } from '../../database/bound-query';
 import { badRequest, notFound } from '../../common/http/api-error';
@@ -115,7 +116,7 @@ export class DriftHistory {
   }
 
   /** Newest first; `next` is the id of the last scan when more may follow. */
-  async history(nodeId: string, query: HistoryQuery): Promise<{ items: ScanView[]; next?: string }> {
+  async history(nodeId: string, query: HistoryQuery): Promise<Page<ScanView>> {
     const em = this.em.fork();
     await this.nodes.require(em, nodeId);
     const cursor = query.before === undefined ? undefined : parseHistoryCursor(query.before);

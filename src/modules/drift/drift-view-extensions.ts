@@ -2,7 +2,9 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { ViewExtension } from '../../common/http/view-extensions';
 import type { NodeEntity } from '../nodes/node.entity';
+import type { NodeViewExtras } from '../nodes/node-view';
 import type { PeerEntity } from '../peers/peer.entity';
+import type { PeerViewExtras } from '../peers/peer-view';
 import { PeerActivityEntity } from './activity/peer-activity.entity';
 import { NodeDriftStateEntity } from './node-drift-state.entity';
 
@@ -10,7 +12,11 @@ type DriftStatus = Pick<NodeDriftStateEntity, 'status' | 'lastScanAt'>;
 
 /** `drift_status` and `last_scan_at` on node views (null until the node's first scan). */
 @Injectable()
-export class NodeDriftStatusView implements ViewExtension<NodeEntity, DriftStatus> {
+export class NodeDriftStatusView implements ViewExtension<
+  NodeEntity,
+  DriftStatus,
+  Pick<NodeViewExtras, 'drift_status' | 'last_scan_at'>
+> {
   constructor(private readonly em: EntityManager) {}
 
   async load(nodes: readonly NodeEntity[]): Promise<ReadonlyMap<string, DriftStatus>> {
@@ -24,14 +30,21 @@ export class NodeDriftStatusView implements ViewExtension<NodeEntity, DriftStatu
     return new Map(states.map((state) => [state.nodeId, state]));
   }
 
-  fields(_node: NodeEntity, state: DriftStatus | undefined): Record<string, unknown> {
+  fields(
+    _node: NodeEntity,
+    state: DriftStatus | undefined,
+  ): Pick<NodeViewExtras, 'drift_status' | 'last_scan_at'> {
     return { drift_status: state?.status ?? null, last_scan_at: state?.lastScanAt.toISOString() ?? null };
   }
 }
 
 /** The latest handshake, transfer totals and endpoint the scans saw, on peer views. */
 @Injectable()
-export class PeerActivityView implements ViewExtension<PeerEntity, PeerActivityEntity> {
+export class PeerActivityView implements ViewExtension<
+  PeerEntity,
+  PeerActivityEntity,
+  Omit<PeerViewExtras, 'sync_status' | 'sync_error'>
+> {
   constructor(private readonly em: EntityManager) {}
 
   async load(peers: readonly PeerEntity[]): Promise<ReadonlyMap<string, PeerActivityEntity>> {
@@ -41,7 +54,10 @@ export class PeerActivityView implements ViewExtension<PeerEntity, PeerActivityE
     return new Map(rows.map((row) => [row.peerId, row]));
   }
 
-  fields(_peer: PeerEntity, activity: PeerActivityEntity | undefined): Record<string, unknown> {
+  fields(
+    _peer: PeerEntity,
+    activity: PeerActivityEntity | undefined,
+  ): Omit<PeerViewExtras, 'sync_status' | 'sync_error'> {
     return {
       latest_handshake: activity?.latestHandshake?.toISOString() ?? null,
       transfer_rx: activity?.totalRx ?? 0,

@@ -2,7 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { NodeDriftReport } from './domain/drift-report';
 
-export type ScanTrigger = 'schedule' | 'api';
+export const SCAN_TRIGGERS = ['schedule', 'api'] as const;
+export type ScanTrigger = (typeof SCAN_TRIGGERS)[number];
 
 /** A scan as stored in the drift history. */
 export interface StoredScan {

@@ -1,6 +1,7 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
-export type AggregateType = 'node' | 'peer' | 'reconcile_job';
+export const AGGREGATE_TYPES = ['node', 'peer', 'reconcile_job'] as const;
+export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 export interface EventMetadata {
   actor_token_id: string | null;

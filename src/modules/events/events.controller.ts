@@ -1,5 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
+import { EventView } from './event-view';
 import { ListEventsQuery } from './events.dto';
 import { EventsService } from './events.service';
 
@@ -10,7 +12,10 @@ export class EventsController {
   constructor(private readonly events: EventsService) {}
 
   @Get()
-  list(@Query() query: ListEventsQuery) {
+  @ApiOperation({ operationId: 'listEvents' })
+  @ApiOkResponse({ type: PageOf(EventView) })
+  @ApiErrors(400, 401)
+  list(@Query() query: ListEventsQuery): Promise<Page<EventView>> {
     return this.events.list(query);
   }
 }

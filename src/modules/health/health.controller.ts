@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -25,6 +25,10 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
+  @ApiOperation({
+    operationId: 'getHealth',
+    summary: 'Readiness: 503 while PostgreSQL or Redis is out of reach',
+  })
   check() {
     return this.health.check([
       () => this.database.pingCheck('postgresql', { connection: this.orm, timeout: 2000 }),

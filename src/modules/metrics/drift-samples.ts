@@ -1,4 +1,4 @@
-import type { DriftStatus, DriftSummary } from '../drift/domain/drift-report';
+import { DRIFT_STATUSES, DriftStatus, DriftSummary } from '../drift/domain/drift-report';
 
 /** A node's latest scan as the metrics read it; all null when it was never scanned. */
 export interface NodeScanRow {
@@ -14,7 +14,6 @@ export interface Sample<L extends string> {
 }
 
 export const DRIFT_KINDS = ['missing', 'mismatched', 'orphaned', 'unknown'] as const;
-export const NODE_STATUSES: readonly DriftStatus[] = ['in_sync', 'drift', 'unknown'];
 
 /** Drifted peers per node and kind; a node whose agent did not answer has no drift count to report. */
 export function driftPeerSamples(rows: readonly NodeScanRow[]): Sample<'node' | 'kind'>[] {
@@ -28,7 +27,7 @@ export function driftPeerSamples(rows: readonly NodeScanRow[]): Sample<'node' | 
 /** One 0/1 series per node and status, so a status change flips series rather than creating them. */
 export function nodeStatusSamples(rows: readonly NodeScanRow[]): Sample<'node' | 'status'>[] {
   return rows.flatMap(({ node, status }) =>
-    NODE_STATUSES.map((candidate) => ({
+    DRIFT_STATUSES.map((candidate) => ({
       labels: { node, status: candidate },
       value: candidate === status ? 1 : 0,
     })),

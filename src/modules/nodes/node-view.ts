@@ -1,13 +1,102 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
-import { NodeEntity } from './node.entity';
+import { DRIFT_STATUSES, DriftStatus } from '../drift/domain/drift-report';
+import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
+
+/** Fields other modules add to node views (drift status, sync backlog); see their ViewExtension. */
+export class NodeViewExtras {
+  @ApiProperty({
+    enum: DRIFT_STATUSES,
+    enumName: 'DriftStatus',
+    nullable: true,
+    description: "The latest scan's status; null until the node's first scan",
+  })
+  drift_status!: DriftStatus | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  last_scan_at!: string | null;
+
+  @ApiProperty({ description: 'Peers whose latest change is not on the node yet, removals included' })
+  pending!: number;
+}
 
 @Injectable()
-export class NodeViewExtensions extends ViewExtensions<NodeEntity> {}
+export class NodeViewExtensions extends ViewExtensions<NodeEntity, NodeViewExtras> {}
 
 /** The API shape of a node (CONTRACT §3); the agent secret is never part of it. */
-export function toNodeView(node: NodeEntity, extras: Record<string, unknown> = {}) {
+export class NodeView extends NodeViewExtras {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  agent_url!: string;
+
+  @ApiProperty({ example: 'wg0' })
+  interface!: string;
+
+  @ApiProperty({ example: 'us-east.vpn.example.com:51820' })
+  endpoint!: string;
+
+  @ApiProperty({ example: '10.0.1.0/24' })
+  address_pool!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'fd00:1::/64' })
+  address_pool_v6!: string | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  listen_port!: number | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The interface's public key, as the agent reported it",
+  })
+  public_key!: string | null;
+
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ type: Number, nullable: true })
+  override_listen_port!: number | null;
+
+  @ApiProperty({ type: String, isArray: true, nullable: true })
+  override_dns!: string[] | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  override_mtu!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  override_keepalive!: number | null;
+
+  @ApiProperty({ type: String, isArray: true, nullable: true })
+  override_endpoint_allowed_ip!: string[] | null;
+
+  @ApiProperty({ enum: AUTO_RECONCILE_MODES, enumName: 'AutoReconcileMode' })
+  auto_reconcile!: AutoReconcileMode;
+
+  @ApiProperty({ type: String, nullable: true })
+  agent_ca_cert!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  agent_cert_fingerprint!: string | null;
+
+  @ApiProperty()
+  version!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at!: string;
+}
+
+/** A node's own settings as the API names them (no extras, no version or timestamps). */
+export function nodeSettingsView(node: NodeEntity) {
   return {
     id: node.id,
     name: node.name,
@@ -27,14 +116,18 @@ export function toNodeView(node: NodeEntity, extras: Record<string, unknown> = {
     auto_reconcile: node.autoReconcile,
     agent_ca_cert: node.agentCaCert,
     agent_cert_fingerprint: node.agentCertFingerprint,
+  };
+}
+
+export function toNodeView(node: NodeEntity, extras: NodeViewExtras): NodeView {
+  return {
+    ...nodeSettingsView(node),
     ...extras,
     version: node.version,
     created_at: node.createdAt.toISOString(),
     updated_at: node.updatedAt.toISOString(),
   };
 }
-
-export type NodeView = ReturnType<typeof toNodeView>;
 
 /**
  * The `nodes` columns that make a DesiredNode, under its own (snake_case) names, for statements that read

@@ -1,6 +1,7 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type AutoReconcileMode = 'off' | 'safe' | 'full';
+export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
+export type AutoReconcileMode = (typeof AUTO_RECONCILE_MODES)[number];
 
 /** Read model of a node, projected from its events. */
 @Entity({ tableName: 'nodes' })

@@ -1,45 +1,70 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { VersionQuery, ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { NodeView } from './node-view';
 import { NodesService } from './nodes.service';
 
 @ApiTags('nodes')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller('api/nodes')
 export class NodesController {
   constructor(private readonly nodes: NodesService) {}
 
   @Post()
-  register(@Body() body: RegisterNodeDto, @Ctx() context: CommandContext) {
+  @ApiOperation({ operationId: 'registerNode' })
+  @ApiCreatedResponse({ type: NodeView })
+  @ApiErrors(400, 403, 409)
+  register(@Body() body: RegisterNodeDto, @Ctx() context: CommandContext): Promise<NodeView> {
     return this.nodes.register(body, context);
   }
 
   @Get()
-  list(@Query() query: ListQuery) {
+  @ApiOperation({ operationId: 'listNodes' })
+  @ApiOkResponse({ type: PageOf(NodeView) })
+  @ApiErrors(400)
+  list(@Query() query: ListQuery): Promise<Page<NodeView>> {
     return this.nodes.list(query);
   }
 
   @Get(':id')
-  get(@UuidParam() id: string) {
+  @ApiOperation({ operationId: 'getNode' })
+  @ApiOkResponse({ type: NodeView })
+  @ApiErrors(400, 404)
+  get(@UuidParam() id: string): Promise<NodeView> {
     return this.nodes.get(id);
   }
 
   @Patch(':id')
+  @ApiOperation({ operationId: 'updateNode' })
+  @ApiOkResponse({ type: NodeView })
+  @ApiErrors(400, 403, 404, 409)
   update(
     @UuidParam() id: string,
     @Body() body: UpdateNodeDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Ctx() context: CommandContext,
-  ) {
+  ): Promise<NodeView> {
     const { version, ...changes } = body;
     return this.nodes.update(id, changes, expectedVersion(version, ifMatch), context);
   }
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ operationId: 'deleteNode' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 403, 404, 409)
   async delete(
     @UuidParam() id: string,
     @Query() query: VersionQuery,

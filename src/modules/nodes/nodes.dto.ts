@@ -20,7 +20,7 @@ import {
   IsIpAddressList,
   IsWireGuardKey,
 } from '../../common/validation/validators';
-import { AutoReconcileMode } from './node.entity';
+import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.entity';
 
 const INTERFACE_NAME = /^[A-Za-z0-9_=+.-]{1,15}$/;
 const FINGERPRINT = /^(?:[0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/;
@@ -59,12 +59,12 @@ export class RegisterNodeDto {
   @IsAddressPool(4)
   address_pool!: string;
 
-  @ApiPropertyOptional({ example: 'fd00:1::/64', nullable: true })
+  @ApiPropertyOptional({ type: String, example: 'fd00:1::/64', nullable: true })
   @IsOptional()
   @IsAddressPool(6)
   address_pool_v6?: string | null;
 
-  @ApiPropertyOptional({ example: 51820, nullable: true })
+  @ApiPropertyOptional({ type: Number, example: 51820, nullable: true })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -72,6 +72,7 @@ export class RegisterNodeDto {
   listen_port?: number | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: "the interface's public key (read from the agent when it answers)",
     nullable: true,
   })
@@ -84,40 +85,40 @@ export class RegisterNodeDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1, maximum: 65535 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: 65535 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(65535)
   override_listen_port?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, example: ['1.1.1.1'] })
+  @ApiPropertyOptional({ type: String, isArray: true, nullable: true, example: ['1.1.1.1'] })
   @IsOptional()
   @IsIpAddressList({ maxItems: 8 })
   override_dns?: string[] | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1280, maximum: 9000 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1280, maximum: 9000 })
   @IsOptional()
   @IsInt()
   @Min(1280)
   @Max(9000)
   override_mtu?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: 65535 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 65535 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(65535)
   override_keepalive?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, example: ['10.0.0.0/8'] })
+  @ApiPropertyOptional({ type: String, isArray: true, nullable: true, example: ['10.0.0.0/8'] })
   @IsOptional()
   @IsCidrList({ maxItems: 64 })
   override_endpoint_allowed_ip?: string[] | null;
 
-  @ApiPropertyOptional({ enum: ['off', 'safe', 'full'], default: 'off' })
+  @ApiPropertyOptional({ enum: AUTO_RECONCILE_MODES, enumName: 'AutoReconcileMode', default: 'off' })
   @OptionalNotNull()
-  @IsIn(['off', 'safe', 'full'])
+  @IsIn(AUTO_RECONCILE_MODES)
   auto_reconcile?: AutoReconcileMode;
 
   @ApiPropertyOptional({
@@ -129,6 +130,7 @@ export class RegisterNodeDto {
   agent_secret!: string;
 
   @ApiPropertyOptional({
+    type: String,
     description: "PEM CA certificate that signed the agent's TLS certificate",
     nullable: true,
   })
@@ -138,6 +140,7 @@ export class RegisterNodeDto {
   agent_ca_cert?: string | null;
 
   @ApiPropertyOptional({
+    type: String,
     description: "SHA-256 fingerprint of the agent's TLS certificate (hex)",
     nullable: true,
   })

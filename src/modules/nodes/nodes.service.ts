@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { SecretBox } from '../../common/crypto/secret-box';
@@ -10,7 +11,7 @@ import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
 import { IpAllocationEntity } from '../peers/ip-allocation.entity';
 import { NodeAgents } from './node-agents.service';
-import { NodeViewExtensions, NodeView, toNodeView } from './node-view';
+import { NodeViewExtensions, NodeView, nodeSettingsView, toNodeView } from './node-view';
 import { NodeEntity } from './node.entity';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
 import { ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
@@ -88,23 +89,23 @@ export class NodesService {
       );
     });
     const node = await this.require(this.em.fork(), id);
-    return toNodeView(node, this.extensions.extrasOfCreated([node]).get(id));
+    return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 
-  async list(query: ListQuery): Promise<{ items: NodeView[]; next?: string }> {
+  async list(query: ListQuery): Promise<Page<NodeView>> {
     const limit = query.limit ?? 100;
     const rows = await this.em.fork().find(NodeEntity, afterCursor(decodeCursor(query.cursor)), {
       orderBy: { createdAt: 'asc', id: 'asc' },
       limit,
     });
-    const extras = await this.extensions.extras(rows);
-    return page(rows, limit, (node) => toNodeView(node, extras.get(node.id)));
+    const extrasOf = await this.extensions.extras(rows);
+    return page(rows, limit, (node) => toNodeView(node, extrasOf(node)));
   }
 
   async get(id: string): Promise<NodeView> {
     const node = await this.require(this.em.fork(), id);
-    const extras = await this.extensions.extras([node]);
-    return toNodeView(node, extras.get(node.id));
+    const extrasOf = await this.extensions.extras([node]);
+    return toNodeView(node, extrasOf(node));
   }
 
   async require(em: EntityManager, id: string): Promise<NodeEntity> {
@@ -152,7 +153,7 @@ export class NodesService {
 
   /** Only what really changes goes into the event, so a no-op PATCH appends nothing. */
   private changesFrom(node: NodeEntity, dto: UpdateNodeDto): NodeChanges {
-    const current = toNodeView(node) as unknown as Record<string, unknown>;
+    const current: Record<string, unknown> = nodeSettingsView(node);
     const changes: Record<string, unknown> = {};
     for (const field of STATE_FIELDS) {
       const value = dto[field as keyof UpdateNodeDto];

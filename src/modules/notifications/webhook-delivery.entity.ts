@@ -1,7 +1,8 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
 /** `cancelled`: its subscription was disabled before it got through. */
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One notification on its way to one subscription; pending rows are what the sweeper re-enqueues. */
 @Entity({ tableName: 'webhook_deliveries' })

@@ -1,7 +1,8 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { WebhookEventType } from './domain/payload-format';
 
-export type WebhookFormat = 'json' | 'slack';
+export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** Where to send which events. Secrets are sealed with PANEL_SECRET_KEY and never leave in a view. */
 @Entity({ tableName: 'webhook_subscriptions' })

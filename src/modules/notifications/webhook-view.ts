@@ -1,51 +1,123 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { WebhookEventType } from './domain/payload-format';
-import type { NotificationEvent } from './notification-event';
-import type {
+import { NotificationEvent, WEBHOOK_EVENT_TYPES } from './notification-event';
+import {
+  DELIVERY_STATUSES,
   DeliveryStatus,
   WebhookDeliveryAttemptEntity,
   WebhookDeliveryEntity,
 } from './webhook-delivery.entity';
 import type { WebhookNotificationEntity } from './webhook-notification.entity';
-import type { WebhookFormat, WebhookSubscriptionEntity } from './webhook-subscription.entity';
+import { WEBHOOK_FORMATS, WebhookFormat, WebhookSubscriptionEntity } from './webhook-subscription.entity';
 
 /** A subscription as the API shows it: never its secret (that is shown once, on creation and rotation). */
-export interface WebhookView {
-  id: string;
-  url: string;
-  events: WebhookEventType[];
-  enabled: boolean;
-  format: WebhookFormat;
-  description: string | null;
-  /** Why the panel disabled it (e.g. a 410 answer); null when enabled or disabled by an operator. */
-  disabled_reason: string | null;
-  /** Until when the secret before the last rotation still signs beside the current one. */
-  previous_secret_expires_at: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
+export class WebhookView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ example: 'https://hooks.example.com/wgfleet' })
+  url!: string;
+
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true })
+  events!: WebhookEventType[];
+
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ enum: WEBHOOK_FORMATS, enumName: 'WebhookFormat' })
+  format!: WebhookFormat;
+
+  @ApiProperty({ type: String, nullable: true })
+  description!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why the panel disabled it (e.g. a 410 answer); null when enabled or disabled by an operator',
+  })
+  disabled_reason!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Until when the secret before the last rotation still signs beside the current one',
+  })
+  previous_secret_expires_at!: string | null;
+
+  @ApiProperty()
+  version!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at!: string;
 }
 
-export interface AttemptView {
-  attempt: number;
-  status_code: number | null;
-  duration_ms: number;
-  response_excerpt: string | null;
-  error: string | null;
-  at: string;
+/** The answer to a create or a secret rotation: the only time the secret is shown. */
+export class WebhookWithSecretView extends WebhookView {
+  @ApiProperty({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', description: 'Shown this once' })
+  secret!: string;
 }
 
-export interface DeliveryView {
-  id: string;
-  subscription_id: string;
-  /** The `webhook-id` header: the same on every attempt and redelivery. */
-  webhook_id: string;
-  event_type: NotificationEvent['type'];
-  status: DeliveryStatus;
-  attempt_count: number;
-  next_attempt_at: string | null;
-  delivered_at: string | null;
-  created_at: string;
-  attempts: AttemptView[];
+export class AttemptView {
+  @ApiProperty()
+  attempt!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "The receiver's HTTP status; null when none came",
+  })
+  status_code!: number | null;
+
+  @ApiProperty()
+  duration_ms!: number;
+
+  @ApiProperty({ type: String, nullable: true })
+  response_excerpt!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  error!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  at!: string;
+}
+
+const DELIVERY_EVENT_TYPES: readonly NotificationEvent['type'][] = [...WEBHOOK_EVENT_TYPES, 'test'];
+
+export class DeliveryView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  subscription_id!: string;
+
+  @ApiProperty({ description: 'The `webhook-id` header: the same on every attempt and redelivery' })
+  webhook_id!: string;
+
+  @ApiProperty({ enum: DELIVERY_EVENT_TYPES, enumName: 'DeliveryEventType' })
+  event_type!: NotificationEvent['type'];
+
+  @ApiProperty({ enum: DELIVERY_STATUSES, enumName: 'DeliveryStatus' })
+  status!: DeliveryStatus;
+
+  @ApiProperty()
+  attempt_count!: number;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  next_attempt_at!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  delivered_at!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ type: AttemptView, isArray: true })
+  attempts!: AttemptView[];
 }
 
 export function toWebhookView(subscription: WebhookSubscriptionEntity, now = new Date()): WebhookView {

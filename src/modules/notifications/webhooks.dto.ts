@@ -14,7 +14,7 @@ import {
 import { OptionalNotNull } from '../../common/validation/optional';
 import type { WebhookEventType } from './domain/payload-format';
 import { WEBHOOK_EVENT_TYPES } from './notification-event';
-import type { WebhookFormat } from './webhook-subscription.entity';
+import { WEBHOOK_FORMATS, WebhookFormat } from './webhook-subscription.entity';
 
 export class CreateWebhookDto {
   @ApiProperty({
@@ -26,7 +26,12 @@ export class CreateWebhookDto {
   @Length(1, 2000)
   url!: string;
 
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, description: 'every type when omitted' })
+  @ApiPropertyOptional({
+    enum: WEBHOOK_EVENT_TYPES,
+    enumName: 'WebhookEventType',
+    isArray: true,
+    description: 'every type when omitted',
+  })
   @OptionalNotNull()
   @IsArray()
   @ArrayNotEmpty({ message: 'events must not be empty: leave it out to receive every event type' })
@@ -42,12 +47,12 @@ export class CreateWebhookDto {
   @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ enum: ['json', 'slack'], default: 'json' })
+  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, enumName: 'WebhookFormat', default: 'json' })
   @OptionalNotNull()
-  @IsIn(['json', 'slack'], { message: 'format must be json or slack' })
+  @IsIn(WEBHOOK_FORMATS, { message: 'format must be json or slack' })
   format?: WebhookFormat;
 
-  @ApiPropertyOptional({ nullable: true, example: 'on-call channel' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'on-call channel' })
   @IsOptional()
   @IsString()
   @Length(0, 500)

@@ -16,13 +16,18 @@ import { DueDelivery } from './notification-queues';
 import { WebhookDeliveryAttemptEntity, WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookNotificationEntity } from './webhook-notification.entity';
 import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
-import { DeliveryView, toDeliveryView, toWebhookView, WebhookView } from './webhook-view';
+import {
+  DeliveryView,
+  toDeliveryView,
+  toWebhookView,
+  WebhookView,
+  WebhookWithSecretView,
+} from './webhook-view';
+import { Page } from '../../common/http/api-responses';
 import { CreateWebhookDto, UpdateWebhookDto } from './webhooks.dto';
 
 /** How long the secret before a rotation keeps signing, so receivers can switch without losing events. */
 export const SECRET_ROTATION_WINDOW_MS = 24 * 60 * 60 * 1000;
-
-type WithSecret = WebhookView & { secret: string };
 
 @Injectable()
 export class WebhooksService {
@@ -34,7 +39,7 @@ export class WebhooksService {
   ) {}
 
   /** The secret is in this answer only. */
-  async create(dto: CreateWebhookDto): Promise<WithSecret> {
+  async create(dto: CreateWebhookDto): Promise<WebhookWithSecretView> {
     await this.assertDeliverable(dto.url);
     const id = randomUUID();
     const secret = generateWebhookSecret();
@@ -56,7 +61,7 @@ export class WebhooksService {
     return { ...toWebhookView(subscription), secret };
   }
 
-  async list(query: ListQuery): Promise<{ items: WebhookView[]; next?: string }> {
+  async list(query: ListQuery): Promise<Page<WebhookView>> {
     const limit = query.limit ?? 100;
     const rows = await this.em
       .fork()
@@ -91,7 +96,7 @@ export class WebhooksService {
   }
 
   /** The new secret is shown once; the old one keeps signing beside it for SECRET_ROTATION_WINDOW_MS. */
-  async rotateSecret(id: string): Promise<WithSecret> {
+  async rotateSecret(id: string): Promise<WebhookWithSecretView> {
     const em = this.em.fork();
     const subscription = await this.require(em, id);
     const secret = generateWebhookSecret();
@@ -129,7 +134,7 @@ export class WebhooksService {
   }
 
   /** The delivery log of a subscription, newest first. */
-  async deliveries(id: string, query: ListQuery): Promise<{ items: DeliveryView[]; next?: string }> {
+  async deliveries(id: string, query: ListQuery): Promise<Page<DeliveryView>> {
     const em = this.em.fork();
     await this.require(em, id);
     const limit = query.limit ?? 100;

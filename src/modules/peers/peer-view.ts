@@ -1,17 +1,117 @@
 import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
+import { SYNC_STATUSES, SyncStatus } from '../sync/domain/sync-scope';
 import { PeerEntity } from './peer.entity';
 
+/** Fields other modules add to peer views (what the scans saw, sync state); see their ViewExtension. */
+export class PeerViewExtras {
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'As the latest scan saw it',
+  })
+  latest_handshake!: string | null;
+
+  @ApiProperty({ description: 'Bytes received from the peer, summed over interface restarts' })
+  transfer_rx!: number;
+
+  @ApiProperty({ description: 'Bytes sent to the peer, summed over interface restarts' })
+  transfer_tx!: number;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Where the peer last connected from' })
+  endpoint!: string | null;
+
+  @ApiProperty({
+    enum: SYNC_STATUSES,
+    enumName: 'SyncStatus',
+    description: 'Whether the latest change is on the node',
+  })
+  sync_status!: SyncStatus;
+
+  @ApiPropertyOptional({ description: 'Why the agent refused the change; only with sync_status `failed`' })
+  sync_error?: string;
+}
+
 @Injectable()
-export class PeerViewExtensions extends ViewExtensions<PeerEntity> {}
+export class PeerViewExtensions extends ViewExtensions<PeerEntity, PeerViewExtras> {}
+
+/** A peer setting's effective value: the peer's own, else the node's override, else the panel default. */
+export class EffectivePeerSettingsView implements EffectivePeerSettings {
+  @ApiProperty({ type: String, isArray: true })
+  dns!: string[];
+
+  @ApiProperty({ type: Number, nullable: true })
+  mtu!: number | null;
+
+  @ApiProperty()
+  persistent_keepalive!: number;
+
+  @ApiProperty({ type: String, isArray: true })
+  endpoint_allowed_ips!: string[];
+
+  @ApiProperty({ description: 'Host:port the client connects to' })
+  endpoint!: string;
+}
 
 /** The API shape of a peer (CONTRACT §3): whether keys are held, never the keys. */
+export class PeerView extends PeerViewExtras {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  node_id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  public_key!: string;
+
+  @ApiProperty({ type: String, isArray: true, example: ['10.0.1.2/32'] })
+  allowed_ips!: string[];
+
+  @ApiProperty({ type: String, isArray: true, nullable: true })
+  dns!: string[] | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  mtu!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  persistent_keepalive!: number | null;
+
+  @ApiProperty({ type: String, isArray: true, nullable: true })
+  endpoint_allowed_ips!: string[] | null;
+
+  @ApiProperty()
+  has_preshared_key!: boolean;
+
+  @ApiProperty()
+  has_private_key!: boolean;
+
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty({ type: EffectivePeerSettingsView })
+  effective!: EffectivePeerSettingsView;
+
+  @ApiProperty()
+  version!: number;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at!: string;
+}
+
 export function toPeerView(
   peer: PeerEntity,
   effective: EffectivePeerSettings,
-  extras: Record<string, unknown> = {},
-) {
+  extras: PeerViewExtras,
+): PeerView {
   return {
     id: peer.id,
     node_id: peer.nodeId,
@@ -32,8 +132,6 @@ export function toPeerView(
     updated_at: peer.updatedAt.toISOString(),
   };
 }
-
-export type PeerView = ReturnType<typeof toPeerView>;
 
 export function toDesiredPeer(peer: PeerEntity): DesiredPeer {
   return {

@@ -11,50 +11,79 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import * as QRCode from 'qrcode';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { VersionQuery, ListQuery } from '../nodes/nodes.dto';
 import { CreatePeerDto, QrQuery, UpdatePeerDto } from './peers.dto';
+import { PeerView } from './peer-view';
 import { PeersService } from './peers.service';
 
 @ApiTags('peers')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller('api')
 export class PeersController {
   constructor(private readonly peers: PeersService) {}
 
   @Post('nodes/:id/peers')
-  create(@UuidParam() nodeId: string, @Body() body: CreatePeerDto, @Ctx() context: CommandContext) {
+  @ApiOperation({ operationId: 'createPeer' })
+  @ApiCreatedResponse({ type: PeerView })
+  @ApiErrors(400, 403, 404, 409, 503)
+  create(
+    @UuidParam() nodeId: string,
+    @Body() body: CreatePeerDto,
+    @Ctx() context: CommandContext,
+  ): Promise<PeerView> {
     return this.peers.create(nodeId, body, context);
   }
 
   @Get('nodes/:id/peers')
-  list(@UuidParam() nodeId: string, @Query() query: ListQuery) {
+  @ApiOperation({ operationId: 'listPeers' })
+  @ApiOkResponse({ type: PageOf(PeerView) })
+  @ApiErrors(400, 404)
+  list(@UuidParam() nodeId: string, @Query() query: ListQuery): Promise<Page<PeerView>> {
     return this.peers.list(nodeId, query);
   }
 
   @Get('peers/:id')
-  get(@UuidParam() id: string) {
+  @ApiOperation({ operationId: 'getPeer' })
+  @ApiOkResponse({ type: PeerView })
+  @ApiErrors(400, 404)
+  get(@UuidParam() id: string): Promise<PeerView> {
     return this.peers.get(id);
   }
 
   @Patch('peers/:id')
+  @ApiOperation({ operationId: 'updatePeer' })
+  @ApiOkResponse({ type: PeerView })
+  @ApiErrors(400, 403, 404, 409)
   update(
     @UuidParam() id: string,
     @Body() body: UpdatePeerDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Ctx() context: CommandContext,
-  ) {
+  ): Promise<PeerView> {
     const { version, ...changes } = body;
     return this.peers.update(id, changes, expectedVersion(version, ifMatch), context);
   }
 
   @Delete('peers/:id')
   @HttpCode(204)
+  @ApiOperation({ operationId: 'deletePeer' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 403, 404, 409)
   async delete(
     @UuidParam() id: string,
     @Query() query: VersionQuery,
@@ -65,7 +94,12 @@ export class PeersController {
   }
 
   @Get('peers/:id/config')
-  @ApiProduces('text/plain')
+  @ApiOperation({
+    operationId: 'getPeerConfig',
+    summary: 'The wg-quick client config (holds the private key)',
+  })
+  @ApiContentResponse(200, 'The client config', { 'text/plain': 'text' })
+  @ApiErrors(400, 403, 404)
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @Header('Cache-Control', 'no-store')
   config(@UuidParam() id: string): Promise<string> {
@@ -73,7 +107,12 @@ export class PeersController {
   }
 
   @Get('peers/:id/qr')
-  @ApiProduces('image/svg+xml', 'image/png')
+  @ApiOperation({
+    operationId: 'getPeerQr',
+    summary: 'The client config as a QR code: SVG, or PNG with ?format=png',
+  })
+  @ApiContentResponse(200, 'The QR code', { 'image/svg+xml': 'text', 'image/png': 'binary' })
+  @ApiErrors(400, 403, 404)
   async qr(@UuidParam() id: string, @Query() query: QrQuery, @Res() response: FastifyReply): Promise<void> {
     const config = await this.peers.clientConfig(id);
     response.header('Cache-Control', 'no-store');

@@ -23,6 +23,8 @@ export class CreatePeerDto {
   allowed_ips?: string[];
 
   @ApiPropertyOptional({
+    type: String,
+    isArray: true,
     nullable: true,
     description: 'null inherits the node override, then the panel default',
   })
@@ -30,21 +32,27 @@ export class CreatePeerDto {
   @IsIpAddressList({ maxItems: 8 })
   dns?: string[] | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1280, maximum: 9000 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1280, maximum: 9000 })
   @IsOptional()
   @IsInt()
   @Min(1280)
   @Max(9000)
   mtu?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: 65535 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: 65535 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(65535)
   persistent_keepalive?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, description: "the client's AllowedIPs", example: ['0.0.0.0/0'] })
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    nullable: true,
+    description: "the client's AllowedIPs",
+    example: ['0.0.0.0/0'],
+  })
   @IsOptional()
   @IsCidrList({ maxItems: 64 })
   endpoint_allowed_ips?: string[] | null;
@@ -55,6 +63,7 @@ export class CreatePeerDto {
   enabled?: boolean;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'a preshared key to use (write-only)',
     writeOnly: true,
     nullable: true,

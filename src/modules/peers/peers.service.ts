@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
+import { Page } from '../../common/http/api-responses';
 import { sha256Hex } from '@wgfleet/protocol';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
@@ -28,7 +29,7 @@ import {
 } from './peer-creation.batcher';
 import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
-import { PeerViewExtensions, PeerView, toDesiredPeer, toPeerView } from './peer-view';
+import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView } from './peer-view';
 import { CreatePeerDto, UpdatePeerDto } from './peers.dto';
 
 type PeerSettingField = 'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled';
@@ -77,10 +78,10 @@ export class PeersService {
         preshared_key_sha256: presharedKey ? sha256Hex(presharedKey) : null,
       },
     });
-    return this.view(created.node, created.peer, this.extensions.extrasOfCreated([created.peer]));
+    return this.view(created.node, created.peer, this.extensions.extrasOfCreated(created.peer));
   }
 
-  async list(nodeId: string, query: ListQuery): Promise<{ items: PeerView[]; next?: string }> {
+  async list(nodeId: string, query: ListQuery): Promise<Page<PeerView>> {
     const em = this.em.fork();
     const node = await this.nodes.require(em, nodeId);
     const limit = query.limit ?? 100;
@@ -219,17 +220,13 @@ export class PeersService {
   }
 
   private async views(node: NodeEntity, rows: PeerEntity[], limit: number) {
-    const extras = await this.extensions.extras(rows);
+    const extrasOf = await this.extensions.extras(rows);
     const desiredNode = toDesiredNode(node);
-    return page(rows, limit, (peer) => this.view(desiredNode, peer, extras));
+    return page(rows, limit, (peer) => this.view(desiredNode, peer, extrasOf(peer)));
   }
 
-  private view(node: DesiredNode, peer: PeerEntity, extras: Map<string, Record<string, unknown>>): PeerView {
-    return toPeerView(
-      peer,
-      effectivePeerSettings(toDesiredPeer(peer), node, this.config.defaults),
-      extras.get(peer.id),
-    );
+  private view(node: DesiredNode, peer: PeerEntity, extras: PeerViewExtras): PeerView {
+    return toPeerView(peer, effectivePeerSettings(toDesiredPeer(peer), node, this.config.defaults), extras);
   }
 
   private async assertKeyFree(

@@ -1,14 +1,18 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { ReconcileOptions, ReconcilePlan } from './domain/reconcile-plan';
 
-export type ReconcileJobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export const RECONCILE_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type ReconcileJobStatus = (typeof RECONCILE_JOB_STATUSES)[number];
 
 /** `api`: someone asked; `auto`: self-heal after a scheduled scan found drift. */
-export type ReconcileTrigger = 'api' | 'auto';
+export const RECONCILE_TRIGGERS = ['api', 'auto'] as const;
+export type ReconcileTrigger = (typeof RECONCILE_TRIGGERS)[number];
+
+export const RECONCILE_OPERATIONS = ['add', 'update', 'remove', 'listen_port'] as const;
 
 export interface ReconcileError {
   public_key: string;
-  operation: 'add' | 'update' | 'remove' | 'listen_port';
+  operation: (typeof RECONCILE_OPERATIONS)[number];
   message: string;
 }
 

@@ -1,25 +1,40 @@
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../common/http/api-responses';
 import type { FastifyReply } from 'fastify';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { BulkReconcileDto, ReconcileOptionsDto } from './reconcile.dto';
+import {
+  BulkReconcileQueuedView,
+  ReconcileDryRunView,
+  ReconcileJobView,
+  ReconcileQueuedView,
+} from './reconcile-view';
 import { ReconcileService } from './reconcile.service';
 
 @ApiTags('reconcile')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller('api')
 export class ReconcileController {
   constructor(private readonly reconcile: ReconcileService) {}
 
   /** 200 with the plan for a dry run, otherwise 202 with the queued job's id. */
   @Post('drift/nodes/:id/reconcile')
+  @ApiOperation({
+    operationId: 'reconcileNode',
+    summary: 'Plan (dry_run) or queue a reconcile of one node; with plan_id, apply exactly that plan',
+  })
+  @ApiOkResponse({ type: ReconcileDryRunView, description: 'The plan of a dry run; nothing changed' })
+  @ApiAcceptedResponse({ type: ReconcileQueuedView, description: 'The reconcile job was queued' })
+  @ApiErrors(400, 403, 404, 409, 502)
   async reconcileNode(
     @UuidParam() id: string,
     @Body() body: ReconcileOptionsDto,
     @Ctx() context: CommandContext,
     @Res({ passthrough: true }) response: FastifyReply,
-  ) {
+  ): Promise<ReconcileDryRunView | ReconcileQueuedView> {
     const answer = await this.reconcile.reconcileNode(id, body, context);
     response.status(answer.status);
     return answer.body;
@@ -27,12 +42,24 @@ export class ReconcileController {
 
   @Post('drift/reconcile')
   @HttpCode(202)
-  reconcileMany(@Body() body: BulkReconcileDto, @Ctx() context: CommandContext) {
+  @ApiOperation({
+    operationId: 'reconcileNodes',
+    summary: 'Queue a reconcile of the given nodes, or of every enabled node',
+  })
+  @ApiAcceptedResponse({ type: BulkReconcileQueuedView })
+  @ApiErrors(400, 403, 404)
+  reconcileMany(
+    @Body() body: BulkReconcileDto,
+    @Ctx() context: CommandContext,
+  ): Promise<BulkReconcileQueuedView> {
     return this.reconcile.reconcileMany(body, context);
   }
 
   @Get('reconcile/jobs/:id')
-  job(@UuidParam() id: string) {
+  @ApiOperation({ operationId: 'getReconcileJob' })
+  @ApiOkResponse({ type: ReconcileJobView })
+  @ApiErrors(400, 404)
+  job(@UuidParam() id: string): Promise<ReconcileJobView> {
     return this.reconcile.job(id);
   }
 }

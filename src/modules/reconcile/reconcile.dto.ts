@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsUUID } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
-import type { ReconcileMode, ReconcileOptions } from './domain/reconcile-plan';
+import { RECONCILE_MODES, ReconcileMode, ReconcileOptions } from './domain/reconcile-plan';
 
 /** Options of a reconcile (CONTRACT §3); a field left out takes its default. */
 export class ReconcileOptionsDto {
@@ -28,9 +28,9 @@ export class ReconcileOptionsDto {
   @IsBoolean()
   remove_unknown?: boolean;
 
-  @ApiPropertyOptional({ enum: ['batch', 'peer', 'syncconf'], default: 'batch' })
+  @ApiPropertyOptional({ enum: RECONCILE_MODES, enumName: 'ReconcileMode', default: 'batch' })
   @OptionalNotNull()
-  @IsIn(['batch', 'peer', 'syncconf'], { message: 'mode must be one of batch, peer, syncconf' })
+  @IsIn(RECONCILE_MODES, { message: `mode must be one of ${RECONCILE_MODES.join(', ')}` })
   mode?: ReconcileMode;
 
   @ApiPropertyOptional({

@@ -20,10 +20,17 @@ import { ReconcileJobEntity } from './reconcile-job.entity';
 import { ReconcileJobs } from './reconcile-jobs.service';
 import { ReconcilePlanEntity } from './reconcile-plan.entity';
 import { BulkReconcileDto, ReconcileOptionsDto, givenOptions } from './reconcile.dto';
+import {
+  BulkReconcileQueuedView,
+  ReconcileDryRunView,
+  ReconcileJobView,
+  ReconcileQueuedView,
+  toJobView,
+} from './reconcile-view';
 
 export type ReconcileAnswer =
-  | { status: HttpStatus.OK; body: { plan_id: string; plan: ReconcilePlan } }
-  | { status: HttpStatus.ACCEPTED; body: { job_id: string } };
+  | { status: HttpStatus.OK; body: ReconcileDryRunView }
+  | { status: HttpStatus.ACCEPTED; body: ReconcileQueuedView };
 
 export const emptyNodeRefusal = (nodeName: string) =>
   `reconciling would leave node ${nodeName} with no peers; set allow_empty to true if that is intended`;
@@ -59,10 +66,7 @@ export class ReconcileService {
     return this.accepted(em, snapshot.node, options, undefined, context);
   }
 
-  async reconcileMany(
-    dto: BulkReconcileDto,
-    context: CommandContext,
-  ): Promise<{ jobs: { node_id: string; job_id: string }[] }> {
+  async reconcileMany(dto: BulkReconcileDto, context: CommandContext): Promise<BulkReconcileQueuedView> {
     const given = givenOptions(dto);
     if (given.dry_run)
       throw badRequest('dry_run', 'a dry run is for one node: POST /api/drift/nodes/{id}/reconcile');
@@ -86,7 +90,7 @@ export class ReconcileService {
     return { jobs: rows.map((row) => ({ node_id: row.nodeId, job_id: row.id })) };
   }
 
-  async job(id: string) {
+  async job(id: string): Promise<ReconcileJobView> {
     const row = await this.em.fork().findOne(ReconcileJobEntity, { id });
     if (!row) throw notFound('reconcile job', id);
     return toJobView(row);
@@ -192,22 +196,4 @@ export function stalePlan(planId: string): ApiError {
     `plan ${planId} is stale: the node's desired or observed state changed since it was made; make a new dry run`,
     [{ field: 'plan_id', message: 'the state the plan was made from has moved' }],
   );
-}
-
-export function toJobView(row: ReconcileJobEntity) {
-  return {
-    id: row.id,
-    node_id: row.nodeId,
-    status: row.status,
-    trigger: row.trigger,
-    options: row.options,
-    plan: row.plan,
-    result: row.result,
-    error: row.error,
-    attempts: row.attempts,
-    requested_by: row.requestedBy,
-    created_at: row.createdAt.toISOString(),
-    started_at: row.startedAt?.toISOString() ?? null,
-    finished_at: row.finishedAt?.toISOString() ?? null,
-  };
 }

@@ -5,13 +5,19 @@ import { ViewExtension } from '../../common/http/view-extensions';
 import type { PendingPeer } from '../drift/domain/drift-report';
 import { PendingPeersSource } from '../drift/pending-peers';
 import { NodeEntity } from '../nodes/node.entity';
+import type { NodeViewExtras } from '../nodes/node-view';
 import { PeerEntity } from '../peers/peer.entity';
+import type { PeerViewExtras } from '../peers/peer-view';
 import { peerSyncStatus } from './domain/sync-scope';
 import { PeerSyncStateEntity } from './sync-state.entity';
 
 /** `sync_status` (and `sync_error` when failed) on every peer view. */
 @Injectable()
-export class PeerSyncStatusView implements ViewExtension<PeerEntity, PeerSyncStateEntity> {
+export class PeerSyncStatusView implements ViewExtension<
+  PeerEntity,
+  PeerSyncStateEntity,
+  Pick<PeerViewExtras, 'sync_status' | 'sync_error'>
+> {
   constructor(private readonly em: EntityManager) {}
 
   async load(rows: readonly PeerEntity[]): Promise<ReadonlyMap<string, PeerSyncStateEntity>> {
@@ -25,14 +31,21 @@ export class PeerSyncStatusView implements ViewExtension<PeerEntity, PeerSyncSta
     return new Map(states.map((state) => [state.peerId, state]));
   }
 
-  fields(row: PeerEntity, state: PeerSyncStateEntity | undefined): Record<string, unknown> {
+  fields(
+    row: PeerEntity,
+    state: PeerSyncStateEntity | undefined,
+  ): Pick<PeerViewExtras, 'sync_status' | 'sync_error'> {
     return peerSyncStatus(row.version, state);
   }
 }
 
 /** `pending` on every node view: peers whose latest change is not on the node yet, removals included. */
 @Injectable()
-export class NodePendingView implements ViewExtension<NodeEntity, PendingPeer[]> {
+export class NodePendingView implements ViewExtension<
+  NodeEntity,
+  PendingPeer[],
+  Pick<NodeViewExtras, 'pending'>
+> {
   constructor(private readonly em: EntityManager) {}
 
   load(rows: readonly NodeEntity[]): Promise<ReadonlyMap<string, PendingPeer[]>> {
@@ -42,7 +55,7 @@ export class NodePendingView implements ViewExtension<NodeEntity, PendingPeer[]>
     );
   }
 
-  fields(_row: NodeEntity, pending: PendingPeer[] | undefined): Record<string, unknown> {
+  fields(_row: NodeEntity, pending: PendingPeer[] | undefined): Pick<NodeViewExtras, 'pending'> {
     return { pending: pending?.length ?? 0 };
   }
 }

@@ -1,6 +1,7 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type TokenRole = 'read' | 'write' | 'admin';
+export const TOKEN_ROLES = ['read', 'write', 'admin'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
 
 @Entity({ tableName: 'api_tokens' })
 export class ApiTokenEntity {

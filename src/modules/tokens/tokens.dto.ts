@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
-import { TokenRole } from './api-token.entity';
+import { TOKEN_ROLES, TokenRole } from './api-token.entity';
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'ci-pipeline' })
@@ -8,7 +8,7 @@ export class CreateTokenDto {
   @Length(1, 100)
   name!: string;
 
-  @ApiProperty({ enum: ['read', 'write', 'admin'] })
-  @IsIn(['read', 'write', 'admin'])
+  @ApiProperty({ enum: TOKEN_ROLES, enumName: 'TokenRole' })
+  @IsIn(TOKEN_ROLES)
   role!: TokenRole;
 }

@@ -7,16 +7,9 @@ import { boundQuery } from '../../database/bound-query';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ApiTokenEntity, TokenRole } from './api-token.entity';
 import { generateApiToken, hashApiToken } from './token-hash';
+import { CreatedTokenView, TokenView, toTokenView } from './token-view';
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
-
-export interface TokenView {
-  id: string;
-  name: string;
-  role: TokenRole;
-  created_at: string;
-  revoked_at: string | null;
-}
 
 @Injectable()
 export class TokensService {
@@ -45,7 +38,7 @@ export class TokensService {
     return found ? { tokenId: found.id, role: found.role } : null;
   }
 
-  async create(name: string, role: TokenRole): Promise<TokenView & { token: string }> {
+  async create(name: string, role: TokenRole): Promise<CreatedTokenView> {
     const token = generateApiToken();
     const em = this.em.fork();
     const entity = em.create(ApiTokenEntity, {
@@ -55,14 +48,14 @@ export class TokensService {
       tokenHash: hashApiToken(token),
     });
     await em.persistAndFlush(entity);
-    return { ...toView(entity), token };
+    return { ...toTokenView(entity), token };
   }
 
   async list(): Promise<TokenView[]> {
     const tokens = await this.em
       .fork()
       .find(ApiTokenEntity, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return tokens.map(toView);
+    return tokens.map(toTokenView);
   }
 
   async revoke(id: string): Promise<void> {
@@ -72,14 +65,4 @@ export class TokensService {
     token.revokedAt ??= new Date();
     await em.flush();
   }
-}
-
-function toView(token: ApiTokenEntity): TokenView {
-  return {
-    id: token.id,
-    name: token.name,
-    role: token.role,
-    created_at: token.createdAt.toISOString(),
-    revoked_at: token.revokedAt?.toISOString() ?? null,
-  };
 }

@@ -1,6 +1,7 @@
 /** Drift report shapes of CONTRACT §3; field names are snake_case because they are the API's JSON. */
 
-export type DriftStatus = 'in_sync' | 'drift' | 'unknown';
+export const DRIFT_STATUSES = ['in_sync', 'drift', 'unknown'] as const;
+export type DriftStatus = (typeof DRIFT_STATUSES)[number];
 
 export interface DriftSummary {
   /** Enabled desired peers of the node. */

@@ -5,7 +5,8 @@ import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/do
 import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
 import { effectiveKeepalive, effectiveListenPort } from '../../peers/domain/effective-settings';
 
-export type ReconcileMode = 'batch' | 'peer' | 'syncconf';
+export const RECONCILE_MODES = ['batch', 'peer', 'syncconf'] as const;
+export type ReconcileMode = (typeof RECONCILE_MODES)[number];
 
 export interface ReconcileOptions {
   reconcile_missing: boolean;

@@ -116,7 +116,8 @@ export function syncWakeTime(
   return wakeAt > now ? wakeAt : null;
 }
 
-export type SyncStatus = 'pending' | 'applied' | 'failed';
+export const SYNC_STATUSES = ['pending', 'applied', 'failed'] as const;
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
 /** A peer's sync status from its projection version and the sync state row (none = never applied). */
 export function peerSyncStatus(

@@ -1,0 +1,245 @@
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { PEER_FIELD_MISMATCH_SCHEMA } from '../drift/drift-report-view';
+import type { PeerFieldMismatch } from '../drift/domain/drift-report';
+import {
+  AllowedIpsMismatchView,
+  KeepaliveMismatchView,
+  PresharedKeyMismatchView,
+} from '../drift/drift-report-view';
+import {
+  PlannedInterfaceChange,
+  PlannedPeer,
+  PlannedRemoval,
+  PlannedUpdate,
+  RECONCILE_MODES,
+  ReconcileMode,
+  ReconcileOptions,
+  ReconcilePlan,
+} from './domain/reconcile-plan';
+import {
+  RECONCILE_JOB_STATUSES,
+  RECONCILE_OPERATIONS,
+  RECONCILE_TRIGGERS,
+  ReconcileError,
+  ReconcileJobEntity,
+  ReconcileJobStatus,
+  ReconcileResult,
+  ReconcileTrigger,
+} from './reconcile-job.entity';
+
+/*
+ * Response classes of the reconcile API (CONTRACT §3). Plans and results are built by the pure domain code; each
+ * class implements its domain type and the controller returns the classes, so the two cannot drift apart.
+ */
+
+export class PlannedPeerView implements PlannedPeer {
+  @ApiProperty({ format: 'uuid' })
+  peer_id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  public_key!: string;
+
+  @ApiProperty({ type: String, isArray: true })
+  allowed_ips!: string[];
+
+  @ApiProperty({ description: 'Effective value' })
+  persistent_keepalive!: number;
+
+  @ApiProperty()
+  has_preshared_key!: boolean;
+}
+
+@ApiExtraModels(AllowedIpsMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
+export class PlannedUpdateView extends PlannedPeerView implements PlannedUpdate {
+  @ApiProperty({ type: 'array', items: PEER_FIELD_MISMATCH_SCHEMA })
+  changes!: PeerFieldMismatch[];
+}
+
+export class PlannedRemovalView implements PlannedRemoval {
+  @ApiProperty()
+  public_key!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for a peer never managed' })
+  peer_id!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  name!: string | null;
+
+  @ApiProperty({ enum: ['orphaned', 'unknown'] })
+  reason!: 'orphaned' | 'unknown';
+}
+
+export class PlannedInterfaceChangeView implements PlannedInterfaceChange {
+  @ApiProperty({ enum: ['listen_port'] })
+  field!: 'listen_port';
+
+  @ApiProperty()
+  expected!: number;
+
+  @ApiProperty()
+  actual!: number;
+}
+
+export class ReconcilePlanView implements ReconcilePlan {
+  @ApiProperty({ type: PlannedPeerView, isArray: true })
+  add!: PlannedPeerView[];
+
+  @ApiProperty({ type: PlannedUpdateView, isArray: true })
+  update!: PlannedUpdateView[];
+
+  @ApiProperty({ type: PlannedRemovalView, isArray: true })
+  remove!: PlannedRemovalView[];
+
+  @ApiProperty({ type: PlannedInterfaceChangeView, isArray: true })
+  interface!: PlannedInterfaceChangeView[];
+}
+
+/** The answer to a dry run (200): the stored plan, to apply later with `plan_id`. */
+export class ReconcileDryRunView {
+  @ApiProperty({ format: 'uuid' })
+  plan_id!: string;
+
+  @ApiProperty({ type: ReconcilePlanView })
+  plan!: ReconcilePlanView;
+}
+
+/** The answer to a reconcile that was queued (202). */
+export class ReconcileQueuedView {
+  @ApiProperty({ format: 'uuid' })
+  job_id!: string;
+}
+
+export class QueuedNodeJobView {
+  @ApiProperty({ format: 'uuid' })
+  node_id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  job_id!: string;
+}
+
+/** The answer to a bulk reconcile (202): one queued job per node. */
+export class BulkReconcileQueuedView {
+  @ApiProperty({ type: QueuedNodeJobView, isArray: true })
+  jobs!: QueuedNodeJobView[];
+}
+
+export class ReconcileOptionsView implements ReconcileOptions {
+  @ApiProperty()
+  reconcile_missing!: boolean;
+
+  @ApiProperty()
+  reconcile_mismatched!: boolean;
+
+  @ApiProperty()
+  remove_orphaned!: boolean;
+
+  @ApiProperty()
+  remove_unknown!: boolean;
+
+  @ApiProperty({ enum: RECONCILE_MODES, enumName: 'ReconcileMode' })
+  mode!: ReconcileMode;
+
+  @ApiProperty()
+  dry_run!: boolean;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  plan_id?: string;
+
+  @ApiProperty()
+  allow_empty!: boolean;
+}
+
+export class ReconcileErrorView implements ReconcileError {
+  @ApiProperty()
+  public_key!: string;
+
+  @ApiProperty({ enum: RECONCILE_OPERATIONS, enumName: 'ReconcileOperation' })
+  operation!: ReconcileError['operation'];
+
+  @ApiProperty()
+  message!: string;
+}
+
+export class ReconcileResultView implements ReconcileResult {
+  @ApiProperty({ type: String, isArray: true, description: 'Public keys of the peers added' })
+  added!: string[];
+
+  @ApiProperty({ type: String, isArray: true })
+  updated!: string[];
+
+  @ApiProperty({ type: String, isArray: true })
+  removed!: string[];
+
+  @ApiProperty({ type: ReconcileErrorView, isArray: true })
+  errors!: ReconcileErrorView[];
+
+  @ApiProperty({ description: 'Whether a scan after the changes found the node as planned' })
+  verified!: boolean;
+}
+
+/** A reconcile job: what was asked, what was planned, what happened. */
+export class ReconcileJobView {
+  @ApiProperty({ format: 'uuid' })
+  id!: string;
+
+  @ApiProperty({ format: 'uuid' })
+  node_id!: string;
+
+  @ApiProperty({ enum: RECONCILE_JOB_STATUSES, enumName: 'ReconcileJobStatus' })
+  status!: ReconcileJobStatus;
+
+  @ApiProperty({ enum: RECONCILE_TRIGGERS, enumName: 'ReconcileTrigger' })
+  trigger!: ReconcileTrigger;
+
+  @ApiProperty({ type: ReconcileOptionsView })
+  options!: ReconcileOptionsView;
+
+  @ApiProperty({ type: ReconcilePlanView, nullable: true, description: 'null until the job has planned' })
+  plan!: ReconcilePlanView | null;
+
+  @ApiProperty({ type: ReconcileResultView, nullable: true, description: 'null until the job has finished' })
+  result!: ReconcileResultView | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  error!: string | null;
+
+  @ApiProperty()
+  attempts!: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Token id of who asked; null for self-heal and the bootstrap admin token',
+  })
+  requested_by!: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  started_at!: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  finished_at!: string | null;
+}
+
+export function toJobView(row: ReconcileJobEntity): ReconcileJobView {
+  return {
+    id: row.id,
+    node_id: row.nodeId,
+    status: row.status,
+    trigger: row.trigger,
+    options: row.options,
+    plan: row.plan,
+    result: row.result,
+    error: row.error,
+    attempts: row.attempts,
+    requested_by: row.requestedBy,
+    created_at: row.createdAt.toISOString(),
+    started_at: row.startedAt?.toISOString() ?? null,
+    finished_at: row.finishedAt?.toISOString() ?? null,
+  };
+}
