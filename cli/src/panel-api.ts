@@ -1,13 +1,15 @@
 import { createWgfleetClient, expectOk, WgfleetApiError, WgfleetClient } from '@wgfleet/client';
 import type {
+  CreatedToken,
+  CreatedWebhook,
   DeliveryView,
   DryRunAnswer,
-  EventView,
   FleetDriftReport,
   NodeDriftReport,
   NodeView,
   Page,
   PeerView,
+  QueuedJob,
   ReconcileJob,
   TokenView,
   WebhookView,
@@ -30,24 +32,20 @@ export class PanelApi {
 
   async listNodes(): Promise<NodeView[]> {
     return this.allPages((cursor) =>
-      expectOk<Page<NodeView>>(
-        this.client.GET('/api/nodes', { params: { query: { cursor, limit: PAGE_SIZE } } }),
-      ),
+      expectOk(this.client.GET('/api/nodes', { params: { query: { cursor, limit: PAGE_SIZE } } })),
     );
   }
 
   getNode(id: string): Promise<NodeView> {
-    return expectOk<NodeView>(this.client.GET('/api/nodes/{id}', { params: { path: { id } } }));
+    return expectOk(this.client.GET('/api/nodes/{id}', { params: { path: { id } } }));
   }
 
   createNode(body: Body): Promise<NodeView> {
-    return expectOk<NodeView>(this.client.POST('/api/nodes', { body: body as never }));
+    return expectOk(this.client.POST('/api/nodes', { body: body as never }));
   }
 
   updateNode(id: string, body: Body): Promise<NodeView> {
-    return expectOk<NodeView>(
-      this.client.PATCH('/api/nodes/{id}', { params: { path: { id } }, body: body as never }),
-    );
+    return expectOk(this.client.PATCH('/api/nodes/{id}', { params: { path: { id } }, body: body as never }));
   }
 
   async deleteNode(id: string, version: number): Promise<void> {
@@ -56,7 +54,7 @@ export class PanelApi {
 
   async listPeers(nodeId: string): Promise<PeerView[]> {
     return this.allPages((cursor) =>
-      expectOk<Page<PeerView>>(
+      expectOk(
         this.client.GET('/api/nodes/{id}/peers', {
           params: { path: { id: nodeId }, query: { cursor, limit: PAGE_SIZE } },
         }),
@@ -65,19 +63,17 @@ export class PanelApi {
   }
 
   getPeer(id: string): Promise<PeerView> {
-    return expectOk<PeerView>(this.client.GET('/api/peers/{id}', { params: { path: { id } } }));
+    return expectOk(this.client.GET('/api/peers/{id}', { params: { path: { id } } }));
   }
 
   createPeer(nodeId: string, body: Body): Promise<PeerView> {
-    return expectOk<PeerView>(
+    return expectOk(
       this.client.POST('/api/nodes/{id}/peers', { params: { path: { id: nodeId } }, body: body as never }),
     );
   }
 
   updatePeer(id: string, body: Body): Promise<PeerView> {
-    return expectOk<PeerView>(
-      this.client.PATCH('/api/peers/{id}', { params: { path: { id } }, body: body as never }),
-    );
+    return expectOk(this.client.PATCH('/api/peers/{id}', { params: { path: { id } }, body: body as never }));
   }
 
   async deletePeer(id: string, version: number): Promise<void> {
@@ -85,53 +81,52 @@ export class PanelApi {
   }
 
   peerConfig(id: string): Promise<string> {
-    return expectOk<string>(
-      this.client.GET('/api/peers/{id}/config', { params: { path: { id } }, parseAs: 'text' }),
-    );
+    return expectOk(this.client.GET('/api/peers/{id}/config', { params: { path: { id } }, parseAs: 'text' }));
   }
 
   driftAll(): Promise<FleetDriftReport> {
-    return expectOk<FleetDriftReport>(this.client.GET('/api/drift/nodes'));
+    return expectOk(this.client.GET('/api/drift/nodes'));
   }
 
   driftNode(id: string): Promise<NodeDriftReport> {
-    return expectOk<NodeDriftReport>(this.client.GET('/api/drift/nodes/{id}', { params: { path: { id } } }));
+    return expectOk(this.client.GET('/api/drift/nodes/{id}', { params: { path: { id } } }));
   }
 
   /** A dry run: the stored plan and its id, nothing changed. */
-  planReconcile(nodeId: string, options: Body): Promise<DryRunAnswer> {
-    return expectOk<DryRunAnswer>(
+  async planReconcile(nodeId: string, options: Body): Promise<DryRunAnswer> {
+    // The route answers 200 with a plan for a dry run, 202 with a job otherwise.
+    return (await expectOk(
       this.client.POST('/api/drift/nodes/{id}/reconcile', {
         params: { path: { id: nodeId } },
         body: { ...options, dry_run: true } as never,
       }),
-    );
+    )) as DryRunAnswer;
   }
 
   /** Queues exactly the stored plan; 409 when the node moved since the plan was made. */
-  applyPlan(nodeId: string, planId: string): Promise<{ job_id: string }> {
-    return expectOk<{ job_id: string }>(
+  async applyPlan(nodeId: string, planId: string): Promise<QueuedJob> {
+    return (await expectOk(
       this.client.POST('/api/drift/nodes/{id}/reconcile', {
         params: { path: { id: nodeId } },
         body: { plan_id: planId } as never,
       }),
-    );
+    )) as QueuedJob;
   }
 
   getJob(id: string): Promise<ReconcileJob> {
-    return expectOk<ReconcileJob>(this.client.GET('/api/reconcile/jobs/{id}', { params: { path: { id } } }));
+    return expectOk(this.client.GET('/api/reconcile/jobs/{id}', { params: { path: { id } } }));
   }
 
   listEvents(query: { aggregate_id?: string; type?: string; after?: string; limit?: number }) {
-    return expectOk<Page<EventView>>(this.client.GET('/api/events', { params: { query } }));
+    return expectOk(this.client.GET('/api/events', { params: { query } }));
   }
 
   async listTokens(): Promise<TokenView[]> {
-    return this.items(await expectOk<Page<TokenView> | TokenView[]>(this.client.GET('/api/tokens')));
+    return (await expectOk(this.client.GET('/api/tokens'))).items;
   }
 
-  createToken(name: string, role: string): Promise<TokenView> {
-    return expectOk<TokenView>(this.client.POST('/api/tokens', { body: { name, role } as never }));
+  createToken(name: string, role: string): Promise<CreatedToken> {
+    return expectOk(this.client.POST('/api/tokens', { body: { name, role } as never }));
   }
 
   async revokeToken(id: string): Promise<void> {
@@ -139,29 +134,31 @@ export class PanelApi {
   }
 
   async listWebhooks(): Promise<WebhookView[]> {
-    return this.items(await expectOk<Page<WebhookView> | WebhookView[]>(this.client.GET('/api/webhooks')));
+    return this.allPages((cursor) =>
+      expectOk(this.client.GET('/api/webhooks', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+    );
   }
 
-  createWebhook(body: Body): Promise<WebhookView> {
-    return expectOk<WebhookView>(this.client.POST('/api/webhooks', { body: body as never }));
+  createWebhook(body: Body): Promise<CreatedWebhook> {
+    return expectOk(this.client.POST('/api/webhooks', { body: body as never }));
   }
 
   getWebhook(id: string): Promise<WebhookView> {
-    return expectOk<WebhookView>(this.client.GET('/api/webhooks/{id}', { params: { path: { id } } }));
+    return expectOk(this.client.GET('/api/webhooks/{id}', { params: { path: { id } } }));
   }
 
   async deleteWebhook(id: string, version: number): Promise<void> {
     await expectOk(
-      this.client.DELETE('/api/webhooks/{id}', { params: { path: { id }, query: { version } as never } }),
+      this.client.DELETE('/api/webhooks/{id}', { params: { path: { id }, query: { version } } }),
     );
   }
 
-  async listDeliveries(id: string): Promise<DeliveryView[]> {
-    return this.items(
-      await expectOk<Page<DeliveryView> | DeliveryView[]>(
-        this.client.GET('/api/webhooks/{id}/deliveries', { params: { path: { id } } }),
-      ),
+  /** One page of the delivery log (it can be long). */
+  async listDeliveries(id: string, limit = 100): Promise<DeliveryView[]> {
+    const page = await expectOk(
+      this.client.GET('/api/webhooks/{id}/deliveries', { params: { path: { id }, query: { limit } } }),
     );
+    return page.items;
   }
 
   /** A node by id or by name. */
@@ -201,10 +198,6 @@ export class PanelApi {
       cursor = page.next;
     } while (cursor);
     return items;
-  }
-
-  private items<T>(answer: Page<T> | T[]): T[] {
-    return Array.isArray(answer) ? answer : answer.items;
   }
 }
 

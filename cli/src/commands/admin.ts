@@ -17,8 +17,8 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
       if (out.json) out.printJson(items);
       else
         out.table(
-          ['NAME', 'ID', 'ROLE', 'CREATED', 'LAST USED'],
-          items.map((t) => [t.name, t.id, t.role, t.created_at, t.last_used_at]),
+          ['NAME', 'ID', 'ROLE', 'CREATED', 'REVOKED'],
+          items.map((t) => [t.name, t.id, t.role, t.created_at, t.revoked_at]),
         );
     }),
   );
@@ -42,7 +42,7 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
       const created = await panel.createToken(name, options.role);
       if (out.json) out.printJson(created);
       else {
-        out.line(created.token ?? '');
+        out.line(created.token);
         out.note(
           `token ${created.name} (${created.role}, id ${created.id}); it is shown only now, store it safely`,
         );
@@ -102,7 +102,7 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
       });
       if (out.json) out.printJson(created);
       else {
-        out.line(created.secret ?? '');
+        out.line(created.secret);
         out.note(`webhook ${created.id} for ${created.url}; the secret above is shown only now`);
       }
     }),
@@ -133,8 +133,8 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
       if (out.json) out.printJson(items);
       else
         out.table(
-          ['ID', 'TYPE', 'STATUS', 'ATTEMPTS', 'HTTP', 'CREATED'],
-          items.map((d) => [d.id, d.type, d.status, d.attempts, d.response_status, d.created_at]),
+          ['ID', 'EVENT', 'STATUS', 'ATTEMPTS', 'CREATED', 'DELIVERED'],
+          items.map((d) => [d.id, d.event_type, d.status, d.attempt_count, d.created_at, d.delivered_at]),
         );
     }),
   );

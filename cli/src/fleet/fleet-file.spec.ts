@@ -25,23 +25,24 @@ const node = {
   updated_at: '2026-01-01T00:00:00.000Z',
 } as NodeView;
 
-const peer = (name: string): PeerView => ({
-  id: `p-${name}`,
-  node_id: 'n1',
-  name,
-  public_key: `${name}-public-key`,
-  allowed_ips: ['10.8.0.2/32'],
-  dns: null,
-  mtu: null,
-  persistent_keepalive: 30,
-  endpoint_allowed_ips: null,
-  has_preshared_key: true,
-  has_private_key: true,
-  enabled: true,
-  version: 1,
-  created_at: '2026-01-01T00:00:00.000Z',
-  updated_at: '2026-01-01T00:00:00.000Z',
-});
+const peer = (name: string) =>
+  ({
+    id: `p-${name}`,
+    node_id: 'n1',
+    name,
+    public_key: `${name}-public-key`,
+    allowed_ips: ['10.8.0.2/32'],
+    dns: null,
+    mtu: null,
+    persistent_keepalive: 30,
+    endpoint_allowed_ips: null,
+    has_preshared_key: true,
+    has_private_key: true,
+    enabled: true,
+    version: 1,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  }) as PeerView;
 
 describe('exportFleetFile', () => {
   const text = exportFleetFile([node], () => [peer('zoe'), peer('alice')]);
