@@ -13,6 +13,8 @@ export interface FieldOption {
 }
 
 const NONE = 'none';
+/** What `none` parses to: commander turns a parser's null into '', so null is put in by fieldsFrom. */
+const CLEAR = Symbol('clear');
 
 export const integer: Parse = (value) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -29,7 +31,7 @@ export const list: Parse = (value) =>
 export const clearable =
   (parse: Parse): Parse =>
   (value) =>
-    value === NONE ? null : parse(value);
+    value === NONE ? CLEAR : parse(value);
 
 export const text: Parse = (value) => value;
 
@@ -42,7 +44,8 @@ export function addFieldOptions(command: Command, options: FieldOption[]): Comma
 export function fieldsFrom(values: Record<string, unknown>, options: FieldOption[]): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const option of options) {
-    if (values[option.key] !== undefined) body[option.field] = values[option.key];
+    const value = values[option.key];
+    if (value !== undefined) body[option.field] = value === CLEAR ? null : value;
   }
   return body;
 }
