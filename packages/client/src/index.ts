@@ -5,15 +5,10 @@ export type { components, paths };
 export type Schemas = components['schemas'];
 
 /** One problem with one field of a request, as the panel names it in a 400. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type FieldProblem = Schemas['FieldProblemView'];
 
 /** The panel's error body: `{"error":{"code","message","details"?}}`. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+export type ApiErrorBody = Schemas['ApiErrorBody'];
 
 /** A non-2xx answer from the panel, with what a person needs to act on it. */
 export class WgfleetApiError extends Error {

@@ -1,10 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AGGREGATE_TYPES, AggregateType, EventMetadata, EventRecord } from './event-record.entity';
 
-/** Who caused an event; commands may add more keys. */
-export class EventMetadataView implements EventMetadata {
-  [key: string]: unknown;
-
+/** Who caused an event, and in which request. */
+export class EventMetadataView implements Pick<EventMetadata, 'actor_token_id' | 'request_id'> {
   @ApiProperty({ type: String, nullable: true })
   actor_token_id!: string | null;
 
