@@ -59,16 +59,7 @@ describe('the wgfleet program', () => {
   });
 
   it('offers -o json on every command that prints a result', () => {
-    const plain = [
-      'login',
-      'context use',
-      'completion',
-      'export',
-      'plan',
-      'peers config',
-      'nodes rm',
-      'peers rm',
-    ];
+    const plain = ['login', 'context use', 'completion', 'plan', 'peers config'];
     for (const { path, command } of commands.filter((c) => !plain.includes(c.path))) {
       expect([path, command.options.some((option) => option.long === '--output')]).toEqual([path, true]);
     }

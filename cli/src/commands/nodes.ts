@@ -114,10 +114,12 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
   );
 
   examples(
-    nodes
-      .command('rm')
-      .description('delete a node and its peers from the panel')
-      .argument('<node>', 'id or name'),
+    withOutputOption(
+      nodes
+        .command('rm')
+        .description('delete a node and its peers from the panel')
+        .argument('<node>', 'id or name'),
+    ),
     'wgfleet nodes rm edge-1',
   ).action(
     runtime.act(async (ref: string, _options, command) => {

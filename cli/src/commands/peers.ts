@@ -108,11 +108,13 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
   );
 
   examples(
-    peers
-      .command('rm')
-      .description('delete a peer (removed from its node)')
-      .argument('<peer>', 'peer id or name')
-      .option(...NODE_OPTION),
+    withOutputOption(
+      peers
+        .command('rm')
+        .description('delete a peer (removed from its node)')
+        .argument('<peer>', 'peer id or name')
+        .option(...NODE_OPTION),
+    ),
     'wgfleet peers rm alice-laptop --node edge-1',
   ).action(
     runtime.act(async (ref: string, options: { node?: string }, command) => {
