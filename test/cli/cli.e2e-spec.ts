@@ -121,6 +121,11 @@ describe('the wgfleet command against a real panel and agents on wireguard-go', 
     expect(auto.code).toBe(0);
     expect(auto.stdout).toMatch(/~ update\s+alice/);
     expect(await cli.run(['drift', node.name, '--exit-code'])).toMatchObject({ code: 0 });
+
+    const nothing = await cli.run(['apply', node.name, '--auto-approve']);
+    expect(nothing).toMatchObject({ code: 0 });
+    expect(nothing.stdout).toContain('nothing to do');
+    expect(nothing.stdout).not.toContain('job');
   });
 
   it("a read token's apply is refused with the role it needs and exit 1", async () => {

@@ -103,6 +103,11 @@ export function registerReconcileCommands(program: Command, runtime: Runtime): v
         } else {
           saved = await makePlan(panel, nodeRef, options);
           if (!out.json) printPlan(out, saved.plan, saved.node_name);
+          // Nothing to approve: no job is queued for an empty plan.
+          if (planIsEmpty(saved.plan)) {
+            if (out.json) out.printJson({ plan: saved.plan, job: null });
+            return EXIT.ok;
+          }
         }
         let jobId: string;
         try {
