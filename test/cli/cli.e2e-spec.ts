@@ -128,6 +128,24 @@ describe('the wgfleet command against a real panel and agents on wireguard-go', 
     expect(nothing.stdout).not.toContain('job');
   });
 
+  it('apply --no-wait hands back the job; jobs wait and jobs show follow it', async () => {
+    await wgSet('peer', alice.public_key, 'persistent-keepalive', '29');
+    const queued = await cli.run(['apply', node.name, '--auto-approve', '--no-wait', '-o', 'json']);
+    expect(queued.code).toBe(0);
+    const { job_id: jobId } = JSON.parse(queued.stdout) as { job_id: string };
+
+    const waited = await cli.run(['jobs', 'wait', jobId, '--timeout', '60']);
+    expect(waited.code).toBe(0);
+    expect(waited.stdout).toContain(`job ${jobId}: succeeded`);
+    expect(waited.stderr).toContain(`job ${jobId}:`);
+    const shown = JSON.parse((await cli.run(['jobs', 'show', jobId, '-o', 'json'])).stdout);
+    expect(shown).toMatchObject({
+      id: jobId,
+      status: 'succeeded',
+      result: { updated: ['alice'], errors: [] },
+    });
+  });
+
   it("a read token's apply is refused with the role it needs and exit 1", async () => {
     const { body: token } = await panel
       .as()
