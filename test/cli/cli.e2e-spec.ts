@@ -190,6 +190,17 @@ describe('the wgfleet command against a real panel and agents on wireguard-go', 
     const listed = await cli.run(['--context', 'lab', 'nodes', 'ls', '-o', 'json'], { env: noEnv });
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout).map((n: { name: string }) => n.name)).toContain(node.name);
+    // --context names the context login saves, as it names the one other commands use.
+    const second = await cli.run(['login', panelUrl(panel), '--context', 'lab2', '--token-stdin'], {
+      env: noEnv,
+      stdin: ADMIN_TOKEN,
+    });
+    expect(second).toMatchObject({ code: 0 });
+    const contexts = JSON.parse((await cli.run(['context', 'ls', '-o', 'json'], { env: noEnv })).stdout);
+    expect(contexts).toEqual([
+      { name: 'lab', url: panelUrl(panel), current: false },
+      { name: 'lab2', url: panelUrl(panel), current: true },
+    ]);
     const missing = await cli.run(['--context', 'nope', 'nodes', 'ls'], { env: noEnv });
     expect(missing).toMatchObject({ code: 1 });
     expect(missing.stderr).toContain('no context "nope"');

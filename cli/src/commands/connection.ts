@@ -11,7 +11,7 @@ export function registerConnectionCommands(program: Command, runtime: Runtime): 
     .command('login')
     .description('check a token against a panel and save both as a named context (config file, mode 0600)')
     .argument('<url>', "the panel's URL, e.g. https://wgfleet.example.com")
-    .option('--name <context>', 'name of the context to save', 'default')
+    .option('--name <context>', 'name of the context to save (or --context; default: "default")')
     .option('--token <token>', 'the API token (visible in shell history and ps; prefer --token-stdin)')
     .option('--token-stdin', 'read the API token from standard input');
   examples(
@@ -21,7 +21,8 @@ export function registerConnectionCommands(program: Command, runtime: Runtime): 
   );
   login.action(
     runtime.act(
-      async (url: string, options: { name: string; token?: string; tokenStdin?: boolean }, command) => {
+      async (url: string, options: { name?: string; token?: string; tokenStdin?: boolean }, command) => {
+        const name = options.name ?? command.optsWithGlobals().context ?? 'default';
         const out = runtime.out(command);
         const token = options.tokenStdin
           ? (await text(process.stdin)).trim()
@@ -33,10 +34,10 @@ export function registerConnectionCommands(program: Command, runtime: Runtime): 
         await panel.listNodes();
         const path = configPath();
         const config = await readCliConfig(path);
-        config.contexts[options.name] = { url, token };
-        config.current_context = options.name;
+        config.contexts[name] = { url, token };
+        config.current_context = name;
         await writeCliConfig(path, config);
-        out.line(`logged in to ${url}; context "${options.name}" saved in ${path} and made current`);
+        out.line(`logged in to ${url}; context "${name}" saved in ${path} and made current`);
         return EXIT.ok;
       },
     ),
