@@ -10,6 +10,7 @@ COPY packages/protocol/package.json packages/protocol/
 COPY packages/client/package.json packages/client/
 COPY agent/package.json agent/
 COPY web/package.json web/
+COPY cli/package.json cli/
 # No install scripts: nothing the panel needs builds at install time, and none of them runs in the image build.
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./

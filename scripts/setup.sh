@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Installs and starts what wgfleet and its tests need on a fresh Debian or Ubuntu machine with Node 20:
-# wireguard-tools and wireguard-go, ping, Chromium (the console's browser tests), PostgreSQL and Redis (from the
-# distribution's packages when none is installed or reachable), the panel's database, npm packages.
+# wireguard-tools and wireguard-go, ping, Chromium (the console's browser tests), tmux (the CLI's terminal tests),
+# PostgreSQL and Redis (from the distribution's packages when none is installed or reachable), the panel's
+# database, npm packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for tool in wg wireguard-go ping pg_dump psql ip chromium; do command -v "$tool" >/dev/null || need+=("$tool"); done
+for tool in wg wireguard-go ping pg_dump psql ip chromium tmux; do command -v "$tool" >/dev/null || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages (missing: ${need[*]})"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard-tools wireguard-go iputils-ping postgresql-client iproute2 chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard-tools wireguard-go iputils-ping postgresql-client iproute2 chromium tmux >/dev/null
 fi
 
 # PostgreSQL and Redis from the distribution when there is neither a server nor one installed. A fresh

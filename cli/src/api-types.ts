@@ -1,0 +1,23 @@
+import type { Schemas } from '@wgfleet/client';
+
+/** The panel's answers the CLI reads, as the OpenAPI document describes them. */
+export type NodeView = Schemas['NodeView'];
+export type PeerView = Schemas['PeerView'];
+export type NodeDriftReport = Schemas['NodeDriftReportView'];
+export type FleetDriftReport = Schemas['FleetDriftReportView'];
+export type FleetDriftSummary = Schemas['FleetDriftSummaryView'];
+export type ReconcilePlan = Schemas['ReconcilePlanView'];
+export type DryRunAnswer = Schemas['ReconcileDryRunView'];
+export type QueuedJob = Schemas['ReconcileQueuedView'];
+export type ReconcileJob = Schemas['ReconcileJobView'];
+export type EventView = Schemas['EventView'];
+export type TokenView = Schemas['TokenView'];
+export type CreatedToken = Schemas['CreatedTokenView'];
+export type WebhookView = Schemas['WebhookView'];
+export type CreatedWebhook = Schemas['WebhookWithSecretView'];
+export type DeliveryView = Schemas['DeliveryView'];
+
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}

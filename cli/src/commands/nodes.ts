@@ -1,0 +1,139 @@
+import { Command } from 'commander';
+import { text } from 'node:stream/consumers';
+import type { NodeView } from '../api-types';
+import { CliError } from '../exit-codes';
+import { addFieldOptions, fieldsFrom, NODE_FIELDS } from '../field-options';
+import { Output, withOutputOption } from '../output';
+import { examples, Runtime } from '../runtime';
+import { shortKey } from './format';
+
+const REQUIRED_ON_ADD = ['agent_url', 'interface', 'endpoint', 'address_pool'];
+
+export function registerNodeCommands(program: Command, runtime: Runtime): void {
+  const nodes = program.command('nodes').description('WireGuard nodes (servers) the panel manages');
+
+  examples(
+    withOutputOption(nodes.command('ls').description('list the nodes')),
+    'wgfleet nodes ls -o json',
+  ).action(
+    runtime.act(async (_options, command) => {
+      const panel = await runtime.panel(command);
+      const out = runtime.out(command);
+      const list = await panel.listNodes();
+      if (out.json) out.printJson(list);
+      else
+        out.table(
+          ['NAME', 'ID', 'INTERFACE', 'ENDPOINT', 'POOL', 'ENABLED', 'PUBLIC KEY'],
+          list.map((node) => [
+            node.name,
+            node.id,
+            node.interface,
+            node.endpoint,
+            node.address_pool,
+            node.enabled,
+            shortKey(node.public_key),
+          ]),
+        );
+    }),
+  );
+
+  examples(
+    withOutputOption(
+      nodes.command('show').description('one node, every field').argument('<node>', 'id or name'),
+    ),
+    'wgfleet nodes show edge-1',
+  ).action(
+    runtime.act(async (ref: string, _options, command) => {
+      const panel = await runtime.panel(command);
+      printNode(runtime.out(command), await panel.resolveNode(ref));
+    }),
+  );
+
+  const add = addFieldOptions(
+    withOutputOption(
+      nodes
+        .command('add')
+        .description('register a node; its agent secret comes from stdin or WGFLEET_AGENT_SECRET')
+        .argument('<name>')
+        .option('--agent-secret-stdin', "read the agent's shared secret from standard input")
+        .option('--disabled', 'register it disabled (not scanned, not synced)'),
+    ),
+    NODE_FIELDS,
+  );
+  examples(
+    add,
+    'wgfleet nodes add edge-1 --agent-url https://10.0.0.5:8420 --interface wg0 \\\n' +
+      '      --endpoint vpn.example.com:51820 --address-pool 10.8.0.0/16 --agent-secret-stdin < secret',
+  );
+  add.action(
+    runtime.act(async (name: string, options: Record<string, unknown>, command) => {
+      const body = {
+        name,
+        ...fieldsFrom(options, NODE_FIELDS),
+        ...(options.disabled ? { enabled: false } : {}),
+      };
+      const missing = REQUIRED_ON_ADD.filter((field) => body[field as keyof typeof body] === undefined);
+      if (missing.length > 0) {
+        throw new CliError(
+          `a new node needs ${missing.map((field) => '--' + field.replace(/_/g, '-')).join(', ')}`,
+        );
+      }
+      const secret = options.agentSecretStdin
+        ? (await text(process.stdin)).trim()
+        : process.env.WGFLEET_AGENT_SECRET;
+      if (!secret)
+        throw new CliError("give the agent's secret with --agent-secret-stdin or WGFLEET_AGENT_SECRET");
+      const panel = await runtime.panel(command);
+      printNode(runtime.out(command), await panel.createNode({ ...body, agent_secret: secret }));
+    }),
+  );
+
+  const set = addFieldOptions(
+    withOutputOption(
+      nodes
+        .command('set')
+        .description('change fields of a node (only those given); `none` clears an override')
+        .argument('<node>', 'id or name')
+        .option('--enable', 'enable the node')
+        .option('--disable', 'disable the node')
+        .option('--agent-secret-stdin', 'read a new agent secret from standard input'),
+    ),
+    NODE_FIELDS,
+  );
+  examples(set, 'wgfleet nodes set edge-1 --override-keepalive 25 --override-dns none');
+  set.action(
+    runtime.act(async (ref: string, options: Record<string, unknown>, command) => {
+      const panel = await runtime.panel(command);
+      const node = await panel.resolveNode(ref);
+      const body: Record<string, unknown> = { ...fieldsFrom(options, NODE_FIELDS), version: node.version };
+      if (options.enable) body.enabled = true;
+      if (options.disable) body.enabled = false;
+      if (options.agentSecretStdin) body.agent_secret = (await text(process.stdin)).trim();
+      printNode(runtime.out(command), await panel.updateNode(node.id, body));
+    }),
+  );
+
+  examples(
+    withOutputOption(
+      nodes
+        .command('rm')
+        .description('delete a node and its peers from the panel')
+        .argument('<node>', 'id or name'),
+    ),
+    'wgfleet nodes rm edge-1',
+  ).action(
+    runtime.act(async (ref: string, _options, command) => {
+      const panel = await runtime.panel(command);
+      const node = await panel.resolveNode(ref);
+      await panel.deleteNode(node.id, node.version);
+      runtime
+        .out(command)
+        .result(`deleted node ${node.name}`, { deleted: { kind: 'node', id: node.id, name: node.name } });
+    }),
+  );
+}
+
+function printNode(out: Output, node: NodeView): void {
+  if (out.json) out.printJson(node);
+  else out.table(['FIELD', 'VALUE'], Object.entries(node));
+}

@@ -1,0 +1,136 @@
+import { CurrentNode, describeChange, diffFleet } from './fleet-diff';
+import { DesiredNodeSpec } from './fleet-file';
+
+const current: CurrentNode[] = [
+  {
+    id: 'n1',
+    version: 4,
+    name: 'edge-1',
+    fields: {
+      interface: 'wg0',
+      override_keepalive: null,
+      override_endpoint_allowed_ip: ['0.0.0.0/0', '::/0'],
+    },
+    peers: [
+      {
+        id: 'p1',
+        version: 2,
+        name: 'alice',
+        fields: { allowed_ips: ['10.0.0.2/32', '10.0.0.3/32'], mtu: null },
+      },
+      { id: 'p2', version: 1, name: 'bob', fields: { allowed_ips: ['10.0.0.4/32'] } },
+    ],
+  },
+  { id: 'n2', version: 1, name: 'edge-2', fields: {}, peers: [] },
+];
+
+const desired = (overrides: Partial<DesiredNodeSpec> = {}): DesiredNodeSpec[] => [
+  {
+    name: 'edge-1',
+    fields: { interface: 'wg0', override_endpoint_allowed_ip: ['::/0', '0.0.0.0/0'] },
+    peers: [
+      { name: 'alice', fields: { allowed_ips: ['10.0.0.3/32', '10.0.0.2/32'] } },
+      { name: 'bob', fields: {} },
+    ],
+    ...overrides,
+  },
+  { name: 'edge-2', fields: {}, peers: [] },
+];
+
+describe('diffFleet', () => {
+  it('finds nothing when the file states what the panel has (address lists as sets)', () => {
+    expect(diffFleet(desired(), current, false)).toEqual({ changes: [], kept: [] });
+  });
+
+  it('updates only the fields the file states, with the version read', () => {
+    const { changes } = diffFleet(
+      desired({
+        fields: { interface: 'wg0', override_keepalive: 25 },
+        peers: [
+          { name: 'alice', fields: { mtu: 1380 } },
+          { name: 'bob', fields: {} },
+        ],
+      }),
+      current,
+      false,
+    );
+    expect(changes).toEqual([
+      {
+        action: 'update',
+        kind: 'node',
+        node: 'edge-1',
+        id: 'n1',
+        version: 4,
+        changes: [{ field: 'override_keepalive', from: null, to: 25 }],
+      },
+      {
+        action: 'update',
+        kind: 'peer',
+        node: 'edge-1',
+        peer: 'alice',
+        id: 'p1',
+        version: 2,
+        changes: [{ field: 'mtu', from: null, to: 1380 }],
+      },
+    ]);
+  });
+
+  it('creates new nodes and peers, peers after their node', () => {
+    const file = [
+      ...desired(),
+      {
+        name: 'edge-3',
+        fields: { interface: 'wg1' },
+        agentSecretEnv: 'EDGE3',
+        peers: [{ name: 'dan', fields: {} }],
+      },
+    ];
+    file[0].peers.push({ name: 'carol', fields: {} });
+    expect(diffFleet(file, current, false).changes).toEqual([
+      { action: 'create', kind: 'peer', node: 'edge-1', peer: 'carol', fields: {} },
+      {
+        action: 'create',
+        kind: 'node',
+        node: 'edge-3',
+        fields: { interface: 'wg1' },
+        agentSecretEnv: 'EDGE3',
+      },
+      { action: 'create', kind: 'peer', node: 'edge-3', peer: 'dan', fields: {} },
+    ]);
+  });
+
+  it('keeps what the file leaves out unless pruning, and then deletes it last', () => {
+    const file = desired({ peers: [{ name: 'alice', fields: {} }] }).slice(0, 1);
+    expect(diffFleet(file, current, false)).toEqual({
+      changes: [],
+      kept: [
+        { kind: 'peer', node: 'edge-1', peer: 'bob' },
+        { kind: 'node', node: 'edge-2' },
+      ],
+    });
+    const pruned = diffFleet([{ ...file[0], fields: { interface: 'wg9' } }], current, true);
+    expect(pruned.kept).toEqual([]);
+    expect(pruned.changes.map((c) => `${c.action} ${c.kind}`)).toEqual([
+      'update node',
+      'delete peer',
+      'delete node',
+    ]);
+    expect(pruned.changes[1]).toMatchObject({ id: 'p2', version: 1 });
+  });
+});
+
+describe('describeChange', () => {
+  it('reads like a plan', () => {
+    expect(
+      describeChange({
+        action: 'update',
+        kind: 'peer',
+        node: 'edge-1',
+        peer: 'alice',
+        id: 'p1',
+        version: 2,
+        changes: [{ field: 'mtu', from: null, to: 1380 }],
+      }),
+    ).toEqual(['~ update peer edge-1/alice', '    mtu: null → 1380']);
+  });
+});

@@ -1,0 +1,175 @@
+import type { ApiFields, DesiredNodeSpec } from './fleet-file';
+
+/** A node or peer as the panel has it: its id and version make the change a versioned write. */
+export interface CurrentPeer {
+  id: string;
+  version: number;
+  name: string;
+  fields: ApiFields;
+}
+
+export interface CurrentNode extends CurrentPeer {
+  peers: CurrentPeer[];
+}
+
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export type FleetChange =
+  | { action: 'create'; kind: 'node'; node: string; fields: ApiFields; agentSecretEnv?: string }
+  | { action: 'update'; kind: 'node'; node: string; id: string; version: number; changes: FieldChange[] }
+  | { action: 'delete'; kind: 'node'; node: string; id: string; version: number }
+  | { action: 'create'; kind: 'peer'; node: string; peer: string; fields: ApiFields }
+  | {
+      action: 'update';
+      kind: 'peer';
+      node: string;
+      peer: string;
+      id: string;
+      version: number;
+      changes: FieldChange[];
+    }
+  | { action: 'delete'; kind: 'peer'; node: string; peer: string; id: string; version: number };
+
+/** In the panel, not in the file, and left alone because --prune was not given. */
+export interface KeptItem {
+  kind: 'node' | 'peer';
+  node: string;
+  peer?: string;
+}
+
+export interface FleetDiff {
+  changes: FleetChange[];
+  kept: KeptItem[];
+}
+
+/** Lists whose order carries no meaning: compared as sets. */
+const SET_FIELDS = new Set(['allowed_ips', 'endpoint_allowed_ips', 'override_endpoint_allowed_ip']);
+
+function same(field: string, a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b) && SET_FIELDS.has(field)) {
+    return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+  }
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function fieldChanges(desired: ApiFields, current: ApiFields): FieldChange[] {
+  return Object.entries(desired)
+    .filter(([field, value]) => !same(field, value, current[field]))
+    .map(([field, value]) => ({ field, from: current[field] ?? null, to: value }));
+}
+
+/**
+ * What it takes to make the panel's desired state match a fleet file. Nodes and peers are matched by name (peers
+ * within their node); only fields the file states are compared; what the file leaves out is deleted only with
+ * `prune`. Order: creations and updates before deletions, nodes before their peers (deletions the other way).
+ */
+export function diffFleet(desired: DesiredNodeSpec[], current: CurrentNode[], prune: boolean): FleetDiff {
+  const changes: FleetChange[] = [];
+  const kept: KeptItem[] = [];
+  const deletions: FleetChange[] = [];
+  const currentByName = new Map(current.map((node) => [node.name, node]));
+  const desiredNames = new Set(desired.map((node) => node.name));
+
+  for (const node of desired) {
+    const existing = currentByName.get(node.name);
+    if (!existing) {
+      changes.push({
+        action: 'create',
+        kind: 'node',
+        node: node.name,
+        fields: node.fields,
+        ...(node.agentSecretEnv ? { agentSecretEnv: node.agentSecretEnv } : {}),
+      });
+      for (const peer of node.peers) {
+        changes.push({
+          action: 'create',
+          kind: 'peer',
+          node: node.name,
+          peer: peer.name,
+          fields: peer.fields,
+        });
+      }
+      continue;
+    }
+    const nodeChanges = fieldChanges(node.fields, existing.fields);
+    if (nodeChanges.length > 0) {
+      changes.push({
+        action: 'update',
+        kind: 'node',
+        node: node.name,
+        id: existing.id,
+        version: existing.version,
+        changes: nodeChanges,
+      });
+    }
+    const peersByName = new Map(existing.peers.map((peer) => [peer.name, peer]));
+    const wanted = new Set(node.peers.map((peer) => peer.name));
+    for (const peer of node.peers) {
+      const found = peersByName.get(peer.name);
+      if (!found) {
+        changes.push({
+          action: 'create',
+          kind: 'peer',
+          node: node.name,
+          peer: peer.name,
+          fields: peer.fields,
+        });
+        continue;
+      }
+      const peerChanges = fieldChanges(peer.fields, found.fields);
+      if (peerChanges.length > 0) {
+        changes.push({
+          action: 'update',
+          kind: 'peer',
+          node: node.name,
+          peer: peer.name,
+          id: found.id,
+          version: found.version,
+          changes: peerChanges,
+        });
+      }
+    }
+    for (const peer of existing.peers.filter((p) => !wanted.has(p.name))) {
+      if (prune) {
+        deletions.push({
+          action: 'delete',
+          kind: 'peer',
+          node: node.name,
+          peer: peer.name,
+          id: peer.id,
+          version: peer.version,
+        });
+      } else kept.push({ kind: 'peer', node: node.name, peer: peer.name });
+    }
+  }
+  for (const node of current.filter((n) => !desiredNames.has(n.name))) {
+    if (prune)
+      deletions.push({ action: 'delete', kind: 'node', node: node.name, id: node.id, version: node.version });
+    else kept.push({ kind: 'node', node: node.name });
+  }
+  return { changes: [...changes, ...deletions], kept };
+}
+
+/** A change as one line of a plan (details of updates on the lines after it). */
+export function describeChange(change: FleetChange): string[] {
+  const sign = change.action === 'create' ? '+' : change.action === 'update' ? '~' : '-';
+  const target = change.kind === 'node' ? `node ${change.node}` : `peer ${change.node}/${change.peer}`;
+  const head = `${sign} ${change.action} ${target}`;
+  if (change.action === 'update') {
+    return [
+      head,
+      ...change.changes.map((c) => `    ${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`),
+    ];
+  }
+  if (change.action === 'create') {
+    return [
+      head,
+      ...Object.entries(change.fields).map(([field, value]) => `    ${field}: ${JSON.stringify(value)}`),
+    ];
+  }
+  return [head];
+}

@@ -1,0 +1,107 @@
+import { parse } from 'yaml';
+import type { NodeView, PeerView } from '../api-types';
+import { exportFleetFile, parseFleetFile } from './fleet-file';
+
+const node = {
+  id: 'n1',
+  name: 'edge-1',
+  agent_url: 'https://10.0.0.5:8420',
+  interface: 'wg0',
+  endpoint: 'vpn.example.com:51820',
+  address_pool: '10.8.0.0/16',
+  address_pool_v6: null,
+  listen_port: 51820,
+  public_key: 'node-public-key',
+  enabled: true,
+  override_listen_port: null,
+  override_dns: ['1.1.1.1'],
+  override_mtu: null,
+  override_keepalive: 25,
+  override_endpoint_allowed_ip: null,
+  auto_reconcile: 'off',
+  agent_ca_cert: null,
+  version: 3,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
+} as NodeView;
+
+const peer = (name: string) =>
+  ({
+    id: `p-${name}`,
+    node_id: 'n1',
+    name,
+    public_key: `${name}-public-key`,
+    allowed_ips: ['10.8.0.2/32'],
+    dns: null,
+    mtu: null,
+    persistent_keepalive: 30,
+    endpoint_allowed_ips: null,
+    has_preshared_key: true,
+    has_private_key: true,
+    enabled: true,
+    version: 1,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  }) as PeerView;
+
+describe('exportFleetFile', () => {
+  const text = exportFleetFile([node], () => [peer('zoe'), peer('alice')]);
+
+  it('writes nodes with their overrides and peers, sorted by name, and no key the panel keeps secret', () => {
+    const document = parse(text);
+    expect(document.nodes[0]).toMatchObject({
+      name: 'edge-1',
+      interface: 'wg0',
+      overrides: { dns: ['1.1.1.1'], keepalive: 25, mtu: null },
+    });
+    expect(document.nodes[0].peers.map((p: { name: string }) => p.name)).toEqual(['alice', 'zoe']);
+    expect(text).not.toMatch(/private|preshared|agent_secret|version|node-public-key/);
+  });
+
+  it('reads back to the same desired state', () => {
+    const [spec] = parseFleetFile(text);
+    expect(spec.fields).toMatchObject({
+      override_dns: ['1.1.1.1'],
+      override_keepalive: 25,
+      listen_port: 51820,
+    });
+    expect(spec.peers[0]).toEqual({
+      name: 'alice',
+      fields: {
+        public_key: 'alice-public-key',
+        allowed_ips: ['10.8.0.2/32'],
+        dns: null,
+        mtu: null,
+        persistent_keepalive: 30,
+        endpoint_allowed_ips: null,
+        enabled: true,
+      },
+    });
+  });
+});
+
+describe('parseFleetFile', () => {
+  it('takes a peer with a name only: everything else is the panel’s to choose', () => {
+    const [spec] = parseFleetFile('nodes:\n  - name: edge-1\n    peers:\n      - name: carol\n');
+    expect(spec).toEqual({ name: 'edge-1', fields: {}, peers: [{ name: 'carol', fields: {} }] });
+  });
+
+  it.each([
+    ['nodes: {}', /must have a list `nodes:`/],
+    ['nodes:\n  - interface: wg0', /nodes\[0\]\.name: a name is required/],
+    ['nodes:\n  - name: a\n    colour: red', /nodes\[0\]\.colour: unknown field/],
+    [
+      'nodes:\n  - name: a\n    overrides:\n      mtu: big',
+      /nodes\[0\]\.overrides\.mtu: must be a whole number or null/,
+    ],
+    [
+      'nodes:\n  - name: a\n    peers:\n      - name: p\n        allowed_ips: 10.0.0.1/32',
+      /peers\[0\]\.allowed_ips: must be a list/,
+    ],
+    ['nodes:\n  - name: a\n    peers:\n      - name: p\n      - name: p', /peer p appears twice on node a/],
+    ['nodes:\n  - name: a\n  - name: a', /node a appears twice/],
+    ['nodes: [', /not valid YAML/],
+  ])('refuses %j naming the place', (text, message) => {
+    expect(() => parseFleetFile(text)).toThrow(message);
+  });
+});

@@ -1,0 +1,204 @@
+import { parse, stringify } from 'yaml';
+import type { NodeView, PeerView } from '../api-types';
+import { CliError } from '../exit-codes';
+
+/** API field name → value; a field left out of a fleet file is not managed by it. */
+export type ApiFields = Record<string, unknown>;
+
+export interface DesiredPeerSpec {
+  name: string;
+  fields: ApiFields;
+}
+
+export interface DesiredNodeSpec {
+  name: string;
+  fields: ApiFields;
+  /** The environment variable holding the agent secret, for a node the panel does not have yet. */
+  agentSecretEnv?: string;
+  peers: DesiredPeerSpec[];
+}
+
+type Kind = 'string' | 'integer' | 'boolean' | 'strings';
+interface FieldRule {
+  kind: Kind;
+  nullable?: boolean;
+}
+
+/** Node fields of a fleet file, under their API names (overrides sit in `overrides:` without the prefix). */
+const NODE_RULES: Record<string, FieldRule> = {
+  agent_url: { kind: 'string' },
+  interface: { kind: 'string' },
+  endpoint: { kind: 'string' },
+  address_pool: { kind: 'string' },
+  address_pool_v6: { kind: 'string', nullable: true },
+  listen_port: { kind: 'integer', nullable: true },
+  enabled: { kind: 'boolean' },
+  auto_reconcile: { kind: 'string' },
+  agent_ca_cert: { kind: 'string', nullable: true },
+  agent_cert_fingerprint: { kind: 'string', nullable: true },
+};
+
+const OVERRIDE_RULES: Record<string, FieldRule> = {
+  listen_port: { kind: 'integer', nullable: true },
+  dns: { kind: 'strings', nullable: true },
+  mtu: { kind: 'integer', nullable: true },
+  keepalive: { kind: 'integer', nullable: true },
+  endpoint_allowed_ip: { kind: 'strings', nullable: true },
+};
+
+const PEER_RULES: Record<string, FieldRule> = {
+  public_key: { kind: 'string' },
+  allowed_ips: { kind: 'strings' },
+  dns: { kind: 'strings', nullable: true },
+  mtu: { kind: 'integer', nullable: true },
+  persistent_keepalive: { kind: 'integer', nullable: true },
+  endpoint_allowed_ips: { kind: 'strings', nullable: true },
+  enabled: { kind: 'boolean' },
+};
+
+const NODE_KEYS = ['name', 'agent_secret_env', 'overrides', 'peers', ...Object.keys(NODE_RULES)];
+const PEER_KEYS = ['name', ...Object.keys(PEER_RULES)];
+
+function fail(path: string, message: string): never {
+  throw new CliError(`${path}: ${message}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkValue(path: string, value: unknown, rule: FieldRule): void {
+  if (value === null) {
+    if (!rule.nullable) fail(path, 'may not be null');
+    return;
+  }
+  const ok =
+    rule.kind === 'string'
+      ? typeof value === 'string'
+      : rule.kind === 'integer'
+        ? Number.isInteger(value)
+        : rule.kind === 'boolean'
+          ? typeof value === 'boolean'
+          : Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (!ok) {
+    const expected = {
+      string: 'a string',
+      integer: 'a whole number',
+      boolean: 'true or false',
+      strings: 'a list of strings',
+    };
+    fail(path, `must be ${expected[rule.kind]}${rule.nullable ? ' or null' : ''}`);
+  }
+}
+
+function checkKeys(path: string, value: Record<string, unknown>, allowed: string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) fail(`${path}.${key}`, `unknown field (known: ${allowed.join(', ')})`);
+  }
+}
+
+function pickFields(
+  path: string,
+  value: Record<string, unknown>,
+  rules: Record<string, FieldRule>,
+  prefix = '',
+) {
+  const fields: ApiFields = {};
+  for (const [key, rule] of Object.entries(rules)) {
+    if (value[key] === undefined) continue;
+    checkValue(`${path}.${key}`, value[key], rule);
+    fields[prefix + key] = value[key];
+  }
+  return fields;
+}
+
+function requireName(path: string, value: Record<string, unknown>): string {
+  if (typeof value.name !== 'string' || value.name.trim() === '') fail(`${path}.name`, 'a name is required');
+  return value.name;
+}
+
+/** A fleet file's text → the desired nodes and peers, or an error naming the place in the file. */
+export function parseFleetFile(text: string, source = 'fleet file'): DesiredNodeSpec[] {
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    throw new CliError(`${source} is not valid YAML: ${(error as Error).message}`);
+  }
+  if (!isObject(document) || !Array.isArray(document.nodes)) fail(source, 'must have a list `nodes:`');
+  checkKeys(source, document, ['nodes']);
+  const seenNodes = new Set<string>();
+  return document.nodes.map((node: unknown, index: number) => {
+    const path = `nodes[${index}]`;
+    if (!isObject(node)) fail(path, 'must be a mapping');
+    checkKeys(path, node, NODE_KEYS);
+    const name = requireName(path, node);
+    if (seenNodes.has(name)) fail(`${path}.name`, `node ${name} appears twice`);
+    seenNodes.add(name);
+    const fields = pickFields(path, node, NODE_RULES);
+    if (node.overrides !== undefined) {
+      if (!isObject(node.overrides)) fail(`${path}.overrides`, 'must be a mapping');
+      checkKeys(`${path}.overrides`, node.overrides, Object.keys(OVERRIDE_RULES));
+      Object.assign(fields, pickFields(`${path}.overrides`, node.overrides, OVERRIDE_RULES, 'override_'));
+    }
+    if (node.agent_secret_env !== undefined && typeof node.agent_secret_env !== 'string') {
+      fail(`${path}.agent_secret_env`, 'must be the name of an environment variable');
+    }
+    const peers = node.peers ?? [];
+    if (!Array.isArray(peers)) fail(`${path}.peers`, 'must be a list');
+    const seenPeers = new Set<string>();
+    return {
+      name,
+      fields,
+      ...(node.agent_secret_env ? { agentSecretEnv: node.agent_secret_env as string } : {}),
+      peers: peers.map((peer: unknown, peerIndex: number) => {
+        const peerPath = `${path}.peers[${peerIndex}]`;
+        if (!isObject(peer)) fail(peerPath, 'must be a mapping');
+        checkKeys(peerPath, peer, PEER_KEYS);
+        const peerName = requireName(peerPath, peer);
+        if (seenPeers.has(peerName))
+          fail(`${peerPath}.name`, `peer ${peerName} appears twice on node ${name}`);
+        seenPeers.add(peerName);
+        return { name: peerName, fields: pickFields(peerPath, peer, PEER_RULES) };
+      }),
+    };
+  });
+}
+
+const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+
+/**
+ * The panel's nodes and peers as a fleet file: every field a fleet file manages, sorted by name so the file
+ * diffs well in git. Keys the panel holds for peers (private, preshared) are never part of it.
+ */
+export function exportFleetFile(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]): string {
+  return (
+    '# wgfleet fleet file: wgfleet diff -f <file> shows what sync would change\n' +
+    stringify(fleetDocument(nodes, peersOf))
+  );
+}
+
+/** The fleet file's content as data (`export -o json`; YAML is a superset of JSON, so it reads back too). */
+export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]) {
+  return {
+    nodes: [...nodes].sort(byName).map((node) => {
+      const view = node as unknown as Record<string, unknown>;
+      const plain = Object.fromEntries(
+        Object.keys(NODE_RULES)
+          .filter((key) => view[key] !== undefined && view[key] !== null)
+          .map((key) => [key, view[key]]),
+      );
+      const overrides = Object.fromEntries(
+        Object.keys(OVERRIDE_RULES).map((key) => [key, view['override_' + key] ?? null]),
+      );
+      const peers = [...peersOf(node.id)].sort(byName).map((peer) => {
+        const peerView = peer as unknown as Record<string, unknown>;
+        return {
+          name: peer.name,
+          ...Object.fromEntries(Object.keys(PEER_RULES).map((key) => [key, peerView[key] ?? null])),
+        };
+      });
+      return { name: node.name, ...plain, overrides, peers };
+    }),
+  };
+}

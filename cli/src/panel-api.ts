@@ -1,0 +1,206 @@
+import { createWgfleetClient, expectOk, WgfleetApiError, WgfleetClient } from '@wgfleet/client';
+import type {
+  CreatedToken,
+  CreatedWebhook,
+  DeliveryView,
+  DryRunAnswer,
+  FleetDriftReport,
+  NodeDriftReport,
+  NodeView,
+  Page,
+  PeerView,
+  QueuedJob,
+  ReconcileJob,
+  TokenView,
+  WebhookView,
+} from './api-types';
+import { Connection } from './cli-config';
+import { CliError } from './exit-codes';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PAGE_SIZE = 1000;
+
+export type Body = Record<string, unknown>;
+
+/** What the commands ask of the panel, each call typed by its path; names resolve to ids here. */
+export class PanelApi {
+  readonly client: WgfleetClient;
+
+  constructor(readonly connection: Connection) {
+    this.client = createWgfleetClient({ baseUrl: connection.url, token: connection.token });
+  }
+
+  async listNodes(): Promise<NodeView[]> {
+    return this.allPages((cursor) =>
+      expectOk(this.client.GET('/api/nodes', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+    );
+  }
+
+  getNode(id: string): Promise<NodeView> {
+    return expectOk(this.client.GET('/api/nodes/{id}', { params: { path: { id } } }));
+  }
+
+  createNode(body: Body): Promise<NodeView> {
+    return expectOk(this.client.POST('/api/nodes', { body: body as never }));
+  }
+
+  updateNode(id: string, body: Body): Promise<NodeView> {
+    return expectOk(this.client.PATCH('/api/nodes/{id}', { params: { path: { id } }, body: body as never }));
+  }
+
+  async deleteNode(id: string, version: number): Promise<void> {
+    await expectOk(this.client.DELETE('/api/nodes/{id}', { params: { path: { id }, query: { version } } }));
+  }
+
+  async listPeers(nodeId: string): Promise<PeerView[]> {
+    return this.allPages((cursor) =>
+      expectOk(
+        this.client.GET('/api/nodes/{id}/peers', {
+          params: { path: { id: nodeId }, query: { cursor, limit: PAGE_SIZE } },
+        }),
+      ),
+    );
+  }
+
+  getPeer(id: string): Promise<PeerView> {
+    return expectOk(this.client.GET('/api/peers/{id}', { params: { path: { id } } }));
+  }
+
+  createPeer(nodeId: string, body: Body): Promise<PeerView> {
+    return expectOk(
+      this.client.POST('/api/nodes/{id}/peers', { params: { path: { id: nodeId } }, body: body as never }),
+    );
+  }
+
+  updatePeer(id: string, body: Body): Promise<PeerView> {
+    return expectOk(this.client.PATCH('/api/peers/{id}', { params: { path: { id } }, body: body as never }));
+  }
+
+  async deletePeer(id: string, version: number): Promise<void> {
+    await expectOk(this.client.DELETE('/api/peers/{id}', { params: { path: { id }, query: { version } } }));
+  }
+
+  peerConfig(id: string): Promise<string> {
+    return expectOk(this.client.GET('/api/peers/{id}/config', { params: { path: { id } }, parseAs: 'text' }));
+  }
+
+  driftAll(): Promise<FleetDriftReport> {
+    return expectOk(this.client.GET('/api/drift/nodes'));
+  }
+
+  driftNode(id: string): Promise<NodeDriftReport> {
+    return expectOk(this.client.GET('/api/drift/nodes/{id}', { params: { path: { id } } }));
+  }
+
+  /** A dry run: the stored plan and its id, nothing changed. */
+  async planReconcile(nodeId: string, options: Body): Promise<DryRunAnswer> {
+    // The route answers 200 with a plan for a dry run, 202 with a job otherwise.
+    return (await expectOk(
+      this.client.POST('/api/drift/nodes/{id}/reconcile', {
+        params: { path: { id: nodeId } },
+        body: { ...options, dry_run: true } as never,
+      }),
+    )) as DryRunAnswer;
+  }
+
+  /** Queues exactly the stored plan; 409 when the node moved since the plan was made. */
+  async applyPlan(nodeId: string, planId: string): Promise<QueuedJob> {
+    return (await expectOk(
+      this.client.POST('/api/drift/nodes/{id}/reconcile', {
+        params: { path: { id: nodeId } },
+        body: { plan_id: planId } as never,
+      }),
+    )) as QueuedJob;
+  }
+
+  getJob(id: string): Promise<ReconcileJob> {
+    return expectOk(this.client.GET('/api/reconcile/jobs/{id}', { params: { path: { id } } }));
+  }
+
+  listEvents(query: { aggregate_id?: string; type?: string; after?: string; limit?: number }) {
+    return expectOk(this.client.GET('/api/events', { params: { query } }));
+  }
+
+  async listTokens(): Promise<TokenView[]> {
+    return (await expectOk(this.client.GET('/api/tokens'))).items;
+  }
+
+  createToken(name: string, role: string): Promise<CreatedToken> {
+    return expectOk(this.client.POST('/api/tokens', { body: { name, role } as never }));
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    await expectOk(this.client.DELETE('/api/tokens/{id}', { params: { path: { id } } }));
+  }
+
+  async listWebhooks(): Promise<WebhookView[]> {
+    return this.allPages((cursor) =>
+      expectOk(this.client.GET('/api/webhooks', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+    );
+  }
+
+  createWebhook(body: Body): Promise<CreatedWebhook> {
+    return expectOk(this.client.POST('/api/webhooks', { body: body as never }));
+  }
+
+  getWebhook(id: string): Promise<WebhookView> {
+    return expectOk(this.client.GET('/api/webhooks/{id}', { params: { path: { id } } }));
+  }
+
+  async deleteWebhook(id: string, version: number): Promise<void> {
+    await expectOk(
+      this.client.DELETE('/api/webhooks/{id}', { params: { path: { id }, query: { version } } }),
+    );
+  }
+
+  /** One page of the delivery log (it can be long). */
+  async listDeliveries(id: string, limit = 100): Promise<DeliveryView[]> {
+    const page = await expectOk(
+      this.client.GET('/api/webhooks/{id}/deliveries', { params: { path: { id }, query: { limit } } }),
+    );
+    return page.items;
+  }
+
+  /** A node by id or by name. */
+  async resolveNode(ref: string): Promise<NodeView> {
+    if (UUID.test(ref)) return this.getNode(ref);
+    const found = (await this.listNodes()).find((node) => node.name === ref);
+    if (!found) throw new CliError(`no node named "${ref}" (wgfleet nodes ls lists them)`);
+    return found;
+  }
+
+  /** A peer by id, or by name (within `nodeRef` when given; a name used on several nodes needs it). */
+  async resolvePeer(ref: string, nodeRef?: string): Promise<PeerView> {
+    if (UUID.test(ref)) return this.getPeer(ref);
+    const nodes = nodeRef ? [await this.resolveNode(nodeRef)] : await this.listNodes();
+    const matches: { node: NodeView; peer: PeerView }[] = [];
+    for (const node of nodes) {
+      for (const peer of await this.listPeers(node.id)) {
+        if (peer.name === ref) matches.push({ node, peer });
+      }
+    }
+    if (matches.length === 0) {
+      throw new CliError(`no peer named "${ref}"${nodeRef ? ` on node ${nodeRef}` : ''} (wgfleet peers ls)`);
+    }
+    if (matches.length > 1) {
+      const names = matches.map((match) => match.node.name).join(', ');
+      throw new CliError(`peer name "${ref}" is used on several nodes (${names}); say which with --node`);
+    }
+    return matches[0].peer;
+  }
+
+  private async allPages<T>(fetchPage: (cursor?: string) => Promise<Page<T>>): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await fetchPage(cursor);
+      items.push(...page.items);
+      cursor = page.next;
+    } while (cursor);
+    return items;
+  }
+}
+
+export function isStalePlan(error: unknown): boolean {
+  return error instanceof WgfleetApiError && error.status === 409 && error.code === 'plan_stale';
+}

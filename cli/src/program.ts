@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { registerAdminCommands } from './commands/admin';
+import { registerCompletion } from './commands/completion';
+import { registerConnectionCommands } from './commands/connection';
+import { registerDriftCommand } from './commands/drift';
+import { registerEventsCommand } from './commands/events';
+import { registerFleetCommands } from './commands/fleet';
+import { registerNodeCommands } from './commands/nodes';
+import { registerPeerCommands } from './commands/peers';
+import { registerReconcileCommands } from './commands/reconcile';
+import { EXIT } from './exit-codes';
+import { describeFailure } from './failure';
+import { Runtime } from './runtime';
+
+const VERSION = '0.1.0';
+
+export function buildProgram(runtime: Runtime): Command {
+  const program = new Command('wgfleet')
+    .description(
+      'Drift, plans and repairs, nodes, peers and fleet files of a wgfleet panel.\n' +
+        'Connects with WGFLEET_URL and WGFLEET_TOKEN, or a context saved by `wgfleet login`.',
+    )
+    .version(VERSION)
+    .option('--context <name>', 'use this context of the config file (also WGFLEET_CONTEXT)')
+    .option('--no-color', 'no colour even on a terminal (NO_COLOR does the same)')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerConnectionCommands(program, runtime);
+  registerDriftCommand(program, runtime);
+  registerReconcileCommands(program, runtime);
+  registerNodeCommands(program, runtime);
+  registerPeerCommands(program, runtime);
+  registerFleetCommands(program, runtime);
+  registerEventsCommand(program, runtime);
+  registerAdminCommands(program, runtime);
+  registerCompletion(program, runtime);
+  return program;
+}
+
+/** Runs one command line; answers the process exit code. Failures are explained on stderr. */
+export async function run(argv: string[]): Promise<number> {
+  const runtime = new Runtime();
+  const program = buildProgram(runtime);
+  try {
+    await program.parseAsync(argv);
+    return runtime.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message (or the help) already.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    process.stderr.write(`error: ${describeFailure(error, runtime.connectionSource).message}\n`);
+    return describeFailure(error).exitCode;
+  }
+}
