@@ -2,6 +2,8 @@ import * as fc from 'fast-check';
 import { Client } from 'pg';
 import { CommandContext } from '../src/common/auth/auth.decorators';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
+import { QUOTA_PERIODS, type QuotaPeriod } from '../src/modules/lifecycle/domain/quota-period';
+import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
 import { ProjectionRebuilder } from '../src/modules/events/projection-rebuilder.service';
 import { NodesService } from '../src/modules/nodes/nodes.service';
 import { PeersService } from '../src/modules/peers/peers.service';
@@ -13,19 +15,39 @@ const PROJECTION_TABLES = ['nodes', 'peers', 'ip_allocations', 'node_managed_key
 type Command =
   | { kind: 'node'; mtu: number | null; v6: boolean }
   | { kind: 'update-node'; node: number; mtu: number | null; keepalive: number | null; enabled: boolean }
-  | { kind: 'peer'; node: number; keepalive: number | null; psk: boolean; ownKey: boolean }
-  | {
+  | ({ kind: 'peer'; node: number; keepalive: number | null; psk: boolean; ownKey: boolean } & Lifecycle)
+  | ({
       kind: 'update-peer';
       peer: number;
       name: string;
       keepalive: number | null;
       enabled: boolean;
       psk: boolean | null;
-    }
+    } & Lifecycle)
+  | { kind: 'enforce'; at: Date }
   | { kind: 'delete-peer'; peer: number }
   | { kind: 'delete-node'; node: number };
 
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
+
+interface Lifecycle {
+  expires_at: string | null;
+  quota_bytes: number | null;
+  quota_period: QuotaPeriod;
+}
+const lifecycle = {
+  expires_at: maybe(
+    fc
+      .date({
+        min: new Date('2000-01-01T00:00:00Z'),
+        max: new Date('2100-01-01T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((date) => date.toISOString()),
+  ),
+  quota_bytes: maybe(fc.integer({ min: 0, max: 2 ** 40 })),
+  quota_period: fc.constantFrom(...QUOTA_PERIODS),
+};
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({
     kind: fc.constant('node' as const),
@@ -45,6 +67,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     keepalive: maybe(fc.integer({ min: 0, max: 600 })),
     psk: fc.boolean(),
     ownKey: fc.boolean(),
+    ...lifecycle,
   }),
   fc.record({
     kind: fc.constant('update-peer' as const),
@@ -53,6 +76,15 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     keepalive: maybe(fc.integer({ min: 0, max: 600 })),
     enabled: fc.boolean(),
     psk: maybe(fc.boolean()),
+    ...lifecycle,
+  }),
+  fc.record({
+    kind: fc.constant('enforce' as const),
+    at: fc.date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2100-01-01T00:00:00Z'),
+      noInvalidDate: true,
+    }),
   }),
   fc.record({ kind: fc.constant('delete-peer' as const), peer: fc.nat() }),
   fc.record({ kind: fc.constant('delete-node' as const), node: fc.nat() }),
@@ -86,6 +118,7 @@ describe('projections rebuilt from the event log', () => {
     const nodes = panel.app.get(NodesService);
     const peers = panel.app.get(PeersService);
     const rebuilder = panel.app.get(ProjectionRebuilder);
+    const enforcer = panel.app.get(PeerEnforcer);
     let serial = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async (commands) => {
@@ -135,6 +168,9 @@ describe('projections rebuilt from the event log', () => {
                     name: `peer-${serial}`,
                     persistent_keepalive: step.keepalive,
                     generate_preshared_key: step.psk,
+                    expires_at: step.expires_at,
+                    quota_bytes: step.quota_bytes,
+                    quota_period: step.quota_period,
                     ...(step.ownKey ? { public_key: generateKeyPair().publicKey } : {}),
                   },
                   context,
@@ -151,6 +187,9 @@ describe('projections rebuilt from the event log', () => {
                       name: step.name,
                       persistent_keepalive: step.keepalive,
                       enabled: step.enabled,
+                      expires_at: step.expires_at,
+                      quota_bytes: step.quota_bytes,
+                      quota_period: step.quota_period,
                       ...(step.psk === null
                         ? {}
                         : step.psk
@@ -162,6 +201,10 @@ describe('projections rebuilt from the event log', () => {
                   );
                 return;
               }
+              case 'enforce':
+                // Suspends and resumes peers (events of their own) as their expiry and quota say.
+                await enforcer.enforce(step.at);
+                return;
               case 'delete-peer': {
                 const id = pick(peerIds, step.peer);
                 if (id) await peers.delete(id, undefined, context);

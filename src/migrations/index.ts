@@ -4,6 +4,7 @@ import { Migration20261127201000_drift } from './Migration20261127201000_drift';
 import { Migration20261127203000_notifications } from './Migration20261127203000_notifications';
 import { Migration20261127202000_reconcile } from './Migration20261127202000_reconcile';
 import { Migration20261127202100_sync } from './Migration20261127202100_sync';
+import { Migration20261202090000_peer_lifecycle } from './Migration20261202090000_peer_lifecycle';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261127201000_drift', class: Migration20261127201000_drift },
   { name: 'Migration20261127202000_reconcile', class: Migration20261127202000_reconcile },
   { name: 'Migration20261127202100_sync', class: Migration20261127202100_sync },
+  { name: 'Migration20261202090000_peer_lifecycle', class: Migration20261202090000_peer_lifecycle },
 ];

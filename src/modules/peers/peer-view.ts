@@ -25,6 +25,10 @@ export function toPeerView(
     has_preshared_key: peer.presharedKeySealed !== null,
     has_private_key: peer.privateKeySealed !== null,
     enabled: peer.enabled,
+    expires_at: peer.expiresAt?.toISOString() ?? null,
+    quota_bytes: peer.quotaBytes,
+    quota_period: peer.quotaPeriod,
+    suspended_reason: peer.suspendedReason,
     effective,
     ...extras,
     version: peer.version,
@@ -47,6 +51,7 @@ export function toDesiredPeer(peer: PeerEntity): DesiredPeer {
     persistent_keepalive: peer.persistentKeepalive,
     endpoint_allowed_ips: peer.endpointAllowedIps,
     preshared_key_sha256: peer.presharedKeySha256,
-    enabled: peer.enabled,
+    // A suspended peer is off its node like a disabled one.
+    enabled: peer.enabled && peer.suspendedReason === null,
   };
 }

@@ -1,4 +1,7 @@
-import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
+
+export type SuspendedReason = 'expired' | 'quota';
 
 /** Read model of a peer, projected from its events. */
 @Entity({ tableName: 'peers' })
@@ -44,6 +47,21 @@ export class PeerEntity {
 
   @Property({ type: 'boolean' })
   enabled: boolean = true;
+
+  /** After this instant the peer is suspended (`expired`) until the time moves; null = never. */
+  @Property({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null = null;
+
+  /** Bytes (received + sent) allowed per quota period; null = no quota. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  quotaBytes: number | null = null;
+
+  @Property({ type: 'text' })
+  quotaPeriod: QuotaPeriod = 'month';
+
+  /** Why the panel took the peer off its node; null = not suspended. Only suspension events set it. */
+  @Property({ type: 'text', nullable: true })
+  suspendedReason: SuspendedReason | null = null;
 
   @Property({ type: 'integer' })
   version!: number;

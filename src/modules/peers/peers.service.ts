@@ -17,6 +17,7 @@ import { ListQuery } from '../nodes/nodes.dto';
 import { NodesService } from '../nodes/nodes.service';
 import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
+import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
 import { renderClientConfig } from './domain/client-config';
 import { effectivePeerSettings } from './domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
@@ -75,6 +76,9 @@ export class PeersService {
         private_key_sealed: keyPair ? this.box.seal(keyPair.privateKey, sealContext.privateKey(id)) : null,
         preshared_key_sealed: presharedKey ? this.box.seal(presharedKey, sealContext.presharedKey(id)) : null,
         preshared_key_sha256: presharedKey ? sha256Hex(presharedKey) : null,
+        expires_at: dto.expires_at ? new Date(dto.expires_at).toISOString() : null,
+        quota_bytes: dto.quota_bytes ?? null,
+        quota_period: dto.quota_period ?? 'month',
       },
     });
     return this.view(created.node, created.peer, this.extensions.extrasOfCreated([created.peer]));
@@ -117,8 +121,9 @@ export class PeersService {
       const peer = await this.require(em, id);
       if (expected !== undefined && expected !== peer.version)
         throw versionConflict('peer', expected, peer.version);
-      const changes: PeerUpdatedPayload['changes'] = {};
-      const desired = toDesiredPeer(peer);
+      const changes: PeerUpdatedPayload['changes'] = lifecycleChanges(peer, dto);
+      // `enabled` as the operator set it, not as the desired state has it (off while suspended).
+      const desired = { ...toDesiredPeer(peer), enabled: peer.enabled };
       for (const field of SETTING_FIELDS) {
         const value = dto[field];
         const current = desired[field];
