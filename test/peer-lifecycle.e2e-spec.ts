@@ -201,6 +201,11 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
       suspended_reason: 'quota',
       usage: { rx_bytes: 100, tx_bytes: 1 },
     });
+    const metrics = (await panel.http().get('/metrics').expect(200)).text;
+    expect(metrics).toContain('wgfleet_peers_suspended{reason="quota"} 1');
+    expect(metrics).toContain('wgfleet_peers_suspended{reason="expired"} 0');
+    // Per-peer series only with METRICS_PER_PEER.
+    expect(metrics).not.toContain('wgfleet_peer_period_usage_bytes{');
     await enforcer.enforce(new Date(today.getTime() + 86_400_000));
     expect((await panel.as().get(`/api/peers/${peer.id}`)).body.suspended_reason).toBeNull();
 

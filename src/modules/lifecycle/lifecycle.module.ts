@@ -1,8 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PeerViewExtensions } from '../peers/peer-view';
 import { PeersModule } from '../peers/peers.module';
+import { LifecycleMetrics } from './lifecycle-metrics.service';
 import { PeerEnforcementProcessor, PEER_LIFECYCLE_QUEUE } from './peer-enforcement.processor';
 import { PeerEnforcer } from './peer-enforcer.service';
 import { PeerLifecycleStore } from './peer-lifecycle.store';
@@ -17,10 +19,18 @@ import { PeerUsageModule } from './peer-usage.module';
     PeersModule,
     PeerUsageModule,
     NotificationsModule,
+    MetricsModule,
     BullModule.registerQueue({ name: PEER_LIFECYCLE_QUEUE }),
   ],
   controllers: [PeerUsageController],
-  providers: [PeerEnforcer, PeerLifecycleStore, PeerEnforcementProcessor, PeerUsageRetention, PeerUsageView],
+  providers: [
+    LifecycleMetrics,
+    PeerEnforcer,
+    PeerLifecycleStore,
+    PeerEnforcementProcessor,
+    PeerUsageRetention,
+    PeerUsageView,
+  ],
   exports: [PeerEnforcer, PeerLifecycleStore],
 })
 export class LifecycleModule implements OnModuleInit {

@@ -78,6 +78,23 @@ export class PeerUsageStore {
     return new Map(rows.map((row) => [row.peer_id, { rx: Number(row.rx_bytes), tx: Number(row.tx_bytes) }]));
   }
 
+  /** Usage in the current period of every peer that has some or has a quota, with the quota. */
+  async currentOfFleet(
+    em: EntityManager,
+    at: Date,
+  ): Promise<Array<{ peer_id: string; rx: number; tx: number; quota: number | null }>> {
+    const [{ rows }] = await boundQuery<{ rows: Array<[string, number, number, number | null]> }>(
+      em,
+      `select coalesce(json_agg(json_build_array(p.id, coalesce(u.rx_bytes, 0), coalesce(u.tx_bytes, 0),
+           p.quota_bytes)), '[]') as rows
+       from peers p left join peer_usage u
+         on u.peer_id = p.id and u.period = p.quota_period and u.period_start = ${PERIOD_START}
+       where u.peer_id is not null or p.quota_bytes is not null`,
+      periodParams(this.periodsAt(at)),
+    );
+    return rows.map(([peer_id, rx, tx, quota]) => ({ peer_id, rx, tx, quota }));
+  }
+
   /** A peer's stored periods, newest first. */
   async history(em: EntityManager, peerId: string, limit: number): Promise<UsagePeriodRow[]> {
     const rows = await boundQuery<
