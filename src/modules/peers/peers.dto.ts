@@ -70,6 +70,7 @@ export class CreatePeerDto {
   generate_preshared_key?: boolean;
 
   @ApiPropertyOptional({
+    type: String,
     nullable: true,
     format: 'date-time',
     description: 'ISO 8601; afterwards the peer is suspended until this moves; null = never expires',
@@ -79,6 +80,7 @@ export class CreatePeerDto {
   expires_at?: string | null;
 
   @ApiPropertyOptional({
+    type: Number,
     nullable: true,
     minimum: 0,
     description: 'bytes received + sent allowed per quota_period; null = no quota',
