@@ -20,6 +20,7 @@ const BENCHMARKS: Array<{ name: string; args: string[] }> = [
   { name: 'reconcile', args: [...TS, 'scripts/bench/reconcile-bench.ts'] },
   { name: 'sync', args: [...TS, 'scripts/bench/sync-bench.ts'] },
   { name: 'load', args: [...TS, 'scripts/bench/load-bench.ts'] },
+  { name: 'enforcement', args: [...TS, 'scripts/bench/enforcement-bench.ts'] },
 ];
 
 function main(): void {

@@ -16,6 +16,7 @@ import { PeerUsageStore } from './peer-usage.store';
 const SYSTEM: CommandContext = { actorTokenId: null, requestId: null };
 
 export interface EnforcementResult {
+  /** Peers the pass looked at: those that might need a change or a warning. */
   peers: number;
   suspended: number;
   resumed: number;
@@ -44,12 +45,13 @@ export class PeerEnforcer {
   ) {}
 
   async enforce(now: Date = new Date()): Promise<EnforcementResult> {
-    const rows = await this.store.candidates(this.em.fork(), this.usage.periodsAt(now));
     const policy = {
       expiryWarningMs: this.config.peerExpiryWarningS * 1000,
       quotaWarningRatio: this.config.peerQuotaWarningRatio,
     };
+    const rows = await this.store.candidates(this.em.fork(), this.usage.periodsAt(now), now, policy);
     const result: EnforcementResult = { peers: rows.length, suspended: 0, resumed: 0, warnings: 0 };
+    const changedNodes = new Set<string>();
     for (const row of rows) {
       const decision = decideLifecycle(
         {
@@ -73,10 +75,13 @@ export class PeerEnforcer {
         return false;
       });
       if (!applied) continue;
+      if (decision.suspend || decision.resume) changedNodes.add(row.nodeId);
       if (decision.suspend) result.suspended++;
       if (decision.resume) result.resumed++;
       result.warnings += Number(decision.warnExpiry) + Number(decision.warnQuota);
     }
+    // Once per node, after its peers' changes have committed: sync takes them all in one run.
+    await Promise.all([...changedNodes].map((nodeId) => this.changes.changed(nodeId)));
     if (result.suspended + result.resumed + result.warnings > 0) this.logger.log(result, 'peers enforced');
     return result;
   }
@@ -151,8 +156,7 @@ export class PeerEnforcer {
       return deliveries;
     });
     if (!due) return false;
-    if (decision.resume || decision.suspend) await this.changes.changed(row.nodeId);
-    await this.outbox.enqueueAfterCommit(due)();
+    if (due.length > 0) await this.outbox.enqueueAfterCommit(due)();
     return true;
   }
 }

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import type { SuspendedReason } from '../peers/peer.entity';
+import type { EnforcementPolicy } from './domain/enforcement';
 import type { CurrentPeriods, QuotaPeriod } from './domain/quota-period';
 import { PERIOD_START, periodParams } from './peer-usage.store';
 
@@ -44,10 +45,16 @@ const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::big
 @Injectable()
 export class PeerLifecycleStore {
   /**
-   * Every peer with an expiry, a quota or a suspension (through a partial index), as one JSON document:
-   * a pass over a large fleet decodes one value, not a row per peer.
+   * The peers a pass may have to change or warn (a superset of what `decideLifecycle` acts on): suspended,
+   * expiring within the warning lead time, or at the warning share of their quota. One JSON document: a
+   * pass decodes one value, not a row per peer, and a quiet fleet sends next to nothing.
    */
-  async candidates(em: EntityManager, periods: CurrentPeriods): Promise<LifecycleRow[]> {
+  async candidates(
+    em: EntityManager,
+    periods: CurrentPeriods,
+    now: Date,
+    policy: EnforcementPolicy,
+  ): Promise<LifecycleRow[]> {
     const [{ rows }] = await boundQuery<{ rows: RawRow[] }>(
       em,
       `select coalesce(json_agg(json_build_array(p.id, p.node_id, n.name, p.name, p.version, p.suspended_reason,
@@ -58,8 +65,16 @@ export class PeerLifecycleStore {
        join nodes n on n.id = p.node_id
        left join peer_usage u on u.peer_id = p.id and u.period = p.quota_period and u.period_start = ${PERIOD_START}
        left join peer_alert_state a on a.peer_id = p.id
-       where p.expires_at is not null or p.quota_bytes is not null or p.suspended_reason is not null`,
-      [...periodParams(periods), ...periodParams(periods)],
+       where (p.expires_at is not null or p.quota_bytes is not null or p.suspended_reason is not null)
+         and (p.suspended_reason is not null
+           or p.expires_at <= ?::timestamptz
+           or coalesce(u.rx_bytes + u.tx_bytes, 0) >= p.quota_bytes * ?::float8)`,
+      [
+        ...periodParams(periods),
+        ...periodParams(periods),
+        new Date(now.getTime() + policy.expiryWarningMs),
+        policy.quotaWarningRatio,
+      ],
     );
     return rows.map(
       ([
