@@ -21,6 +21,7 @@ import { EventsModule } from './modules/events/events.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NodesModule } from './modules/nodes/nodes.module';
+import { LifecycleModule } from './modules/lifecycle/lifecycle.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeersModule } from './modules/peers/peers.module';
 import { ReconcileModule } from './modules/reconcile/reconcile.module';
@@ -64,6 +65,7 @@ export class AppModule {
         DriftModule,
         MetricsModule,
         NotificationsModule,
+        LifecycleModule,
         ReconcileModule,
         SyncModule,
         AdoptionModule,

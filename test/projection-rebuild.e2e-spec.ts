@@ -4,6 +4,8 @@ import { CommandContext } from '../src/common/auth/auth.decorators';
 import { sha256Hex } from '@wgfleet/protocol';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
 import { AdoptionService } from '../src/modules/adoption/adoption.service';
+import { QUOTA_PERIODS, type QuotaPeriod } from '../src/modules/lifecycle/domain/quota-period';
+import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
 import { ProjectionRebuilder } from '../src/modules/events/projection-rebuilder.service';
 import { NodesService } from '../src/modules/nodes/nodes.service';
 import { PeersService } from '../src/modules/peers/peers.service';
@@ -15,15 +17,16 @@ const PROJECTION_TABLES = ['nodes', 'peers', 'ip_allocations', 'node_managed_key
 type Command =
   | { kind: 'node'; mtu: number | null; v6: boolean }
   | { kind: 'update-node'; node: number; mtu: number | null; keepalive: number | null; enabled: boolean }
-  | { kind: 'peer'; node: number; keepalive: number | null; psk: boolean; ownKey: boolean }
-  | {
+  | ({ kind: 'peer'; node: number; keepalive: number | null; psk: boolean; ownKey: boolean } & Lifecycle)
+  | ({
       kind: 'update-peer';
       peer: number;
       name: string;
       keepalive: number | null;
       enabled: boolean;
       psk: boolean | null;
-    }
+    } & Lifecycle)
+  | { kind: 'enforce'; at: Date }
   | { kind: 'delete-peer'; peer: number }
   | { kind: 'delete-node'; node: number }
   | {
@@ -33,6 +36,25 @@ type Command =
     };
 
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
+
+interface Lifecycle {
+  expires_at: string | null;
+  quota_bytes: number | null;
+  quota_period: QuotaPeriod;
+}
+const lifecycle = {
+  expires_at: maybe(
+    fc
+      .date({
+        min: new Date('2000-01-01T00:00:00Z'),
+        max: new Date('2100-01-01T00:00:00Z'),
+        noInvalidDate: true,
+      })
+      .map((date) => date.toISOString()),
+  ),
+  quota_bytes: maybe(fc.integer({ min: 0, max: 2 ** 40 })),
+  quota_period: fc.constantFrom(...QUOTA_PERIODS),
+};
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({
     kind: fc.constant('node' as const),
@@ -52,6 +74,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     keepalive: maybe(fc.integer({ min: 0, max: 600 })),
     psk: fc.boolean(),
     ownKey: fc.boolean(),
+    ...lifecycle,
   }),
   fc.record({
     kind: fc.constant('update-peer' as const),
@@ -60,6 +83,15 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     keepalive: maybe(fc.integer({ min: 0, max: 600 })),
     enabled: fc.boolean(),
     psk: maybe(fc.boolean()),
+    ...lifecycle,
+  }),
+  fc.record({
+    kind: fc.constant('enforce' as const),
+    at: fc.date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2100-01-01T00:00:00Z'),
+      noInvalidDate: true,
+    }),
   }),
   fc.record({ kind: fc.constant('delete-peer' as const), peer: fc.nat() }),
   fc.record({ kind: fc.constant('delete-node' as const), node: fc.nat() }),
@@ -108,6 +140,7 @@ describe('projections rebuilt from the event log', () => {
     const peers = panel.app.get(PeersService);
     const rebuilder = panel.app.get(ProjectionRebuilder);
     const adoption = panel.app.get(AdoptionService);
+    const enforcer = panel.app.get(PeerEnforcer);
     let serial = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 25 }), async (commands) => {
@@ -159,6 +192,9 @@ describe('projections rebuilt from the event log', () => {
                     name: `peer-${serial}`,
                     persistent_keepalive: step.keepalive,
                     generate_preshared_key: step.psk,
+                    expires_at: step.expires_at,
+                    quota_bytes: step.quota_bytes,
+                    quota_period: step.quota_period,
                     ...(step.ownKey ? { public_key: generateKeyPair().publicKey } : {}),
                   },
                   context,
@@ -175,6 +211,9 @@ describe('projections rebuilt from the event log', () => {
                       name: step.name,
                       persistent_keepalive: step.keepalive,
                       enabled: step.enabled,
+                      expires_at: step.expires_at,
+                      quota_bytes: step.quota_bytes,
+                      quota_period: step.quota_period,
                       ...(step.psk === null
                         ? {}
                         : step.psk
@@ -186,6 +225,10 @@ describe('projections rebuilt from the event log', () => {
                   );
                 return;
               }
+              case 'enforce':
+                // Suspends and resumes peers (events of their own) as their expiry and quota say.
+                await enforcer.enforce(step.at);
+                return;
               case 'delete-peer': {
                 const id = pick(peerIds, step.peer);
                 if (id) await peers.delete(id, undefined, context);

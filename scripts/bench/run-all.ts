@@ -21,6 +21,7 @@ const BENCHMARKS: Array<{ name: string; args: string[] }> = [
   { name: 'sync', args: [...TS, 'scripts/bench/sync-bench.ts'] },
   { name: 'load', args: [...TS, 'scripts/bench/load-bench.ts'] },
   { name: 'console', args: [...TS, 'scripts/bench/console-bench.ts'] },
+  { name: 'enforcement', args: [...TS, 'scripts/bench/enforcement-bench.ts'] },
 ];
 
 function main(): void {

@@ -72,6 +72,29 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the peer lifecycle settings, usage kept at least as long as drift history', () => {
+    expect(loadConfig(valid)).toMatchObject({
+      quotaTimeZone: 'UTC',
+      peerUsageHistoryDays: 400,
+      peerEnforcementIntervalS: 60,
+      peerExpiryWarningS: 259200,
+      peerQuotaWarningRatio: 0.8,
+    });
+    expect(loadConfig({ ...valid, DRIFT_HISTORY_DAYS: '800' }).peerUsageHistoryDays).toBe(800);
+    expect(
+      loadConfig({ ...valid, QUOTA_TIME_ZONE: 'Europe/Berlin', PEER_QUOTA_WARNING_RATIO: '0.9' }),
+    ).toMatchObject({ quotaTimeZone: 'Europe/Berlin', peerQuotaWarningRatio: 0.9 });
+    expect(() => loadConfig({ ...valid, QUOTA_TIME_ZONE: 'Mars/Olympus' })).toThrow(
+      /QUOTA_TIME_ZONE must be an IANA time zone/,
+    );
+    expect(() => loadConfig({ ...valid, PEER_QUOTA_WARNING_RATIO: '80%' })).toThrow(
+      /PEER_QUOTA_WARNING_RATIO must be a number above 0 and at most 1/,
+    );
+    expect(() => loadConfig({ ...valid, DRIFT_HISTORY_DAYS: '60', PEER_USAGE_HISTORY_DAYS: '30' })).toThrow(
+      /PEER_USAGE_HISTORY_DAYS must be a whole number from 60/,
+    );
+  });
+
   it('validates panel defaults', () => {
     expect(() => loadConfig({ ...valid, PANEL_DEFAULT_DNS: '1.1.1.1,not-an-ip' })).toThrow(
       /PANEL_DEFAULT_DNS/,

@@ -10,6 +10,7 @@ import {
   DEFAULT_RETRY_SCHEDULE_MS,
   parseRetrySchedule,
 } from '../modules/notifications/domain/retry-schedule';
+import { isTimeZone } from '../modules/lifecycle/domain/quota-period';
 
 /** Everything the panel reads from its environment, validated once at start-up. */
 export interface AppConfig {
@@ -46,6 +47,14 @@ export interface AppConfig {
   /** A node is scanned live from the API at most once per this many seconds (0: single-flight only). */
   driftLiveMinIntervalS: number;
   rateLimits: RateLimitConfig;
+  /** IANA zone whose calendar days, weeks and months quota periods follow. */
+  quotaTimeZone: string;
+  peerUsageHistoryDays: number;
+  peerEnforcementIntervalS: number;
+  /** How long before a peer expires `peer.expiring` is sent. */
+  peerExpiryWarningS: number;
+  /** Share of a quota at which `peer.quota_warning` is sent. */
+  peerQuotaWarningRatio: number;
   defaults: PanelDefaults;
 }
 
@@ -125,6 +134,24 @@ class EnvReader {
     }
   }
 
+  fraction(name: string, fallback: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value <= 0 || value > 1) {
+      this.problems.push(`${name} must be a number above 0 and at most 1 (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  timeZone(name: string, fallback: string): string {
+    const value = this.string(name, fallback);
+    if (!isTimeZone(value))
+      this.problems.push(`${name} must be an IANA time zone such as Europe/Berlin (got "${value}")`);
+    return value;
+  }
+
   url(name: string, fallback: string, protocols: string[]): string {
     const value = this.string(name, fallback);
     try {
@@ -198,6 +225,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       perToken: read.int('RATE_LIMIT_PER_TOKEN', 60000, 0, 10_000_000),
       authFailures: read.int('AUTH_FAILURE_LIMIT', 60, 0, 1_000_000),
     },
+    quotaTimeZone: read.timeZone('QUOTA_TIME_ZONE', 'UTC'),
+    peerUsageHistoryDays: 0,
+    peerEnforcementIntervalS: read.int('PEER_ENFORCEMENT_INTERVAL_S', 60, 1, 3600),
+    peerExpiryWarningS: read.int('PEER_EXPIRY_WARNING_S', 3 * 86400, 0, 365 * 86400),
+    peerQuotaWarningRatio: read.fraction('PEER_QUOTA_WARNING_RATIO', 0.8),
     defaults: {
       dns: read.list('PANEL_DEFAULT_DNS', [], isIpAddress, 'IP addresses'),
       mtu: mtuText ? read.int('PANEL_DEFAULT_MTU', 1420, 1280, 9000) : null,
@@ -211,6 +243,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       listen_port: read.int('PANEL_DEFAULT_LISTEN_PORT', 51820, 1, 65535),
     },
   };
+  // Usage outlives the scans it was counted from.
+  config.peerUsageHistoryDays = read.int(
+    'PEER_USAGE_HISTORY_DAYS',
+    Math.max(config.driftHistoryDays, 400),
+    config.driftHistoryDays,
+    36500,
+  );
   if (read.problems.length) throw new ConfigError(read.problems);
   return config;
 }

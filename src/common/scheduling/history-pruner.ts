@@ -23,8 +23,13 @@ export abstract class HistoryPruner<Deleted extends Record<string, number>> {
   /** Deletes what is older than `cutoff`; answers how many rows went, by kind. */
   protected abstract pruneBefore(em: EntityManager, cutoff: Date): Promise<Deleted>;
 
+  /** How long this history is kept. */
+  protected keepDays(config: AppConfig): number {
+    return config.driftHistoryDays;
+  }
+
   async prune(now: Date = new Date()): Promise<Deleted> {
-    const cutoff = new Date(now.getTime() - this.config.driftHistoryDays * DAY_MS);
+    const cutoff = new Date(now.getTime() - this.keepDays(this.config) * DAY_MS);
     return this.em.fork().transactional((em) => this.pruneBefore(em, cutoff));
   }
 

@@ -24,6 +24,7 @@ type PeerRow = [
   persistent_keepalive: number | null,
   endpoint_allowed_ips: string[] | null,
   preshared_key_sha256: string | null,
+  /** Whether the peer belongs on its node: enabled and not suspended. */
   enabled: boolean,
 ];
 
@@ -77,7 +78,7 @@ export class DesiredStateReader {
         em,
         `select n.id as node_id,
            (select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
-                    endpoint_allowed_ips, preshared_key_sha256, enabled))
+                    endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null))
             from peers p where p.node_id = n.id) as peers
          from unnest(?::uuid[]) as n(id)`,
         [nodeIds],

@@ -16,8 +16,8 @@ import { ScanListeners, type ScanTrigger, type StoredScan } from './scan-listene
 export interface ScanToStore {
   trigger: ScanTrigger;
   report: NodeDriftReport;
-  /** Managed peers as the node reported them; none when the agent did not answer. */
-  activity: readonly ObservedManagedPeer[];
+  /** Managed peers as the node reported them; null when the agent did not answer. */
+  activity: readonly ObservedManagedPeer[] | null;
   durationMs: number;
 }
 
@@ -101,7 +101,7 @@ export class DriftHistory {
           advancesState,
         ],
       );
-      if (advancesState) await this.activity.record(em, nodeId, activity);
+      if (advancesState && activity) await this.activity.record(em, nodeId, activity, checkedAt);
       return this.listeners.stored(em, scan);
     });
     for (const run of afterCommit) {

@@ -117,7 +117,8 @@ export class DriftScanner {
             checkedAt,
           })
         : unreachableReport(node, observation.error, checkedAt);
-    const activity = 'dump' in observation ? observedManagedPeers(desired.peers, observation.dump.peers) : [];
+    const activity =
+      'dump' in observation ? observedManagedPeers(desired.peers, observation.dump.peers) : null;
     await gates.database(() =>
       this.history.store({ trigger, report, activity, durationMs: performance.now() - started }),
     );

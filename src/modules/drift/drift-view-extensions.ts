@@ -43,7 +43,7 @@ export class NodeDriftStatusView implements ViewExtension<
 export class PeerActivityView implements ViewExtension<
   PeerEntity,
   PeerActivityEntity,
-  Omit<PeerViewExtras, 'sync_status' | 'sync_error'>
+  Omit<PeerViewExtras, 'sync_status' | 'sync_error' | 'usage'>
 > {
   constructor(private readonly em: EntityManager) {}
 
@@ -57,7 +57,7 @@ export class PeerActivityView implements ViewExtension<
   fields(
     _peer: PeerEntity,
     activity: PeerActivityEntity | undefined,
-  ): Omit<PeerViewExtras, 'sync_status' | 'sync_error'> {
+  ): Omit<PeerViewExtras, 'sync_status' | 'sync_error' | 'usage'> {
     return {
       latest_handshake: activity?.latestHandshake?.toISOString() ?? null,
       transfer_rx: activity?.totalRx ?? 0,

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { PeerUsageModule } from '../lifecycle/peer-usage.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NodeViewExtensions } from '../nodes/node-view';
 import { NodesModule } from '../nodes/nodes.module';
@@ -23,7 +24,13 @@ import { ScanListeners } from './scan-listeners';
  * scans), PendingPeers (plug in the source of not-yet-applied peers) and DriftScanner.
  */
 @Module({
-  imports: [NodesModule, PeersModule, MetricsModule, BullModule.registerQueue({ name: DRIFT_SCAN_QUEUE })],
+  imports: [
+    NodesModule,
+    PeersModule,
+    PeerUsageModule,
+    MetricsModule,
+    BullModule.registerQueue({ name: DRIFT_SCAN_QUEUE }),
+  ],
   controllers: [DriftController],
   providers: [
     ScanListeners,

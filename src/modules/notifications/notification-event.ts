@@ -1,5 +1,11 @@
 import type { AlertType } from './domain/alert-transitions';
-import { toSlackMessage, WebhookEvent, WebhookEventData, WebhookEventType } from './domain/payload-format';
+import {
+  PeerEventType,
+  toSlackMessage,
+  WebhookEvent,
+  WebhookEventData,
+  WebhookEventType,
+} from './domain/payload-format';
 import type { WebhookFormat } from './webhook-subscription.entity';
 
 /** Every type a subscription can ask for (CONTRACT §4); subscriptions get all of them unless they choose. */
@@ -11,6 +17,10 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'node.recovered',
   'reconcile.succeeded',
   'reconcile.failed',
+  'peer.expiring',
+  'peer.suspended',
+  'peer.quota_warning',
+  'peer.resumed',
 ];
 
 /** Sent by POST /api/webhooks/{id}/test only, to the one subscription asked for. */
@@ -66,6 +76,30 @@ export function reconcileEvent(outcome: ReconcileOutcome, publicUrl: string): We
       summary: outcome.summary,
       job_id: outcome.jobId,
       url: `${publicUrl}/api/reconcile/jobs/${outcome.jobId}`,
+    },
+  };
+}
+
+/** What a `peer.*` event says: the peer, its node, and the figures behind it (never a key). */
+export interface PeerLifecycleNotice {
+  type: PeerEventType;
+  peer: { id: string; name: string; node_id: string };
+  nodeName: string;
+  summary: EventSummary;
+  at: Date;
+}
+
+export function peerLifecycleEvent(notice: PeerLifecycleNotice, publicUrl: string): WebhookEvent {
+  return {
+    type: notice.type,
+    timestamp: notice.at.toISOString(),
+    data: {
+      node_id: notice.peer.node_id,
+      node_name: notice.nodeName,
+      peer_id: notice.peer.id,
+      peer_name: notice.peer.name,
+      summary: notice.summary,
+      url: `${publicUrl}/api/peers/${notice.peer.id}`,
     },
   };
 }

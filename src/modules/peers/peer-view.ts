@@ -3,11 +3,27 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
 import { SYNC_STATUSES, SyncStatus } from '../sync/domain/sync-scope';
-import { PeerEntity } from './peer.entity';
+import { QUOTA_PERIODS, QuotaPeriod } from '../lifecycle/domain/quota-period';
+import { PeerEntity, SUSPENDED_REASONS, SuspendedReason } from './peer.entity';
 import { PEER_ORIGINS, PeerOrigin } from './peer.events';
 
-/** Fields other modules add to peer views (what the scans saw, sync state); see their ViewExtension. */
+/** A peer's traffic in its current quota period, wherever it connected. */
+export class PeerPeriodUsageView {
+  @ApiProperty({ format: 'date-time' })
+  period_start!: string;
+
+  @ApiProperty({ description: 'Bytes received from the peer in this period' })
+  rx_bytes!: number;
+
+  @ApiProperty({ description: 'Bytes sent to the peer in this period' })
+  tx_bytes!: number;
+}
+
+/** Fields other modules add to peer views (what the scans saw, sync state, usage); see their ViewExtension. */
 export class PeerViewExtras {
+  @ApiProperty({ type: PeerPeriodUsageView })
+  usage!: PeerPeriodUsageView;
+
   @ApiProperty({
     type: String,
     format: 'date-time',
@@ -102,6 +118,32 @@ export class PeerView extends PeerViewExtras {
   })
   origin!: PeerOrigin;
 
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'After this the peer is suspended (`expired`) until it moves; null: never',
+  })
+  expires_at!: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Bytes (received + sent) per quota period; null: none',
+  })
+  quota_bytes!: number | null;
+
+  @ApiProperty({ enum: QUOTA_PERIODS, enumName: 'QuotaPeriod' })
+  quota_period!: QuotaPeriod;
+
+  @ApiProperty({
+    enum: SUSPENDED_REASONS,
+    enumName: 'SuspendedReason',
+    nullable: true,
+    description: 'Why the panel took the peer off its node; null: not suspended',
+  })
+  suspended_reason!: SuspendedReason | null;
+
   @ApiProperty({ type: EffectivePeerSettingsView })
   effective!: EffectivePeerSettingsView;
 
@@ -135,6 +177,10 @@ export function toPeerView(
     has_private_key: peer.privateKeySealed !== null,
     enabled: peer.enabled,
     origin: peer.origin,
+    expires_at: peer.expiresAt?.toISOString() ?? null,
+    quota_bytes: peer.quotaBytes,
+    quota_period: peer.quotaPeriod,
+    suspended_reason: peer.suspendedReason,
     effective,
     ...extras,
     version: peer.version,
@@ -155,6 +201,7 @@ export function toDesiredPeer(peer: PeerEntity): DesiredPeer {
     persistent_keepalive: peer.persistentKeepalive,
     endpoint_allowed_ips: peer.endpointAllowedIps,
     preshared_key_sha256: peer.presharedKeySha256,
-    enabled: peer.enabled,
+    // A suspended peer is off its node like a disabled one.
+    enabled: peer.enabled && peer.suspendedReason === null,
   };
 }

@@ -1,5 +1,9 @@
-import { Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
 import type { PeerOrigin } from './peer.events';
+
+export const SUSPENDED_REASONS = ['expired', 'quota'] as const;
+export type SuspendedReason = (typeof SUSPENDED_REASONS)[number];
 
 /** Read model of a peer, projected from its events. */
 @Entity({ tableName: 'peers' })
@@ -48,6 +52,21 @@ export class PeerEntity {
 
   @Property({ type: 'text', default: 'created' })
   origin: PeerOrigin = 'created';
+
+  /** After this instant the peer is suspended (`expired`) until the time moves; null = never. */
+  @Property({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null = null;
+
+  /** Bytes (received + sent) allowed per quota period; null = no quota. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  quotaBytes: number | null = null;
+
+  @Property({ type: 'text' })
+  quotaPeriod: QuotaPeriod = 'month';
+
+  /** Why the panel took the peer off its node; null = not suspended. Only suspension events set it. */
+  @Property({ type: 'text', nullable: true })
+  suspendedReason: SuspendedReason | null = null;
 
   @Property({ type: 'integer' })
   version!: number;

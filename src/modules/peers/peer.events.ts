@@ -1,3 +1,6 @@
+import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
+import type { SuspendedReason } from './peer.entity';
+
 /** An address of a node's pool held by a peer, recorded in the event so replays allocate the same way. */
 export interface Allocation {
   family: 4 | 6;
@@ -6,7 +9,6 @@ export interface Allocation {
 }
 
 /** `adopted`: imported from a node as it was (the client holds its private key; the panel may hold only the hash of its preshared key). */
-/** Whether the panel created the peer (and made its keys) or took it over from a node that already had it. */
 export const PEER_ORIGINS = ['created', 'adopted'] as const;
 export type PeerOrigin = (typeof PEER_ORIGINS)[number];
 
@@ -25,11 +27,21 @@ export interface PeerState {
   preshared_key_sha256: string | null;
   /** Absent in events written before peers could be adopted: `created`. */
   origin?: PeerOrigin;
+  /** ISO 8601; absent in events written before peers could expire (= null). */
+  expires_at?: string | null;
+  /** Absent in events written before quotas (= null). */
+  quota_bytes?: number | null;
+  /** Absent in events written before quotas (= month). */
+  quota_period?: QuotaPeriod;
 }
 
 export const PEER_CREATED = 'peer.created';
 export const PEER_UPDATED = 'peer.updated';
 export const PEER_DELETED = 'peer.deleted';
+/** The panel took the peer off its node (past its expiry, over its quota); its settings are kept. */
+export const PEER_SUSPENDED = 'peer.suspended';
+/** The reason of a suspension no longer holds (a new period, a later expiry, a raised quota). */
+export const PEER_RESUMED = 'peer.resumed';
 
 export interface PeerCreatedPayload extends PeerState {
   allocations: Allocation[];
@@ -46,4 +58,15 @@ export interface PeerDeletedPayload {
   node_id: string;
   public_key: string;
   name: string;
+}
+
+export interface PeerSuspendedPayload {
+  node_id: string;
+  reason: SuspendedReason;
+}
+
+export interface PeerResumedPayload {
+  node_id: string;
+  /** The reason that was lifted. */
+  reason: SuspendedReason;
 }

@@ -9,8 +9,11 @@ import {
   Allocation,
   PEER_CREATED,
   PEER_DELETED,
+  PEER_RESUMED,
+  PEER_SUSPENDED,
   PEER_UPDATED,
   PeerCreatedPayload,
+  PeerSuspendedPayload,
   PeerState,
   PeerUpdatedPayload,
 } from './peer.events';
@@ -35,6 +38,16 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   set('presharedKeySealed', state.preshared_key_sealed);
   set('presharedKeySha256', state.preshared_key_sha256);
   set('origin', state.origin);
+  set(
+    'expiresAt',
+    state.expires_at === undefined
+      ? undefined
+      : state.expires_at === null
+        ? null
+        : new Date(state.expires_at),
+  );
+  set('quotaBytes', state.quota_bytes);
+  set('quotaPeriod', state.quota_period);
   return columns;
 }
 
@@ -42,14 +55,14 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
 // updates run the one they need.
 const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
     endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, origin,
-    version, created_at, updated_at)
+    version, created_at, updated_at, expires_at, quota_bytes, quota_period)
   select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
     private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, coalesce(origin, 'created'), version,
-    created_at, created_at
+    created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month')
   from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
     dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
     preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, origin text, version int,
-    created_at timestamptz)`;
+    created_at timestamptz, expires_at timestamptz, quota_bytes bigint, quota_period text)`;
 const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
   select node_id, family, host_index, address, peer_id
   from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
@@ -137,6 +150,22 @@ export class PeerProjection implements Projection {
         }
         return;
       }
+      case PEER_SUSPENDED: {
+        const { reason } = event.payload as unknown as PeerSuspendedPayload;
+        await em.nativeUpdate(
+          PeerEntity,
+          { id },
+          { suspendedReason: reason, version: event.version, updatedAt: event.createdAt },
+        );
+        return;
+      }
+      case PEER_RESUMED:
+        await em.nativeUpdate(
+          PeerEntity,
+          { id },
+          { suspendedReason: null, version: event.version, updatedAt: event.createdAt },
+        );
+        return;
       case PEER_DELETED:
         // The key stays in node_managed_keys: that is how a later scan knows it as orphaned, not unknown.
         await em.nativeDelete(IpAllocationEntity, { peerId: id });
@@ -179,6 +208,9 @@ export class PeerProjection implements Projection {
             enabled: payload.enabled,
             origin: payload.origin,
             version: event.version,
+            expires_at: payload.expires_at ?? null,
+            quota_bytes: payload.quota_bytes ?? null,
+            quota_period: payload.quota_period ?? null,
             created_at: event.createdAt,
           })),
         ),

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
 import { IsCidrList, IsIpAddressList, IsName, IsWireGuardKey } from '../../common/validation/validators';
+import { QUOTA_PERIODS, type QuotaPeriod } from '../lifecycle/domain/quota-period';
 
 export class CreatePeerDto {
   @ApiProperty({ example: 'alice-laptop' })
@@ -77,6 +78,38 @@ export class CreatePeerDto {
   @OptionalNotNull()
   @IsBoolean()
   generate_preshared_key?: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    format: 'date-time',
+    description: 'ISO 8601; afterwards the peer is suspended until this moves; null = never expires',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  expires_at?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    description: 'bytes received + sent allowed per quota_period; null = no quota',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  quota_bytes?: number | null;
+
+  @ApiPropertyOptional({
+    enum: QUOTA_PERIODS,
+    default: 'month',
+    description:
+      'calendar day, week (from Monday) or month in QUOTA_TIME_ZONE, or the whole life of the peer',
+  })
+  @OptionalNotNull()
+  @IsIn(QUOTA_PERIODS)
+  quota_period?: QuotaPeriod;
 }
 
 /** null clears a per-peer setting (it then inherits); `preshared_key: null` removes the preshared key. */

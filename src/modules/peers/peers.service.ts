@@ -18,6 +18,7 @@ import { ListQuery } from '../nodes/nodes.dto';
 import { NodesService } from '../nodes/nodes.service';
 import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
+import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from './domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
@@ -76,6 +77,9 @@ export class PeersService {
         private_key_sealed: keyPair ? this.box.seal(keyPair.privateKey, sealContext.privateKey(id)) : null,
         preshared_key_sealed: presharedKey ? this.box.seal(presharedKey, sealContext.presharedKey(id)) : null,
         preshared_key_sha256: presharedKey ? sha256Hex(presharedKey) : null,
+        expires_at: dto.expires_at ? new Date(dto.expires_at).toISOString() : null,
+        quota_bytes: dto.quota_bytes ?? null,
+        quota_period: dto.quota_period ?? 'month',
       },
     });
     return this.view(created.node, created.peer, this.extensions.extrasOfCreated(created.peer));
@@ -118,8 +122,9 @@ export class PeersService {
       const peer = await this.require(em, id);
       if (expected !== undefined && expected !== peer.version)
         throw versionConflict('peer', expected, peer.version);
-      const changes: PeerUpdatedPayload['changes'] = {};
-      const desired = toDesiredPeer(peer);
+      const changes: PeerUpdatedPayload['changes'] = lifecycleChanges(peer, dto);
+      // `enabled` as the operator set it, not as the desired state has it (off while suspended).
+      const desired = { ...toDesiredPeer(peer), enabled: peer.enabled };
       for (const field of SETTING_FIELDS) {
         const value = dto[field];
         const current = desired[field];
@@ -232,13 +237,18 @@ export class PeersService {
 
   /** API views of peers of one node, e.g. rows just written. */
   async viewsOf(node: NodeEntity, rows: PeerEntity[]): Promise<PeerView[]> {
-    return (await this.views(node, rows, 0)).items;
+    return rows.map(await this.viewer(node, rows));
   }
 
   private async views(node: NodeEntity, rows: PeerEntity[], limit: number) {
+    return page(rows, limit, await this.viewer(node, rows));
+  }
+
+  /** Views of these rows: what the view extensions know of them is loaded once, for all of them. */
+  private async viewer(node: NodeEntity, rows: PeerEntity[]): Promise<(peer: PeerEntity) => PeerView> {
     const extrasOf = await this.extensions.extras(rows);
     const desiredNode = toDesiredNode(node);
-    return page(rows, limit, (peer) => this.view(desiredNode, peer, extrasOf(peer)));
+    return (peer) => this.view(desiredNode, peer, extrasOf(peer));
   }
 
   private view(node: DesiredNode, peer: PeerEntity, extras: PeerViewExtras): PeerView {

@@ -2,6 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DumpPeer } from '@wgfleet/protocol';
 import { boundQuery } from '../../../database/bound-query';
+import { forgetCounters, usageDelta, type UsageDelta } from '../../lifecycle/domain/usage-counters';
+import { PeerUsageStore } from '../../lifecycle/peer-usage.store';
 import { activityChanged, nextPeerActivity, type PeerActivity } from './peer-activity';
 
 /** A managed peer as the node reported it in a scan. */
@@ -10,11 +12,20 @@ export interface ObservedManagedPeer {
   observed: DumpPeer;
 }
 
-/** Keeps `peer_activity` up to date: per scan one read of the node's rows and one batched upsert of the changed. */
+/**
+ * Keeps `peer_activity` up to date: per scan one read of the node's rows and one batched upsert of the changed.
+ * The growth of the transfer totals is the peers' usage, added to their current quota periods.
+ */
 @Injectable()
 export class PeerActivityStore {
-  async record(em: EntityManager, nodeId: string, peers: readonly ObservedManagedPeer[]): Promise<void> {
-    if (peers.length === 0) return;
+  constructor(private readonly usage: PeerUsageStore) {}
+
+  async record(
+    em: EntityManager,
+    nodeId: string,
+    peers: readonly ObservedManagedPeer[],
+    at: Date,
+  ): Promise<void> {
     // The node's rows as one JSON document: parsed natively, far cheaper than decoding 1,000s of rows.
     const [{ rows }] = await boundQuery<{ rows: ActivityRow[] }>(
       em,
@@ -23,13 +34,25 @@ export class PeerActivityStore {
        from peer_activity where node_id = ?`,
       [nodeId],
     );
+    if (peers.length === 0 && rows.length === 0) return;
     const previous = new Map(rows.map((row) => [row[0], row]));
     const changed: PeerActivity[] = [];
+    const used: UsageDelta[] = [];
     for (const { peerId, observed } of peers) {
       const row = previous.get(peerId);
       const before = row ? fromRow(row) : null;
-      if (activityChanged(before, observed)) changed.push(nextPeerActivity(before, peerId, observed));
+      if (!activityChanged(before, observed)) continue;
+      const next = nextPeerActivity(before, peerId, observed);
+      changed.push(next);
+      const delta = usageDelta(peerId, before, next);
+      if (delta) used.push(delta);
     }
+    const seen = new Set(peers.map((peer) => peer.peerId));
+    for (const row of rows) {
+      const forgotten = seen.has(row[0]) ? null : forgetCounters(fromRow(row));
+      if (forgotten) changed.push(forgotten);
+    }
+    if (used.length > 0) await this.usage.add(em, used, at);
     if (changed.length === 0) return;
     // One statement for the whole node: the rows travel as one JSON parameter.
     await boundQuery(

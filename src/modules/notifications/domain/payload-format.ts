@@ -1,6 +1,7 @@
 import type { AlertType } from './alert-transitions';
 
-export type WebhookEventType = AlertType | 'reconcile.succeeded' | 'reconcile.failed';
+export type PeerEventType = 'peer.expiring' | 'peer.suspended' | 'peer.quota_warning' | 'peer.resumed';
+export type WebhookEventType = AlertType | 'reconcile.succeeded' | 'reconcile.failed' | PeerEventType;
 
 /** `data` of every webhook event: names and counts only, never a secret. */
 export interface WebhookEventData {
@@ -10,6 +11,9 @@ export interface WebhookEventData {
   summary: Record<string, string | number | boolean | null>;
   scan_id?: string;
   job_id?: string;
+  /** The peer a `peer.*` event is about. */
+  peer_id?: string;
+  peer_name?: string;
   /** Where to look in the panel's API. */
   url: string;
 }
@@ -45,6 +49,10 @@ const HEADLINES: Record<WebhookEventType, { emoji: string; text: string }> = {
   'node.recovered': { emoji: ':large_green_circle:', text: 'Node reachable again:' },
   'reconcile.succeeded': { emoji: ':white_check_mark:', text: 'Reconcile succeeded on node' },
   'reconcile.failed': { emoji: ':x:', text: 'Reconcile failed on node' },
+  'peer.expiring': { emoji: ':hourglass:', text: 'Peer expiring soon on node' },
+  'peer.quota_warning': { emoji: ':warning:', text: 'Peer near its data quota on node' },
+  'peer.suspended': { emoji: ':no_entry:', text: 'Peer suspended on node' },
+  'peer.resumed': { emoji: ':arrow_forward:', text: 'Peer resumed on node' },
 };
 
 /** Slack allows at most 10 fields in a section block. */
@@ -58,7 +66,13 @@ export function toSlackMessage(event: WebhookEvent): SlackMessage {
   const plainSummary = summary.map(([key, value]) => `${key} ${String(value)}`).join(', ');
 
   const blocks: SlackBlock[] = [
-    { type: 'section', text: mrkdwn(`${headline.emoji} ${headline.text} *${escapeSlack(data.node_name)}*`) },
+    {
+      type: 'section',
+      text: mrkdwn(
+        `${headline.emoji} ${headline.text} *${escapeSlack(data.node_name)}*` +
+          (data.peer_name === undefined ? '' : `: *${escapeSlack(data.peer_name)}*`),
+      ),
+    },
   ];
   if (summary.length > 0) {
     blocks.push({
@@ -74,7 +88,13 @@ export function toSlackMessage(event: WebhookEvent): SlackMessage {
   });
 
   return {
-    text: [`${headline.text} ${data.node_name}`, plainSummary, data.url].filter(Boolean).join(' — '),
+    text: [
+      `${headline.text} ${data.node_name}${data.peer_name === undefined ? '' : `: ${data.peer_name}`}`,
+      plainSummary,
+      data.url,
+    ]
+      .filter(Boolean)
+      .join(' — '),
     blocks,
   };
 }

@@ -1,0 +1,106 @@
+/**
+ * The peer enforcement pass over a large fleet: N peers (default 100,000) that all have a quota and an
+ * expiry, with usage in their current period, none due for a change. Measures one pass (reading every
+ * candidate with its usage and deciding), median of several; then a pass where 1 % of them went over quota.
+ *
+ * Needs PostgreSQL and Redis. Runs the panel in this process (its enforcement scheduler idle: hourly).
+ * Usage: npx ts-node --transpile-only scripts/bench/enforcement-bench.ts [--peers 100000] [--json out.json]
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { generateKeyPair } from '../../src/common/crypto/wireguard-keys';
+import { PeerEnforcer } from '../../src/modules/lifecycle/peer-enforcer.service';
+import { startPanel } from '../../test/support/panel';
+import { BenchRow, emitRows, numberArg, percentile } from './bench-report';
+import { seedAppliedPeers } from './seed-peers';
+
+const TARGET_MS = 2000;
+const RUNS = 5;
+
+async function main(): Promise<void> {
+  const count = numberArg('peers', 100_000);
+  const panel = await startPanel({ PEER_ENFORCEMENT_INTERVAL_S: '3600', DRIFT_SCAN_INTERVAL_S: '86400' });
+  const db = new Client({ connectionString: panel.databaseUrl });
+  await db.connect();
+  try {
+    const { body: node } = await panel
+      .as()
+      .post('/api/nodes', {
+        name: 'enforcement-bench',
+        agent_url: 'http://127.0.0.1:9',
+        interface: 'wgbe0',
+        endpoint: 'vpn.example.com',
+        address_pool: '10.0.0.0/8',
+        public_key: generateKeyPair().publicKey,
+        agent_secret: 'bench-agent-secret-long-enough-0123456789',
+        enabled: false,
+      })
+      .expect(201);
+    const publicKey = generateKeyPair().publicKey;
+    await seedAppliedPeers(
+      db,
+      Array.from({ length: count }, (_, index) => ({
+        id: randomUUID(),
+        node_id: node.id as string,
+        name: `peer-${index}`,
+        // Unique per peer; the pass never reads keys.
+        public_key: `${index}-${publicKey}`,
+        allowed_ips: [`10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}/32`],
+      })),
+    );
+    await db.query(
+      `update peers set quota_bytes = 1000000000, quota_period = 'month', expires_at = now() + interval '30 days'`,
+    );
+    const monthStart = `date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`;
+    await db.query(
+      `insert into peer_usage (peer_id, period, period_start, period_end, rx_bytes, tx_bytes, updated_at)
+       select id, 'month', ${monthStart}, ${monthStart} + interval '1 month', 100000000, 100000000, now()
+       from peers`,
+    );
+    await db.query('analyze');
+    const enforcer = panel.app.get(PeerEnforcer);
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const started = performance.now();
+      const result = await enforcer.enforce();
+      times.push(performance.now() - started);
+      if (result.suspended !== 0 || result.warnings !== 0)
+        throw new Error(`unexpected pass: ${JSON.stringify(result)}`);
+    }
+    await db.query(
+      `update peer_usage set rx_bytes = 1000000000 where peer_id in (select id from peers limit $1)`,
+      [Math.ceil(count / 100)],
+    );
+    const started = performance.now();
+    const suspending = await enforcer.enforce();
+    const suspendingMs = performance.now() - started;
+    const median = percentile(times, 50);
+    const rows: BenchRow[] = [
+      {
+        figure: `enforcement pass over ${count} peers, nothing to change (median of ${RUNS})`,
+        target: `<= ${TARGET_MS} ms`,
+        measured: median,
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: median <= TARGET_MS,
+      },
+      {
+        figure: `enforcement pass suspending ${suspending.suspended} of ${count} peers`,
+        target: 'reported',
+        measured: suspendingMs,
+        unit: 'ms',
+        floor: null,
+        ratio: null,
+        ok: true,
+      },
+    ];
+    emitRows(rows);
+    process.exitCode = rows.every((row) => row.ok) ? 0 : 1;
+  } finally {
+    await db.end();
+    await panel.close();
+  }
+}
+
+void main();

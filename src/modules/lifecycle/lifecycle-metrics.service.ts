@@ -1,0 +1,64 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { Gauge } from 'prom-client';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { MetricsRegistry } from '../metrics/metrics-registry';
+import { PeerLifecycleStore } from './peer-lifecycle.store';
+import { PeerUsageStore } from './peer-usage.store';
+
+const SUSPENDED_REASONS = ['expired', 'quota'] as const;
+
+/**
+ * Lifecycle gauges, read from the database at scrape time: suspended peers by reason, and with
+ * METRICS_PER_PEER each peer's usage of its current period and its quota, labelled by peer id only.
+ */
+@Injectable()
+export class LifecycleMetrics {
+  constructor(
+    registry: MetricsRegistry,
+    em: EntityManager,
+    lifecycle: PeerLifecycleStore,
+    usage: PeerUsageStore,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const registers = [registry];
+    new Gauge({
+      name: 'wgfleet_peers_suspended',
+      help: 'Peers the panel suspended, by reason (expired, quota).',
+      labelNames: ['reason'],
+      registers,
+      async collect() {
+        const counts = new Map(
+          (await lifecycle.suspendedCounts(em.fork())).map((row) => [row.reason, row.count]),
+        );
+        this.reset();
+        for (const reason of SUSPENDED_REASONS) this.set({ reason }, counts.get(reason) ?? 0);
+      },
+    });
+    if (!config.metricsPerPeer) return;
+    // Both per-peer gauges come from one query, run by the usage gauge's collect (registered first).
+    let quota: Gauge<'peer'> | null = null;
+    new Gauge({
+      name: 'wgfleet_peer_period_usage_bytes',
+      help: 'Bytes the peer used in its current quota period, by direction (rx = received from the peer).',
+      labelNames: ['peer', 'direction'],
+      registers,
+      async collect() {
+        const rows = await usage.currentOfFleet(em.fork(), new Date());
+        this.reset();
+        quota?.reset();
+        for (const row of rows) {
+          this.set({ peer: row.peer_id, direction: 'rx' }, row.rx);
+          this.set({ peer: row.peer_id, direction: 'tx' }, row.tx);
+          if (row.quota !== null) quota?.set({ peer: row.peer_id }, row.quota);
+        }
+      },
+    });
+    quota = new Gauge({
+      name: 'wgfleet_peer_quota_bytes',
+      help: "The peer's data quota per period (peers with a quota).",
+      labelNames: ['peer'],
+      registers,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PeerViewExtensions } from '../peers/peer-view';
+import { PeersModule } from '../peers/peers.module';
+import { LifecycleMetrics } from './lifecycle-metrics.service';
+import { PeerEnforcementProcessor, PEER_LIFECYCLE_QUEUE } from './peer-enforcement.processor';
+import { PeerEnforcer } from './peer-enforcer.service';
+import { PeerLifecycleStore } from './peer-lifecycle.store';
+import { PeerUsageRetention } from './peer-usage-retention.service';
+import { PeerUsageView } from './peer-usage-view';
+import { PeerUsageController } from './peer-usage.controller';
+import { PeerUsageModule } from './peer-usage.module';
+
+/** Peer lifecycle: expiry, quotas per period, suspension and resumption, usage history. */
+@Module({
+  imports: [
+    PeersModule,
+    PeerUsageModule,
+    NotificationsModule,
+    MetricsModule,
+    BullModule.registerQueue({ name: PEER_LIFECYCLE_QUEUE }),
+  ],
+  controllers: [PeerUsageController],
+  providers: [
+    LifecycleMetrics,
+    PeerEnforcer,
+    PeerLifecycleStore,
+    PeerEnforcementProcessor,
+    PeerUsageRetention,
+    PeerUsageView,
+  ],
+  exports: [PeerEnforcer, PeerLifecycleStore],
+})
+export class LifecycleModule implements OnModuleInit {
+  constructor(
+    private readonly peerViews: PeerViewExtensions,
+    private readonly usageView: PeerUsageView,
+  ) {}
+
+  onModuleInit(): void {
+    this.peerViews.register(this.usageView);
+  }
+}
