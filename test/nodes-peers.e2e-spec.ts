@@ -254,6 +254,43 @@ describe('nodes and peers (REST, PostgreSQL)', () => {
     await panel.as().get(`/api/nodes/${node.id}/peers?cursor=garbage`).expect(400);
   });
 
+  it('searches peers by name (any case) or public key prefix, with literal wildcards and paging', async () => {
+    const node = (await panel.as().post('/api/nodes', nodeBody()).expect(201)).body;
+    const names = ['Alice-Laptop', 'alice-phone', 'bob-laptop', '100%_sure', '100x-sure', 'back\\slash'];
+    const peers: Array<{ name: string; public_key: string }> = [];
+    for (const name of names)
+      peers.push((await panel.as().post(`/api/nodes/${node.id}/peers`, { name }).expect(201)).body);
+    const search = async (query: string) =>
+      (await panel.as().get(`/api/nodes/${node.id}/peers?${query}`).expect(200)).body;
+    const namesOf = (found: { items: Array<{ name: string }> }) => found.items.map((peer) => peer.name);
+
+    expect(namesOf(await search('q=ALICE'))).toEqual(['Alice-Laptop', 'alice-phone']);
+    expect(namesOf(await search('q=laptop'))).toEqual(['Alice-Laptop', 'bob-laptop']);
+    expect(namesOf(await search(`q=${encodeURIComponent('%_')}`))).toEqual(['100%_sure']);
+    expect(namesOf(await search(`q=${encodeURIComponent('0_')}`))).toEqual([]);
+    expect(namesOf(await search(`q=${encodeURIComponent('\\')}`))).toEqual(['back\\slash']);
+    expect(namesOf(await search(`q=${encodeURIComponent('%')}`))).toEqual(['100%_sure']);
+
+    const bob = peers[2];
+    const byKey = await search(`q=${encodeURIComponent(bob.public_key.slice(0, 12))}`);
+    expect(byKey.items.map((peer: { public_key: string }) => peer.public_key)).toEqual([bob.public_key]);
+    const keyMiddle = bob.public_key.slice(5, 17);
+    expect(peers.filter((peer) => peer.public_key.startsWith(keyMiddle))).toEqual([]);
+    expect(namesOf(await search(`q=${encodeURIComponent(keyMiddle)}`))).toEqual([]);
+
+    const first = await search('q=-&limit=3');
+    expect(namesOf(first)).toEqual(['Alice-Laptop', 'alice-phone', 'bob-laptop']);
+    const second = await search(`q=-&limit=3&cursor=${first.next}`);
+    expect(namesOf(second)).toEqual(['100x-sure']);
+    expect(second.next).toBeUndefined();
+
+    for (const bad of ['q=', `q=${'x'.repeat(101)}`]) {
+      const response = await panel.as().get(`/api/nodes/${node.id}/peers?${bad}`).expect(400);
+      expect(response.body.error.code).toBe('validation_failed');
+      expect(JSON.stringify(response.body.error.details)).toContain('"q"');
+    }
+  });
+
   it('keeps every secret out of API answers, events, logs and the database dump', async () => {
     const psk = Buffer.alloc(32, 0x5a).toString('base64');
     const node = (await panel.as().post('/api/nodes', nodeBody()).expect(201)).body;

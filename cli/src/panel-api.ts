@@ -52,11 +52,12 @@ export class PanelApi {
     await expectOk(this.client.DELETE('/api/nodes/{id}', { params: { path: { id }, query: { version } } }));
   }
 
-  async listPeers(nodeId: string): Promise<PeerView[]> {
+  /** `search` keeps peers whose name contains it (any case) or whose public key starts with it. */
+  async listPeers(nodeId: string, search?: string): Promise<PeerView[]> {
     return this.allPages((cursor) =>
       expectOk(
         this.client.GET('/api/nodes/{id}/peers', {
-          params: { path: { id: nodeId }, query: { cursor, limit: PAGE_SIZE } },
+          params: { path: { id: nodeId }, query: { cursor, limit: PAGE_SIZE, q: search } },
         }),
       ),
     );

@@ -117,6 +117,8 @@ describe('wgfleet nodes, peers, configs, events, tokens, webhooks and completion
     });
     const listed = await cli.run(['peers', 'ls', '--node', node.name]);
     expect(listed.stdout).toMatch(/phone\s+\S+\s+10\.\d+\.\d+\.\d+\/32\s+\S+\s+false/);
+    expect((await json(['peers', 'ls', '--search', 'PHO'])).map((p: Json) => p.name)).toEqual(['phone']);
+    expect(await json(['peers', 'ls', '--search', 'laptop'])).toEqual([]);
 
     expect(await json(['peers', 'rm', 'phone'])).toEqual({
       deleted: { kind: 'peer', id: phone.id, name: 'phone' },

@@ -173,6 +173,10 @@ describe('web console in a browser', () => {
     await page.locator(`tr[data-peer="${peers[0].name}"]`).waitFor();
     expect(await page.getByRole('button', { name: 'New peer' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Edit|Delete|Config/ }).count()).toBe(0);
+
+    await page.getByRole('searchbox', { name: 'Search peers' }).fill('BOB');
+    await page.locator(`tr[data-peer="${peers[0].name}"]`).waitFor({ state: 'detached' });
+    await page.locator(`tr[data-peer="${peers[1].name}"]`).waitFor();
   });
 
   it('creates a peer and shows its QR code in the page', async () => {

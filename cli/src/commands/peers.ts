@@ -17,18 +17,24 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
       peers
         .command('ls')
         .description('list peers, of one node or of all')
-        .option('--node <node>', 'only this node'),
+        .option('--node <node>', 'only this node')
+        .option(
+          '--search <text>',
+          'only peers whose name contains it (any case) or whose key starts with it',
+        ),
     ),
     'wgfleet peers ls --node edge-1',
+    'wgfleet peers ls --search laptop',
   ).action(
-    runtime.act(async (options: { node?: string }, command) => {
+    runtime.act(async (options: { node?: string; search?: string }, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
       const nodes: NodeView[] = options.node
         ? [await panel.resolveNode(options.node)]
         : await panel.listNodes();
       const rows: { node: NodeView; peer: PeerView }[] = [];
-      for (const node of nodes) for (const peer of await panel.listPeers(node.id)) rows.push({ node, peer });
+      for (const node of nodes)
+        for (const peer of await panel.listPeers(node.id, options.search)) rows.push({ node, peer });
       if (out.json) out.printJson(rows.map((row) => row.peer));
       else
         out.table(

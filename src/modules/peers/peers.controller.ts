@@ -25,8 +25,8 @@ import { CommandContext, Ctx, RequireRole } from '../../common/auth/auth.decorat
 import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
-import { VersionQuery, ListQuery } from '../nodes/nodes.dto';
-import { CreatePeerDto, QrQuery, UpdatePeerDto } from './peers.dto';
+import { VersionQuery } from '../nodes/nodes.dto';
+import { CreatePeerDto, PeerListQuery, QrQuery, UpdatePeerDto } from './peers.dto';
 import { PeerView } from './peer-view';
 import { PeersService } from './peers.service';
 
@@ -53,7 +53,7 @@ export class PeersController {
   @ApiOperation({ operationId: 'listPeers' })
   @ApiOkResponse({ type: PageOf(PeerView) })
   @ApiErrors(400, 404)
-  list(@UuidParam() nodeId: string, @Query() query: ListQuery): Promise<Page<PeerView>> {
+  list(@UuidParam() nodeId: string, @Query() query: PeerListQuery): Promise<Page<PeerView>> {
     return this.peers.list(nodeId, query);
   }
 

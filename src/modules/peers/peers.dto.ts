@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
 import { IsCidrList, IsIpAddressList, IsName, IsWireGuardKey } from '../../common/validation/validators';
+import { ListQuery } from '../nodes/nodes.dto';
 import { QUOTA_PERIODS, type QuotaPeriod } from '../lifecycle/domain/quota-period';
 
 export class CreatePeerDto {
@@ -128,6 +129,19 @@ export class UpdatePeerDto extends PartialType(OmitType(CreatePeerDto, ['public_
   @IsInt()
   @Min(1)
   version?: number;
+}
+
+export class PeerListQuery extends ListQuery {
+  @ApiPropertyOptional({
+    description: 'keep peers whose name contains it (case-insensitive) or whose public key starts with it',
+    minLength: 1,
+    maxLength: 100,
+    example: 'laptop',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
 }
 
 export class QrQuery {

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Page } from '../../common/http/api-responses';
 import { sha256Hex } from '@wgfleet/protocol';
@@ -8,13 +8,13 @@ import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireguard-keys';
 import { normaliseCidrSet } from '../../common/domain/cidr';
+import { escapeLikePattern } from '../../common/domain/like-pattern';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { ApiError, conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
-import { ListQuery } from '../nodes/nodes.dto';
 import { NodesService } from '../nodes/nodes.service';
 import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
@@ -31,7 +31,7 @@ import {
 import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView } from './peer-view';
-import { CreatePeerDto, UpdatePeerDto } from './peers.dto';
+import { CreatePeerDto, PeerListQuery, UpdatePeerDto } from './peers.dto';
 
 type PeerSettingField = 'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled';
 const SETTING_FIELDS: PeerSettingField[] = [
@@ -85,13 +85,13 @@ export class PeersService {
     return this.view(created.node, created.peer, this.extensions.extrasOfCreated(created.peer));
   }
 
-  async list(nodeId: string, query: ListQuery): Promise<Page<PeerView>> {
+  async list(nodeId: string, query: PeerListQuery): Promise<Page<PeerView>> {
     const em = this.em.fork();
     const node = await this.nodes.require(em, nodeId);
     const limit = query.limit ?? 100;
     const rows = await em.find(
       PeerEntity,
-      { nodeId, ...afterCursor(decodeCursor(query.cursor)) },
+      { nodeId, $and: [afterCursor(decodeCursor(query.cursor)), peerSearch(query.q)] },
       { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
     );
     return this.views(node, rows, limit);
@@ -295,4 +295,11 @@ export class PeersService {
     }
     return claimed;
   }
+}
+
+/** Peers whose name contains `q` (any case) or whose public key starts with it; every peer without `q`. */
+function peerSearch(q: string | undefined): FilterQuery<PeerEntity> {
+  if (q === undefined) return {};
+  const literal = escapeLikePattern(q);
+  return { $or: [{ name: { $ilike: `%${literal}%` } }, { publicKey: { $like: `${literal}%` } }] };
 }

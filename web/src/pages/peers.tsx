@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, fetchBlob, ok, WgfleetApiError } from '../api';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { ErrorNote } from '../components/status';
@@ -8,6 +8,7 @@ import { useCanWrite } from '../session';
 import type { NodeView, Page, PeerView } from '../types';
 
 const PAGE_SIZE = 50;
+const SEARCH_DELAY_MS = 250;
 const SYNC_LABEL = { applied: 'applied', pending: 'pending', failed: 'failed' } as const;
 
 function fieldErrors(caught: unknown): Record<string, string> {
@@ -26,6 +27,7 @@ export function Peers() {
   const [nodeId, setNodeId] = useState<string | undefined>(params.get('node') ?? undefined);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<PeerView>();
   const [showing, setShowing] = useState<PeerView>();
@@ -34,30 +36,32 @@ export function Peers() {
     if (!nodeId && nodes.data?.items.length) setNodeId(nodes.data.items[0].id);
   }, [nodes.data]);
 
+  // The panel searches every page; wait for a pause in typing, then start again from the first page.
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      const next = search.trim().slice(0, 100);
+      if (next === query) return;
+      setQuery(next);
+      setCursors([undefined]);
+    }, SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [search]);
+
   const cursor = cursors[cursors.length - 1];
   const peers = useLoad(
     () =>
       nodeId
         ? ok<Page<PeerView>>(
             api.GET('/api/nodes/{id}/peers', {
-              params: { path: { id: nodeId }, query: { limit: PAGE_SIZE, cursor } },
+              params: { path: { id: nodeId }, query: { limit: PAGE_SIZE, cursor, q: query || undefined } },
             }),
           )
         : Promise.resolve({ items: [] }),
-    [nodeId, cursor],
+    [nodeId, cursor, query],
     5000,
   );
 
-  const shown = useMemo(() => {
-    const needle = search.trim().toLowerCase();
-    return (peers.data?.items ?? []).filter(
-      (peer) =>
-        !needle ||
-        peer.name.toLowerCase().includes(needle) ||
-        peer.public_key.toLowerCase().includes(needle) ||
-        peer.allowed_ips.some((ip) => ip.includes(needle)),
-    );
-  }, [peers.data, search]);
+  const shown = peers.data?.items ?? [];
 
   const remove = async (peer: PeerView) => {
     if (!confirm(`Delete peer ${peer.name}? It is removed from its node and cannot connect any more.`))
@@ -102,10 +106,10 @@ export function Peers() {
           </select>
         </label>
         <label class="search">
-          <span class="sr-only">Search peers on this page</span>
+          <span class="sr-only">Search peers</span>
           <input
             type="search"
-            placeholder="Search this page by name, key or IP"
+            placeholder="Search by name or key prefix"
             value={search}
             onInput={(event) => setSearch(event.currentTarget.value)}
           />
@@ -180,7 +184,7 @@ export function Peers() {
           ))}
         </tbody>
       </table>
-      {peers.data && !shown.length && <p class="muted">No peers here.</p>}
+      {peers.data && !shown.length && <p class="muted">{query ? 'No peers match.' : 'No peers here.'}</p>}
       <div class="pager">
         <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
           ← Previous
