@@ -111,6 +111,16 @@ describe('wgfleet nodes, peers, configs, events, tokens, webhooks and completion
     expect(qr.stdout).toMatch(/[▀▄█]{10,}/);
     expect(qr.stdout).not.toContain('PrivateKey');
 
+    const { body: reader } = await panel
+      .as()
+      .post('/api/tokens', { name: 'wgcl-config-read', role: 'read' })
+      .expect(201);
+    const refused = await cli.run(['peers', 'config', 'phone'], { env: { WGFLEET_TOKEN: reader.token } });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('this needs a token of role write; yours is read');
+    expect(refused.stderr).toContain('HTTP 403');
+    expect(refused.stdout).not.toContain('PrivateKey');
+
     expect(await json(['peers', 'set', 'phone', '--keepalive', '15', '--disable'])).toMatchObject({
       persistent_keepalive: 15,
       enabled: false,
