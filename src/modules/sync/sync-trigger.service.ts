@@ -64,27 +64,33 @@ export class SyncTrigger implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   /**
    * Records the change time and marks the node dirty, in one script that also says whether the node's sync
-   * job exists. Adding a job whose id exists does nothing in BullMQ, so it is added only when there is none:
-   * a burst of changes costs one Redis call each, not two.
+   * job exists and whether it is running. Adding a job whose id exists does nothing in BullMQ, so it is added
+   * only when there is none: a burst of changes costs one Redis call each, not two. A running job may already
+   * have checked for changes made during its run and be about to finish, so a change then gets a follow-up job
+   * (waiting on the node's lock behind it) rather than waiting for the sweep.
    */
   async changed(nodeId: string): Promise<void> {
-    const jobExists = await this.redis.client.eval(
+    const job = syncJobId(nodeId);
+    const state = await this.redis.client.eval(
       MARK_CHANGED,
-      2,
+      3,
       this.debounceKey(nodeId),
-      this.queue.toKey(syncJobId(nodeId)),
+      this.queue.toKey(job),
+      this.queue.toKey('active'),
       Date.now(),
       DEBOUNCE_TTL_S,
+      job,
     );
-    if (jobExists !== 1) await this.enqueue(nodeId, this.config.applyDebounceMs);
+    if (state === JOB_RUNNING) await this.enqueue(nodeId, this.config.applyDebounceMs, followUpJobId(nodeId));
+    else if (state !== JOB_WAITING) await this.enqueue(nodeId, this.config.applyDebounceMs);
   }
 
-  async enqueue(nodeId: string, delayMs: number): Promise<void> {
+  async enqueue(nodeId: string, delayMs: number, jobId = syncJobId(nodeId)): Promise<void> {
     await this.queue.add(
       SYNC_JOB,
       { nodeId },
       {
-        jobId: syncJobId(nodeId),
+        jobId,
         delay: delayMs,
         attempts: SYNC_ATTEMPTS,
         backoff: { type: BACKOFF_TYPE, delay: SYNC_BACKOFF_MS },
@@ -122,12 +128,24 @@ function syncJobId(nodeId: string): string {
   return `sync-${nodeId}`;
 }
 
-/** KEYS: the node's debounce hash, its sync job. ARGV: now (ms), the hash's time to live (s). */
+function followUpJobId(nodeId: string): string {
+  return `sync-${nodeId}-next`;
+}
+
+const JOB_WAITING = 1;
+const JOB_RUNNING = 2;
+
+/**
+ * KEYS: the node's debounce hash, its sync job, the queue's active list. ARGV: now (ms), the hash's time to
+ * live (s), the sync job's id. Answers 0 (no sync job), JOB_WAITING (waiting or delayed) or JOB_RUNNING.
+ */
 const MARK_CHANGED = `
   redis.call('hset', KEYS[1], 'last', ARGV[1], 'dirty', '1')
   redis.call('hsetnx', KEYS[1], 'first', ARGV[1])
   redis.call('expire', KEYS[1], ARGV[2])
-  return redis.call('exists', KEYS[2])`;
+  if redis.call('exists', KEYS[2]) == 0 then return 0 end
+  if redis.call('lpos', KEYS[3], ARGV[3]) then return ${JOB_RUNNING} end
+  return ${JOB_WAITING}`;
 
 const NODES_WITH_PENDING_WORK = `
   select p.node_id from peers p
