@@ -8,7 +8,9 @@ import type { NodeDriftReport } from './domain/drift-report';
 export class RecentScansStore {
   /**
    * The latest report of each of `nodeIds` whose scan finished at or after `since`; other nodes are absent.
-   * Finished, not started: a slow agent's answer is then still fresh for the whole interval.
+   * Finished, not started: a slow agent's answer is then still fresh for the whole interval. A scan older than
+   * a reconcile job that has finished since is not the node's latest result any more (the job changed and
+   * verified the node), so that node is absent too and is scanned again.
    */
   async latestReportsSince(
     em: EntityManager,
@@ -22,7 +24,9 @@ export class RecentScansStore {
        from node_drift_state st
        join drift_scans s on s.id = st.last_scan_id
        where st.node_id = any(?::uuid[])
-         and s.checked_at + s.duration_ms * interval '1 millisecond' >= ?`,
+         and s.checked_at + s.duration_ms * interval '1 millisecond' >= ?
+         and not exists (select 1 from reconcile_jobs j
+                          where j.node_id = st.node_id and j.finished_at > s.checked_at)`,
       [nodeIds, since],
     );
     return new Map(rows.map((row) => [row.node_id, row.report]));
