@@ -9,12 +9,17 @@
  *                                           [B: wglcc0, addresses from the client config]
  */
 import { Webhook } from 'standardwebhooks';
-import { createNetworkNamespace, run, type NetworkNamespace } from '../../agent/test/support/wg-interface';
+import { createNetworkNamespace, type NetworkNamespace } from '../../agent/test/support/wg-interface';
 import { startPanel, ADMIN_TOKEN, type TestPanel } from '../support/panel';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { bringUpClientConfig, type ClientTunnel } from './support/client-tunnel';
 import { pollFor, createAppliedPeers, registerNode } from './support/fleet-flows';
-import { removeStaleNamespace, startNamespaceNode, type NamespaceNode } from './support/namespace-node';
+import {
+  linkNamespaces,
+  removeStaleNamespace,
+  startNamespaceNode,
+  type NamespaceNode,
+} from './support/namespace-node';
 import { PanelApi, type NodeView, type PeerView } from './support/panel-api';
 
 const NAMESPACE_A = 'wglc-a';
@@ -27,27 +32,6 @@ const QUOTA_BYTES = 2_000_000;
 interface LifecyclePeerView extends PeerView {
   suspended_reason: 'expired' | 'quota' | null;
   usage: { period_start: string; rx_bytes: number; tx_bytes: number };
-}
-
-async function linkNamespaces(a: NetworkNamespace, b: NetworkNamespace): Promise<void> {
-  await run('ip', [
-    'link',
-    'add',
-    'wglcab',
-    'netns',
-    a.name,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    'wglcba',
-    'netns',
-    b.name,
-  ]);
-  await a.exec('ip', ['addr', 'add', '10.231.0.9/30', 'dev', 'wglcab']);
-  await a.exec('ip', ['link', 'set', 'wglcab', 'up']);
-  await b.exec('ip', ['addr', 'add', '10.231.0.10/30', 'dev', 'wglcba']);
-  await b.exec('ip', ['link', 'set', 'wglcba', 'up']);
 }
 
 describe('peer lifecycle on a real WireGuard tunnel', () => {
@@ -122,7 +106,7 @@ describe('peer lifecycle on a real WireGuard tunnel', () => {
       }),
     ]);
     clientNamespace = await createNetworkNamespace(NAMESPACE_B);
-    await linkNamespaces(server.namespace, clientNamespace);
+    await linkNamespaces(server.namespace, clientNamespace, 'wglc', '10.231.0');
     api = new PanelApi(await panel.app.getUrl(), ADMIN_TOKEN);
     ({ secret } = await api.post<{ secret: string }>('/api/webhooks', {
       url: receiver.url(),

@@ -8,38 +8,21 @@
  *                                              │ veth 10.204.0.9 ↔ 10.204.0.10
  *                                           [B: wgftunc0, addresses from the client config]
  */
-import { createNetworkNamespace, run, type NetworkNamespace } from '../../agent/test/support/wg-interface';
+import { createNetworkNamespace, type NetworkNamespace } from '../../agent/test/support/wg-interface';
 import { startPanel, ADMIN_TOKEN, type TestPanel } from '../support/panel';
 import { bringUpClientConfig, type ClientTunnel } from './support/client-tunnel';
 import { pollFor, reconcileAndWait, createAppliedPeers, registerNode } from './support/fleet-flows';
-import { removeStaleNamespace, startNamespaceNode, type NamespaceNode } from './support/namespace-node';
+import {
+  linkNamespaces,
+  removeStaleNamespace,
+  startNamespaceNode,
+  type NamespaceNode,
+} from './support/namespace-node';
 import { PanelApi, type NodeView, type PeerView } from './support/panel-api';
 
 const NAMESPACE_A = 'wgf-tun-a';
 const NAMESPACE_B = 'wgf-tun-b';
 const NODE_TUNNEL_ADDRESS = '10.204.1.1';
-
-/** A's and B's ends of the veth pair that carries the encrypted traffic. */
-async function linkNamespaces(a: NetworkNamespace, b: NetworkNamespace): Promise<void> {
-  await run('ip', [
-    'link',
-    'add',
-    'wgftunab',
-    'netns',
-    a.name,
-    'type',
-    'veth',
-    'peer',
-    'name',
-    'wgftunba',
-    'netns',
-    b.name,
-  ]);
-  await a.exec('ip', ['addr', 'add', '10.204.0.9/30', 'dev', 'wgftunab']);
-  await a.exec('ip', ['link', 'set', 'wgftunab', 'up']);
-  await b.exec('ip', ['addr', 'add', '10.204.0.10/30', 'dev', 'wgftunba']);
-  await b.exec('ip', ['link', 'set', 'wgftunba', 'up']);
-}
 
 describe('a real WireGuard tunnel made from a panel client config', () => {
   let panel: TestPanel;
@@ -72,7 +55,7 @@ describe('a real WireGuard tunnel made from a panel client config', () => {
       }),
     ]);
     clientNamespace = await createNetworkNamespace(NAMESPACE_B);
-    await linkNamespaces(server.namespace, clientNamespace);
+    await linkNamespaces(server.namespace, clientNamespace, 'wgftun', '10.204.0');
     api = new PanelApi(await panel.app.getUrl(), ADMIN_TOKEN);
 
     node = await registerNode(api, {

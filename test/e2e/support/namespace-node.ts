@@ -135,3 +135,34 @@ export async function startNamespaceNode(options: NamespaceNodeOptions): Promise
     throw error;
   }
 }
+
+/**
+ * Links two namespaces with a veth pair (`<prefix>ab` in A, `<prefix>ba` in B) that carries the encrypted
+ * traffic: A is `<net>.9/30`, B is `<net>.10/30`.
+ */
+export async function linkNamespaces(
+  a: NetworkNamespace,
+  b: NetworkNamespace,
+  prefix: string,
+  net: string,
+): Promise<void> {
+  const [aEnd, bEnd] = [`${prefix}ab`, `${prefix}ba`];
+  await run('ip', [
+    'link',
+    'add',
+    aEnd,
+    'netns',
+    a.name,
+    'type',
+    'veth',
+    'peer',
+    'name',
+    bEnd,
+    'netns',
+    b.name,
+  ]);
+  await a.exec('ip', ['addr', 'add', `${net}.9/30`, 'dev', aEnd]);
+  await a.exec('ip', ['link', 'set', aEnd, 'up']);
+  await b.exec('ip', ['addr', 'add', `${net}.10/30`, 'dev', bEnd]);
+  await b.exec('ip', ['link', 'set', bEnd, 'up']);
+}
