@@ -1,9 +1,10 @@
+import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createWgInterface, uniqueInterfaceName, type WgInterface } from '../agent/test/support/wg-interface';
 import { startAgentInProcess, type RunningAgent } from '../agent/test/support/agent-process';
 import { queuePrefix } from '../src/app.module';
-import { scanDelayMs, scanSlot } from '../src/modules/drift/scan-slots';
+import { DRIFT_SCAN_QUEUE } from '../src/modules/drift/drift-scan.processor';
 import { dropDatabase, startPanel, testDatabaseUrl, type TestPanel } from './support/panel';
 
 const INTERVAL_S = 2;
@@ -90,13 +91,21 @@ describe('scheduled drift scans with two panel instances', () => {
     await sleep(5 * INTERVAL_MS + 1500);
     const elapsedIntervals = (Date.now() - started) / INTERVAL_MS;
 
-    const scans = await scheduledScans();
-    const liveScans = scans.filter((scan) => scan.node_id === live);
-    // Each scan starts at its interval's tick plus the node's fixed spread delay: one slot per scan.
-    const slots = liveScans.map((scan) =>
-      scanSlot(scan.checked_at.getTime() - scanDelayMs(live, INTERVAL_MS), INTERVAL_MS),
-    );
-    expect(new Set(slots).size).toBe(slots.length);
+    // Hold every instance's workers (a global pause) and let running scans finish, so the stored scans and
+    // the queue's finished jobs describe the same moment.
+    const queue = new Queue(DRIFT_SCAN_QUEUE, { connection: redis, prefix: queuePrefix(databaseUrl) });
+    await queue.pause();
+    while ((await queue.getActiveCount()) > 0) await sleep(50);
+    const jobs = await queue.getJobs(['completed', 'failed']);
+    const liveScans = (await scheduledScans()).filter((scan) => scan.node_id === live);
+    await queue.resume();
+    await queue.close();
+
+    // One job per node and interval slot (its id); each job stored exactly one scan, so no slot was
+    // enqueued twice by the two instances and no retry stored a second scan.
+    const liveJobs = jobs.filter((job) => job.name === 'scan' && job.data.nodeId === live);
+    expect(new Set(liveJobs.map((job) => job.data.slot)).size).toBe(liveJobs.length);
+    expect(liveScans.length).toBe(liveJobs.length);
     expect(liveScans.length).toBeGreaterThanOrEqual(Math.floor(elapsedIntervals) - 1);
     expect(liveScans.length).toBeLessThanOrEqual(Math.ceil(elapsedIntervals) + 1);
     expect(liveScans.every((scan) => scan.status === 'in_sync')).toBe(true);
