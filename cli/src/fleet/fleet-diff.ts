@@ -84,29 +84,22 @@ export function diffFleet(desired: DesiredNodeSpec[], current: CurrentNode[], pr
         fields: node.fields,
         ...(node.agentSecretEnv ? { agentSecretEnv: node.agentSecretEnv } : {}),
       });
-      for (const peer of node.peers) {
+    } else {
+      const nodeChanges = fieldChanges(node.fields, existing.fields);
+      if (nodeChanges.length > 0) {
         changes.push({
-          action: 'create',
-          kind: 'peer',
+          action: 'update',
+          kind: 'node',
           node: node.name,
-          peer: peer.name,
-          fields: peer.fields,
+          id: existing.id,
+          version: existing.version,
+          changes: nodeChanges,
         });
       }
-      continue;
     }
-    const nodeChanges = fieldChanges(node.fields, existing.fields);
-    if (nodeChanges.length > 0) {
-      changes.push({
-        action: 'update',
-        kind: 'node',
-        node: node.name,
-        id: existing.id,
-        version: existing.version,
-        changes: nodeChanges,
-      });
-    }
-    const peersByName = new Map(existing.peers.map((peer) => [peer.name, peer]));
+    // A node the panel does not have yet has no peers there: every peer of the file is created.
+    const existingPeers = existing?.peers ?? [];
+    const peersByName = new Map(existingPeers.map((peer) => [peer.name, peer]));
     const wanted = new Set(node.peers.map((peer) => peer.name));
     for (const peer of node.peers) {
       const found = peersByName.get(peer.name);
@@ -133,7 +126,7 @@ export function diffFleet(desired: DesiredNodeSpec[], current: CurrentNode[], pr
         });
       }
     }
-    for (const peer of existing.peers.filter((p) => !wanted.has(p.name))) {
+    for (const peer of existingPeers.filter((p) => !wanted.has(p.name))) {
       if (prune) {
         deletions.push({
           action: 'delete',
