@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, ok, WgfleetApiError } from '../api';
 import { shortKey, showValue } from '../format';
+import { ErrorNote } from './status';
 import type { ReconcileJob, ReconcileOptions, ReconcilePlan } from '../types';
 
 const DEFAULT_OPTIONS: ReconcileOptions = {
@@ -107,11 +108,7 @@ export function PlanRepair({ nodeId, onDone }: { nodeId: string; onDone: () => v
           {stage.kind === 'planning' ? 'Planning…' : stage.kind === 'plan' ? 'Plan again' : 'Plan repair'}
         </button>
       </div>
-      {error && (
-        <p class="alert alert-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote error={error} />
       {(stage.kind === 'plan' || stage.kind === 'applying') && (
         <div class="plan-review" data-testid="plan-review">
           {stage.kind === 'plan' && stage.moved && (

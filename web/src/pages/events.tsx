@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ok } from '../api';
+import { Pager, usePages } from '../components/pager';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
 import { useLoad } from '../hooks';
@@ -14,8 +15,8 @@ export function Events() {
   );
   const [aggregate, setAggregate] = useState('');
   const [type, setType] = useState('');
-  const [positions, setPositions] = useState<(string | undefined)[]>([undefined]);
-  const after = positions[positions.length - 1];
+  const pages = usePages();
+  const after = pages.cursor;
   const events = useLoad(
     () =>
       ok<Page<EventView>>(
@@ -30,7 +31,7 @@ export function Events() {
   const names = new Map((nodes.data?.items ?? []).map((node) => [node.id, node.name]));
   const filter = (apply: () => void) => {
     apply();
-    setPositions([undefined]);
+    pages.restart();
   };
 
   return (
@@ -102,23 +103,7 @@ export function Events() {
           ))}
         </tbody>
       </table>
-      <div class="pager">
-        <button
-          type="button"
-          disabled={positions.length < 2}
-          onClick={() => setPositions(positions.slice(0, -1))}
-        >
-          ← Previous
-        </button>
-        <span class="muted">page {positions.length}</span>
-        <button
-          type="button"
-          disabled={!events.data?.next}
-          onClick={() => setPositions([...positions, events.data?.next ?? undefined])}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager pages={pages} next={events.data?.next} />
     </section>
   );
 }

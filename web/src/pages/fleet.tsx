@@ -1,6 +1,7 @@
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ok } from '../api';
+import { SearchBox } from '../components/search-box';
 import { DriftCounts, ErrorNote, ScanStrip, StatusBadge } from '../components/status';
 import { ago, STATUS_LABEL, STATUS_ORDER, type FleetStatus } from '../format';
 import { useLoad } from '../hooks';
@@ -179,15 +180,12 @@ export function Fleet() {
         ))}
       </div>
       <div class="toolbar">
-        <label class="search">
-          <span class="sr-only">Search nodes</span>
-          <input
-            type="search"
-            placeholder="Search by name, endpoint or interface"
-            value={search}
-            onInput={(event) => setSearch(event.currentTarget.value)}
-          />
-        </label>
+        <SearchBox
+          label="Search nodes"
+          placeholder="Search by name, endpoint or interface"
+          value={search}
+          onInput={setSearch}
+        />
       </div>
       <ErrorNote error={fleet.error && !rows ? fleet.error : undefined} />
       {!rows ? (

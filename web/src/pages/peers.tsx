@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, fetchBlob, ok, WgfleetApiError } from '../api';
 import { Field, listOrNull, numberOrNull } from '../components/field';
+import { Pager, usePages } from '../components/pager';
+import { SearchBox } from '../components/search-box';
 import { ErrorNote } from '../components/status';
 import { shortKey, showValue } from '../format';
 import { useLoad } from '../hooks';
@@ -25,7 +27,7 @@ export function Peers() {
   );
   const params = new URLSearchParams(location.search);
   const [nodeId, setNodeId] = useState<string | undefined>(params.get('node') ?? undefined);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = usePages();
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [creating, setCreating] = useState(false);
@@ -42,12 +44,12 @@ export function Peers() {
       const next = search.trim().slice(0, 100);
       if (next === query) return;
       setQuery(next);
-      setCursors([undefined]);
+      pages.restart();
     }, SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [search]);
 
-  const cursor = cursors[cursors.length - 1];
+  const cursor = pages.cursor;
   const peers = useLoad(
     () =>
       nodeId
@@ -95,7 +97,7 @@ export function Peers() {
             value={nodeId}
             onChange={(event) => {
               setNodeId(event.currentTarget.value);
-              setCursors([undefined]);
+              pages.restart();
             }}
           >
             {(nodes.data?.items ?? []).map((node) => (
@@ -105,15 +107,12 @@ export function Peers() {
             ))}
           </select>
         </label>
-        <label class="search">
-          <span class="sr-only">Search peers</span>
-          <input
-            type="search"
-            placeholder="Search by name or key prefix"
-            value={search}
-            onInput={(event) => setSearch(event.currentTarget.value)}
-          />
-        </label>
+        <SearchBox
+          label="Search peers"
+          placeholder="Search by name or key prefix"
+          value={search}
+          onInput={setSearch}
+        />
       </div>
       <ErrorNote error={peers.error} />
       {creating && nodeId && (
@@ -185,19 +184,7 @@ export function Peers() {
         </tbody>
       </table>
       {peers.data && !shown.length && <p class="muted">{query ? 'No peers match.' : 'No peers here.'}</p>}
-      <div class="pager">
-        <button type="button" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
-          ← Previous
-        </button>
-        <span class="muted">page {cursors.length}</span>
-        <button
-          type="button"
-          disabled={!peers.data?.next}
-          onClick={() => setCursors([...cursors, peers.data?.next ?? undefined])}
-        >
-          Next →
-        </button>
-      </div>
+      <Pager pages={pages} next={peers.data?.next} />
     </section>
   );
 }
@@ -302,11 +289,7 @@ function PeerForm({
           preshared key
         </label>
       )}
-      {problem && (
-        <p class="alert alert-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorNote error={problem} />
       <div class="actions">
         <button type="submit" class="primary">
           {peer ? 'Save' : 'Create peer'}

@@ -63,11 +63,7 @@ export function Tokens() {
           Create token
         </button>
       </form>
-      {problem && (
-        <p class="alert alert-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorNote error={problem} />
       <ErrorNote error={tokens.error} />
       <table>
         <thead>

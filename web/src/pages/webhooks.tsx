@@ -58,11 +58,7 @@ export function Webhooks() {
           Subscribe
         </button>
       </form>
-      {problem && (
-        <p class="alert alert-error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorNote error={problem} />
       <ErrorNote error={hooks.error} />
       {(hooks.data?.items ?? []).map((hook) => (
         <article key={hook.id} class="card webhook">
