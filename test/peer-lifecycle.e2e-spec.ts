@@ -271,4 +271,44 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
     expect(history.items).toEqual([expect.objectContaining({ period: 'day', rx_bytes: 100, tx_bytes: 1 })]);
     await panel.as().get(`/api/peers/00000000-0000-4000-8000-000000000000/usage`).expect(404);
   });
+
+  it('suspends the other peers of a pass when one cannot be changed, and that one at a later pass', async () => {
+    const enforcer = panel.app.get(PeerEnforcer);
+    const usage = panel.app.get(PeerUsageStore);
+    const em = panel.app.get(EntityManager);
+    const now = new Date();
+    const peers = await Promise.all(
+      Array.from({ length: 3 }, () => createPeer({ quota_bytes: 100, quota_period: 'day' })),
+    );
+    await usage.add(
+      em.fork(),
+      peers.map((peer) => ({ peerId: peer.id, rx: 100, tx: 0 })),
+      now,
+    );
+    // An event the read model never saw: appending this peer's next version fails, and the pass's batch with it.
+    const [stuck, ...others] = peers;
+    await em.fork().execute(
+      `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata)
+       values ('peer', ?, 2, 'peer.updated', ?, '{}')`,
+      [stuck.id, JSON.stringify({ node_id: nodeId, changes: {} })],
+    );
+    // Earlier tests' peers are over their quotas again today: only these three are looked at.
+    await enforcer.enforce(now);
+    const reasons = async () =>
+      Promise.all(
+        peers.map(async (peer) => (await panel.as().get(`/api/peers/${peer.id}`)).body.suspended_reason),
+      );
+    expect(await reasons()).toEqual([null, 'quota', 'quota']);
+    for (const peer of others) {
+      const { body: events } = await panel.as().get(`/api/events?aggregate_id=${peer.id}`).expect(200);
+      expect(events.items.map((event: { type: string }) => event.type)).toEqual([
+        'peer.created',
+        'peer.suspended',
+      ]);
+    }
+
+    await em.fork().execute('update peers set version = 2 where id = ?', [stuck.id]);
+    expect(await enforcer.enforce(now)).toMatchObject({ suspended: 1 });
+    expect(await reasons()).toEqual(['quota', 'quota', 'quota']);
+  });
 });
