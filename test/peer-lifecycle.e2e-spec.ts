@@ -292,7 +292,7 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
        values ('peer', ?, 2, 'peer.updated', ?, '{}')`,
       [stuck.id, JSON.stringify({ node_id: nodeId, changes: {} })],
     );
-    // Earlier tests' peers are over their quotas again today: only these three are looked at.
+    // Earlier tests' peers are over their quotas again today and suspended too: only these three are asserted.
     await enforcer.enforce(now);
     const reasons = async () =>
       Promise.all(
@@ -307,6 +307,7 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
       ]);
     }
 
+    // The read model catches up with the log: the next pass can suspend the peer.
     await em.fork().execute('update peers set version = 2 where id = ?', [stuck.id]);
     expect(await enforcer.enforce(now)).toMatchObject({ suspended: 1 });
     expect(await reasons()).toEqual(['quota', 'quota', 'quota']);
