@@ -1,4 +1,7 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
+import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
+import { PeerUsageStore } from '../src/modules/lifecycle/peer-usage.store';
 import { startPanel, type TestPanel } from './support/panel';
 
 describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
@@ -91,6 +94,59 @@ describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
     expect(scrapes.map(series)).toEqual(Array(5).fill(before));
     await outlastCache();
     expect(series(await scrape())).toMatch(/ 2500$/);
+  });
+
+  it("exposes each peer's period usage and quota by ids only, and suspended peers by reason", async () => {
+    const node = (
+      await panel
+        .as()
+        .post('/api/nodes', {
+          name: 'usage-node',
+          agent_url: 'http://127.0.0.1:9',
+          interface: 'wg1',
+          endpoint: 'vpn.example.com',
+          address_pool: '10.80.0.0/24',
+          listen_port: 51821,
+          agent_secret: 'z'.repeat(40),
+        })
+        .expect(201)
+    ).body;
+    const peer = async (name: string, body: object) =>
+      (
+        await panel
+          .as()
+          .post(`/api/nodes/${node.id}/peers`, { name, ...body })
+          .expect(201)
+      ).body;
+    const metered = await peer('tablet-of-alice', { quota_bytes: 5000, quota_period: 'day' });
+    const exhausted = await peer('laptop-of-bob', { quota_bytes: 1000, quota_period: 'month' });
+    const unmetered = await peer('printer-of-carol', {});
+    // What scans would have counted; then the enforcement pass suspends the peer over its quota.
+    await panel.app.get(PeerUsageStore).add(
+      panel.app.get(EntityManager).fork(),
+      [
+        { peerId: metered.id, rx: 1200, tx: 800 },
+        { peerId: exhausted.id, rx: 900, tx: 300 },
+      ],
+      new Date(),
+    );
+    await panel.app.get(PeerEnforcer).enforce();
+
+    await outlastCache();
+    const text = await scrape();
+    const labels = (id: string) => `node_id="${node.id}",peer_id="${id}"`;
+    expect(text).toContain(`wgfleet_peer_period_usage_bytes{${labels(metered.id)},direction="rx"} 1200`);
+    expect(text).toContain(`wgfleet_peer_period_usage_bytes{${labels(metered.id)},direction="tx"} 800`);
+    expect(text).toContain(`wgfleet_peer_quota_bytes{${labels(metered.id)}} 5000`);
+    expect(text).toContain(`wgfleet_peer_period_usage_bytes{${labels(exhausted.id)},direction="rx"} 900`);
+    expect(text).toContain(`wgfleet_peer_quota_bytes{${labels(exhausted.id)}} 1000`);
+    // Neither usage nor a quota: no series.
+    expect(text).not.toMatch(new RegExp(`wgfleet_peer_(period_usage|quota)_bytes\\{[^}]*${unmetered.id}`));
+    expect(text).toContain('wgfleet_peers_suspended{reason="quota"} 1');
+    expect(text).toContain('wgfleet_peers_suspended{reason="expired"} 0');
+    for (const name of ['tablet-of-alice', 'laptop-of-bob', 'printer-of-carol'])
+      expect(text).not.toContain(name);
+    for (const key of [metered.public_key, exhausted.public_key]) expect(text).not.toContain(key);
   });
 });
 

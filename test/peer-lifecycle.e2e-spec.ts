@@ -170,15 +170,24 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
     }
     expect((await enforcer.enforce(later)).suspended).toBe(0);
 
-    // Raising the quota and moving the expiry lift the suspensions.
-    await panel.as().patch(`/api/peers/${metered.id}`, { quota_bytes: 10_000 }).expect(200);
-    await panel
+    // Raising the quota and moving the expiry lift the suspensions with the PATCH itself, not a pass later.
+    const { body: raised } = await panel
       .as()
-      .patch(`/api/peers/${expiring.id}`, { expires_at: new Date(now.getTime() + 86_400_000).toISOString() })
+      .patch(`/api/peers/${metered.id}`, { quota_bytes: 10_000 })
       .expect(200);
-    expect(await enforcer.enforce(later)).toMatchObject({ resumed: 2, suspended: 0 });
+    expect(raised).toMatchObject({ suspended_reason: null, quota_bytes: 10_000, version: 4 });
+    const { body: moved } = await panel
+      .as()
+      .patch(`/api/peers/${expiring.id}`, {
+        expires_at: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+      })
+      .expect(200);
+    expect(moved).toMatchObject({ suspended_reason: null, version: 4 });
     const resumptions = (await receiver.waitFor(received + 6)).slice(received + 4).map(verified);
-    expect(resumptions.map((body) => body.type)).toEqual(['peer.resumed', 'peer.resumed']);
+    expect(resumptions.map((body) => [body.type, body.data.peer_id, body.data.summary.reason])).toEqual([
+      ['peer.resumed', metered.id, 'quota'],
+      ['peer.resumed', expiring.id, 'expired'],
+    ]);
     const { body: events } = await panel.as().get(`/api/events?aggregate_id=${expiring.id}`).expect(200);
     expect(events.items.map((event: { type: string }) => event.type)).toEqual([
       'peer.created',
@@ -186,7 +195,56 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
       'peer.updated',
       'peer.resumed',
     ]);
-    expect((await panel.as().get(`/api/peers/${expiring.id}`)).body.suspended_reason).toBeNull();
+    expect(await enforcer.enforce(later)).toMatchObject({ resumed: 0, suspended: 0 });
+    expect(receiver.received).toHaveLength(received + 6);
+  });
+
+  it('suspends and resumes many peers in one pass, one event and one webhook each', async () => {
+    const enforcer = panel.app.get(PeerEnforcer);
+    const usage = panel.app.get(PeerUsageStore);
+    const em = panel.app.get(EntityManager);
+    const now = new Date();
+    const peers = await Promise.all(
+      Array.from({ length: 12 }, () => createPeer({ quota_bytes: 2000, quota_period: 'day' })),
+    );
+    const received = receiver.received.length;
+    await usage.add(
+      em.fork(),
+      peers.map((peer) => ({ peerId: peer.id, rx: 2000, tx: 0 })),
+      now,
+    );
+    // One quota warning and one suspension per peer.
+    expect(await enforcer.enforce(now)).toMatchObject({ suspended: 12, resumed: 0, warnings: 12 });
+    const suspended = (await receiver.waitFor(received + 24))
+      .slice(received)
+      .map(verified)
+      .filter((body) => body.type === 'peer.suspended');
+    expect(suspended.map((body) => body.data.peer_id).sort()).toEqual(peers.map((peer) => peer.id).sort());
+    for (const peer of peers) {
+      const { body: events } = await panel.as().get(`/api/events?aggregate_id=${peer.id}`).expect(200);
+      expect(events.items).toEqual([
+        expect.objectContaining({ type: 'peer.created', version: 1 }),
+        expect.objectContaining({
+          type: 'peer.suspended',
+          version: 2,
+          payload: { node_id: nodeId, reason: 'quota' },
+        }),
+      ]);
+      expect((await panel.as().get(`/api/peers/${peer.id}`)).body).toMatchObject({
+        suspended_reason: 'quota',
+        version: 2,
+      });
+    }
+    // The next day's period: every suspension lifts in the same pass.
+    expect(await enforcer.enforce(new Date(now.getTime() + 86_400_000))).toMatchObject({ resumed: 12 });
+    const resumed = (await receiver.waitFor(received + 36)).slice(received + 24).map(verified);
+    expect(resumed.map((body) => body.type)).toEqual(Array(12).fill('peer.resumed'));
+    for (const peer of peers) {
+      expect((await panel.as().get(`/api/peers/${peer.id}`)).body).toMatchObject({
+        suspended_reason: null,
+        version: 3,
+      });
+    }
   });
 
   it('lifts a quota suspension in the next period by itself', async () => {
@@ -212,5 +270,46 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
     const { body: history } = await panel.as().get(`/api/peers/${peer.id}/usage`).expect(200);
     expect(history.items).toEqual([expect.objectContaining({ period: 'day', rx_bytes: 100, tx_bytes: 1 })]);
     await panel.as().get(`/api/peers/00000000-0000-4000-8000-000000000000/usage`).expect(404);
+  });
+
+  it('suspends the other peers of a pass when one cannot be changed, and that one at a later pass', async () => {
+    const enforcer = panel.app.get(PeerEnforcer);
+    const usage = panel.app.get(PeerUsageStore);
+    const em = panel.app.get(EntityManager);
+    const now = new Date();
+    const peers = await Promise.all(
+      Array.from({ length: 3 }, () => createPeer({ quota_bytes: 100, quota_period: 'day' })),
+    );
+    await usage.add(
+      em.fork(),
+      peers.map((peer) => ({ peerId: peer.id, rx: 100, tx: 0 })),
+      now,
+    );
+    // An event the read model never saw: appending this peer's next version fails, and the pass's batch with it.
+    const [stuck, ...others] = peers;
+    await em.fork().execute(
+      `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata)
+       values ('peer', ?, 2, 'peer.updated', ?, '{}')`,
+      [stuck.id, JSON.stringify({ node_id: nodeId, changes: {} })],
+    );
+    // Earlier tests' peers are over their quotas again today and suspended too: only these three are asserted.
+    await enforcer.enforce(now);
+    const reasons = async () =>
+      Promise.all(
+        peers.map(async (peer) => (await panel.as().get(`/api/peers/${peer.id}`)).body.suspended_reason),
+      );
+    expect(await reasons()).toEqual([null, 'quota', 'quota']);
+    for (const peer of others) {
+      const { body: events } = await panel.as().get(`/api/events?aggregate_id=${peer.id}`).expect(200);
+      expect(events.items.map((event: { type: string }) => event.type)).toEqual([
+        'peer.created',
+        'peer.suspended',
+      ]);
+    }
+
+    // The read model catches up with the log: the next pass can suspend the peer.
+    await em.fork().execute('update peers set version = 2 where id = ?', [stuck.id]);
+    expect(await enforcer.enforce(now)).toMatchObject({ suspended: 1 });
+    expect(await reasons()).toEqual(['quota', 'quota', 'quota']);
   });
 });

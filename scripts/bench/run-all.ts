@@ -22,6 +22,7 @@ const BENCHMARKS: Array<{ name: string; args: string[] }> = [
   { name: 'load', args: [...TS, 'scripts/bench/load-bench.ts'] },
   { name: 'console', args: [...TS, 'scripts/bench/console-bench.ts'] },
   { name: 'enforcement', args: [...TS, 'scripts/bench/enforcement-bench.ts'] },
+  { name: 'usage-accounting', args: [...TS, 'scripts/bench/usage-accounting-bench.ts'] },
 ];
 
 function main(): void {

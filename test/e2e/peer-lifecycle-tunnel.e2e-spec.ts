@@ -1,8 +1,8 @@
 /**
  * Peer lifecycle on a real tunnel: traffic through it uses up the peer's quota, and the next scan and
  * enforcement pass suspend the peer and take it off its node (the tunnel stops, `peer.suspended` arrives
- * signed); raising the quota brings it back with its preshared key (the tunnel works again). An expiry a few
- * seconds ahead does the same.
+ * signed); raising the quota brings it back with its preshared key (the PATCH lifts the suspension, the sync
+ * puts the peer back, the tunnel works again). An expiry a few seconds ahead does the same.
  *
  *   host ── veth 10.231.0.1 ↔ 10.231.0.2 ── [A: agent :8420, wglc0 10.231.1.1/24 :51830]
  *                                              │ veth 10.231.0.9 ↔ 10.231.0.10
@@ -170,7 +170,11 @@ describe('peer lifecycle on a real WireGuard tunnel', () => {
   }, 30000);
 
   it('resumes the peer with its preshared key when the quota is raised, and the tunnel works again', async () => {
-    await api.patch(`/api/peers/${peer.id}`, { quota_bytes: 1_000_000_000 });
+    const raised = await api.patch<LifecyclePeerView>(`/api/peers/${peer.id}`, {
+      quota_bytes: 1_000_000_000,
+    });
+    // The PATCH lifts the suspension itself; the sync carries that to the node.
+    expect(raised.suspended_reason).toBeNull();
     await settles(null, 15000);
     const presharedKeys = await server.wg.wg('show', INTERFACE, 'preshared-keys');
     expect(presharedKeys).toContain(peer.public_key);
@@ -187,7 +191,8 @@ describe('peer lifecycle on a real WireGuard tunnel', () => {
     expect(await client.ping(NODE_TUNNEL_ADDRESS)).toBe(false);
     await webhookOf('peer.suspended', 'expired', 10000);
 
-    await api.patch(`/api/peers/${peer.id}`, { expires_at: null });
+    const moved = await api.patch<LifecyclePeerView>(`/api/peers/${peer.id}`, { expires_at: null });
+    expect(moved.suspended_reason).toBeNull();
     await settles(null, 15000);
     await expect(pingsThrough(40000)).resolves.toBe(true);
     await webhookOf('peer.resumed', 'expired', 10000);

@@ -73,35 +73,52 @@ export class EventStore {
    * Appends the first event of many new aggregates with one insert, and projects them together: the bulk
    * path of creation (version 1 each, so the only possible conflict is a reused id).
    */
-  async appendNew(
+  appendNew(
     em: EntityManager,
     items: Array<{ event: NewEvent; context: CommandContext }>,
   ): Promise<EventRecord[]> {
+    return this.appendMany(
+      em,
+      items.map((item) => ({ ...item, expectedVersion: 0 })),
+    );
+  }
+
+  /**
+   * Appends many events with one insert and projects them together, in the order given; an aggregate may
+   * appear more than once (its expected versions then follow each other). Any stale expected version refuses
+   * the whole batch with a ConcurrencyError, as `append` does for one event.
+   */
+  async appendMany(
+    em: EntityManager,
+    items: Array<{ event: NewEvent; expectedVersion: number; context: CommandContext }>,
+  ): Promise<EventRecord[]> {
     if (items.length === 0) return [];
     const createdAt = new Date();
-    const rows = items.map(({ event, context }) => ({
+    const rows = items.map(({ event, expectedVersion, context }) => ({
       ...event,
-      version: 1,
+      version: expectedVersion + 1,
       metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
       createdAt,
     }));
-    let inserted: Array<{ aggregate_id: string; position: string }>;
+    let inserted: Array<{ aggregate_id: string; version: number; position: string }>;
     try {
       // One statement with the batch as one JSON parameter, inserted in the order given (so positions are).
       inserted = await boundQuery(
         em,
         `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata, created_at)
-         select e.aggregate_type, e.aggregate_id, 1, e.type, e.payload, e.metadata, ?::timestamptz
-         from rows from (jsonb_to_recordset(?::jsonb) as (aggregate_type text, aggregate_id uuid, type text,
-           payload jsonb, metadata jsonb)) with ordinality as e(aggregate_type, aggregate_id, type, payload, metadata, n)
+         select e.aggregate_type, e.aggregate_id, e.version, e.type, e.payload, e.metadata, ?::timestamptz
+         from rows from (jsonb_to_recordset(?::jsonb) as (aggregate_type text, aggregate_id uuid, version int,
+           type text, payload jsonb, metadata jsonb))
+           with ordinality as e(aggregate_type, aggregate_id, version, type, payload, metadata, n)
          order by e.n
-         returning aggregate_id, position`,
+         returning aggregate_id, version, position`,
         [
           createdAt,
           JSON.stringify(
             rows.map((row) => ({
               aggregate_type: row.aggregateType,
               aggregate_id: row.aggregateId,
+              version: row.version,
               type: row.type,
               payload: row.payload,
               metadata: row.metadata,
@@ -110,12 +127,17 @@ export class EventStore {
         ],
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ConcurrencyError(items[0].event.aggregateId, 0);
+      if (isUniqueViolation(error))
+        throw new ConcurrencyError(items[0].event.aggregateId, items[0].expectedVersion);
       throw error;
     }
-    const positions = new Map(inserted.map((row) => [row.aggregate_id, String(row.position)]));
+    const positions = new Map(
+      inserted.map((row) => [`${row.aggregate_id}/${row.version}`, String(row.position)]),
+    );
     const records = rows.map((row) =>
-      Object.assign(new EventRecord(), row, { position: positions.get(row.aggregateId)! }),
+      Object.assign(new EventRecord(), row, {
+        position: positions.get(`${row.aggregateId}/${row.version}`)!,
+      }),
     );
     await this.projections.applyMany(em, records);
     return records;

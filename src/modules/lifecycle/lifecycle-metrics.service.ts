@@ -4,13 +4,14 @@ import { Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MetricsRegistry } from '../metrics/metrics-registry';
 import { PeerLifecycleStore } from './peer-lifecycle.store';
-import { PeerUsageStore } from './peer-usage.store';
+import { PeerUsageStore, type PeerUsageOfFleet } from './peer-usage.store';
 
 const SUSPENDED_REASONS = ['expired', 'quota'] as const;
 
 /**
  * Lifecycle gauges, read from the database at scrape time: suspended peers by reason, and with
- * METRICS_PER_PEER each peer's usage of its current period and its quota, labelled by peer id only.
+ * METRICS_PER_PEER each peer's usage of its current period and its quota, labelled `node_id` and `peer_id`
+ * like the other per-peer series: no name or key.
  */
 @Injectable()
 export class LifecycleMetrics {
@@ -36,29 +37,37 @@ export class LifecycleMetrics {
       },
     });
     if (!config.metricsPerPeer) return;
-    // Both per-peer gauges come from one query, run by the usage gauge's collect (registered first).
-    let quota: Gauge<'peer'> | null = null;
+    // Both per-peer gauges come from one query: the registry collects its metrics concurrently, so the two
+    // collects of a scrape share the read in flight.
+    let reading: Promise<PeerUsageOfFleet[]> | null = null;
+    const fleetUsage = () =>
+      (reading ??= usage.currentOfFleet(em.fork(), new Date()).finally(() => (reading = null)));
     new Gauge({
       name: 'wgfleet_peer_period_usage_bytes',
       help: 'Bytes the peer used in its current quota period, by direction (rx = received from the peer).',
-      labelNames: ['peer', 'direction'],
+      labelNames: ['node_id', 'peer_id', 'direction'],
       registers,
       async collect() {
-        const rows = await usage.currentOfFleet(em.fork(), new Date());
+        const rows = await fleetUsage();
         this.reset();
-        quota?.reset();
-        for (const row of rows) {
-          this.set({ peer: row.peer_id, direction: 'rx' }, row.rx);
-          this.set({ peer: row.peer_id, direction: 'tx' }, row.tx);
-          if (row.quota !== null) quota?.set({ peer: row.peer_id }, row.quota);
+        for (const { node_id, peer_id, rx, tx } of rows) {
+          this.set({ node_id, peer_id, direction: 'rx' }, rx);
+          this.set({ node_id, peer_id, direction: 'tx' }, tx);
         }
       },
     });
-    quota = new Gauge({
+    new Gauge({
       name: 'wgfleet_peer_quota_bytes',
       help: "The peer's data quota per period (peers with a quota).",
-      labelNames: ['peer'],
+      labelNames: ['node_id', 'peer_id'],
       registers,
+      async collect() {
+        const rows = await fleetUsage();
+        this.reset();
+        for (const { node_id, peer_id, quota } of rows) {
+          if (quota !== null) this.set({ node_id, peer_id }, quota);
+        }
+      },
     });
   }
 }

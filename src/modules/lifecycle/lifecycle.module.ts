@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { LifecycleSettingsChanges } from '../peers/lifecycle-settings-changes';
 import { PeerViewExtensions } from '../peers/peer-view';
 import { PeersModule } from '../peers/peers.module';
 import { LifecycleMetrics } from './lifecycle-metrics.service';
@@ -37,9 +38,14 @@ export class LifecycleModule implements OnModuleInit {
   constructor(
     private readonly peerViews: PeerViewExtensions,
     private readonly usageView: PeerUsageView,
+    private readonly settingsChanges: LifecycleSettingsChanges,
+    private readonly enforcer: PeerEnforcer,
   ) {}
 
   onModuleInit(): void {
     this.peerViews.register(this.usageView);
+    this.settingsChanges.subscribe(async (peerId) => {
+      await this.enforcer.enforcePeer(peerId);
+    });
   }
 }

@@ -3,17 +3,27 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CommandContext } from '../../common/auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges } from '../events/desired-state-changes';
-import { EventStore } from '../events/event-store.service';
+import { EventStore, type NewEvent } from '../events/event-store.service';
 import type { PeerEventType } from '../notifications/domain/payload-format';
 import { AlertOutbox } from '../notifications/alert-outbox.service';
-import type { DueDelivery } from '../notifications/notification-queues';
-import { peerLifecycleEvent, type EventSummary } from '../notifications/notification-event';
+import {
+  peerLifecycleEvent,
+  type EventSummary,
+  type NotificationEvent,
+} from '../notifications/notification-event';
 import { PEER_RESUMED, PEER_SUSPENDED } from '../peers/peer.events';
-import { decideLifecycle, isNoDecision, type LifecycleDecision } from './domain/enforcement';
-import { PeerLifecycleStore, type LifecycleRow } from './peer-lifecycle.store';
+import {
+  decideLifecycle,
+  isNoDecision,
+  type EnforcementPolicy,
+  type LifecycleDecision,
+} from './domain/enforcement';
+import { PeerLifecycleStore, type LifecycleRow, type SentWarnings } from './peer-lifecycle.store';
 import { PeerUsageStore } from './peer-usage.store';
 
 const SYSTEM: CommandContext = { actorTokenId: null, requestId: null };
+/** Peers changed per transaction: big enough that 1,000 suspensions take a couple, small enough to hold few locks. */
+const PEERS_PER_TRANSACTION = 500;
 
 export interface EnforcementResult {
   /** Peers the pass looked at: those that might need a change or a warning. */
@@ -23,12 +33,18 @@ export interface EnforcementResult {
   warnings: number;
 }
 
+interface PeerChange {
+  row: LifecycleRow;
+  decision: LifecycleDecision;
+}
+
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 /**
  * The enforcement pass: suspends peers past their expiry or over their quota, lifts suspensions whose reason
- * went, and sends the warnings, each peer in its own transaction (suspension events and their webhooks commit
- * together). The sync carries suspensions and resumptions to the nodes like any other change.
+ * went, and sends the warnings. A pass writes its changes in a few transactions (one event per suspension or
+ * resumption, read models, warnings remembered and webhooks in the outbox, each guarded by the peer's version),
+ * then tells the sync once per node it changed; the sync carries them to the nodes like any other change.
  */
 @Injectable()
 export class PeerEnforcer {
@@ -44,14 +60,46 @@ export class PeerEnforcer {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The scheduled pass over every peer. */
   async enforce(now: Date = new Date()): Promise<EnforcementResult> {
-    const policy = {
+    const policy = this.policy();
+    const rows = await this.store.candidates(this.em.fork(), this.usage.periodsAt(now), now, policy);
+    const { result, changedNodes } = await this.settle(rows, now, policy);
+    // Once per node, after its peers' changes have committed: sync takes them all in one run.
+    await Promise.all([...changedNodes].map((nodeId) => this.changes.changed(nodeId)));
+    if (result.suspended + result.resumed + result.warnings > 0) this.logger.log(result, 'peers enforced');
+    return result;
+  }
+
+  /**
+   * A pass over one peer whose expiry or quota was just changed, so a suspension lifts (or starts) with the
+   * command, not a pass later. The command that changed the settings tells the sync.
+   */
+  async enforcePeer(peerId: string, now: Date = new Date()): Promise<EnforcementResult> {
+    const policy = this.policy();
+    const rows = await this.store.candidatesAmong(
+      this.em.fork(),
+      [peerId],
+      this.usage.periodsAt(now),
+      now,
+      policy,
+    );
+    return (await this.settle(rows, now, policy)).result;
+  }
+
+  private policy(): EnforcementPolicy {
+    return {
       expiryWarningMs: this.config.peerExpiryWarningS * 1000,
       quotaWarningRatio: this.config.peerQuotaWarningRatio,
     };
-    const rows = await this.store.candidates(this.em.fork(), this.usage.periodsAt(now), now, policy);
-    const result: EnforcementResult = { peers: rows.length, suspended: 0, resumed: 0, warnings: 0 };
-    const changedNodes = new Set<string>();
+  }
+
+  private async settle(
+    rows: LifecycleRow[],
+    now: Date,
+    policy: EnforcementPolicy,
+  ): Promise<{ result: EnforcementResult; changedNodes: Set<string> }> {
+    const due: PeerChange[] = [];
     for (const row of rows) {
       const decision = decideLifecycle(
         {
@@ -66,97 +114,134 @@ export class PeerEnforcer {
         now,
         policy,
       );
-      if (isNoDecision(decision)) continue;
-      const applied = await this.apply(row, decision, now).catch((error: Error) => {
-        this.logger.warn(
-          { peer_id: row.id, err: error.message },
-          'peer enforcement failed; next pass retries',
-        );
-        return false;
-      });
-      if (!applied) continue;
-      if (decision.suspend || decision.resume) changedNodes.add(row.nodeId);
-      if (decision.suspend) result.suspended++;
-      if (decision.resume) result.resumed++;
-      result.warnings += Number(decision.warnExpiry) + Number(decision.warnQuota);
+      if (!isNoDecision(decision)) due.push({ row, decision });
     }
-    // Once per node, after its peers' changes have committed: sync takes them all in one run.
-    await Promise.all([...changedNodes].map((nodeId) => this.changes.changed(nodeId)));
-    if (result.suspended + result.resumed + result.warnings > 0) this.logger.log(result, 'peers enforced');
-    return result;
+    const result: EnforcementResult = { peers: rows.length, suspended: 0, resumed: 0, warnings: 0 };
+    const changedNodes = new Set<string>();
+    for (let start = 0; start < due.length; start += PEERS_PER_TRANSACTION) {
+      for (const { row, decision } of await this.apply(
+        due.slice(start, start + PEERS_PER_TRANSACTION),
+        now,
+      )) {
+        if (decision.suspend || decision.resume) changedNodes.add(row.nodeId);
+        if (decision.suspend) result.suspended++;
+        if (decision.resume) result.resumed++;
+        result.warnings += Number(decision.warnExpiry) + Number(decision.warnQuota);
+      }
+    }
+    return { result, changedNodes };
   }
 
-  /** False when the peer changed since the pass read it: the next pass decides again. */
-  private async apply(row: LifecycleRow, decision: LifecycleDecision, now: Date): Promise<boolean> {
-    const due = await this.em.fork().transactional(async (em) => {
-      if ((await this.store.lockedVersion(em, row.id)) !== row.version) return null;
-      let version = row.version;
-      const payload = { node_id: row.nodeId } as const;
-      if (decision.resume) {
-        await this.events.append(
-          em,
-          {
-            aggregateType: 'peer',
-            aggregateId: row.id,
-            type: PEER_RESUMED,
-            payload: { ...payload, reason: decision.resume },
-          },
-          version++,
-          SYSTEM,
+  /**
+   * The changes in one transaction; the ones applied come back. If the transaction fails as a whole, each
+   * peer is tried alone, so one peer that cannot be changed holds back no other (the next pass retries it).
+   */
+  private async apply(changes: PeerChange[], now: Date): Promise<PeerChange[]> {
+    try {
+      return await this.applyTogether(changes, now);
+    } catch (error) {
+      if (changes.length === 1) {
+        this.logger.warn(
+          { peer_id: changes[0].row.id, err: (error as Error).message },
+          'peer enforcement failed; next pass retries',
         );
+        return [];
       }
-      if (decision.suspend) {
-        await this.events.append(
-          em,
-          {
-            aggregateType: 'peer',
-            aggregateId: row.id,
-            type: PEER_SUSPENDED,
-            payload: { ...payload, reason: decision.suspend },
-          },
-          version++,
-          SYSTEM,
-        );
-      }
-      if (decision.warnExpiry || decision.warnQuota) {
-        await this.store.rememberWarnings(
-          em,
-          row.id,
-          decision.warnExpiry ? date(row.expiresAtMs) : null,
-          decision.warnQuota ? new Date(row.periodStartMs) : null,
-        );
-      }
-      const notices: Array<[PeerEventType, EventSummary]> = [];
-      const usage = {
-        quota_bytes: row.quotaBytes,
-        quota_period: row.quotaPeriod,
-        used_bytes: row.usedBytes,
-        period_start: new Date(row.periodStartMs).toISOString(),
-      };
-      const expiry = { expires_at: date(row.expiresAtMs)?.toISOString() ?? null };
-      if (decision.resume) notices.push(['peer.resumed', { reason: decision.resume, ...expiry, ...usage }]);
-      if (decision.warnExpiry) notices.push(['peer.expiring', expiry]);
-      if (decision.warnQuota) notices.push(['peer.quota_warning', usage]);
-      if (decision.suspend)
-        notices.push(['peer.suspended', { reason: decision.suspend, ...expiry, ...usage }]);
-      const deliveries: DueDelivery[] = [];
-      for (const [type, summary] of notices) {
-        const event = peerLifecycleEvent(
-          {
-            type,
-            peer: { id: row.id, name: row.name, node_id: row.nodeId },
-            nodeName: row.nodeName,
-            summary,
-            at: now,
-          },
-          this.config.publicUrl,
-        );
-        deliveries.push(...(await this.outbox.record(em, event, row.nodeId)));
-      }
-      return deliveries;
-    });
-    if (!due) return false;
-    if (due.length > 0) await this.outbox.enqueueAfterCommit(due)();
-    return true;
+      this.logger.debug(
+        { peers: changes.length, err: (error as Error).message },
+        'enforcement batch retried peer by peer',
+      );
+      const applied: PeerChange[] = [];
+      for (const change of changes) applied.push(...(await this.apply([change], now)));
+      return applied;
+    }
   }
+
+  /** Leaves out a peer that changed since the pass read it: the next pass decides it again. */
+  private async applyTogether(changes: PeerChange[], now: Date): Promise<PeerChange[]> {
+    const { applied, due } = await this.em.fork().transactional(async (em) => {
+      const versions = await this.store.lockedVersions(
+        em,
+        changes.map(({ row }) => row.id),
+      );
+      const applied = changes.filter(({ row }) => versions.get(row.id) === row.version);
+      await this.events.appendMany(
+        em,
+        applied.flatMap((change) => suspensionEvents(change)),
+      );
+      await this.store.rememberWarnings(
+        em,
+        applied.flatMap((change) => sentWarnings(change)),
+      );
+      const due = await this.outbox.recordMany(
+        em,
+        applied.flatMap((change) => this.notices(change, now)),
+      );
+      return { applied, due };
+    });
+    if (due.length > 0) await this.outbox.enqueueAfterCommit(due)();
+    return applied;
+  }
+
+  /** The webhooks of one peer's change, in the order things happened to it. */
+  private notices(
+    { row, decision }: PeerChange,
+    now: Date,
+  ): Array<{ event: NotificationEvent; nodeId: string }> {
+    const usage = {
+      quota_bytes: row.quotaBytes,
+      quota_period: row.quotaPeriod,
+      used_bytes: row.usedBytes,
+      period_start: new Date(row.periodStartMs).toISOString(),
+    };
+    const expiry = { expires_at: date(row.expiresAtMs)?.toISOString() ?? null };
+    const notices: Array<[PeerEventType, EventSummary]> = [];
+    if (decision.resume) notices.push(['peer.resumed', { reason: decision.resume, ...expiry, ...usage }]);
+    if (decision.warnExpiry) notices.push(['peer.expiring', expiry]);
+    if (decision.warnQuota) notices.push(['peer.quota_warning', usage]);
+    if (decision.suspend) notices.push(['peer.suspended', { reason: decision.suspend, ...expiry, ...usage }]);
+    return notices.map(([type, summary]) => ({
+      event: peerLifecycleEvent(
+        {
+          type,
+          peer: { id: row.id, name: row.name, node_id: row.nodeId },
+          nodeName: row.nodeName,
+          summary,
+          at: now,
+        },
+        this.config.publicUrl,
+      ),
+      nodeId: row.nodeId,
+    }));
+  }
+}
+
+/** A lifted suspension before a new one (an expiry replacing a quota suspension is both). */
+function suspensionEvents({ row, decision }: PeerChange) {
+  const events: Array<{ event: NewEvent; expectedVersion: number; context: CommandContext }> = [];
+  const add = (type: string, reason: string) =>
+    events.push({
+      event: {
+        aggregateType: 'peer',
+        aggregateId: row.id,
+        type,
+        payload: { node_id: row.nodeId, reason },
+      },
+      expectedVersion: row.version + events.length,
+      context: SYSTEM,
+    });
+  if (decision.resume) add(PEER_RESUMED, decision.resume);
+  if (decision.suspend) add(PEER_SUSPENDED, decision.suspend);
+  return events;
+}
+
+function sentWarnings({ row, decision }: PeerChange): SentWarnings[] {
+  if (!decision.warnExpiry && !decision.warnQuota) return [];
+  return [
+    {
+      peerId: row.id,
+      expiryWarnedFor: decision.warnExpiry ? date(row.expiresAtMs) : null,
+      quotaWarnedPeriodStart: decision.warnQuota ? new Date(row.periodStartMs) : null,
+    },
+  ];
 }

@@ -41,6 +41,69 @@ type RawRow = [
 
 const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::bigint`;
 
+/** The warnings one pass sent a peer: the expiry and the quota period they were for (null: none sent). */
+export interface SentWarnings {
+  peerId: string;
+  expiryWarnedFor: Date | null;
+  quotaWarnedPeriodStart: Date | null;
+}
+
+const CANDIDATES = `select coalesce(json_agg(json_build_array(p.id, p.node_id, n.name, p.name, p.version,
+    p.suspended_reason, ${epochMs('p.expires_at')}, p.quota_bytes, p.quota_period, ${epochMs(PERIOD_START)},
+    coalesce(u.rx_bytes + u.tx_bytes, 0), ${epochMs('a.expiry_warned_for')},
+    ${epochMs('a.quota_warned_period_start')})), '[]') as rows
+  from peers p
+  join nodes n on n.id = p.node_id
+  left join peer_usage u on u.peer_id = p.id and u.period = p.quota_period and u.period_start = ${PERIOD_START}
+  left join peer_alert_state a on a.peer_id = p.id
+  where (p.expires_at is not null or p.quota_bytes is not null or p.suspended_reason is not null)
+    and (p.suspended_reason is not null
+      or p.expires_at <= ?::timestamptz
+      or coalesce(u.rx_bytes + u.tx_bytes, 0) >= p.quota_bytes * ?::float8)`;
+
+function candidateParams(periods: CurrentPeriods, now: Date, policy: EnforcementPolicy): unknown[] {
+  return [
+    ...periodParams(periods),
+    ...periodParams(periods),
+    new Date(now.getTime() + policy.expiryWarningMs),
+    policy.quotaWarningRatio,
+  ];
+}
+
+function decodeRows([{ rows }]: Array<{ rows: RawRow[] }>): LifecycleRow[] {
+  return rows.map(
+    ([
+      id,
+      nodeId,
+      nodeName,
+      name,
+      version,
+      suspendedReason,
+      expiresAtMs,
+      quotaBytes,
+      quotaPeriod,
+      periodStartMs,
+      usedBytes,
+      expiryWarnedForMs,
+      quotaWarnedPeriodStartMs,
+    ]) => ({
+      id,
+      nodeId,
+      nodeName,
+      name,
+      version,
+      suspendedReason,
+      expiresAtMs,
+      quotaBytes,
+      quotaPeriod,
+      periodStartMs,
+      usedBytes,
+      expiryWarnedForMs,
+      quotaWarnedPeriodStartMs,
+    }),
+  );
+}
+
 /** The SQL of peer enforcement: which peers to look at, their row lock, and warning memory. */
 @Injectable()
 export class PeerLifecycleStore {
@@ -55,85 +118,62 @@ export class PeerLifecycleStore {
     now: Date,
     policy: EnforcementPolicy,
   ): Promise<LifecycleRow[]> {
-    const [{ rows }] = await boundQuery<{ rows: RawRow[] }>(
-      em,
-      `select coalesce(json_agg(json_build_array(p.id, p.node_id, n.name, p.name, p.version, p.suspended_reason,
-           ${epochMs('p.expires_at')}, p.quota_bytes, p.quota_period, ${epochMs(PERIOD_START)},
-           coalesce(u.rx_bytes + u.tx_bytes, 0), ${epochMs('a.expiry_warned_for')},
-           ${epochMs('a.quota_warned_period_start')})), '[]') as rows
-       from peers p
-       join nodes n on n.id = p.node_id
-       left join peer_usage u on u.peer_id = p.id and u.period = p.quota_period and u.period_start = ${PERIOD_START}
-       left join peer_alert_state a on a.peer_id = p.id
-       where (p.expires_at is not null or p.quota_bytes is not null or p.suspended_reason is not null)
-         and (p.suspended_reason is not null
-           or p.expires_at <= ?::timestamptz
-           or coalesce(u.rx_bytes + u.tx_bytes, 0) >= p.quota_bytes * ?::float8)`,
-      [
-        ...periodParams(periods),
-        ...periodParams(periods),
-        new Date(now.getTime() + policy.expiryWarningMs),
-        policy.quotaWarningRatio,
-      ],
-    );
-    return rows.map(
-      ([
-        id,
-        nodeId,
-        nodeName,
-        name,
-        version,
-        suspendedReason,
-        expiresAtMs,
-        quotaBytes,
-        quotaPeriod,
-        periodStartMs,
-        usedBytes,
-        expiryWarnedForMs,
-        quotaWarnedPeriodStartMs,
-      ]) => ({
-        id,
-        nodeId,
-        nodeName,
-        name,
-        version,
-        suspendedReason,
-        expiresAtMs,
-        quotaBytes,
-        quotaPeriod,
-        periodStartMs,
-        usedBytes,
-        expiryWarnedForMs,
-        quotaWarnedPeriodStartMs,
-      }),
+    return decodeRows(
+      await boundQuery<{ rows: RawRow[] }>(em, CANDIDATES, candidateParams(periods, now, policy)),
     );
   }
 
-  /** Locks the peer's row for the transaction; its version, or null when it is gone. */
-  async lockedVersion(em: EntityManager, peerId: string): Promise<number | null> {
-    const [row] = await boundQuery<{ version: number }>(
-      em,
-      'select version from peers where id = ? for update',
-      [peerId],
-    );
-    return row?.version ?? null;
-  }
-
-  /** Remembers a warning sent, so it goes once per expiry and once per quota period; null keeps the old. */
-  async rememberWarnings(
+  /** The same, among the given peers only: a pass for peers whose settings just changed. */
+  async candidatesAmong(
     em: EntityManager,
-    peerId: string,
-    expiryWarnedFor: Date | null,
-    quotaWarnedPeriodStart: Date | null,
-  ): Promise<void> {
+    peerIds: readonly string[],
+    periods: CurrentPeriods,
+    now: Date,
+    policy: EnforcementPolicy,
+  ): Promise<LifecycleRow[]> {
+    return decodeRows(
+      await boundQuery<{ rows: RawRow[] }>(em, `${CANDIDATES} and p.id = any(?::uuid[])`, [
+        ...candidateParams(periods, now, policy),
+        peerIds,
+      ]),
+    );
+  }
+
+  /** Locks the peers' rows for the transaction, in id order (so passes never deadlock); their versions. */
+  async lockedVersions(em: EntityManager, peerIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await boundQuery<{ id: string; version: number }>(
+      em,
+      'select id, version from peers where id = any(?::uuid[]) order by id for update',
+      [peerIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.version]));
+  }
+
+  /**
+   * Remembers warnings sent, so each goes once per expiry and once per quota period; a null keeps what
+   * was remembered before.
+   */
+  async rememberWarnings(em: EntityManager, warnings: readonly SentWarnings[]): Promise<void> {
+    if (warnings.length === 0) return;
     await boundQuery(
       em,
-      `insert into peer_alert_state (peer_id, expiry_warned_for, quota_warned_period_start) values (?, ?, ?)
+      `insert into peer_alert_state (peer_id, expiry_warned_for, quota_warned_period_start)
+       select peer_id, expiry_warned_for, quota_warned_period_start
+       from jsonb_to_recordset(?::jsonb) as w(peer_id uuid, expiry_warned_for timestamptz,
+         quota_warned_period_start timestamptz)
        on conflict (peer_id) do update set
          expiry_warned_for = coalesce(excluded.expiry_warned_for, peer_alert_state.expiry_warned_for),
          quota_warned_period_start =
            coalesce(excluded.quota_warned_period_start, peer_alert_state.quota_warned_period_start)`,
-      [peerId, expiryWarnedFor, quotaWarnedPeriodStart],
+      [
+        JSON.stringify(
+          warnings.map((warning) => ({
+            peer_id: warning.peerId,
+            expiry_warned_for: warning.expiryWarnedFor,
+            quota_warned_period_start: warning.quotaWarnedPeriodStart,
+          })),
+        ),
+      ],
     );
   }
 

@@ -14,6 +14,15 @@ export interface UsagePeriodRow {
   tx_bytes: number;
 }
 
+/** A peer's usage in its current period, with its quota (null: none). */
+export interface PeerUsageOfFleet {
+  peer_id: string;
+  node_id: string;
+  rx: number;
+  tx: number;
+  quota: number | null;
+}
+
 /**
  * The start and end of each peer's current period, in SQL, from the pass's calendar periods ($1..$6) and the
  * peer's own creation for a `total` quota. `p` is the peers row.
@@ -78,21 +87,18 @@ export class PeerUsageStore {
     return new Map(rows.map((row) => [row.peer_id, { rx: Number(row.rx_bytes), tx: Number(row.tx_bytes) }]));
   }
 
-  /** Usage in the current period of every peer that has some or has a quota, with the quota. */
-  async currentOfFleet(
-    em: EntityManager,
-    at: Date,
-  ): Promise<Array<{ peer_id: string; rx: number; tx: number; quota: number | null }>> {
-    const [{ rows }] = await boundQuery<{ rows: Array<[string, number, number, number | null]> }>(
+  /** Usage in the current period of every peer that has some or has a quota, with the quota and its node. */
+  async currentOfFleet(em: EntityManager, at: Date): Promise<PeerUsageOfFleet[]> {
+    const [{ rows }] = await boundQuery<{ rows: Array<[string, string, number, number, number | null]> }>(
       em,
-      `select coalesce(json_agg(json_build_array(p.id, coalesce(u.rx_bytes, 0), coalesce(u.tx_bytes, 0),
+      `select coalesce(json_agg(json_build_array(p.id, p.node_id, coalesce(u.rx_bytes, 0), coalesce(u.tx_bytes, 0),
            p.quota_bytes)), '[]') as rows
        from peers p left join peer_usage u
          on u.peer_id = p.id and u.period = p.quota_period and u.period_start = ${PERIOD_START}
        where u.peer_id is not null or p.quota_bytes is not null`,
       periodParams(this.periodsAt(at)),
     );
-    return rows.map(([peer_id, rx, tx, quota]) => ({ peer_id, rx, tx, quota }));
+    return rows.map(([peer_id, node_id, rx, tx, quota]) => ({ peer_id, node_id, rx, tx, quota }));
   }
 
   /** A peer's stored periods, newest first. */

@@ -30,36 +30,65 @@ export class AlertOutbox {
   }
 
   /** Writes the event for every enabled subscription that wants its type; nothing when nobody does. */
-  async record(em: EntityManager, event: NotificationEvent, nodeId: string | null): Promise<DueDelivery[]> {
+  record(em: EntityManager, event: NotificationEvent, nodeId: string | null): Promise<DueDelivery[]> {
+    return this.recordMany(em, [{ event, nodeId }]);
+  }
+
+  /** Many events with one read of the subscriptions and one flush per table (an enforcement pass's alerts). */
+  async recordMany(
+    em: EntityManager,
+    events: ReadonlyArray<{ event: NotificationEvent; nodeId: string | null }>,
+  ): Promise<DueDelivery[]> {
+    if (events.length === 0) return [];
     const enabled = await em.find(
       WebhookSubscriptionEntity,
       { enabled: true },
       { orderBy: { createdAt: 'asc' } },
     );
-    const recipients = enabled.filter((subscription) =>
-      (subscription.events as string[]).includes(event.type),
+    return this.write(
+      em,
+      events.map(({ event, nodeId }) => ({
+        event,
+        nodeId,
+        recipients: enabled.filter((subscription) => (subscription.events as string[]).includes(event.type)),
+      })),
     );
-    return this.recordFor(em, event, nodeId, recipients);
   }
 
-  async recordFor(
+  recordFor(
     em: EntityManager,
     event: NotificationEvent,
     nodeId: string | null,
     recipients: readonly WebhookSubscriptionEntity[],
   ): Promise<DueDelivery[]> {
-    if (recipients.length === 0) return [];
-    const notification = em.create(WebhookNotificationEntity, {
-      id: randomUUID(),
-      msgId: newMessageId(),
-      type: event.type,
-      nodeId,
-      payload: event,
-      createdAt: new Date(),
-    });
-    // Rows carry plain ids, not ORM relations, so the unit of work cannot order the inserts: the parent first.
+    return this.write(em, [{ event, nodeId, recipients }]);
+  }
+
+  private async write(
+    em: EntityManager,
+    events: ReadonlyArray<{
+      event: NotificationEvent;
+      nodeId: string | null;
+      recipients: readonly WebhookSubscriptionEntity[];
+    }>,
+  ): Promise<DueDelivery[]> {
+    const wanted = events.filter(({ recipients }) => recipients.length > 0);
+    if (wanted.length === 0) return [];
+    const notifications = wanted.map(({ event, nodeId }) =>
+      em.create(WebhookNotificationEntity, {
+        id: randomUUID(),
+        msgId: newMessageId(),
+        type: event.type,
+        nodeId,
+        payload: event,
+        createdAt: new Date(),
+      }),
+    );
+    // Rows carry plain ids, not ORM relations, so the unit of work cannot order the inserts: the parents first.
     await em.flush();
-    const due = recipients.map((subscription) => this.addDelivery(em, notification.id, subscription.id));
+    const due = wanted.flatMap(({ recipients }, i) =>
+      recipients.map((subscription) => this.addDelivery(em, notifications[i].id, subscription.id)),
+    );
     await em.flush();
     return due;
   }

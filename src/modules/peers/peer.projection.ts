@@ -174,12 +174,43 @@ export class PeerProjection implements Projection {
     }
   }
 
-  /** Creations are written with one insert per table (the bulk path of peer creation); others in order. */
+  /**
+   * Creations are written with one insert per table (the bulk path of peer creation), suspensions and
+   * resumptions with one update (the enforcement pass's); others in order.
+   */
   async applyMany(em: EntityManager, events: EventRecord[]): Promise<void> {
-    if (!events.every((event) => event.type === PEER_CREATED)) {
-      for (const event of events) await this.apply(em, event);
-      return;
+    if (events.every((event) => event.type === PEER_CREATED)) return this.create(em, events);
+    if (events.every((event) => event.type === PEER_SUSPENDED || event.type === PEER_RESUMED)) {
+      return this.setSuspensions(em, events);
     }
+    for (const event of events) await this.apply(em, event);
+  }
+
+  /** Each peer's last suspension or resumption of the batch is what its row keeps. */
+  private async setSuspensions(em: EntityManager, events: EventRecord[]): Promise<void> {
+    const latest = new Map(events.map((event) => [event.aggregateId, event]));
+    await boundQuery(
+      em,
+      `update peers p set suspended_reason = s.reason, version = s.version, updated_at = s.updated_at
+       from jsonb_to_recordset(?::jsonb) as s(id uuid, reason text, version int, updated_at timestamptz)
+       where p.id = s.id`,
+      [
+        JSON.stringify(
+          [...latest.values()].map((event) => ({
+            id: event.aggregateId,
+            reason:
+              event.type === PEER_SUSPENDED
+                ? (event.payload as unknown as PeerSuspendedPayload).reason
+                : null,
+            version: event.version,
+            updated_at: event.createdAt,
+          })),
+        ),
+      ],
+    );
+  }
+
+  private async create(em: EntityManager, events: EventRecord[]): Promise<void> {
     const created = events.map((event) => ({
       event,
       payload: event.payload as unknown as PeerCreatedPayload,

@@ -22,6 +22,7 @@ import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from './domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
+import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
 import {
   PeerCreationBatcher,
   claimedAddresses,
@@ -53,6 +54,7 @@ export class PeersService {
     private readonly extensions: PeerViewExtensions,
     private readonly changes: DesiredStateChanges,
     private readonly creator: PeerCreationBatcher,
+    private readonly lifecycleSettings: LifecycleSettingsChanges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -118,11 +120,12 @@ export class PeersService {
         : dto.preshared_key === null
           ? null
           : dto.preshared_key;
-    const changedNode = await this.em.fork().transactional(async (em) => {
+    const changed = await this.em.fork().transactional(async (em) => {
       const peer = await this.require(em, id);
       if (expected !== undefined && expected !== peer.version)
         throw versionConflict('peer', expected, peer.version);
-      const changes: PeerUpdatedPayload['changes'] = lifecycleChanges(peer, dto);
+      const lifecycle = lifecycleChanges(peer, dto);
+      const changes: PeerUpdatedPayload['changes'] = { ...lifecycle };
       // `enabled` as the operator set it, not as the desired state has it (off while suspended).
       const desired = { ...toDesiredPeer(peer), enabled: peer.enabled };
       for (const field of SETTING_FIELDS) {
@@ -168,9 +171,11 @@ export class PeersService {
         peer.version,
         context,
       );
-      return peer.nodeId;
+      return { nodeId: peer.nodeId, lifecycle: Object.keys(lifecycle).length > 0 };
     });
-    if (changedNode) await this.changes.changed(changedNode);
+    // Before the sync is told, so a suspension lifted (or started) by the new settings goes with this change.
+    if (changed?.lifecycle) await this.lifecycleSettings.changed(id);
+    if (changed) await this.changes.changed(changed.nodeId);
     return this.get(id);
   }
 
