@@ -6,6 +6,7 @@ import { NodeLocks } from './node-locks.service';
 import {
   BACKOFF_TYPE,
   NODE_JOBS_QUEUE,
+  NODE_JOBS_WORKER_OPTIONS,
   NodeJobData,
   NodeJobHandlers,
   cappedExponentialBackoff,
@@ -20,6 +21,7 @@ const LOCKED_RETRY_MS = 150;
  * while different nodes run in parallel.
  */
 @Processor(NODE_JOBS_QUEUE, {
+  ...NODE_JOBS_WORKER_OPTIONS,
   settings: {
     backoffStrategy: (
       attemptsMade: number,
