@@ -13,7 +13,7 @@ import {
   type HealthResponse,
 } from '@wgfleet/protocol';
 import pino from 'pino';
-import { BULK_BODY_LIMIT_BYTES } from '../src/app';
+import { BODY_LIMIT_BYTES, BULK_BODY_LIMIT_BYTES } from '../src/app';
 import { MAX_LARGE_BODIES_IN_FLIGHT } from '../src/auth';
 import * as wgCli from '../src/wg/wg-cli';
 import { startAgentInProcess, type RunningAgent } from './support/agent-process';
@@ -510,8 +510,8 @@ describe('agent API on a real wireguard-go interface', () => {
     });
 
     describe('syncconf, whose body is a whole peer set', () => {
-      const syncconf = `${iface()}/syncconf`;
-      /** About 2.4 MB of valid peers, then one with a bad key: a 400 naming it shows the whole body was read. */
+      const syncconfPath = () => `${iface()}/syncconf`;
+      /** About 1.9 MB of valid peers, then one with a bad key: a 400 naming it shows the whole body was read. */
       const bigPeerSet = () => {
         const peers: unknown[] = Array.from({ length: 20_000 }, (_, i) => ({
           public_key: randomKey(),
@@ -523,23 +523,23 @@ describe('agent API on a real wireguard-go interface', () => {
 
       it('takes a body over 1 MiB and up to BULK_BODY_LIMIT_BYTES', async () => {
         const body = bigPeerSet();
-        expect(body.length).toBeGreaterThan(2 * 1024 * 1024);
-        await expect400(call<ErrorAnswer>('POST', syncconf, { body }), 'peers[20000].public_key');
+        expect(body.length).toBeGreaterThan(BODY_LIMIT_BYTES);
+        await expect400(call<ErrorAnswer>('POST', syncconfPath(), { body }), 'peers[20000].public_key');
       });
 
       it('refuses a body over BULK_BODY_LIMIT_BYTES → 400 naming the limit', async () => {
         const body = JSON.stringify({ peers: [], pad: 'x'.repeat(BULK_BODY_LIMIT_BYTES) });
         await expect400(
-          call<ErrorAnswer>('POST', syncconf, { body }),
+          call<ErrorAnswer>('POST', syncconfPath(), { body }),
           `body: larger than the limit of ${BULK_BODY_LIMIT_BYTES}`,
         );
       });
 
       it('refuses an unsigned or stale large request before reading its body', async () => {
         const body = bigPeerSet();
-        const unsigned = await call<ErrorAnswer>('POST', syncconf, { body, headers: () => ({}) });
+        const unsigned = await call<ErrorAnswer>('POST', syncconfPath(), { body, headers: () => ({}) });
         expect([unsigned.status, unsigned.json.error.code]).toEqual([401, 'missing_auth']);
-        const stale = await call<ErrorAnswer>('POST', syncconf, {
+        const stale = await call<ErrorAnswer>('POST', syncconfPath(), {
           body,
           nowS: Math.floor(Date.now() / 1000) - 3600,
         });
@@ -555,8 +555,11 @@ describe('agent API on a real wireguard-go interface', () => {
             host: url.hostname,
             port: url.port,
             method: 'POST',
-            path: syncconf,
-            headers: { ...signRequest(agent.secret, 'POST', syncconf, body), 'content-length': body.length },
+            path: syncconfPath(),
+            headers: {
+              ...signRequest(agent.secret, 'POST', syncconfPath(), body),
+              'content-length': body.length,
+            },
           });
           req.on('error', () => undefined);
           req.write(body.subarray(0, 1024));
@@ -565,13 +568,13 @@ describe('agent API on a real wireguard-go interface', () => {
         try {
           await waitUntil(
             async () => {
-              const answer = await call<ErrorAnswer>('POST', syncconf, { body });
+              const answer = await call<ErrorAnswer>('POST', syncconfPath(), { body });
               return answer.status === 503;
             },
             5000,
             'a large request beyond the limit to be refused',
           );
-          const busy = await call<ErrorAnswer>('POST', syncconf, { body });
+          const busy = await call<ErrorAnswer>('POST', syncconfPath(), { body });
           expect([busy.status, busy.json.error.code, busy.headers['retry-after']]).toEqual([
             503,
             'busy',
@@ -581,7 +584,7 @@ describe('agent API on a real wireguard-go interface', () => {
           for (const req of held) req.destroy();
         }
         await waitUntil(
-          async () => (await call<ErrorAnswer>('POST', syncconf, { body })).status === 400,
+          async () => (await call<ErrorAnswer>('POST', syncconfPath(), { body })).status === 400,
           5000,
           'large requests to be read again once the others are gone',
         );
