@@ -18,9 +18,15 @@ describe('a 20,000-peer node', () => {
   let keys: string[];
 
   beforeAll(async () => {
+    // The agent shares this process with the panel and Jest: a 20,000-peer dump can take seconds here when the
+    // machine is busy, so agent calls get more than the default 5 s.
+    panel = await startPanel({
+      DRIFT_SCAN_INTERVAL_S: '86400',
+      APPLY_DEBOUNCE_MS: '50',
+      AGENT_TIMEOUT_MS: '30000',
+    });
     // No keepalive: wireguard-go sends a keepalive to every new peer that has one, which costs it about a
     // millisecond a peer (20 s here) and says nothing about the panel or the agent.
-    panel = await startPanel({ DRIFT_SCAN_INTERVAL_S: '86400', APPLY_DEBOUNCE_MS: '50' });
     node = await createFleetNode(registerWith(panel), {
       prefix: 'wgbn',
       nodeFields: { address_pool: '10.64.0.0/16', override_keepalive: 0 },
@@ -83,7 +89,8 @@ describe('a 20,000-peer node', () => {
     const dump = await node.dump();
     expect(dump.peers).toHaveLength(PEERS);
     const { body: drift } = await panel.as().get(`/api/drift/nodes/${node.id}`).expect(200);
-    expect(drift).toMatchObject({
+    expect({ ...drift, error: drift.error ?? null }).toMatchObject({
+      error: null,
       status: 'in_sync',
       summary: { expected: PEERS, actual: PEERS, pending: 0 },
     });
