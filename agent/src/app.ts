@@ -9,7 +9,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { signatureCheck } from './auth';
+import { bulkBodyGate, signatureCheck } from './auth';
+import { BODY_LIMIT_BYTES, describeLimit } from './body-limits';
 import { responseSigner } from './response-signing';
 import type { AgentConfig } from './config';
 import { AgentHttpError, badRequest, notFound } from './errors';
@@ -23,7 +24,7 @@ import { WgCommandError } from './wg/wg-cli';
 import type { WgDriver } from './wg/wg-driver';
 import { WgService } from './wg/wg-service';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+export { BODY_LIMIT_BYTES, BULK_BODY_LIMIT_BYTES } from './body-limits';
 
 export const AGENT_VERSION: string = JSON.parse(
   readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
@@ -33,7 +34,10 @@ export function createLogger(level: string): Logger {
   return pino({ level, base: { service: 'wgfleet-agent' } });
 }
 
-function errorAnswer(error: FastifyError | Error): { status: number; body: AgentErrorBody } {
+function errorAnswer(
+  error: FastifyError | Error,
+  bodyLimit: number,
+): { status: number; body: AgentErrorBody } {
   const answer = (status: number, code: string, message: string) => ({
     status,
     body: { error: { code, message } },
@@ -42,7 +46,7 @@ function errorAnswer(error: FastifyError | Error): { status: number; body: Agent
   if (error instanceof WgCommandError) return answer(502, 'wg_failed', error.message);
   const fastifyError = error as FastifyError;
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return answer(400, 'bad_request', `body: larger than the limit of ${BODY_LIMIT_BYTES} bytes (1 MiB)`);
+    return answer(400, 'bad_request', `body: larger than the limit of ${describeLimit(bodyLimit)}`);
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500)
@@ -129,7 +133,7 @@ export function buildApp(
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const { status, body } = errorAnswer(error);
+    const { status, body } = errorAnswer(error, request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES);
     if (status >= 500) request.failure = body.error.message;
     return reply.code(status).send(body);
   });
@@ -169,6 +173,7 @@ export function buildApp(
   registerHealthRoute(app, AGENT_VERSION);
   const allowed = new Set(config.interfaces);
   void app.register(async (signed) => {
+    signed.addHook('onRequest', bulkBodyGate(config.maxSkewS, startedAtS));
     signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS, startedAtS));
     signed.addHook('preValidation', async (request) => {
       const iface = (request.params as { iface?: string }).iface;

@@ -1,5 +1,12 @@
-import { NonceCache, verifyRequest } from '@wgfleet/protocol';
-import type { FastifyRequest } from 'fastify';
+import {
+  NONCE_HEADER,
+  NonceCache,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  verifyRequest,
+} from '@wgfleet/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BODY_LIMIT_BYTES } from './body-limits';
 import { AgentHttpError } from './errors';
 
 const EMPTY_BODY = Buffer.alloc(0);
@@ -27,5 +34,49 @@ export function signatureCheck(secret: string, maxSkewS: number, startedAtS: num
       request.authFailure = result.code;
       throw new AgentHttpError(401, result.code, result.message);
     }
+  };
+}
+
+/** How many request bodies above BODY_LIMIT_BYTES may be read at once: a panel sends one per node at a time. */
+export const MAX_LARGE_BODIES_IN_FLIGHT = 2;
+
+/**
+ * An onRequest hook that acts on routes with a body limit above BODY_LIMIT_BYTES. Their body is read before its signature can be
+ * checked, so a request that cannot be a signed one (auth headers missing, timestamp outside the skew window
+ * or before the agent's start) is refused before any of it is read, and at most MAX_LARGE_BODIES_IN_FLIGHT
+ * bodies above the usual limit are read at once (a body of unknown length counts as large): a client without
+ * the secret holds at most that many large buffers, not one per connection.
+ */
+export function bulkBodyGate(maxSkewS: number, startedAtS: number) {
+  let largeInFlight = 0;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if ((request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES) <= BODY_LIMIT_BYTES) return;
+    const headers = request.headers;
+    const timestamp = headers[TIMESTAMP_HEADER];
+    if (
+      typeof timestamp !== 'string' ||
+      typeof headers[NONCE_HEADER] !== 'string' ||
+      typeof headers[SIGNATURE_HEADER] !== 'string'
+    ) {
+      request.authFailure = 'missing_auth';
+      throw new AgentHttpError(
+        401,
+        'missing_auth',
+        'X-Agent-Timestamp, X-Agent-Nonce and X-Agent-Signature are required',
+      );
+    }
+    const timestampS = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : NaN;
+    if (!(Math.abs(Date.now() / 1000 - timestampS) <= maxSkewS) || timestampS < startedAtS) {
+      request.authFailure = 'expired';
+      throw new AgentHttpError(401, 'expired', "timestamp is outside the agent's clock window");
+    }
+    const length = Number(headers['content-length']);
+    if (Number.isInteger(length) && length <= BODY_LIMIT_BYTES) return;
+    if (largeInFlight >= MAX_LARGE_BODIES_IN_FLIGHT) {
+      void reply.header('retry-after', '1');
+      throw new AgentHttpError(503, 'busy', 'too many large requests at once; try again shortly');
+    }
+    largeInFlight += 1;
+    reply.raw.once('close', () => (largeInFlight -= 1));
   };
 }

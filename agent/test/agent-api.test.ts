@@ -1,9 +1,11 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import {
   keyToPathSegment,
+  signRequest,
   sha256Hex,
   type BatchResponse,
   type Dump,
@@ -11,10 +13,18 @@ import {
   type HealthResponse,
 } from '@wgfleet/protocol';
 import pino from 'pino';
+import { BODY_LIMIT_BYTES, BULK_BODY_LIMIT_BYTES } from '../src/app';
+import { MAX_LARGE_BODIES_IN_FLIGHT } from '../src/auth';
 import * as wgCli from '../src/wg/wg-cli';
 import { startAgentInProcess, type RunningAgent } from './support/agent-process';
 import { signedRequest, type SignedRequestOptions } from './support/signed-request';
-import { createWgInterface, randomKey, uniqueInterfaceName, type WgInterface } from './support/wg-interface';
+import {
+  createWgInterface,
+  randomKey,
+  uniqueInterfaceName,
+  waitUntil,
+  type WgInterface,
+} from './support/wg-interface';
 
 type ErrorAnswer = { error: { code: string; message: string } };
 
@@ -497,6 +507,88 @@ describe('agent API on a real wireguard-go interface', () => {
 
     it('a body over 1 MiB → 400 naming the body', async () => {
       await expect400(post({ public_key: SLASH_PLUS_KEY, allowed_ips: ['x'.repeat(1024 * 1024)] }), 'body');
+    });
+
+    describe('syncconf, whose body is a whole peer set', () => {
+      const syncconfPath = () => `${iface()}/syncconf`;
+      /** About 1.9 MB of valid peers, then one with a bad key: a 400 naming it shows the whole body was read. */
+      const bigPeerSet = () => {
+        const peers: unknown[] = Array.from({ length: 20_000 }, (_, i) => ({
+          public_key: randomKey(),
+          allowed_ips: [`10.${(i >> 16) + 64}.${(i >> 8) & 255}.${i & 255}/32`],
+        }));
+        peers.push({ public_key: 'not-a-key', allowed_ips: [] });
+        return JSON.stringify({ peers });
+      };
+
+      it('takes a body over 1 MiB and up to BULK_BODY_LIMIT_BYTES', async () => {
+        const body = bigPeerSet();
+        expect(body.length).toBeGreaterThan(BODY_LIMIT_BYTES);
+        await expect400(call<ErrorAnswer>('POST', syncconfPath(), { body }), 'peers[20000].public_key');
+      });
+
+      it('refuses a body over BULK_BODY_LIMIT_BYTES → 400 naming the limit', async () => {
+        const body = JSON.stringify({ peers: [], pad: 'x'.repeat(BULK_BODY_LIMIT_BYTES) });
+        await expect400(
+          call<ErrorAnswer>('POST', syncconfPath(), { body }),
+          `body: larger than the limit of ${BULK_BODY_LIMIT_BYTES}`,
+        );
+      });
+
+      it('refuses an unsigned or stale large request before reading its body', async () => {
+        const body = bigPeerSet();
+        const unsigned = await call<ErrorAnswer>('POST', syncconfPath(), { body, headers: () => ({}) });
+        expect([unsigned.status, unsigned.json.error.code]).toEqual([401, 'missing_auth']);
+        const stale = await call<ErrorAnswer>('POST', syncconfPath(), {
+          body,
+          nowS: Math.floor(Date.now() / 1000) - 3600,
+        });
+        expect([stale.status, stale.json.error.code]).toEqual([401, 'expired']);
+      });
+
+      it(`reads at most ${MAX_LARGE_BODIES_IN_FLIGHT} large bodies at once; another is told to retry`, async () => {
+        const body = Buffer.from(bigPeerSet());
+        const url = new URL(agent.url);
+        // Large requests whose bodies are still arriving.
+        const held = Array.from({ length: MAX_LARGE_BODIES_IN_FLIGHT }, () => {
+          const req = request({
+            host: url.hostname,
+            port: url.port,
+            method: 'POST',
+            path: syncconfPath(),
+            headers: {
+              ...signRequest(agent.secret, 'POST', syncconfPath(), body),
+              'content-length': body.length,
+            },
+          });
+          req.on('error', () => undefined);
+          req.write(body.subarray(0, 1024));
+          return req;
+        });
+        try {
+          await waitUntil(
+            async () => {
+              const answer = await call<ErrorAnswer>('POST', syncconfPath(), { body });
+              return answer.status === 503;
+            },
+            5000,
+            'a large request beyond the limit to be refused',
+          );
+          const busy = await call<ErrorAnswer>('POST', syncconfPath(), { body });
+          expect([busy.status, busy.json.error.code, busy.headers['retry-after']]).toEqual([
+            503,
+            'busy',
+            '1',
+          ]);
+        } finally {
+          for (const req of held) req.destroy();
+        }
+        await waitUntil(
+          async () => (await call<ErrorAnswer>('POST', syncconfPath(), { body })).status === 400,
+          5000,
+          'large requests to be read again once the others are gone',
+        );
+      });
     });
   });
 

@@ -7,6 +7,7 @@ import type {
 } from '@wgfleet/protocol';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import { BULK_BODY_LIMIT_BYTES } from '../body-limits';
 import { interfaceUpdateSchema, syncconfSchema } from '../validation/schemas';
 import type { WgService } from '../wg/wg-service';
 
@@ -41,7 +42,7 @@ export function registerInterfaceRoutes(
 
   app.post<IfaceParams & { Body: SyncconfRequest }>(
     '/v1/wg/:iface/syncconf',
-    { schema: { body: syncconfSchema } },
+    { bodyLimit: BULK_BODY_LIMIT_BYTES, schema: { body: syncconfSchema } },
     async (request): Promise<SyncconfResponse> => service.syncconf(request.params.iface, request.body),
   );
 }

@@ -90,7 +90,8 @@ export type AgentErrorCode =
   | 'bad_request'
   | 'not_found'
   | 'conflict'
-  | 'wg_failed';
+  | 'wg_failed'
+  | 'busy';
 
 export interface AgentErrorBody {
   error: { code: AgentErrorCode | string; message: string };

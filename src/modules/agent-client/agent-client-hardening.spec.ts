@@ -5,7 +5,7 @@
 import { NONCE_HEADER, RESPONSE_SIGNATURE_HEADER, signResponse, type Dump } from '@wgfleet/protocol';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { AgentClient, type AgentClientOptions } from './agent-client';
+import { AgentClient, SYNCCONF_MS_PER_PEER, type AgentClientOptions } from './agent-client';
 import { AgentError } from './agent-errors';
 import { parseAllowList } from './domain/agent-url-policy';
 
@@ -184,6 +184,25 @@ describe('AgentClient against hostile answers', () => {
     const error = await failure(clientFor(url, { timeoutMs: 400 }).dump());
     expect(error.reason).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('gives a syncconf time for each peer it sends, on top of the timeout', async () => {
+    // Answers after 700 ms: past the 400 ms timeout, within it plus 500 peers' time.
+    const url = await serve((req, res) => {
+      req.resume();
+      const body = req.url!.endsWith('/syncconf')
+        ? '{"added":500,"updated":0,"removed":0}'
+        : dumpWith(() => {});
+      setTimeout(() => sign(req, res, body), 700);
+    });
+    const client = clientFor(url, { timeoutMs: 400 });
+    const peers = Array.from({ length: 500 }, (_, i) => ({
+      public_key: Buffer.alloc(32, i % 256).toString('base64'),
+      allowed_ips: [`10.1.${i >> 8}.${i & 255}/32`],
+    }));
+    expect(500 * SYNCCONF_MS_PER_PEER).toBeGreaterThan(300);
+    await expect(client.syncconf({ peers })).resolves.toEqual({ added: 500, updated: 0, removed: 0 });
+    expect((await failure(client.dump())).reason).toBe('timeout');
   });
 
   it('aborts the request in flight when the caller gives up, retries included', async () => {

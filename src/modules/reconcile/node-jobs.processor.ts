@@ -6,6 +6,7 @@ import { NodeLocks } from './node-locks.service';
 import {
   BACKOFF_TYPE,
   NODE_JOBS_QUEUE,
+  NODE_JOBS_WORKER_OPTIONS,
   NodeJobData,
   NodeJobHandlers,
   cappedExponentialBackoff,
@@ -20,6 +21,7 @@ const LOCKED_RETRY_MS = 150;
  * while different nodes run in parallel.
  */
 @Processor(NODE_JOBS_QUEUE, {
+  ...NODE_JOBS_WORKER_OPTIONS,
   settings: {
     backoffStrategy: (
       attemptsMade: number,
@@ -45,6 +47,9 @@ export class NodeJobsProcessor extends WorkerHost implements OnApplicationBootst
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.reconcileConcurrency;
+    // Renewing every second, a renewal sometimes meets a job this worker has just moved to delayed (its lock is
+    // gone, its next run takes a new one): worth a log line, not an unhandled 'error' event.
+    this.worker.on('error', (error) => this.logger.warn({ err: error.message }, 'node-jobs worker error'));
   }
 
   async process(job: Job<NodeJobData>, token?: string): Promise<void> {

@@ -37,6 +37,25 @@ export class NodeJobHandlers {
   }
 }
 
+/**
+ * How the node-jobs worker holds its jobs. A job whose panel died stays active until its lock expires and a
+ * stalled-job check finds it: the takeover takes lockDuration minus the lock's age, plus up to one
+ * stalledInterval (BullMQ's defaults, 30 s each, made it about a minute; these, 7 to 9 s). Each worker renews
+ * the locks of all its running jobs in one call every lockRenewTime, and the stalled check runs once per
+ * stalledInterval across all panels (a Redis key guards it): about two calls a second per panel. A running
+ * job keeps its lock while its panel's event loop is never held for about lockDuration - lockRenewTime
+ * (7 s) in all: a 20,000-peer job holds it for 2 to 4 s at a time (reading its peers as entities) on a loaded
+ * 2-core machine, and two such stretches back to back have cost a job its lock. That does no harm: the node's
+ * advisory lock keeps the second run off the node, which then finds the work done; and a job may stall twice
+ * before BullMQ fails it (a crash, then a slow moment).
+ */
+export const NODE_JOBS_WORKER_OPTIONS = {
+  lockDuration: 8_000,
+  lockRenewTime: 1_000,
+  stalledInterval: 1_000,
+  maxStalledCount: 2,
+} as const;
+
 export const BACKOFF_TYPE = 'capped-exponential';
 export const MAX_BACKOFF_MS = 30_000;
 
