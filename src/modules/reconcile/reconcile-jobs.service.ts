@@ -8,7 +8,7 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { EventStore } from '../events/event-store.service';
 import { NodeEntity } from '../nodes/node.entity';
 import type { ReconcileOptions, ReconcilePlan } from './domain/reconcile-plan';
-import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from './node-jobs';
+import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { ReconcileJobEntity, ReconcileTrigger } from './reconcile-job.entity';
 
 export const RECONCILE_JOB = 'reconcile';

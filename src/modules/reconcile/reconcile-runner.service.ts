@@ -9,7 +9,7 @@ import { AlertOutbox } from '../notifications/alert-outbox.service';
 import { emptyChanges, isVerified, resultSummary } from './domain/plan-apply';
 import { isEmptyPlan, planLeavesNodeEmpty, planReconcile, ReconcilePlan } from './domain/reconcile-plan';
 import { NodeStateReader } from './node-state.service';
-import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from './node-jobs';
+import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
 import { PlanExecutor } from './plan-executor.service';
 import { ReconcileJobEntity, ReconcileResult } from './reconcile-job.entity';
 import { RECONCILE_COMPLETED, RECONCILE_FAILED } from './reconcile-jobs.service';

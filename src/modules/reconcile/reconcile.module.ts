@@ -1,13 +1,10 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
 import { ScanListeners } from '../drift/scan-listeners';
+import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PeersModule } from '../peers/peers.module';
-import { NODE_JOBS_QUEUE, NodeJobHandlers } from './node-jobs';
-import { NodeJobsProcessor } from './node-jobs.processor';
-import { NodeLocks } from './node-locks.service';
 import { NodeStateReader } from './node-state.service';
 import { PlanExecutor } from './plan-executor.service';
 import { RECONCILE_JOB, ReconcileJobs } from './reconcile-jobs.service';
@@ -16,23 +13,11 @@ import { ReconcileController } from './reconcile.controller';
 import { ReconcileService } from './reconcile.service';
 import { SelfHealListener } from './self-heal.listener';
 
-/**
- * Reconcile jobs (issue 5) and the per-node job path they share with sync: one queue, one worker, one
- * advisory lock per node.
- */
+/** Reconcile jobs: plans, dry runs and repairs, run on the per-node job path they share with sync. */
 @Module({
-  imports: [
-    DriftModule,
-    NodesModule,
-    PeersModule,
-    NotificationsModule,
-    BullModule.registerQueue({ name: NODE_JOBS_QUEUE }),
-  ],
+  imports: [DriftModule, NodesModule, PeersModule, NotificationsModule, NodeJobsModule],
   controllers: [ReconcileController],
   providers: [
-    NodeLocks,
-    NodeJobHandlers,
-    NodeJobsProcessor,
     NodeStateReader,
     PlanExecutor,
     ReconcileJobs,
@@ -40,7 +25,7 @@ import { SelfHealListener } from './self-heal.listener';
     ReconcileRunner,
     SelfHealListener,
   ],
-  exports: [NodeJobHandlers, NodeStateReader, PlanExecutor, BullModule],
+  exports: [NodeStateReader, PlanExecutor],
 })
 export class ReconcileModule implements OnModuleInit {
   constructor(

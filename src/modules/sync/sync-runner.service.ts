@@ -6,7 +6,7 @@ import { boundQuery } from '../../database/bound-query';
 import { NodeEntity } from '../nodes/node.entity';
 import { emptyChanges } from '../reconcile/domain/plan-apply';
 import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
-import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../reconcile/node-jobs';
+import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
 import { NodeStateReader } from '../reconcile/node-state.service';
 import { PlanExecutor } from '../reconcile/plan-executor.service';
 import {

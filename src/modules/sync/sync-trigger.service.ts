@@ -12,7 +12,7 @@ import { Queue } from 'bullmq';
 import { RedisConnection } from '../../common/redis/redis.module';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges } from '../events/desired-state-changes';
-import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../reconcile/node-jobs';
+import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { DebounceState } from './domain/sync-scope';
 
 export const SYNC_JOB = 'sync';
