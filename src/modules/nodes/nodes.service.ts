@@ -24,7 +24,8 @@ import {
 } from './node-view';
 import { NodeEntity } from './node.entity';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
-import { ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { ListQuery } from '../../common/http/queries';
+import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 
 type NodeChanges = Partial<NodeState>;
 
