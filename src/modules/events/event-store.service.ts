@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import { CommandContext } from '../../common/auth/auth.decorators';
+import { ConcurrencyError } from '../../common/domain/concurrency-error';
 import { AggregateType, EventRecord } from './event-record.entity';
 import { ProjectionRegistry } from './projection-registry';
 
@@ -11,16 +12,6 @@ export interface NewEvent {
   aggregateId: string;
   type: string;
   payload: Record<string, unknown>;
-}
-
-/** Raised when another command appended to the aggregate first; the API answers 409. */
-export class ConcurrencyError extends Error {
-  constructor(
-    readonly aggregateId: string,
-    readonly expectedVersion: number,
-  ) {
-    super(`aggregate ${aggregateId} moved past version ${expectedVersion}`);
-  }
 }
 
 /**

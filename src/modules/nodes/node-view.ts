@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
-import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../agent-client/domain/agent-url-policy';
+import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../../common/domain/agent-url-policy';
 import { DRIFT_STATUSES, DriftStatus } from '../drift/domain/drift-report';
-import type { NodeSetting } from '../peers/domain/effective-settings';
+import type { NodeSetting } from '../../common/domain/effective-settings';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
 
 /** Fields other modules add to node views (drift status, sync backlog); see their ViewExtension. */

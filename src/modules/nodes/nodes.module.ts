@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AgentClientModule } from '../agent-client/agent-client.module';
 import { ProjectionRegistry } from '../events/projection-registry';
+import { NodeAddressUsage } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import { NodeViewExtensions } from './node-view';
 import { NodeProjection } from './node.projection';
@@ -10,8 +11,8 @@ import { NodesService } from './nodes.service';
 @Module({
   imports: [AgentClientModule],
   controllers: [NodesController],
-  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions],
-  exports: [NodesService, NodeAgents, NodeViewExtensions],
+  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodeAddressUsage],
+  exports: [NodesService, NodeAgents, NodeViewExtensions, NodeAddressUsage],
 })
 export class NodesModule implements OnModuleInit {
   constructor(

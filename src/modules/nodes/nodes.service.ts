@@ -11,8 +11,8 @@ import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { IpAllocationEntity } from '../peers/ip-allocation.entity';
-import { nodeSettings } from '../peers/domain/effective-settings';
+import { nodeSettings } from '../../common/domain/effective-settings';
+import { NodeAddressUsage } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import {
   InheritedSettingsView,
@@ -59,6 +59,7 @@ export class NodesService {
     private readonly extensions: NodeViewExtensions,
     private readonly changes: DesiredStateChanges,
     private readonly urlGuard: AgentUrlGuard,
+    private readonly addressUsage: NodeAddressUsage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -209,7 +210,7 @@ export class NodesService {
   }
 
   private async assertPoolsMovable(em: EntityManager, node: NodeEntity): Promise<void> {
-    const held = await em.count(IpAllocationEntity, { nodeId: node.id });
+    const held = await this.addressUsage.allocatedCount(em, node.id);
     if (held > 0) {
       throw conflict(`node ${node.name} has ${held} allocated addresses; its address pools cannot change`, [
         { field: 'address_pool', message: 'pool in use' },

@@ -15,7 +15,7 @@ import {
   nextFreeIndex,
   parsePool,
   poolCapacity,
-} from './domain/ip-allocation';
+} from '../../common/domain/ip-allocation';
 import { Allocation, PEER_CREATED, PeerCreatedPayload, PeerState } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { peerColumns } from './peer.projection';

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import { EventRecord } from '../events/event-record.entity';
 import { Projection } from '../events/projection-registry';
+import { NODE_DELETED } from '../nodes/node.events';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import { ManagedKeyEntity } from './managed-key.entity';
 import {
@@ -113,12 +114,18 @@ export class PeerProjection implements Projection {
   readonly tables = ['peers', 'ip_allocations', 'node_managed_keys'];
 
   handles(event: EventRecord): boolean {
-    return event.aggregateType === 'peer';
+    return event.aggregateType === 'peer' || event.type === NODE_DELETED;
   }
 
   async apply(em: EntityManager, event: EventRecord): Promise<void> {
     const id = event.aggregateId;
     switch (event.type) {
+      case NODE_DELETED:
+        // A node's peers go with it; their own event streams simply end here.
+        await em.nativeDelete(IpAllocationEntity, { nodeId: id });
+        await em.nativeDelete(ManagedKeyEntity, { nodeId: id });
+        await em.nativeDelete(PeerEntity, { nodeId: id });
+        return;
       case PEER_CREATED:
         return this.applyMany(em, [event]);
       case PEER_UPDATED: {

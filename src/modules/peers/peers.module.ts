@@ -1,25 +1,30 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ProjectionRegistry } from '../events/projection-registry';
+import { NodeAddressUsage } from '../nodes/node-address-usage';
 import { NodesModule } from '../nodes/nodes.module';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
 import { PeersController } from './peers.controller';
 import { PeersService } from './peers.service';
+import { PeersStore } from './peers.store';
 
 @Module({
   imports: [NodesModule],
   controllers: [PeersController],
-  providers: [PeersService, PeerCreationBatcher, PeerProjection, PeerViewExtensions],
+  providers: [PeersService, PeersStore, PeerCreationBatcher, PeerProjection, PeerViewExtensions],
   exports: [PeersService, PeerViewExtensions],
 })
 export class PeersModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionRegistry,
     private readonly projection: PeerProjection,
+    private readonly addressUsage: NodeAddressUsage,
+    private readonly store: PeersStore,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projection);
+    this.addressUsage.use(this.store);
   }
 }

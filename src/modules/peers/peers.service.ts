@@ -20,7 +20,7 @@ import { toDesiredNode } from '../nodes/node-view';
 import { NodeEntity } from '../nodes/node.entity';
 import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
-import { effectivePeerSettings } from './domain/effective-settings';
+import { effectivePeerSettings } from '../../common/domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import {
   PeerCreationBatcher,

@@ -2,10 +2,12 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { Actor } from '../../common/auth/auth.decorators';
+import { TokenAuthenticator } from '../../common/auth/token-authenticator';
 import { notFound } from '../../common/http/api-error';
 import { boundQuery } from '../../database/bound-query';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { ApiTokenEntity, TokenRole } from './api-token.entity';
+import { TokenRole } from '../../common/auth/roles';
+import { ApiTokenEntity } from './api-token.entity';
 import { generateApiToken, hashApiToken } from './token-hash';
 import { CreatedTokenView, TokenView, toTokenView, WhoAmIView } from './token-view';
 
@@ -13,7 +15,7 @@ export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
 const BOOTSTRAP_TOKEN_NAME = 'bootstrap admin (PANEL_ADMIN_TOKEN)';
 
 @Injectable()
-export class TokensService {
+export class TokensService implements TokenAuthenticator {
   private readonly adminTokenHash: Buffer;
 
   constructor(

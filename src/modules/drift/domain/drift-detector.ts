@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
-import { effectiveKeepalive, effectiveListenPort } from '../../peers/domain/effective-settings';
+import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
 import type {
   InterfaceMismatch,
   MismatchedPeer,
