@@ -7,7 +7,6 @@ import { NodesModule } from '../nodes/nodes.module';
 import { PeerViewExtensions } from '../peers/peer-view';
 import { PeersModule } from '../peers/peers.module';
 import { PeerActivityStore } from './activity/peer-activity.store';
-import { DesiredStateReader } from './desired-state.reader';
 import { DriftHistory } from './drift-history.service';
 import { DriftRetention } from './drift-retention.service';
 import { DRIFT_SCAN_QUEUE, DriftScanProcessor } from './drift-scan.processor';
@@ -35,7 +34,6 @@ import { ScanListeners } from './scan-listeners';
   providers: [
     ScanListeners,
     PendingPeers,
-    DesiredStateReader,
     PeerActivityStore,
     DriftHistory,
     DriftScanner,

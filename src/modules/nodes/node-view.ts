@@ -144,29 +144,6 @@ export function toNodeView(node: NodeEntity, extras: NodeViewExtras): NodeView {
   };
 }
 
-/**
- * The `nodes` columns that make a DesiredNode, under its own (snake_case) names, for statements that read
- * a node as plain data rather than as an entity. A record of every DesiredNode key, so the compiler
- * notices a field added to DesiredNode and not read here.
- */
-const DESIRED_NODE_FIELDS: Record<keyof DesiredNode, true> = {
-  id: true,
-  name: true,
-  interface: true,
-  endpoint: true,
-  address_pool: true,
-  address_pool_v6: true,
-  listen_port: true,
-  public_key: true,
-  enabled: true,
-  override_listen_port: true,
-  override_dns: true,
-  override_mtu: true,
-  override_keepalive: true,
-  override_endpoint_allowed_ip: true,
-};
-export const DESIRED_NODE_COLUMNS = Object.keys(DESIRED_NODE_FIELDS).join(', ');
-
 export function toDesiredNode(node: NodeEntity): DesiredNode {
   return {
     id: node.id,

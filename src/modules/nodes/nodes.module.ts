@@ -7,12 +7,13 @@ import { NodeViewExtensions } from './node-view';
 import { NodeProjection } from './node.projection';
 import { NodesController } from './nodes.controller';
 import { NodesService } from './nodes.service';
+import { NodesStore } from './nodes.store';
 
 @Module({
   imports: [AgentClientModule],
   controllers: [NodesController],
-  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodeAddressUsage],
-  exports: [NodesService, NodeAgents, NodeViewExtensions, NodeAddressUsage],
+  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
+  exports: [NodesService, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
 })
 export class NodesModule implements OnModuleInit {
   constructor(

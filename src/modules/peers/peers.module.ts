@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { ProjectionRegistry } from '../events/projection-registry';
 import { NodeAddressUsage } from '../nodes/node-address-usage';
 import { NodesModule } from '../nodes/nodes.module';
+import { DesiredStateReader } from './desired-state.reader';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
@@ -12,8 +13,15 @@ import { PeersStore } from './peers.store';
 @Module({
   imports: [NodesModule],
   controllers: [PeersController],
-  providers: [PeersService, PeersStore, PeerCreationBatcher, PeerProjection, PeerViewExtensions],
-  exports: [PeersService, PeerViewExtensions],
+  providers: [
+    PeersService,
+    PeersStore,
+    PeerCreationBatcher,
+    PeerProjection,
+    PeerViewExtensions,
+    DesiredStateReader,
+  ],
+  exports: [PeersService, PeerViewExtensions, DesiredStateReader],
 })
 export class PeersModule implements OnModuleInit {
   constructor(

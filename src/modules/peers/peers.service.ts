@@ -22,16 +22,12 @@ import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from '../../common/domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
-import {
-  PeerCreationBatcher,
-  claimedAddresses,
-  lockNodeAllocations,
-  nodePools,
-} from './peer-creation.batcher';
+import { PeerCreationBatcher, claimedAddresses, nodePools } from './peer-creation.batcher';
 import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView } from './peer-view';
 import { CreatePeerDto, PeerListQuery, UpdatePeerDto } from './peers.dto';
+import { PeersStore } from './peers.store';
 
 type PeerSettingField = 'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled';
 const SETTING_FIELDS: PeerSettingField[] = [
@@ -53,8 +49,14 @@ export class PeersService {
     private readonly extensions: PeerViewExtensions,
     private readonly changes: DesiredStateChanges,
     private readonly creator: PeerCreationBatcher,
+    private readonly store: PeersStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Serialises address allocation on the node for the rest of `em`'s transaction (adoption reserves addresses). */
+  lockNodeAllocations(em: EntityManager, nodeId: string): Promise<void> {
+    return this.store.lockNodeAllocations(em, nodeId);
+  }
 
   async create(nodeId: string, dto: CreatePeerDto, context: CommandContext): Promise<PeerView> {
     const id = randomUUID();
@@ -133,7 +135,7 @@ export class PeersService {
         }
       }
       if (dto.public_key !== undefined && dto.public_key !== peer.publicKey) {
-        await lockNodeAllocations(em, peer.nodeId);
+        await this.store.lockNodeAllocations(em, peer.nodeId);
         await this.assertKeyFree(em, peer.nodeId, dto.public_key, id);
         changes.public_key = dto.public_key;
         changes.private_key_sealed = null;
@@ -150,7 +152,7 @@ export class PeersService {
         const wanted = normaliseCidrSet(dto.allowed_ips);
         if (JSON.stringify(wanted) !== JSON.stringify(normaliseCidrSet(peer.allowedIps))) {
           const node = await this.nodes.require(em, peer.nodeId);
-          await lockNodeAllocations(em, peer.nodeId);
+          await this.store.lockNodeAllocations(em, peer.nodeId);
           const claimed = await this.claimFreeAddresses(em, node, dto.allowed_ips, id);
           changes.allowed_ips = claimed.allowedIps;
           allocations = claimed.allocations;

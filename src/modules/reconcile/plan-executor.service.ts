@@ -23,7 +23,7 @@ import {
   unheldPresharedKeyError,
 } from './domain/plan-apply';
 import { PlannedPeer, ReconcileOptions, ReconcilePlan, syncconfPeerSet } from './domain/reconcile-plan';
-import { DesiredSnapshot } from './node-state.service';
+import type { DesiredSnapshot } from '../peers/desired-state.reader';
 
 /** Stays well under the agent's 1 MiB body limit. */
 const MAX_BATCH_BYTES = 512 * 1024;

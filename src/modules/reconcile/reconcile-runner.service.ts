@@ -8,7 +8,8 @@ import { NodeEntity } from '../nodes/node.entity';
 import { AlertOutbox } from '../notifications/alert-outbox.service';
 import { emptyChanges, isVerified, resultSummary } from './domain/plan-apply';
 import { isEmptyPlan, planLeavesNodeEmpty, planReconcile, ReconcilePlan } from './domain/reconcile-plan';
-import { NodeStateReader } from './node-state.service';
+import { NodeInspector } from './node-inspector.service';
+import { DesiredStateReader } from '../peers/desired-state.reader';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
 import { PlanExecutor } from './plan-executor.service';
 import { ReconcileJobEntity, ReconcileResult } from './reconcile-job.entity';
@@ -31,7 +32,8 @@ export class ReconcileRunner implements NodeJobHandler {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly reader: NodeStateReader,
+    private readonly desiredState: DesiredStateReader,
+    private readonly inspector: NodeInspector,
     private readonly executor: PlanExecutor,
     private readonly events: EventStore,
     private readonly alerts: AlertOutbox,
@@ -72,15 +74,15 @@ export class ReconcileRunner implements NodeJobHandler {
 
   private async reconcile(em: EntityManager, row: ReconcileJobEntity): Promise<ReconcileResult> {
     const options = row.options;
-    const snapshot = await this.reader.desired(em, row.nodeId).catch(() => {
+    const snapshot = await this.desiredState.desired(em, row.nodeId).catch(() => {
       throw new Refusal(`node ${row.nodeId} no longer exists`);
     });
-    const dump = await this.reader.observe(snapshot.node);
-    const report = this.reader.report(snapshot, dump);
+    const dump = await this.inspector.observe(snapshot.node);
+    const report = this.inspector.report(snapshot, dump);
     let plan: ReconcilePlan;
     if (options.plan_id) {
       const stored = await em.findOne(ReconcilePlanEntity, { id: options.plan_id });
-      if (!stored || this.reader.fingerprint(snapshot, dump) !== stored.fingerprint) {
+      if (!stored || this.inspector.fingerprint(snapshot, dump) !== stored.fingerprint) {
         throw new Refusal(
           `plan ${options.plan_id} is stale: the node's desired or observed state changed since it was made`,
         );
@@ -103,8 +105,11 @@ export class ReconcileRunner implements NodeJobHandler {
     const changes = isEmptyPlan(plan)
       ? emptyChanges()
       : await this.executor.apply({ snapshot, plan, options, report, dump });
-    const after = await this.reader.desired(em, row.nodeId);
-    const verified = isVerified(this.reader.report(after, await this.reader.observe(after.node)), options);
+    const after = await this.desiredState.desired(em, row.nodeId);
+    const verified = isVerified(
+      this.inspector.report(after, await this.inspector.observe(after.node)),
+      options,
+    );
     return { ...changes, verified };
   }
 

@@ -5,7 +5,7 @@ import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PeersModule } from '../peers/peers.module';
-import { NodeStateReader } from './node-state.service';
+import { NodeInspector } from './node-inspector.service';
 import { PlanExecutor } from './plan-executor.service';
 import { RECONCILE_JOB, ReconcileJobs } from './reconcile-jobs.service';
 import { ReconcileRunner } from './reconcile-runner.service';
@@ -18,14 +18,14 @@ import { SelfHealListener } from './self-heal.listener';
   imports: [DriftModule, NodesModule, PeersModule, NotificationsModule, NodeJobsModule],
   controllers: [ReconcileController],
   providers: [
-    NodeStateReader,
+    NodeInspector,
     PlanExecutor,
     ReconcileJobs,
     ReconcileService,
     ReconcileRunner,
     SelfHealListener,
   ],
-  exports: [NodeStateReader, PlanExecutor],
+  exports: [NodeInspector, PlanExecutor],
 })
 export class ReconcileModule implements OnModuleInit {
   constructor(

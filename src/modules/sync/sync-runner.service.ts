@@ -7,7 +7,8 @@ import { NodeEntity } from '../nodes/node.entity';
 import { emptyChanges } from '../reconcile/domain/plan-apply';
 import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
-import { NodeStateReader } from '../reconcile/node-state.service';
+import { NodeInspector } from '../reconcile/node-inspector.service';
+import { DesiredStateReader } from '../peers/desired-state.reader';
 import { PlanExecutor } from '../reconcile/plan-executor.service';
 import {
   SYNC_OPTIONS,
@@ -31,7 +32,8 @@ export class SyncRunner implements NodeJobHandler {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly reader: NodeStateReader,
+    private readonly desiredState: DesiredStateReader,
+    private readonly inspector: NodeInspector,
     private readonly executor: PlanExecutor,
     private readonly trigger: SyncTrigger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -66,8 +68,8 @@ export class SyncRunner implements NodeJobHandler {
     const wholeNode = node.version > pending.nodeAppliedVersion;
     if (!wholeNode && pending.peerIds.length === 0 && removals.length === 0) return;
     const snapshot = wholeNode
-      ? await this.reader.desired(em, nodeId)
-      : await this.reader.desiredPeers(em, node, pending.peerIds);
+      ? await this.desiredState.desired(em, nodeId)
+      : await this.desiredState.desiredPeers(em, node, pending.peerIds);
     // A node change puts every peer in scope; otherwise the snapshot holds just the changed ones.
     const scopedPeers = snapshot.peers;
     const scope: SyncScope = {
@@ -79,9 +81,9 @@ export class SyncRunner implements NodeJobHandler {
 
     // Agent failures propagate: the job retries with backoff and the changes stay pending meanwhile. Only a
     // node change needs the node's state (listen port, peers it lost); changed peers are set blind.
-    const dump = wholeNode ? await this.reader.observe(snapshot.node) : null;
+    const dump = wholeNode ? await this.inspector.observe(snapshot.node) : null;
     const report = dump
-      ? scopeReport(this.reader.report(snapshot, dump), scope)
+      ? scopeReport(this.inspector.report(snapshot, dump), scope)
       : blindSyncReport(
           snapshot.node,
           snapshot.desiredPeers,
