@@ -13,14 +13,16 @@ import { DRIFT_SCAN_QUEUE, DriftScanProcessor } from './drift-scan.processor';
 import { DriftScanner } from './drift-scanner.service';
 import { NodeDriftStatusView, PeerActivityView } from './drift-view-extensions';
 import { DriftController } from './drift.controller';
+import { DriftStore } from './drift.store';
+import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
-import { RecentScansStore } from './recent-scans.store';
 import { ScanListeners } from './scan-listeners';
 
 /**
  * Drift scans (live and scheduled), their history, peer activity. Exports ScanListeners (react to stored
- * scans), PendingPeers (plug in the source of not-yet-applied peers) and DriftScanner.
+ * scans), PendingPeers (plug in the source of not-yet-applied peers), FinishedRepairs (plug in when nodes were
+ * last repaired) and DriftScanner.
  */
 @Module({
   imports: [
@@ -37,14 +39,15 @@ import { ScanListeners } from './scan-listeners';
     PeerActivityStore,
     DriftHistory,
     DriftScanner,
-    RecentScansStore,
+    DriftStore,
+    FinishedRepairs,
     LiveDriftReads,
     DriftScanProcessor,
     DriftRetention,
     NodeDriftStatusView,
     PeerActivityView,
   ],
-  exports: [ScanListeners, PendingPeers, DriftScanner],
+  exports: [ScanListeners, PendingPeers, FinishedRepairs, DriftScanner],
 })
 export class DriftModule implements OnModuleInit {
   constructor(

@@ -5,6 +5,7 @@ import { ScanListeners } from '../drift/scan-listeners';
 import { AlertOutbox } from './alert-outbox.service';
 import { DriftAlertListener } from './drift-alert.listener';
 import { ALERT_RECHECK_QUEUE, DELIVERY_QUEUE, NotificationQueues } from './notification-queues';
+import { NotificationsStore } from './notifications.store';
 import { AlertRecheckProcessor, DeliveryProcessor } from './notification.processors';
 import { OutboxSweeper } from './outbox-sweeper.service';
 import { WebhookDeliverer } from './webhook-deliverer.service';
@@ -28,6 +29,7 @@ import { WebhooksService } from './webhooks.service';
     AlertRecheckProcessor,
     OutboxSweeper,
     WebhookRetention,
+    NotificationsStore,
   ],
   exports: [AlertOutbox],
 })

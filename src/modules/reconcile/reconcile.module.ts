@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
+import { FinishedRepairs } from '../drift/finished-repairs';
 import { ScanListeners } from '../drift/scan-listeners';
 import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
@@ -11,6 +12,7 @@ import { RECONCILE_JOB, ReconcileJobs } from './reconcile-jobs.service';
 import { ReconcileRunner } from './reconcile-runner.service';
 import { ReconcileController } from './reconcile.controller';
 import { ReconcileService } from './reconcile.service';
+import { ReconcileStore } from './reconcile.store';
 import { SelfHealListener } from './self-heal.listener';
 
 /** Reconcile jobs: plans, dry runs and repairs, run on the per-node job path they share with sync. */
@@ -24,6 +26,7 @@ import { SelfHealListener } from './self-heal.listener';
     ReconcileService,
     ReconcileRunner,
     SelfHealListener,
+    ReconcileStore,
   ],
   exports: [NodeInspector, PlanExecutor],
 })
@@ -33,10 +36,13 @@ export class ReconcileModule implements OnModuleInit {
     private readonly runner: ReconcileRunner,
     private readonly scanListeners: ScanListeners,
     private readonly selfHeal: SelfHealListener,
+    private readonly finishedRepairs: FinishedRepairs,
+    private readonly store: ReconcileStore,
   ) {}
 
   onModuleInit(): void {
     this.handlers.register(RECONCILE_JOB, this.runner);
     this.scanListeners.register(this.selfHeal);
+    this.finishedRepairs.use(this.store);
   }
 }
