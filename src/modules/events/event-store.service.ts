@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { boundQuery } from '../../database/bound-query';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ConcurrencyError } from '../../common/domain/concurrency-error';
 import { AggregateType, EventRecord } from './event-record.entity';
+import { EventsStore } from './events.store';
 import { ProjectionRegistry } from './projection-registry';
 
 export interface NewEvent {
@@ -20,7 +20,10 @@ export interface NewEvent {
  */
 @Injectable()
 export class EventStore {
-  constructor(private readonly projections: ProjectionRegistry) {}
+  constructor(
+    private readonly projections: ProjectionRegistry,
+    private readonly store: EventsStore,
+  ) {}
 
   async append(
     em: EntityManager,
@@ -35,20 +38,7 @@ export class EventStore {
       createdAt: new Date(),
     });
     try {
-      const [inserted] = await em
-        .createQueryBuilder(EventRecord)
-        .insert({
-          aggregateType: record.aggregateType,
-          aggregateId: record.aggregateId,
-          version: record.version,
-          type: record.type,
-          payload: record.payload,
-          metadata: record.metadata,
-          createdAt: record.createdAt,
-        })
-        .returning('position')
-        .execute('all');
-      record.position = String((inserted as { position: string | number }).position);
+      record.position = await this.store.insert(em, record);
     } catch (error) {
       // The caller's transaction is aborted either way; the whole command is refused with a 409.
       if (isUniqueViolation(error)) {
@@ -76,35 +66,13 @@ export class EventStore {
       metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
       createdAt,
     }));
-    let inserted: Array<{ aggregate_id: string; position: string }>;
+    let positions: Map<string, string>;
     try {
-      // One statement with the batch as one JSON parameter, inserted in the order given (so positions are).
-      inserted = await boundQuery(
-        em,
-        `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata, created_at)
-         select e.aggregate_type, e.aggregate_id, 1, e.type, e.payload, e.metadata, ?::timestamptz
-         from rows from (jsonb_to_recordset(?::jsonb) as (aggregate_type text, aggregate_id uuid, type text,
-           payload jsonb, metadata jsonb)) with ordinality as e(aggregate_type, aggregate_id, type, payload, metadata, n)
-         order by e.n
-         returning aggregate_id, position`,
-        [
-          createdAt,
-          JSON.stringify(
-            rows.map((row) => ({
-              aggregate_type: row.aggregateType,
-              aggregate_id: row.aggregateId,
-              type: row.type,
-              payload: row.payload,
-              metadata: row.metadata,
-            })),
-          ),
-        ],
-      );
+      positions = await this.store.insertFirstEvents(em, createdAt, rows);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ConcurrencyError(items[0].event.aggregateId, 0);
       throw error;
     }
-    const positions = new Map(inserted.map((row) => [row.aggregate_id, String(row.position)]));
     const records = rows.map((row) =>
       Object.assign(new EventRecord(), row, { position: positions.get(row.aggregateId)! }),
     );

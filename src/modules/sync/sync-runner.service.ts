@@ -2,7 +2,6 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { boundQuery } from '../../database/bound-query';
 import { NodeEntity } from '../nodes/node.entity';
 import { emptyChanges } from '../reconcile/domain/plan-apply';
 import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
@@ -20,6 +19,7 @@ import {
 } from './domain/sync-scope';
 import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
 import { SyncTrigger } from './sync-trigger.service';
+import { SyncStore } from './sync.store';
 
 /**
  * Carries a node's pending changes to it under the node's lock, level-based: whatever the changes were, the
@@ -36,6 +36,7 @@ export class SyncRunner implements NodeJobHandler {
     private readonly inspector: NodeInspector,
     private readonly executor: PlanExecutor,
     private readonly trigger: SyncTrigger,
+    private readonly store: SyncStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -62,7 +63,7 @@ export class SyncRunner implements NodeJobHandler {
     // What changed is worked out by PostgreSQL, so a run for a few changed peers of a big node reads those
     // peers, not the node's every peer and sync state.
     const [pending, removals] = await Promise.all([
-      pendingChanges(em, nodeId),
+      this.store.pendingChanges(em, nodeId),
       em.find(PendingRemovalEntity, { nodeId }),
     ]);
     const wholeNode = node.version > pending.nodeAppliedVersion;
@@ -151,20 +152,4 @@ export class SyncRunner implements NodeJobHandler {
       'changes applied to node',
     );
   }
-}
-
-/** The node's applied version, and its peers changed since their last sync (or never synced). */
-async function pendingChanges(
-  em: EntityManager,
-  nodeId: string,
-): Promise<{ nodeAppliedVersion: number; peerIds: string[] }> {
-  const [row] = await boundQuery<{ node_applied_version: number; peer_ids: string[] }>(
-    em,
-    `select
-       coalesce((select applied_version from node_sync_state where node_id = ?), 0) as node_applied_version,
-       array(select p.id from peers p left join peer_sync_state s on s.peer_id = p.id
-              where p.node_id = ? and p.version > coalesce(s.applied_version, 0)) as peer_ids`,
-    [nodeId, nodeId],
-  );
-  return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
 }

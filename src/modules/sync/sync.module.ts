@@ -12,6 +12,7 @@ import { PendingRemovalsProjection } from './pending-removals.projection';
 import { SyncRunner } from './sync-runner.service';
 import { SYNC_JOB, SyncTrigger } from './sync-trigger.service';
 import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './sync-views';
+import { SyncStore } from './sync.store';
 
 /** Every desired-state change reaches its node by itself, through the per-node job path. */
 @Module({
@@ -23,6 +24,7 @@ import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './s
     PeerSyncStatusView,
     NodePendingView,
     SyncPendingPeersSource,
+    SyncStore,
   ],
 })
 export class SyncModule implements OnModuleInit {
