@@ -2,19 +2,22 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { DesiredNode } from '../../common/domain/desired-state';
-import { normaliseCidrSet } from '../../common/domain/cidr';
-import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
+import type { AddressPool } from '../../common/domain/ip-allocation';
+import { ApiError, notFound } from '../../common/http/api-error';
 import { DesiredStateChanges } from '../events/desired-state-changes';
 import { EventStore } from '../events/event-store.service';
 import { NodesStore } from '../nodes/nodes.store';
+import { allocationApiError } from './allocation-api-error';
 import {
-  AddressPool,
-  hostCidrAt,
-  indexOf,
-  nextFreeIndex,
-  parsePool,
-  poolCapacity,
-} from '../../common/domain/ip-allocation';
+  AllocationError,
+  ClaimedAddresses,
+  allocationAt,
+  claimedAddresses,
+  indexAboveHighest,
+  lowestFreeIndex,
+  nodePools,
+  refusalOf,
+} from './domain/peer-allocation';
 import { Allocation, PEER_CREATED, PeerCreatedPayload, PeerState } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { peerColumns } from './peer.projection';
@@ -164,8 +167,12 @@ export class PeerCreationBatcher {
       peer.requestedAddresses ? claimedAddresses(node, pools, peer.requestedAddresses) : null,
     );
     const wantedAddresses = requested.flatMap((claim) =>
-      claim && !(claim instanceof ApiError) ? claim.allocations.map((allocation) => allocation.address) : [],
+      claim && !(claim instanceof AllocationError)
+        ? claim.allocations.map((allocation) => allocation.address)
+        : [],
     );
+    // What the batch needs to know, in one round trip: keys and addresses already taken, and the highest
+    // allocated index of each family.
     const known = await this.store.takenOnNode(
       em,
       nodeId,
@@ -174,7 +181,7 @@ export class PeerCreationBatcher {
     );
     const takenKeys = new Set(known.takenKeys);
     const takenAddresses = new Set(known.takenAddresses);
-    const next = new Map<4 | 6, number>([
+    const highest = new Map<4 | 6, number>([
       [4, known.highestV4],
       [6, known.highestV6],
     ]);
@@ -182,36 +189,15 @@ export class PeerCreationBatcher {
     const accepted: Array<{ index: number; payload: PeerCreatedPayload }> = [];
     for (const [index, peer] of peers.entries()) {
       const claim = requested[index];
-      if (takenKeys.has(peer.state.public_key)) {
-        outcomes[index] = conflict('another peer of this node already has this public key', [
-          { field: 'public_key', message: 'public_key is already used on this node' },
-        ]);
+      const claimed =
+        refusalOf(peer.state.public_key, claim, takenKeys, takenAddresses) ??
+        claim ??
+        (await this.pickAddresses(em, nodeId, pools, highest, takenAddresses));
+      if (claimed instanceof AllocationError) {
+        outcomes[index] = allocationApiError(claimed);
         continue;
       }
-      if (claim instanceof ApiError) {
-        outcomes[index] = claim;
-        continue;
-      }
-      let allocations: Allocation[];
-      let allowedIps: string[];
-      if (claim) {
-        const clash = claim.allocations.find((allocation) => takenAddresses.has(allocation.address));
-        if (clash) {
-          outcomes[index] = conflict(`${clash.address} already belongs to another peer`, [
-            { field: 'allowed_ips', message: 'address already allocated' },
-          ]);
-          continue;
-        }
-        ({ allocations, allowedIps } = claim);
-      } else {
-        const picked = await this.pickAddresses(em, nodeId, pools, next, takenAddresses);
-        if (picked instanceof ApiError) {
-          outcomes[index] = picked;
-          continue;
-        }
-        allocations = picked;
-        allowedIps = picked.map((allocation) => allocation.address);
-      }
+      const { allocations, allowedIps } = claimed;
       allocations.forEach((allocation) => takenAddresses.add(allocation.address));
       takenKeys.add(peer.state.public_key);
       const payload: PeerCreatedPayload = { ...peer.state, allowed_ips: allowedIps, allocations };
@@ -249,56 +235,17 @@ export class PeerCreationBatcher {
     nodeId: string,
     pools: AddressPool[],
     highest: Map<4 | 6, number>,
-    taken: Set<string>,
-  ): Promise<Allocation[] | ApiError> {
+    taken: ReadonlySet<string>,
+  ): Promise<ClaimedAddresses | AllocationError> {
     const allocations: Allocation[] = [];
     for (const pool of pools) {
-      let index: number | null = (highest.get(pool.family) ?? 0) + 1;
-      while (index < poolCapacity(pool) && taken.has(hostCidrAt(pool, index))) index++;
-      if (index >= poolCapacity(pool)) {
-        const usedIndexes = await this.store.allocatedIndexes(em, nodeId, pool.family);
-        for (const address of taken) {
-          const takenIndex = indexOf(pool, address);
-          if (takenIndex !== null) usedIndexes.push(takenIndex);
-        }
-        index = nextFreeIndex(
-          pool,
-          usedIndexes.sort((a, b) => a - b),
-        );
-      }
-      if (index === null) {
-        return conflict(`the address pool ${pool.cidr} is full`, [
-          { field: 'allowed_ips', message: 'no free address left' },
-        ]);
-      }
+      const index =
+        indexAboveHighest(pool, highest.get(pool.family) ?? 0, taken) ??
+        lowestFreeIndex(pool, await this.store.allocatedIndexes(em, nodeId, pool.family), taken);
+      if (index === null) return new AllocationError({ kind: 'pool_full', pool: pool.cidr });
       highest.set(pool.family, Math.max(index, highest.get(pool.family) ?? 0));
-      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
+      allocations.push(allocationAt(pool, index));
     }
-    return allocations;
+    return { allocations, allowedIps: allocations.map((allocation) => allocation.address) };
   }
-}
-
-type NodePools = Pick<DesiredNode, 'name' | 'address_pool' | 'address_pool_v6'>;
-
-export function nodePools(node: NodePools): AddressPool[] {
-  return [node.address_pool, node.address_pool_v6].filter((cidr): cidr is string => !!cidr).map(parsePool);
-}
-
-/** Given addresses: single hosts inside a pool are claimed so nobody else gets them; routes outside are kept as is. */
-export function claimedAddresses(
-  node: NodePools,
-  pools: AddressPool[],
-  given: string[],
-): { allowedIps: string[]; allocations: Allocation[] } | ApiError {
-  const allowedIps = normaliseCidrSet(given);
-  const allocations: Allocation[] = [];
-  for (const pool of pools) {
-    for (const cidr of allowedIps) {
-      const index = indexOf(pool, cidr);
-      if (index === null) continue;
-      if (index === 0) return badRequest('allowed_ips', `${cidr} is the address of node ${node.name} itself`);
-      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
-    }
-  }
-  return { allowedIps, allocations };
 }

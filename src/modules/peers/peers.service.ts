@@ -10,7 +10,7 @@ import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireg
 import { normaliseCidrSet } from '../../common/domain/cidr';
 import { escapeLikePattern } from '../../common/domain/like-pattern';
 import { DesiredNode } from '../../common/domain/desired-state';
-import { ApiError, conflict, notFound, versionConflict } from '../../common/http/api-error';
+import { conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges } from '../events/desired-state-changes';
@@ -22,7 +22,9 @@ import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from '../../common/domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
-import { PeerCreationBatcher, claimedAddresses, nodePools } from './peer-creation.batcher';
+import { allocationApiError } from './allocation-api-error';
+import { AllocationError, claimedAddresses, nodePools } from './domain/peer-allocation';
+import { PeerCreationBatcher } from './peer-creation.batcher';
 import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView } from './peer-view';
@@ -268,17 +270,13 @@ export class PeersService {
       { nodeId, publicKey, ...(exceptPeerId ? { id: { $ne: exceptPeerId } } : {}) },
       { fields: ['id'] },
     );
-    if (other) {
-      throw conflict('another peer of this node already has this public key', [
-        { field: 'public_key', message: 'public_key is already used on this node' },
-      ]);
-    }
+    if (other) throw allocationApiError(new AllocationError({ kind: 'key_taken' }));
   }
 
   private async claimFreeAddresses(em: EntityManager, node: NodeEntity, given: string[], peerId: string) {
     const desiredNode = toDesiredNode(node);
     const claimed = claimedAddresses(desiredNode, nodePools(desiredNode), given);
-    if (claimed instanceof ApiError) throw claimed;
+    if (claimed instanceof AllocationError) throw allocationApiError(claimed);
     if (claimed.allocations.length > 0) {
       const taken = await em.find(
         IpAllocationEntity,
@@ -290,9 +288,9 @@ export class PeersService {
         { fields: ['address'] },
       );
       if (taken.length > 0) {
-        throw conflict(`${taken.map((t) => t.address).join(', ')} already belongs to another peer`, [
-          { field: 'allowed_ips', message: 'address already allocated' },
-        ]);
+        throw allocationApiError(
+          new AllocationError({ kind: 'address_taken', addresses: taken.map((t) => t.address) }),
+        );
       }
     }
     return claimed;
