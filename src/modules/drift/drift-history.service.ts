@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
 import { badRequest, notFound } from '../../common/http/api-error';
-import { NodesService } from '../nodes/nodes.service';
+import { NodesService } from '../nodes';
 import { PeerActivityStore, type ObservedManagedPeer } from './activity/peer-activity.store';
 import { driftFingerprint } from './domain/drift-detector';
 import type { NodeDriftReport } from './domain/drift-report';

@@ -4,7 +4,7 @@ import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Job, Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity } from '../nodes/node.entity';
+import { NodeEntity } from '../nodes';
 import { DriftScanner } from './drift-scanner.service';
 import { scanDelayMs, scanJobId, scanSlot } from './scan-slots';
 

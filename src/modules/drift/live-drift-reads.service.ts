@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity } from '../nodes/node.entity';
-import { NodesService } from '../nodes/nodes.service';
+import { NodeEntity, NodesService } from '../nodes';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
 import { DriftScanner } from './drift-scanner.service';
 import { DriftStore } from './drift.store';

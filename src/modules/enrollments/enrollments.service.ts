@@ -4,9 +4,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, conflict, notFound } from '../../common/http/api-error';
-import { NodeEntity } from '../nodes/node.entity';
-import { NodeView } from '../nodes/node-view';
-import { NodesService } from '../nodes/nodes.service';
+import { NodeEntity, NodesService, NodeView } from '../nodes';
 import {
   DEFAULT_ENROLLMENT_TTL_S,
   claimRefusal,

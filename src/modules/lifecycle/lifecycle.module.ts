@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { PeerViewExtensions } from '../peers/peer-view';
+import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { LifecycleMetrics } from './lifecycle-metrics.service';
 import { PeerEnforcementProcessor, PEER_LIFECYCLE_QUEUE } from './peer-enforcement.processor';

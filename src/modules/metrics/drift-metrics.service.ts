@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { DriftStatus } from '../drift/domain/drift-report';
-import type { ScanTrigger } from '../drift/scan-listeners';
+import type { ScanTrigger } from '../drift';
 import { driftPeerSamples, lastScanSamples, nodeStatusSamples, type Sample } from './drift-samples';
 import { MetricsRegistry } from './metrics-registry';
 import { MetricsStore } from './metrics.store';

@@ -1,7 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord } from '../events/event-record.entity';
-import { Projection } from '../events/projection-registry';
+import { EventRecord, type Projection } from '../events';
 import { NodeEntity } from './node.entity';
 import {
   NODE_DELETED,

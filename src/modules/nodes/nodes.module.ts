@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AgentClientModule } from '../agent-client/agent-client.module';
-import { ProjectionRegistry } from '../events/projection-registry';
+import { ProjectionRegistry } from '../events';
 import { NodeAddressUsage } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import { NodeViewExtensions } from './node-view';

@@ -1,7 +1,7 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { ScanListener, StoredScan } from '../drift/scan-listeners';
+import type { ScanListener, StoredScan } from '../drift';
 import { AlertOutbox } from './alert-outbox.service';
 import { decideAlert, ScanOutcome } from './domain/alert-transitions';
 import { lostPeersNote } from './domain/lost-peers';

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { ScanListeners } from '../drift/scan-listeners';
+import { ScanListeners } from '../drift';
 import { AlertOutbox } from './alert-outbox.service';
 import { DriftAlertListener } from './drift-alert.listener';
 import { ALERT_RECHECK_QUEUE, DELIVERY_QUEUE, NotificationQueues } from './notification-queues';

@@ -1,9 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode, DesiredPeer, ManagedPeerRef } from '../../common/domain/desired-state';
-import { toDesiredNode } from '../nodes/node-view';
-import { NodeEntity } from '../nodes/node.entity';
-import { NodesService } from '../nodes/nodes.service';
+import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
 import { ManagedKeyEntity } from './managed-key.entity';
 import { toDesiredPeer } from './peer-view';
 import { PeerEntity } from './peer.entity';

@@ -4,9 +4,8 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { DesiredNode } from '../../common/domain/desired-state';
 import type { AddressPool } from '../../common/domain/ip-allocation';
 import { ApiError, notFound } from '../../common/http/api-error';
-import { DesiredStateChanges } from '../events/desired-state-changes';
-import { EventStore } from '../events/event-store.service';
-import { NodesStore } from '../nodes/nodes.store';
+import { DesiredStateChanges, EventStore } from '../events';
+import { NodesStore } from '../nodes';
 import { allocationApiError } from './allocation-api-error';
 import {
   AllocationError,

@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord } from '../events/event-record.entity';
-import { Projection } from '../events/projection-registry';
-import { NODE_DELETED } from '../nodes/node.events';
+import { EventRecord, type Projection } from '../events';
+import { NODE_DELETED } from '../nodes';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import { ManagedKeyEntity } from './managed-key.entity';
 import {

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { ProjectionRegistry } from '../events/projection-registry';
-import { NodeAddressUsage } from '../nodes/node-address-usage';
+import { ProjectionRegistry } from '../events';
+import { NodeAddressUsage } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
 import { DesiredStateReader } from './desired-state.reader';
 import { PeerCreationBatcher } from './peer-creation.batcher';

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { ManagedPeerRef } from '../../common/domain/desired-state';
 import { boundQuery } from '../../database/bound-query';
-import type { NodeAddressUsageSource } from '../nodes/node-address-usage';
+import type { NodeAddressUsageSource } from '../nodes';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import type { Allocation, PeerState } from './peer.events';
 

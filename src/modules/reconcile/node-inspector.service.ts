@@ -3,9 +3,8 @@ import type { Dump } from '@wgfleet/protocol';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { detectDrift } from '../drift/domain/drift-detector';
 import type { NodeDriftReport, PendingPeer } from '../drift/domain/drift-report';
-import { NodeAgents } from '../nodes/node-agents.service';
-import { NodeEntity } from '../nodes/node.entity';
-import type { DesiredSnapshot } from '../peers/desired-state.reader';
+import { NodeAgents, NodeEntity } from '../nodes';
+import type { DesiredSnapshot } from '../peers';
 import { planStateFingerprint } from './domain/reconcile-plan';
 
 /** Reads what a node is (its agent) and compares it with what it should be (a DesiredSnapshot). */

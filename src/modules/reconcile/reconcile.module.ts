@@ -1,7 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { FinishedRepairs } from '../drift/finished-repairs';
-import { ScanListeners } from '../drift/scan-listeners';
+import { FinishedRepairs, ScanListeners } from '../drift';
 import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
 import { NotificationsModule } from '../notifications/notifications.module';

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AgentError } from '../agent-client/agent-errors';
-import { NodeEntity } from '../nodes/node.entity';
+import { AgentError } from '../agent-client';
+import { NodeEntity } from '../nodes';
 import {
   ReconcileOptions,
   ReconcilePlan,
@@ -16,7 +16,7 @@ import {
 } from './domain/reconcile-plan';
 import { cannotLeaveNodeEmpty } from './domain/plan-apply';
 import { NodeInspector } from './node-inspector.service';
-import { DesiredSnapshot, DesiredStateReader } from '../peers/desired-state.reader';
+import { DesiredStateReader, type DesiredSnapshot } from '../peers';
 import { ReconcileJobEntity } from './reconcile-job.entity';
 import { ReconcileJobs } from './reconcile-jobs.service';
 import { ReconcilePlanEntity } from './reconcile-plan.entity';

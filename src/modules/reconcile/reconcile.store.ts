@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
-import type { FinishedRepairsSource } from '../drift/finished-repairs';
+import type { FinishedRepairsSource } from '../drift';
 
 /** The reconcile module's plain statements on reconcile_jobs. */
 @Injectable()

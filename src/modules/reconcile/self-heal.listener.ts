@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { ScanListener, StoredScan } from '../drift/scan-listeners';
-import { NodeEntity } from '../nodes/node.entity';
+import type { ScanListener, StoredScan } from '../drift';
+import { NodeEntity } from '../nodes';
 import { isVerified } from './domain/plan-apply';
 import { autoReconcileDue, autoReconcileOptions, leadingFailures } from './domain/self-heal';
 import { ReconcileJobEntity } from './reconcile-job.entity';

@@ -1,9 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord } from '../events/event-record.entity';
-import { Projection } from '../events/projection-registry';
-import { NODE_DELETED } from '../nodes/node.events';
-import { PEER_DELETED, PEER_UPDATED, PeerDeletedPayload, PeerUpdatedPayload } from '../peers/peer.events';
+import { EventRecord, type Projection } from '../events';
+import { NODE_DELETED } from '../nodes';
+import { PEER_DELETED, PEER_UPDATED, type PeerDeletedPayload, type PeerUpdatedPayload } from '../peers';
 import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
 import { SyncStore } from './sync.store';
 

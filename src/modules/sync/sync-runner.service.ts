@@ -2,13 +2,12 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity } from '../nodes/node.entity';
+import { NodeEntity } from '../nodes';
 import { emptyChanges } from '../reconcile/domain/plan-apply';
 import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
-import { NodeInspector } from '../reconcile/node-inspector.service';
-import { DesiredStateReader } from '../peers/desired-state.reader';
-import { PlanExecutor } from '../reconcile/plan-executor.service';
+import { NodeInspector, PlanExecutor } from '../reconcile';
+import { DesiredStateReader } from '../peers';
 import {
   SYNC_OPTIONS,
   SyncScope,

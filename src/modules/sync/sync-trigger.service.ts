@@ -11,7 +11,7 @@ import {
 import { Queue } from 'bullmq';
 import { RedisConnection } from '../../common/redis/redis.module';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DesiredStateChanges } from '../events/desired-state-changes';
+import { DesiredStateChanges } from '../events';
 import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { DebounceState } from './domain/sync-scope';
 import { SyncStore } from './sync.store';

@@ -1,11 +1,11 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { PendingPeers } from '../drift/pending-peers';
-import { ProjectionRegistry } from '../events/projection-registry';
-import { NodeViewExtensions } from '../nodes/node-view';
+import { PendingPeers } from '../drift';
+import { ProjectionRegistry } from '../events';
+import { NodeViewExtensions } from '../nodes';
 import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
-import { PeerViewExtensions } from '../peers/peer-view';
+import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { ReconcileModule } from '../reconcile/reconcile.module';
 import { PendingRemovalsProjection } from './pending-removals.projection';
