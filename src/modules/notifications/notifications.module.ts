@@ -14,7 +14,7 @@ import { WebhookSender } from './webhook-sender.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-/** Webhook subscriptions, the alert outbox and its delivery (issue 6). */
+/** Webhook subscriptions, the alert outbox and its delivery. */
 @Module({
   imports: [DriftModule, BullModule.registerQueue({ name: DELIVERY_QUEUE }, { name: ALERT_RECHECK_QUEUE })],
   controllers: [WebhooksController],

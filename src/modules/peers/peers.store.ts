@@ -112,7 +112,7 @@ export class PeersStore implements NodeAddressUsageSource {
   /**
    * In one round trip. The highest allocated index of each family is spelled `order by ... desc limit 1` so it
    * is always one backward step of the primary key index: as `max()` on a young table (no statistics yet),
-   * PostgreSQL aggregated the node's every allocation, so each batch got slower as the node grew.
+   * PostgreSQL may aggregate every allocation of the node, a cost that grows with the node.
    */
   async takenOnNode(
     em: EntityManager,
