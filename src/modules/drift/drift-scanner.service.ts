@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentError } from '../agent-client';
 import { DriftMetrics } from '../metrics';
-import { NodeAgents, NodeEntity, toDesiredNode } from '../nodes';
+import { NodeAgents, NodeEntity, NodesStore, toDesiredNode } from '../nodes';
 import { DesiredStateReader, type NodePeersState } from '../peers';
 import { observedManagedPeers } from './activity/peer-activity';
 import { BatchedLoader } from './batched-loader';
@@ -49,6 +49,7 @@ export class DriftScanner {
     private readonly pending: PendingPeers,
     private readonly history: DriftHistory,
     private readonly metrics: DriftMetrics,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -83,7 +84,7 @@ export class DriftScanner {
    */
   async scanScheduled(nodeId: string, lastAttempt: boolean): Promise<NodeDriftReport | null> {
     const em = this.em.fork();
-    const node = await em.findOne(NodeEntity, { id: nodeId, enabled: true });
+    const node = await this.nodeRecords.findEnabled(em, nodeId);
     if (!node) return null;
     return this.scanNode(node, () => this.desiredOf(em, node), 'schedule', !lastAttempt);
   }

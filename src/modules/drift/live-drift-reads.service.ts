@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity, NodesService } from '../nodes';
+import { NodeEntity, NodesService, NodesStore } from '../nodes';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
 import { DriftScanner } from './drift-scanner.service';
 import { DriftStore } from './drift.store';
@@ -22,6 +22,7 @@ export class LiveDriftReads {
     private readonly scanner: DriftScanner,
     private readonly store: DriftStore,
     private readonly repairs: FinishedRepairs,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -29,7 +30,7 @@ export class LiveDriftReads {
   async fleet(): Promise<FleetDriftReport> {
     const startedAt = new Date();
     const em = this.em.fork();
-    const nodes = await em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
+    const nodes = await this.nodeRecords.enabled(em);
     return fleetDriftReport(await this.reports(em, nodes), startedAt);
   }
 

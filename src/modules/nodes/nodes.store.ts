@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode } from '../../common/domain/desired-state';
 import { boundQuery } from '../../database/bound-query';
+import { NodeEntity } from './node.entity';
 
 /**
  * The `nodes` columns that make a DesiredNode, under its own (snake_case) names, for statements that read
@@ -26,7 +27,7 @@ const DESIRED_NODE_FIELDS: Record<keyof DesiredNode, true> = {
 };
 const DESIRED_NODE_COLUMNS = Object.keys(DESIRED_NODE_FIELDS).join(', ');
 
-/** The nodes module's statements on its table. */
+/** The nodes module's statements on its table, and the reads other modules make of it. */
 @Injectable()
 export class NodesStore {
   /**
@@ -42,5 +43,37 @@ export class NodesStore {
       [lockKey, nodeId],
     );
     return node ?? null;
+  }
+
+  find(em: EntityManager, id: string): Promise<NodeEntity | null> {
+    return em.findOne(NodeEntity, { id });
+  }
+
+  findEnabled(em: EntityManager, id: string): Promise<NodeEntity | null> {
+    return em.findOne(NodeEntity, { id, enabled: true });
+  }
+
+  /** Every enabled node, by name. */
+  enabled(em: EntityManager): Promise<NodeEntity[]> {
+    return em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
+  }
+
+  async enabledIds(em: EntityManager): Promise<string[]> {
+    const nodes = await em.find(NodeEntity, { enabled: true }, { fields: ['id'] });
+    return nodes.map((node) => node.id);
+  }
+
+  /** The nodes of these ids that exist. */
+  byIds(em: EntityManager, ids: readonly string[]): Promise<NodeEntity[]> {
+    return em.find(NodeEntity, { id: { $in: [...ids] } });
+  }
+
+  async nameOf(em: EntityManager, id: string): Promise<string | null> {
+    const node = await em.findOne(NodeEntity, { id }, { fields: ['name'] });
+    return node?.name ?? null;
+  }
+
+  async nameTaken(em: EntityManager, name: string): Promise<boolean> {
+    return (await em.findOne(NodeEntity, { name }, { fields: ['id'] })) !== null;
   }
 }

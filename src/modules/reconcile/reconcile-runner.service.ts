@@ -4,7 +4,7 @@ import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentError } from '../agent-client';
 import { EventStore } from '../events';
-import { NodeEntity } from '../nodes';
+import { NodesStore } from '../nodes';
 import { AlertOutbox } from '../notifications';
 import { emptyChanges, isVerified, resultSummary } from './domain/plan-apply';
 import { isEmptyPlan, planLeavesNodeEmpty, planReconcile, ReconcilePlan } from './domain/reconcile-plan';
@@ -37,6 +37,7 @@ export class ReconcileRunner implements NodeJobHandler {
     private readonly executor: PlanExecutor,
     private readonly events: EventStore,
     private readonly alerts: AlertOutbox,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -121,8 +122,7 @@ export class ReconcileRunner implements NodeJobHandler {
   ) {
     const succeeded = failure === null;
     const finishedAt = new Date();
-    const node = await em.findOne(NodeEntity, { id: row.nodeId }, { fields: ['name'] });
-    const nodeName = node?.name ?? row.nodeId;
+    const nodeName = (await this.nodeRecords.nameOf(em, row.nodeId)) ?? row.nodeId;
     const summary = resultSummary(result, failure);
     const afterCommit = await em.transactional(async (tx) => {
       row.status = succeeded ? 'succeeded' : 'failed';

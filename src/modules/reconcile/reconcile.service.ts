@@ -6,7 +6,7 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentError } from '../agent-client';
-import { NodeEntity } from '../nodes';
+import { NodeEntity, NodesStore } from '../nodes';
 import {
   ReconcileOptions,
   ReconcilePlan,
@@ -44,6 +44,7 @@ export class ReconcileService {
     private readonly desiredState: DesiredStateReader,
     private readonly inspector: NodeInspector,
     private readonly jobs: ReconcileJobs,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,8 +78,8 @@ export class ReconcileService {
     const options = reconcileOptions(given);
     const em = this.em.fork();
     const nodes = dto.node_ids
-      ? await em.find(NodeEntity, { id: { $in: dto.node_ids } })
-      : await em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
+      ? await this.nodeRecords.byIds(em, dto.node_ids)
+      : await this.nodeRecords.enabled(em);
     const unknown = (dto.node_ids ?? []).filter((id) => !nodes.some((node) => node.id === id));
     if (unknown.length > 0)
       throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', `node_ids: no node ${unknown.join(', ')}`);

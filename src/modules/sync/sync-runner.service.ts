@@ -2,7 +2,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity } from '../nodes';
+import { NodesStore } from '../nodes';
 import { emptyChanges } from '../reconcile/domain/plan-apply';
 import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
@@ -36,6 +36,7 @@ export class SyncRunner implements NodeJobHandler {
     private readonly executor: PlanExecutor,
     private readonly trigger: SyncTrigger,
     private readonly store: SyncStore,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -56,7 +57,7 @@ export class SyncRunner implements NodeJobHandler {
   }
 
   private async apply(em: EntityManager, nodeId: string): Promise<void> {
-    const node = await em.findOne(NodeEntity, { id: nodeId });
+    const node = await this.nodeRecords.find(em, nodeId);
     // A disabled node keeps its changes pending until it is enabled again (which is itself a change).
     if (!node?.enabled) return;
     // What changed is worked out by PostgreSQL, so a run for a few changed peers of a big node reads those
