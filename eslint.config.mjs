@@ -2,6 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */
+function moduleInternals(up) {
+  const escaped = up.replace(/\./g, '\\.');
+  return {
+    regex: `^${escaped}(?!\\.\\.)[^/]+/(?!domain/)(?![^/]*\\.module$)`,
+    message:
+      "Import another module through its public files: '../<module>' (index.ts), its *.module.ts or its domain/.",
+  };
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -12,6 +22,29 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'error',
+    },
+  },
+  // Module boundaries: another module is reached through its public files only, which are its index.ts
+  // (services, registries, types), its NestJS module (*.module.ts) and its framework-free domain/. Tests may
+  // import internals.
+  {
+    files: ['src/modules/*/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [moduleInternals('../')] }] },
+  },
+  {
+    files: ['src/modules/*/*/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [moduleInternals('../../')] }] },
+  },
+  {
+    files: ['src/common/**/*.ts', 'src/config/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '/modules(/|$)', message: 'common/ and config/ import no feature module.' }] },
+      ],
     },
   },
   {

@@ -39,7 +39,7 @@ export async function createApp(
   options: CreateAppOptions = {},
 ): Promise<INestApplication> {
   await migrate(config);
-  // Fastify rather than Express: on this workload NestJS's Express stack cost about twice the CPU per request.
+  // Fastify rather than Express: NestJS's Express stack spends more CPU per request on this workload.
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: requestIdOf,

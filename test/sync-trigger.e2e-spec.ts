@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { RedisConnection } from '../src/common/redis/redis.module';
-import { NODE_JOBS_QUEUE } from '../src/modules/reconcile/node-jobs';
+import { NODE_JOBS_QUEUE } from '../src/modules/node-jobs/node-jobs';
 import { SyncTrigger } from '../src/modules/sync/sync-trigger.service';
 import { TestPanel, startPanel } from './support/panel';
 

@@ -1,16 +1,14 @@
 import { isCidr, isIpAddress } from '../common/domain/cidr';
 import { PanelDefaults } from '../common/domain/desired-state';
-import { DEFAULT_MAX_RESPONSE_BYTES } from '../modules/agent-client/agent-client';
-import {
-  AgentUrlPolicy,
-  isAllowListItem,
-  parseAllowList,
-} from '../modules/agent-client/domain/agent-url-policy';
-import {
-  DEFAULT_RETRY_SCHEDULE_MS,
-  parseRetrySchedule,
-} from '../modules/notifications/domain/retry-schedule';
-import { isTimeZone } from '../modules/lifecycle/domain/quota-period';
+import { AgentUrlPolicy, isAllowListItem, parseAllowList } from '../common/domain/agent-url-policy';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '../common/domain/retry-schedule';
+import { isTimeZone } from '../common/domain/time-zone';
+
+/**
+ * A 20,000-peer dump is about 8 MB (some 400 bytes of JSON per peer with two allowed IPs); 32 MiB leaves
+ * room for peers with dozens of allowed IPs and stops a hostile answer long before it hurts the panel.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /** Everything the panel reads from its environment, validated once at start-up. */
 export interface AppConfig {

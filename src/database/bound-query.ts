@@ -12,14 +12,16 @@ interface ConnectionSource {
 }
 
 /**
- * Runs SQL with its `?` parameters bound by PostgreSQL ($1, $2, ...), in `em`'s transaction when it has one.
- * For statements with large parameters: em.execute writes every parameter into the SQL text as an escaped
- * literal, and for a scan's report, a node's peer activity or a fleet's node ids, escaping those literals
- * and parsing them again cost more than the statement. Arrays are passed as PostgreSQL arrays (`?::uuid[]`).
+ * The stores' tool for plain SQL (`*.store.ts` only; nothing else writes SQL). It exists because the ORM's
+ * own path is the wrong one for the hot statements: em.execute writes every parameter into the SQL text as
+ * an escaped literal, and for a scan's report, a node's peer activity or a fleet's node ids, escaping those
+ * literals and parsing them again costs more than the statement; and knex's raw-query path adds CPU per
+ * statement beyond the round trip itself.
  *
- * The statement goes straight to the pool's `pg` connection (the transaction's own when there is one):
- * knex's raw-query path cost about 0.25 ms of CPU per statement, more than the round trip itself.
- * Rows come back as the pool's type parsers make them: MikroORM sets those to leave timestamps as text.
+ * So this runs SQL with its `?` parameters bound by PostgreSQL ($1, $2, ...), straight on the pool's `pg`
+ * connection (the transaction's own when `em` has one). Arrays are passed as PostgreSQL arrays
+ * (`?::uuid[]`). Rows come back as the pool's type parsers make them: MikroORM sets those to leave
+ * timestamps as text.
  */
 export async function boundQuery<T>(
   em: EntityManager,

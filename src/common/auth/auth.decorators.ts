@@ -1,7 +1,7 @@
 import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../../config/app-config';
-import { TokenRole } from '../../modules/tokens/api-token.entity';
+import { TokenRole } from './roles';
 
 export const PUBLIC_ROUTE = 'wgfleet:public';
 export const REQUIRED_ROLE = 'wgfleet:role';

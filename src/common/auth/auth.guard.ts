@@ -1,12 +1,12 @@
 import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { TokenRole } from '../../modules/tokens/api-token.entity';
-import { TokensService } from '../../modules/tokens/tokens.service';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../http/api-error';
 import { RequestLimits } from '../http/request-limits';
 import { AuthenticatedRequest, PUBLIC_ROUTE, PublicWhen, REQUIRED_ROLE } from './auth.decorators';
+import { TokenRole } from './roles';
+import { TOKEN_AUTHENTICATOR, TokenAuthenticator } from './token-authenticator';
 
 const RANK: Record<TokenRole, number> = { read: 0, write: 1, admin: 2 };
 
@@ -15,7 +15,7 @@ const RANK: Record<TokenRole, number> = { read: 0, write: 1, admin: 2 };
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokensService,
+    @Inject(TOKEN_AUTHENTICATOR) private readonly tokens: TokenAuthenticator,
     private readonly limits: RequestLimits,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

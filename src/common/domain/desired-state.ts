@@ -68,3 +68,9 @@ export interface EffectivePeerSettings {
   /** Host:port the client connects to. */
   endpoint: string;
 }
+
+/** The peer a key on a node belonged to when the panel last managed it. */
+export interface ManagedPeerRef {
+  peer_id: string;
+  name: string;
+}

@@ -5,7 +5,7 @@ import {
   ForeignKeyConstraintViolationException,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import { ConcurrencyError } from '../../modules/events/event-store.service';
+import { ConcurrencyError } from '../domain/concurrency-error';
 
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'bad_request',

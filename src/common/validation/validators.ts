@@ -1,8 +1,8 @@
 import { isWireGuardKey } from '@wgfleet/protocol';
 import { isFQDN, ValidateBy, type ValidationOptions } from 'class-validator';
 import * as ipaddr from 'ipaddr.js';
-import { parseEndpoint } from '../../modules/peers/domain/effective-settings';
-import { AddressPoolError, parsePool } from '../../modules/peers/domain/ip-allocation';
+import { parseEndpoint } from '../domain/effective-settings';
+import { AddressPoolError, parsePool } from '../domain/ip-allocation';
 import { parseCidr } from '../domain/cidr';
 import { hasLineBreakOrControl } from '../domain/plain-text';
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PeerView } from '../peers/peer-view';
+import { PeerView } from '../peers';
 import type { AdoptionEntry, AdoptionPlan } from './domain/adoption-plan';
 
 /** One peer of the node as a dry run shows it: what would be imported, or why it cannot be. */

@@ -4,18 +4,11 @@ import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, badRequest } from '../../common/http/api-error';
-import { AgentError } from '../agent-client/agent-errors';
-import { EventStore } from '../events/event-store.service';
-import { NodeEntity } from '../nodes/node.entity';
-import { toDesiredNode } from '../nodes/node-view';
-import { NodesService } from '../nodes/nodes.service';
-import { lockNodeAllocations } from '../peers/peer-creation.batcher';
-import { PEER_CREATED } from '../peers/peer.events';
-import { PeerEntity } from '../peers/peer.entity';
-import { peerColumns } from '../peers/peer.projection';
-import { PeersService } from '../peers/peers.service';
-import { NodeStateReader } from '../reconcile/node-state.service';
-import { stalePlan } from '../reconcile/reconcile.service';
+import { AgentError } from '../agent-client';
+import { EventStore } from '../events';
+import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
+import { DesiredStateReader, PEER_CREATED, peerColumns, PeerEntity, PeersService } from '../peers';
+import { NodeInspector, stalePlan } from '../reconcile';
 import { AdoptionPlanEntity } from './adoption-plan.entity';
 import { AdoptionDryRunView, AdoptionResultView } from './adoption-view';
 import { AdoptPeersDto } from './adoption.dto';
@@ -33,7 +26,8 @@ export type AdoptAnswer = AdoptionDryRunView | AdoptionResultView;
 export class AdoptionService {
   constructor(
     private readonly em: EntityManager,
-    private readonly reader: NodeStateReader,
+    private readonly desiredState: DesiredStateReader,
+    private readonly inspector: NodeInspector,
     private readonly store: AdoptionStore,
     private readonly events: EventStore,
     private readonly peers: PeersService,
@@ -44,9 +38,9 @@ export class AdoptionService {
     if (dto.dry_run && dto.plan_id)
       throw badRequest('plan_id', 'plan_id applies a dry run; it cannot be combined with dry_run');
     const em = this.em.fork();
-    const snapshot = await this.reader.desired(em, nodeId);
+    const snapshot = await this.desiredState.desired(em, nodeId);
     const dump = await this.observeNow(snapshot.node);
-    const fingerprint = this.reader.fingerprint(snapshot, dump);
+    const fingerprint = this.inspector.fingerprint(snapshot, dump);
     if (dto.dry_run) {
       const planned = planAdoption({
         node: snapshot.desiredNode,
@@ -99,7 +93,7 @@ export class AdoptionService {
     const em = this.em.fork();
     const node = await this.nodes.require(em, nodeId);
     const { rows, skipped } = await em.transactional(async (tx) => {
-      await lockNodeAllocations(tx, nodeId);
+      await this.peers.lockNodeAllocations(tx, nodeId);
       const planned = planAdoption({
         node: toDesiredNode(node),
         observed,
@@ -147,7 +141,7 @@ export class AdoptionService {
 
   private async observeNow(node: NodeEntity): Promise<Dump> {
     try {
-      return await this.reader.observe(node);
+      return await this.inspector.observe(node);
     } catch (error) {
       if (!(error instanceof AgentError)) throw error;
       throw new ApiError(

@@ -7,7 +7,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import { AddressInfo } from 'node:net';
 import { AgentClient, SYNCCONF_MS_PER_PEER, type AgentClientOptions } from './agent-client';
 import { AgentError } from './agent-errors';
-import { parseAllowList } from './domain/agent-url-policy';
+import { parseAllowList } from '../../common/domain/agent-url-policy';
 
 const secret = 'h'.repeat(40);
 const KEY = Buffer.alloc(32, 7).toString('base64');

@@ -10,7 +10,7 @@ import {
   hostVerdict,
   isAddressAllowed,
   type AgentUrlSettings,
-} from './domain/agent-url-policy';
+} from '../../common/domain/agent-url-policy';
 
 /** Where and how to reach one node's agent. `id` null = a one-off client (e.g. probing at registration). */
 export interface AgentConnection {

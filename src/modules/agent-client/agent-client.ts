@@ -41,14 +41,14 @@ import {
   peerAnswer,
   syncconfAnswer,
 } from './domain/agent-answers';
-import { hostOf, hostVerdict, isAddressAllowed, type AgentUrlAllowList } from './domain/agent-url-policy';
+import {
+  hostOf,
+  hostVerdict,
+  isAddressAllowed,
+  type AgentUrlAllowList,
+} from '../../common/domain/agent-url-policy';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../config/app-config';
 import { FINGERPRINT_MISMATCH, PinnedCertificateAgent } from './pinned-agent';
-
-/**
- * A 20,000-peer dump is about 8 MB (some 400 bytes of JSON per peer with two allowed IPs); 32 MiB leaves
- * room for peers with dozens of allowed IPs and stops a hostile answer long before it hurts the panel.
- */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Time a `syncconf` may take per peer sent, on top of the call's timeout: wg applies the set peer by peer, and

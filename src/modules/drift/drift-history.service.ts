@@ -2,13 +2,13 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
-import { boundQuery } from '../../database/bound-query';
 import { badRequest, notFound } from '../../common/http/api-error';
-import { NodesService } from '../nodes/nodes.service';
+import { NodesService } from '../nodes';
 import { PeerActivityStore, type ObservedManagedPeer } from './activity/peer-activity.store';
 import { driftFingerprint } from './domain/drift-detector';
-import type { DriftStatus, NodeDriftReport } from './domain/drift-report';
+import type { NodeDriftReport } from './domain/drift-report';
 import { DriftScanEntity } from './drift-scan.entity';
+import { DriftStore } from './drift.store';
 import { ScanView, toScanDetailView, toScanView } from './drift-scan-view';
 import { parseHistoryCursor } from './history-cursor';
 import { ScanListeners, type ScanTrigger, type StoredScan } from './scan-listeners';
@@ -36,6 +36,7 @@ export class DriftHistory {
     private readonly nodes: NodesService,
     private readonly activity: PeerActivityStore,
     private readonly listeners: ScanListeners,
+    private readonly scans: DriftStore,
   ) {}
 
   async store({ trigger, report, activity, durationMs }: ScanToStore): Promise<StoredScan> {
@@ -55,51 +56,16 @@ export class DriftHistory {
       // Scans of one node are written one at a time, so "status changed" compares with the true predecessor.
       // Two statements, not one: a statement's snapshot predates the lock it waits for, and this read must
       // see what the scan that held the lock wrote.
-      await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
-      // Plain SQL: a fleet scan stores many scans at once, and entity bookkeeping would cost more than the writes.
-      // Timestamps arrive as text (see boundQuery).
-      const [previous] = await boundQuery<{
-        status: DriftStatus;
-        last_scan_at: string;
-        status_changed_at: string;
-      }>(em, 'select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?', [
-        nodeId,
-      ]);
+      await this.scans.lockNodeScans(em, nodeId);
+      const previous = await this.scans.driftState(em, nodeId);
       const statusChanged = previous?.status !== scan.status;
       // A slow scan finishing after a newer one goes into the history but must not roll the state back.
       const advancesState = !previous || new Date(previous.last_scan_at) <= checkedAt;
-      // The scan and the node's state in one statement (one round trip per stored scan fewer).
-      await boundQuery(
+      await this.scans.insertScan(
         em,
-        `with scan as (
-           insert into drift_scans
-             (id, node_id, trigger, status, status_changed, summary, fingerprint, report, error, checked_at, duration_ms)
-           values (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?))
-         insert into node_drift_state (node_id, status, fingerprint, last_scan_id, last_scan_at, status_changed_at)
-         select ?, ?, ?, ?, ?::timestamptz, ?::timestamptz where ?::boolean
-         on conflict (node_id) do update set status = excluded.status, fingerprint = excluded.fingerprint,
-           last_scan_id = excluded.last_scan_id, last_scan_at = excluded.last_scan_at,
-           status_changed_at = excluded.status_changed_at`,
-        [
-          scan.id,
-          nodeId,
-          trigger,
-          scan.status,
-          statusChanged,
-          JSON.stringify(report.summary),
-          scan.fingerprint,
-          JSON.stringify(report),
-          report.error ?? null,
-          checkedAt,
-          Math.round(durationMs),
-          nodeId,
-          scan.status,
-          scan.fingerprint,
-          scan.id,
-          checkedAt,
-          statusChanged || !previous ? checkedAt : new Date(previous.status_changed_at),
-          advancesState,
-        ],
+        { ...scan, statusChanged, durationMs },
+        statusChanged || !previous ? checkedAt : new Date(previous.status_changed_at),
+        advancesState,
       );
       if (advancesState && activity) await this.activity.record(em, nodeId, activity, checkedAt);
       return this.listeners.stored(em, scan);

@@ -1,7 +1,8 @@
-import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HistoryPruner } from '../../common/scheduling/history-pruner';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { DriftStore } from './drift.store';
 
 export type PruneResult = { scans: number; activity: number; states: number };
 
@@ -14,24 +15,18 @@ export type PruneResult = { scans: number; activity: number; states: number };
 export class DriftRetention extends HistoryPruner<PruneResult> {
   protected readonly history = 'drift history';
 
+  constructor(
+    em: EntityManager,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly store: DriftStore,
+  ) {
+    super(em, config);
+  }
+
   protected async pruneBefore(em: EntityManager, cutoff: Date): Promise<PruneResult> {
-    const scans = await em.execute<QueryResult>(
-      `delete from drift_scans s
-       where s.checked_at < ? and not s.status_changed
-         and not exists (select 1 from node_drift_state st where st.last_scan_id = s.id)`,
-      [cutoff],
-      'run',
-    );
-    const activity = await em.execute<QueryResult>(
-      'delete from peer_activity a where not exists (select 1 from peers p where p.id = a.peer_id)',
-      [],
-      'run',
-    );
-    const states = await em.execute<QueryResult>(
-      'delete from node_drift_state st where not exists (select 1 from nodes n where n.id = st.node_id)',
-      [],
-      'run',
-    );
-    return { scans: scans.affectedRows, activity: activity.affectedRows, states: states.affectedRows };
+    const scans = await this.store.deleteScansBefore(em, cutoff);
+    const activity = await this.store.deleteActivityOfGonePeers(em);
+    const states = await this.store.deleteStateOfGoneNodes(em);
+    return { scans, activity, states };
   }
 }

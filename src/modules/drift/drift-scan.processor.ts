@@ -4,7 +4,7 @@ import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { Job, Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity } from '../nodes/node.entity';
+import { NodesStore } from '../nodes';
 import { DriftScanner } from './drift-scanner.service';
 import { scanDelayMs, scanJobId, scanSlot } from './scan-slots';
 
@@ -36,6 +36,7 @@ export class DriftScanProcessor extends WorkerHost implements OnApplicationBoots
     @InjectQueue(DRIFT_SCAN_QUEUE) private readonly queue: Queue,
     private readonly em: EntityManager,
     private readonly scanner: DriftScanner,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -74,16 +75,16 @@ export class DriftScanProcessor extends WorkerHost implements OnApplicationBoots
 
   private async fanOut(tick: Job): Promise<{ slot: number; nodes: number }> {
     const slot = scanSlot(tick.opts.prevMillis ?? tick.timestamp, this.intervalMs);
-    const nodes = await this.em.fork().find(NodeEntity, { enabled: true }, { fields: ['id'] });
+    const nodeIds = await this.nodeRecords.enabledIds(this.em.fork());
     // Kept a while after completion: a job id that still exists cannot be enqueued again.
     const keepS = Math.max(60, 2 * this.config.driftScanIntervalS);
     await this.queue.addBulk(
-      nodes.map((node) => ({
+      nodeIds.map((nodeId) => ({
         name: SCAN,
-        data: { nodeId: node.id, slot } satisfies ScanJobData,
+        data: { nodeId, slot } satisfies ScanJobData,
         opts: {
-          jobId: scanJobId(node.id, slot),
-          delay: scanDelayMs(node.id, this.intervalMs),
+          jobId: scanJobId(nodeId, slot),
+          delay: scanDelayMs(nodeId, this.intervalMs),
           attempts: SCAN_ATTEMPTS,
           backoff: { type: 'exponential', delay: SCAN_BACKOFF_MS },
           removeOnComplete: { age: keepS },
@@ -91,7 +92,7 @@ export class DriftScanProcessor extends WorkerHost implements OnApplicationBoots
         },
       })),
     );
-    return { slot, nodes: nodes.length };
+    return { slot, nodes: nodeIds.length };
   }
 
   private async scan(job: Job<ScanJobData>): Promise<{ status: string } | null> {

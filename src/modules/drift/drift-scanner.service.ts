@@ -4,16 +4,15 @@ import type { Dump } from '@wgfleet/protocol';
 import pLimit from 'p-limit';
 import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AgentError } from '../agent-client/agent-errors';
-import { DriftMetrics } from '../metrics/drift-metrics.service';
-import { NodeAgents } from '../nodes/node-agents.service';
-import { toDesiredNode } from '../nodes/node-view';
-import { NodeEntity } from '../nodes/node.entity';
+import { AgentError } from '../agent-client';
+import { DriftMetrics } from '../metrics';
+import { NodeAgents, NodeEntity, NodesStore, toDesiredNode } from '../nodes';
+import { DesiredStateReader, type NodePeersState } from '../peers';
 import { observedManagedPeers } from './activity/peer-activity';
 import { BatchedLoader } from './batched-loader';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
-import type { NodeDriftReport } from './domain/drift-report';
-import { DesiredStateReader, type NodeDesiredState } from './desired-state.reader';
+import type { NodeDriftReport, PendingPeer } from './domain/drift-report';
+import { PendingPeers } from './pending-peers';
 import { DriftHistory } from './drift-history.service';
 import type { ScanTrigger } from './scan-listeners';
 
@@ -33,6 +32,9 @@ const UNGATED: Gates = { agent: ungated, database: ungated };
 /** A transient agent failure on a scan that will be tried again; nothing was stored for it. */
 export class ScanRetryableError extends Error {}
 
+/** What drift detection needs to know about one node besides the node itself and its dump. */
+type NodeDesiredState = NodePeersState & { pending: PendingPeer[] };
+
 /**
  * Checks nodes against their desired state and stores every check as a scan. Nodes are checked in parallel,
  * at most `driftScanConcurrency` at once, each within `agentTimeoutMs`: a node whose agent does not answer
@@ -44,8 +46,10 @@ export class DriftScanner {
     private readonly em: EntityManager,
     private readonly agents: NodeAgents,
     private readonly desired: DesiredStateReader,
+    private readonly pending: PendingPeers,
     private readonly history: DriftHistory,
     private readonly metrics: DriftMetrics,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -63,7 +67,7 @@ export class DriftScanner {
     const desired = new BatchedLoader(
       nodes.map((node) => node.id),
       concurrency,
-      (nodeIds) => this.desired.load(em, nodeIds),
+      (nodeIds) => this.load(em, nodeIds),
     );
     // Agent calls and database writes are bounded separately, so storing one node's scan never holds up
     // asking the next agent: the scan takes about as long as the slower of the two, not their sum.
@@ -80,13 +84,24 @@ export class DriftScanner {
    */
   async scanScheduled(nodeId: string, lastAttempt: boolean): Promise<NodeDriftReport | null> {
     const em = this.em.fork();
-    const node = await em.findOne(NodeEntity, { id: nodeId, enabled: true });
+    const node = await this.nodeRecords.findEnabled(em, nodeId);
     if (!node) return null;
     return this.scanNode(node, () => this.desiredOf(em, node), 'schedule', !lastAttempt);
   }
 
   private async desiredOf(em: EntityManager, node: NodeEntity): Promise<NodeDesiredState> {
-    return (await this.desired.load(em, [node.id])).get(node.id)!;
+    return (await this.load(em, [node.id])).get(node.id)!;
+  }
+
+  /** The nodes' peers and former keys (peers module) with what is pending on them (sync module), read together. */
+  private async load(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, NodeDesiredState>> {
+    const [states, pending] = await Promise.all([
+      this.desired.load(em, nodeIds),
+      this.pending.pendingFor(em, nodeIds),
+    ]);
+    return new Map(
+      [...states].map(([nodeId, state]) => [nodeId, { ...state, pending: pending.get(nodeId) ?? [] }]),
+    );
   }
 
   private async scanNode(

@@ -1,10 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { ViewExtension } from '../../common/http/view-extensions';
-import type { NodeEntity } from '../nodes/node.entity';
-import type { NodeViewExtras } from '../nodes/node-view';
-import type { PeerEntity } from '../peers/peer.entity';
-import type { PeerViewExtras } from '../peers/peer-view';
+import type { NodeEntity, NodeViewExtras } from '../nodes';
+import type { PeerEntity, PeerViewExtras } from '../peers';
 import { PeerActivityEntity } from './activity/peer-activity.entity';
 import { NodeDriftStateEntity } from './node-drift-state.entity';
 

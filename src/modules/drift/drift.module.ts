@@ -2,26 +2,27 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { PeerUsageModule } from '../lifecycle/peer-usage.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { NodeViewExtensions } from '../nodes/node-view';
+import { NodeViewExtensions } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
-import { PeerViewExtensions } from '../peers/peer-view';
+import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { PeerActivityStore } from './activity/peer-activity.store';
-import { DesiredStateReader } from './desired-state.reader';
 import { DriftHistory } from './drift-history.service';
 import { DriftRetention } from './drift-retention.service';
 import { DRIFT_SCAN_QUEUE, DriftScanProcessor } from './drift-scan.processor';
 import { DriftScanner } from './drift-scanner.service';
 import { NodeDriftStatusView, PeerActivityView } from './drift-view-extensions';
 import { DriftController } from './drift.controller';
+import { DriftStore } from './drift.store';
+import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
-import { RecentScansStore } from './recent-scans.store';
 import { ScanListeners } from './scan-listeners';
 
 /**
  * Drift scans (live and scheduled), their history, peer activity. Exports ScanListeners (react to stored
- * scans), PendingPeers (plug in the source of not-yet-applied peers) and DriftScanner.
+ * scans), PendingPeers (plug in the source of not-yet-applied peers), FinishedRepairs (plug in when nodes were
+ * last repaired) and DriftScanner.
  */
 @Module({
   imports: [
@@ -35,18 +36,18 @@ import { ScanListeners } from './scan-listeners';
   providers: [
     ScanListeners,
     PendingPeers,
-    DesiredStateReader,
     PeerActivityStore,
     DriftHistory,
     DriftScanner,
-    RecentScansStore,
+    DriftStore,
+    FinishedRepairs,
     LiveDriftReads,
     DriftScanProcessor,
     DriftRetention,
     NodeDriftStatusView,
     PeerActivityView,
   ],
-  exports: [ScanListeners, PendingPeers, DriftScanner],
+  exports: [ScanListeners, PendingPeers, FinishedRepairs, DriftScanner],
 })
 export class DriftModule implements OnModuleInit {
   constructor(

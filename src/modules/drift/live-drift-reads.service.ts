@@ -1,11 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity } from '../nodes/node.entity';
-import { NodesService } from '../nodes/nodes.service';
+import { NodeEntity, NodesService, NodesStore } from '../nodes';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
 import { DriftScanner } from './drift-scanner.service';
-import { RecentScansStore } from './recent-scans.store';
+import { DriftStore } from './drift.store';
+import { FinishedRepairs } from './finished-repairs';
 
 /**
  * Drift as the API reads it live, without letting readers drive agent traffic: concurrent requests share one
@@ -20,7 +20,9 @@ export class LiveDriftReads {
     private readonly em: EntityManager,
     private readonly nodes: NodesService,
     private readonly scanner: DriftScanner,
-    private readonly recentScans: RecentScansStore,
+    private readonly store: DriftStore,
+    private readonly repairs: FinishedRepairs,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -28,7 +30,7 @@ export class LiveDriftReads {
   async fleet(): Promise<FleetDriftReport> {
     const startedAt = new Date();
     const em = this.em.fork();
-    const nodes = await em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
+    const nodes = await this.nodeRecords.enabled(em);
     return fleetDriftReport(await this.reports(em, nodes), startedAt);
   }
 
@@ -43,7 +45,7 @@ export class LiveDriftReads {
     const intervalMs = this.config.driftLiveMinIntervalS * 1000;
     const recent =
       intervalMs > 0
-        ? await this.recentScans.latestReportsSince(
+        ? await this.latestReportsSince(
             em,
             nodes.map((node) => node.id),
             new Date(Date.now() - intervalMs),
@@ -57,5 +59,24 @@ export class LiveDriftReads {
       scan.then(settled, settled);
     }
     return Promise.all(nodes.map((node) => recent.get(node.id) ?? this.inFlight.get(node.id)!));
+  }
+
+  /**
+   * The latest report of each of `nodeIds` whose scan finished at or after `since`; other nodes are absent. A
+   * scan older than a repair that has finished since is not the node's latest result any more (the repair
+   * changed and verified the node), so that node is absent too and is scanned again.
+   */
+  private async latestReportsSince(
+    em: EntityManager,
+    nodeIds: readonly string[],
+    since: Date,
+  ): Promise<Map<string, NodeDriftReport>> {
+    if (nodeIds.length === 0) return new Map();
+    const [scans, repaired] = await Promise.all([
+      this.store.latestScansSince(em, nodeIds, since),
+      this.repairs.lastFinishedAt(em, nodeIds),
+    ]);
+    const current = scans.filter((scan) => !((repaired.get(scan.node_id) ?? 0) > new Date(scan.checked_at)));
+    return new Map(current.map((scan) => [scan.node_id, scan.report]));
   }
 }

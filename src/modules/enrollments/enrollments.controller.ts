@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/api-responses';
-import { NodeView } from '../nodes/node-view';
+import { NodeView } from '../nodes';
 import { CreatedEnrollmentView, EnrollmentList } from './enrollment-view';
 import type { FastifyRequest } from 'fastify';
 import { CommandContext, Ctx, Public } from '../../common/auth/auth.decorators';

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '@nestjs/sw
 import { Type } from 'class-transformer';
 import { IsDefined, IsInt, IsObject, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
-import { RegisterNodeDto } from '../nodes/nodes.dto';
+import { RegisterNodeDto } from '../nodes';
 import { DEFAULT_ENROLLMENT_TTL_S, MAX_ENROLLMENT_TTL_S } from './domain/enrollment-token';
 
 /** What only the node's agent knows: where and how the panel reaches it. It comes with the claim. */

@@ -4,9 +4,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, conflict, notFound } from '../../common/http/api-error';
-import { NodeEntity } from '../nodes/node.entity';
-import { NodeView } from '../nodes/node-view';
-import { NodesService } from '../nodes/nodes.service';
+import { NodesService, NodesStore, NodeView } from '../nodes';
 import {
   DEFAULT_ENROLLMENT_TTL_S,
   claimRefusal,
@@ -26,6 +24,7 @@ export class EnrollmentsService {
   constructor(
     private readonly em: EntityManager,
     private readonly nodes: NodesService,
+    private readonly nodeRecords: NodesStore,
   ) {}
 
   async create(dto: CreateEnrollmentDto, context: CommandContext): Promise<CreatedEnrollmentView> {
@@ -89,7 +88,7 @@ export class EnrollmentsService {
   }
 
   private async assertNameFree(em: EntityManager, name: string): Promise<void> {
-    if (await em.findOne(NodeEntity, { name }, { fields: ['id'] })) {
+    if (await this.nodeRecords.nameTaken(em, name)) {
       throw conflict(`a node named "${name}" already exists`, [
         { field: 'node.name', message: 'name is taken' },
       ]);

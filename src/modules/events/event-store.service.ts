@@ -1,9 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { boundQuery } from '../../database/bound-query';
 import { CommandContext } from '../../common/auth/auth.decorators';
+import { ConcurrencyError } from '../../common/domain/concurrency-error';
 import { AggregateType, EventRecord } from './event-record.entity';
+import { EventsStore } from './events.store';
 import { ProjectionRegistry } from './projection-registry';
 
 export interface NewEvent {
@@ -13,23 +14,16 @@ export interface NewEvent {
   payload: Record<string, unknown>;
 }
 
-/** Raised when another command appended to the aggregate first; the API answers 409. */
-export class ConcurrencyError extends Error {
-  constructor(
-    readonly aggregateId: string,
-    readonly expectedVersion: number,
-  ) {
-    super(`aggregate ${aggregateId} moved past version ${expectedVersion}`);
-  }
-}
-
 /**
  * Appends events and updates every projection in the caller's transaction, so the log and the read models
  * can never disagree. The (aggregate_id, version) unique constraint settles races between writers.
  */
 @Injectable()
 export class EventStore {
-  constructor(private readonly projections: ProjectionRegistry) {}
+  constructor(
+    private readonly projections: ProjectionRegistry,
+    private readonly store: EventsStore,
+  ) {}
 
   async append(
     em: EntityManager,
@@ -44,20 +38,7 @@ export class EventStore {
       createdAt: new Date(),
     });
     try {
-      const [inserted] = await em
-        .createQueryBuilder(EventRecord)
-        .insert({
-          aggregateType: record.aggregateType,
-          aggregateId: record.aggregateId,
-          version: record.version,
-          type: record.type,
-          payload: record.payload,
-          metadata: record.metadata,
-          createdAt: record.createdAt,
-        })
-        .returning('position')
-        .execute('all');
-      record.position = String((inserted as { position: string | number }).position);
+      record.position = await this.store.insert(em, record);
     } catch (error) {
       // The caller's transaction is aborted either way; the whole command is refused with a 409.
       if (isUniqueViolation(error)) {
@@ -100,40 +81,14 @@ export class EventStore {
       metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
       createdAt,
     }));
-    let inserted: Array<{ aggregate_id: string; version: number; position: string }>;
+    let positions: Map<string, string>;
     try {
-      // One statement with the batch as one JSON parameter, inserted in the order given (so positions are).
-      inserted = await boundQuery(
-        em,
-        `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata, created_at)
-         select e.aggregate_type, e.aggregate_id, e.version, e.type, e.payload, e.metadata, ?::timestamptz
-         from rows from (jsonb_to_recordset(?::jsonb) as (aggregate_type text, aggregate_id uuid, version int,
-           type text, payload jsonb, metadata jsonb))
-           with ordinality as e(aggregate_type, aggregate_id, version, type, payload, metadata, n)
-         order by e.n
-         returning aggregate_id, version, position`,
-        [
-          createdAt,
-          JSON.stringify(
-            rows.map((row) => ({
-              aggregate_type: row.aggregateType,
-              aggregate_id: row.aggregateId,
-              version: row.version,
-              type: row.type,
-              payload: row.payload,
-              metadata: row.metadata,
-            })),
-          ),
-        ],
-      );
+      positions = await this.store.insertMany(em, createdAt, rows);
     } catch (error) {
       if (isUniqueViolation(error))
         throw new ConcurrencyError(items[0].event.aggregateId, items[0].expectedVersion);
       throw error;
     }
-    const positions = new Map(
-      inserted.map((row) => [`${row.aggregate_id}/${row.version}`, String(row.position)]),
-    );
     const records = rows.map((row) =>
       Object.assign(new EventRecord(), row, {
         position: positions.get(`${row.aggregateId}/${row.version}`)!,

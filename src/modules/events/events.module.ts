@@ -3,13 +3,21 @@ import { DesiredStateChanges } from './desired-state-changes';
 import { EventStore } from './event-store.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
+import { EventsStore } from './events.store';
 import { ProjectionRebuilder } from './projection-rebuilder.service';
 import { ProjectionRegistry } from './projection-registry';
 
 @Global()
 @Module({
   controllers: [EventsController],
-  providers: [EventStore, EventsService, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges],
+  providers: [
+    EventStore,
+    EventsStore,
+    EventsService,
+    ProjectionRegistry,
+    ProjectionRebuilder,
+    DesiredStateChanges,
+  ],
   exports: [EventStore, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges],
 })
 export class EventsModule {}

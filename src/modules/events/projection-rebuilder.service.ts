@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { EventRecord } from './event-record.entity';
+import { EventsStore } from './events.store';
 import { ProjectionRegistry } from './projection-registry';
 
 const BATCH = 1000;
@@ -13,13 +14,14 @@ export class ProjectionRebuilder {
   constructor(
     private readonly em: EntityManager,
     private readonly projections: ProjectionRegistry,
+    private readonly store: EventsStore,
   ) {}
 
   async rebuild(): Promise<{ events: number }> {
     const tables = [...new Set(this.projections.all().flatMap((projection) => projection.tables))];
     let events = 0;
     await this.em.fork().transactional(async (em) => {
-      await em.getConnection().execute(`truncate ${tables.map((table) => `"${table}"`).join(', ')}`);
+      await this.store.truncate(em, tables);
       let after = '0';
       for (;;) {
         const batch = await em.find(

@@ -2,16 +2,10 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CommandContext } from '../../common/auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DesiredStateChanges } from '../events/desired-state-changes';
-import { EventStore, type NewEvent } from '../events/event-store.service';
+import { DesiredStateChanges, EventStore, type NewEvent } from '../events';
 import type { PeerEventType } from '../notifications/domain/payload-format';
-import { AlertOutbox } from '../notifications/alert-outbox.service';
-import {
-  peerLifecycleEvent,
-  type EventSummary,
-  type NotificationEvent,
-} from '../notifications/notification-event';
-import { PEER_RESUMED, PEER_SUSPENDED } from '../peers/peer.events';
+import { AlertOutbox, peerLifecycleEvent, type EventSummary, type NotificationEvent } from '../notifications';
+import { PEER_RESUMED, PEER_SUSPENDED } from '../peers';
 import {
   decideLifecycle,
   isNoDecision,

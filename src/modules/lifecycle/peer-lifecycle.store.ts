@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
-import type { SuspendedReason } from '../peers/peer.entity';
+import type { SuspendedReason } from '../peers';
 import type { EnforcementPolicy } from './domain/enforcement';
 import type { CurrentPeriods, QuotaPeriod } from './domain/quota-period';
 import { PERIOD_START, periodParams } from './peer-usage.store';

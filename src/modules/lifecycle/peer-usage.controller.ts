@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
-import { PeersService } from '../peers/peers.service';
+import { PeersService } from '../peers';
 import { UsageQuery } from './peer-usage.dto';
 import { UsagePeriodList } from './peer-usage-view';
 import { PeerUsageStore } from './peer-usage.store';

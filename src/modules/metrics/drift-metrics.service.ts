@@ -2,16 +2,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { DriftStatus, DriftSummary } from '../drift/domain/drift-report';
-import type { ScanTrigger } from '../drift/scan-listeners';
-import {
-  driftPeerSamples,
-  lastScanSamples,
-  nodeStatusSamples,
-  type NodeScanRow,
-  type Sample,
-} from './drift-samples';
+import type { DriftStatus } from '../drift/domain/drift-report';
+import type { ScanTrigger } from '../drift';
+import { driftPeerSamples, lastScanSamples, nodeStatusSamples, type Sample } from './drift-samples';
 import { MetricsRegistry } from './metrics-registry';
+import { MetricsStore } from './metrics.store';
 
 /**
  * Per-peer series are labelled by ids only: a peer's name (often a person's) next to its handshakes would make
@@ -41,6 +36,7 @@ export class DriftMetrics {
   constructor(
     registry: MetricsRegistry,
     private readonly em: EntityManager,
+    private readonly store: MetricsStore,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const registers = [registry];
@@ -100,26 +96,7 @@ export class DriftMetrics {
   /** Reloads the gauges from the latest scans: one query, plus one for peers when per-peer series are on. */
   async refresh(): Promise<void> {
     const em = this.em.fork();
-    const rows = await em.execute<
-      Array<{
-        node: string;
-        status: DriftStatus | null;
-        last_scan_at: Date | string | null;
-        summary: DriftSummary | null;
-      }>
-    >(
-      `select n.name as node, st.status, st.last_scan_at, s.summary
-       from nodes n
-       left join node_drift_state st on st.node_id = n.id
-       left join drift_scans s on s.id = st.last_scan_id
-       where n.enabled`,
-    );
-    const scans: NodeScanRow[] = rows.map((row) => ({
-      node: row.node,
-      status: row.status,
-      lastScanAt: row.last_scan_at === null ? null : new Date(row.last_scan_at),
-      summary: row.summary,
-    }));
+    const scans = await this.store.latestScansOfEnabledNodes(em);
     setAll(this.driftPeers, driftPeerSamples(scans));
     setAll(this.nodeStatus, nodeStatusSamples(scans));
     setAll(this.lastScan, lastScanSamples(scans));
@@ -127,23 +104,7 @@ export class DriftMetrics {
   }
 
   private async refreshPeers(em: EntityManager, gauges: PeerActivityGauges): Promise<void> {
-    const rows = await em.execute<
-      Array<{
-        node_id: string;
-        peer_id: string;
-        latest_handshake: Date | string | null;
-        total_rx: string;
-        total_tx: string;
-      }>
-    >(
-      // A peer without an activity row has shown none yet: its series read 0.
-      `select p.node_id, p.id as peer_id, a.latest_handshake,
-         coalesce(a.total_rx, 0) as total_rx, coalesce(a.total_tx, 0) as total_tx
-       from peers p
-       join nodes n on n.id = p.node_id
-       left join peer_activity a on a.peer_id = p.id
-       where n.enabled`,
-    );
+    const rows = await this.store.peerActivityOfEnabledNodes(em);
     const samples = (value: (row: (typeof rows)[number]) => number) =>
       rows.map((row) => ({
         labels: { node_id: row.node_id, peer_id: row.peer_id },

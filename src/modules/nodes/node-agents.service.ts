@@ -2,8 +2,7 @@ import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '../../common/http/api-error';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
-import { AgentClient } from '../agent-client/agent-client';
-import { AgentError } from '../agent-client/agent-errors';
+import { AgentClient, AgentError } from '../agent-client';
 import { AgentClientFactory, AgentConnection } from '../agent-client/agent-client.module';
 import { NodeEntity } from './node.entity';
 

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
-import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../agent-client/domain/agent-url-policy';
+import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../../common/domain/agent-url-policy';
 import { DRIFT_STATUSES, DriftStatus } from '../drift/domain/drift-report';
-import type { NodeSetting } from '../peers/domain/effective-settings';
+import type { NodeSetting } from '../../common/domain/effective-settings';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
 
 /** Fields other modules add to node views (drift status, sync backlog); see their ViewExtension. */
@@ -143,29 +143,6 @@ export function toNodeView(node: NodeEntity, extras: NodeViewExtras): NodeView {
     updated_at: node.updatedAt.toISOString(),
   };
 }
-
-/**
- * The `nodes` columns that make a DesiredNode, under its own (snake_case) names, for statements that read
- * a node as plain data rather than as an entity. A record of every DesiredNode key, so the compiler
- * notices a field added to DesiredNode and not read here.
- */
-const DESIRED_NODE_FIELDS: Record<keyof DesiredNode, true> = {
-  id: true,
-  name: true,
-  interface: true,
-  endpoint: true,
-  address_pool: true,
-  address_pool_v6: true,
-  listen_port: true,
-  public_key: true,
-  enabled: true,
-  override_listen_port: true,
-  override_dns: true,
-  override_mtu: true,
-  override_keepalive: true,
-  override_endpoint_allowed_ip: true,
-};
-export const DESIRED_NODE_COLUMNS = Object.keys(DESIRED_NODE_FIELDS).join(', ');
 
 export function toDesiredNode(node: NodeEntity): DesiredNode {
   return {

@@ -1,10 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord } from '../events/event-record.entity';
-import { Projection } from '../events/projection-registry';
-import { IpAllocationEntity } from '../peers/ip-allocation.entity';
-import { ManagedKeyEntity } from '../peers/managed-key.entity';
-import { PeerEntity } from '../peers/peer.entity';
+import { EventRecord, type Projection } from '../events';
 import { NodeEntity } from './node.entity';
 import {
   NODE_DELETED,
@@ -75,10 +71,7 @@ export class NodeProjection implements Projection {
         );
         return;
       case NODE_DELETED:
-        // A node's peers go with it; their own event streams simply end here.
-        await em.nativeDelete(IpAllocationEntity, { nodeId: id });
-        await em.nativeDelete(ManagedKeyEntity, { nodeId: id });
-        await em.nativeDelete(PeerEntity, { nodeId: id });
+        // The peers projection drops the node's peers on the same event.
         await em.nativeDelete(NodeEntity, { id });
         return;
     }

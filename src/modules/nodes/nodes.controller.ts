@@ -11,7 +11,8 @@ import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
-import { VersionQuery, ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { ListQuery, VersionQuery } from '../../common/http/queries';
+import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 import { InheritedSettingsView, NodeView } from './node-view';
 import { NodesService } from './nodes.service';
 

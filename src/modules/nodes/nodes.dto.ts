@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -163,30 +162,4 @@ export class UpdateNodeDto extends PartialType(RegisterNodeDto, { skipNullProper
   @IsInt()
   @Min(1)
   version?: number;
-}
-
-/** `?version=` of a DELETE. */
-export class VersionQuery {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  version?: number;
-}
-
-export class ListQuery {
-  @ApiPropertyOptional({ description: 'the `next` cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }

@@ -1,17 +1,19 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AgentClientModule } from '../agent-client/agent-client.module';
-import { ProjectionRegistry } from '../events/projection-registry';
+import { ProjectionRegistry } from '../events';
+import { NodeAddressUsage } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import { NodeViewExtensions } from './node-view';
 import { NodeProjection } from './node.projection';
 import { NodesController } from './nodes.controller';
 import { NodesService } from './nodes.service';
+import { NodesStore } from './nodes.store';
 
 @Module({
   imports: [AgentClientModule],
   controllers: [NodesController],
-  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions],
-  exports: [NodesService, NodeAgents, NodeViewExtensions],
+  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
+  exports: [NodesService, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
 })
 export class NodesModule implements OnModuleInit {
   constructor(

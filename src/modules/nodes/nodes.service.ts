@@ -8,11 +8,10 @@ import { sealContext } from '../../common/crypto/secret-box.provider';
 import { conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { AgentUrlGuard } from '../agent-client/agent-client.module';
-import { DesiredStateChanges } from '../events/desired-state-changes';
-import { EventStore } from '../events/event-store.service';
+import { DesiredStateChanges, EventStore } from '../events';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { IpAllocationEntity } from '../peers/ip-allocation.entity';
-import { nodeSettings } from '../peers/domain/effective-settings';
+import { nodeSettings } from '../../common/domain/effective-settings';
+import { NodeAddressUsage } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import {
   InheritedSettingsView,
@@ -24,7 +23,8 @@ import {
 } from './node-view';
 import { NodeEntity } from './node.entity';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
-import { ListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { ListQuery } from '../../common/http/queries';
+import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 
 type NodeChanges = Partial<NodeState>;
 
@@ -58,6 +58,7 @@ export class NodesService {
     private readonly extensions: NodeViewExtensions,
     private readonly changes: DesiredStateChanges,
     private readonly urlGuard: AgentUrlGuard,
+    private readonly addressUsage: NodeAddressUsage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -208,7 +209,7 @@ export class NodesService {
   }
 
   private async assertPoolsMovable(em: EntityManager, node: NodeEntity): Promise<void> {
-    const held = await em.count(IpAllocationEntity, { nodeId: node.id });
+    const held = await this.addressUsage.allocatedCount(em, node.id);
     if (held > 0) {
       throw conflict(`node ${node.name} has ${held} allocated addresses; its address pools cannot change`, [
         { field: 'address_pool', message: 'pool in use' },

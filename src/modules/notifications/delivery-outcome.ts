@@ -1,4 +1,4 @@
-import { nextAttemptDelayMs } from './domain/retry-schedule';
+import { nextAttemptDelayMs } from '../../common/domain/retry-schedule';
 
 /** What one HTTP attempt produced; `statusCode` is absent when no answer came (refused, timed out, bad URL). */
 export interface AttemptResult {

@@ -1,10 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { ScanListeners } from '../drift/scan-listeners';
+import { ScanListeners } from '../drift';
 import { AlertOutbox } from './alert-outbox.service';
 import { DriftAlertListener } from './drift-alert.listener';
 import { ALERT_RECHECK_QUEUE, DELIVERY_QUEUE, NotificationQueues } from './notification-queues';
+import { NotificationsStore } from './notifications.store';
 import { AlertRecheckProcessor, DeliveryProcessor } from './notification.processors';
 import { OutboxSweeper } from './outbox-sweeper.service';
 import { WebhookDeliverer } from './webhook-deliverer.service';
@@ -13,7 +14,7 @@ import { WebhookSender } from './webhook-sender.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
-/** Webhook subscriptions, the alert outbox and its delivery (issue 6). */
+/** Webhook subscriptions, the alert outbox and its delivery. */
 @Module({
   imports: [DriftModule, BullModule.registerQueue({ name: DELIVERY_QUEUE }, { name: ALERT_RECHECK_QUEUE })],
   controllers: [WebhooksController],
@@ -28,6 +29,7 @@ import { WebhooksService } from './webhooks.service';
     AlertRecheckProcessor,
     OutboxSweeper,
     WebhookRetention,
+    NotificationsStore,
   ],
   exports: [AlertOutbox],
 })

@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HistoryPruner } from '../../common/scheduling/history-pruner';
-import { boundQuery } from '../../database/bound-query';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { NotificationsStore } from './notifications.store';
 
 export type WebhookPruneResult = { deliveries: number; notifications: number };
 
@@ -14,30 +15,17 @@ export type WebhookPruneResult = { deliveries: number; notifications: number };
 export class WebhookRetention extends HistoryPruner<WebhookPruneResult> {
   protected readonly history = 'webhook delivery log';
 
+  constructor(
+    em: EntityManager,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly store: NotificationsStore,
+  ) {
+    super(em, config);
+  }
+
   protected async pruneBefore(em: EntityManager, cutoff: Date): Promise<WebhookPruneResult> {
-    // Attempts go with their delivery (foreign key cascade).
-    const deliveries = await deletedCount(
-      em,
-      "delete from webhook_deliveries where status <> 'pending' and updated_at < ? returning 1",
-      cutoff,
-    );
-    const notifications = await deletedCount(
-      em,
-      `delete from webhook_notifications n
-        where n.created_at < ?
-          and not exists (select 1 from webhook_deliveries d where d.notification_id = n.id)
-       returning 1`,
-      cutoff,
-    );
+    const deliveries = await this.store.deleteSettledDeliveriesBefore(em, cutoff);
+    const notifications = await this.store.deleteOrphanNotificationsBefore(em, cutoff);
     return { deliveries, notifications };
   }
-}
-
-async function deletedCount(em: EntityManager, deleteReturning: string, cutoff: Date): Promise<number> {
-  const [{ count }] = await boundQuery<{ count: number }>(
-    em,
-    `with deleted as (${deleteReturning}) select count(*)::int as count from deleted`,
-    [cutoff],
-  );
-  return count;
 }

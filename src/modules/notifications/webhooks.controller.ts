@@ -12,7 +12,7 @@ import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { RequireRole } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
-import { ListQuery, VersionQuery } from '../nodes/nodes.dto';
+import { ListQuery, VersionQuery } from '../../common/http/queries';
 import { CreateWebhookDto, UpdateWebhookDto } from './webhooks.dto';
 import { DeliveryView, WebhookView, WebhookWithSecretView } from './webhook-view';
 import { WebhooksService } from './webhooks.service';

@@ -7,7 +7,7 @@ import { conflict, notFound, versionConflict } from '../../common/http/api-error
 import { afterCursor, Cursor, decodeCursor, page } from '../../common/http/cursor';
 import { validationFailed } from '../../common/http/validation';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { ListQuery } from '../nodes/nodes.dto';
+import { ListQuery } from '../../common/http/queries';
 import { AlertOutbox } from './alert-outbox.service';
 import { assertDeliverableUrl, UndeliverableUrlError } from './domain/address-guard';
 import { generateWebhookSecret } from './domain/standard-webhooks';

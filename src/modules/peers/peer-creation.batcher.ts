@@ -1,24 +1,26 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
-import { boundQuery } from '../../database/bound-query';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { DesiredNode } from '../../common/domain/desired-state';
-import { normaliseCidrSet } from '../../common/domain/cidr';
-import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
-import { DesiredStateChanges } from '../events/desired-state-changes';
-import { EventStore } from '../events/event-store.service';
-import { DESIRED_NODE_COLUMNS } from '../nodes/node-view';
+import type { AddressPool } from '../../common/domain/ip-allocation';
+import { ApiError, notFound } from '../../common/http/api-error';
+import { DesiredStateChanges, EventStore } from '../events';
+import { NodesStore } from '../nodes';
+import { allocationApiError } from './allocation-api-error';
 import {
-  AddressPool,
-  hostCidrAt,
-  indexOf,
-  nextFreeIndex,
-  parsePool,
-  poolCapacity,
-} from './domain/ip-allocation';
+  AllocationError,
+  ClaimedAddresses,
+  allocationAt,
+  claimedAddresses,
+  indexAboveHighest,
+  lowestFreeIndex,
+  nodePools,
+  refusalOf,
+} from './domain/peer-allocation';
 import { Allocation, PEER_CREATED, PeerCreatedPayload, PeerState } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { peerColumns } from './peer.projection';
+import { PeersStore, allocationLockKey } from './peers.store';
 
 /** A create request with its keys already made and sealed; only addresses remain to be decided. */
 export interface PreparedPeer {
@@ -62,6 +64,8 @@ export class PeerCreationBatcher {
     private readonly em: EntityManager,
     private readonly events: EventStore,
     private readonly changes: DesiredStateChanges,
+    private readonly store: PeersStore,
+    private readonly nodes: NodesStore,
   ) {}
 
   submit(nodeId: string, peer: PreparedPeer): Promise<CreatedPeer> {
@@ -101,7 +105,7 @@ export class PeerCreationBatcher {
       const outcomes = await this.em.fork().transactional(async (em) => {
         let node: DesiredNode;
         try {
-          node = await lockedNode(em, nodeId);
+          node = await this.lockedNode(em, nodeId);
         } finally {
           if (!given) batch = this.queues.get(nodeId)?.splice(0, MAX_BATCH) ?? [];
         }
@@ -138,6 +142,16 @@ export class PeerCreationBatcher {
     }
   }
 
+  /**
+   * The node, with its allocation lock taken, in one round trip (a batch's first statement); 404 without it.
+   * The row may predate the lock: the lock guards allocations, not the node, which was read before it anyway.
+   */
+  private async lockedNode(em: EntityManager, nodeId: string): Promise<DesiredNode> {
+    const node = await this.nodes.desiredNodeLocked(em, nodeId, allocationLockKey(nodeId));
+    if (!node) throw notFound('node', nodeId);
+    return node;
+  }
+
   /** One transaction: per-request checks first, then one insert per table for everything that passed. */
   private async create(
     em: EntityManager,
@@ -152,68 +166,37 @@ export class PeerCreationBatcher {
       peer.requestedAddresses ? claimedAddresses(node, pools, peer.requestedAddresses) : null,
     );
     const wantedAddresses = requested.flatMap((claim) =>
-      claim && !(claim instanceof ApiError) ? claim.allocations.map((allocation) => allocation.address) : [],
+      claim && !(claim instanceof AllocationError)
+        ? claim.allocations.map((allocation) => allocation.address)
+        : [],
     );
     // What the batch needs to know, in one round trip: keys and addresses already taken, and the highest
-    // allocated index of each family. That is spelled `order by ... desc limit 1` so it is always one backward
-    // step of the primary key index: as `max()` on a young table (no statistics yet), PostgreSQL aggregated
-    // the node's every allocation, so each batch got slower as the node grew.
-    const [known] = await boundQuery<{
-      taken_keys: string[];
-      taken_addresses: string[];
-      highest_v4: string | null;
-      highest_v6: string | null;
-    }>(
+    // allocated index of each family.
+    const known = await this.store.takenOnNode(
       em,
-      `select
-         array(select public_key from peers where node_id = ? and public_key = any(?::text[])) as taken_keys,
-         array(select address from ip_allocations where node_id = ? and address = any(?::text[])) as taken_addresses,
-         (select host_index from ip_allocations where node_id = ? and family = 4
-           order by host_index desc limit 1) as highest_v4,
-         (select host_index from ip_allocations where node_id = ? and family = 6
-           order by host_index desc limit 1) as highest_v6`,
-      [nodeId, peers.map((peer) => peer.state.public_key), nodeId, wantedAddresses, nodeId, nodeId],
+      nodeId,
+      peers.map((peer) => peer.state.public_key),
+      wantedAddresses,
     );
-    const takenKeys = new Set(known.taken_keys);
-    const takenAddresses = new Set(known.taken_addresses);
-    const next = new Map<4 | 6, number>([
-      [4, Number(known.highest_v4 ?? 0)],
-      [6, Number(known.highest_v6 ?? 0)],
+    const takenKeys = new Set(known.takenKeys);
+    const takenAddresses = new Set(known.takenAddresses);
+    const highest = new Map<4 | 6, number>([
+      [4, known.highestV4],
+      [6, known.highestV6],
     ]);
 
     const accepted: Array<{ index: number; payload: PeerCreatedPayload }> = [];
     for (const [index, peer] of peers.entries()) {
       const claim = requested[index];
-      if (takenKeys.has(peer.state.public_key)) {
-        outcomes[index] = conflict('another peer of this node already has this public key', [
-          { field: 'public_key', message: 'public_key is already used on this node' },
-        ]);
+      const claimed =
+        refusalOf(peer.state.public_key, claim, takenKeys, takenAddresses) ??
+        claim ??
+        (await this.pickAddresses(em, nodeId, pools, highest, takenAddresses));
+      if (claimed instanceof AllocationError) {
+        outcomes[index] = allocationApiError(claimed);
         continue;
       }
-      if (claim instanceof ApiError) {
-        outcomes[index] = claim;
-        continue;
-      }
-      let allocations: Allocation[];
-      let allowedIps: string[];
-      if (claim) {
-        const clash = claim.allocations.find((allocation) => takenAddresses.has(allocation.address));
-        if (clash) {
-          outcomes[index] = conflict(`${clash.address} already belongs to another peer`, [
-            { field: 'allowed_ips', message: 'address already allocated' },
-          ]);
-          continue;
-        }
-        ({ allocations, allowedIps } = claim);
-      } else {
-        const picked = await this.pickAddresses(em, nodeId, pools, next, takenAddresses);
-        if (picked instanceof ApiError) {
-          outcomes[index] = picked;
-          continue;
-        }
-        allocations = picked;
-        allowedIps = picked.map((allocation) => allocation.address);
-      }
+      const { allocations, allowedIps } = claimed;
       allocations.forEach((allocation) => takenAddresses.add(allocation.address));
       takenKeys.add(peer.state.public_key);
       const payload: PeerCreatedPayload = { ...peer.state, allowed_ips: allowedIps, allocations };
@@ -251,85 +234,17 @@ export class PeerCreationBatcher {
     nodeId: string,
     pools: AddressPool[],
     highest: Map<4 | 6, number>,
-    taken: Set<string>,
-  ): Promise<Allocation[] | ApiError> {
+    taken: ReadonlySet<string>,
+  ): Promise<ClaimedAddresses | AllocationError> {
     const allocations: Allocation[] = [];
     for (const pool of pools) {
-      let index: number | null = (highest.get(pool.family) ?? 0) + 1;
-      while (index < poolCapacity(pool) && taken.has(hostCidrAt(pool, index))) index++;
-      if (index >= poolCapacity(pool)) {
-        const used = await em.execute<{ host_index: string }[]>(
-          'select host_index from ip_allocations where node_id = ? and family = ? order by host_index',
-          [nodeId, pool.family],
-        );
-        const usedIndexes = [...used.map((row) => Number(row.host_index))];
-        for (const address of taken) {
-          const takenIndex = indexOf(pool, address);
-          if (takenIndex !== null) usedIndexes.push(takenIndex);
-        }
-        index = nextFreeIndex(
-          pool,
-          usedIndexes.sort((a, b) => a - b),
-        );
-      }
-      if (index === null) {
-        return conflict(`the address pool ${pool.cidr} is full`, [
-          { field: 'allowed_ips', message: 'no free address left' },
-        ]);
-      }
+      const index =
+        indexAboveHighest(pool, highest.get(pool.family) ?? 0, taken) ??
+        lowestFreeIndex(pool, await this.store.allocatedIndexes(em, nodeId, pool.family), taken);
+      if (index === null) return new AllocationError({ kind: 'pool_full', pool: pool.cidr });
       highest.set(pool.family, Math.max(index, highest.get(pool.family) ?? 0));
-      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
+      allocations.push(allocationAt(pool, index));
     }
-    return allocations;
+    return { allocations, allowedIps: allocations.map((allocation) => allocation.address) };
   }
-}
-
-type NodePools = Pick<DesiredNode, 'name' | 'address_pool' | 'address_pool_v6'>;
-
-export function nodePools(node: NodePools): AddressPool[] {
-  return [node.address_pool, node.address_pool_v6].filter((cidr): cidr is string => !!cidr).map(parsePool);
-}
-
-/** Given addresses: single hosts inside a pool are claimed so nobody else gets them; routes outside are kept as is. */
-export function claimedAddresses(
-  node: NodePools,
-  pools: AddressPool[],
-  given: string[],
-): { allowedIps: string[]; allocations: Allocation[] } | ApiError {
-  const allowedIps = normaliseCidrSet(given);
-  const allocations: Allocation[] = [];
-  for (const pool of pools) {
-    for (const cidr of allowedIps) {
-      const index = indexOf(pool, cidr);
-      if (index === null) continue;
-      if (index === 0) return badRequest('allowed_ips', `${cidr} is the address of node ${node.name} itself`);
-      allocations.push({ family: pool.family, host_index: index, address: hostCidrAt(pool, index) });
-    }
-  }
-  return { allowedIps, allocations };
-}
-
-/** Serialises address allocation per node (a transaction-scoped advisory lock), leaving other nodes free. */
-export async function lockNodeAllocations(em: EntityManager, nodeId: string): Promise<void> {
-  await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [allocationLock(nodeId)]);
-}
-
-/**
- * The node, with its allocation lock taken, in one round trip (a batch's first statement); 404 without it.
- * The row may predate the lock: the lock guards allocations, not the node, which was read before it anyway.
- */
-async function lockedNode(em: EntityManager, nodeId: string): Promise<DesiredNode> {
-  const [node] = await boundQuery<DesiredNode>(
-    em,
-    `select ${DESIRED_NODE_COLUMNS}
-       from nodes n, lateral (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked
-      where n.id = ?`,
-    [allocationLock(nodeId), nodeId],
-  );
-  if (!node) throw notFound('node', nodeId);
-  return node;
-}
-
-function allocationLock(nodeId: string): string {
-  return `alloc:${nodeId}`;
 }

@@ -1,12 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { boundQuery } from '../../database/bound-query';
-import { EventRecord } from '../events/event-record.entity';
-import { Projection } from '../events/projection-registry';
+import { EventRecord, type Projection } from '../events';
+import { NODE_DELETED } from '../nodes';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import { ManagedKeyEntity } from './managed-key.entity';
 import {
-  Allocation,
   PEER_CREATED,
   PEER_DELETED,
   PEER_RESUMED,
@@ -18,6 +16,7 @@ import {
   PeerUpdatedPayload,
 } from './peer.events';
 import { PeerEntity } from './peer.entity';
+import { PeersStore } from './peers.store';
 
 /** Column values of the peers table for (part of) a peer state. */
 export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
@@ -51,74 +50,26 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   return columns;
 }
 
-// Each table's rows travel as one JSON parameter. Creation runs the three statements as one (in CTEs);
-// updates run the one they need.
-const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
-    endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, origin,
-    version, created_at, updated_at, expires_at, quota_bytes, quota_period)
-  select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
-    private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, coalesce(origin, 'created'), version,
-    created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month')
-  from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
-    dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
-    preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, origin text, version int,
-    created_at timestamptz, expires_at timestamptz, quota_bytes bigint, quota_period text)`;
-const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
-  select node_id, family, host_index, address, peer_id
-  from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
-const REMEMBER_KEYS = `insert into node_managed_keys (node_id, public_key, peer_id, name)
-  select node_id, public_key, peer_id, name
-  from jsonb_to_recordset(?::jsonb) as k(node_id uuid, public_key text, peer_id uuid, name text)
-  on conflict (node_id, public_key) do update set peer_id = excluded.peer_id, name = excluded.name`;
-
-interface AllocationRow {
-  nodeId: string;
-  peerId: string;
-  allocation: Allocation;
-}
-
-interface ManagedKeyRow {
-  nodeId: string;
-  publicKey: string;
-  peerId: string;
-  name: string;
-}
-
-function allocationsJson(rows: readonly AllocationRow[]): string {
-  return JSON.stringify(
-    rows.map(({ nodeId, peerId, allocation }) => ({
-      node_id: nodeId,
-      family: allocation.family,
-      host_index: allocation.host_index,
-      address: allocation.address,
-      peer_id: peerId,
-    })),
-  );
-}
-
-function managedKeysJson(rows: readonly ManagedKeyRow[]): string {
-  return JSON.stringify(
-    rows.map(({ nodeId, publicKey, peerId, name }) => ({
-      node_id: nodeId,
-      public_key: publicKey,
-      peer_id: peerId,
-      name,
-    })),
-  );
-}
-
 @Injectable()
 export class PeerProjection implements Projection {
   readonly name = 'peers';
   readonly tables = ['peers', 'ip_allocations', 'node_managed_keys'];
 
+  constructor(private readonly store: PeersStore) {}
+
   handles(event: EventRecord): boolean {
-    return event.aggregateType === 'peer';
+    return event.aggregateType === 'peer' || event.type === NODE_DELETED;
   }
 
   async apply(em: EntityManager, event: EventRecord): Promise<void> {
     const id = event.aggregateId;
     switch (event.type) {
+      case NODE_DELETED:
+        // A node's peers go with it; their own event streams simply end here.
+        await em.nativeDelete(IpAllocationEntity, { nodeId: id });
+        await em.nativeDelete(ManagedKeyEntity, { nodeId: id });
+        await em.nativeDelete(PeerEntity, { nodeId: id });
+        return;
       case PEER_CREATED:
         return this.applyMany(em, [event]);
       case PEER_UPDATED: {
@@ -130,7 +81,7 @@ export class PeerProjection implements Projection {
         );
         if (allocations) {
           await em.nativeDelete(IpAllocationEntity, { peerId: id });
-          await this.allocate(
+          await this.store.insertAllocations(
             em,
             allocations.map((allocation) => ({ nodeId: node_id, peerId: id, allocation })),
           );
@@ -144,7 +95,7 @@ export class PeerProjection implements Projection {
             { id },
             { fields: ['name'], disableIdentityMap: true },
           );
-          await this.rememberKeys(em, [
+          await this.store.rememberKeys(em, [
             { nodeId: node_id, publicKey: changes.public_key, peerId: id, name: peer.name },
           ]);
         }
@@ -189,24 +140,15 @@ export class PeerProjection implements Projection {
   /** Each peer's last suspension or resumption of the batch is what its row keeps. */
   private async setSuspensions(em: EntityManager, events: EventRecord[]): Promise<void> {
     const latest = new Map(events.map((event) => [event.aggregateId, event]));
-    await boundQuery(
+    await this.store.setSuspensions(
       em,
-      `update peers p set suspended_reason = s.reason, version = s.version, updated_at = s.updated_at
-       from jsonb_to_recordset(?::jsonb) as s(id uuid, reason text, version int, updated_at timestamptz)
-       where p.id = s.id`,
-      [
-        JSON.stringify(
-          [...latest.values()].map((event) => ({
-            id: event.aggregateId,
-            reason:
-              event.type === PEER_SUSPENDED
-                ? (event.payload as unknown as PeerSuspendedPayload).reason
-                : null,
-            version: event.version,
-            updated_at: event.createdAt,
-          })),
-        ),
-      ],
+      [...latest.values()].map((event) => ({
+        id: event.aggregateId,
+        reason:
+          event.type === PEER_SUSPENDED ? (event.payload as unknown as PeerSuspendedPayload).reason : null,
+        version: event.version,
+        updated_at: event.createdAt,
+      })),
     );
   }
 
@@ -215,62 +157,42 @@ export class PeerProjection implements Projection {
       event,
       payload: event.payload as unknown as PeerCreatedPayload,
     }));
-    // One statement for the three tables: peer creation is the hot write path.
-    await boundQuery(
+    await this.store.insertCreated(
       em,
-      `with new_peers as (${INSERT_PEERS}), new_allocations as (${INSERT_ALLOCATIONS}),
-         remembered_keys as (${REMEMBER_KEYS})
-       select 1`,
-      [
-        JSON.stringify(
-          created.map(({ event, payload }) => ({
-            id: event.aggregateId,
-            node_id: payload.node_id,
-            name: payload.name,
-            public_key: payload.public_key,
-            allowed_ips: payload.allowed_ips,
-            dns: payload.dns,
-            mtu: payload.mtu,
-            persistent_keepalive: payload.persistent_keepalive,
-            endpoint_allowed_ips: payload.endpoint_allowed_ips,
-            private_key_sealed: payload.private_key_sealed,
-            preshared_key_sealed: payload.preshared_key_sealed,
-            preshared_key_sha256: payload.preshared_key_sha256,
-            enabled: payload.enabled,
-            origin: payload.origin,
-            version: event.version,
-            expires_at: payload.expires_at ?? null,
-            quota_bytes: payload.quota_bytes ?? null,
-            quota_period: payload.quota_period ?? null,
-            created_at: event.createdAt,
-          })),
-        ),
-        allocationsJson(
-          created.flatMap(({ event, payload }) =>
-            payload.allocations.map((allocation) => ({
-              nodeId: payload.node_id,
-              peerId: event.aggregateId,
-              allocation,
-            })),
-          ),
-        ),
-        managedKeysJson(
-          created.map(({ event, payload }) => ({
-            nodeId: payload.node_id,
-            publicKey: payload.public_key,
-            peerId: event.aggregateId,
-            name: payload.name,
-          })),
-        ),
-      ],
+      created.map(({ event, payload }) => ({
+        id: event.aggregateId,
+        node_id: payload.node_id,
+        name: payload.name,
+        public_key: payload.public_key,
+        allowed_ips: payload.allowed_ips,
+        dns: payload.dns,
+        mtu: payload.mtu,
+        persistent_keepalive: payload.persistent_keepalive,
+        endpoint_allowed_ips: payload.endpoint_allowed_ips,
+        private_key_sealed: payload.private_key_sealed,
+        preshared_key_sealed: payload.preshared_key_sealed,
+        preshared_key_sha256: payload.preshared_key_sha256,
+        enabled: payload.enabled,
+        origin: payload.origin,
+        version: event.version,
+        expires_at: payload.expires_at ?? null,
+        quota_bytes: payload.quota_bytes ?? null,
+        quota_period: payload.quota_period ?? null,
+        created_at: event.createdAt,
+      })),
+      created.flatMap(({ event, payload }) =>
+        payload.allocations.map((allocation) => ({
+          nodeId: payload.node_id,
+          peerId: event.aggregateId,
+          allocation,
+        })),
+      ),
+      created.map(({ event, payload }) => ({
+        nodeId: payload.node_id,
+        publicKey: payload.public_key,
+        peerId: event.aggregateId,
+        name: payload.name,
+      })),
     );
-  }
-
-  private async allocate(em: EntityManager, rows: AllocationRow[]): Promise<void> {
-    if (rows.length > 0) await boundQuery(em, INSERT_ALLOCATIONS, [allocationsJson(rows)]);
-  }
-
-  private async rememberKeys(em: EntityManager, rows: ManagedKeyRow[]): Promise<void> {
-    await boundQuery(em, REMEMBER_KEYS, [managedKeysJson(rows)]);
   }
 }

@@ -25,7 +25,7 @@ import { CommandContext, Ctx, RequireRole } from '../../common/auth/auth.decorat
 import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
-import { VersionQuery } from '../nodes/nodes.dto';
+import { VersionQuery } from '../../common/http/queries';
 import { CreatePeerDto, PeerListQuery, QrQuery, UpdatePeerDto } from './peers.dto';
 import { PeerView } from './peer-view';
 import { PeersService } from './peers.service';

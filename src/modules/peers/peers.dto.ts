@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
 import { IsCidrList, IsIpAddressList, IsName, IsWireGuardKey } from '../../common/validation/validators';
-import { ListQuery } from '../nodes/nodes.dto';
+import { ListQuery } from '../../common/http/queries';
 import { QUOTA_PERIODS, type QuotaPeriod } from '../lifecycle/domain/quota-period';
 
 export class CreatePeerDto {

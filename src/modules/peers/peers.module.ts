@@ -1,32 +1,40 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { ProjectionRegistry } from '../events/projection-registry';
+import { ProjectionRegistry } from '../events';
+import { NodeAddressUsage } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
+import { DesiredStateReader } from './desired-state.reader';
 import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
 import { PeersController } from './peers.controller';
 import { PeersService } from './peers.service';
+import { PeersStore } from './peers.store';
 
 @Module({
   imports: [NodesModule],
   controllers: [PeersController],
   providers: [
     PeersService,
+    PeersStore,
     PeerCreationBatcher,
     PeerProjection,
     PeerViewExtensions,
+    DesiredStateReader,
     LifecycleSettingsChanges,
   ],
-  exports: [PeersService, PeerViewExtensions, LifecycleSettingsChanges],
+  exports: [PeersService, PeerViewExtensions, DesiredStateReader, LifecycleSettingsChanges],
 })
 export class PeersModule implements OnModuleInit {
   constructor(
     private readonly projections: ProjectionRegistry,
     private readonly projection: PeerProjection,
+    private readonly addressUsage: NodeAddressUsage,
+    private readonly store: PeersStore,
   ) {}
 
   onModuleInit(): void {
     this.projections.register(this.projection);
+    this.addressUsage.use(this.store);
   }
 }

@@ -10,29 +10,24 @@ import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireg
 import { normaliseCidrSet } from '../../common/domain/cidr';
 import { escapeLikePattern } from '../../common/domain/like-pattern';
 import { DesiredNode } from '../../common/domain/desired-state';
-import { ApiError, conflict, notFound, versionConflict } from '../../common/http/api-error';
+import { conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DesiredStateChanges } from '../events/desired-state-changes';
-import { EventStore } from '../events/event-store.service';
-import { NodesService } from '../nodes/nodes.service';
-import { toDesiredNode } from '../nodes/node-view';
-import { NodeEntity } from '../nodes/node.entity';
+import { DesiredStateChanges, EventStore } from '../events';
+import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
 import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
-import { effectivePeerSettings } from './domain/effective-settings';
+import { effectivePeerSettings } from '../../common/domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
+import { allocationApiError } from './allocation-api-error';
+import { AllocationError, claimedAddresses, nodePools } from './domain/peer-allocation';
 import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
-import {
-  PeerCreationBatcher,
-  claimedAddresses,
-  lockNodeAllocations,
-  nodePools,
-} from './peer-creation.batcher';
+import { PeerCreationBatcher } from './peer-creation.batcher';
 import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView } from './peer-view';
 import { CreatePeerDto, PeerListQuery, UpdatePeerDto } from './peers.dto';
+import { PeersStore } from './peers.store';
 
 type PeerSettingField = 'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled';
 const SETTING_FIELDS: PeerSettingField[] = [
@@ -55,8 +50,14 @@ export class PeersService {
     private readonly changes: DesiredStateChanges,
     private readonly creator: PeerCreationBatcher,
     private readonly lifecycleSettings: LifecycleSettingsChanges,
+    private readonly store: PeersStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Serialises address allocation on the node for the rest of `em`'s transaction (adoption reserves addresses). */
+  lockNodeAllocations(em: EntityManager, nodeId: string): Promise<void> {
+    return this.store.lockNodeAllocations(em, nodeId);
+  }
 
   async create(nodeId: string, dto: CreatePeerDto, context: CommandContext): Promise<PeerView> {
     const id = randomUUID();
@@ -136,7 +137,7 @@ export class PeersService {
         }
       }
       if (dto.public_key !== undefined && dto.public_key !== peer.publicKey) {
-        await lockNodeAllocations(em, peer.nodeId);
+        await this.store.lockNodeAllocations(em, peer.nodeId);
         await this.assertKeyFree(em, peer.nodeId, dto.public_key, id);
         changes.public_key = dto.public_key;
         changes.private_key_sealed = null;
@@ -153,7 +154,7 @@ export class PeersService {
         const wanted = normaliseCidrSet(dto.allowed_ips);
         if (JSON.stringify(wanted) !== JSON.stringify(normaliseCidrSet(peer.allowedIps))) {
           const node = await this.nodes.require(em, peer.nodeId);
-          await lockNodeAllocations(em, peer.nodeId);
+          await this.store.lockNodeAllocations(em, peer.nodeId);
           const claimed = await this.claimFreeAddresses(em, node, dto.allowed_ips, id);
           changes.allowed_ips = claimed.allowedIps;
           allocations = claimed.allocations;
@@ -271,17 +272,13 @@ export class PeersService {
       { nodeId, publicKey, ...(exceptPeerId ? { id: { $ne: exceptPeerId } } : {}) },
       { fields: ['id'] },
     );
-    if (other) {
-      throw conflict('another peer of this node already has this public key', [
-        { field: 'public_key', message: 'public_key is already used on this node' },
-      ]);
-    }
+    if (other) throw allocationApiError(new AllocationError({ kind: 'key_taken' }));
   }
 
   private async claimFreeAddresses(em: EntityManager, node: NodeEntity, given: string[], peerId: string) {
     const desiredNode = toDesiredNode(node);
     const claimed = claimedAddresses(desiredNode, nodePools(desiredNode), given);
-    if (claimed instanceof ApiError) throw claimed;
+    if (claimed instanceof AllocationError) throw allocationApiError(claimed);
     if (claimed.allocations.length > 0) {
       const taken = await em.find(
         IpAllocationEntity,
@@ -293,9 +290,9 @@ export class PeersService {
         { fields: ['address'] },
       );
       if (taken.length > 0) {
-        throw conflict(`${taken.map((t) => t.address).join(', ')} already belongs to another peer`, [
-          { field: 'allowed_ips', message: 'address already allocated' },
-        ]);
+        throw allocationApiError(
+          new AllocationError({ kind: 'address_taken', addresses: taken.map((t) => t.address) }),
+        );
       }
     }
     return claimed;

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Dump, WirePeer } from '@wgfleet/protocol';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AgentClient } from '../agent-client/agent-client';
-import { AgentError } from '../agent-client/agent-errors';
+import { AgentClient, AgentError } from '../agent-client';
 import type { NodeDriftReport } from '../drift/domain/drift-report';
-import { NodeAgents } from '../nodes/node-agents.service';
-import { PeersService } from '../peers/peers.service';
+import { NodeAgents } from '../nodes';
+import { PeersService, type DesiredSnapshot } from '../peers';
 import {
   AppliedChanges,
   RemoveOperation,
@@ -23,7 +22,6 @@ import {
   unheldPresharedKeyError,
 } from './domain/plan-apply';
 import { PlannedPeer, ReconcileOptions, ReconcilePlan, syncconfPeerSet } from './domain/reconcile-plan';
-import { DesiredSnapshot } from './node-state.service';
 
 /** Stays well under the agent's 1 MiB body limit. */
 const MAX_BATCH_BYTES = 512 * 1024;

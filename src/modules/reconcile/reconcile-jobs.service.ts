@@ -5,10 +5,10 @@ import { Interval } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
-import { EventStore } from '../events/event-store.service';
-import { NodeEntity } from '../nodes/node.entity';
+import { EventStore } from '../events';
+import { NodeEntity } from '../nodes';
 import type { ReconcileOptions, ReconcilePlan } from './domain/reconcile-plan';
-import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from './node-jobs';
+import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { ReconcileJobEntity, ReconcileTrigger } from './reconcile-job.entity';
 
 export const RECONCILE_JOB = 'reconcile';

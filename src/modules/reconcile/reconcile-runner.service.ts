@@ -2,14 +2,15 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AgentError } from '../agent-client/agent-errors';
-import { EventStore } from '../events/event-store.service';
-import { NodeEntity } from '../nodes/node.entity';
-import { AlertOutbox } from '../notifications/alert-outbox.service';
+import { AgentError } from '../agent-client';
+import { EventStore } from '../events';
+import { NodesStore } from '../nodes';
+import { AlertOutbox } from '../notifications';
 import { emptyChanges, isVerified, resultSummary } from './domain/plan-apply';
 import { isEmptyPlan, planLeavesNodeEmpty, planReconcile, ReconcilePlan } from './domain/reconcile-plan';
-import { NodeStateReader } from './node-state.service';
-import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from './node-jobs';
+import { NodeInspector } from './node-inspector.service';
+import { DesiredStateReader } from '../peers';
+import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
 import { PlanExecutor } from './plan-executor.service';
 import { ReconcileJobEntity, ReconcileResult } from './reconcile-job.entity';
 import { RECONCILE_COMPLETED, RECONCILE_FAILED } from './reconcile-jobs.service';
@@ -31,10 +32,12 @@ export class ReconcileRunner implements NodeJobHandler {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly reader: NodeStateReader,
+    private readonly desiredState: DesiredStateReader,
+    private readonly inspector: NodeInspector,
     private readonly executor: PlanExecutor,
     private readonly events: EventStore,
     private readonly alerts: AlertOutbox,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,15 +75,15 @@ export class ReconcileRunner implements NodeJobHandler {
 
   private async reconcile(em: EntityManager, row: ReconcileJobEntity): Promise<ReconcileResult> {
     const options = row.options;
-    const snapshot = await this.reader.desired(em, row.nodeId).catch(() => {
+    const snapshot = await this.desiredState.desired(em, row.nodeId).catch(() => {
       throw new Refusal(`node ${row.nodeId} no longer exists`);
     });
-    const dump = await this.reader.observe(snapshot.node);
-    const report = this.reader.report(snapshot, dump);
+    const dump = await this.inspector.observe(snapshot.node);
+    const report = this.inspector.report(snapshot, dump);
     let plan: ReconcilePlan;
     if (options.plan_id) {
       const stored = await em.findOne(ReconcilePlanEntity, { id: options.plan_id });
-      if (!stored || this.reader.fingerprint(snapshot, dump) !== stored.fingerprint) {
+      if (!stored || this.inspector.fingerprint(snapshot, dump) !== stored.fingerprint) {
         throw new Refusal(
           `plan ${options.plan_id} is stale: the node's desired or observed state changed since it was made`,
         );
@@ -103,8 +106,11 @@ export class ReconcileRunner implements NodeJobHandler {
     const changes = isEmptyPlan(plan)
       ? emptyChanges()
       : await this.executor.apply({ snapshot, plan, options, report, dump });
-    const after = await this.reader.desired(em, row.nodeId);
-    const verified = isVerified(this.reader.report(after, await this.reader.observe(after.node)), options);
+    const after = await this.desiredState.desired(em, row.nodeId);
+    const verified = isVerified(
+      this.inspector.report(after, await this.inspector.observe(after.node)),
+      options,
+    );
     return { ...changes, verified };
   }
 
@@ -116,8 +122,7 @@ export class ReconcileRunner implements NodeJobHandler {
   ) {
     const succeeded = failure === null;
     const finishedAt = new Date();
-    const node = await em.findOne(NodeEntity, { id: row.nodeId }, { fields: ['name'] });
-    const nodeName = node?.name ?? row.nodeId;
+    const nodeName = (await this.nodeRecords.nameOf(em, row.nodeId)) ?? row.nodeId;
     const summary = resultSummary(result, failure);
     const afterCommit = await em.transactional(async (tx) => {
       row.status = succeeded ? 'succeeded' : 'failed';

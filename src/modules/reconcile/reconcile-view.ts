@@ -1,11 +1,11 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PEER_FIELD_MISMATCH_SCHEMA } from '../drift/drift-report-view';
-import type { PeerFieldMismatch } from '../drift/domain/drift-report';
 import {
   AllowedIpsMismatchView,
   KeepaliveMismatchView,
+  PEER_FIELD_MISMATCH_SCHEMA,
   PresharedKeyMismatchView,
-} from '../drift/drift-report-view';
+} from '../drift';
+import type { PeerFieldMismatch } from '../drift/domain/drift-report';
 import {
   PlannedInterfaceChange,
   PlannedPeer,

@@ -1,46 +1,33 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { ScanListeners } from '../drift/scan-listeners';
+import { FinishedRepairs, ScanListeners } from '../drift';
+import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PeersModule } from '../peers/peers.module';
-import { NODE_JOBS_QUEUE, NodeJobHandlers } from './node-jobs';
-import { NodeJobsProcessor } from './node-jobs.processor';
-import { NodeLocks } from './node-locks.service';
-import { NodeStateReader } from './node-state.service';
+import { NodeInspector } from './node-inspector.service';
 import { PlanExecutor } from './plan-executor.service';
 import { RECONCILE_JOB, ReconcileJobs } from './reconcile-jobs.service';
 import { ReconcileRunner } from './reconcile-runner.service';
 import { ReconcileController } from './reconcile.controller';
 import { ReconcileService } from './reconcile.service';
+import { ReconcileStore } from './reconcile.store';
 import { SelfHealListener } from './self-heal.listener';
 
-/**
- * Reconcile jobs (issue 5) and the per-node job path they share with sync: one queue, one worker, one
- * advisory lock per node.
- */
+/** Reconcile jobs: plans, dry runs and repairs, run on the per-node job path they share with sync. */
 @Module({
-  imports: [
-    DriftModule,
-    NodesModule,
-    PeersModule,
-    NotificationsModule,
-    BullModule.registerQueue({ name: NODE_JOBS_QUEUE }),
-  ],
+  imports: [DriftModule, NodesModule, PeersModule, NotificationsModule, NodeJobsModule],
   controllers: [ReconcileController],
   providers: [
-    NodeLocks,
-    NodeJobHandlers,
-    NodeJobsProcessor,
-    NodeStateReader,
+    NodeInspector,
     PlanExecutor,
     ReconcileJobs,
     ReconcileService,
     ReconcileRunner,
     SelfHealListener,
+    ReconcileStore,
   ],
-  exports: [NodeJobHandlers, NodeStateReader, PlanExecutor, BullModule],
+  exports: [NodeInspector, PlanExecutor],
 })
 export class ReconcileModule implements OnModuleInit {
   constructor(
@@ -48,10 +35,13 @@ export class ReconcileModule implements OnModuleInit {
     private readonly runner: ReconcileRunner,
     private readonly scanListeners: ScanListeners,
     private readonly selfHeal: SelfHealListener,
+    private readonly finishedRepairs: FinishedRepairs,
+    private readonly store: ReconcileStore,
   ) {}
 
   onModuleInit(): void {
     this.handlers.register(RECONCILE_JOB, this.runner);
     this.scanListeners.register(this.selfHeal);
+    this.finishedRepairs.use(this.store);
   }
 }

@@ -5,8 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AgentError } from '../agent-client/agent-errors';
-import { NodeEntity } from '../nodes/node.entity';
+import { AgentError } from '../agent-client';
+import { NodeEntity, NodesStore } from '../nodes';
 import {
   ReconcileOptions,
   ReconcilePlan,
@@ -15,7 +15,8 @@ import {
   reconcileOptions,
 } from './domain/reconcile-plan';
 import { cannotLeaveNodeEmpty } from './domain/plan-apply';
-import { DesiredSnapshot, NodeStateReader } from './node-state.service';
+import { NodeInspector } from './node-inspector.service';
+import { DesiredStateReader, type DesiredSnapshot } from '../peers';
 import { ReconcileJobEntity } from './reconcile-job.entity';
 import { ReconcileJobs } from './reconcile-jobs.service';
 import { ReconcilePlanEntity } from './reconcile-plan.entity';
@@ -40,8 +41,10 @@ export const emptyNodeRefusal = (nodeName: string) =>
 export class ReconcileService {
   constructor(
     private readonly em: EntityManager,
-    private readonly reader: NodeStateReader,
+    private readonly desiredState: DesiredStateReader,
+    private readonly inspector: NodeInspector,
     private readonly jobs: ReconcileJobs,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,13 +57,13 @@ export class ReconcileService {
     if (given.dry_run && given.plan_id)
       throw badRequest('plan_id', 'plan_id applies a dry-run plan; it cannot be combined with dry_run');
     const em = this.em.fork();
-    const snapshot = await this.reader.desired(em, nodeId);
+    const snapshot = await this.desiredState.desired(em, nodeId);
     if (given.plan_id) return this.applyStoredPlan(em, snapshot, given, context);
     const options = reconcileOptions(given);
     if (options.dry_run) return this.dryRun(em, snapshot, options, context);
     if (!cannotLeaveNodeEmpty(options, snapshot.desiredPeers)) {
       // A node whose agent does not answer right now still gets its job: the job retries and checks again.
-      const dump = await this.reader.observe(snapshot.node).catch(() => null);
+      const dump = await this.inspector.observe(snapshot.node).catch(() => null);
       if (dump) this.assertKeepsPeers(snapshot, dump, options, this.plan(snapshot, dump, options));
     }
     return this.accepted(em, snapshot.node, options, undefined, context);
@@ -75,8 +78,8 @@ export class ReconcileService {
     const options = reconcileOptions(given);
     const em = this.em.fork();
     const nodes = dto.node_ids
-      ? await em.find(NodeEntity, { id: { $in: dto.node_ids } })
-      : await em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
+      ? await this.nodeRecords.byIds(em, dto.node_ids)
+      : await this.nodeRecords.enabled(em);
     const unknown = (dto.node_ids ?? []).filter((id) => !nodes.some((node) => node.id === id));
     if (unknown.length > 0)
       throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', `node_ids: no node ${unknown.join(', ')}`);
@@ -109,7 +112,7 @@ export class ReconcileService {
       nodeId: snapshot.node.id,
       options: { ...options, dry_run: false },
       plan,
-      fingerprint: this.reader.fingerprint(snapshot, dump),
+      fingerprint: this.inspector.fingerprint(snapshot, dump),
       requestedBy: context.actorTokenId,
     });
     await em.persistAndFlush(stored);
@@ -133,7 +136,7 @@ export class ReconcileService {
     }
     const options = reconcileOptions({ ...stored.options, ...given, dry_run: false });
     const dump = await this.observeNow(snapshot.node);
-    if (this.reader.fingerprint(snapshot, dump) !== stored.fingerprint) throw stalePlan(stored.id);
+    if (this.inspector.fingerprint(snapshot, dump) !== stored.fingerprint) throw stalePlan(stored.id);
     this.assertKeepsPeers(snapshot, dump, options, stored.plan);
     return this.accepted(em, snapshot.node, options, stored.plan, context);
   }
@@ -154,7 +157,7 @@ export class ReconcileService {
 
   private plan(snapshot: DesiredSnapshot, dump: Dump, options: ReconcileOptions): ReconcilePlan {
     return planReconcile({
-      report: this.reader.report(snapshot, dump),
+      report: this.inspector.report(snapshot, dump),
       desiredPeers: snapshot.desiredPeers,
       node: snapshot.desiredNode,
       defaults: this.config.defaults,
@@ -168,7 +171,7 @@ export class ReconcileService {
     options: ReconcileOptions,
     plan: ReconcilePlan,
   ): void {
-    if (options.allow_empty || !planLeavesNodeEmpty(plan, this.reader.report(snapshot, dump), options))
+    if (options.allow_empty || !planLeavesNodeEmpty(plan, this.inspector.report(snapshot, dump), options))
       return;
     throw conflict(emptyNodeRefusal(snapshot.node.name), [
       { field: 'allow_empty', message: 'the reconcile would remove every peer of the node' },
@@ -177,7 +180,7 @@ export class ReconcileService {
 
   private async observeNow(node: NodeEntity): Promise<Dump> {
     try {
-      return await this.reader.observe(node);
+      return await this.inspector.observe(node);
     } catch (error) {
       if (!(error instanceof AgentError)) throw error;
       throw new ApiError(

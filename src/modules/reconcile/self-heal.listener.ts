@@ -1,8 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { ScanListener, StoredScan } from '../drift/scan-listeners';
-import { NodeEntity } from '../nodes/node.entity';
+import type { ScanListener, StoredScan } from '../drift';
+import { NodesStore } from '../nodes';
 import { isVerified } from './domain/plan-apply';
 import { autoReconcileDue, autoReconcileOptions, leadingFailures } from './domain/self-heal';
 import { ReconcileJobEntity } from './reconcile-job.entity';
@@ -21,12 +21,13 @@ export class SelfHealListener implements ScanListener {
 
   constructor(
     private readonly jobs: ReconcileJobs,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async onScanStored(em: EntityManager, scan: StoredScan): Promise<void | (() => Promise<void>)> {
     if (scan.trigger !== 'schedule' || scan.status !== 'drift') return;
-    const node = await em.findOne(NodeEntity, { id: scan.nodeId });
+    const node = await this.nodeRecords.find(em, scan.nodeId);
     if (!node || !node.enabled || node.autoReconcile === 'off') return;
     const options = autoReconcileOptions(node.autoReconcile);
     if (isVerified(scan.report, options)) return; // only drift this mode leaves alone (e.g. unknown peers in safe)

@@ -1,10 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord } from '../events/event-record.entity';
-import { Projection } from '../events/projection-registry';
-import { NODE_DELETED } from '../nodes/node.events';
-import { PEER_DELETED, PEER_UPDATED, PeerDeletedPayload, PeerUpdatedPayload } from '../peers/peer.events';
+import { EventRecord, type Projection } from '../events';
+import { NODE_DELETED } from '../nodes';
+import { PEER_DELETED, PEER_UPDATED, type PeerDeletedPayload, type PeerUpdatedPayload } from '../peers';
 import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
+import { SyncStore } from './sync.store';
 
 /**
  * Records keys that must leave a node in the transaction of the command that retires them, independent of
@@ -15,6 +15,8 @@ import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from '
 export class PendingRemovalsProjection implements Projection {
   readonly name = 'pending_removals';
   readonly tables = ['pending_removals'];
+
+  constructor(private readonly store: SyncStore) {}
 
   handles(event: EventRecord): boolean {
     return (
@@ -35,16 +37,13 @@ export class PendingRemovalsProjection implements Projection {
         const { node_id, changes } = event.payload as unknown as PeerUpdatedPayload;
         if (changes.public_key === undefined) return;
         // Every earlier key of the peer; one already gone from the node is simply found absent.
-        const earlier = await em.execute<{ public_key: string; name: string }[]>(
-          'select public_key, name from node_managed_keys where node_id = ? and peer_id = ? and public_key <> ?',
-          [node_id, event.aggregateId, changes.public_key],
-        );
-        await this.retire(
+        const earlier = await this.store.earlierKeysOfPeer(
           em,
-          event,
           node_id,
-          earlier.map((key) => ({ publicKey: key.public_key, name: key.name })),
+          event.aggregateId,
+          changes.public_key,
         );
+        await this.retire(em, event, node_id, earlier);
         return;
       }
       case NODE_DELETED:

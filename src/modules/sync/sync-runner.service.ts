@@ -2,13 +2,12 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { boundQuery } from '../../database/bound-query';
-import { NodeEntity } from '../nodes/node.entity';
+import { NodesStore } from '../nodes';
 import { emptyChanges } from '../reconcile/domain/plan-apply';
 import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
-import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../reconcile/node-jobs';
-import { NodeStateReader } from '../reconcile/node-state.service';
-import { PlanExecutor } from '../reconcile/plan-executor.service';
+import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
+import { NodeInspector, PlanExecutor } from '../reconcile';
+import { DesiredStateReader } from '../peers';
 import {
   SYNC_OPTIONS,
   SyncScope,
@@ -19,6 +18,7 @@ import {
 } from './domain/sync-scope';
 import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
 import { SyncTrigger } from './sync-trigger.service';
+import { SyncStore } from './sync.store';
 
 /**
  * Carries a node's pending changes to it under the node's lock, level-based: whatever the changes were, the
@@ -31,9 +31,12 @@ export class SyncRunner implements NodeJobHandler {
 
   constructor(
     private readonly orm: MikroORM,
-    private readonly reader: NodeStateReader,
+    private readonly desiredState: DesiredStateReader,
+    private readonly inspector: NodeInspector,
     private readonly executor: PlanExecutor,
     private readonly trigger: SyncTrigger,
+    private readonly store: SyncStore,
+    private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,20 +57,20 @@ export class SyncRunner implements NodeJobHandler {
   }
 
   private async apply(em: EntityManager, nodeId: string): Promise<void> {
-    const node = await em.findOne(NodeEntity, { id: nodeId });
+    const node = await this.nodeRecords.find(em, nodeId);
     // A disabled node keeps its changes pending until it is enabled again (which is itself a change).
     if (!node?.enabled) return;
     // What changed is worked out by PostgreSQL, so a run for a few changed peers of a big node reads those
     // peers, not the node's every peer and sync state.
     const [pending, removals] = await Promise.all([
-      pendingChanges(em, nodeId),
+      this.store.pendingChanges(em, nodeId),
       em.find(PendingRemovalEntity, { nodeId }),
     ]);
     const wholeNode = node.version > pending.nodeAppliedVersion;
     if (!wholeNode && pending.peerIds.length === 0 && removals.length === 0) return;
     const snapshot = wholeNode
-      ? await this.reader.desired(em, nodeId)
-      : await this.reader.desiredPeers(em, node, pending.peerIds);
+      ? await this.desiredState.desired(em, nodeId)
+      : await this.desiredState.desiredPeers(em, node, pending.peerIds);
     // A node change puts every peer in scope; otherwise the snapshot holds just the changed ones.
     const scopedPeers = snapshot.peers;
     const scope: SyncScope = {
@@ -79,9 +82,9 @@ export class SyncRunner implements NodeJobHandler {
 
     // Agent failures propagate: the job retries with backoff and the changes stay pending meanwhile. Only a
     // node change needs the node's state (listen port, peers it lost); changed peers are set blind.
-    const dump = wholeNode ? await this.reader.observe(snapshot.node) : null;
+    const dump = wholeNode ? await this.inspector.observe(snapshot.node) : null;
     const report = dump
-      ? scopeReport(this.reader.report(snapshot, dump), scope)
+      ? scopeReport(this.inspector.report(snapshot, dump), scope)
       : blindSyncReport(
           snapshot.node,
           snapshot.desiredPeers,
@@ -149,20 +152,4 @@ export class SyncRunner implements NodeJobHandler {
       'changes applied to node',
     );
   }
-}
-
-/** The node's applied version, and its peers changed since their last sync (or never synced). */
-async function pendingChanges(
-  em: EntityManager,
-  nodeId: string,
-): Promise<{ nodeAppliedVersion: number; peerIds: string[] }> {
-  const [row] = await boundQuery<{ node_applied_version: number; peer_ids: string[] }>(
-    em,
-    `select
-       coalesce((select applied_version from node_sync_state where node_id = ?), 0) as node_applied_version,
-       array(select p.id from peers p left join peer_sync_state s on s.peer_id = p.id
-              where p.node_id = ? and p.version > coalesce(s.applied_version, 0)) as peer_ids`,
-    [nodeId, nodeId],
-  );
-  return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
 }

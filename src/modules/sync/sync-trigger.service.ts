@@ -11,9 +11,10 @@ import {
 import { Queue } from 'bullmq';
 import { RedisConnection } from '../../common/redis/redis.module';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DesiredStateChanges } from '../events/desired-state-changes';
-import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../reconcile/node-jobs';
+import { DesiredStateChanges } from '../events';
+import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { DebounceState } from './domain/sync-scope';
+import { SyncStore } from './sync.store';
 
 export const SYNC_JOB = 'sync';
 
@@ -37,6 +38,7 @@ export class SyncTrigger implements OnModuleInit, OnApplicationBootstrap, OnAppl
     private readonly em: EntityManager,
     private readonly changes: DesiredStateChanges,
     private readonly redis: RedisConnection,
+    private readonly store: SyncStore,
     @InjectQueue(NODE_JOBS_QUEUE) private readonly queue: Queue<NodeJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -115,8 +117,7 @@ export class SyncTrigger implements OnModuleInit, OnApplicationBootstrap, OnAppl
   }
 
   private async sweep(): Promise<void> {
-    const rows = await this.em.fork().execute<{ node_id: string }[]>(NODES_WITH_PENDING_WORK);
-    for (const { node_id } of rows) await this.enqueue(node_id, 0);
+    for (const nodeId of await this.store.nodesWithPendingWork(this.em.fork())) await this.enqueue(nodeId, 0);
   }
 
   private debounceKey(nodeId: string): string {
@@ -146,14 +147,3 @@ const MARK_CHANGED = `
   if redis.call('exists', KEYS[2]) == 0 then return 0 end
   if redis.call('lpos', KEYS[3], ARGV[3]) then return ${JOB_RUNNING} end
   return ${JOB_WAITING}`;
-
-const NODES_WITH_PENDING_WORK = `
-  select p.node_id from peers p
-    join nodes n on n.id = p.node_id and n.enabled
-    left join peer_sync_state s on s.peer_id = p.id
-   where p.version > coalesce(s.applied_version, 0)
-  union
-  select r.node_id from pending_removals r join nodes n on n.id = r.node_id and n.enabled where r.error is null
-  union
-  select n.id from nodes n left join node_sync_state s on s.node_id = n.id
-   where n.enabled and n.version > coalesce(s.applied_version, 0)`;

@@ -1,15 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { boundQuery } from '../../database/bound-query';
 import { ViewExtension } from '../../common/http/view-extensions';
 import type { PendingPeer } from '../drift/domain/drift-report';
-import { PendingPeersSource } from '../drift/pending-peers';
-import { NodeEntity } from '../nodes/node.entity';
-import type { NodeViewExtras } from '../nodes/node-view';
-import { PeerEntity } from '../peers/peer.entity';
-import type { PeerViewExtras } from '../peers/peer-view';
+import type { PendingPeersSource } from '../drift';
+import { NodeEntity, type NodeViewExtras } from '../nodes';
+import { PeerEntity, type PeerViewExtras } from '../peers';
 import { peerSyncStatus } from './domain/sync-scope';
 import { PeerSyncStateEntity } from './sync-state.entity';
+import { SyncStore } from './sync.store';
 
 /** `sync_status` (and `sync_error` when failed) on every peer view. */
 @Injectable()
@@ -46,10 +44,13 @@ export class NodePendingView implements ViewExtension<
   PendingPeer[],
   Pick<NodeViewExtras, 'pending'>
 > {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly store: SyncStore,
+  ) {}
 
   load(rows: readonly NodeEntity[]): Promise<ReadonlyMap<string, PendingPeer[]>> {
-    return pendingPeersOf(
+    return this.store.pendingPeersOf(
       this.em.fork(),
       rows.map((row) => row.id),
     );
@@ -63,30 +64,9 @@ export class NodePendingView implements ViewExtension<
 /** Drift lists these as `pending_peers` instead of drift. */
 @Injectable()
 export class SyncPendingPeersSource implements PendingPeersSource {
-  pendingFor(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, PendingPeer[]>> {
-    return pendingPeersOf(em, nodeIds);
-  }
-}
+  constructor(private readonly store: SyncStore) {}
 
-async function pendingPeersOf(
-  em: EntityManager,
-  nodeIds: readonly string[],
-): Promise<Map<string, PendingPeer[]>> {
-  const pending = new Map<string, PendingPeer[]>();
-  if (nodeIds.length === 0) return pending;
-  const rows = await boundQuery<{ node_id: string; peer_id: string; name: string; public_key: string }>(
-    em,
-    `select p.node_id, p.id as peer_id, p.name, p.public_key from peers p
-       left join peer_sync_state s on s.peer_id = p.id
-      where p.node_id = any(?::uuid[]) and p.version > coalesce(s.applied_version, 0)
-     union all
-     select r.node_id, r.peer_id, r.name, r.public_key from pending_removals r where r.node_id = any(?::uuid[])`,
-    [nodeIds, nodeIds],
-  );
-  for (const { node_id, ...peer } of rows) {
-    const list = pending.get(node_id) ?? [];
-    list.push(peer);
-    pending.set(node_id, list);
+  pendingFor(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, PendingPeer[]>> {
+    return this.store.pendingPeersOf(em, nodeIds);
   }
-  return pending;
 }

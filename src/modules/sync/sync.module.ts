@@ -1,28 +1,22 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { PendingPeers } from '../drift/pending-peers';
-import { ProjectionRegistry } from '../events/projection-registry';
-import { NodeViewExtensions } from '../nodes/node-view';
+import { PendingPeers } from '../drift';
+import { ProjectionRegistry } from '../events';
+import { NodeViewExtensions } from '../nodes';
+import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
-import { PeerViewExtensions } from '../peers/peer-view';
+import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
-import { NODE_JOBS_QUEUE, NodeJobHandlers } from '../reconcile/node-jobs';
 import { ReconcileModule } from '../reconcile/reconcile.module';
 import { PendingRemovalsProjection } from './pending-removals.projection';
 import { SyncRunner } from './sync-runner.service';
 import { SYNC_JOB, SyncTrigger } from './sync-trigger.service';
 import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './sync-views';
+import { SyncStore } from './sync.store';
 
-/** Issue 7: every desired-state change reaches its node by itself, through the per-node job path. */
+/** Every desired-state change reaches its node by itself, through the per-node job path. */
 @Module({
-  imports: [
-    DriftModule,
-    NodesModule,
-    PeersModule,
-    ReconcileModule,
-    BullModule.registerQueue({ name: NODE_JOBS_QUEUE }),
-  ],
+  imports: [DriftModule, NodesModule, PeersModule, ReconcileModule, NodeJobsModule],
   providers: [
     PendingRemovalsProjection,
     SyncTrigger,
@@ -30,6 +24,7 @@ import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './s
     PeerSyncStatusView,
     NodePendingView,
     SyncPendingPeersSource,
+    SyncStore,
   ],
 })
 export class SyncModule implements OnModuleInit {

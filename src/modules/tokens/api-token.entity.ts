@@ -1,7 +1,5 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-
-export const TOKEN_ROLES = ['read', 'write', 'admin'] as const;
-export type TokenRole = (typeof TOKEN_ROLES)[number];
+import { TokenRole } from '../../common/auth/roles';
 
 @Entity({ tableName: 'api_tokens' })
 export class ApiTokenEntity {

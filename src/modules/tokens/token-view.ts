@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ApiTokenEntity, TOKEN_ROLES, TokenRole } from './api-token.entity';
+import { TOKEN_ROLES, TokenRole } from '../../common/auth/roles';
+import { ApiTokenEntity } from './api-token.entity';
 
 /** An API token as listings show it: never the token itself. */
 export class TokenView {

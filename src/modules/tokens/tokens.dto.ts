@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { IsName } from '../../common/validation/validators';
-import { TOKEN_ROLES, TokenRole } from './api-token.entity';
+import { TOKEN_ROLES, TokenRole } from '../../common/auth/roles';
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'ci-pipeline' })

@@ -1,8 +1,8 @@
 import type { DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode } from '../../../common/domain/desired-state';
-import { hostCidrAt, indexOf, parsePool } from '../../peers/domain/ip-allocation';
-import type { Allocation, PeerCreatedPayload } from '../../peers/peer.events';
+import { hostCidrAt, indexOf, parsePool } from '../../../common/domain/ip-allocation';
+import type { Allocation, PeerCreatedPayload } from '../../peers';
 
 /** One peer of the node as a dry run shows it: what would be imported, or why it cannot be. */
 export interface AdoptionEntry {

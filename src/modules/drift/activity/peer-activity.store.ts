@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { DumpPeer } from '@wgfleet/protocol';
 import { boundQuery } from '../../../database/bound-query';
 import { forgetCounters, usageDelta, type UsageDelta } from '../../lifecycle/domain/usage-counters';
-import { PeerUsageStore } from '../../lifecycle/peer-usage.store';
+import { PeerUsageStore } from '../../lifecycle';
 import { activityChanged, nextPeerActivity, type PeerActivity } from './peer-activity';
 
 /** A managed peer as the node reported it in a scan. */

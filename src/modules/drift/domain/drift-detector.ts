@@ -1,8 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
-import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
-import { effectiveKeepalive, effectiveListenPort } from '../../peers/domain/effective-settings';
+import type {
+  DesiredNode,
+  DesiredPeer,
+  ManagedPeerRef,
+  PanelDefaults,
+} from '../../../common/domain/desired-state';
+import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
 import type {
   InterfaceMismatch,
   MismatchedPeer,
@@ -13,11 +18,6 @@ import type {
   PendingPeer,
   UnknownPeer,
 } from './drift-report';
-
-export interface ManagedPeerRef {
-  peer_id: string;
-  name: string;
-}
 
 export interface DriftInput {
   node: DesiredNode;

@@ -1,4 +1,4 @@
-import type { SuspendedReason } from '../../peers/peer.entity';
+import type { SuspendedReason } from '../../peers';
 
 /** What the enforcement pass knows of one peer with an expiry, a quota or a suspension. */
 export interface LifecyclePeer {

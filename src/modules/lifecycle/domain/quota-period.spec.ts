@@ -1,4 +1,4 @@
-import { calendarPeriod, currentPeriods, isTimeZone, quotaPeriod } from './quota-period';
+import { calendarPeriod, currentPeriods, quotaPeriod } from './quota-period';
 
 const at = (iso: string) => new Date(iso);
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -141,13 +141,5 @@ describe('quotaPeriod', () => {
       week: calendarPeriod('week', now, 'UTC'),
       month: calendarPeriod('month', now, 'UTC'),
     });
-  });
-});
-
-describe('isTimeZone', () => {
-  it('accepts IANA zones and refuses anything else', () => {
-    expect(isTimeZone('UTC')).toBe(true);
-    expect(isTimeZone('Europe/Berlin')).toBe(true);
-    expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
 });

@@ -25,16 +25,6 @@ interface WallClock {
 const HOUR_MS = 3_600_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Whether the runtime knows this IANA time zone. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    wallClockFormatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {

@@ -3,7 +3,7 @@ import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
 import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
-import { effectiveKeepalive, effectiveListenPort } from '../../peers/domain/effective-settings';
+import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
 
 export const RECONCILE_MODES = ['batch', 'peer', 'syncconf'] as const;
 export type ReconcileMode = (typeof RECONCILE_MODES)[number];

@@ -1,4 +1,4 @@
-import type { AutoReconcileMode } from '../../nodes/node.entity';
+import type { AutoReconcileMode } from '../../nodes';
 import { ReconcileOptions, reconcileOptions } from './reconcile-plan';
 
 /** `safe` repairs missing, mismatched and orphaned peers; `full` also removes peers the panel never managed. */

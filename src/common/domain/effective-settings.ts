@@ -1,9 +1,4 @@
-import type {
-  DesiredNode,
-  EffectivePeerSettings,
-  PanelDefaults,
-  PeerSettings,
-} from '../../../common/domain/desired-state';
+import type { DesiredNode, EffectivePeerSettings, PanelDefaults, PeerSettings } from './desired-state';
 
 export interface ParsedEndpoint {
   /** Host name, IPv4 address, or IPv6 address without brackets. */

@@ -1,9 +1,4 @@
-import type {
-  DesiredNode,
-  EffectivePeerSettings,
-  PanelDefaults,
-  PeerSettings,
-} from '../../../common/domain/desired-state';
+import type { DesiredNode, EffectivePeerSettings, PanelDefaults, PeerSettings } from './desired-state';
 import {
   effectiveListenPort,
   effectivePeerSettings,

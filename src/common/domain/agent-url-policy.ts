@@ -1,6 +1,6 @@
 import { isFQDN } from 'class-validator';
 import * as ipaddr from 'ipaddr.js';
-import { parseCidr, type ParsedCidr } from '../../../common/domain/cidr';
+import { parseCidr, type ParsedCidr } from './cidr';
 
 /**
  * Where the panel may send signed requests (AGENT_URL_ALLOW): networks and exact host names. A host name on

@@ -1,5 +1,5 @@
 import * as ipaddr from 'ipaddr.js';
-import { parseCidr } from '../../../common/domain/cidr';
+import { parseCidr } from './cidr';
 
 /**
  * Address-pool math. Allocations are stored as (node_id, family, host_index): index 0 is the first host of the

@@ -1,0 +1,2 @@
+export { AgentClient } from './agent-client';
+export { AgentError } from './agent-errors';

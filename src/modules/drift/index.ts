@@ -1,0 +1,12 @@
+export {
+  AllowedIpsMismatchView,
+  KeepaliveMismatchView,
+  PEER_FIELD_MISMATCH_SCHEMA,
+  PresharedKeyMismatchView,
+} from './drift-report-view';
+export { FinishedRepairs } from './finished-repairs';
+export type { FinishedRepairsSource } from './finished-repairs';
+export { PendingPeers } from './pending-peers';
+export type { PendingPeersSource } from './pending-peers';
+export { ScanListeners } from './scan-listeners';
+export type { ScanListener, ScanTrigger, StoredScan } from './scan-listeners';

@@ -1,0 +1,1 @@
+export { PeerUsageStore } from './peer-usage.store';

@@ -1,0 +1,2 @@
+export { DriftMetrics } from './drift-metrics.service';
+export { MetricsRegistry } from './metrics-registry';

@@ -1,0 +1,79 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { DesiredNode } from '../../common/domain/desired-state';
+import { boundQuery } from '../../database/bound-query';
+import { NodeEntity } from './node.entity';
+
+/**
+ * The `nodes` columns that make a DesiredNode, under its own (snake_case) names, for statements that read
+ * a node as plain data rather than as an entity. A record of every DesiredNode key, so the compiler
+ * notices a field added to DesiredNode and not read here.
+ */
+const DESIRED_NODE_FIELDS: Record<keyof DesiredNode, true> = {
+  id: true,
+  name: true,
+  interface: true,
+  endpoint: true,
+  address_pool: true,
+  address_pool_v6: true,
+  listen_port: true,
+  public_key: true,
+  enabled: true,
+  override_listen_port: true,
+  override_dns: true,
+  override_mtu: true,
+  override_keepalive: true,
+  override_endpoint_allowed_ip: true,
+};
+const DESIRED_NODE_COLUMNS = Object.keys(DESIRED_NODE_FIELDS).join(', ');
+
+/** The nodes module's statements on its table, and the reads other modules make of it. */
+@Injectable()
+export class NodesStore {
+  /**
+   * The node's desired fields, with the transaction-scoped advisory lock `lockKey` taken in the same round
+   * trip; null when there is no such node. The row may predate the lock (it is read in the same statement).
+   */
+  async desiredNodeLocked(em: EntityManager, nodeId: string, lockKey: string): Promise<DesiredNode | null> {
+    const [node] = await boundQuery<DesiredNode>(
+      em,
+      `select ${DESIRED_NODE_COLUMNS}
+         from nodes n, lateral (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked
+        where n.id = ?`,
+      [lockKey, nodeId],
+    );
+    return node ?? null;
+  }
+
+  find(em: EntityManager, id: string): Promise<NodeEntity | null> {
+    return em.findOne(NodeEntity, { id });
+  }
+
+  findEnabled(em: EntityManager, id: string): Promise<NodeEntity | null> {
+    return em.findOne(NodeEntity, { id, enabled: true });
+  }
+
+  /** Every enabled node, by name. */
+  enabled(em: EntityManager): Promise<NodeEntity[]> {
+    return em.find(NodeEntity, { enabled: true }, { orderBy: { name: 'asc' } });
+  }
+
+  async enabledIds(em: EntityManager): Promise<string[]> {
+    const nodes = await em.find(NodeEntity, { enabled: true }, { fields: ['id'] });
+    return nodes.map((node) => node.id);
+  }
+
+  /** The nodes of these ids that exist. */
+  byIds(em: EntityManager, ids: readonly string[]): Promise<NodeEntity[]> {
+    return em.find(NodeEntity, { id: { $in: [...ids] } });
+  }
+
+  async nameOf(em: EntityManager, id: string): Promise<string | null> {
+    const node = await em.findOne(NodeEntity, { id }, { fields: ['name'] });
+    return node?.name ?? null;
+  }
+
+  async nameTaken(em: EntityManager, name: string): Promise<boolean> {
+    return (await em.findOne(NodeEntity, { name }, { fields: ['id'] })) !== null;
+  }
+}

@@ -1,0 +1,141 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { DesiredNode, DesiredPeer, ManagedPeerRef } from '../../common/domain/desired-state';
+import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
+import { ManagedKeyEntity } from './managed-key.entity';
+import { toDesiredPeer } from './peer-view';
+import { PeerEntity } from './peer.entity';
+import { DesiredPeerRow, PeersStore } from './peers.store';
+
+/** The peers of one node as drift detection needs them, read in bulk. */
+export interface NodePeersState {
+  peers: DesiredPeer[];
+  /** Keys the panel managed on the node before; current peers' keys are left out (the peers say it all). */
+  managedKeys: Map<string, ManagedPeerRef>;
+}
+
+/** A node's desired state as read in one go, with its entities: the input of planning and repair. */
+export interface DesiredSnapshot {
+  node: NodeEntity;
+  desiredNode: DesiredNode;
+  /** Enabled and disabled. */
+  peers: PeerEntity[];
+  peerById: Map<string, PeerEntity>;
+  desiredPeers: DesiredPeer[];
+  managedKeys: Map<string, ManagedPeerRef>;
+}
+
+/**
+ * The one reader of a node's desired state (its peers and the keys it managed before), for drift, sync,
+ * reconcile and adoption: in bulk for many nodes as plain values, or for one node with its entities.
+ */
+@Injectable()
+export class DesiredStateReader {
+  constructor(
+    private readonly nodes: NodesService,
+    private readonly store: PeersStore,
+  ) {}
+
+  /**
+   * Many nodes at once: one query for all their peers and one for the keys they managed before, whatever the
+   * number of nodes. A fleet scan reads every peer of the fleet, so they come back as plain values.
+   */
+  async load(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, NodePeersState>> {
+    const states = new Map<string, NodePeersState>(
+      nodeIds.map((id) => [id, { peers: [], managedKeys: new Map() }]),
+    );
+    if (nodeIds.length === 0) return states;
+    const [peersByNode, formerKeys] = await Promise.all([
+      this.store.desiredPeersOfNodes(em, nodeIds),
+      this.store.formerKeysOfNodes(em, nodeIds),
+    ]);
+    for (const { node_id, peers } of peersByNode) {
+      const state = states.get(node_id);
+      if (state && peers) state.peers = peers.map((row) => desiredPeerOf(node_id, row));
+    }
+    for (const key of formerKeys) {
+      states.get(key.node_id)?.managedKeys.set(key.public_key, { peer_id: key.peer_id, name: key.name });
+    }
+    return states;
+  }
+
+  /** One node with every peer and managed key: the basis of drift detection and of a write of the whole node. */
+  async desired(em: EntityManager, nodeId: string): Promise<DesiredSnapshot> {
+    const node = await this.nodes.require(em, nodeId);
+    const [peers, keys] = await Promise.all([
+      em.find(PeerEntity, { nodeId }, { disableIdentityMap: true }),
+      em.find(ManagedKeyEntity, { nodeId }, { disableIdentityMap: true }),
+    ]);
+    return snapshotOf(
+      node,
+      peers,
+      new Map(keys.map((key) => [key.publicKey, { peer_id: key.peerId, name: key.name }])),
+    );
+  }
+
+  /**
+   * Only the given peers of `node` (those still there), without managed keys: enough to set changed peers
+   * blind, and O(changes) rather than O(peers) on a big node. Never a basis for drift detection or for a
+   * write of the whole interface, which need every peer.
+   */
+  async desiredPeers(
+    em: EntityManager,
+    node: NodeEntity,
+    peerIds: readonly string[],
+  ): Promise<DesiredSnapshot> {
+    const peers =
+      peerIds.length === 0
+        ? []
+        : await em.find(
+            PeerEntity,
+            { nodeId: node.id, id: { $in: [...peerIds] } },
+            { disableIdentityMap: true },
+          );
+    return snapshotOf(node, peers, new Map());
+  }
+}
+
+function snapshotOf(
+  node: NodeEntity,
+  peers: PeerEntity[],
+  managedKeys: Map<string, ManagedPeerRef>,
+): DesiredSnapshot {
+  return {
+    node,
+    desiredNode: toDesiredNode(node),
+    peers,
+    peerById: new Map(peers.map((peer) => [peer.id, peer])),
+    desiredPeers: peers.map(toDesiredPeer),
+    managedKeys,
+  };
+}
+
+function desiredPeerOf(
+  nodeId: string,
+  [
+    id,
+    name,
+    publicKey,
+    allowedIps,
+    dns,
+    mtu,
+    keepalive,
+    endpointAllowedIps,
+    presharedKeySha256,
+    enabled,
+  ]: DesiredPeerRow,
+): DesiredPeer {
+  return {
+    id,
+    node_id: nodeId,
+    name,
+    public_key: publicKey,
+    allowed_ips: allowedIps,
+    dns,
+    mtu,
+    persistent_keepalive: keepalive,
+    endpoint_allowed_ips: endpointAllowedIps,
+    preshared_key_sha256: presharedKeySha256,
+    enabled,
+  };
+}

@@ -1,0 +1,240 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { ManagedPeerRef } from '../../common/domain/desired-state';
+import { boundQuery } from '../../database/bound-query';
+import type { NodeAddressUsageSource } from '../nodes';
+import { IpAllocationEntity } from './ip-allocation.entity';
+import type { Allocation, PeerState } from './peer.events';
+
+// Each table's rows travel as one JSON parameter. Creation runs the three statements as one (in CTEs);
+// updates run the one they need.
+const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
+    endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, origin,
+    version, created_at, updated_at, expires_at, quota_bytes, quota_period)
+  select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
+    private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, coalesce(origin, 'created'), version,
+    created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month')
+  from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
+    dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
+    preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, origin text, version int,
+    created_at timestamptz, expires_at timestamptz, quota_bytes bigint, quota_period text)`;
+const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
+  select node_id, family, host_index, address, peer_id
+  from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
+const REMEMBER_KEYS = `insert into node_managed_keys (node_id, public_key, peer_id, name)
+  select node_id, public_key, peer_id, name
+  from jsonb_to_recordset(?::jsonb) as k(node_id uuid, public_key text, peer_id uuid, name text)
+  on conflict (node_id, public_key) do update set peer_id = excluded.peer_id, name = excluded.name`;
+
+/** A new row of `peers`, in its columns' names: the created event's state with its id, version and time. */
+export interface NewPeerRow extends Omit<
+  PeerState,
+  'expires_at' | 'quota_bytes' | 'quota_period' | 'origin'
+> {
+  id: string;
+  origin: PeerState['origin'];
+  version: number;
+  expires_at: string | null;
+  quota_bytes: number | null;
+  quota_period: PeerState['quota_period'] | null;
+  created_at: Date;
+}
+
+export interface AllocationRow {
+  nodeId: string;
+  peerId: string;
+  allocation: Allocation;
+}
+
+export interface ManagedKeyRow {
+  nodeId: string;
+  publicKey: string;
+  peerId: string;
+  name: string;
+}
+
+/** What a creation batch must know before it decides: keys and addresses already taken, highest indexes. */
+export interface TakenOnNode {
+  takenKeys: string[];
+  takenAddresses: string[];
+  highestV4: number;
+  highestV6: number;
+}
+
+/**
+ * One compact row per peer (a fleet scan reads every peer of the fleet, so as JSON values, not entities).
+ * The last element says whether the peer belongs on its node: enabled and not suspended.
+ */
+export type DesiredPeerRow = [
+  id: string,
+  name: string,
+  public_key: string,
+  allowed_ips: string[],
+  dns: string[] | null,
+  mtu: number | null,
+  persistent_keepalive: number | null,
+  endpoint_allowed_ips: string[] | null,
+  preshared_key_sha256: string | null,
+  enabled: boolean,
+];
+
+export interface SuspensionRow {
+  id: string;
+  reason: string | null;
+  version: number;
+  updated_at: Date;
+}
+
+/** The peers module's statements on its tables: peers, ip_allocations, node_managed_keys. */
+@Injectable()
+export class PeersStore implements NodeAddressUsageSource {
+  allocatedCount(em: EntityManager, nodeId: string): Promise<number> {
+    return em.count(IpAllocationEntity, { nodeId });
+  }
+
+  /** Creation is the hot write path: the three tables in one statement. */
+  async insertCreated(
+    em: EntityManager,
+    peers: readonly NewPeerRow[],
+    allocations: readonly AllocationRow[],
+    keys: readonly ManagedKeyRow[],
+  ): Promise<void> {
+    await boundQuery(
+      em,
+      `with new_peers as (${INSERT_PEERS}), new_allocations as (${INSERT_ALLOCATIONS}),
+         remembered_keys as (${REMEMBER_KEYS})
+       select 1`,
+      [JSON.stringify(peers), allocationsJson(allocations), managedKeysJson(keys)],
+    );
+  }
+
+  /** Sets each peer's suspension (a reason, or null once resumed) with the version of its event. */
+  async setSuspensions(em: EntityManager, rows: readonly SuspensionRow[]): Promise<void> {
+    await boundQuery(
+      em,
+      `update peers p set suspended_reason = s.reason, version = s.version, updated_at = s.updated_at
+       from jsonb_to_recordset(?::jsonb) as s(id uuid, reason text, version int, updated_at timestamptz)
+       where p.id = s.id`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  async insertAllocations(em: EntityManager, rows: readonly AllocationRow[]): Promise<void> {
+    if (rows.length > 0) await boundQuery(em, INSERT_ALLOCATIONS, [allocationsJson(rows)]);
+  }
+
+  async rememberKeys(em: EntityManager, rows: readonly ManagedKeyRow[]): Promise<void> {
+    await boundQuery(em, REMEMBER_KEYS, [managedKeysJson(rows)]);
+  }
+
+  /**
+   * In one round trip. The highest allocated index of each family is spelled `order by ... desc limit 1` so it
+   * is always one backward step of the primary key index: as `max()` on a young table (no statistics yet),
+   * PostgreSQL may aggregate every allocation of the node, a cost that grows with the node.
+   */
+  async takenOnNode(
+    em: EntityManager,
+    nodeId: string,
+    publicKeys: readonly string[],
+    addresses: readonly string[],
+  ): Promise<TakenOnNode> {
+    const [known] = await boundQuery<{
+      taken_keys: string[];
+      taken_addresses: string[];
+      highest_v4: string | null;
+      highest_v6: string | null;
+    }>(
+      em,
+      `select
+         array(select public_key from peers where node_id = ? and public_key = any(?::text[])) as taken_keys,
+         array(select address from ip_allocations where node_id = ? and address = any(?::text[])) as taken_addresses,
+         (select host_index from ip_allocations where node_id = ? and family = 4
+           order by host_index desc limit 1) as highest_v4,
+         (select host_index from ip_allocations where node_id = ? and family = 6
+           order by host_index desc limit 1) as highest_v6`,
+      [nodeId, publicKeys, nodeId, addresses, nodeId, nodeId],
+    );
+    return {
+      takenKeys: known.taken_keys,
+      takenAddresses: known.taken_addresses,
+      highestV4: Number(known.highest_v4 ?? 0),
+      highestV6: Number(known.highest_v6 ?? 0),
+    };
+  }
+
+  /** Every allocated index of one family on the node, in order: the slow path of a pool whose top is full. */
+  async allocatedIndexes(em: EntityManager, nodeId: string, family: 4 | 6): Promise<number[]> {
+    const rows = await boundQuery<{ host_index: string }>(
+      em,
+      'select host_index from ip_allocations where node_id = ? and family = ? order by host_index',
+      [nodeId, family],
+    );
+    return rows.map((row) => Number(row.host_index));
+  }
+
+  /** Serialises address allocation per node (a transaction-scoped advisory lock), leaving other nodes free. */
+  async lockNodeAllocations(em: EntityManager, nodeId: string): Promise<void> {
+    await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [allocationLockKey(nodeId)]);
+  }
+
+  /** Per node through its index (no big sort or hash), each node's peers as one compact JSON array. */
+  async desiredPeersOfNodes(
+    em: EntityManager,
+    nodeIds: readonly string[],
+  ): Promise<Array<{ node_id: string; peers: DesiredPeerRow[] | null }>> {
+    return boundQuery(
+      em,
+      `select n.id as node_id,
+         (select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
+                  endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null))
+          from peers p where p.node_id = n.id) as peers
+       from unnest(?::uuid[]) as n(id)`,
+      [nodeIds],
+    );
+  }
+
+  /** Keys the nodes had managed before that no current peer of theirs has. */
+  async formerKeysOfNodes(
+    em: EntityManager,
+    nodeIds: readonly string[],
+  ): Promise<Array<{ node_id: string; public_key: string } & ManagedPeerRef>> {
+    return boundQuery(
+      em,
+      `select k.node_id, k.public_key, k.peer_id, k.name
+       from unnest(?::uuid[]) as n(id)
+       cross join lateral (
+         select * from node_managed_keys k
+         where k.node_id = n.id
+           and not exists (select 1 from peers p where p.node_id = n.id and p.public_key = k.public_key)) k`,
+      [nodeIds],
+    );
+  }
+}
+
+/** The advisory-lock key that serialises a node's address allocation. */
+export function allocationLockKey(nodeId: string): string {
+  return `alloc:${nodeId}`;
+}
+
+function allocationsJson(rows: readonly AllocationRow[]): string {
+  return JSON.stringify(
+    rows.map(({ nodeId, peerId, allocation }) => ({
+      node_id: nodeId,
+      family: allocation.family,
+      host_index: allocation.host_index,
+      address: allocation.address,
+      peer_id: peerId,
+    })),
+  );
+}
+
+function managedKeysJson(rows: readonly ManagedKeyRow[]): string {
+  return JSON.stringify(
+    rows.map(({ nodeId, publicKey, peerId, name }) => ({
+      node_id: nodeId,
+      public_key: publicKey,
+      peer_id: peerId,
+      name,
+    })),
+  );
+}

@@ -1,0 +1,80 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { boundQuery } from '../../database/bound-query';
+import type { PendingPeer } from '../drift/domain/drift-report';
+
+/**
+ * The sync module's plain statements. Sync state is about other modules' rows (a peer's or node's version
+ * against the version applied), so these statements join peers, nodes and node_managed_keys read-only.
+ */
+@Injectable()
+export class SyncStore {
+  /** The node's applied version, and its peers changed since their last sync (or never synced). */
+  async pendingChanges(
+    em: EntityManager,
+    nodeId: string,
+  ): Promise<{ nodeAppliedVersion: number; peerIds: string[] }> {
+    const [row] = await boundQuery<{ node_applied_version: number; peer_ids: string[] }>(
+      em,
+      `select
+         coalesce((select applied_version from node_sync_state where node_id = ?), 0) as node_applied_version,
+         array(select p.id from peers p left join peer_sync_state s on s.peer_id = p.id
+                where p.node_id = ? and p.version > coalesce(s.applied_version, 0)) as peer_ids`,
+      [nodeId, nodeId],
+    );
+    return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
+  }
+
+  /** Peers whose latest change is not on their node yet, removals included, per node id. */
+  async pendingPeersOf(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, PendingPeer[]>> {
+    const pending = new Map<string, PendingPeer[]>();
+    if (nodeIds.length === 0) return pending;
+    const rows = await boundQuery<{ node_id: string; peer_id: string; name: string; public_key: string }>(
+      em,
+      `select p.node_id, p.id as peer_id, p.name, p.public_key from peers p
+         left join peer_sync_state s on s.peer_id = p.id
+        where p.node_id = any(?::uuid[]) and p.version > coalesce(s.applied_version, 0)
+       union all
+       select r.node_id, r.peer_id, r.name, r.public_key from pending_removals r where r.node_id = any(?::uuid[])`,
+      [nodeIds, nodeIds],
+    );
+    for (const { node_id, ...peer } of rows) {
+      const list = pending.get(node_id) ?? [];
+      list.push(peer);
+      pending.set(node_id, list);
+    }
+    return pending;
+  }
+
+  /** Enabled nodes with a change not applied yet: a peer, a removal that has not failed, or the node itself. */
+  async nodesWithPendingWork(em: EntityManager): Promise<string[]> {
+    const rows = await boundQuery<{ node_id: string }>(
+      em,
+      `select p.node_id from peers p
+         join nodes n on n.id = p.node_id and n.enabled
+         left join peer_sync_state s on s.peer_id = p.id
+        where p.version > coalesce(s.applied_version, 0)
+       union
+       select r.node_id from pending_removals r join nodes n on n.id = r.node_id and n.enabled where r.error is null
+       union
+       select n.id from nodes n left join node_sync_state s on s.node_id = n.id
+        where n.enabled and n.version > coalesce(s.applied_version, 0)`,
+    );
+    return rows.map((row) => row.node_id);
+  }
+
+  /** Every earlier key of the peer on its node; one already gone from the node is simply found absent. */
+  async earlierKeysOfPeer(
+    em: EntityManager,
+    nodeId: string,
+    peerId: string,
+    currentKey: string,
+  ): Promise<Array<{ publicKey: string; name: string }>> {
+    const rows = await boundQuery<{ public_key: string; name: string }>(
+      em,
+      'select public_key, name from node_managed_keys where node_id = ? and peer_id = ? and public_key <> ?',
+      [nodeId, peerId, currentKey],
+    );
+    return rows.map((key) => ({ publicKey: key.public_key, name: key.name }));
+  }
+}
