@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import pino from 'pino';
-import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../agent/src/app';
 import type { AgentConfig } from '../../../agent/src/config';
 import { SimulatedWgDriver } from './simulated-wg-driver';
@@ -92,7 +91,7 @@ export async function startSimulatedFleet(options: FleetOptions): Promise<Simula
   const secret = randomBytes(32).toString('hex');
   const driver = new SimulatedWgDriver(options.activeShare);
   const logger = pino({ level: 'silent' });
-  const apps: FastifyInstance[] = [];
+  const apps: Array<ReturnType<typeof buildApp>> = [];
   const agents: SimulatedAgent[] = [];
   try {
     for (let node = 0; node < options.nodes; node++) {
@@ -101,7 +100,8 @@ export async function startSimulatedFleet(options: FleetOptions): Promise<Simula
         privateKey: derivedKey(options.seed, 'private', node),
         publicKey: derivedKey(options.seed, 'public', node),
         listenPort: 51820,
-        peers: initialPeers(options, node),
+        // Peers that set no keepalive get the panel's default (PANEL_DEFAULT_KEEPALIVE, 25 s) on their node.
+        peers: initialPeers(options, node).map((peer) => ({ ...peer, persistent_keepalive: 25 })),
       });
       const config: AgentConfig = {
         secret,
