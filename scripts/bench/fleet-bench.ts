@@ -284,7 +284,7 @@ async function measureFullScans(
   const perNodeSlot = new Map<string, number>();
   for (const scan of await scansSince(phase + firstSlot * intervalMs)) {
     const slot = slotOf(scan);
-    if (slot >= firstSlot + count) continue;
+    if (slot < firstSlot || slot >= firstSlot + count) continue;
     const key = `${scan.node_id}/${slot}`;
     perNodeSlot.set(key, (perNodeSlot.get(key) ?? 0) + 1);
   }

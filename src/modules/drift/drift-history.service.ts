@@ -7,10 +7,12 @@ import { badRequest, notFound } from '../../common/http/api-error';
 import { NodesService } from '../nodes/nodes.service';
 import { PeerActivityStore, type ObservedManagedPeer } from './activity/peer-activity.store';
 import { driftFingerprint } from './domain/drift-detector';
-import type { DriftStatus, NodeDriftReport } from './domain/drift-report';
+import type { NodeDriftReport } from './domain/drift-report';
 import { DriftScanEntity } from './drift-scan.entity';
 import { ScanView, toScanDetailView, toScanView } from './drift-scan-view';
+import { reportContentHash } from './domain/report-content';
 import { parseHistoryCursor } from './history-cursor';
+import { ScanReportsStore } from './scan-reports.store';
 import { ScanListeners, type ScanTrigger, type StoredScan } from './scan-listeners';
 
 export interface ScanToStore {
@@ -36,6 +38,7 @@ export class DriftHistory {
     private readonly nodes: NodesService,
     private readonly activity: PeerActivityStore,
     private readonly listeners: ScanListeners,
+    private readonly reports: ScanReportsStore,
   ) {}
 
   async store({ trigger, report, activity, durationMs }: ScanToStore): Promise<StoredScan> {
@@ -56,25 +59,23 @@ export class DriftHistory {
       // Two statements, not one: a statement's snapshot predates the lock it waits for, and this read must
       // see what the scan that held the lock wrote.
       await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
-      // Plain SQL: a fleet scan stores many scans at once, and entity bookkeeping would cost more than the writes.
-      // Timestamps arrive as text (see boundQuery).
-      const [previous] = await boundQuery<{
-        status: DriftStatus;
-        last_scan_at: string;
-        status_changed_at: string;
-      }>(em, 'select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?', [
-        nodeId,
-      ]);
+      const previous = await this.reports.latestScan(em, nodeId);
       const statusChanged = previous?.status !== scan.status;
       // A slow scan finishing after a newer one goes into the history but must not roll the state back.
       const advancesState = !previous || new Date(previous.last_scan_at) <= checkedAt;
+      // Findings unchanged since the node's previous scan: this scan shares the report stored then.
+      const contentHash = reportContentHash(report);
+      let reportId = scan.id;
+      if (previous?.content_hash === contentHash) reportId = previous.report_id;
+      else await this.reports.insert(em, { id: reportId, nodeId, contentHash, report });
+      // Plain SQL: a fleet scan stores many scans at once, and entity bookkeeping would cost more than the writes.
       // The scan and the node's state in one statement (one round trip per stored scan fewer).
       await boundQuery(
         em,
         `with scan as (
            insert into drift_scans
-             (id, node_id, trigger, status, status_changed, summary, fingerprint, report, error, checked_at, duration_ms)
-           values (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?))
+             (id, node_id, trigger, status, status_changed, summary, fingerprint, report_id, error, checked_at, duration_ms)
+           values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?))
          insert into node_drift_state (node_id, status, fingerprint, last_scan_id, last_scan_at, status_changed_at)
          select ?, ?, ?, ?, ?::timestamptz, ?::timestamptz where ?::boolean
          on conflict (node_id) do update set status = excluded.status, fingerprint = excluded.fingerprint,
@@ -88,7 +89,7 @@ export class DriftHistory {
           statusChanged,
           JSON.stringify(report.summary),
           scan.fingerprint,
-          JSON.stringify(report),
+          reportId,
           report.error ?? null,
           checkedAt,
           Math.round(durationMs),
@@ -143,8 +144,10 @@ export class DriftHistory {
   }
 
   async scan(id: string) {
-    const scan = await this.em.fork().findOne(DriftScanEntity, { id }, { populate: ['report'] });
-    if (!scan) throw notFound('scan', id);
-    return toScanDetailView(scan, scan.report);
+    const em = this.em.fork();
+    const scan = await em.findOne(DriftScanEntity, { id });
+    const report = scan && (await this.reports.reportOf(em, id));
+    if (!scan || !report) throw notFound('scan', id);
+    return toScanDetailView(scan, report);
   }
 }

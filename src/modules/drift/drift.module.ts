@@ -18,6 +18,7 @@ import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
 import { RecentScansStore } from './recent-scans.store';
 import { ScanListeners } from './scan-listeners';
+import { ScanReportsStore } from './scan-reports.store';
 
 /**
  * Drift scans (live and scheduled), their history, peer activity. Exports ScanListeners (react to stored
@@ -40,6 +41,7 @@ import { ScanListeners } from './scan-listeners';
     DriftHistory,
     DriftScanner,
     RecentScansStore,
+    ScanReportsStore,
     LiveDriftReads,
     DriftScanProcessor,
     DriftRetention,

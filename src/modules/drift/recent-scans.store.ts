@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import type { NodeDriftReport } from './domain/drift-report';
+import { SCAN_REPORT_SQL } from './scan-reports.store';
 
 /** Reads nodes' latest stored scans back as the reports they were. */
 @Injectable()
@@ -20,9 +21,10 @@ export class RecentScansStore {
     if (nodeIds.length === 0) return new Map();
     const rows = await boundQuery<{ node_id: string; report: NodeDriftReport }>(
       em,
-      `select st.node_id, s.report
+      `select st.node_id, ${SCAN_REPORT_SQL} as report
        from node_drift_state st
        join drift_scans s on s.id = st.last_scan_id
+       join drift_reports r on r.id = s.report_id
        where st.node_id = any(?::uuid[])
          and s.checked_at + s.duration_ms * interval '1 millisecond' >= ?
          and not exists (select 1 from reconcile_jobs j
