@@ -489,8 +489,6 @@ async function main(): Promise<void> {
     const counts = [...two.result.perNodeSlot.values()];
     const twice = counts.filter((count) => count > 1).length;
     const expectedPairs = nodeCount * slots;
-    const scanBytes = (scan: FullScan) =>
-      sum(['drift_scans', 'drift_reports'].map((t) => scan.bytes.get(t) ?? 0));
     const scanRows = (scan: FullScan) => sum(scan.rowsWritten.values());
     const perDayMb = (steadyOne.historyRowBytes * SCANS_PER_DAY_AT_5_MIN) / 1e6;
     rows.push(
