@@ -7,6 +7,7 @@ import { Migration20261127202100_sync } from './Migration20261127202100_sync';
 import { Migration20261202074230_adoption } from './Migration20261202074230_adoption';
 import { Migration20261202081000_enrollments } from './Migration20261202081000_enrollments';
 import { Migration20261202090000_peer_lifecycle } from './Migration20261202090000_peer_lifecycle';
+import { Migration20261202120000_drift_reports } from './Migration20261202120000_drift_reports';
 import { Migration20261202121500_peer_usage_fillfactor } from './Migration20261202121500_peer_usage_fillfactor';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
@@ -19,6 +20,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202074230_adoption', class: Migration20261202074230_adoption },
   { name: 'Migration20261202081000_enrollments', class: Migration20261202081000_enrollments },
   { name: 'Migration20261202090000_peer_lifecycle', class: Migration20261202090000_peer_lifecycle },
+  { name: 'Migration20261202120000_drift_reports', class: Migration20261202120000_drift_reports },
   {
     name: 'Migration20261202121500_peer_usage_fillfactor',
     class: Migration20261202121500_peer_usage_fillfactor,

@@ -10,6 +10,7 @@ import type { NodeDriftReport } from './domain/drift-report';
 import { DriftScanEntity } from './drift-scan.entity';
 import { DriftStore } from './drift.store';
 import { ScanView, toScanDetailView, toScanView } from './drift-scan-view';
+import { reportContentHash } from './domain/report-content';
 import { parseHistoryCursor } from './history-cursor';
 import { ScanListeners, type ScanTrigger, type StoredScan } from './scan-listeners';
 
@@ -57,13 +58,25 @@ export class DriftHistory {
       // Two statements, not one: a statement's snapshot predates the lock it waits for, and this read must
       // see what the scan that held the lock wrote.
       await this.scans.lockNodeScans(em, nodeId);
-      const previous = await this.scans.driftState(em, nodeId);
+      const previous = await this.scans.latestScan(em, nodeId);
       const statusChanged = previous?.status !== scan.status;
       // A slow scan finishing after a newer one goes into the history but must not roll the state back.
       const advancesState = !previous || new Date(previous.last_scan_at) <= checkedAt;
+      // Findings unchanged since the node's previous scan: this scan shares the report stored then.
+      const contentHash = reportContentHash(report);
+      let reportId = scan.id;
+      if (previous?.content_hash === contentHash) reportId = previous.report_id;
+      else await this.scans.insertReport(em, { id: reportId, nodeId, contentHash, report });
       await this.scans.insertScan(
         em,
-        { ...scan, statusChanged, durationMs },
+        {
+          ...scan,
+          statusChanged,
+          summary: report.summary,
+          error: report.error ?? null,
+          reportId,
+          durationMs,
+        },
         statusChanged || !previous ? checkedAt : new Date(previous.status_changed_at),
         advancesState,
       );
@@ -109,8 +122,10 @@ export class DriftHistory {
   }
 
   async scan(id: string) {
-    const scan = await this.em.fork().findOne(DriftScanEntity, { id }, { populate: ['report'] });
-    if (!scan) throw notFound('scan', id);
-    return toScanDetailView(scan, scan.report);
+    const em = this.em.fork();
+    const scan = await em.findOne(DriftScanEntity, { id });
+    const report = scan && (await this.scans.reportOf(em, id));
+    if (!scan || !report) throw notFound('scan', id);
+    return toScanDetailView(scan, report);
   }
 }

@@ -1,5 +1,5 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import type { DriftStatus, DriftSummary, NodeDriftReport } from './domain/drift-report';
+import type { DriftStatus, DriftSummary } from './domain/drift-report';
 import type { ScanTrigger } from './scan-listeners';
 
 /** One stored drift scan of one node: the history behind `/api/drift/nodes/{id}/history`. */
@@ -33,8 +33,9 @@ export class DriftScanEntity {
   @Property({ type: 'text', nullable: true })
   fingerprint: string | null = null;
 
-  @Property({ type: 'jsonb', lazy: true })
-  report!: NodeDriftReport;
+  /** The stored report (drift_reports), shared with the node's earlier scans that found the same. */
+  @Property({ type: 'uuid' })
+  reportId!: string;
 
   @Property({ type: 'text', nullable: true })
   error: string | null = null;

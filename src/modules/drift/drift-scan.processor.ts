@@ -6,10 +6,10 @@ import { Job, Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { NodesStore } from '../nodes';
 import { DriftScanner } from './drift-scanner.service';
-import { scanDelayMs, scanJobId, scanSlot } from './scan-slots';
+import { plannedTickMs, scanDelayMs, scanJobId, scanSlot } from './scan-slots';
 
 export const DRIFT_SCAN_QUEUE = 'drift-scan';
-const SCHEDULER_ID = 'drift-scan-interval';
+export const DRIFT_SCAN_SCHEDULER_ID = 'drift-scan-interval';
 const TICK = 'tick';
 const SCAN = 'scan';
 /** A scan whose agent keeps failing transiently is stored as `unknown` after this many tries. */
@@ -53,7 +53,7 @@ export class DriftScanProcessor extends WorkerHost implements OnApplicationBoots
   @Interval(SCHEDULER_CHECK_MS)
   async ensureScheduler(): Promise<void> {
     try {
-      if (!(await this.queue.getJobScheduler(SCHEDULER_ID))) await this.installScheduler();
+      if (!(await this.queue.getJobScheduler(DRIFT_SCAN_SCHEDULER_ID))) await this.installScheduler();
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'drift scan scheduler check failed; retrying');
     }
@@ -61,7 +61,7 @@ export class DriftScanProcessor extends WorkerHost implements OnApplicationBoots
 
   private async installScheduler(): Promise<void> {
     await this.queue.upsertJobScheduler(
-      SCHEDULER_ID,
+      DRIFT_SCAN_SCHEDULER_ID,
       { every: this.intervalMs },
       { name: TICK, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     );
@@ -74,7 +74,10 @@ export class DriftScanProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   private async fanOut(tick: Job): Promise<{ slot: number; nodes: number }> {
-    const slot = scanSlot(tick.opts.prevMillis ?? tick.timestamp, this.intervalMs);
+    const slot = scanSlot(
+      plannedTickMs({ timestamp: tick.timestamp, delay: tick.opts.delay }),
+      this.intervalMs,
+    );
     const nodeIds = await this.nodeRecords.enabledIds(this.em.fork());
     // Kept a while after completion: a job id that still exists cannot be enqueued again.
     const keepS = Math.max(60, 2 * this.config.driftScanIntervalS);

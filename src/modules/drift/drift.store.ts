@@ -5,11 +5,20 @@ import { boundQuery } from '../../database/bound-query';
 import type { DriftStatus, NodeDriftReport } from './domain/drift-report';
 import type { ScanTrigger } from './scan-listeners';
 
-/** A node's drift state before a scan is stored; timestamps as text (see boundQuery). */
-export interface StoredDriftState {
+/**
+ * A stored report as the scan `s` made it: the report `r` it shares with earlier scans of the same findings,
+ * with `s`'s own time (written as Date.toISOString() wrote it when the report was made).
+ */
+const SCAN_REPORT_SQL = `jsonb_set(r.report, '{checked_at}',
+  to_jsonb(to_char(s.checked_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))`;
+
+/** A node's latest scan as the next scan of it needs it; timestamps as text (see boundQuery). */
+export interface LatestScan {
   status: DriftStatus;
   last_scan_at: string;
   status_changed_at: string;
+  report_id: string;
+  content_hash: string | null;
 }
 
 export interface ScanRow {
@@ -19,14 +28,19 @@ export interface ScanRow {
   status: DriftStatus;
   statusChanged: boolean;
   fingerprint: string | null;
-  report: NodeDriftReport;
+  summary: NodeDriftReport['summary'];
+  error: string | null;
+  /** The stored report (drift_reports) this scan found: its own, or the one it shares with earlier scans. */
+  reportId: string;
   checkedAt: Date;
   durationMs: number;
 }
 
 /**
- * The drift module's statements on drift_scans and node_drift_state. Plain SQL: a fleet scan stores many scans
- * at once, and entity bookkeeping would cost more than the writes.
+ * The drift module's statements on drift_scans, drift_reports and node_drift_state. Plain SQL: a fleet scan
+ * stores many scans at once, and entity bookkeeping would cost more than the writes. A report is stored once
+ * per change of a node's findings and shared by the scans that found the same, so a scan of an unchanged node
+ * stores a small row.
  */
 @Injectable()
 export class DriftStore {
@@ -35,13 +49,40 @@ export class DriftStore {
     await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);
   }
 
-  async driftState(em: EntityManager, nodeId: string): Promise<StoredDriftState | null> {
-    const [state] = await boundQuery<StoredDriftState>(
+  /** The node's state with its latest scan's report; undefined before its first scan. */
+  async latestScan(em: EntityManager, nodeId: string): Promise<LatestScan | undefined> {
+    const [latest] = await boundQuery<LatestScan>(
       em,
-      'select status, last_scan_at, status_changed_at from node_drift_state where node_id = ?',
+      `select st.status, st.last_scan_at, st.status_changed_at, s.report_id, r.content_hash
+       from node_drift_state st
+       join drift_scans s on s.id = st.last_scan_id
+       join drift_reports r on r.id = s.report_id
+       where st.node_id = ?`,
       [nodeId],
     );
-    return state ?? null;
+    return latest;
+  }
+
+  async insertReport(
+    em: EntityManager,
+    report: { id: string; nodeId: string; contentHash: string; report: NodeDriftReport },
+  ): Promise<void> {
+    await boundQuery(
+      em,
+      'insert into drift_reports (id, node_id, content_hash, report) values (?, ?, ?, ?::jsonb)',
+      [report.id, report.nodeId, report.contentHash, JSON.stringify(report.report)],
+    );
+  }
+
+  /** The report of one scan; undefined when there is no such scan. */
+  async reportOf(em: EntityManager, scanId: string): Promise<NodeDriftReport | undefined> {
+    const [row] = await boundQuery<{ report: NodeDriftReport }>(
+      em,
+      `select ${SCAN_REPORT_SQL} as report
+       from drift_scans s join drift_reports r on r.id = s.report_id where s.id = ?`,
+      [scanId],
+    );
+    return row?.report;
   }
 
   /**
@@ -58,8 +99,8 @@ export class DriftStore {
       em,
       `with scan as (
          insert into drift_scans
-           (id, node_id, trigger, status, status_changed, summary, fingerprint, report, error, checked_at, duration_ms)
-         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?))
+           (id, node_id, trigger, status, status_changed, summary, fingerprint, report_id, error, checked_at, duration_ms)
+         values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?))
        insert into node_drift_state (node_id, status, fingerprint, last_scan_id, last_scan_at, status_changed_at)
        select ?, ?, ?, ?, ?::timestamptz, ?::timestamptz where ?::boolean
        on conflict (node_id) do update set status = excluded.status, fingerprint = excluded.fingerprint,
@@ -71,10 +112,10 @@ export class DriftStore {
         scan.trigger,
         scan.status,
         scan.statusChanged,
-        JSON.stringify(scan.report.summary),
+        JSON.stringify(scan.summary),
         scan.fingerprint,
-        JSON.stringify(scan.report),
-        scan.report.error ?? null,
+        scan.reportId,
+        scan.error,
         scan.checkedAt,
         Math.round(scan.durationMs),
         scan.nodeId,
@@ -99,9 +140,10 @@ export class DriftStore {
   ): Promise<Array<{ node_id: string; report: NodeDriftReport; checked_at: string }>> {
     return boundQuery(
       em,
-      `select st.node_id, s.report, s.checked_at
+      `select st.node_id, ${SCAN_REPORT_SQL} as report, s.checked_at
        from node_drift_state st
        join drift_scans s on s.id = st.last_scan_id
+       join drift_reports r on r.id = s.report_id
        where st.node_id = any(?::uuid[])
          and s.checked_at + s.duration_ms * interval '1 millisecond' >= ?`,
       [nodeIds, since],
@@ -115,6 +157,16 @@ export class DriftStore {
        where s.checked_at < ? and not s.status_changed
          and not exists (select 1 from node_drift_state st where st.last_scan_id = s.id)`,
       [cutoff],
+      'run',
+    );
+    return result.affectedRows;
+  }
+
+  /** Reports no scan refers to any more (retention removed their scans); returns how many went. */
+  async deleteUnreferencedReports(em: EntityManager): Promise<number> {
+    const result = await em.execute<QueryResult>(
+      'delete from drift_reports r where not exists (select 1 from drift_scans s where s.report_id = r.id)',
+      [],
       'run',
     );
     return result.affectedRows;

@@ -1,10 +1,20 @@
-import { scanDelayMs, scanJobId, scanSlot } from './scan-slots';
+import { plannedTickMs, scanDelayMs, scanJobId, scanSlot } from './scan-slots';
 
 describe('scan slots', () => {
   it('puts every tick of one interval in the same slot', () => {
     expect(scanSlot(10_000, 2000)).toBe(5);
     expect(scanSlot(11_999, 2000)).toBe(5);
     expect(scanSlot(12_000, 2000)).toBe(6);
+  });
+
+  it('gives consecutive ticks consecutive slots, however close to a slot boundary they were created', () => {
+    // Ticks planned for 7,846 ms into each slot; each is created while the one before it runs.
+    const first = { timestamp: 30_100, delay: 7_746 };
+    const second = { timestamp: 37_931, delay: 29_915 };
+    expect(scanSlot(second.timestamp, 30_000)).toBe(scanSlot(first.timestamp, 30_000));
+    expect(scanSlot(plannedTickMs(first), 30_000)).toBe(1);
+    expect(scanSlot(plannedTickMs(second), 30_000)).toBe(2);
+    expect(plannedTickMs({ timestamp: 5 })).toBe(5);
   });
 
   it('names the job after node and slot, without colons (BullMQ reserves them)', () => {

@@ -5,6 +5,16 @@ export function scanSlot(firedAtMs: number, intervalMs: number): number {
   return Math.floor(firedAtMs / intervalMs);
 }
 
+/**
+ * When a scheduler tick was planned to fire: BullMQ plans a scheduler's ticks exactly one interval apart, so
+ * consecutive ticks always fall into consecutive slots. A tick's creation time is no substitute: it is
+ * created while the previous tick is processed, so two ticks can be created within one slot, and the second
+ * tick's scans would then be refused as repeats of the first's, leaving the fleet unscanned for an interval.
+ */
+export function plannedTickMs(tick: { timestamp: number; delay?: number }): number {
+  return tick.timestamp + (tick.delay ?? 0);
+}
+
 /** One job id per node and interval: a second enqueue of the same scan is a no-op in BullMQ. */
 export function scanJobId(nodeId: string, slot: number): string {
   return `scan-${nodeId}-${slot}`;

@@ -20,7 +20,8 @@ const INVARIANTS: Record<string, string> = {
      group by node_id, address having count(*) > 1) duplicated`,
   'drift states pointing at a missing scan': `select count(*) from node_drift_state s
      where not exists (select 1 from drift_scans d where d.id = s.last_scan_id)`,
-  'scans without a report': `select count(*) from drift_scans where report is null or summary is null`,
+  'scans without a report': `select count(*) from drift_scans s where summary is null
+     or not exists (select 1 from drift_reports r where r.id = s.report_id)`,
 };
 
 export async function consistencyViolations(databaseUrl: string): Promise<Record<string, number>> {
