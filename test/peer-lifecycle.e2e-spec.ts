@@ -2,8 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Webhook } from 'standardwebhooks';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
 import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
-import { PeerUsageStore } from '../src/modules/lifecycle/peer-usage.store';
 import { TestPanel, startPanel } from './support/panel';
+import { recordTraffic } from './support/peer-traffic';
 import { WebhookReceiver, type ReceivedWebhook } from './support/webhook-receiver';
 
 interface PeerEventBody {
@@ -124,15 +124,13 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
 
   it('suspends past expiry and over quota, lifts it when the reason goes, and alerts once each', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
-    const em = panel.app.get(EntityManager);
     const now = new Date();
     const expiring = await createPeer({ expires_at: new Date(now.getTime() + 30 * 60_000).toISOString() });
     const metered = await createPeer({ quota_bytes: 1000, quota_period: 'day' });
     const received = receiver.received.length;
 
     // Within the warning lead time, and at half the quota: one warning each, however many passes.
-    await usage.add(em.fork(), [{ peerId: metered.id, rx: 300, tx: 300 }], now);
+    await recordTraffic(panel, [{ peerId: metered.id, rx: 300, tx: 300 }], now);
     await enforcer.enforce(now);
     await enforcer.enforce(now);
     const warnings = (await receiver.waitFor(received + 2)).slice(received).map(verified);
@@ -149,7 +147,7 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
     });
 
     // Past the expiry, over the quota.
-    await usage.add(em.fork(), [{ peerId: metered.id, rx: 400, tx: 0 }], now);
+    await recordTraffic(panel, [{ peerId: metered.id, rx: 400, tx: 0 }], now);
     const later = new Date(now.getTime() + 31 * 60_000);
     const passed = await enforcer.enforce(later);
     expect(passed).toMatchObject({ suspended: 2, resumed: 0 });
@@ -201,15 +199,13 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
 
   it('suspends and resumes many peers in one pass, one event and one webhook each', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
-    const em = panel.app.get(EntityManager);
     const now = new Date();
     const peers = await Promise.all(
       Array.from({ length: 12 }, () => createPeer({ quota_bytes: 2000, quota_period: 'day' })),
     );
     const received = receiver.received.length;
-    await usage.add(
-      em.fork(),
+    await recordTraffic(
+      panel,
       peers.map((peer) => ({ peerId: peer.id, rx: 2000, tx: 0 })),
       now,
     );
@@ -249,11 +245,9 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
 
   it('lifts a quota suspension in the next period by itself', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
-    const em = panel.app.get(EntityManager);
     const today = new Date();
     const peer = await createPeer({ quota_bytes: 100, quota_period: 'day' });
-    await usage.add(em.fork(), [{ peerId: peer.id, rx: 100, tx: 1 }], today);
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 100, tx: 1 }], today);
     await enforcer.enforce(today);
     expect((await panel.as().get(`/api/peers/${peer.id}`)).body).toMatchObject({
       suspended_reason: 'quota',
@@ -274,14 +268,13 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
 
   it('suspends the other peers of a pass when one cannot be changed, and that one at a later pass', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
     const em = panel.app.get(EntityManager);
     const now = new Date();
     const peers = await Promise.all(
       Array.from({ length: 3 }, () => createPeer({ quota_bytes: 100, quota_period: 'day' })),
     );
-    await usage.add(
-      em.fork(),
+    await recordTraffic(
+      panel,
       peers.map((peer) => ({ peerId: peer.id, rx: 100, tx: 0 })),
       now,
     );
