@@ -266,6 +266,42 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
     await panel.as().get(`/api/peers/00000000-0000-4000-8000-000000000000/usage`).expect(404);
   });
 
+  it('closes a period when traffic lands in the next, and counts on in a period the quota left and came back to', async () => {
+    const peer = await createPeer({ quota_period: 'day' });
+    const today = new Date();
+    const tomorrow = new Date(today.getTime() + 86_400_000);
+    const usageNow = async () => (await panel.as().get(`/api/peers/${peer.id}`).expect(200)).body.usage;
+    const history = async () => (await panel.as().get(`/api/peers/${peer.id}/usage`).expect(200)).body.items;
+
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 100, tx: 10 }], today);
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 50, tx: 5 }], today);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 150, tx_bytes: 15 });
+    // To a month and back within the day: the day's bytes count on from where they were.
+    await panel.as().patch(`/api/peers/${peer.id}`, { quota_period: 'month' }).expect(200);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 0, tx_bytes: 0 });
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 7, tx: 3 }], today);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 7, tx_bytes: 3 });
+    await panel.as().patch(`/api/peers/${peer.id}`, { quota_period: 'day' }).expect(200);
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 1, tx: 1 }], today);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 151, tx_bytes: 16 });
+    // The next day's traffic starts the next day's period; today's stays in the history.
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 20, tx: 2 }], tomorrow);
+    expect(
+      (await history()).map((item: { period: string; rx_bytes: number; tx_bytes: number }) => [
+        item.period,
+        item.rx_bytes,
+        item.tx_bytes,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['day', 20, 2],
+        ['day', 151, 16],
+        ['month', 7, 3],
+      ]),
+    );
+    expect(await history()).toHaveLength(3);
+  });
+
   it('suspends the other peers of a pass when one cannot be changed, and that one at a later pass', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
     const em = panel.app.get(EntityManager);
