@@ -53,9 +53,9 @@ export const CURRENT_USAGE_JOIN = `peer_activity a on a.peer_id = p.id and a.usa
 export const CURRENT_USAGE_BYTES = `coalesce(${OPEN_RX} + ${OPEN_TX}, 0)`;
 
 /**
- * What a scan's upsert of activity rows (`row`, with `used`: its totals grew, and `prev_total_rx/tx`: its totals
- * before) needs to move each peer's usage into the period holding the scan: `usage_now` names that period for
- * the peers that used bytes; USAGE_ROLLOVER closes the period a peer held before when that differs.
+ * What a scan's upsert of activity rows (`row`, with `used`: its totals grew) needs to move each peer's usage into
+ * the period holding the scan: `usage_now` names that period for the peers that used bytes; USAGE_ROLLOVER closes
+ * the period a peer held before when that differs.
  */
 export interface UsagePeriodLookup {
   /** A lateral join giving `usage_now.period/start/end` for used rows (no row otherwise). */
@@ -65,7 +65,7 @@ export interface UsagePeriodLookup {
 
 /**
  * CTEs for the scan's upsert, given `moved` (the rows whose traffic lands in another period than the one they
- * hold): a period left behind is stored in `peer_usage`; a period re-entered (the quota period changed there and
+ * hold, with that one's columns and the totals before the scan as `prev_total_rx/tx`): a period left behind is stored in `peer_usage`; a period re-entered (the quota period changed there and
  * back) comes out of it again (`reopened`) and counts on from its bytes.
  */
 export const USAGE_ROLLOVER = `reopened as (

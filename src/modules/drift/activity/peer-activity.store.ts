@@ -31,103 +31,70 @@ export class PeerActivityStore {
     const [{ rows }] = await boundQuery<{ rows: ActivityRow[] }>(
       em,
       `select coalesce(json_agg(json_build_array(peer_id, (extract(epoch from latest_handshake) * 1000)::bigint,
-         last_rx, last_tx, total_rx, total_tx, endpoint, usage_period, usage_period_start, usage_period_end,
-         usage_rx_base, usage_tx_base)), '[]') as rows
+         last_rx, last_tx, total_rx, total_tx, endpoint)), '[]') as rows
        from peer_activity where node_id = ?`,
       [nodeId],
     );
     if (peers.length === 0 && rows.length === 0) return;
     const previous = new Map(rows.map((row) => [row[0], row]));
-    const changed: ActivityWrite[] = [];
+    const changed: Array<PeerActivity & { used: boolean }> = [];
     for (const { peerId, observed } of peers) {
       const row = previous.get(peerId);
       const before = row ? fromRow(row) : null;
       if (!activityChanged(before, observed)) continue;
       const next = nextPeerActivity(before, peerId, observed);
-      changed.push({ next, before, used: usageDelta(peerId, before, next) !== null });
+      changed.push({ ...next, used: usageDelta(peerId, before, next) !== null });
     }
     const seen = new Set(peers.map((peer) => peer.peerId));
     for (const row of rows) {
-      const before = fromRow(row);
-      const forgotten = seen.has(row[0]) ? null : forgetCounters(before);
-      if (forgotten) changed.push({ next: forgotten, before, used: false });
+      const forgotten = seen.has(row[0]) ? null : forgetCounters(fromRow(row));
+      if (forgotten) changed.push({ ...forgotten, used: false });
     }
     if (changed.length === 0) return;
     const lookup = this.usage.periodLookup(at);
-    // One statement for the whole node: the rows travel as one JSON parameter. Usage carries over as read,
-    // except where traffic lands in a period other than the one the row holds (`moved`).
+    // One statement for the whole node: the rows travel as one JSON parameter. A row keeps its open usage period
+    // (`a`, as stored) unless its traffic lands in another period (`moved`): then that one opens, its baseline the
+    // totals before this scan.
     await boundQuery(
       em,
       `with row as materialized (
          select row.*, usage_now.now_period, usage_now.now_start, usage_now.now_end
          from jsonb_to_recordset(?::jsonb) as row(peer_id uuid, node_id uuid, latest_handshake timestamptz,
-           last_rx bigint, last_tx bigint, total_rx bigint, total_tx bigint, endpoint text, used boolean,
-           prev_total_rx bigint, prev_total_tx bigint, usage_period text, usage_period_start timestamptz,
-           usage_period_end timestamptz, usage_rx_base bigint, usage_tx_base bigint)
+           last_rx bigint, last_tx bigint, total_rx bigint, total_tx bigint, endpoint text, used boolean)
          ${lookup.sql}),
        moved as (
-         select * from row where now_period is not null
-           and (usage_period is distinct from now_period or usage_period_start is distinct from now_start)),
+         select r.peer_id, r.now_period, r.now_start, r.now_end, a.usage_period, a.usage_period_start,
+           a.usage_period_end, a.usage_rx_base, a.usage_tx_base, coalesce(a.total_rx, 0) as prev_total_rx,
+           coalesce(a.total_tx, 0) as prev_total_tx
+         from row r left join peer_activity a on a.peer_id = r.peer_id
+         where r.now_period is not null
+           and (a.usage_period is distinct from r.now_period or a.usage_period_start is distinct from r.now_start)),
        ${USAGE_ROLLOVER}
        insert into peer_activity (peer_id, node_id, latest_handshake, last_rx, last_tx, total_rx, total_tx, endpoint,
          updated_at, usage_period, usage_period_start, usage_period_end, usage_rx_base, usage_tx_base)
        select row.peer_id, row.node_id, row.latest_handshake, row.last_rx, row.last_tx, row.total_rx, row.total_tx,
-         row.endpoint, now(), coalesce(m.now_period, row.usage_period),
-         case when m.peer_id is null then row.usage_period_start else m.now_start end,
-         case when m.peer_id is null then row.usage_period_end else m.now_end end,
-         case when m.peer_id is null then row.usage_rx_base else m.prev_total_rx - coalesce(o.rx_bytes, 0) end,
-         case when m.peer_id is null then row.usage_tx_base else m.prev_total_tx - coalesce(o.tx_bytes, 0) end
+         row.endpoint, now(), m.now_period, m.now_start, m.now_end,
+         coalesce(m.prev_total_rx - coalesce(o.rx_bytes, 0), 0), coalesce(m.prev_total_tx - coalesce(o.tx_bytes, 0), 0)
        from row left join moved m on m.peer_id = row.peer_id left join reopened o on o.peer_id = row.peer_id
        on conflict (peer_id) do update set node_id = excluded.node_id, latest_handshake = excluded.latest_handshake,
          last_rx = excluded.last_rx, last_tx = excluded.last_tx, total_rx = excluded.total_rx,
          total_tx = excluded.total_tx, endpoint = excluded.endpoint, updated_at = excluded.updated_at,
-         usage_period = excluded.usage_period, usage_period_start = excluded.usage_period_start,
-         usage_period_end = excluded.usage_period_end, usage_rx_base = excluded.usage_rx_base,
-         usage_tx_base = excluded.usage_tx_base`,
-      [JSON.stringify(changed.map((write) => toRow(nodeId, write))), ...lookup.params],
+         usage_period = coalesce(excluded.usage_period, peer_activity.usage_period),
+         usage_period_start = case when excluded.usage_period is null then peer_activity.usage_period_start
+           else excluded.usage_period_start end,
+         usage_period_end = case when excluded.usage_period is null then peer_activity.usage_period_end
+           else excluded.usage_period_end end,
+         usage_rx_base = case when excluded.usage_period is null then peer_activity.usage_rx_base
+           else excluded.usage_rx_base end,
+         usage_tx_base = case when excluded.usage_period is null then peer_activity.usage_tx_base
+           else excluded.usage_tx_base end`,
+      [JSON.stringify(changed.map((activity) => toRow(nodeId, activity))), ...lookup.params],
     );
   }
 }
 
-/** A changed activity row, the row it replaces (null: none yet), and whether its transfer totals grew. */
-interface ActivityWrite {
-  next: PeerActivity;
-  before: ActivityRecord | null;
-  used: boolean;
-}
-
-/** An activity row as read: the activity and the peer's open usage period (see PeerUsageStore). */
-interface ActivityRecord extends PeerActivity {
-  usage: OpenUsagePeriod | null;
-}
-
-interface OpenUsagePeriod {
-  period: string;
-  /** Timestamps as stored text, passed back unchanged. */
-  start: string;
-  end: string | null;
-  rxBase: number;
-  txBase: number;
-}
-
-/**
- * [peer_id, latest handshake (unix ms) or null, last_rx, last_tx, total_rx, total_tx, endpoint, usage period,
- * its start, its end, rx baseline, tx baseline] (the usage fields null without an open period).
- */
-type ActivityRow = [
-  string,
-  number | null,
-  number,
-  number,
-  number,
-  number,
-  string | null,
-  string | null,
-  string | null,
-  string | null,
-  number,
-  number,
-];
+/** [peer_id, latest handshake (unix ms) or null, last_rx, last_tx, total_rx, total_tx, endpoint]. */
+type ActivityRow = [string, number | null, number, number, number, number, string | null];
 
 function fromRow([
   peerId,
@@ -137,17 +104,11 @@ function fromRow([
   totalRx,
   totalTx,
   endpoint,
-  period,
-  start,
-  end,
-  rxBase,
-  txBase,
-]: ActivityRow): ActivityRecord {
-  const usage = period === null || start === null ? null : { period, start, end, rxBase, txBase };
-  return { peerId, latestHandshakeMs, lastRx, lastTx, totalRx, totalTx, endpoint, usage };
+]: ActivityRow): PeerActivity {
+  return { peerId, latestHandshakeMs, lastRx, lastTx, totalRx, totalTx, endpoint };
 }
 
-function toRow(nodeId: string, { next: activity, before, used }: ActivityWrite) {
+function toRow(nodeId: string, activity: PeerActivity & { used: boolean }) {
   return {
     peer_id: activity.peerId,
     node_id: nodeId,
@@ -158,13 +119,6 @@ function toRow(nodeId: string, { next: activity, before, used }: ActivityWrite) 
     total_rx: activity.totalRx,
     total_tx: activity.totalTx,
     endpoint: activity.endpoint,
-    used,
-    prev_total_rx: before?.totalRx ?? 0,
-    prev_total_tx: before?.totalTx ?? 0,
-    usage_period: before?.usage?.period ?? null,
-    usage_period_start: before?.usage?.start ?? null,
-    usage_period_end: before?.usage?.end ?? null,
-    usage_rx_base: before?.usage?.rxBase ?? 0,
-    usage_tx_base: before?.usage?.txBase ?? 0,
+    used: activity.used,
   };
 }
