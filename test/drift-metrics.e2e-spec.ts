@@ -1,8 +1,7 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
-import { PeerUsageStore } from '../src/modules/lifecycle/peer-usage.store';
 import { startPanel, type TestPanel } from './support/panel';
+import { recordTraffic } from './support/peer-traffic';
 
 describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
   let panel: TestPanel;
@@ -122,8 +121,8 @@ describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
     const exhausted = await peer('laptop-of-bob', { quota_bytes: 1000, quota_period: 'month' });
     const unmetered = await peer('printer-of-carol', {});
     // What scans would have counted; then the enforcement pass suspends the peer over its quota.
-    await panel.app.get(PeerUsageStore).add(
-      panel.app.get(EntityManager).fork(),
+    await recordTraffic(
+      panel,
       [
         { peerId: metered.id, rx: 1200, tx: 800 },
         { peerId: exhausted.id, rx: 900, tx: 300 },

@@ -2,8 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Webhook } from 'standardwebhooks';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
 import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
-import { PeerUsageStore } from '../src/modules/lifecycle/peer-usage.store';
 import { TestPanel, startPanel } from './support/panel';
+import { recordTraffic } from './support/peer-traffic';
 import { WebhookReceiver, type ReceivedWebhook } from './support/webhook-receiver';
 
 interface PeerEventBody {
@@ -124,15 +124,13 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
 
   it('suspends past expiry and over quota, lifts it when the reason goes, and alerts once each', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
-    const em = panel.app.get(EntityManager);
     const now = new Date();
     const expiring = await createPeer({ expires_at: new Date(now.getTime() + 30 * 60_000).toISOString() });
     const metered = await createPeer({ quota_bytes: 1000, quota_period: 'day' });
     const received = receiver.received.length;
 
     // Within the warning lead time, and at half the quota: one warning each, however many passes.
-    await usage.add(em.fork(), [{ peerId: metered.id, rx: 300, tx: 300 }], now);
+    await recordTraffic(panel, [{ peerId: metered.id, rx: 300, tx: 300 }], now);
     await enforcer.enforce(now);
     await enforcer.enforce(now);
     const warnings = (await receiver.waitFor(received + 2)).slice(received).map(verified);
@@ -149,7 +147,7 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
     });
 
     // Past the expiry, over the quota.
-    await usage.add(em.fork(), [{ peerId: metered.id, rx: 400, tx: 0 }], now);
+    await recordTraffic(panel, [{ peerId: metered.id, rx: 400, tx: 0 }], now);
     const later = new Date(now.getTime() + 31 * 60_000);
     const passed = await enforcer.enforce(later);
     expect(passed).toMatchObject({ suspended: 2, resumed: 0 });
@@ -201,15 +199,13 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
 
   it('suspends and resumes many peers in one pass, one event and one webhook each', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
-    const em = panel.app.get(EntityManager);
     const now = new Date();
     const peers = await Promise.all(
       Array.from({ length: 12 }, () => createPeer({ quota_bytes: 2000, quota_period: 'day' })),
     );
     const received = receiver.received.length;
-    await usage.add(
-      em.fork(),
+    await recordTraffic(
+      panel,
       peers.map((peer) => ({ peerId: peer.id, rx: 2000, tx: 0 })),
       now,
     );
@@ -249,11 +245,9 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
 
   it('lifts a quota suspension in the next period by itself', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
-    const em = panel.app.get(EntityManager);
     const today = new Date();
     const peer = await createPeer({ quota_bytes: 100, quota_period: 'day' });
-    await usage.add(em.fork(), [{ peerId: peer.id, rx: 100, tx: 1 }], today);
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 100, tx: 1 }], today);
     await enforcer.enforce(today);
     expect((await panel.as().get(`/api/peers/${peer.id}`)).body).toMatchObject({
       suspended_reason: 'quota',
@@ -272,16 +266,51 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
     await panel.as().get(`/api/peers/00000000-0000-4000-8000-000000000000/usage`).expect(404);
   });
 
+  it('closes a period when traffic lands in the next, and counts on in a period the quota left and came back to', async () => {
+    const peer = await createPeer({ quota_period: 'day' });
+    const today = new Date();
+    const tomorrow = new Date(today.getTime() + 86_400_000);
+    const usageNow = async () => (await panel.as().get(`/api/peers/${peer.id}`).expect(200)).body.usage;
+    const history = async () => (await panel.as().get(`/api/peers/${peer.id}/usage`).expect(200)).body.items;
+
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 100, tx: 10 }], today);
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 50, tx: 5 }], today);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 150, tx_bytes: 15 });
+    // To a month and back within the day: the day's bytes count on from where they were.
+    await panel.as().patch(`/api/peers/${peer.id}`, { quota_period: 'month' }).expect(200);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 0, tx_bytes: 0 });
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 7, tx: 3 }], today);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 7, tx_bytes: 3 });
+    await panel.as().patch(`/api/peers/${peer.id}`, { quota_period: 'day' }).expect(200);
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 1, tx: 1 }], today);
+    expect(await usageNow()).toMatchObject({ rx_bytes: 151, tx_bytes: 16 });
+    // The next day's traffic starts the next day's period; today's stays in the history.
+    await recordTraffic(panel, [{ peerId: peer.id, rx: 20, tx: 2 }], tomorrow);
+    expect(
+      (await history()).map((item: { period: string; rx_bytes: number; tx_bytes: number }) => [
+        item.period,
+        item.rx_bytes,
+        item.tx_bytes,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['day', 20, 2],
+        ['day', 151, 16],
+        ['month', 7, 3],
+      ]),
+    );
+    expect(await history()).toHaveLength(3);
+  });
+
   it('suspends the other peers of a pass when one cannot be changed, and that one at a later pass', async () => {
     const enforcer = panel.app.get(PeerEnforcer);
-    const usage = panel.app.get(PeerUsageStore);
     const em = panel.app.get(EntityManager);
     const now = new Date();
     const peers = await Promise.all(
       Array.from({ length: 3 }, () => createPeer({ quota_bytes: 100, quota_period: 'day' })),
     );
-    await usage.add(
-      em.fork(),
+    await recordTraffic(
+      panel,
       peers.map((peer) => ({ peerId: peer.id, rx: 100, tx: 0 })),
       now,
     );

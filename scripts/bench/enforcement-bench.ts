@@ -72,8 +72,10 @@ async function main(): Promise<void> {
     );
     const monthStart = `date_trunc('month', now() at time zone 'UTC') at time zone 'UTC'`;
     await db.query(
-      `insert into peer_usage (peer_id, period, period_start, period_end, rx_bytes, tx_bytes, updated_at)
-       select id, 'month', ${monthStart}, ${monthStart} + interval '1 month', 100000000, 100000000, now()
+      `insert into peer_activity (peer_id, node_id, last_rx, last_tx, total_rx, total_tx, updated_at, usage_period,
+         usage_period_start, usage_period_end, usage_rx_base, usage_tx_base)
+       select id, node_id, 100000000, 100000000, 100000000, 100000000, now(), 'month', ${monthStart},
+         ${monthStart} + interval '1 month', 0, 0
        from peers`,
     );
     await db.query('analyze');
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
         throw new Error(`unexpected pass: ${JSON.stringify(pass.result)}`);
     }
     await db.query(
-      `update peer_usage set rx_bytes = 1000000000 where peer_id in (select id from peers limit $1)`,
+      `update peer_activity set total_rx = 1000000000 where peer_id in (select id from peers limit $1)`,
       [CHANGED],
     );
     const suspending = await timed(() => enforcer.enforce());

@@ -2,10 +2,11 @@
  * What usage accounting adds to a drift scan, measured in one run: N nodes × P peers whose transfer counters
  * all grow between scans (every peer moving traffic: the most usage there is to count), served by a canned agent
  * process (scripts/bench/canned-agent.ts). Full scans through `GET /api/drift/nodes` alternate between usage
- * accounting as it runs and usage accounting left out: `PeerUsageStore.add`, the one step it adds to a scan (the
- * counters' growth is worked out for `peer_activity` either way), made a no-op in this process. Compared: the
- * panel process's CPU per scan (the agent runs elsewhere) and the scan's wall time, which includes PostgreSQL's
- * work on `peer_usage`; medians of R scans each.
+ * accounting as it runs and usage accounting left out: `PeerUsageStore.periodLookup`, what it adds to the scan's
+ * `peer_activity` upsert (each used peer's current period, and with it any period to close), made to find no
+ * period in this process, so every row carries its usage columns over as read. Compared: the panel process's CPU
+ * per scan (the agent runs elsewhere) and the scan's wall time, which includes PostgreSQL's work; medians of R
+ * scans each.
  *
  * Needs PostgreSQL and Redis. Runs the panel in this process (scheduled scans and enforcement idle).
  * Usage: npx ts-node --transpile-only scripts/bench/usage-accounting-bench.ts [--nodes 20] [--peers 1000]
@@ -97,9 +98,14 @@ async function main(): Promise<void> {
     await db.query('vacuum analyze');
 
     const usage = panel.app.get(PeerUsageStore);
-    const accounting = usage.add.bind(usage);
+    const accounting = usage.periodLookup.bind(usage);
+    const noPeriod = () => ({
+      sql: `left join lateral (select null::text as now_period, null::timestamptz as now_start,
+        null::timestamptz as now_end) usage_now on false`,
+      params: [],
+    });
     const scan = async (withAccounting: boolean) => {
-      usage.add = withAccounting ? accounting : async () => undefined;
+      usage.periodLookup = withAccounting ? accounting : noPeriod;
       const cpu = process.cpuUsage();
       const started = performance.now();
       const { body: fleet } = await panel.as().get('/api/drift/nodes').expect(200);
@@ -121,9 +127,13 @@ async function main(): Promise<void> {
         (withAccounting ? on : off).push(await scan(withAccounting));
       }
     }
-    usage.add = accounting;
+    usage.periodLookup = accounting;
     const counted = (
-      await db.query<{ bytes: string }>('select sum(rx_bytes + tx_bytes)::text as bytes from peer_usage')
+      await db.query<{ bytes: string }>(
+        `select ((select coalesce(sum(rx_bytes + tx_bytes), 0) from peer_usage)
+           + (select coalesce(sum(total_rx - usage_rx_base + total_tx - usage_tx_base), 0) from peer_activity
+              where usage_period is not null))::text as bytes`,
+      )
     ).rows[0].bytes;
     const median = (values: Array<{ wallMs: number; cpuMs: number }>, key: 'wallMs' | 'cpuMs') =>
       percentile(

@@ -9,6 +9,7 @@ import { Migration20261202081000_enrollments } from './Migration20261202081000_e
 import { Migration20261202090000_peer_lifecycle } from './Migration20261202090000_peer_lifecycle';
 import { Migration20261202120000_drift_reports } from './Migration20261202120000_drift_reports';
 import { Migration20261202121500_peer_usage_fillfactor } from './Migration20261202121500_peer_usage_fillfactor';
+import { Migration20261202130000_usage_on_activity } from './Migration20261202130000_usage_on_activity';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: MigrationObject[] = [
     name: 'Migration20261202121500_peer_usage_fillfactor',
     class: Migration20261202121500_peer_usage_fillfactor,
   },
+  { name: 'Migration20261202130000_usage_on_activity', class: Migration20261202130000_usage_on_activity },
 ];

@@ -1,1 +1,1 @@
-export { PeerUsageStore } from './peer-usage.store';
+export { PeerUsageStore, USAGE_ROLLOVER } from './peer-usage.store';

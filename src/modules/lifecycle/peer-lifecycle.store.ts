@@ -4,7 +4,7 @@ import { boundQuery } from '../../database/bound-query';
 import type { SuspendedReason } from '../peers';
 import type { EnforcementPolicy } from './domain/enforcement';
 import type { CurrentPeriods, QuotaPeriod } from './domain/quota-period';
-import { PERIOD_START, periodParams } from './peer-usage.store';
+import { CURRENT_USAGE_BYTES, CURRENT_USAGE_JOIN, PERIOD_START, periodParams } from './peer-usage.store';
 
 /** A peer the enforcement pass looks at, with its usage in the current period and what it was warned of. */
 export interface LifecycleRow {
@@ -50,16 +50,16 @@ export interface SentWarnings {
 
 const CANDIDATES = `select coalesce(json_agg(json_build_array(p.id, p.node_id, n.name, p.name, p.version,
     p.suspended_reason, ${epochMs('p.expires_at')}, p.quota_bytes, p.quota_period, ${epochMs(PERIOD_START)},
-    coalesce(u.rx_bytes + u.tx_bytes, 0), ${epochMs('a.expiry_warned_for')},
-    ${epochMs('a.quota_warned_period_start')})), '[]') as rows
+    ${CURRENT_USAGE_BYTES}, ${epochMs('w.expiry_warned_for')},
+    ${epochMs('w.quota_warned_period_start')})), '[]') as rows
   from peers p
   join nodes n on n.id = p.node_id
-  left join peer_usage u on u.peer_id = p.id and u.period = p.quota_period and u.period_start = ${PERIOD_START}
-  left join peer_alert_state a on a.peer_id = p.id
+  left join ${CURRENT_USAGE_JOIN}
+  left join peer_alert_state w on w.peer_id = p.id
   where (p.expires_at is not null or p.quota_bytes is not null or p.suspended_reason is not null)
     and (p.suspended_reason is not null
       or p.expires_at <= ?::timestamptz
-      or coalesce(u.rx_bytes + u.tx_bytes, 0) >= p.quota_bytes * ?::float8)`;
+      or ${CURRENT_USAGE_BYTES} >= p.quota_bytes * ?::float8)`;
 
 function candidateParams(periods: CurrentPeriods, now: Date, policy: EnforcementPolicy): unknown[] {
   return [

@@ -30,4 +30,21 @@ export class PeerActivityEntity {
 
   @Property({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** The usage period the peer's traffic last went to (null: none yet), kept by PeerUsageStore. */
+  @Property({ type: 'text', nullable: true })
+  usagePeriod: string | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  usagePeriodStart: Date | null = null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  usagePeriodEnd: Date | null = null;
+
+  /** The totals when that period began: its usage is the totals minus these. */
+  @Property({ type: new BigIntType('number'), default: 0 })
+  usageRxBase!: number;
+
+  @Property({ type: new BigIntType('number'), default: 0 })
+  usageTxBase!: number;
 }

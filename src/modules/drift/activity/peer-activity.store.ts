@@ -2,8 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DumpPeer } from '@wgfleet/protocol';
 import { boundQuery } from '../../../database/bound-query';
-import { forgetCounters, usageDelta, type UsageDelta } from '../../lifecycle/domain/usage-counters';
-import { PeerUsageStore } from '../../lifecycle';
+import { forgetCounters, usageDelta } from '../../lifecycle/domain/usage-counters';
+import { PeerUsageStore, USAGE_ROLLOVER } from '../../lifecycle';
 import { activityChanged, nextPeerActivity, type PeerActivity } from './peer-activity';
 
 /** A managed peer as the node reported it in a scan. */
@@ -14,7 +14,8 @@ export interface ObservedManagedPeer {
 
 /**
  * Keeps `peer_activity` up to date: per scan one read of the node's rows and one batched upsert of the changed.
- * The growth of the transfer totals is the peers' usage, added to their current quota periods.
+ * The growth of the transfer totals is the peers' usage: the same upsert moves the open usage period of a peer
+ * whose traffic lands in a new quota period (see PeerUsageStore), so counting usage costs no write of its own.
  */
 @Injectable()
 export class PeerActivityStore {
@@ -36,35 +37,58 @@ export class PeerActivityStore {
     );
     if (peers.length === 0 && rows.length === 0) return;
     const previous = new Map(rows.map((row) => [row[0], row]));
-    const changed: PeerActivity[] = [];
-    const used: UsageDelta[] = [];
+    const changed: Array<PeerActivity & { used: boolean }> = [];
     for (const { peerId, observed } of peers) {
       const row = previous.get(peerId);
       const before = row ? fromRow(row) : null;
       if (!activityChanged(before, observed)) continue;
       const next = nextPeerActivity(before, peerId, observed);
-      changed.push(next);
-      const delta = usageDelta(peerId, before, next);
-      if (delta) used.push(delta);
+      changed.push({ ...next, used: usageDelta(peerId, before, next) !== null });
     }
     const seen = new Set(peers.map((peer) => peer.peerId));
     for (const row of rows) {
       const forgotten = seen.has(row[0]) ? null : forgetCounters(fromRow(row));
-      if (forgotten) changed.push(forgotten);
+      if (forgotten) changed.push({ ...forgotten, used: false });
     }
-    if (used.length > 0) await this.usage.add(em, used, at);
     if (changed.length === 0) return;
-    // One statement for the whole node: the rows travel as one JSON parameter.
+    const lookup = this.usage.periodLookup(at);
+    // One statement for the whole node: the rows travel as one JSON parameter. A row keeps its open usage period
+    // (`a`, as stored) unless its traffic lands in another period (`moved`): then that one opens, its baseline the
+    // totals before this scan.
     await boundQuery(
       em,
-      `insert into peer_activity (peer_id, node_id, latest_handshake, last_rx, last_tx, total_rx, total_tx, endpoint, updated_at)
-       select peer_id, node_id, latest_handshake, last_rx, last_tx, total_rx, total_tx, endpoint, now()
-       from jsonb_to_recordset(?::jsonb) as row(peer_id uuid, node_id uuid, latest_handshake timestamptz,
-         last_rx bigint, last_tx bigint, total_rx bigint, total_tx bigint, endpoint text)
+      `with row as materialized (
+         select row.*, usage_now.now_period, usage_now.now_start, usage_now.now_end
+         from jsonb_to_recordset(?::jsonb) as row(peer_id uuid, node_id uuid, latest_handshake timestamptz,
+           last_rx bigint, last_tx bigint, total_rx bigint, total_tx bigint, endpoint text, used boolean)
+         ${lookup.sql}),
+       moved as (
+         select r.peer_id, r.now_period, r.now_start, r.now_end, a.usage_period, a.usage_period_start,
+           a.usage_period_end, a.usage_rx_base, a.usage_tx_base, coalesce(a.total_rx, 0) as prev_total_rx,
+           coalesce(a.total_tx, 0) as prev_total_tx
+         from row r left join peer_activity a on a.peer_id = r.peer_id
+         where r.now_period is not null
+           and (a.usage_period is distinct from r.now_period or a.usage_period_start is distinct from r.now_start)),
+       ${USAGE_ROLLOVER}
+       insert into peer_activity (peer_id, node_id, latest_handshake, last_rx, last_tx, total_rx, total_tx, endpoint,
+         updated_at, usage_period, usage_period_start, usage_period_end, usage_rx_base, usage_tx_base)
+       select row.peer_id, row.node_id, row.latest_handshake, row.last_rx, row.last_tx, row.total_rx, row.total_tx,
+         row.endpoint, now(), m.now_period, m.now_start, m.now_end,
+         coalesce(m.prev_total_rx - coalesce(o.rx_bytes, 0), 0), coalesce(m.prev_total_tx - coalesce(o.tx_bytes, 0), 0)
+       from row left join moved m on m.peer_id = row.peer_id left join reopened o on o.peer_id = row.peer_id
        on conflict (peer_id) do update set node_id = excluded.node_id, latest_handshake = excluded.latest_handshake,
          last_rx = excluded.last_rx, last_tx = excluded.last_tx, total_rx = excluded.total_rx,
-         total_tx = excluded.total_tx, endpoint = excluded.endpoint, updated_at = excluded.updated_at`,
-      [JSON.stringify(changed.map((activity) => toRow(nodeId, activity)))],
+         total_tx = excluded.total_tx, endpoint = excluded.endpoint, updated_at = excluded.updated_at,
+         usage_period = coalesce(excluded.usage_period, peer_activity.usage_period),
+         usage_period_start = case when excluded.usage_period is null then peer_activity.usage_period_start
+           else excluded.usage_period_start end,
+         usage_period_end = case when excluded.usage_period is null then peer_activity.usage_period_end
+           else excluded.usage_period_end end,
+         usage_rx_base = case when excluded.usage_period is null then peer_activity.usage_rx_base
+           else excluded.usage_rx_base end,
+         usage_tx_base = case when excluded.usage_period is null then peer_activity.usage_tx_base
+           else excluded.usage_tx_base end`,
+      [JSON.stringify(changed.map((activity) => toRow(nodeId, activity))), ...lookup.params],
     );
   }
 }
@@ -84,7 +108,7 @@ function fromRow([
   return { peerId, latestHandshakeMs, lastRx, lastTx, totalRx, totalTx, endpoint };
 }
 
-function toRow(nodeId: string, activity: PeerActivity) {
+function toRow(nodeId: string, activity: PeerActivity & { used: boolean }) {
   return {
     peer_id: activity.peerId,
     node_id: nodeId,
@@ -95,5 +119,6 @@ function toRow(nodeId: string, activity: PeerActivity) {
     total_rx: activity.totalRx,
     total_tx: activity.totalTx,
     endpoint: activity.endpoint,
+    used: activity.used,
   };
 }
