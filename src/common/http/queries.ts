@@ -12,18 +12,21 @@ export class VersionQuery {
   version?: number;
 }
 
-export class ListQuery {
-  @ApiPropertyOptional({ description: 'the `next` cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
+/** `?limit=` of every paged list. */
+export class LimitQuery {
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+export class ListQuery extends LimitQuery {
+  @ApiPropertyOptional({ description: 'the `next` cursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
 }

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { LimitQuery } from '../../common/http/queries';
 
-export class ListEventsQuery {
+export class ListEventsQuery extends LimitQuery {
   @ApiPropertyOptional({ description: 'only events of this node or peer' })
   @IsOptional()
   @IsUUID()
@@ -18,12 +18,4 @@ export class ListEventsQuery {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'after must be a position (a whole number)' })
   after?: string;
-
-  @ApiPropertyOptional({ default: 100, maximum: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }

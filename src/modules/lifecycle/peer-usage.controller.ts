@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { ApiErrors } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { PeersService } from '../peers';
-import { UsageQuery } from './peer-usage.dto';
+import { LimitQuery } from '../../common/http/queries';
 import { UsagePeriodList } from './peer-usage-view';
 import { PeerUsageStore } from './peer-usage.store';
 
@@ -23,7 +23,7 @@ export class PeerUsageController {
   @ApiOperation({ operationId: 'getPeerUsage', summary: "The peer's usage per quota period, newest first" })
   @ApiOkResponse({ type: UsagePeriodList })
   @ApiErrors(400, 401, 404)
-  async history(@UuidParam() id: string, @Query() query: UsageQuery): Promise<UsagePeriodList> {
+  async history(@UuidParam() id: string, @Query() query: LimitQuery): Promise<UsagePeriodList> {
     const em = this.em.fork();
     await this.peers.require(em, id);
     const rows = await this.usage.history(em, id, query.limit ?? 100);
