@@ -10,6 +10,7 @@ import { Migration20261202090000_peer_lifecycle } from './Migration2026120209000
 import { Migration20261202120000_drift_reports } from './Migration20261202120000_drift_reports';
 import { Migration20261202121500_peer_usage_fillfactor } from './Migration20261202121500_peer_usage_fillfactor';
 import { Migration20261202130000_usage_on_activity } from './Migration20261202130000_usage_on_activity';
+import { Migration20261202140000_published_views } from './Migration20261202140000_published_views';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261202121500_peer_usage_fillfactor,
   },
   { name: 'Migration20261202130000_usage_on_activity', class: Migration20261202130000_usage_on_activity },
+  { name: 'Migration20261202140000_published_views', class: Migration20261202140000_published_views },
 ];

@@ -8,3 +8,4 @@ export { NODE_DELETED } from './node.events';
 export { RegisterNodeDto } from './nodes.dto';
 export { NodesService } from './nodes.service';
 export { NodesStore } from './nodes.store';
+export { PUBLISHED_NODES } from './published-nodes';

@@ -8,3 +8,4 @@ export type { Allocation, PeerCreatedPayload, PeerDeletedPayload, PeerUpdatedPay
 export { peerColumns } from './peer.projection';
 export { PeersService } from './peers.service';
 export { LifecycleSettingsChanges } from './lifecycle-settings-changes';
+export { PUBLISHED_PEERS } from './published-peers';
