@@ -5,7 +5,7 @@ import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
 import { ManagedKeyEntity } from './managed-key.entity';
 import { toDesiredPeer } from './peer-view';
 import { PeerEntity } from './peer.entity';
-import { DesiredPeerRow, PeersStore } from './peers.store';
+import { DesiredPeerRow, NodeHoldings, PeersStore } from './peers.store';
 
 /** The peers of one node as drift detection needs them, read in bulk. */
 export interface NodePeersState {
@@ -26,8 +26,9 @@ export interface DesiredSnapshot {
 }
 
 /**
- * The one reader of a node's desired state (its peers and the keys it managed before), for drift, sync,
- * reconcile and adoption: in bulk for many nodes as plain values, or for one node with its entities.
+ * The one reader of a node's desired state (its peers, the keys it managed before, the addresses they hold),
+ * for drift, sync, reconcile and adoption: in bulk for many nodes as plain values, or for one node with its
+ * entities.
  */
 @Injectable()
 export class DesiredStateReader {
@@ -92,6 +93,21 @@ export class DesiredStateReader {
             { disableIdentityMap: true },
           );
     return snapshotOf(node, peers, new Map());
+  }
+
+  /** What a node holds already, so that adopting its peers collides with none of it. */
+  holdings(em: EntityManager, nodeId: string): Promise<NodeHoldings> {
+    return this.store.holdings(em, nodeId);
+  }
+
+  /** The keys a peer had on its node before `currentKey`: after a key change, they must leave the node. */
+  earlierKeysOfPeer(
+    em: EntityManager,
+    nodeId: string,
+    peerId: string,
+    currentKey: string,
+  ): Promise<Array<{ publicKey: string; name: string }>> {
+    return this.store.earlierKeysOfPeer(em, nodeId, peerId, currentKey);
   }
 }
 

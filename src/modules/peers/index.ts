@@ -1,5 +1,6 @@
 export { DesiredStateReader } from './desired-state.reader';
 export type { DesiredSnapshot, NodePeersState } from './desired-state.reader';
+export type { NodeHoldings } from './peers.store';
 export { PeerView, PeerViewExtensions, PeerViewExtras } from './peer-view';
 export { PeerEntity } from './peer.entity';
 export type { SuspendedReason } from './peer.entity';

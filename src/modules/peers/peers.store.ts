@@ -78,6 +78,18 @@ export type DesiredPeerRow = [
   enabled: boolean,
 ];
 
+/** What adoption must not collide with on a node: its peers' keys, keys it managed before, held addresses. */
+export interface NodeHoldings {
+  /** Public key → name of the node's current peers. */
+  currentPeers: Map<string, string>;
+  /** Public key → name of peers deleted from the node (their keys are still the panel's history). */
+  formerPeers: Map<string, string>;
+  /** Address → name of the peer holding it. */
+  allocated: Map<string, string>;
+}
+
+type Pairs = [string, string][];
+
 export interface SuspensionRow {
   id: string;
   reason: string | null;
@@ -208,6 +220,42 @@ export class PeersStore implements NodeAddressUsageSource {
            and not exists (select 1 from peers p where p.node_id = n.id and p.public_key = k.public_key)) k`,
       [nodeIds],
     );
+  }
+
+  /** Every earlier key of the peer on its node; one already gone from the node is simply found absent. */
+  async earlierKeysOfPeer(
+    em: EntityManager,
+    nodeId: string,
+    peerId: string,
+    currentKey: string,
+  ): Promise<Array<{ publicKey: string; name: string }>> {
+    const rows = await boundQuery<{ public_key: string; name: string }>(
+      em,
+      'select public_key, name from node_managed_keys where node_id = ? and peer_id = ? and public_key <> ?',
+      [nodeId, peerId, currentKey],
+    );
+    return rows.map((key) => ({ publicKey: key.public_key, name: key.name }));
+  }
+
+  async holdings(em: EntityManager, nodeId: string): Promise<NodeHoldings> {
+    const [row] = await boundQuery<{ current: Pairs; former: Pairs; allocated: Pairs }>(
+      em,
+      `select
+         coalesce((select json_agg(json_build_array(p.public_key, p.name)) from peers p
+                    where p.node_id = ?), '[]') as current,
+         coalesce((select json_agg(json_build_array(k.public_key, k.name)) from node_managed_keys k
+                    where k.node_id = ?
+                      and not exists (select 1 from peers p
+                                       where p.node_id = k.node_id and p.public_key = k.public_key)), '[]') as former,
+         coalesce((select json_agg(json_build_array(a.address, p.name)) from ip_allocations a
+                    join peers p on p.id = a.peer_id where a.node_id = ?), '[]') as allocated`,
+      [nodeId, nodeId, nodeId],
+    );
+    return {
+      currentPeers: new Map(row.current),
+      formerPeers: new Map(row.former),
+      allocated: new Map(row.allocated),
+    };
   }
 }
 

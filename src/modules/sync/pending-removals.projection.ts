@@ -2,9 +2,14 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { EventRecord, type Projection } from '../events';
 import { NODE_DELETED } from '../nodes';
-import { PEER_DELETED, PEER_UPDATED, type PeerDeletedPayload, type PeerUpdatedPayload } from '../peers';
+import {
+  DesiredStateReader,
+  PEER_DELETED,
+  PEER_UPDATED,
+  type PeerDeletedPayload,
+  type PeerUpdatedPayload,
+} from '../peers';
 import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
-import { SyncStore } from './sync.store';
 
 /**
  * Records keys that must leave a node in the transaction of the command that retires them, independent of
@@ -16,7 +21,7 @@ export class PendingRemovalsProjection implements Projection {
   readonly name = 'pending_removals';
   readonly tables = ['pending_removals'];
 
-  constructor(private readonly store: SyncStore) {}
+  constructor(private readonly desiredState: DesiredStateReader) {}
 
   handles(event: EventRecord): boolean {
     return (
@@ -37,7 +42,7 @@ export class PendingRemovalsProjection implements Projection {
         const { node_id, changes } = event.payload as unknown as PeerUpdatedPayload;
         if (changes.public_key === undefined) return;
         // Every earlier key of the peer; one already gone from the node is simply found absent.
-        const earlier = await this.store.earlierKeysOfPeer(
+        const earlier = await this.desiredState.earlierKeysOfPeer(
           em,
           node_id,
           event.aggregateId,

@@ -2,10 +2,12 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import type { PendingPeer } from '../drift/domain/drift-report';
+import { PUBLISHED_NODES } from '../nodes';
+import { PUBLISHED_PEERS } from '../peers';
 
 /**
  * The sync module's plain statements. Sync state is about other modules' rows (a peer's or node's version
- * against the version applied), so these statements join peers, nodes and node_managed_keys read-only.
+ * against the version applied), so these statements join the views the peers and nodes modules publish.
  */
 @Injectable()
 export class SyncStore {
@@ -18,7 +20,7 @@ export class SyncStore {
       em,
       `select
          coalesce((select applied_version from node_sync_state where node_id = ?), 0) as node_applied_version,
-         array(select p.id from peers p left join peer_sync_state s on s.peer_id = p.id
+         array(select p.id from ${PUBLISHED_PEERS} p left join peer_sync_state s on s.peer_id = p.id
                 where p.node_id = ? and p.version > coalesce(s.applied_version, 0)) as peer_ids`,
       [nodeId, nodeId],
     );
@@ -31,7 +33,7 @@ export class SyncStore {
     if (nodeIds.length === 0) return pending;
     const rows = await boundQuery<{ node_id: string; peer_id: string; name: string; public_key: string }>(
       em,
-      `select p.node_id, p.id as peer_id, p.name, p.public_key from peers p
+      `select p.node_id, p.id as peer_id, p.name, p.public_key from ${PUBLISHED_PEERS} p
          left join peer_sync_state s on s.peer_id = p.id
         where p.node_id = any(?::uuid[]) and p.version > coalesce(s.applied_version, 0)
        union all
@@ -50,31 +52,37 @@ export class SyncStore {
   async nodesWithPendingWork(em: EntityManager): Promise<string[]> {
     const rows = await boundQuery<{ node_id: string }>(
       em,
-      `select p.node_id from peers p
-         join nodes n on n.id = p.node_id and n.enabled
+      `select p.node_id from ${PUBLISHED_PEERS} p
+         join ${PUBLISHED_NODES} n on n.id = p.node_id and n.enabled
          left join peer_sync_state s on s.peer_id = p.id
         where p.version > coalesce(s.applied_version, 0)
        union
-       select r.node_id from pending_removals r join nodes n on n.id = r.node_id and n.enabled where r.error is null
+       select r.node_id from pending_removals r
+         join ${PUBLISHED_NODES} n on n.id = r.node_id and n.enabled
+        where r.error is null
        union
-       select n.id from nodes n left join node_sync_state s on s.node_id = n.id
+       select n.id from ${PUBLISHED_NODES} n left join node_sync_state s on s.node_id = n.id
         where n.enabled and n.version > coalesce(s.applied_version, 0)`,
     );
     return rows.map((row) => row.node_id);
   }
 
-  /** Every earlier key of the peer on its node; one already gone from the node is simply found absent. */
-  async earlierKeysOfPeer(
+  /**
+   * Records peers as applied at the given versions: for peers the node already has exactly so (adopted ones),
+   * where a sync run would only write the same values back.
+   */
+  async markApplied(
     em: EntityManager,
     nodeId: string,
-    peerId: string,
-    currentKey: string,
-  ): Promise<Array<{ publicKey: string; name: string }>> {
-    const rows = await boundQuery<{ public_key: string; name: string }>(
+    peers: readonly { id: string; version: number }[],
+  ): Promise<void> {
+    if (peers.length === 0) return;
+    await boundQuery(
       em,
-      'select public_key, name from node_managed_keys where node_id = ? and peer_id = ? and public_key <> ?',
-      [nodeId, peerId, currentKey],
+      `insert into peer_sync_state (peer_id, node_id, applied_version, status, error, updated_at)
+       select s.peer_id, ?, s.version, 'applied', null, now()
+       from jsonb_to_recordset(?::jsonb) as s(peer_id uuid, version int)`,
+      [nodeId, JSON.stringify(peers.map((peer) => ({ peer_id: peer.id, version: peer.version })))],
     );
-    return rows.map((key) => ({ publicKey: key.public_key, name: key.name }));
   }
 }
