@@ -2,15 +2,15 @@ import { Module } from '@nestjs/common';
 import { NodesModule } from '../nodes/nodes.module';
 import { PeersModule } from '../peers/peers.module';
 import { ReconcileModule } from '../reconcile/reconcile.module';
+import { SyncModule } from '../sync/sync.module';
 import { AdoptionController } from './adoption.controller';
 import { AdoptionService } from './adoption.service';
-import { AdoptionStore } from './adoption.store';
 
 /** Adopting the peers a node already has (CONTRACT §5 Onboarding). */
 @Module({
-  imports: [NodesModule, PeersModule, ReconcileModule],
+  imports: [NodesModule, PeersModule, ReconcileModule, SyncModule],
   controllers: [AdoptionController],
-  providers: [AdoptionService, AdoptionStore],
+  providers: [AdoptionService],
   exports: [AdoptionService],
 })
 export class AdoptionModule {}

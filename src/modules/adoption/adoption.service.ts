@@ -9,10 +9,10 @@ import { EventStore } from '../events';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
 import { DesiredStateReader, PEER_CREATED, peerColumns, PeerEntity, PeersService } from '../peers';
 import { NodeInspector, stalePlan } from '../reconcile';
+import { AppliedVersions } from '../sync';
 import { AdoptionPlanEntity } from './adoption-plan.entity';
 import { AdoptionDryRunView, AdoptionResultView } from './adoption-view';
 import { AdoptPeersDto } from './adoption.dto';
-import { AdoptionStore } from './adoption.store';
 import { adoptedPeerPayload, adoptionPlan, planAdoption } from './domain/adoption-plan';
 
 export type AdoptAnswer = AdoptionDryRunView | AdoptionResultView;
@@ -28,7 +28,7 @@ export class AdoptionService {
     private readonly em: EntityManager,
     private readonly desiredState: DesiredStateReader,
     private readonly inspector: NodeInspector,
-    private readonly store: AdoptionStore,
+    private readonly appliedVersions: AppliedVersions,
     private readonly events: EventStore,
     private readonly peers: PeersService,
     private readonly nodes: NodesService,
@@ -45,7 +45,7 @@ export class AdoptionService {
       const planned = planAdoption({
         node: snapshot.desiredNode,
         observed: dump.peers,
-        ...(await this.store.holdings(em, nodeId)),
+        ...(await this.desiredState.holdings(em, nodeId)),
         publicKeys: dto.public_keys,
       });
       const stored = em.create(AdoptionPlanEntity, {
@@ -97,7 +97,7 @@ export class AdoptionService {
       const planned = planAdoption({
         node: toDesiredNode(node),
         observed,
-        ...(await this.store.holdings(tx, nodeId)),
+        ...(await this.desiredState.holdings(tx, nodeId)),
         publicKeys,
       });
       const accepted = planned.filter((item) => item.entry.conflict === undefined);
@@ -114,7 +114,8 @@ export class AdoptionService {
           context,
         })),
       );
-      await this.store.markApplied(
+      // The node already has them exactly so, at the version they are created with.
+      await this.appliedVersions.markApplied(
         tx,
         nodeId,
         records.map((record) => ({ id: record.aggregateId, version: record.version })),

@@ -8,13 +8,17 @@ import { NodesModule } from '../nodes/nodes.module';
 import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { ReconcileModule } from '../reconcile/reconcile.module';
+import { AppliedVersions } from './applied-versions';
 import { PendingRemovalsProjection } from './pending-removals.projection';
 import { SyncRunner } from './sync-runner.service';
 import { SYNC_JOB, SyncTrigger } from './sync-trigger.service';
 import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './sync-views';
 import { SyncStore } from './sync.store';
 
-/** Every desired-state change reaches its node by itself, through the per-node job path. */
+/**
+ * Every desired-state change reaches its node by itself, through the per-node job path. Exports AppliedVersions
+ * (record peers a node already has as applied).
+ */
 @Module({
   imports: [DriftModule, NodesModule, PeersModule, ReconcileModule, NodeJobsModule],
   providers: [
@@ -25,7 +29,9 @@ import { SyncStore } from './sync.store';
     NodePendingView,
     SyncPendingPeersSource,
     SyncStore,
+    AppliedVersions,
   ],
+  exports: [AppliedVersions],
 })
 export class SyncModule implements OnModuleInit {
   constructor(

@@ -1,0 +1,1 @@
+export { AppliedVersions } from './applied-versions';
