@@ -2,6 +2,7 @@ import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
+import { PUBLISHED_NODES } from '../nodes';
 import type { DriftStatus, NodeDriftReport } from './domain/drift-report';
 import type { ScanTrigger } from './scan-listeners';
 
@@ -185,7 +186,7 @@ export class DriftStore {
   /** Drift state of nodes that no longer exist. */
   async deleteStateOfGoneNodes(em: EntityManager): Promise<number> {
     const result = await em.execute<QueryResult>(
-      'delete from node_drift_state st where not exists (select 1 from nodes n where n.id = st.node_id)',
+      `delete from node_drift_state st where not exists (select 1 from ${PUBLISHED_NODES} n where n.id = st.node_id)`,
       [],
       'run',
     );
