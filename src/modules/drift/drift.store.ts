@@ -172,16 +172,6 @@ export class DriftStore {
     return result.affectedRows;
   }
 
-  /** Activity of peers that no longer exist. */
-  async deleteActivityOfGonePeers(em: EntityManager): Promise<number> {
-    const result = await em.execute<QueryResult>(
-      'delete from peer_activity a where not exists (select 1 from peers p where p.id = a.peer_id)',
-      [],
-      'run',
-    );
-    return result.affectedRows;
-  }
-
   /** Drift state of nodes that no longer exist. */
   async deleteStateOfGoneNodes(em: EntityManager): Promise<number> {
     const result = await em.execute<QueryResult>(

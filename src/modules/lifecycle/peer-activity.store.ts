@@ -1,10 +1,12 @@
+import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DumpPeer } from '@wgfleet/protocol';
-import { boundQuery } from '../../../database/bound-query';
-import { forgetCounters, usageDelta } from '../../lifecycle/domain/usage-counters';
-import { PeerUsageStore, USAGE_ROLLOVER } from '../../lifecycle';
-import { activityChanged, nextPeerActivity, type PeerActivity } from './peer-activity';
+import { boundQuery } from '../../database/bound-query';
+import { PUBLISHED_PEERS } from '../peers';
+import { activityChanged, nextPeerActivity, type PeerActivity } from './domain/peer-activity';
+import { forgetCounters, usageDelta } from './domain/usage-counters';
+import { PeerUsageStore, USAGE_ROLLOVER } from './peer-usage.store';
 
 /** A managed peer as the node reported it in a scan. */
 export interface ObservedManagedPeer {
@@ -90,6 +92,16 @@ export class PeerActivityStore {
            else excluded.usage_tx_base end`,
       [JSON.stringify(changed.map((activity) => toRow(nodeId, activity))), ...lookup.params],
     );
+  }
+
+  /** Activity of peers that no longer exist. */
+  async deleteOfGonePeers(em: EntityManager): Promise<number> {
+    const result = await em.execute<QueryResult>(
+      `delete from peer_activity a where not exists (select 1 from ${PUBLISHED_PEERS} p where p.id = a.peer_id)`,
+      [],
+      'run',
+    );
+    return result.affectedRows;
   }
 }
 
