@@ -11,7 +11,7 @@ import { DRIFT_SCAN_QUEUE, DriftScanProcessor } from './drift-scan.processor';
 import { DriftScanner } from './drift-scanner.service';
 import { NodeDriftStatusView } from './drift-view-extensions';
 import { DriftController } from './drift.controller';
-import { DriftStore } from './drift.store';
+import { DriftStoreModule } from './drift-store.module';
 import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
@@ -28,6 +28,7 @@ import { ScanListeners } from './scan-listeners';
     PeersModule,
     PeerUsageModule,
     MetricsModule,
+    DriftStoreModule,
     BullModule.registerQueue({ name: DRIFT_SCAN_QUEUE }),
   ],
   controllers: [DriftController],
@@ -36,7 +37,6 @@ import { ScanListeners } from './scan-listeners';
     PendingPeers,
     DriftHistory,
     DriftScanner,
-    DriftStore,
     FinishedRepairs,
     LiveDriftReads,
     DriftScanProcessor,
