@@ -1,7 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Webhook } from 'standardwebhooks';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
+import { boundQuery } from '../src/database/bound-query';
 import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
+import { PeerUsageRetention } from '../src/modules/lifecycle/peer-usage-retention.service';
 import { TestPanel, startPanel } from './support/panel';
 import { recordTraffic } from './support/peer-traffic';
 import { WebhookReceiver, type ReceivedWebhook } from './support/webhook-receiver';
@@ -300,6 +302,43 @@ describe('peer lifecycle: fields, usage, enforcement, alerts (REST, PostgreSQL)'
       ]),
     );
     expect(await history()).toHaveLength(3);
+  });
+
+  it("counts a total quota from the peer's creation, and forgets a deleted peer's activity and usage", async () => {
+    const gone = await createPeer({ quota_period: 'day' });
+    const kept = await createPeer({ quota_period: 'total' });
+    const today = new Date();
+    const tomorrow = new Date(today.getTime() + 86_400_000);
+    await recordTraffic(
+      panel,
+      [
+        { peerId: gone.id, rx: 5, tx: 5 },
+        { peerId: kept.id, rx: 30, tx: 3 },
+      ],
+      today,
+    );
+    // The next day's traffic closes the gone peer's first day into its history.
+    await recordTraffic(panel, [{ peerId: gone.id, rx: 1, tx: 1 }], tomorrow);
+    const { body: keptView } = await panel.as().get(`/api/peers/${kept.id}`).expect(200);
+    expect(keptView.usage).toMatchObject({ period_start: kept.created_at, rx_bytes: 30, tx_bytes: 3 });
+
+    await panel.as().delete(`/api/peers/${gone.id}`).expect(204);
+    await panel.app.get(PeerUsageRetention).prune();
+    const em = panel.app.get(EntityManager).fork();
+    const left = async (table: string) =>
+      (
+        await boundQuery<{ peer_id: string }>(
+          em,
+          `select distinct peer_id from ${table} where peer_id = any(?::uuid[]) order by peer_id`,
+          [[gone.id, kept.id]],
+        )
+      ).map((row) => row.peer_id);
+    expect(await left('peer_activity')).toEqual([kept.id]);
+    expect(await left('peer_usage')).toEqual([]);
+    const { body: keptHistory } = await panel.as().get(`/api/peers/${kept.id}/usage`).expect(200);
+    expect(keptHistory.items).toEqual([
+      expect.objectContaining({ period: 'total', period_start: kept.created_at, rx_bytes: 30, tx_bytes: 3 }),
+    ]);
   });
 
   it('suspends the other peers of a pass when one cannot be changed, and that one at a later pass', async () => {

@@ -1,6 +1,6 @@
 import { AdoptionPlanEntity } from '../modules/adoption/adoption-plan.entity';
 import { EnrollmentEntity } from '../modules/enrollments/enrollment.entity';
-import { PeerActivityEntity } from '../modules/drift/activity/peer-activity.entity';
+import { PeerActivityEntity } from '../modules/lifecycle/peer-activity.entity';
 import { DriftScanEntity } from '../modules/drift/drift-scan.entity';
 import { NodeDriftStateEntity } from '../modules/drift/node-drift-state.entity';
 import { EventRecord } from '../modules/events/event-record.entity';

@@ -11,6 +11,7 @@ import { Migration20261202120000_drift_reports } from './Migration20261202120000
 import { Migration20261202121500_peer_usage_fillfactor } from './Migration20261202121500_peer_usage_fillfactor';
 import { Migration20261202130000_usage_on_activity } from './Migration20261202130000_usage_on_activity';
 import { Migration20261202140000_published_views } from './Migration20261202140000_published_views';
+import { Migration20261202143000_published_peers_created_at } from './Migration20261202143000_published_peers_created_at';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -29,4 +30,8 @@ export const MIGRATIONS: MigrationObject[] = [
   },
   { name: 'Migration20261202130000_usage_on_activity', class: Migration20261202130000_usage_on_activity },
   { name: 'Migration20261202140000_published_views', class: Migration20261202140000_published_views },
+  {
+    name: 'Migration20261202143000_published_peers_created_at',
+    class: Migration20261202143000_published_peers_created_at,
+  },
 ];

@@ -19,23 +19,6 @@ const TABLES_WITHOUT_ENTITY: Record<string, string> = {
   peer_alert_state: 'lifecycle',
 };
 
-/**
- * Statements that still name another module's table, in modules another branch is changing (lifecycle, metrics,
- * drift's peer activity). Empty this list once those fixes are in; an entry that no longer applies fails too.
- */
-const PENDING_OWNERSHIP_FIXES: ReadonlyArray<{ file: string; table: string }> = [
-  { file: 'src/modules/drift/drift.store.ts', table: 'peers' },
-  { file: 'src/modules/lifecycle/peer-lifecycle.store.ts', table: 'nodes' },
-  { file: 'src/modules/lifecycle/peer-lifecycle.store.ts', table: 'peers' },
-  { file: 'src/modules/lifecycle/peer-usage.store.ts', table: 'peer_activity' },
-  { file: 'src/modules/lifecycle/peer-usage.store.ts', table: 'peers' },
-  { file: 'src/modules/metrics/metrics.store.ts', table: 'drift_scans' },
-  { file: 'src/modules/metrics/metrics.store.ts', table: 'node_drift_state' },
-  { file: 'src/modules/metrics/metrics.store.ts', table: 'nodes' },
-  { file: 'src/modules/metrics/metrics.store.ts', table: 'peer_activity' },
-  { file: 'src/modules/metrics/metrics.store.ts', table: 'peers' },
-];
-
 /** SQL words that can follow `from`, `join`, `into`, `update` or `using` without being a table's name. */
 const NOT_A_TABLE = new Set(['lateral', 'only', 'set', 'select', 'values']);
 
@@ -209,13 +192,7 @@ describe('SQL reads and writes only its own module’s tables', () => {
     expect(created('view').filter((view) => !views.has(view))).toEqual([]);
   });
 
-  it('leaves no statement on another module’s table outside the pending fixes', () => {
-    const pending = new Set(PENDING_OWNERSHIP_FIXES.map(({ file, table }) => `${file} ${table}`));
-    const found = violations(files);
-    expect(found.filter(({ file, table }) => !pending.has(`${file} ${table}`))).toEqual([]);
-    const stillThere = new Set(found.map(({ file, table }) => `${file} ${table}`));
-    expect(PENDING_OWNERSHIP_FIXES.filter(({ file, table }) => !stillThere.has(`${file} ${table}`))).toEqual(
-      [],
-    );
+  it('finds no statement on another module’s table', () => {
+    expect(violations(files)).toEqual([]);
   });
 });

@@ -1,9 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { boundQuery } from '../../src/database/bound-query';
-import {
-  PeerActivityStore,
-  type ObservedManagedPeer,
-} from '../../src/modules/drift/activity/peer-activity.store';
+import { PeerActivityStore, type ObservedManagedPeer } from '../../src/modules/lifecycle/peer-activity.store';
 import type { DumpPeer } from '@wgfleet/protocol';
 import type { TestPanel } from './panel';
 

@@ -4,7 +4,7 @@ import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
 import { badRequest, notFound } from '../../common/http/api-error';
 import { NodesService } from '../nodes';
-import { PeerActivityStore, type ObservedManagedPeer } from './activity/peer-activity.store';
+import { PeerActivityStore, type ObservedManagedPeer } from '../lifecycle';
 import { driftFingerprint } from './domain/drift-detector';
 import type { NodeDriftReport } from './domain/drift-report';
 import { DriftScanEntity } from './drift-scan.entity';

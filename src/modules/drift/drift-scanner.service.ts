@@ -8,7 +8,7 @@ import { AgentError } from '../agent-client';
 import { DriftMetrics } from '../metrics';
 import { NodeAgents, NodeEntity, NodesStore, toDesiredNode } from '../nodes';
 import { DesiredStateReader, type NodePeersState } from '../peers';
-import { observedManagedPeers } from './activity/peer-activity';
+import { observedManagedPeers } from '../lifecycle/domain/peer-activity';
 import { BatchedLoader } from './batched-loader';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
 import type { NodeDriftReport, PendingPeer } from './domain/drift-report';

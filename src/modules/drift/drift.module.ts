@@ -4,25 +4,23 @@ import { PeerUsageModule } from '../lifecycle/peer-usage.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NodeViewExtensions } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
-import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
-import { PeerActivityStore } from './activity/peer-activity.store';
 import { DriftHistory } from './drift-history.service';
 import { DriftRetention } from './drift-retention.service';
 import { DRIFT_SCAN_QUEUE, DriftScanProcessor } from './drift-scan.processor';
 import { DriftScanner } from './drift-scanner.service';
-import { NodeDriftStatusView, PeerActivityView } from './drift-view-extensions';
+import { NodeDriftStatusView } from './drift-view-extensions';
 import { DriftController } from './drift.controller';
-import { DriftStore } from './drift.store';
+import { DriftStoreModule } from './drift-store.module';
 import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
 import { ScanListeners } from './scan-listeners';
 
 /**
- * Drift scans (live and scheduled), their history, peer activity. Exports ScanListeners (react to stored
- * scans), PendingPeers (plug in the source of not-yet-applied peers), FinishedRepairs (plug in when nodes were
- * last repaired) and DriftScanner.
+ * Drift scans (live and scheduled) and their history; lifecycle records the peer activity a scan saw. Exports
+ * ScanListeners (react to stored scans), PendingPeers (plug in the source of not-yet-applied peers),
+ * FinishedRepairs (plug in when nodes were last repaired) and DriftScanner.
  */
 @Module({
   imports: [
@@ -30,35 +28,30 @@ import { ScanListeners } from './scan-listeners';
     PeersModule,
     PeerUsageModule,
     MetricsModule,
+    DriftStoreModule,
     BullModule.registerQueue({ name: DRIFT_SCAN_QUEUE }),
   ],
   controllers: [DriftController],
   providers: [
     ScanListeners,
     PendingPeers,
-    PeerActivityStore,
     DriftHistory,
     DriftScanner,
-    DriftStore,
     FinishedRepairs,
     LiveDriftReads,
     DriftScanProcessor,
     DriftRetention,
     NodeDriftStatusView,
-    PeerActivityView,
   ],
   exports: [ScanListeners, PendingPeers, FinishedRepairs, DriftScanner],
 })
 export class DriftModule implements OnModuleInit {
   constructor(
     private readonly nodeViews: NodeViewExtensions,
-    private readonly peerViews: PeerViewExtensions,
     private readonly nodeDriftStatus: NodeDriftStatusView,
-    private readonly peerActivity: PeerActivityView,
   ) {}
 
   onModuleInit(): void {
     this.nodeViews.register(this.nodeDriftStatus);
-    this.peerViews.register(this.peerActivity);
   }
 }

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import { PUBLISHED_NODES } from '../nodes';
-import type { DriftStatus, NodeDriftReport } from './domain/drift-report';
+import type { DriftStatus, DriftSummary, NodeDriftReport } from './domain/drift-report';
 import type { ScanTrigger } from './scan-listeners';
 
 /**
@@ -20,6 +20,14 @@ export interface LatestScan {
   status_changed_at: string;
   report_id: string;
   content_hash: string | null;
+}
+
+/** An enabled node's latest scan as the metrics read it; all null when it was never scanned. */
+export interface NodeScanRow {
+  node: string;
+  status: DriftStatus | null;
+  lastScanAt: Date | null;
+  summary: DriftSummary | null;
 }
 
 export interface ScanRow {
@@ -151,6 +159,30 @@ export class DriftStore {
     );
   }
 
+  /** Each enabled node's latest scan, by node name. */
+  async latestScansOfEnabledNodes(em: EntityManager): Promise<NodeScanRow[]> {
+    const rows = await em.execute<
+      Array<{
+        node: string;
+        status: DriftStatus | null;
+        last_scan_at: Date | string | null;
+        summary: DriftSummary | null;
+      }>
+    >(
+      `select n.name as node, st.status, st.last_scan_at, s.summary
+       from ${PUBLISHED_NODES} n
+       left join node_drift_state st on st.node_id = n.id
+       left join drift_scans s on s.id = st.last_scan_id
+       where n.enabled`,
+    );
+    return rows.map((row) => ({
+      node: row.node,
+      status: row.status,
+      lastScanAt: row.last_scan_at === null ? null : new Date(row.last_scan_at),
+      summary: row.summary,
+    }));
+  }
+
   /** Scans before `cutoff`, but never a node's latest one nor one where its status changed. */
   async deleteScansBefore(em: EntityManager, cutoff: Date): Promise<number> {
     const result = await em.execute<QueryResult>(
@@ -167,16 +199,6 @@ export class DriftStore {
   async deleteUnreferencedReports(em: EntityManager): Promise<number> {
     const result = await em.execute<QueryResult>(
       'delete from drift_reports r where not exists (select 1 from drift_scans s where s.report_id = r.id)',
-      [],
-      'run',
-    );
-    return result.affectedRows;
-  }
-
-  /** Activity of peers that no longer exist. */
-  async deleteActivityOfGonePeers(em: EntityManager): Promise<number> {
-    const result = await em.execute<QueryResult>(
-      'delete from peer_activity a where not exists (select 1 from peers p where p.id = a.peer_id)',
       [],
       'run',
     );

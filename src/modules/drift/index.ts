@@ -4,8 +4,10 @@ export {
   PEER_FIELD_MISMATCH_SCHEMA,
   PresharedKeyMismatchView,
 } from './drift-report-view';
+export type { NodeScanRow } from './drift.store';
 export { FinishedRepairs } from './finished-repairs';
 export type { FinishedRepairsSource } from './finished-repairs';
+export { LatestScansReader } from './latest-scans.reader';
 export { PendingPeers } from './pending-peers';
 export type { PendingPeersSource } from './pending-peers';
 export { ScanListeners } from './scan-listeners';

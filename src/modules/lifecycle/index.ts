@@ -1,1 +1,2 @@
-export { PeerUsageStore, USAGE_ROLLOVER } from './peer-usage.store';
+export { PeerActivityStore } from './peer-activity.store';
+export type { ObservedManagedPeer, PeerActivityRow } from './peer-activity.store';

@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { LifecycleSettingsChanges, PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { LifecycleMetrics } from './lifecycle-metrics.service';
+import { PeerActivityView } from './peer-activity-view';
 import { PeerEnforcementProcessor, PEER_LIFECYCLE_QUEUE } from './peer-enforcement.processor';
 import { PeerEnforcer } from './peer-enforcer.service';
 import { PeerLifecycleStore } from './peer-lifecycle.store';
@@ -13,7 +14,7 @@ import { PeerUsageView } from './peer-usage-view';
 import { PeerUsageController } from './peer-usage.controller';
 import { PeerUsageModule } from './peer-usage.module';
 
-/** Peer lifecycle: expiry, quotas per period, suspension and resumption, usage history. */
+/** Peer lifecycle: activity, expiry, quotas per period, suspension and resumption, usage history. */
 @Module({
   imports: [
     PeersModule,
@@ -29,6 +30,7 @@ import { PeerUsageModule } from './peer-usage.module';
     PeerLifecycleStore,
     PeerEnforcementProcessor,
     PeerUsageRetention,
+    PeerActivityView,
     PeerUsageView,
   ],
   exports: [PeerEnforcer, PeerLifecycleStore],
@@ -36,12 +38,14 @@ import { PeerUsageModule } from './peer-usage.module';
 export class LifecycleModule implements OnModuleInit {
   constructor(
     private readonly peerViews: PeerViewExtensions,
+    private readonly activityView: PeerActivityView,
     private readonly usageView: PeerUsageView,
     private readonly settingsChanges: LifecycleSettingsChanges,
     private readonly enforcer: PeerEnforcer,
   ) {}
 
   onModuleInit(): void {
+    this.peerViews.register(this.activityView);
     this.peerViews.register(this.usageView);
     this.settingsChanges.subscribe(async (peerId) => {
       await this.enforcer.enforcePeer(peerId);

@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
-import type { SuspendedReason } from '../peers';
+import { PUBLISHED_NODES } from '../nodes';
+import { PUBLISHED_PEERS, type SuspendedReason } from '../peers';
 import type { EnforcementPolicy } from './domain/enforcement';
 import type { CurrentPeriods, QuotaPeriod } from './domain/quota-period';
 import { CURRENT_USAGE_BYTES, CURRENT_USAGE_JOIN, PERIOD_START, periodParams } from './peer-usage.store';
@@ -52,8 +53,8 @@ const CANDIDATES = `select coalesce(json_agg(json_build_array(p.id, p.node_id, n
     p.suspended_reason, ${epochMs('p.expires_at')}, p.quota_bytes, p.quota_period, ${epochMs(PERIOD_START)},
     ${CURRENT_USAGE_BYTES}, ${epochMs('w.expiry_warned_for')},
     ${epochMs('w.quota_warned_period_start')})), '[]') as rows
-  from peers p
-  join nodes n on n.id = p.node_id
+  from ${PUBLISHED_PEERS} p
+  join ${PUBLISHED_NODES} n on n.id = p.node_id
   left join ${CURRENT_USAGE_JOIN}
   left join peer_alert_state w on w.peer_id = p.id
   where (p.expires_at is not null or p.quota_bytes is not null or p.suspended_reason is not null)
@@ -139,11 +140,14 @@ export class PeerLifecycleStore {
     );
   }
 
-  /** Locks the peers' rows for the transaction, in id order (so passes never deadlock); their versions. */
+  /**
+   * Locks the peers' rows for the transaction, in id order (so passes never deadlock); their versions. Through
+   * the published view: PostgreSQL locks the `peers` rows under it.
+   */
   async lockedVersions(em: EntityManager, peerIds: readonly string[]): Promise<Map<string, number>> {
     const rows = await boundQuery<{ id: string; version: number }>(
       em,
-      'select id, version from peers where id = any(?::uuid[]) order by id for update',
+      `select id, version from ${PUBLISHED_PEERS} where id = any(?::uuid[]) order by id for update`,
       [peerIds],
     );
     return new Map(rows.map((row) => [row.id, row.version]));
@@ -181,7 +185,7 @@ export class PeerLifecycleStore {
   async suspendedCounts(em: EntityManager): Promise<Array<{ reason: SuspendedReason; count: number }>> {
     return boundQuery(
       em,
-      `select suspended_reason as reason, count(*)::int as count from peers
+      `select suspended_reason as reason, count(*)::int as count from ${PUBLISHED_PEERS}
        where suspended_reason is not null group by suspended_reason`,
     );
   }

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { PeerActivityStore } from './peer-activity.store';
 import { PeerUsageStore } from './peer-usage.store';
 
-/** Usage accounting, on its own so the drift scanner can count usage without depending on enforcement. */
-@Module({ providers: [PeerUsageStore], exports: [PeerUsageStore] })
+/**
+ * Peer activity and usage accounting, on their own so the drift scanner can record a scan's activity (which
+ * counts usage) and the metrics can read it without depending on enforcement.
+ */
+@Module({ providers: [PeerUsageStore, PeerActivityStore], exports: [PeerUsageStore, PeerActivityStore] })
 export class PeerUsageModule {}

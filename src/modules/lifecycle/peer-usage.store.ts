@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { boundQuery } from '../../database/bound-query';
+import { PUBLISHED_PEERS } from '../peers';
 import { currentPeriods, type CurrentPeriods, type QuotaPeriod } from './domain/quota-period';
 
 /** One stored period of a peer's usage; timestamps as text (see boundQuery). */
@@ -24,7 +25,7 @@ export interface PeerUsageOfFleet {
 
 /**
  * The start and end of each peer's current period, in SQL, from the pass's calendar periods ($1..$6) and the
- * peer's own creation for a `total` quota. `p` is the peers row.
+ * peer's own creation for a `total` quota. `p` is the peer's row of PUBLISHED_PEERS.
  */
 export const PERIOD_START = `case p.quota_period when 'day' then ?::timestamptz when 'week' then ?::timestamptz
   when 'month' then ?::timestamptz else p.created_at end`;
@@ -95,7 +96,7 @@ export class PeerUsageStore {
     const periods = this.periodsAt(at);
     return {
       sql: `left join lateral (select p.quota_period as now_period, ${PERIOD_START} as now_start,
-          ${PERIOD_END} as now_end from peers p where p.id = row.peer_id and row.used) usage_now on true`,
+          ${PERIOD_END} as now_end from ${PUBLISHED_PEERS} p where p.id = row.peer_id and row.used) usage_now on true`,
       params: [...periodParams(periods), ...periodEndParams(periods)],
     };
   }
@@ -109,7 +110,7 @@ export class PeerUsageStore {
     const rows = await boundQuery<{ peer_id: string; rx_bytes: string; tx_bytes: string }>(
       em,
       `select a.peer_id, ${OPEN_RX} as rx_bytes, ${OPEN_TX} as tx_bytes
-       from peers p join ${CURRENT_USAGE_JOIN}
+       from ${PUBLISHED_PEERS} p join ${CURRENT_USAGE_JOIN}
        where p.id = any(?::uuid[])`,
       [...periodParams(this.periodsAt(at)), peerIds],
     );
@@ -122,7 +123,7 @@ export class PeerUsageStore {
       em,
       `select coalesce(json_agg(json_build_array(p.id, p.node_id, coalesce(${OPEN_RX}, 0),
            coalesce(${OPEN_TX}, 0), p.quota_bytes)), '[]') as rows
-       from peers p left join ${CURRENT_USAGE_JOIN}
+       from ${PUBLISHED_PEERS} p left join ${CURRENT_USAGE_JOIN}
        where a.peer_id is not null or p.quota_bytes is not null`,
       periodParams(this.periodsAt(at)),
     );
@@ -147,14 +148,14 @@ export class PeerUsageStore {
 
   /**
    * Drops periods that ended before `cutoff` (an open one too: a peer idle since) and the usage of peers that no
-   * longer exist (their activity rows go with drift retention).
+   * longer exist (PeerActivityStore forgets their activity rows).
    */
   async pruneBefore(em: EntityManager, cutoff: Date): Promise<number> {
     const [{ count }] = await boundQuery<{ count: number }>(
       em,
       `with deleted as (
          delete from peer_usage u where u.period_end < ?
-           or not exists (select 1 from peers p where p.id = u.peer_id) returning 1),
+           or not exists (select 1 from ${PUBLISHED_PEERS} p where p.id = u.peer_id) returning 1),
        left_open as (
          update peer_activity set usage_period = null, usage_period_start = null, usage_period_end = null
          where usage_period_end < ? returning 1)

@@ -3,10 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { DriftStatus } from '../drift/domain/drift-report';
-import type { ScanTrigger } from '../drift';
+import { LatestScansReader, type ScanTrigger } from '../drift';
+import { PeerActivityStore } from '../lifecycle';
 import { driftPeerSamples, lastScanSamples, nodeStatusSamples, type Sample } from './drift-samples';
 import { MetricsRegistry } from './metrics-registry';
-import { MetricsStore } from './metrics.store';
 
 /**
  * Per-peer series are labelled by ids only: a peer's name (often a person's) next to its handshakes would make
@@ -36,7 +36,8 @@ export class DriftMetrics {
   constructor(
     registry: MetricsRegistry,
     private readonly em: EntityManager,
-    private readonly store: MetricsStore,
+    private readonly scans: LatestScansReader,
+    private readonly activity: PeerActivityStore,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     const registers = [registry];
@@ -96,7 +97,7 @@ export class DriftMetrics {
   /** Reloads the gauges from the latest scans: one query, plus one for peers when per-peer series are on. */
   async refresh(): Promise<void> {
     const em = this.em.fork();
-    const scans = await this.store.latestScansOfEnabledNodes(em);
+    const scans = await this.scans.ofEnabledNodes(em);
     setAll(this.driftPeers, driftPeerSamples(scans));
     setAll(this.nodeStatus, nodeStatusSamples(scans));
     setAll(this.lastScan, lastScanSamples(scans));
@@ -104,7 +105,7 @@ export class DriftMetrics {
   }
 
   private async refreshPeers(em: EntityManager, gauges: PeerActivityGauges): Promise<void> {
-    const rows = await this.store.peerActivityOfEnabledNodes(em);
+    const rows = await this.activity.ofEnabledNodes(em);
     const samples = (value: (row: (typeof rows)[number]) => number) =>
       rows.map((row) => ({
         labels: { node_id: row.node_id, peer_id: row.peer_id },

@@ -1,5 +1,6 @@
 import type { DriftSummary } from '../drift/domain/drift-report';
-import { driftPeerSamples, lastScanSamples, nodeStatusSamples, type NodeScanRow } from './drift-samples';
+import type { NodeScanRow } from '../drift';
+import { driftPeerSamples, lastScanSamples, nodeStatusSamples } from './drift-samples';
 
 const summary: DriftSummary = {
   expected: 10,

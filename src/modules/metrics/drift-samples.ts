@@ -1,12 +1,5 @@
-import { DRIFT_STATUSES, DriftStatus, DriftSummary } from '../drift/domain/drift-report';
-
-/** A node's latest scan as the metrics read it; all null when it was never scanned. */
-export interface NodeScanRow {
-  node: string;
-  status: DriftStatus | null;
-  lastScanAt: Date | null;
-  summary: DriftSummary | null;
-}
+import type { NodeScanRow } from '../drift';
+import { DRIFT_STATUSES } from '../drift/domain/drift-report';
 
 export interface Sample<L extends string> {
   labels: Record<L, string>;

@@ -1,4 +1,4 @@
-import { accumulateTransfer } from '../../drift/activity/peer-activity';
+import { accumulateTransfer } from './peer-activity';
 import { CounterTotals, forgetCounters, usageDelta } from './usage-counters';
 
 /** The activity record after reading rx/tx counters (the same folding the scanner uses). */

@@ -1,15 +1,27 @@
+import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DumpPeer } from '@wgfleet/protocol';
-import { boundQuery } from '../../../database/bound-query';
-import { forgetCounters, usageDelta } from '../../lifecycle/domain/usage-counters';
-import { PeerUsageStore, USAGE_ROLLOVER } from '../../lifecycle';
-import { activityChanged, nextPeerActivity, type PeerActivity } from './peer-activity';
+import { boundQuery } from '../../database/bound-query';
+import { PUBLISHED_NODES } from '../nodes';
+import { PUBLISHED_PEERS } from '../peers';
+import { activityChanged, nextPeerActivity, type PeerActivity } from './domain/peer-activity';
+import { forgetCounters, usageDelta } from './domain/usage-counters';
+import { PeerUsageStore, USAGE_ROLLOVER } from './peer-usage.store';
 
 /** A managed peer as the node reported it in a scan. */
 export interface ObservedManagedPeer {
   peerId: string;
   observed: DumpPeer;
+}
+
+/** A peer's activity as the metrics show it; timestamps may arrive as text. */
+export interface PeerActivityRow {
+  node_id: string;
+  peer_id: string;
+  latest_handshake: Date | string | null;
+  total_rx: string;
+  total_tx: string;
 }
 
 /**
@@ -90,6 +102,28 @@ export class PeerActivityStore {
            else excluded.usage_tx_base end`,
       [JSON.stringify(changed.map((activity) => toRow(nodeId, activity))), ...lookup.params],
     );
+  }
+
+  /** Every peer of an enabled node; one without an activity row has shown none yet: its figures read 0. */
+  ofEnabledNodes(em: EntityManager): Promise<PeerActivityRow[]> {
+    return em.execute<PeerActivityRow[]>(
+      `select p.node_id, p.id as peer_id, a.latest_handshake,
+         coalesce(a.total_rx, 0) as total_rx, coalesce(a.total_tx, 0) as total_tx
+       from ${PUBLISHED_PEERS} p
+       join ${PUBLISHED_NODES} n on n.id = p.node_id
+       left join peer_activity a on a.peer_id = p.id
+       where n.enabled`,
+    );
+  }
+
+  /** Activity of peers that no longer exist. */
+  async deleteOfGonePeers(em: EntityManager): Promise<number> {
+    const result = await em.execute<QueryResult>(
+      `delete from peer_activity a where not exists (select 1 from ${PUBLISHED_PEERS} p where p.id = a.peer_id)`,
+      [],
+      'run',
+    );
+    return result.affectedRows;
   }
 }
 
