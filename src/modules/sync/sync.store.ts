@@ -2,6 +2,15 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import type { PendingPeer } from '../drift/domain/drift-report';
+import type { PeerSyncOutcome } from './sync-state.entity';
+
+/** What a sync run carried to the node for one peer: the version, and the agent's refusal if it refused. */
+export interface PeerSyncResult {
+  peer_id: string;
+  applied_version: number;
+  status: PeerSyncOutcome;
+  error: string | null;
+}
 
 /**
  * The sync module's plain statements. Sync state is about other modules' rows (a peer's or node's version
@@ -23,6 +32,25 @@ export class SyncStore {
       [nodeId, nodeId],
     );
     return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
+  }
+
+  /** One statement for a run's every peer: a whole-node run of a big node records 20,000 of them. */
+  async recordPeerResults(
+    em: EntityManager,
+    nodeId: string,
+    results: readonly PeerSyncResult[],
+    at: Date,
+  ): Promise<void> {
+    if (results.length === 0) return;
+    await boundQuery(
+      em,
+      `insert into peer_sync_state (peer_id, node_id, applied_version, status, error, updated_at)
+       select r.peer_id, ?, r.applied_version, r.status, r.error, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(peer_id uuid, applied_version int, status text, error text)
+       on conflict (peer_id) do update set node_id = excluded.node_id, applied_version = excluded.applied_version,
+         status = excluded.status, error = excluded.error, updated_at = excluded.updated_at`,
+      [nodeId, at.toISOString(), JSON.stringify(results)],
+    );
   }
 
   /** Peers whose latest change is not on their node yet, removals included, per node id. */
