@@ -4,6 +4,13 @@ import { boundQuery } from '../../database/bound-query';
 import type { PendingPeer } from '../drift/domain/drift-report';
 import type { PeerSyncOutcome } from './sync-state.entity';
 
+/** The version of a peer last carried to its node, and whether the agent took it. */
+export interface PeerSyncState {
+  appliedVersion: number;
+  status: PeerSyncOutcome;
+  error: string | null;
+}
+
 /** What a sync run carried to the node for one peer: the version, and the agent's refusal if it refused. */
 export interface PeerSyncResult {
   peer_id: string;
@@ -32,6 +39,26 @@ export class SyncStore {
       [nodeId, nodeId],
     );
     return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
+  }
+
+  /** The sync state of these peers (those that have one), as plain values: adoption answers 20,000 at once. */
+  async peerSyncStates(em: EntityManager, peerIds: readonly string[]): Promise<Map<string, PeerSyncState>> {
+    const rows = await boundQuery<{
+      peer_id: string;
+      applied_version: number;
+      status: PeerSyncOutcome;
+      error: string | null;
+    }>(
+      em,
+      'select peer_id, applied_version, status, error from peer_sync_state where peer_id = any(?::uuid[])',
+      [peerIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.peer_id,
+        { appliedVersion: row.applied_version, status: row.status, error: row.error },
+      ]),
+    );
   }
 
   /** One statement for a run's every peer: a whole-node run of a big node records 20,000 of them. */
