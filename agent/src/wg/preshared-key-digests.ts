@@ -9,7 +9,7 @@ const MAX_CAPACITY = 65_536;
 
 /**
  * SHA-256 digests of preshared keys, remembered per key: an interface's keys rarely change between dumps,
- * and hashing 10,000 keys cost about a third of converting a 10,000-peer dump. An open-addressing table in
+ * and a look-up here is far cheaper than a call into the hash. An open-addressing table in
  * one buffer (key, then digest, per slot), so a lookup makes no garbage. Keys are random bytes, so their
  * first bytes pick the slot. It grows up to MAX_CAPACITY and is emptied when that is half full, which bounds
  * its memory. The keys stay in this buffer of this process: nothing here is ever logged or sent.

@@ -20,8 +20,8 @@ export class PeerUsageView implements ViewExtension<PeerEntity, Usage, Pick<Peer
   ) {}
 
   /**
-   * Every peer's entry, with its period's start: the calendar periods are worked out once for all the rows
-   * (in the zone, each took tens of microseconds, seconds for the 20,000 views of an adoption's answer).
+   * Every peer's entry, with its period's start: the calendar periods are worked out once for all the rows,
+   * since each is several time-zone conversions and a page (an adoption's answer) may hold thousands.
    */
   async load(peers: readonly PeerEntity[]): Promise<ReadonlyMap<string, Usage>> {
     const now = new Date();

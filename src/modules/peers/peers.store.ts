@@ -55,7 +55,8 @@ export interface ManagedKeyRow {
 
 /**
  * A peer as a write of it to its node needs it: its desired row, then its version and sealed preshared key.
- * A big node's peers are read this way rather than as entities, which cost seconds at 20,000 peers.
+ * As compact JSON rather than entities, for the same reason as DesiredPeerRow: a node may have tens of
+ * thousands of peers.
  */
 export type SnapshotPeerRow = [...DesiredPeerRow, version: number, preshared_key_sealed: string | null];
 

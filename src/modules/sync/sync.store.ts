@@ -41,7 +41,7 @@ export class SyncStore {
     return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
   }
 
-  /** The sync state of these peers (those that have one), as plain values: adoption answers 20,000 at once. */
+  /** The sync state of these peers (those that have one), as plain values: a page may hold thousands. */
   async peerSyncStates(em: EntityManager, peerIds: readonly string[]): Promise<Map<string, PeerSyncState>> {
     const rows = await boundQuery<{
       peer_id: string;
@@ -61,7 +61,7 @@ export class SyncStore {
     );
   }
 
-  /** One statement for a run's every peer: a whole-node run of a big node records 20,000 of them. */
+  /** One statement for a run's every peer: a whole-node run records every peer of the node. */
   async recordPeerResults(
     em: EntityManager,
     nodeId: string,
