@@ -6,6 +6,7 @@
 import { signedRequest } from '../agent/test/support/signed-request';
 import { randomKey, withSecretFile } from '../agent/test/support/wg-interface';
 import { createFleetNode, eventually, finishedJob, FleetNode, registerWith } from './reconcile-fixture';
+import { watchEventLoopStalls } from './support/event-loop-stalls';
 import { startPanel, TestPanel } from './support/panel';
 
 jest.setTimeout(180_000);
@@ -16,6 +17,10 @@ describe('a 20,000-peer node', () => {
   let panel: TestPanel;
   let node: FleetNode;
   let keys: string[];
+  // Panel, agent and Jest share this event loop: a long stall here is one a node job's lock renewal waits out.
+  const stalls = watchEventLoopStalls();
+  const logStall = (phase: string) =>
+    console.log(`20,000-peer node, ${phase}: longest event-loop stall ${stalls.take().toFixed(0)} ms`);
 
   beforeAll(async () => {
     // The agent shares this process with the panel and Jest: a 20,000-peer dump can take seconds here when the
@@ -36,11 +41,14 @@ describe('a 20,000-peer node', () => {
       (key, i) => `[Peer]\nPublicKey = ${key}\nAllowedIPs = 10.64.${(i + 2) >> 8}.${(i + 2) & 255}/32\n`,
     );
     await withSecretFile(sections.join('\n'), (file) => node.wg.wg('addconf', node.wg.name, file));
+    stalls.take();
     const { body: adopted } = await panel.as().post(`/api/nodes/${node.id}/adopt`, {}).expect(200);
     expect(adopted.adopted).toHaveLength(PEERS);
+    logStall('adoption');
   });
 
   afterAll(async () => {
+    stalls.stop();
     await node?.destroy();
     await panel?.close();
   });
@@ -56,6 +64,7 @@ describe('a 20,000-peer node', () => {
   it('is repaired from empty in one atomic syncconf and verified', async () => {
     await emptyNode();
     node.resetRequests();
+    stalls.take();
     const started = Date.now();
     const { body } = await panel
       .as()
@@ -63,6 +72,7 @@ describe('a 20,000-peer node', () => {
       .expect(202);
     const job = await finishedJob(panel, body.job_id, 120_000);
     console.log(`20,000-peer syncconf reconcile: request to verified in ${Date.now() - started} ms`);
+    logStall('syncconf reconcile');
 
     expect(job.status).toBe('succeeded');
     expect(job.result.added).toHaveLength(PEERS);
@@ -76,6 +86,7 @@ describe('a 20,000-peer node', () => {
 
   it('syncs a node change by reading and planning the whole node', async () => {
     const { body: current } = await panel.as().get(`/api/nodes/${node.id}`).expect(200);
+    stalls.take();
     const listenPort = node.wg.listenPort === 51999 ? 51998 : 51999;
     await panel
       .as()
@@ -86,6 +97,7 @@ describe('a 20,000-peer node', () => {
       60_000,
       'the new listen port on the node',
     );
+    logStall('node change synced');
     const dump = await node.dump();
     expect(dump.peers).toHaveLength(PEERS);
     const { body: drift } = await panel.as().get(`/api/drift/nodes/${node.id}`).expect(200);

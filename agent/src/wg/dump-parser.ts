@@ -1,6 +1,6 @@
-import { hash } from 'node:crypto';
 import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { BufferPool, PooledBytes } from '../util/buffer-pool';
+import { PresharedKeyDigests } from './preshared-key-digests';
 
 /*
  * `wg show <iface> dump` is turned into the dump's JSON byte by byte: the fields of a peer line are copied
@@ -39,6 +39,7 @@ const ZERO = ascii('0');
 const PEER_END = ascii('}');
 const PEER_SEPARATOR = ascii(',');
 const DUMP_END = ascii(']}');
+const HEX_DIGITS = ascii('0123456789abcdef');
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64_VALUE = new Int8Array(128).fill(-1);
@@ -99,6 +100,16 @@ class ByteSink {
     this.at = at;
   }
 
+  putHex(bytes: Uint8Array): void {
+    const chunk = this.chunk;
+    let at = this.at;
+    for (let i = 0; i < bytes.length; i++) {
+      chunk[at++] = HEX_DIGITS[bytes[i] >> 4];
+      chunk[at++] = HEX_DIGITS[bytes[i] & 15];
+    }
+    this.at = at;
+  }
+
   putAscii(text: string): void {
     this.at += this.chunk.write(text, this.at, 'latin1');
   }
@@ -135,6 +146,9 @@ function decodeKey(source: Buffer, start: number, end: number, into: Buffer): bo
   return out === KEY_BYTES;
 }
 
+/** Every conversion of this agent shares them: its interfaces' keys are hashed once, not once per dump. */
+const presharedKeyDigests = new PresharedKeyDigests();
+
 /**
  * A peer line as JSON; a preshared key is replaced by its SHA-256 at once. wg's integers are copied as
  * digits (leading zeros dropped), after checking they are digits that make a safe integer.
@@ -165,7 +179,7 @@ class PeerLineWriter {
     else {
       if (!decodeKey(line, tabs[1] + 1, tabs[2], this.key)) throw wrongShape(index);
       sink.put(PSK_OPEN);
-      sink.putAscii(hash('sha256', this.key, 'hex'));
+      sink.putHex(presharedKeyDigests.digestOf(this.key, 0));
       sink.put(PSK_CLOSE);
     }
     if (sameBytes(line, tabs[2] + 1, tabs[3], NONE)) sink.put(NULL);

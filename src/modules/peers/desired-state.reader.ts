@@ -2,10 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode, DesiredPeer, ManagedPeerRef } from '../../common/domain/desired-state';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
-import { ManagedKeyEntity } from './managed-key.entity';
-import { toDesiredPeer } from './peer-view';
-import { PeerEntity } from './peer.entity';
-import { DesiredPeerRow, NodeHoldings, PeersStore } from './peers.store';
+import { DesiredPeerRow, NodeHoldings, PeersStore, SnapshotPeerRow } from './peers.store';
 
 /** The peers of one node as drift detection needs them, read in bulk. */
 export interface NodePeersState {
@@ -14,21 +11,31 @@ export interface NodePeersState {
   managedKeys: Map<string, ManagedPeerRef>;
 }
 
-/** A node's desired state as read in one go, with its entities: the input of planning and repair. */
+/** What writing a peer to its node needs beyond its desired state. */
+export interface SnapshotPeer {
+  id: string;
+  publicKey: string;
+  version: number;
+  presharedKeySealed: string | null;
+}
+
+/** A node's desired state as read in one go: the input of planning and repair. */
 export interface DesiredSnapshot {
   node: NodeEntity;
   desiredNode: DesiredNode;
   /** Enabled and disabled. */
-  peers: PeerEntity[];
-  peerById: Map<string, PeerEntity>;
+  peers: SnapshotPeer[];
+  peerById: Map<string, SnapshotPeer>;
   desiredPeers: DesiredPeer[];
+  /** Keys the panel managed on the node before; current peers' keys are left out, as in NodePeersState. */
   managedKeys: Map<string, ManagedPeerRef>;
 }
 
 /**
  * The one reader of a node's desired state (its peers, the keys it managed before, the addresses they hold),
- * for drift, sync, reconcile and adoption: in bulk for many nodes as plain values, or for one node with its
- * entities.
+ * for drift, sync, reconcile and adoption: in bulk for many nodes, or for one node with what writing its peers needs. Always
+ * as plain values: a node may have tens of thousands of peers, and hydrating entities costs far more per row
+ * than parsing one JSON value, all of it without yielding the event loop.
  */
 @Injectable()
 export class DesiredStateReader {
@@ -63,14 +70,14 @@ export class DesiredStateReader {
   /** One node with every peer and managed key: the basis of drift detection and of a write of the whole node. */
   async desired(em: EntityManager, nodeId: string): Promise<DesiredSnapshot> {
     const node = await this.nodes.require(em, nodeId);
-    const [peers, keys] = await Promise.all([
-      em.find(PeerEntity, { nodeId }, { disableIdentityMap: true }),
-      em.find(ManagedKeyEntity, { nodeId }, { disableIdentityMap: true }),
+    const [rows, formerKeys] = await Promise.all([
+      this.store.snapshotPeersOfNode(em, nodeId, null),
+      this.store.formerKeysOfNodes(em, [nodeId]),
     ]);
     return snapshotOf(
       node,
-      peers,
-      new Map(keys.map((key) => [key.publicKey, { peer_id: key.peerId, name: key.name }])),
+      rows,
+      new Map(formerKeys.map((key) => [key.public_key, { peer_id: key.peer_id, name: key.name }])),
     );
   }
 
@@ -84,15 +91,8 @@ export class DesiredStateReader {
     node: NodeEntity,
     peerIds: readonly string[],
   ): Promise<DesiredSnapshot> {
-    const peers =
-      peerIds.length === 0
-        ? []
-        : await em.find(
-            PeerEntity,
-            { nodeId: node.id, id: { $in: [...peerIds] } },
-            { disableIdentityMap: true },
-          );
-    return snapshotOf(node, peers, new Map());
+    const rows = peerIds.length === 0 ? [] : await this.store.snapshotPeersOfNode(em, node.id, peerIds);
+    return snapshotOf(node, rows, new Map());
   }
 
   /** What a node holds already, so that adopting its peers collides with none of it. */
@@ -113,33 +113,35 @@ export class DesiredStateReader {
 
 function snapshotOf(
   node: NodeEntity,
-  peers: PeerEntity[],
+  rows: readonly SnapshotPeerRow[],
   managedKeys: Map<string, ManagedPeerRef>,
 ): DesiredSnapshot {
+  const peers: SnapshotPeer[] = [];
+  const desiredPeers: DesiredPeer[] = [];
+  for (const row of rows) {
+    const desired = desiredPeerOf(node.id, row);
+    desiredPeers.push(desired);
+    peers.push({
+      id: desired.id,
+      publicKey: desired.public_key,
+      version: row[10],
+      presharedKeySealed: row[11],
+    });
+  }
   return {
     node,
     desiredNode: toDesiredNode(node),
     peers,
     peerById: new Map(peers.map((peer) => [peer.id, peer])),
-    desiredPeers: peers.map(toDesiredPeer),
+    desiredPeers,
     managedKeys,
   };
 }
 
 function desiredPeerOf(
   nodeId: string,
-  [
-    id,
-    name,
-    publicKey,
-    allowedIps,
-    dns,
-    mtu,
-    keepalive,
-    endpointAllowedIps,
-    presharedKeySha256,
-    enabled,
-  ]: DesiredPeerRow,
+  [id, name, publicKey, allowedIps, dns, mtu, keepalive, endpointAllowedIps, presharedKeySha256, enabled]:
+    DesiredPeerRow | SnapshotPeerRow,
 ): DesiredPeer {
   return {
     id,

@@ -235,7 +235,7 @@ export class PeersService {
     }
   }
 
-  presharedKeyOf(peer: PeerEntity): string | null {
+  presharedKeyOf(peer: Pick<PeerEntity, 'id' | 'presharedKeySealed'>): string | null {
     return peer.presharedKeySealed
       ? this.box.open(peer.presharedKeySealed, sealContext.presharedKey(peer.id))
       : null;

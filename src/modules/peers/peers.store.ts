@@ -53,6 +53,13 @@ export interface ManagedKeyRow {
   name: string;
 }
 
+/**
+ * A peer as a write of it to its node needs it: its desired row, then its version and sealed preshared key.
+ * As compact JSON rather than entities, for the same reason as DesiredPeerRow: a node may have tens of
+ * thousands of peers.
+ */
+export type SnapshotPeerRow = [...DesiredPeerRow, version: number, preshared_key_sealed: string | null];
+
 /** What a creation batch must know before it decides: keys and addresses already taken, highest indexes. */
 export interface TakenOnNode {
   takenKeys: string[];
@@ -203,6 +210,23 @@ export class PeersStore implements NodeAddressUsageSource {
        from unnest(?::uuid[]) as n(id)`,
       [nodeIds],
     );
+  }
+
+  /** One node's peers (only `peerIds`, when given) as one compact JSON array. */
+  async snapshotPeersOfNode(
+    em: EntityManager,
+    nodeId: string,
+    peerIds: readonly string[] | null,
+  ): Promise<SnapshotPeerRow[]> {
+    const [row] = await boundQuery<{ peers: SnapshotPeerRow[] | null }>(
+      em,
+      `select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
+           endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null, version,
+           preshared_key_sealed)) as peers
+       from peers where node_id = ? and (?::uuid[] is null or id = any(?::uuid[]))`,
+      [nodeId, peerIds, peerIds],
+    );
+    return row?.peers ?? [];
   }
 
   /** Keys the nodes had managed before that no current peer of theirs has. */

@@ -13,6 +13,12 @@ export class AppliedVersions {
     nodeId: string,
     peers: readonly { id: string; version: number }[],
   ): Promise<void> {
-    return this.store.markApplied(em, nodeId, peers);
+    const results = peers.map((peer) => ({
+      peer_id: peer.id,
+      applied_version: peer.version,
+      status: 'applied' as const,
+      error: null,
+    }));
+    return this.store.recordPeerResults(em, nodeId, results, new Date());
   }
 }

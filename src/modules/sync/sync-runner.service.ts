@@ -16,7 +16,7 @@ import {
   scopeReport,
   syncWakeTime,
 } from './domain/sync-scope';
-import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
+import { NodeSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
 import { SyncTrigger } from './sync-trigger.service';
 import { SyncStore } from './sync.store';
 
@@ -109,20 +109,17 @@ export class SyncRunner implements NodeJobHandler {
 
     const now = new Date();
     await em.transactional(async (tx) => {
-      if (scopedPeers.length > 0) {
-        await tx.upsertMany(
-          PeerSyncStateEntity,
-          scopedPeers.map((peer) => ({
-            peerId: peer.id,
-            nodeId,
-            appliedVersion: peer.version,
-            status: errorByKey.has(peer.publicKey) ? ('failed' as const) : ('applied' as const),
-            error: errorByKey.get(peer.publicKey) ?? null,
-            updatedAt: now,
-          })),
-          { onConflictFields: ['peerId'], onConflictAction: 'merge', disableIdentityMap: true },
-        );
-      }
+      await this.store.recordPeerResults(
+        tx,
+        nodeId,
+        scopedPeers.map((peer) => ({
+          peer_id: peer.id,
+          applied_version: peer.version,
+          status: errorByKey.has(peer.publicKey) ? 'failed' : 'applied',
+          error: errorByKey.get(peer.publicKey) ?? null,
+        })),
+        now,
+      );
       for (const removal of removals) {
         const error = errorByKey.get(removal.publicKey);
         // Only the removal this run saw: the key may have been retired again meanwhile.

@@ -6,32 +6,30 @@ import type { PendingPeersSource } from '../drift';
 import { NodeEntity, type NodeViewExtras } from '../nodes';
 import { PeerEntity, type PeerViewExtras } from '../peers';
 import { peerSyncStatus } from './domain/sync-scope';
-import { PeerSyncStateEntity } from './sync-state.entity';
-import { SyncStore } from './sync.store';
+import { PeerSyncState, SyncStore } from './sync.store';
 
 /** `sync_status` (and `sync_error` when failed) on every peer view. */
 @Injectable()
 export class PeerSyncStatusView implements ViewExtension<
   PeerEntity,
-  PeerSyncStateEntity,
+  PeerSyncState,
   Pick<PeerViewExtras, 'sync_status' | 'sync_error'>
 > {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly store: SyncStore,
+  ) {}
 
-  async load(rows: readonly PeerEntity[]): Promise<ReadonlyMap<string, PeerSyncStateEntity>> {
-    const states = await this.em
-      .fork()
-      .find(
-        PeerSyncStateEntity,
-        { peerId: { $in: rows.map((row) => row.id) } },
-        { disableIdentityMap: true },
-      );
-    return new Map(states.map((state) => [state.peerId, state]));
+  load(rows: readonly PeerEntity[]): Promise<ReadonlyMap<string, PeerSyncState>> {
+    return this.store.peerSyncStates(
+      this.em.fork(),
+      rows.map((row) => row.id),
+    );
   }
 
   fields(
     row: PeerEntity,
-    state: PeerSyncStateEntity | undefined,
+    state: PeerSyncState | undefined,
   ): Pick<PeerViewExtras, 'sync_status' | 'sync_error'> {
     return peerSyncStatus(row.version, state);
   }

@@ -4,6 +4,22 @@ import { boundQuery } from '../../database/bound-query';
 import type { PendingPeer } from '../drift/domain/drift-report';
 import { PUBLISHED_NODES } from '../nodes';
 import { PUBLISHED_PEERS } from '../peers';
+import type { PeerSyncOutcome } from './sync-state.entity';
+
+/** The version of a peer last carried to its node, and whether the agent took it. */
+export interface PeerSyncState {
+  appliedVersion: number;
+  status: PeerSyncOutcome;
+  error: string | null;
+}
+
+/** What a sync run carried to the node for one peer: the version, and the agent's refusal if it refused. */
+export interface PeerSyncResult {
+  peer_id: string;
+  applied_version: number;
+  status: PeerSyncOutcome;
+  error: string | null;
+}
 
 /**
  * The sync module's plain statements. Sync state is about other modules' rows (a peer's or node's version
@@ -25,6 +41,45 @@ export class SyncStore {
       [nodeId, nodeId],
     );
     return { nodeAppliedVersion: row.node_applied_version, peerIds: row.peer_ids };
+  }
+
+  /** The sync state of these peers (those that have one), as plain values: a page may hold thousands. */
+  async peerSyncStates(em: EntityManager, peerIds: readonly string[]): Promise<Map<string, PeerSyncState>> {
+    const rows = await boundQuery<{
+      peer_id: string;
+      applied_version: number;
+      status: PeerSyncOutcome;
+      error: string | null;
+    }>(
+      em,
+      'select peer_id, applied_version, status, error from peer_sync_state where peer_id = any(?::uuid[])',
+      [peerIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.peer_id,
+        { appliedVersion: row.applied_version, status: row.status, error: row.error },
+      ]),
+    );
+  }
+
+  /** One statement for a run's every peer: a whole-node run records every peer of the node. */
+  async recordPeerResults(
+    em: EntityManager,
+    nodeId: string,
+    results: readonly PeerSyncResult[],
+    at: Date,
+  ): Promise<void> {
+    if (results.length === 0) return;
+    await boundQuery(
+      em,
+      `insert into peer_sync_state (peer_id, node_id, applied_version, status, error, updated_at)
+       select r.peer_id, ?, r.applied_version, r.status, r.error, ?::timestamptz
+       from jsonb_to_recordset(?::jsonb) as r(peer_id uuid, applied_version int, status text, error text)
+       on conflict (peer_id) do update set node_id = excluded.node_id, applied_version = excluded.applied_version,
+         status = excluded.status, error = excluded.error, updated_at = excluded.updated_at`,
+      [nodeId, at.toISOString(), JSON.stringify(results)],
+    );
   }
 
   /** Peers whose latest change is not on their node yet, removals included, per node id. */
@@ -65,24 +120,5 @@ export class SyncStore {
         where n.enabled and n.version > coalesce(s.applied_version, 0)`,
     );
     return rows.map((row) => row.node_id);
-  }
-
-  /**
-   * Records peers as applied at the given versions: for peers the node already has exactly so (adopted ones),
-   * where a sync run would only write the same values back.
-   */
-  async markApplied(
-    em: EntityManager,
-    nodeId: string,
-    peers: readonly { id: string; version: number }[],
-  ): Promise<void> {
-    if (peers.length === 0) return;
-    await boundQuery(
-      em,
-      `insert into peer_sync_state (peer_id, node_id, applied_version, status, error, updated_at)
-       select s.peer_id, ?, s.version, 'applied', null, now()
-       from jsonb_to_recordset(?::jsonb) as s(peer_id uuid, version int)`,
-      [nodeId, JSON.stringify(peers.map((peer) => ({ peer_id: peer.id, version: peer.version })))],
-    );
   }
 }

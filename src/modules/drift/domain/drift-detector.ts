@@ -23,7 +23,7 @@ export interface DriftInput {
   node: DesiredNode;
   /** Current peers of the node, enabled and disabled. */
   peers: DesiredPeer[];
-  /** Every public key the node's event log shows the panel once managed, current peers included. */
+  /** Public keys the node's event log shows the panel once managed; current peers' keys may be left out. */
   managedKeys: ReadonlyMap<string, ManagedPeerRef>;
   /** Peers whose latest change is not applied yet: left out of every drift list and listed as pending. */
   pending: readonly PendingPeer[];
