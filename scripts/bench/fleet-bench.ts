@@ -10,13 +10,14 @@
  *    this database's PostgreSQL backends, rows written (pg_stat_user_tables) and bytes the tables grew.
  *    With two panels every node must be scanned exactly once per slot.
  *
+ * `--create-seconds` stops sending creations after that long (the figures are then of those sent).
  * `--create-only` stops after step 1 and says where the creations' time went: request latency, panel and
  * PostgreSQL CPU per peer, creation transactions and sync runs (each writes its peers' sync state at one time).
  *
  * Needs PostgreSQL, Redis and a built panel (`npm run build`); no root, no WireGuard.
  * Usage: node -r ts-node/register/transpile-only scripts/bench/fleet-bench.ts [--nodes 1000] [--peers 1000]
  *        [--api-peers 100] [--interval 60] [--slots 2] [--clients 16] [--active-share 0.1] [--drifted-every 20]
- *        [--create-only] [--json out.json]
+ *        [--create-only] [--create-seconds 1200] [--json out.json]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -119,21 +120,32 @@ class ApiClient {
   }
 }
 
-/** Runs `count` calls from `clients` concurrent workers; counts the ones that did not answer `expected`. */
+/**
+ * Runs `count` calls from `clients` concurrent workers, or as many as start within `maxSeconds`; counts the
+ * ones that did not answer `expected`.
+ */
 async function driveApi(
   count: number,
   clients: number,
   call: (index: number) => Promise<{ status: number; body: string }>,
   expected: number,
-): Promise<{ seconds: number; errors: number; firstError: string | null; latenciesMs: number[] }> {
+  maxSeconds = Infinity,
+): Promise<{
+  calls: number;
+  seconds: number;
+  errors: number;
+  firstError: string | null;
+  latenciesMs: number[];
+}> {
   let next = 0;
   const latenciesMs: number[] = [];
   let errors = 0;
   let firstError: string | null = null;
   const started = performance.now();
+  const stopAt = started + maxSeconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < count) {
+      while (next < count && performance.now() < stopAt) {
         const index = next++;
         const sent = performance.now();
         const answer = await call(index).catch((error: Error) => ({ status: 0, body: error.message }));
@@ -145,7 +157,7 @@ async function driveApi(
       }
     }),
   );
-  return { seconds: (performance.now() - started) / 1000, errors, firstError, latenciesMs };
+  return { calls: next, seconds: (performance.now() - started) / 1000, errors, firstError, latenciesMs };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -462,18 +474,20 @@ async function main(): Promise<void> {
 
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const apiPeers = nodeCount * apiPeersPerNode;
     const cpuBeforeCreation = panels.map((panel) => cpuSeconds(panel.pid));
     const databaseBeforeCreation = await databaseSnapshot(db);
     const creation = await driveApi(
-      apiPeers,
+      nodeCount * apiPeersPerNode,
       clients,
       (index) =>
         api[index % api.length].post(`/api/nodes/${nodeIds[index % nodeCount]}/peers`, {
           name: `api-${index}`,
         }),
       201,
+      numberArg('create-seconds', Infinity),
     );
+    // All of them, unless --create-seconds cut the creation short.
+    const apiPeers = creation.calls;
     started = performance.now();
     await waitFor('sync to apply the created peers', 600_000, async () => {
       const { rows: pending } = await db!.query<{ count: string }>(
