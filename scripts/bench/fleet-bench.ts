@@ -10,10 +10,14 @@
  *    this database's PostgreSQL backends, rows written (pg_stat_user_tables) and bytes the tables grew.
  *    With two panels every node must be scanned exactly once per slot.
  *
+ * `--create-seconds` stops sending creations after that long (the figures are then of those sent).
+ * `--create-only` stops after step 1 and says where the creations' time went: request latency, panel and
+ * PostgreSQL CPU per peer, creation transactions and sync runs (each writes its peers' sync state at one time).
+ *
  * Needs PostgreSQL, Redis and a built panel (`npm run build`); no root, no WireGuard.
  * Usage: node -r ts-node/register/transpile-only scripts/bench/fleet-bench.ts [--nodes 1000] [--peers 1000]
  *        [--api-peers 100] [--interval 60] [--slots 2] [--clients 16] [--active-share 0.1] [--drifted-every 20]
- *        [--json out.json]
+ *        [--create-only] [--create-seconds 1200] [--json out.json]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -29,7 +33,7 @@ import Redis from 'ioredis';
 import { queuePrefix } from '../../src/app.module';
 import { DRIFT_SCAN_QUEUE, DRIFT_SCAN_SCHEDULER_ID } from '../../src/modules/drift/drift-scan.processor';
 import { scanDelayMs } from '../../src/modules/drift/scan-slots';
-import { BenchRow, emitRows, numberArg } from './bench-report';
+import { BenchRow, emitRows, numberArg, percentile } from './bench-report';
 import { cpuSeconds, memoryMb, spawnPanel, type PanelProcess } from './panel-process';
 import { seedAppliedPeers, type SeedPeer } from './seed-peers';
 import {
@@ -116,22 +120,36 @@ class ApiClient {
   }
 }
 
-/** Runs `count` calls from `clients` concurrent workers; counts the ones that did not answer `expected`. */
+/**
+ * Runs `count` calls from `clients` concurrent workers, or as many as start within `maxSeconds`; counts the
+ * ones that did not answer `expected`.
+ */
 async function driveApi(
   count: number,
   clients: number,
   call: (index: number) => Promise<{ status: number; body: string }>,
   expected: number,
-): Promise<{ seconds: number; errors: number; firstError: string | null }> {
+  maxSeconds = Infinity,
+): Promise<{
+  calls: number;
+  seconds: number;
+  errors: number;
+  firstError: string | null;
+  latenciesMs: number[];
+}> {
   let next = 0;
+  const latenciesMs: number[] = [];
   let errors = 0;
   let firstError: string | null = null;
   const started = performance.now();
+  const stopAt = started + maxSeconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
-      while (next < count) {
+      while (next < count && performance.now() < stopAt) {
         const index = next++;
+        const sent = performance.now();
         const answer = await call(index).catch((error: Error) => ({ status: 0, body: error.message }));
+        latenciesMs.push(performance.now() - sent);
         if (answer.status !== expected) {
           errors++;
           firstError ??= `${answer.status} ${answer.body.slice(0, 300)}`;
@@ -139,7 +157,7 @@ async function driveApi(
       }
     }),
   );
-  return { seconds: (performance.now() - started) / 1000, errors, firstError };
+  return { calls: next, seconds: (performance.now() - started) / 1000, errors, firstError, latenciesMs };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -326,6 +344,31 @@ async function historyRowBytesSince(db: Client, sinceMs: number): Promise<number
   return Number(rows[0].bytes);
 }
 
+/**
+ * What the creations cost, up to all of them applied: CPU of each panel and of this database's backends, and
+ * how many transactions and sync runs they took. A creation transaction stamps its events with one time
+ * (now() is the transaction's start), and a sync run writes its peers' sync state with one time.
+ */
+async function creationCosts(
+  db: Client,
+  before: DatabaseSnapshot,
+  panels: PanelProcess[],
+  cpuBefore: number[],
+): Promise<{ panelCpuS: number[]; databaseCpuS: number; transactions: number; syncRuns: number }> {
+  const panelCpuS = panels.map((panel, index) => cpuSeconds(panel.pid) - cpuBefore[index]);
+  const databaseCpuS = backendCpuBetween(before, await databaseSnapshot(db));
+  const { rows } = await db.query<{ transactions: string; runs: string }>(
+    `select (select count(distinct created_at) from events where type = 'peer.created') as transactions,
+            (select count(*) from (select distinct node_id, updated_at from peer_sync_state) runs) as runs`,
+  );
+  return {
+    panelCpuS,
+    databaseCpuS,
+    transactions: Number(rows[0].transactions),
+    syncRuns: Number(rows[0].runs),
+  };
+}
+
 /** Removes this run's BullMQ keys (its own prefix only: other users share this Redis). */
 async function forgetQueues(databaseUrl: string): Promise<void> {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -431,16 +474,20 @@ async function main(): Promise<void> {
 
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const apiPeers = nodeCount * apiPeersPerNode;
+    const cpuBeforeCreation = panels.map((panel) => cpuSeconds(panel.pid));
+    const databaseBeforeCreation = await databaseSnapshot(db);
     const creation = await driveApi(
-      apiPeers,
+      nodeCount * apiPeersPerNode,
       clients,
       (index) =>
         api[index % api.length].post(`/api/nodes/${nodeIds[index % nodeCount]}/peers`, {
           name: `api-${index}`,
         }),
       201,
+      numberArg('create-seconds', Infinity),
     );
+    // All of them, unless --create-seconds cut the creation short.
+    const apiPeers = creation.calls;
     started = performance.now();
     await waitFor('sync to apply the created peers', 600_000, async () => {
       const { rows: pending } = await db!.query<{ count: string }>(
@@ -454,6 +501,37 @@ async function main(): Promise<void> {
       `${apiPeers} peers created through 2 panels in ${creation.seconds.toFixed(1)} s (${(apiPeers / creation.seconds).toFixed(0)}/s), ${creation.errors} errors${creation.firstError ? ` (first: ${creation.firstError})` : ''}; all applied by sync ${appliedAfterS.toFixed(1)} s later`,
     );
     for (const client of api) client.close();
+    if (process.argv.includes('--create-only')) {
+      const creationCost = await creationCosts(db, databaseBeforeCreation, panels, cpuBeforeCreation);
+      console.log(
+        `creation: latency p50 ${percentile(creation.latenciesMs, 50).toFixed(0)} ms, p95 ${percentile(creation.latenciesMs, 95).toFixed(0)} ms, p99 ${percentile(creation.latenciesMs, 99).toFixed(0)} ms; ` +
+          `panel CPU ${creationCost.panelCpuS.map((s) => s.toFixed(1)).join(' + ')} s (${((sum(creationCost.panelCpuS) * 1000) / apiPeers).toFixed(1)} ms a peer), ` +
+          `PostgreSQL ${creationCost.databaseCpuS.toFixed(1)} s (${((creationCost.databaseCpuS * 1000) / apiPeers).toFixed(1)} ms a peer); ` +
+          `${creationCost.transactions} creation transactions, ${creationCost.syncRuns} sync runs (${(apiPeers / creationCost.syncRuns).toFixed(1)} peers a run)`,
+      );
+      rows.push(
+        {
+          figure: `${apiPeers} peers over ${nodeCount} nodes created through two panels' API (${creation.errors} errors)`,
+          target: '0 errors',
+          measured: apiPeers / creation.seconds,
+          unit: 'peers/s',
+          floor: null,
+          ratio: null,
+          ok: creation.errors === 0,
+        },
+        {
+          figure: 'all created peers applied on their nodes, after the last creation',
+          target: '-',
+          measured: appliedAfterS,
+          unit: 's',
+          floor: null,
+          ratio: null,
+          ok: true,
+        },
+      );
+      emitRows(rows);
+      return;
+    }
 
     started = performance.now();
     const NODES_PER_BATCH = 20;

@@ -5,7 +5,8 @@
  * Then changes one peer at a time on the now full node: a sync's cost should follow the change, not the node.
  *
  * Needs root, wireguard-go, PostgreSQL and Redis. Runs the panel from source in its own process.
- * Usage: npx tsx scripts/bench/sync-bench.ts [--peers 1000] [--clients 50] [--json out.json]
+ * Usage: npx tsx scripts/bench/sync-bench.ts [--peers 1000] [--clients 50] [--prefix wgbs] [--json out.json]
+ * `--prefix` names the bench's interfaces, so benchmarks run side by side on one machine do not meet.
  */
 import { createFleetNode, FleetNode } from '../../test/reconcile-fixture';
 import { BenchRow, emitRows, percentile, numberArg } from './bench-report';
@@ -23,7 +24,11 @@ async function main(): Promise<void> {
   try {
     node = await createFleetNode(
       async (body) => (await api<{ id: string }>(panel, 'POST', '/api/nodes', body)).id,
-      { prefix: 'wgbs' },
+      {
+        prefix: process.argv.includes('--prefix')
+          ? process.argv[process.argv.indexOf('--prefix') + 1]
+          : 'wgbs',
+      },
     );
     node.resetRequests();
     const requestedAt = new Map<string, number>();

@@ -113,6 +113,33 @@ describe('concurrent writers', () => {
     expect(rows[0]).toEqual({ count: String(2 * PEERS), distinct: String(2 * PEERS) });
   });
 
+  it('creates peers of many nodes in shared transactions, refusing only those of a missing node', async () => {
+    const nodes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => registerNode(api, { address_pool: `10.30.${i}.0/24` })),
+    );
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const answers = await Promise.all(
+      Array.from({ length: 105 }, (_, i) =>
+        api.post(`/api/nodes/${i < 100 ? nodes[i % 20].id : missing}/peers`, { name: `spread-${i}` }),
+      ),
+    );
+    expect(answers.slice(0, 100).filter((answer) => answer.status !== 201)).toEqual([]);
+    expect(answers.slice(100).map((answer) => answer.status)).toEqual(Array(5).fill(404));
+    for (const [i, node] of nodes.entries()) {
+      const peers = await listAll<{ allowed_ips: string[] }>(api, `/api/nodes/${node.id}/peers`);
+      const addresses = peers.flatMap((peer) => peer.allowed_ips);
+      expect(new Set(addresses).size).toBe(5);
+      expect(addresses.every((address) => address.startsWith(`10.30.${i}.`))).toBe(true);
+    }
+    // A transaction stamps its events with one time: peers of several nodes at one time shared a transaction.
+    const { rows } = await db.query<{ shared: string }>(
+      `select count(*) as shared from (
+         select created_at from events where type = 'peer.created' and payload->>'name' like 'spread-%'
+          group by created_at having count(distinct payload->>'node_id') > 1) as transactions`,
+    );
+    expect(Number(rows[0].shared)).toBeGreaterThan(0);
+  });
+
   it('lets only one of many concurrent creations claim the same key or the same address', async () => {
     const node = await registerNode(api, { address_pool: '10.21.0.0/24' });
     const key = generateKeyPair().publicKey;

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes } from 'node:crypto';
 import { isWireGuardKey } from '@wgfleet/protocol';
 
 export interface WireGuardKeyPair {
@@ -9,13 +9,18 @@ export interface WireGuardKeyPair {
 /** PKCS#8 DER header of an X25519 private key; the 32 raw key bytes follow it. */
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
-/** Like `wg genkey` + `wg pubkey`: standard base64 of 32 bytes each (OpenSSL clamps the scalar as wg does). */
+/**
+ * Like `wg genkey` + `wg pubkey`: standard base64 of 32 bytes each, the private scalar clamped as wg (and
+ * OpenSSL's own X25519 key generation) does. Not `generateKeyPairSync`: on Node 20 its key generation job,
+ * collected by a garbage collection that a JWK export of the same key triggers, locks the key's mutex which the
+ * export already holds, and the panel's thread waits on itself for good (seen under a fleet-wide creation load).
+ */
 export function generateKeyPair(): WireGuardKeyPair {
-  const { privateKey, publicKey } = generateKeyPairSync('x25519');
-  return {
-    privateKey: rawKeyBase64(privateKey.export({ format: 'jwk' }).d),
-    publicKey: rawKeyBase64(publicKey.export({ format: 'jwk' }).x),
-  };
+  const secret = randomBytes(32);
+  secret[0] &= 248;
+  secret[31] = (secret[31] & 127) | 64;
+  const privateKey = secret.toString('base64');
+  return { privateKey, publicKey: publicKeyFromPrivateKey(privateKey) };
 }
 
 /** Like `wg pubkey`. The error never contains the private key. */

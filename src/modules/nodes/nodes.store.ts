@@ -31,18 +31,24 @@ const DESIRED_NODE_COLUMNS = Object.keys(DESIRED_NODE_FIELDS).join(', ');
 @Injectable()
 export class NodesStore {
   /**
-   * The node's desired fields, with the transaction-scoped advisory lock `lockKey` taken in the same round
-   * trip; null when there is no such node. The row may predate the lock (it is read in the same statement).
+   * The desired fields of the nodes that exist among `nodeIds`, each with its transaction-scoped advisory lock
+   * (`lockKeyOf` its id) taken first, in one round trip. Locks are taken in the order of their keys, so two
+   * transactions locking overlapping sets of nodes wait for each other instead of deadlocking.
    */
-  async desiredNodeLocked(em: EntityManager, nodeId: string, lockKey: string): Promise<DesiredNode | null> {
-    const [node] = await boundQuery<DesiredNode>(
+  async desiredNodesLocked(
+    em: EntityManager,
+    nodeIds: readonly string[],
+    lockKeyOf: (nodeId: string) => string,
+  ): Promise<DesiredNode[]> {
+    const locks = nodeIds.map((id) => ({ id, key: lockKeyOf(id) })).sort((a, b) => compare(a.key, b.key));
+    return boundQuery<DesiredNode>(
       em,
-      `select ${DESIRED_NODE_COLUMNS}
-         from nodes n, lateral (select pg_advisory_xact_lock(hashtextextended(?, 0))) as locked
-        where n.id = ?`,
-      [lockKey, nodeId],
+      `with locked as materialized (
+         select w.id, pg_advisory_xact_lock(hashtextextended(w.lock_key, 0))
+           from unnest(?::text[], ?::uuid[]) as w(lock_key, id))
+       select ${DESIRED_NODE_COLUMNS} from locked join nodes n using (id)`,
+      [locks.map((lock) => lock.key), locks.map((lock) => lock.id)],
     );
-    return node ?? null;
   }
 
   find(em: EntityManager, id: string): Promise<NodeEntity | null> {
@@ -76,4 +82,8 @@ export class NodesStore {
   async nameTaken(em: EntityManager, name: string): Promise<boolean> {
     return (await em.findOne(NodeEntity, { name }, { fields: ['id'] })) !== null;
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

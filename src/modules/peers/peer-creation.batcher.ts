@@ -38,27 +38,29 @@ export interface CreatedPeer {
 }
 
 interface Waiting {
+  nodeId: string;
   peer: PreparedPeer;
   resolve: (created: CreatedPeer) => void;
   reject: (error: unknown) => void;
 }
 
 const MAX_BATCH = 256;
-/** One writing, one already waiting for the node's lock (see writeBatch). */
-const WRITERS_PER_NODE = 2;
+/** One transaction writing, one already waiting for the locks of its nodes (see writeBatch). */
+const WRITERS = 2;
 
 /**
- * Creates peers of one node in batches: requests that arrive while a batch is being written wait and go
- * together in the next transaction, with one multi-row insert per table. Under load this turns many small
- * transactions, serialised by the node's allocation lock, into a few larger ones; a lone request is written
- * at once. Each request still gets its own answer (a 409 for one does not fail the others).
+ * Creates peers in batches, whatever their nodes: requests that arrive while a batch is being written wait
+ * and go together in the next transaction, with one statement for the nodes' locks and one multi-row insert
+ * per table. Under load this turns many small transactions (one per node when creations are spread over a
+ * fleet) into a few larger ones; a lone request is written at once. Each request still gets its own answer
+ * (a 409 or a 404 for one does not fail the others).
  */
 @Injectable()
 export class PeerCreationBatcher {
   private readonly logger = new Logger(PeerCreationBatcher.name);
-  private readonly queues = new Map<string, Waiting[]>();
-  /** Open transactions per node (at most WRITERS_PER_NODE). */
-  private readonly writers = new Map<string, number>();
+  private queue: Waiting[] = [];
+  /** Open transactions (at most WRITERS). */
+  private writers = 0;
 
   constructor(
     private readonly em: EntityManager,
@@ -70,135 +72,150 @@ export class PeerCreationBatcher {
 
   submit(nodeId: string, peer: PreparedPeer): Promise<CreatedPeer> {
     return new Promise((resolve, reject) => {
-      const queue = this.queues.get(nodeId) ?? [];
-      queue.push({ peer, resolve, reject });
-      this.queues.set(nodeId, queue);
-      const writers = this.writers.get(nodeId) ?? 0;
-      if (writers < WRITERS_PER_NODE) {
-        this.writers.set(nodeId, writers + 1);
-        void this.write(nodeId);
+      this.queue.push({ nodeId, peer, resolve, reject });
+      if (this.writers < WRITERS) {
+        this.writers++;
+        void this.write();
       }
     });
   }
 
-  private async write(nodeId: string): Promise<void> {
+  private async write(): Promise<void> {
     try {
-      while ((this.queues.get(nodeId)?.length ?? 0) > 0) await this.writeBatch(nodeId);
+      while (this.queue.length > 0) await this.writeBatch();
     } finally {
-      const writers = (this.writers.get(nodeId) ?? 1) - 1;
-      if (writers > 0) this.writers.set(nodeId, writers);
-      else {
-        this.writers.delete(nodeId);
-        if (this.queues.get(nodeId)?.length === 0) this.queues.delete(nodeId);
-      }
+      this.writers--;
     }
   }
 
   /**
-   * One transaction. Without `given`, the batch is whatever is queued once the node's lock is held: a
-   * writer waits for the lock while the previous batch is written, and then takes every request that
-   * arrived meanwhile, so its BEGIN and lock cost the next batch no time.
+   * One transaction. Without `given`, the batch is whatever is queued once the transaction has begun, and
+   * once its nodes' locks are held, every request for those nodes that arrived meanwhile: a writer that
+   * waits for a node's lock while the previous batch is written takes the requests that queued up behind it,
+   * so its BEGIN and lock cost the next batch no time.
    */
-  private async writeBatch(nodeId: string, given?: Waiting[]): Promise<void> {
+  private async writeBatch(given?: Waiting[]): Promise<void> {
     let batch: Waiting[] = given ?? [];
     try {
       const outcomes = await this.em.fork().transactional(async (em) => {
-        let node: DesiredNode;
-        try {
-          node = await this.lockedNode(em, nodeId);
-        } finally {
-          if (!given) batch = this.queues.get(nodeId)?.splice(0, MAX_BATCH) ?? [];
-        }
-        return batch.length === 0
-          ? []
-          : this.create(
-              em,
-              node,
-              batch.map((waiting) => waiting.peer),
-            );
+        if (!given) batch = this.queue.splice(0, MAX_BATCH);
+        if (batch.length === 0) return [];
+        const nodeIds = new Set(batch.map((waiting) => waiting.nodeId));
+        const nodes = await this.nodes.desiredNodesLocked(em, [...nodeIds], allocationLockKey);
+        if (!given) batch.push(...this.takeQueued(nodeIds, MAX_BATCH - batch.length));
+        return this.create(em, new Map(nodes.map((node) => [node.id, node])), batch);
       });
-      // The node's sync is scheduled once per batch, and each request answered only once it is, as a lone
-      // create would be. The next batch does not wait for it.
-      const anyCreated = outcomes.some((outcome) => !(outcome instanceof Error));
-      void (anyCreated ? this.changes.changed(nodeId) : Promise.resolve()).then(() =>
-        batch.forEach((waiting, i) => {
-          const outcome = outcomes[i];
-          if (outcome instanceof Error) waiting.reject(outcome);
-          else waiting.resolve(outcome);
-        }),
-      );
+      this.answer(batch, outcomes);
     } catch (error) {
-      // The transaction failed before it held the lock (no database connection, say), so it took no requests:
-      // the queued ones get that answer now. Left queued, the writer would try again at once, and again.
-      if (!given && batch.length === 0) batch = this.queues.get(nodeId)?.splice(0, MAX_BATCH) ?? [];
+      // The transaction failed before it took requests (no database connection, say): the queued ones get
+      // that answer now. Left queued, the writer would try again at once, and again.
+      if (!given && batch.length === 0) batch = this.queue.splice(0, MAX_BATCH);
       if (batch.length <= 1) return batch.forEach((waiting) => waiting.reject(error));
       // Something failed for the batch as a whole (e.g. another panel instance won a race): retry one by one,
       // so each request gets the answer that is really its own.
-      this.logger.debug(
-        { node_id: nodeId, size: batch.length, err: (error as Error).message },
-        'batch retried singly',
+      this.logger.debug({ size: batch.length, err: (error as Error).message }, 'batch retried singly');
+      for (const waiting of batch) await this.writeBatch([waiting]);
+    }
+  }
+
+  /** Queued requests for these nodes, in their order, at most `room` of them. */
+  private takeQueued(nodeIds: ReadonlySet<string>, room: number): Waiting[] {
+    const taken: Waiting[] = [];
+    const left: Waiting[] = [];
+    for (const waiting of this.queue) {
+      (taken.length < room && nodeIds.has(waiting.nodeId) ? taken : left).push(waiting);
+    }
+    this.queue = left;
+    return taken;
+  }
+
+  /**
+   * Each node's sync is scheduled once per batch, and each request answered only once its node's is, as a
+   * lone create would be. The next batch does not wait for it.
+   */
+  private answer(batch: Waiting[], outcomes: Array<CreatedPeer | ApiError>): void {
+    const byNode = new Map<string, number[]>();
+    batch.forEach((waiting, i) => byNode.set(waiting.nodeId, [...(byNode.get(waiting.nodeId) ?? []), i]));
+    for (const [nodeId, indexes] of byNode) {
+      const anyCreated = indexes.some((i) => !(outcomes[i] instanceof Error));
+      void (anyCreated ? this.changes.changed(nodeId) : Promise.resolve()).then(() =>
+        indexes.forEach((i) => {
+          const outcome = outcomes[i];
+          if (outcome instanceof Error) batch[i].reject(outcome);
+          else batch[i].resolve(outcome);
+        }),
       );
-      for (const waiting of batch) await this.writeBatch(nodeId, [waiting]);
     }
   }
 
   /**
-   * The node, with its allocation lock taken, in one round trip (a batch's first statement); 404 without it.
-   * The row may predate the lock: the lock guards allocations, not the node, which was read before it anyway.
+   * One transaction, its nodes locked: per-request checks first (a 404 for a node that does not exist), then
+   * one insert per table for everything that passed.
    */
-  private async lockedNode(em: EntityManager, nodeId: string): Promise<DesiredNode> {
-    const node = await this.nodes.desiredNodeLocked(em, nodeId, allocationLockKey(nodeId));
-    if (!node) throw notFound('node', nodeId);
-    return node;
-  }
-
-  /** One transaction: per-request checks first, then one insert per table for everything that passed. */
   private async create(
     em: EntityManager,
-    node: DesiredNode,
-    peers: PreparedPeer[],
+    nodes: ReadonlyMap<string, DesiredNode>,
+    batch: Waiting[],
   ): Promise<Array<CreatedPeer | ApiError>> {
-    const nodeId = node.id;
-    const pools = nodePools(node);
-    const outcomes: Array<CreatedPeer | ApiError> = new Array(peers.length);
-
-    const requested = peers.map((peer) =>
-      peer.requestedAddresses ? claimedAddresses(node, pools, peer.requestedAddresses) : null,
+    const outcomes: Array<CreatedPeer | ApiError> = new Array(batch.length);
+    const pools = new Map([...nodes.values()].map((node) => [node.id, nodePools(node)]));
+    const requested = batch.map(({ nodeId, peer }) => {
+      const node = nodes.get(nodeId);
+      return node && peer.requestedAddresses
+        ? claimedAddresses(node, pools.get(nodeId)!, peer.requestedAddresses)
+        : null;
+    });
+    // What the batch needs to know, in one round trip: per node, keys and addresses already taken, and the
+    // highest allocated index of each family.
+    const wanted = new Map(
+      [...nodes.keys()].map((nodeId) => [
+        nodeId,
+        { nodeId, publicKeys: [] as string[], addresses: [] as string[] },
+      ]),
     );
-    const wantedAddresses = requested.flatMap((claim) =>
-      claim && !(claim instanceof AllocationError)
-        ? claim.allocations.map((allocation) => allocation.address)
-        : [],
+    batch.forEach(({ nodeId, peer }, index) => {
+      const claim = requested[index];
+      const node = wanted.get(nodeId);
+      if (!node) return;
+      node.publicKeys.push(peer.state.public_key);
+      if (claim && !(claim instanceof AllocationError))
+        node.addresses.push(...claim.allocations.map((allocation) => allocation.address));
+    });
+    const known = await this.store.takenOnNodes(em, [...wanted.values()]);
+    const taken = new Map(
+      [...known].map(([nodeId, onNode]) => [
+        nodeId,
+        {
+          keys: new Set(onNode.takenKeys),
+          addresses: new Set(onNode.takenAddresses),
+          highest: new Map<4 | 6, number>([
+            [4, onNode.highestV4],
+            [6, onNode.highestV6],
+          ]),
+        },
+      ]),
     );
-    // What the batch needs to know, in one round trip: keys and addresses already taken, and the highest
-    // allocated index of each family.
-    const known = await this.store.takenOnNode(
-      em,
-      nodeId,
-      peers.map((peer) => peer.state.public_key),
-      wantedAddresses,
-    );
-    const takenKeys = new Set(known.takenKeys);
-    const takenAddresses = new Set(known.takenAddresses);
-    const highest = new Map<4 | 6, number>([
-      [4, known.highestV4],
-      [6, known.highestV6],
-    ]);
 
     const accepted: Array<{ index: number; payload: PeerCreatedPayload }> = [];
-    for (const [index, peer] of peers.entries()) {
+    for (const [index, { nodeId, peer }] of batch.entries()) {
+      const node = nodes.get(nodeId);
+      const onNode = taken.get(nodeId);
+      if (!node || !onNode) {
+        outcomes[index] = notFound('node', nodeId);
+        continue;
+      }
       const claim = requested[index];
       const claimed =
-        refusalOf(peer.state.public_key, claim, takenKeys, takenAddresses) ??
+        refusalOf(peer.state.public_key, claim, onNode.keys, onNode.addresses) ??
         claim ??
-        (await this.pickAddresses(em, nodeId, pools, highest, takenAddresses));
+        (await this.pickAddresses(em, nodeId, pools.get(nodeId)!, onNode.highest, onNode.addresses));
       if (claimed instanceof AllocationError) {
         outcomes[index] = allocationApiError(claimed);
         continue;
       }
       const { allocations, allowedIps } = claimed;
-      allocations.forEach((allocation) => takenAddresses.add(allocation.address));
-      takenKeys.add(peer.state.public_key);
+      allocations.forEach((allocation) => onNode.addresses.add(allocation.address));
+      onNode.keys.add(peer.state.public_key);
       const payload: PeerCreatedPayload = { ...peer.state, allowed_ips: allowedIps, allocations };
       accepted.push({ index, payload });
     }
@@ -208,11 +225,11 @@ export class PeerCreationBatcher {
       accepted.map(({ index, payload }) => ({
         event: {
           aggregateType: 'peer',
-          aggregateId: peers[index].id,
+          aggregateId: batch[index].peer.id,
           type: PEER_CREATED,
           payload: { ...payload },
         },
-        context: peers[index].context,
+        context: batch[index].peer.context,
       })),
     );
     records.forEach((record, i) => {
@@ -223,7 +240,7 @@ export class PeerCreationBatcher {
         createdAt: record.createdAt,
         updatedAt: record.createdAt,
       });
-      outcomes[accepted[i].index] = { peer, node };
+      outcomes[accepted[i].index] = { peer, node: nodes.get(batch[accepted[i].index].nodeId)! };
     });
     return outcomes;
   }

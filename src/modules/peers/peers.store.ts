@@ -147,38 +147,48 @@ export class PeersStore implements NodeAddressUsageSource {
   }
 
   /**
-   * In one round trip. The highest allocated index of each family is spelled `order by ... desc limit 1` so it
-   * is always one backward step of the primary key index: as `max()` on a young table (no statistics yet),
-   * PostgreSQL may aggregate every allocation of the node, a cost that grows with the node.
+   * For many nodes in one round trip. The highest allocated index of each family is spelled `order by ... desc
+   * limit 1` so it is always one backward step of the primary key index: as `max()` on a young table (no
+   * statistics yet), PostgreSQL may aggregate every allocation of the node, a cost that grows with the node.
    */
-  async takenOnNode(
+  async takenOnNodes(
     em: EntityManager,
-    nodeId: string,
-    publicKeys: readonly string[],
-    addresses: readonly string[],
-  ): Promise<TakenOnNode> {
-    const [known] = await boundQuery<{
+    wanted: ReadonlyArray<{ nodeId: string; publicKeys: readonly string[]; addresses: readonly string[] }>,
+  ): Promise<Map<string, TakenOnNode>> {
+    const rows = await boundQuery<{
+      node_id: string;
       taken_keys: string[];
       taken_addresses: string[];
       highest_v4: string | null;
       highest_v6: string | null;
     }>(
       em,
-      `select
-         array(select public_key from peers where node_id = ? and public_key = any(?::text[])) as taken_keys,
-         array(select address from ip_allocations where node_id = ? and address = any(?::text[])) as taken_addresses,
-         (select host_index from ip_allocations where node_id = ? and family = 4
+      `select w.node_id,
+         array(select public_key from peers where node_id = w.node_id and public_key = any(w.keys)) as taken_keys,
+         array(select address from ip_allocations where node_id = w.node_id and address = any(w.addresses))
+           as taken_addresses,
+         (select host_index from ip_allocations where node_id = w.node_id and family = 4
            order by host_index desc limit 1) as highest_v4,
-         (select host_index from ip_allocations where node_id = ? and family = 6
-           order by host_index desc limit 1) as highest_v6`,
-      [nodeId, publicKeys, nodeId, addresses, nodeId, nodeId],
+         (select host_index from ip_allocations where node_id = w.node_id and family = 6
+           order by host_index desc limit 1) as highest_v6
+       from jsonb_to_recordset(?::jsonb) as w(node_id uuid, keys text[], addresses text[])`,
+      [
+        JSON.stringify(
+          wanted.map((node) => ({ node_id: node.nodeId, keys: node.publicKeys, addresses: node.addresses })),
+        ),
+      ],
     );
-    return {
-      takenKeys: known.taken_keys,
-      takenAddresses: known.taken_addresses,
-      highestV4: Number(known.highest_v4 ?? 0),
-      highestV6: Number(known.highest_v6 ?? 0),
-    };
+    return new Map(
+      rows.map((known) => [
+        known.node_id,
+        {
+          takenKeys: known.taken_keys,
+          takenAddresses: known.taken_addresses,
+          highestV4: Number(known.highest_v4 ?? 0),
+          highestV6: Number(known.highest_v6 ?? 0),
+        },
+      ]),
+    );
   }
 
   /** Every allocated index of one family on the node, in order: the slow path of a pool whose top is full. */
