@@ -13,8 +13,14 @@ export interface BenchRow {
 
 /** `--name 123` on the command line, else the fallback. */
 export function numberArg(name: string, fallback: number): number {
+  const value = stringArg(name);
+  return value === undefined ? fallback : Number(value);
+}
+
+/** `--name value` on the command line, else undefined. */
+export function stringArg(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
 export function percentile(sortedOrNot: number[], p: number): number {

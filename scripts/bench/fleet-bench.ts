@@ -17,12 +17,15 @@
  * Needs PostgreSQL, Redis and a built panel (`npm run build`); no root, no WireGuard.
  * Usage: node -r ts-node/register/transpile-only scripts/bench/fleet-bench.ts [--nodes 1000] [--peers 1000]
  *        [--api-peers 100] [--interval 60] [--slots 2] [--clients 16] [--active-share 0.1] [--drifted-every 20]
- *        [--create-only] [--create-seconds 1200] [--json out.json]
+ *        [--create-only] [--create-seconds 1200] [--json out.json] [--memory-sample /tmp/prefix]
+ * `--memory-sample` preloads memory-sampler.js into the measured panels: what their RSS is made of at its peak
+ * (V8 heap spaces, external buffers, the rest) goes to `<prefix>.<pid>.json` and is printed after each phase.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -33,7 +36,7 @@ import Redis from 'ioredis';
 import { queuePrefix } from '../../src/app.module';
 import { DRIFT_SCAN_QUEUE, DRIFT_SCAN_SCHEDULER_ID } from '../../src/modules/drift/drift-scan.processor';
 import { scanDelayMs } from '../../src/modules/drift/scan-slots';
-import { BenchRow, emitRows, numberArg, percentile } from './bench-report';
+import { BenchRow, emitRows, numberArg, percentile, stringArg } from './bench-report';
 import { cpuSeconds, memoryMb, spawnPanel, type PanelProcess } from './panel-process';
 import { seedAppliedPeers, type SeedPeer } from './seed-peers';
 import {
@@ -369,6 +372,20 @@ async function creationCosts(
   };
 }
 
+/** What each panel's RSS was made of at its peak, as memory-sampler.js wrote it (MB). */
+function printMemorySamples(prefix: string, panels: PanelProcess[]): void {
+  for (const panel of panels) {
+    const path = `${prefix}.${panel.pid}.json`;
+    if (!existsSync(path)) continue;
+    const { atPeakRss, peaks } = JSON.parse(readFileSync(path, 'utf8')) as {
+      atPeakRss: Record<string, unknown>;
+      peaks: Record<string, number>;
+    };
+    console.log(`panel ${panel.pid} memory at peak RSS (MB): ${JSON.stringify(atPeakRss)}`);
+    console.log(`panel ${panel.pid} highest of each (MB): ${JSON.stringify(peaks)}`);
+  }
+}
+
 /** Removes this run's BullMQ keys (its own prefix only: other users share this Redis). */
 async function forgetQueues(databaseUrl: string): Promise<void> {
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
@@ -414,7 +431,8 @@ async function main(): Promise<void> {
     await Promise.all(panels.map((panel) => panel.stop().catch(() => undefined)));
     panels.length = 0;
   };
-  const startPanels = async (count: number, scanIntervalS: number) => {
+  const memorySample = stringArg('memory-sample');
+  const startPanels = async (count: number, scanIntervalS: number, sampleMemory = false) => {
     for (let i = panels.length; i < count; i++) {
       panels.push(
         await spawnPanel({
@@ -423,6 +441,12 @@ async function main(): Promise<void> {
           AGENT_TIMEOUT_MS: '30000',
           // Production settings, not the test panels' "every live read scans".
           DRIFT_LIVE_MIN_INTERVAL_S: '5',
+          ...(memorySample && sampleMemory
+            ? {
+                NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${join(__dirname, 'memory-sampler.js')}`,
+                MEMORY_SAMPLE_FILE: memorySample,
+              }
+            : {}),
         }),
       );
     }
@@ -564,9 +588,10 @@ async function main(): Promise<void> {
       peakMb: number[];
     }> = [];
     for (const panelCount of [1, 2]) {
-      await startPanels(panelCount, intervalS);
+      await startPanels(panelCount, intervalS, true);
       const result = await measureFullScans(db, databaseUrl, panels, nodeIds, intervalS, slots);
       phases.push({ panels: panelCount, result, peakMb: panels.map((panel) => memoryMb(panel.pid).peak) });
+      if (memorySample) printMemorySamples(memorySample, panels);
     }
     await stopPanels();
 

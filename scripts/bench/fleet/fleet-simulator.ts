@@ -5,20 +5,15 @@
  * Usage: fleet-simulator.ts --nodes 1000 --peers 1000 --first-peer 100 --seed <text> [--active-share 0.1]
  *        [--drifted-every 20]
  */
-import { numberArg } from '../bench-report';
+import { numberArg, stringArg } from '../bench-report';
 import { startSimulatedFleet } from './simulated-fleet';
-
-function textArg(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
 
 async function main(): Promise<void> {
   const fleet = await startSimulatedFleet({
     nodes: numberArg('nodes', 100),
     peersPerNode: numberArg('peers', 1000),
     firstPeer: numberArg('first-peer', 0),
-    seed: textArg('seed', 'fleet'),
+    seed: stringArg('seed') ?? 'fleet',
     activeShare: numberArg('active-share', 0.1),
     driftedEvery: numberArg('drifted-every', 0),
   });

@@ -18,7 +18,7 @@ import {
   type WgInterface,
 } from '../../../agent/test/support/wg-interface';
 import type { AppConfig } from '../../config/app-config';
-import { AgentClient } from './agent-client';
+import { AgentClient, IDLE_CONNECTION_MS } from './agent-client';
 import { AgentClientFactory } from './agent-client.module';
 import {
   AgentError,
@@ -181,6 +181,31 @@ describe('AgentClient against the real agent', () => {
     try {
       for (let i = 0; i < 5; i++) await local.interfaces();
       expect(sockets.size).toBe(1);
+    } finally {
+      local.close();
+      await close(server);
+    }
+  });
+
+  it('closes a connection left idle for IDLE_CONNECTION_MS, though the agent would keep it longer', async () => {
+    const closed: number[] = [];
+    const server = createHttpServer((req, res) => {
+      req.socket.once('close', () => closed.push(Date.now()));
+      answerSigned('s'.repeat(32), req, res, '{"interfaces":[]}');
+    });
+    server.keepAliveTimeout = 60_000;
+    const address = await listen(server);
+    const local = new AgentClient({
+      baseUrl: `http://${address}`,
+      secret: 's'.repeat(32),
+      interfaceName: 'wg0',
+    });
+    try {
+      await local.interfaces();
+      const answered = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, IDLE_CONNECTION_MS + 1000));
+      expect(closed).toHaveLength(1);
+      expect(closed[0] - answered).toBeGreaterThanOrEqual(IDLE_CONNECTION_MS - 100);
     } finally {
       local.close();
       await close(server);
