@@ -137,4 +137,24 @@ describe('scheduled drift scans with two panel instances', () => {
     await sleep(2 * INTERVAL_MS + 1000);
     expect((await scheduledScans()).filter((scan) => scan.node_id === live).length).toBeGreaterThan(before);
   });
+
+  it('ticks at a shortened interval, not once and then after the longer one it replaces', async () => {
+    while (panels.length > 0) await panels.pop()!.close();
+    // A day's scheduler installed afresh: BullMQ gives it an offset of the time of day, far beyond a short interval.
+    await emptyQueues(redis, databaseUrl);
+    panels.push(await startPanel({ ...env, DRIFT_SCAN_INTERVAL_S: '86400' }));
+    // Its first tick runs at once; the scans it plans wait hours, spread over half a day.
+    await sleep(INTERVAL_MS);
+    await panels.pop()!.close();
+    const liveScans = async () => (await scheduledScans()).filter((scan) => scan.node_id === live).length;
+    const before = await liveScans();
+
+    panels.push(await startPanel(env));
+    // A replaced scheduler ticks at once too: only the ticks after that show the interval it keeps.
+    await sleep(2 * INTERVAL_MS + 1000);
+    const afterFirstTick = await liveScans();
+    expect(afterFirstTick).toBeGreaterThan(before);
+    await sleep(2 * INTERVAL_MS + 1000);
+    expect(await liveScans()).toBeGreaterThan(afterFirstTick);
+  });
 });

@@ -60,6 +60,12 @@ export class DriftScanProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   private async installScheduler(): Promise<void> {
+    // BullMQ keeps a scheduler's offset when its `every` changes, so after a longer interval the next tick could
+    // be as far away as that interval (a day, for one): a changed interval gets a new scheduler instead.
+    const installed = await this.queue.getJobScheduler(DRIFT_SCAN_SCHEDULER_ID);
+    if (installed && Number(installed.every) !== this.intervalMs) {
+      await this.queue.removeJobScheduler(DRIFT_SCAN_SCHEDULER_ID);
+    }
     await this.queue.upsertJobScheduler(
       DRIFT_SCAN_SCHEDULER_ID,
       { every: this.intervalMs },
