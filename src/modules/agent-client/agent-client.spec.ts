@@ -166,6 +166,9 @@ describe('AgentClient against the real agent', () => {
     }
   });
 
+  const clientOf = (address: string) =>
+    new AgentClient({ baseUrl: `http://${address}`, secret: 's'.repeat(32), interfaceName: 'wg0' });
+
   it('reuses one kept-alive connection for consecutive calls', async () => {
     const sockets = new Set<unknown>();
     const server = createHttpServer((req, res) => {
@@ -173,11 +176,7 @@ describe('AgentClient against the real agent', () => {
       answerSigned('s'.repeat(32), req, res, '{"interfaces":[]}');
     });
     const address = await listen(server);
-    const local = new AgentClient({
-      baseUrl: `http://${address}`,
-      secret: 's'.repeat(32),
-      interfaceName: 'wg0',
-    });
+    const local = clientOf(address);
     try {
       for (let i = 0; i < 5; i++) await local.interfaces();
       expect(sockets.size).toBe(1);
@@ -195,11 +194,7 @@ describe('AgentClient against the real agent', () => {
     });
     server.keepAliveTimeout = 60_000;
     const address = await listen(server);
-    const local = new AgentClient({
-      baseUrl: `http://${address}`,
-      secret: 's'.repeat(32),
-      interfaceName: 'wg0',
-    });
+    const local = clientOf(address);
     try {
       await local.interfaces();
       const answered = Date.now();
