@@ -12,7 +12,7 @@ export interface TerminalQr {
  * row, so the modules stay square in a terminal's tall cells and the code takes half the rows of a full-block
  * drawing. Error correction level L, the least redundancy, gives the smallest code: a code on a screen is
  * sharp and flat, which is what L is for (`qrencode`, which the WireGuard documentation uses, does the same).
- * A client config with a private key, preshared key and DNS still needs about 67 × 35 cells; a config
+ * A client config with a private key, preshared key, DNS and MTU still needs 67 × 34 cells; a config
  * holds too many random bytes for any scannable code to fit 80 × 24.
  */
 export async function terminalQr(text: string): Promise<TerminalQr> {
