@@ -15,6 +15,7 @@ import { responseSigner } from './response-signing';
 import type { AgentConfig } from './config';
 import { AgentHttpError, badRequest, notFound } from './errors';
 import { MemoryReclaimer } from './memory-reclaimer';
+import { NonceJournal } from './nonce-journal';
 import { registerHealthRoute } from './routes/health';
 import { registerInterfaceRoutes } from './routes/interfaces';
 import { registerPeerRoutes } from './routes/peers';
@@ -89,7 +90,14 @@ export function buildApp(
   options: BuildAppOptions = {},
 ): FastifyInstance {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const startedAtS = Math.floor(Date.now() / 1000);
+  const startedAtMs = Date.now();
+  const journal = config.stateDir
+    ? NonceJournal.open(config.stateDir, config.maxSkewS, startedAtMs, logger)
+    : null;
+  if (!journal) {
+    logger.warn('no state directory (AGENT_STATE_DIR): requests timestamped before this start are refused');
+  }
+  const notBeforeS = journal?.coveredSinceS ?? Math.floor(startedAtMs / 1000);
   const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
   const serverTimeouts = {
     headersTimeout: timeouts.headersMs,
@@ -170,11 +178,13 @@ export function buildApp(
     }
   });
 
+  if (journal) app.addHook('onClose', async () => journal.close());
+
   registerHealthRoute(app, AGENT_VERSION);
   const allowed = new Set(config.interfaces);
   void app.register(async (signed) => {
-    signed.addHook('onRequest', bulkBodyGate(config.maxSkewS, startedAtS));
-    signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS, startedAtS));
+    signed.addHook('onRequest', bulkBodyGate(config.maxSkewS, notBeforeS));
+    signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS, notBeforeS, journal));
     signed.addHook('preValidation', async (request) => {
       const iface = (request.params as { iface?: string }).iface;
       // Only allow-listed names (validated at start) ever reach wg: "../x" or "wg0;id" stop here.
