@@ -12,7 +12,7 @@ import pino, { type Logger } from 'pino';
 import { bulkBodyGate, signatureCheck } from './auth';
 import { BODY_LIMIT_BYTES, describeLimit } from './body-limits';
 import { responseSigner } from './response-signing';
-import type { AgentConfig } from './config';
+import { MAX_MAX_SKEW_S, type AgentConfig } from './config';
 import { AgentHttpError, badRequest, notFound } from './errors';
 import { MemoryReclaimer } from './memory-reclaimer';
 import { NonceJournal } from './nonce-journal';
@@ -91,8 +91,10 @@ export function buildApp(
 ): FastifyInstance {
   const logger = options.logger ?? createLogger(config.logLevel);
   const startedAtMs = Date.now();
+  // Nonces are journalled for the longest window any configuration allows, so a restart with a smaller
+  // AGENT_MAX_SKEW_S cannot forget a nonce whose timestamp the earlier window let through.
   const journal = config.stateDir
-    ? NonceJournal.open(config.stateDir, config.maxSkewS, startedAtMs, logger)
+    ? NonceJournal.open(config.stateDir, MAX_MAX_SKEW_S, startedAtMs, logger)
     : null;
   if (!journal) {
     logger.warn('no state directory (AGENT_STATE_DIR): requests timestamped before this start are refused');
