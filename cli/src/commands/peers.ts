@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import QRCode from 'qrcode';
 import type { NodeView, PeerView } from '../api-types';
 import { addFieldOptions, fieldsFrom, PEER_FIELDS } from '../field-options';
 import { Output, withOutputOption } from '../output';
+import { writeOwnerOnlyFile } from '../owner-only-file';
 import { examples, Runtime } from '../runtime';
 import { shortKey } from './format';
 
@@ -151,7 +151,7 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
       const config = await panel.peerConfig(peer.id);
       const rendered = options.qr ? await QRCode.toString(config, { type: 'terminal', small: true }) : config;
       if (options.out) {
-        await writeFile(options.out, rendered, { mode: 0o600 });
+        await writeOwnerOnlyFile(options.out, rendered);
         out.note(`wrote the config of ${peer.name} to ${options.out}`);
       } else out.write(rendered);
     }),
