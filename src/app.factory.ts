@@ -10,6 +10,7 @@ import { registerConsoleRoutes } from './console/console-routes';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsing';
 import { ErrorFilter } from './common/http/error.filter';
 import { RequestLimits } from './common/http/request-limits';
+import { registerSecurityHeaders } from './common/http/security-headers';
 import { RedisConnection } from './common/redis/redis.module';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
@@ -55,6 +56,7 @@ export async function createApp(
   registerBodyParsers(instance);
   // Counts are kept per database, like the queues: panels of one fleet share them, test panels never do.
   await app
+  registerSecurityHeaders(instance);
     .get(RequestLimits)
     .register(instance, app.get(RedisConnection).client, `${queuePrefix(config.databaseUrl)}:rate-limit:`);
   const logger = app.get(Logger);
