@@ -46,6 +46,8 @@ export async function createApp(
     genReqId: requestIdOf,
     // Path parameters are checked by name (a 400 naming `id`); Node's header limit already bounds a URL.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // request.ip is the client's address as a trusted proxy forwards it, and the peer's address otherwise.
+    trustProxy: config.trustedProxies.length ? [...config.trustedProxies] : false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, ...options }),
@@ -54,9 +56,9 @@ export async function createApp(
   );
   const instance = app.getHttpAdapter().getInstance();
   registerBodyParsers(instance);
+  registerSecurityHeaders(instance);
   // Counts are kept per database, like the queues: panels of one fleet share them, test panels never do.
   await app
-  registerSecurityHeaders(instance);
     .get(RequestLimits)
     .register(instance, app.get(RedisConnection).client, `${queuePrefix(config.databaseUrl)}:rate-limit:`);
   const logger = app.get(Logger);
