@@ -1,5 +1,5 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Global, HttpStatus, Inject, Injectable, Module } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -94,6 +94,11 @@ export class RequestLimits {
     this.blockedUntil.set(address, until);
   }
 }
+
+/** One RequestLimits for the panel: the auth guard and the enrollment claim count into the same limits. */
+@Global()
+@Module({ providers: [RequestLimits], exports: [RequestLimits] })
+export class RequestLimitsModule {}
 
 function clientAddress(request: FastifyRequest): string {
   return normalizeIP(request.ip, IPV6_SUBNET);
