@@ -29,22 +29,23 @@ export function addressRange(ip: string): AddressRange | null {
 }
 
 /**
- * Ranges that never hold another host's service: the panel's own host (loopback, unspecified), the local link
- * (link-local, where cloud metadata services answer), multicast and broadcast, and IPv4-compatible IPv6.
+ * Ranges that never hold another host's service, with what an answer calls them: the panel's own host
+ * (loopback, unspecified), the local link (link-local, where cloud metadata services answer), multicast and
+ * broadcast, and IPv4-compatible IPv6.
  */
-const HOST_LOCAL_RANGES: ReadonlySet<AddressRange> = new Set([
-  'loopback',
-  'unspecified',
-  'linkLocal',
-  'multicast',
-  'broadcast',
-  'ipv4Compatible',
+const HOST_LOCAL_RANGES: ReadonlyMap<AddressRange, string> = new Map([
+  ['loopback', 'loopback'],
+  ['unspecified', 'unspecified'],
+  ['linkLocal', 'link-local'],
+  ['multicast', 'multicast'],
+  ['broadcast', 'broadcast'],
+  ['ipv4Compatible', 'IPv4-compatible IPv6'],
 ]);
 
-/** The range of `ip` when it can only reach the panel's own host or link (see HOST_LOCAL_RANGES), else null. */
-export function hostLocalRange(ip: string): AddressRange | null {
+/** What kind of host-local address `ip` is (see HOST_LOCAL_RANGES), e.g. "link-local", or null for any other. */
+export function hostLocalRange(ip: string): string | null {
   const range = addressRange(ip);
-  return range !== null && HOST_LOCAL_RANGES.has(range) ? range : null;
+  return (range !== null && HOST_LOCAL_RANGES.get(range)) || null;
 }
 
 /**

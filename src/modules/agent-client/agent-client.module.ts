@@ -92,12 +92,12 @@ export class AgentUrlGuard {
     if (this.config.agentUrlPolicy.allow) return;
     const host = hostOf(settings.agent_url);
     const addresses = isIP(host) ? [host] : await addressesOf(host, 'it cannot be checked');
-    const range = addresses.map(hostLocalRange).find((found) => found !== null);
-    if (range)
+    const kind = addresses.map(hostLocalRange).find((found) => found !== null);
+    if (kind)
       throw badRequest(
         'agent_url',
-        `agent_url reaches a ${range} address; an enrollment claim may not point the panel at its own host ` +
-          'or link (AGENT_URL_ALLOW can allow it)',
+        `agent_url is ${kind}: an enrollment claim may not point the panel at its own host or ` +
+          'link (AGENT_URL_ALLOW can allow it)',
       );
   }
 }
