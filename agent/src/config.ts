@@ -13,6 +13,8 @@ export interface AgentConfig {
   logLevel: string;
   /** Where `<iface>.conf` is kept for wg-quick; null = no persistence. */
   configDir: string | null;
+  /** Where the agent keeps its own state (the nonce journal); null = nonces in memory only. */
+  stateDir?: string | null;
 }
 
 export class ConfigError extends Error {
@@ -109,15 +111,21 @@ function loadTls(env: Env, problems: string[]): AgentConfig['tls'] {
   return cert && key ? { cert, key } : null;
 }
 
-function loadConfigDir(value: string | undefined, problems: string[]): string | null {
+function loadDirectory(variable: string, value: string | undefined, problems: string[]): string | null {
   if (!value) return null;
   try {
     if (statSync(value).isDirectory()) return value;
   } catch {
     // reported below
   }
-  problems.push(`AGENT_CONFIG_DIR: ${value} is not an existing directory`);
+  problems.push(`${variable}: ${value} is not an existing directory`);
   return null;
+}
+
+/** AGENT_STATE_DIR, else the first directory systemd's StateDirectory= gives in STATE_DIRECTORY. */
+function loadStateDir(env: Env, problems: string[]): string | null {
+  if (env.AGENT_STATE_DIR) return loadDirectory('AGENT_STATE_DIR', env.AGENT_STATE_DIR, problems);
+  return loadDirectory('STATE_DIRECTORY', env.STATE_DIRECTORY?.split(':')[0], problems);
 }
 
 /** Reads and validates the whole configuration once, reporting every problem together. */
@@ -134,7 +142,8 @@ export function loadConfig(env: Env = process.env): AgentConfig {
     tls: loadTls(env, problems),
     maxSkewS: parseMaxSkew(env.AGENT_MAX_SKEW_S, problems),
     logLevel,
-    configDir: loadConfigDir(env.AGENT_CONFIG_DIR, problems),
+    configDir: loadDirectory('AGENT_CONFIG_DIR', env.AGENT_CONFIG_DIR, problems),
+    stateDir: loadStateDir(env, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -16,6 +16,7 @@ import type {
 } from './api-types';
 import { Connection } from './cli-config';
 import { CliError } from './exit-codes';
+import { assertTokenTransport } from './token-transport';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 1000;
@@ -27,6 +28,7 @@ export class PanelApi {
   readonly client: WgfleetClient;
 
   constructor(readonly connection: Connection) {
+    assertTokenTransport(connection.url, connection.insecure === true);
     this.client = createWgfleetClient({ baseUrl: connection.url, token: connection.token });
   }
 

@@ -23,6 +23,7 @@ export function buildProgram(runtime: Runtime): Command {
     .version(VERSION)
     .option('--context <name>', 'use this context of the config file (also WGFLEET_CONTEXT)')
     .option('--no-color', 'no colour even on a terminal (NO_COLOR does the same)')
+    .option('--insecure', 'allow a plain http:// panel on another host (the API token then crosses in clear)')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerConnectionCommands(program, runtime);

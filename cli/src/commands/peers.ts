@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
 import type { NodeView, PeerView } from '../api-types';
 import { addFieldOptions, fieldsFrom, PEER_FIELDS } from '../field-options';
 import { Output, withOutputOption } from '../output';
+import { writeOwnerOnlyFile } from '../owner-only-file';
 import { examples, Runtime } from '../runtime';
 import { qrTooLargeNote, terminalQr } from '../terminal-qr';
 import { shortKey } from './format';
@@ -152,7 +152,7 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
       const qr = options.qr ? await terminalQr(config) : undefined;
       const rendered = qr ? qr.text : config;
       if (options.out) {
-        await writeFile(options.out, rendered, { mode: 0o600 });
+        await writeOwnerOnlyFile(options.out, rendered);
         out.note(`wrote the config of ${peer.name} to ${options.out}`);
       } else out.write(rendered);
       // Told after the code, where it stays on screen.
