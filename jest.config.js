@@ -14,6 +14,7 @@ module.exports = {
     '<rootDir>/agent/test',
     '<rootDir>/packages/protocol/src',
     '<rootDir>/cli/src',
+    '<rootDir>/scripts',
   ],
   testRegex: '.*\\.(spec|e2e-spec|test)\\.ts$',
   transform: {
