@@ -16,6 +16,7 @@ import { checkPlanTarget } from '../plan-file';
 import { startProgress } from '../progress';
 import { examples, Runtime } from '../runtime';
 import { shortKey } from './format';
+import { makeSavedPlan } from './saved-plan';
 
 interface AdoptOptions {
   output?: string;
@@ -98,27 +99,14 @@ export function registerAdoptCommand(program: Command, runtime: Runtime): void {
   );
 }
 
-async function makePlan(
+function makePlan(
   panel: PanelApi,
   nodeRef: string,
   names: Record<string, string>,
 ): Promise<AdoptionPlanFile> {
-  const node = await panel.resolveNode(nodeRef);
-  const progress = startProgress(`planning the adoption on ${node.name}…`);
-  try {
-    const answer = await panel.planAdoption(node.id, Object.keys(names).length > 0 ? { names } : {});
-    return {
-      format: ADOPTION_PLAN_FORMAT,
-      panel_url: panel.connection.url,
-      node_id: node.id,
-      node_name: node.name,
-      plan_id: answer.plan_id,
-      created_at: new Date().toISOString(),
-      plan: answer.plan,
-    };
-  } finally {
-    progress.done();
-  }
+  return makeSavedPlan(panel, nodeRef, ADOPTION_PLAN_FORMAT, 'planning the adoption on', (nodeId) =>
+    panel.planAdoption(nodeId, Object.keys(names).length > 0 ? { names } : {}),
+  );
 }
 
 async function adoptPlan(
