@@ -120,6 +120,36 @@ describe('wgfleet adopt against a real panel and an agent on wireguard-go', () =
     expect(byKey.get(unnamed.public_key)).toBe('10.174.1.2');
   });
 
+  it('renames adopted peers in bulk from a names file, refusing two peers with one name', async () => {
+    const namesPath = join(cli.env.HOME, 'rename.csv');
+    await writeFile(
+      namesPath,
+      [
+        `${existing[1].public_key},${clientName(2)}`,
+        `${existing[2].public_key},${clientName(1)}`,
+        `${existing[3].public_key},kiosk`,
+      ].join('\n'),
+    );
+    const renamed = await cli.run(['peers', 'rename', node.name, '--names', namesPath]);
+    expect(renamed).toMatchObject({ code: 0 });
+    expect(renamed.stdout).toContain(`${node.name}: renamed 3 peer(s)`);
+    const byKey = new Map((await peersOfNode()).map((peer) => [peer.public_key, peer.name]));
+    expect([1, 2, 3].map((i) => byKey.get(existing[i].public_key))).toEqual([
+      clientName(2),
+      clientName(1),
+      'kiosk',
+    ]);
+
+    await writeFile(namesPath, `${existing[4].public_key},kiosk\n`);
+    const clash = await cli.run(['peers', 'rename', node.name, '--names', namesPath]);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain('two peers would be named kiosk');
+    expect(clash.stderr).toContain('nothing renamed');
+    expect((await peersOfNode()).find((peer) => peer.public_key === existing[4].public_key)?.name).toBe(
+      clientName(4),
+    );
+  });
+
   it('refuses names a peer of the node has, or a names file it cannot read, adopting nothing', async () => {
     const [peer] = await putPeersOnNode(node, [{ allowed_ips: ['10.174.2.1/32'] }]);
     const namesPath = join(cli.env.HOME, 'taken.csv');

@@ -59,7 +59,7 @@ export function registerAdoptCommand(program: Command, runtime: Runtime): void {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
       const json = options.output === 'json' || options.output === '-';
-      const names = options.names ? await readNames(options.names) : {};
+      const names = options.names ? await readNamesFile(options.names) : {};
 
       let saved: AdoptionPlanFile;
       if (options.plan) {
@@ -129,7 +129,8 @@ async function adoptPlan(
   }
 }
 
-async function readNames(path: string): Promise<Record<string, string>> {
+/** The names file of `--names`: CSV `public_key,name` or YAML `public_key: name`. */
+export async function readNamesFile(path: string): Promise<Record<string, string>> {
   try {
     return parseNamesMapping(await readText(path, 'names file'));
   } catch (error) {

@@ -6,11 +6,13 @@ import { addFieldOptions, fieldsFrom, PEER_FIELDS } from '../field-options';
 import { Output, withOutputOption } from '../output';
 import { examples, Runtime } from '../runtime';
 import { shortKey } from './format';
+import { registerBulkRename } from './rename';
 
 const NODE_OPTION = ['--node <node>', 'the node (id or name) when a peer name is used on several'] as const;
 
 export function registerPeerCommands(program: Command, runtime: Runtime): void {
   const peers = program.command('peers').description('WireGuard peers (clients) of the nodes');
+  registerBulkRename(peers, runtime);
 
   examples(
     withOutputOption(
