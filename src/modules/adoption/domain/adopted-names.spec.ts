@@ -38,5 +38,6 @@ describe('the names of adopted peers', () => {
     expect(addressName('10.0.1.7/32', 'ab+/cdefghijkl=', new Set())).toBe('10.0.1.7');
     expect(addressName('fd00::7/128', 'ab+/cdefghijkl=', new Set())).toBe('fd00::7');
     expect(addressName('10.0.1.7/32', 'ab+/cdefghijkl=', new Set(['10.0.1.7']))).toBe('10.0.1.7-abcdefgh');
+    expect(addressName(undefined, 'ab+/cdefghijkl=', new Set())).toBe('peer-abcdefgh');
   });
 });

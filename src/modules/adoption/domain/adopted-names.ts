@@ -67,9 +67,15 @@ export function takenNameProblem(
 /**
  * The name an adopted peer gets without one from the operator: its address in the node's pool (what the
  * operator knows the client by, e.g. "10.0.1.7"), or that and the start of its key when a peer already has it
- * as its name.
+ * as its name; the start of its key alone when it has no address at all.
  */
-export function addressName(address: string, publicKey: string, taken: ReadonlySet<string>): string {
+export function addressName(
+  address: string | undefined,
+  publicKey: string,
+  taken: ReadonlySet<string>,
+): string {
+  const keyStart = publicKey.replace(/[^A-Za-z0-9]/g, '').slice(0, 8);
+  if (address === undefined) return `peer-${keyStart}`;
   const host = address.replace(/\/\d+$/, '');
-  return taken.has(host) ? `${host}-${publicKey.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}` : host;
+  return taken.has(host) ? `${host}-${keyStart}` : host;
 }

@@ -106,7 +106,7 @@ export function planAdoption(input: AdoptionInput): PlannedAdoption[] {
       continue;
     }
     allocations.forEach((allocation) => claimed.set(allocation.address, `the adopted peer ${key}`));
-    const name = names.get(key) ?? addressName(allocations[0].address, key, takenNames);
+    const name = names.get(key) ?? addressName(allocations[0]?.address ?? allowedIps[0], key, takenNames);
     takenNames.add(name);
     planned.push({
       entry: { ...entry, name },
