@@ -13,6 +13,7 @@ module.exports = {
     '<rootDir>/agent/src',
     '<rootDir>/agent/test',
     '<rootDir>/packages/protocol/src',
+    '<rootDir>/packages/client/src',
     '<rootDir>/cli/src',
     '<rootDir>/scripts',
   ],

@@ -249,7 +249,7 @@ describe('projections rebuilt from the event log', () => {
                   transfer_tx: 0,
                   persistent_keepalive: found.keepalive,
                 }));
-                const { adopted } = await adoption.adoptObserved(id, observed, undefined, context);
+                const { adopted } = await adoption.adoptObserved(id, observed, undefined, new Map(), context);
                 peerIds.push(...adopted.map((peer) => peer.id));
                 return;
               }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
+import { registerAdoptCommand } from './commands/adopt';
 import { registerCompletion } from './commands/completion';
 import { registerConnectionCommands } from './commands/connection';
 import { registerDriftCommand } from './commands/drift';
@@ -29,6 +30,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerConnectionCommands(program, runtime);
   registerDriftCommand(program, runtime);
   registerReconcileCommands(program, runtime);
+  registerAdoptCommand(program, runtime);
   registerNodeCommands(program, runtime);
   registerPeerCommands(program, runtime);
   registerFleetCommands(program, runtime);

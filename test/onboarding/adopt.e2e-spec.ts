@@ -62,6 +62,7 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
       dryRun.body.plan.adopt.find((item: { public_key: string }) => item.public_key === key);
     expect(entry(existing[0].public_key)).toEqual({
       public_key: existing[0].public_key,
+      name: '10.77.0.10',
       allowed_ips: ['10.77.0.10/32', '192.168.0.0/24'],
       persistent_keepalive: 25,
       has_preshared_key: true,
@@ -103,6 +104,7 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
     );
     existing.forEach((peer, i) =>
       expect(byKey.get(peer.public_key)).toMatchObject({
+        name: poolAddress(i).replace('/32', ''),
         origin: 'adopted',
         has_private_key: false,
         has_preshared_key: peer.preshared_key_sha256 !== null,
@@ -175,6 +177,55 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
       10000,
       'only the lost peer missing',
     );
+  });
+
+  it('refuses names that are no peer names or that a peer of the node has, storing nothing', async () => {
+    const [peer, other] = await putPeersOnNode(node, [
+      { allowed_ips: ['10.77.8.1/32'] },
+      { allowed_ips: ['10.77.8.2/32'] },
+    ]);
+    const refused = async (names: Record<string, unknown>, field: string, message: string) => {
+      for (const body of [{ dry_run: true, names }, { names }]) {
+        const answer = await panel.as().post(`/api/nodes/${node.id}/adopt`, body).expect(400);
+        expect(answer.body.error.message).toContain(field);
+        expect(answer.body.error.message).toContain(message);
+      }
+    };
+    await refused({ [peer.public_key]: 'a\nb' }, `names.${peer.public_key}`, 'line breaks');
+    await refused({ [peer.public_key]: '' }, `names.${peer.public_key}`, '1 to 100 characters');
+    await refused({ 'not-a-key': 'x' }, 'names', 'WireGuard public key');
+    await refused(
+      { [peer.public_key]: 'twin', [other.public_key]: 'twin' },
+      `names.${other.public_key}`,
+      'peer names are unique',
+    );
+    await refused({ [peer.public_key]: 'reserved' }, `names.${peer.public_key}`, 'already named reserved');
+    for (const key of [peer.public_key, other.public_key]) {
+      const found = await panel.as().get(`/api/nodes/${node.id}/peers`).query({ q: key }).expect(200);
+      expect(found.body.items).toEqual([]);
+    }
+
+    // A plan's names, one replaced when it is applied.
+    const plan = await panel
+      .as()
+      .post(`/api/nodes/${node.id}/adopt`, {
+        dry_run: true,
+        public_keys: [peer.public_key, other.public_key],
+        names: { [peer.public_key]: 'kiosk' },
+      })
+      .expect(200);
+    expect(plan.body.plan.adopt.map((item: { name: string }) => item.name).sort()).toEqual([
+      '10.77.8.2',
+      'kiosk',
+    ]);
+    const applied = await panel
+      .as()
+      .post(`/api/nodes/${node.id}/adopt`, {
+        plan_id: plan.body.plan_id,
+        names: { [other.public_key]: 'till' },
+      })
+      .expect(200);
+    expect(applied.body.adopted.map((item: { name: string }) => item.name).sort()).toEqual(['kiosk', 'till']);
   });
 
   it('answers 400 naming the field for bad input, and 404 for a plan of another node', async () => {

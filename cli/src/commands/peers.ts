@@ -6,11 +6,13 @@ import { writeOwnerOnlyFile } from '../owner-only-file';
 import { examples, Runtime } from '../runtime';
 import { qrTooLargeNote, terminalQr } from '../terminal-qr';
 import { shortKey } from './format';
+import { registerBulkRename } from './rename';
 
 const NODE_OPTION = ['--node <node>', 'the node (id or name) when a peer name is used on several'] as const;
 
 export function registerPeerCommands(program: Command, runtime: Runtime): void {
   const peers = program.command('peers').description('WireGuard peers (clients) of the nodes');
+  registerBulkRename(peers, runtime);
 
   examples(
     withOutputOption(

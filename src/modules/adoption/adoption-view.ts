@@ -7,6 +7,11 @@ export class AdoptionEntryView implements AdoptionEntry {
   @ApiProperty()
   public_key!: string;
 
+  @ApiPropertyOptional({
+    description: "The name it is adopted under: the operator's, or its address; absent when it cannot be",
+  })
+  name?: string;
+
   @ApiProperty({ type: String, isArray: true, example: ['10.0.1.7/32'] })
   allowed_ips!: string[];
 

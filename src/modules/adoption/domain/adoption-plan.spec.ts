@@ -1,5 +1,5 @@
 import { foreignPeer, testKey, testNode, testPskHash } from '../../drift/domain/drift.fixtures';
-import { adoptedPeerName, adoptedPeerPayload, adoptionPlan, planAdoption } from './adoption-plan';
+import { adoptedPeerPayload, adoptionPlan, isAdoptable, planAdoption, plannedNames } from './adoption-plan';
 
 const none = new Map<string, string>();
 
@@ -24,6 +24,7 @@ describe('planning the adoption of the peers a node has', () => {
       adopt: [
         {
           public_key: testKey(7),
+          name: '10.0.1.7',
           allowed_ips: ['10.0.1.7/32', '192.168.7.0/24'],
           persistent_keepalive: 25,
           has_preshared_key: true,
@@ -101,10 +102,10 @@ describe('planning the adoption of the peers a node has', () => {
       currentPeers: none,
       formerPeers: none,
       allocated: none,
-    });
+    }).filter(isAdoptable);
     expect(adoptedPeerPayload('node-1', planned)).toEqual({
       node_id: 'node-1',
-      name: adoptedPeerName(testKey(7)),
+      name: '10.0.1.7',
       public_key: testKey(7),
       allowed_ips: ['10.0.1.7/32'],
       dns: null,
@@ -118,6 +119,40 @@ describe('planning the adoption of the peers a node has', () => {
       origin: 'adopted',
       allocations: [{ family: 4, host_index: 6, address: '10.0.1.7/32' }],
     });
-    expect(adoptedPeerName('ab+/cd==')).toBe('adopted-abcd');
+  });
+
+  it('names each adopted peer as the operator says, else by its address, never twice on the node', () => {
+    const planned = planAdoption({
+      node: testNode(),
+      observed: [
+        foreignPeer(7),
+        foreignPeer(8),
+        foreignPeer(9),
+        foreignPeer(1, { allowed_ips: ['10.0.1.1/32'] }),
+      ],
+      // A peer of the panel is already called 10.0.1.8, on another address.
+      currentPeers: new Map([[testKey(20), '10.0.1.8']]),
+      formerPeers: none,
+      allocated: new Map([['10.0.1.20/32', '10.0.1.8']]),
+      names: new Map([
+        [testKey(7), 'alice laptop'],
+        [testKey(1), 'the node itself'],
+      ]),
+    });
+    const names = Object.fromEntries(planned.map(({ entry }) => [entry.public_key, entry.name]));
+    expect(names).toEqual({
+      [testKey(7)]: 'alice laptop',
+      [testKey(8)]: expect.stringMatching(/^10\.0\.1\.8-[A-Za-z0-9]{8}$/),
+      [testKey(9)]: '10.0.1.9',
+      // It cannot be adopted, so it is not named.
+      [testKey(1)]: undefined,
+    });
+    expect(plannedNames(adoptionPlan(planned))).toEqual(
+      new Map([
+        [testKey(7), 'alice laptop'],
+        [testKey(8), names[testKey(8)]],
+        [testKey(9), '10.0.1.9'],
+      ]),
+    );
   });
 });

@@ -3,10 +3,13 @@ import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode } from '../../../common/domain/desired-state';
 import { hostCidrAt, indexOf, parsePool } from '../../../common/domain/ip-allocation';
 import type { Allocation, PeerCreatedPayload } from '../../peers';
+import { addressName } from './adopted-names';
 
 /** One peer of the node as a dry run shows it: what would be imported, or why it cannot be. */
 export interface AdoptionEntry {
   public_key: string;
+  /** The name it is adopted under; absent when it cannot be adopted. */
+  name?: string;
   /** Normalised, sorted. */
   allowed_ips: string[];
   persistent_keepalive: number;
@@ -26,6 +29,13 @@ export interface PlannedAdoption {
   preshared_key_sha256: string | null;
 }
 
+/** A peer the plan can import, under its name. */
+export type AdoptablePeer = PlannedAdoption & { entry: AdoptionEntry & { name: string } };
+
+export function isAdoptable(item: PlannedAdoption): item is AdoptablePeer {
+  return item.entry.conflict === undefined && item.entry.name !== undefined;
+}
+
 export interface AdoptionInput {
   node: Pick<DesiredNode, 'name' | 'address_pool' | 'address_pool_v6'>;
   /** The peers the node's interface has now. */
@@ -38,6 +48,8 @@ export interface AdoptionInput {
   allocated: ReadonlyMap<string, string>;
   /** Only these keys; every observed peer the panel does not know when absent. */
   publicKeys?: readonly string[];
+  /** The operator's names by public key; a peer without one is named by its address. */
+  names?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -56,6 +68,9 @@ export function planAdoption(input: AdoptionInput): PlannedAdoption[] {
     .map(parsePool);
   // Address → who holds it, in words: a peer of the panel, or a peer this plan adopts before.
   const claimed = new Map([...input.allocated].map(([address, name]) => [address, `peer ${name}`]));
+  const names = input.names ?? new Map<string, string>();
+  // Names a peer has or will have: an address-made name must not repeat one.
+  const takenNames = new Set([...input.currentPeers.values(), ...names.values()]);
   const planned: PlannedAdoption[] = [];
   for (const key of [...keys].sort()) {
     const observed = observedByKey.get(key);
@@ -91,7 +106,13 @@ export function planAdoption(input: AdoptionInput): PlannedAdoption[] {
       continue;
     }
     allocations.forEach((allocation) => claimed.set(allocation.address, `the adopted peer ${key}`));
-    planned.push({ entry, allocations, preshared_key_sha256: observed.preshared_key_sha256 });
+    const name = names.get(key) ?? addressName(allocations[0]?.address ?? allowedIps[0], key, takenNames);
+    takenNames.add(name);
+    planned.push({
+      entry: { ...entry, name },
+      allocations,
+      preshared_key_sha256: observed.preshared_key_sha256,
+    });
   }
   return planned;
 }
@@ -100,9 +121,11 @@ export function adoptionPlan(planned: readonly PlannedAdoption[]): AdoptionPlan 
   return { adopt: planned.map((item) => item.entry) };
 }
 
-/** The name an adopted peer gets: it has none on the node, so the start of its key tells it apart. */
-export function adoptedPeerName(publicKey: string): string {
-  return `adopted-${publicKey.replace(/[^A-Za-z0-9]/g, '').slice(0, 10)}`;
+/** The names of the adoptable peers of a stored plan, by public key. */
+export function plannedNames(plan: AdoptionPlan): Map<string, string> {
+  return new Map(
+    plan.adopt.flatMap((entry) => (entry.name === undefined ? [] : [[entry.public_key, entry.name]])),
+  );
 }
 
 function conflictOf(
@@ -139,11 +162,11 @@ function refused(key: string, conflict: string): PlannedAdoption {
 }
 
 /** The creation event of an adopted peer: as the node has it, no private key, its preshared key by hash only. */
-export function adoptedPeerPayload(nodeId: string, planned: PlannedAdoption): PeerCreatedPayload {
+export function adoptedPeerPayload(nodeId: string, planned: AdoptablePeer): PeerCreatedPayload {
   const { entry } = planned;
   return {
     node_id: nodeId,
-    name: adoptedPeerName(entry.public_key),
+    name: entry.name,
     public_key: entry.public_key,
     allowed_ips: entry.allowed_ips,
     dns: null,
