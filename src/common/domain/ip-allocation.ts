@@ -141,3 +141,45 @@ function fromBigInt(family: 4 | 6, value: bigint): string {
   );
   return ipaddr.fromByteArray(bytes).toString();
 }
+
+/** The first and last address a CIDR covers, as numbers of its family. */
+export interface CidrSpan {
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+}
+
+/** Null when `cidr` is not an address or CIDR. */
+export function cidrSpan(cidr: string): CidrSpan | null {
+  const parsed = parseCidr(cidr);
+  if (!parsed) return null;
+  const mask = hostMask(parsed.family, parsed.prefix);
+  const first = toBigInt(parsed.address) & ~mask;
+  return { family: parsed.family, first, last: first | mask };
+}
+
+/** Whether two CIDRs share at least one address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const left = cidrSpan(a);
+  const right = cidrSpan(b);
+  return (
+    !!left && !!right && left.family === right.family && left.first <= right.last && right.first <= left.last
+  );
+}
+
+/** A single address: /32 or /128. */
+export function isHostCidr(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  return !!parsed && parsed.prefix === FAMILY_BITS[parsed.family];
+}
+
+/** The pool's host indexes (first, last) a CIDR covers, or null when it covers none of them. */
+export function poolIndexSpan(pool: AddressPool, cidr: string): [number, number] | null {
+  const span = cidrSpan(cidr);
+  if (!span || span.family !== pool.family) return null;
+  const first = span.first - pool.network - 1n;
+  const last = span.last - pool.network - 1n;
+  const capacity = BigInt(poolCapacity(pool));
+  if (last < 0n || first >= capacity) return null;
+  return [Number(first < 0n ? 0n : first), Number(last >= capacity ? capacity - 1n : last)];
+}

@@ -48,6 +48,8 @@ export function testPeer(name: string, seed: number, overrides: Partial<DesiredP
     name,
     public_key: testKey(seed),
     allowed_ips: [`10.0.1.${seed}/32`],
+    routed_ips: [],
+    endpoint: null,
     preshared_key_sha256: null,
     enabled: true,
     dns: null,
