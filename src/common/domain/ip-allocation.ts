@@ -100,32 +100,6 @@ export function indexOf(pool: AddressPool, address: string): number | null {
   return Number(index);
 }
 
-/**
- * Picks the index for a new peer given the indexes already taken (ascending; the node's 0 may be included or
- * not). A free, valid `hint` (e.g. the address the user asked for) wins; otherwise max + 1, so a just-freed
- * address is not handed to a new peer while an old client may still use it; when the top of the pool is
- * taken, the first gap. Null when the pool is full.
- */
-export function nextFreeIndex(
-  pool: AddressPool,
-  usedSortedAscending: readonly number[],
-  hint?: number,
-): number | null {
-  const capacity = poolCapacity(pool);
-  const isAllocatable = (index: number) => Number.isSafeInteger(index) && index >= 1 && index < capacity;
-  if (hint !== undefined && isAllocatable(hint) && !usedSortedAscending.includes(hint)) return hint;
-
-  const afterHighest = Math.max(0, usedSortedAscending.at(-1) ?? 0) + 1;
-  if (isAllocatable(afterHighest)) return afterHighest;
-
-  let candidate = 1;
-  for (const used of usedSortedAscending) {
-    if (used > candidate) break;
-    if (used === candidate) candidate += 1;
-  }
-  return isAllocatable(candidate) ? candidate : null;
-}
-
 function hostMask(family: 4 | 6, prefix: number): bigint {
   return (1n << BigInt(FAMILY_BITS[family] - prefix)) - 1n;
 }

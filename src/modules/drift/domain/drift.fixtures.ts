@@ -1,3 +1,4 @@
+import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 /** Builders shared by the drift and reconcile domain specs. */
 import { sha256Hex, type Dump, type DumpInterface, type DumpPeer } from '@wgfleet/protocol';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
@@ -65,8 +66,8 @@ export function observedPeer(peer: DesiredPeer, overrides: Partial<DumpPeer> = {
   return {
     public_key: peer.public_key,
     preshared_key_sha256: peer.preshared_key_sha256,
-    endpoint: '198.51.100.7:40000',
-    allowed_ips: peer.allowed_ips,
+    endpoint: peer.endpoint ?? '198.51.100.7:40000',
+    allowed_ips: nodeAllowedIps(peer),
     latest_handshake: 1_740_830_000,
     transfer_rx: 1024,
     transfer_tx: 2048,
