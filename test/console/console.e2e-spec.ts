@@ -179,14 +179,20 @@ describe('web console in a browser', () => {
     await page.locator(`tr[data-peer="${peers[1].name}"]`).waitFor();
   });
 
-  it('creates a peer and shows its QR code in the page', async () => {
+  /** The new-peer form of the first node, logged in as admin, its name filled in. */
+  async function newPeerForm(name: string) {
     consolePage = await openConsole(browser, baseUrl);
     const { page } = consolePage;
     await logIn(page, ADMIN_TOKEN);
     await page.getByRole('link', { name: 'Peers' }).click();
     await page.getByLabel('Node').selectOption({ label: NODE_NAMES[0] });
     await page.getByRole('button', { name: 'New peer' }).click();
-    await page.getByLabel('Name').fill('dave-tablet');
+    await page.getByLabel('Name').fill(name);
+    return page;
+  }
+
+  it('creates a peer and shows its QR code in the page', async () => {
+    const page = await newPeerForm('dave-tablet');
     await page.getByRole('button', { name: 'Create peer' }).click();
     const qr = page.getByRole('img', { name: /QR code of the WireGuard config for dave-tablet/ });
     await qr.waitFor();
@@ -196,13 +202,7 @@ describe('web console in a browser', () => {
   });
 
   it('creates a site with its routed network and endpoint, showing a refused network at its field', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
-    await logIn(page, ADMIN_TOKEN);
-    await page.getByRole('link', { name: 'Peers' }).click();
-    await page.getByLabel('Node').selectOption({ label: NODE_NAMES[0] });
-    await page.getByRole('button', { name: 'New peer' }).click();
-    await page.getByLabel('Name').fill('branch-b');
+    const page = await newPeerForm('branch-b');
     await page.getByLabel('Routed networks').fill('0.0.0.0/0');
     await page.getByLabel('Endpoint').fill('10.175.9.1:40000');
     await page.getByRole('button', { name: 'Create peer' }).click();
