@@ -258,8 +258,7 @@ describe('detectDrift: compared fields', () => {
     ]);
     // A client without a set endpoint roams freely.
     expect(
-      scanOf({ peers: [peerA], dump: testDump([observedPeer(peerA, { endpoint: '203.0.113.1:1' })]) })
-        .status,
+      scanOf({ peers: [peerA], dump: testDump([observedPeer(peerA, { endpoint: '203.0.113.1:1' })]) }).status,
     ).toBe('in_sync');
   });
 
