@@ -13,7 +13,7 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
   let panel: TestPanel;
   let node: FleetNode;
   let existing: ExistingPeer[];
-  let conflicting: { ownAddress: ExistingPeer; reserved: ExistingPeer; outsidePool: ExistingPeer };
+  let conflicting: { ownAddress: ExistingPeer; reserved: ExistingPeer; rangeInPool: ExistingPeer };
 
   beforeAll(async () => {
     panel = await startPanel({ APPLY_DEBOUNCE_MS: '50' });
@@ -38,12 +38,12 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
         psk: i % 4 !== 3,
       })),
     );
-    const [ownAddress, reserved, outsidePool] = await putPeersOnNode(node, [
+    const [ownAddress, reserved, rangeInPool] = await putPeersOnNode(node, [
       { allowed_ips: ['10.77.0.1/32'] },
       { allowed_ips: ['10.77.0.2/32'], psk: true },
-      { allowed_ips: ['172.16.0.5/32'] },
+      { allowed_ips: ['10.77.128.0/17'] },
     ]);
-    conflicting = { ownAddress, reserved, outsidePool };
+    conflicting = { ownAddress, reserved, rangeInPool };
   });
 
   afterAll(async () => {
@@ -63,7 +63,9 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
     expect(entry(existing[0].public_key)).toEqual({
       public_key: existing[0].public_key,
       name: '10.77.0.10',
-      allowed_ips: ['10.77.0.10/32', '192.168.0.0/24'],
+      allowed_ips: ['10.77.0.10/32'],
+      routed_ips: ['192.168.0.0/24'],
+      endpoint: null,
       persistent_keepalive: 25,
       has_preshared_key: true,
     });
@@ -71,7 +73,9 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
       /10\.77\.0\.1\/32 is the address of node/,
     );
     expect(entry(conflicting.reserved.public_key).conflict).toMatch(/already belongs to peer reserved/);
-    expect(entry(conflicting.outsidePool.public_key).conflict).toMatch(/pool 10\.77\.0\.0\/16/);
+    expect(entry(conflicting.rangeInPool.public_key).conflict).toMatch(
+      /10\.77\.128\.0\/17 is a range inside the node's pool 10\.77\.0\.0\/16/,
+    );
 
     // The node moves after the dry run: its plan is refused and nothing is adopted.
     const [late] = await putPeersOnNode(node, [{ allowed_ips: ['10.77.9.9/32'] }]);
@@ -108,7 +112,8 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
         origin: 'adopted',
         has_private_key: false,
         has_preshared_key: peer.preshared_key_sha256 !== null,
-        allowed_ips: [...peer.allowed_ips].sort(),
+        allowed_ips: [poolAddress(i)],
+        routed_ips: i % 10 === 0 ? [`192.168.${i / 10}.0/24`] : [],
         persistent_keepalive: i % 2 === 0 ? 25 : 0,
         sync_status: 'applied',
       }),
