@@ -170,6 +170,9 @@ export function buildApp(
     }
   });
 
+  // An interface that came back empty is restored before the first request is served.
+  app.addHook('onReady', () => service.restoreAtStart(config.interfaces));
+
   registerHealthRoute(app, AGENT_VERSION);
   const allowed = new Set(config.interfaces);
   void app.register(async (signed) => {
