@@ -6,8 +6,13 @@ import { AgentError } from '../agent-client';
 import { EventStore } from '../events';
 import { NodesStore } from '../nodes';
 import { AlertOutbox } from '../notifications';
-import { emptyChanges, isVerified, resultSummary } from './domain/plan-apply';
-import { isEmptyPlan, planLeavesNodeEmpty, planReconcile, ReconcilePlan } from './domain/reconcile-plan';
+import { isVerified, resultSummary } from './domain/plan-apply';
+import {
+  planLeavesNodeEmpty,
+  planReconcile,
+  presharedKeysUnheld,
+  ReconcilePlan,
+} from './domain/reconcile-plan';
 import { NodeInspector } from './node-inspector.service';
 import { DesiredStateReader } from '../peers';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
@@ -96,6 +101,7 @@ export class ReconcileRunner implements NodeJobHandler {
         node: snapshot.desiredNode,
         defaults: this.config.defaults,
         options,
+        presharedKeyUnheld: presharedKeysUnheld(snapshot.peers),
       });
     }
     if (!options.allow_empty && planLeavesNodeEmpty(plan, report, options)) {
@@ -103,9 +109,7 @@ export class ReconcileRunner implements NodeJobHandler {
     }
     row.plan = plan;
     await em.flush();
-    const changes = isEmptyPlan(plan)
-      ? emptyChanges()
-      : await this.executor.apply({ snapshot, plan, options, report, dump });
+    const changes = await this.executor.apply({ snapshot, plan, options, report, dump });
     const after = await this.desiredState.desired(em, row.nodeId);
     const verified = isVerified(
       this.inspector.report(after, await this.inspector.observe(after.node)),

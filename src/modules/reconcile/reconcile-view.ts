@@ -7,6 +7,7 @@ import {
 } from '../drift';
 import type { PeerFieldMismatch } from '../drift/domain/drift-report';
 import {
+  CANNOT_RESTORE_REASON,
   PlannedInterfaceChange,
   PlannedPeer,
   PlannedRemoval,
@@ -15,7 +16,9 @@ import {
   ReconcileMode,
   ReconcileOptions,
   ReconcilePlan,
+  UnrestorablePeer,
 } from './domain/reconcile-plan';
+import type { ReconcileErrorGroup } from './domain/job-problems';
 import {
   RECONCILE_JOB_STATUSES,
   RECONCILE_OPERATIONS,
@@ -83,6 +86,28 @@ export class PlannedInterfaceChangeView implements PlannedInterfaceChange {
   actual!: number;
 }
 
+export class UnrestorablePeerView implements UnrestorablePeer {
+  @ApiProperty({ format: 'uuid' })
+  peer_id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty()
+  public_key!: string;
+
+  @ApiProperty({ enum: ['add', 'update'], description: 'What the plan would do if it held the key' })
+  operation!: 'add' | 'update';
+
+  @ApiProperty({
+    enum: [CANNOT_RESTORE_REASON],
+    description:
+      'The way out: set a new preshared key (PATCH preshared_key or generate_preshared_key) and give it to ' +
+      'the client, or restore the peer on the node',
+  })
+  reason!: typeof CANNOT_RESTORE_REASON;
+}
+
 export class ReconcilePlanView implements ReconcilePlan {
   @ApiProperty({ type: PlannedPeerView, isArray: true })
   add!: PlannedPeerView[];
@@ -95,6 +120,13 @@ export class ReconcilePlanView implements ReconcilePlan {
 
   @ApiProperty({ type: PlannedInterfaceChangeView, isArray: true })
   interface!: PlannedInterfaceChangeView[];
+
+  @ApiProperty({
+    type: UnrestorablePeerView,
+    isArray: true,
+    description: 'Peers the plan cannot restore and leaves alone; applying it never attempts them',
+  })
+  cannot_restore!: UnrestorablePeerView[];
 }
 
 /** The answer to a dry run (200): the stored plan, to apply later with `plan_id`. */
@@ -224,6 +256,30 @@ export class ReconcileJobView {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   finished_at!: string | null;
+}
+
+export class ReconcileErrorGroupView implements ReconcileErrorGroup {
+  @ApiProperty({ enum: RECONCILE_OPERATIONS, enumName: 'ReconcileOperation' })
+  operation!: ReconcileErrorGroup['operation'];
+
+  @ApiProperty()
+  message!: string;
+
+  @ApiProperty({ type: String, isArray: true, description: 'The peers with this error, by public key' })
+  public_keys!: string[];
+}
+
+/** The node's latest finished repair when it failed or left per-peer errors; job null when it did neither. */
+export class ReconcileProblemView {
+  @ApiProperty({ type: ReconcileJobView, nullable: true })
+  job!: ReconcileJobView | null;
+
+  @ApiProperty({
+    type: ReconcileErrorGroupView,
+    isArray: true,
+    description: "The job's per-peer errors, identical ones together, largest group first",
+  })
+  error_groups!: ReconcileErrorGroupView[];
 }
 
 export function toJobView(row: ReconcileJobEntity): ReconcileJobView {
