@@ -3,6 +3,7 @@ import { api, errorText, ok, WgfleetApiError } from '../api';
 import { DriftDetail } from '../components/drift-detail';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PlanRepair } from '../components/plan-review';
+import { LatestRepairProblem } from '../components/repair-problem';
 import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
 import { ago, dateTime, showValue } from '../format';
 import { useLoad } from '../hooks';
@@ -81,6 +82,8 @@ export function NodePage({ id }: { id: string }) {
           />
         )}
       </div>
+
+      <LatestRepairProblem nodeId={id} />
 
       <div class="node-grid">
         <Settings

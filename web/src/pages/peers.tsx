@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, fetchBlob, ok, WgfleetApiError } from '../api';
 import { Field, listOrNull, numberOrNull } from '../components/field';
+import { PresharedKeyAction } from '../components/preshared-key-action';
 import { Pager, usePages } from '../components/pager';
 import { SearchBox } from '../components/search-box';
 import { ErrorNote } from '../components/status';
@@ -203,6 +204,7 @@ function PeerForm({
   const [keepalive, setKeepalive] = useState(peer?.persistent_keepalive?.toString() ?? '');
   const [enabled, setEnabled] = useState(peer?.enabled ?? true);
   const [psk, setPsk] = useState(true);
+  const [newPsk, setNewPsk] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string>();
 
@@ -217,6 +219,7 @@ function PeerForm({
     };
     const ips = listOrNull(allowedIps);
     if (ips || peer) fields.allowed_ips = ips ?? [];
+    if (peer && newPsk.trim()) fields.preshared_key = newPsk.trim();
     try {
       if (peer) {
         await ok(
@@ -288,6 +291,14 @@ function PeerForm({
           <input type="checkbox" checked={psk} onChange={(e) => setPsk(e.currentTarget.checked)} /> Generate a
           preshared key
         </label>
+      )}
+      {peer && (
+        <PresharedKeyAction
+          hasKey={peer.has_preshared_key}
+          value={newPsk}
+          error={errors.preshared_key}
+          onChange={setNewPsk}
+        />
       )}
       <ErrorNote error={problem} />
       <div class="actions">
