@@ -51,7 +51,7 @@ export function LatestRepairProblem({ nodeId }: { nodeId: string }) {
             <strong>{peersText(group.public_keys.length)}</strong>{' '}
             <span class="muted">({group.operation})</span>: {group.message}
             <details>
-              <summary>which</summary>
+              <summary>which peers</summary>
               {group.public_keys.map((key) => (
                 <code key={key} class="key-chip">
                   {shortKey(key)}
