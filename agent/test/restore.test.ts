@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { BatchResponse, Dump } from '@wgfleet/protocol';
 import pino from 'pino';
 import { startAgentInProcess, type RunningAgent } from './support/agent-process';
+import { jsonLogStream } from './support/log-lines';
 import { signedRequest } from './support/signed-request';
 import {
   createWgInterface,
@@ -45,13 +45,7 @@ describe('an agent whose interface came back empty (wireguard-go restarted witho
   const dump = async () => (await call<Dump>('GET', `/v1/wg/${name}/dump`)).json;
 
   async function startAgent(): Promise<void> {
-    const logStream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        rawLog += chunk.toString();
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const logStream = jsonLogStream(logLines, (text) => (rawLog += text));
     agent = await startAgentInProcess({
       interfaces: [name],
       configDir,

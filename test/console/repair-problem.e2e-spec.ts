@@ -9,7 +9,13 @@ import { sha256Hex } from '@wgfleet/protocol';
 import { putPeersOnNode } from '../onboarding/support/existing-peers';
 import { createFleetNode, eventually, finishedJob, FleetNode, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
-import { launchChromium, logIn, openConsole, type ConsolePage } from './support/console-browser';
+import {
+  closeCheckedPage,
+  launchChromium,
+  logIn,
+  openConsole,
+  type ConsolePage,
+} from './support/console-browser';
 
 jest.setTimeout(120000);
 
@@ -51,12 +57,8 @@ describe('console: a node that lost adopted preshared-key peers', () => {
   });
 
   afterEach(async () => {
-    if (consolePage) {
-      expect(consolePage.foreignRequests).toEqual([]);
-      expect(consolePage.problems).toEqual([]);
-      await consolePage.close();
-      consolePage = undefined;
-    }
+    if (consolePage) await closeCheckedPage(consolePage);
+    consolePage = undefined;
   });
 
   afterAll(async () => {

@@ -200,13 +200,8 @@ export class WgService {
     }
   }
 
-  private async readDumpJson(iface: string): Promise<PooledBytes> {
-    try {
-      return await this.driver.dumpJson(iface);
-    } catch (error) {
-      await this.rethrowUnlessWgFailure(iface, error);
-      throw error;
-    }
+  private readDumpJson(iface: string): Promise<PooledBytes> {
+    return this.read(iface, () => this.driver.dumpJson(iface));
   }
 
   /**
@@ -262,18 +257,18 @@ export class WgService {
     });
   }
 
-  private async readDump(iface: string): Promise<Dump> {
-    try {
-      return await this.driver.dump(iface);
-    } catch (error) {
-      await this.rethrowUnlessWgFailure(iface, error);
-      throw error;
-    }
+  private readDump(iface: string): Promise<Dump> {
+    return this.read(iface, () => this.driver.dump(iface));
   }
 
-  private async readPeer(iface: string, key: string): Promise<DumpPeer | null> {
+  private readPeer(iface: string, key: string): Promise<DumpPeer | null> {
+    return this.read(iface, () => this.driver.peer(iface, key));
+  }
+
+  /** A read of the interface, whose wg failure on a missing interface is a 404. */
+  private async read<T>(iface: string, reading: () => Promise<T>): Promise<T> {
     try {
-      return await this.driver.peer(iface, key);
+      return await reading();
     } catch (error) {
       await this.rethrowUnlessWgFailure(iface, error);
       throw error;

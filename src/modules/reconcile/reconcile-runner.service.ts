@@ -93,7 +93,8 @@ export class ReconcileRunner implements NodeJobHandler {
           `plan ${options.plan_id} is stale: the node's desired or observed state changed since it was made`,
         );
       }
-      plan = stored.plan;
+      // A plan stored before plans listed the peers they cannot restore has none.
+      plan = { ...stored.plan, cannot_restore: stored.plan.cannot_restore ?? [] };
     } else {
       plan = planReconcile({
         report,

@@ -35,7 +35,8 @@ import {
  * class implements its domain type and the controller returns the classes, so the two cannot drift apart.
  */
 
-export class PlannedPeerView implements PlannedPeer {
+/** The peer a plan entry is about. */
+class PlanPeerRefView {
   @ApiProperty({ format: 'uuid' })
   peer_id!: string;
 
@@ -44,7 +45,9 @@ export class PlannedPeerView implements PlannedPeer {
 
   @ApiProperty()
   public_key!: string;
+}
 
+export class PlannedPeerView extends PlanPeerRefView implements PlannedPeer {
   @ApiProperty({ type: String, isArray: true })
   allowed_ips!: string[];
 
@@ -86,16 +89,7 @@ export class PlannedInterfaceChangeView implements PlannedInterfaceChange {
   actual!: number;
 }
 
-export class UnrestorablePeerView implements UnrestorablePeer {
-  @ApiProperty({ format: 'uuid' })
-  peer_id!: string;
-
-  @ApiProperty()
-  name!: string;
-
-  @ApiProperty()
-  public_key!: string;
-
+export class UnrestorablePeerView extends PlanPeerRefView implements UnrestorablePeer {
   @ApiProperty({ enum: ['add', 'update'], description: 'What the plan would do if it held the key' })
   operation!: 'add' | 'update';
 
