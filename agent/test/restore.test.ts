@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BatchResponse, Dump } from '@wgfleet/protocol';
@@ -137,5 +137,25 @@ describe('an agent whose interface came back empty (wireguard-go restarted witho
     await restartInterface({ keyPair: generateKeyPair() });
     expect((await dump()).peers).toHaveLength(0);
     expect(logLines.some((line) => line.level === 40 && line.iface === name)).toBe(true);
+  });
+
+  it('never lets a persisted file wg refuses block the interface: the request goes on, the failure is logged', async () => {
+    await writeFile(
+      join(configDir, `${name}.conf`),
+      `[Interface]\nPrivateKey = ${keyPair.privateKey}\n\n[Peer]\nPublicKey = not-a-key\nAllowedIPs = 10.173.3.1/32\n`,
+      { mode: 0o600 },
+    );
+    await restartInterface();
+    const errorsBefore = logLines.filter((line) => line.level === 50).length;
+    const answer = await call<Dump>('GET', `/v1/wg/${name}/dump`);
+    expect(answer.status).toBe(200);
+    expect(answer.json.peers).toEqual([]);
+    const added = await call('POST', `/v1/wg/${name}/peers`, {
+      public_key: randomKey(),
+      allowed_ips: ['10.173.3.2/32'],
+    });
+    expect(added.status).toBe(201);
+    expect(logLines.filter((line) => line.level === 50).length).toBeGreaterThan(errorsBefore);
+    expect(rawLog).not.toContain(keyPair.privateKey);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  isWireGuardKey,
   publicKeyFromPrivateKey,
   type BatchItemResult,
   type BatchRequest,
@@ -213,12 +214,15 @@ export class WgService {
     if (!this.persister) return 0;
     const current = await this.readDump(iface);
     if (current.peers.length > 0) return 0;
-    const config = await this.persister.read(iface);
+    const config = await this.persister.read(iface).catch((error: Error) => {
+      this.log.error({ iface, err: error.message }, 'could not read the persisted config to restore from');
+      return null;
+    });
     if (config === null) return 0;
     const persisted = parsePersistedPeers(config);
     if (persisted.peerCount === 0) return 0;
     const sameKey =
-      persisted.privateKey !== null &&
+      isWireGuardKey(persisted.privateKey) &&
       publicKeyFromPrivateKey(persisted.privateKey) === current.interface.public_key;
     if (!sameKey) {
       this.log.warn(
@@ -227,8 +231,19 @@ export class WgService {
       );
       return 0;
     }
-    await this.driver.addConfig(iface, persisted.peerSections, persisted.presharedKeys);
-    this.dumps.forget(iface);
+    try {
+      await this.driver.addConfig(iface, persisted.peerSections, persisted.presharedKeys);
+    } catch (error) {
+      // A file wg refuses must not block the interface: the request goes on, the failure is in the log.
+      await this.rethrowUnlessWgFailure(iface, error);
+      this.log.error(
+        { iface, err: (error as Error).message },
+        'could not restore the interface from its config',
+      );
+      return 0;
+    } finally {
+      this.dumps.forget(iface);
+    }
     this.log.info(
       { iface, restored_peers: persisted.peerCount },
       'interface came back empty: restored its peers from the persisted config',
