@@ -8,7 +8,7 @@ const plan: PlanFile = {
   node_name: 'edge-1',
   plan_id: 'plan-1',
   created_at: '2026-01-01T00:00:00.000Z',
-  plan: { add: [], update: [], remove: [], interface: [] },
+  plan: { add: [], update: [], remove: [], interface: [], cannot_restore: [] },
 };
 
 describe('plan files', () => {

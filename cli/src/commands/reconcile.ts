@@ -181,7 +181,8 @@ async function readPlan(path: string): Promise<string> {
 }
 
 export function printPlan(out: Output, plan: ReconcilePlan, nodeName: string): void {
-  if (planIsEmpty(plan)) {
+  const cannotRestore = plan.cannot_restore ?? [];
+  if (planIsEmpty(plan) && cannotRestore.length === 0) {
     out.line(`${nodeName}: nothing to do, the node matches the panel`);
     return;
   }
@@ -212,9 +213,16 @@ export function printPlan(out: Output, plan: ReconcilePlan, nodeName: string): v
       '-',
       `${JSON.stringify(change.actual)} → ${JSON.stringify(change.expected)}`,
     ]),
+    ...cannotRestore.map((peer) => [
+      out.color.red('! cannot restore'),
+      peer.name,
+      shortKey(peer.public_key),
+      `${peer.reason}: set a new one (the console's peer form, or PATCH /api/peers/{id} generate_preshared_key) or restore the peer on the node`,
+    ]),
   ];
   out.line(
-    `${out.color.bold(nodeName)}: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove`,
+    `${out.color.bold(nodeName)}: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove` +
+      (cannotRestore.length > 0 ? `, ${cannotRestore.length} it cannot restore` : ''),
   );
   out.table(['ACTION', 'PEER', 'PUBLIC KEY', 'DETAIL'], rows);
 }

@@ -52,3 +52,10 @@ export async function logIn(page: Page, token: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
 }
+
+/** Closes the page once it is checked: nothing asked of other hosts, nothing the browser complained about. */
+export async function closeCheckedPage(consolePage: ConsolePage): Promise<void> {
+  expect(consolePage.foreignRequests).toEqual([]);
+  expect(consolePage.problems).toEqual([]);
+  await consolePage.close();
+}

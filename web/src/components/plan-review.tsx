@@ -144,7 +144,8 @@ export function PlanRepair({ nodeId, onDone }: { nodeId: string; onDone: () => v
 }
 
 export function PlanDiff({ plan }: { plan: ReconcilePlan }) {
-  if (planSize(plan) === 0) {
+  const cannotRestore = plan.cannot_restore ?? [];
+  if (planSize(plan) === 0 && cannotRestore.length === 0) {
     return (
       <p class="alert alert-ok" role="status">
         Nothing to change: with these options the node already matches.
@@ -203,6 +204,19 @@ export function PlanDiff({ plan }: { plan: ReconcilePlan }) {
           <span class="sr-only">remove</span>
           <strong>{peer.name ?? 'unnamed peer'}</strong> <code>{shortKey(peer.public_key)}</code>
           <span class="muted"> {peer.reason}</span>
+        </div>
+      ))}
+      {cannotRestore.map((peer) => (
+        <div role="listitem" class="diff-line diff-blocked" key={`c${peer.public_key}`}>
+          <span class="sign" aria-hidden="true">
+            !
+          </span>
+          <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code> cannot restore: {peer.reason}
+          <span class="muted">
+            {' '}
+            — not applied; set a new key with the peer's <a href="/peers">preshared-key action</a>, or restore
+            the peer on the node
+          </span>
         </div>
       ))}
     </div>

@@ -4,6 +4,7 @@ import { AdoptPeers } from '../components/adopt-peers';
 import { DriftDetail } from '../components/drift-detail';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PlanRepair } from '../components/plan-review';
+import { LatestRepairProblem } from '../components/repair-problem';
 import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
 import { ago, dateTime, showValue } from '../format';
 import { useLoad } from '../hooks';
@@ -86,6 +87,7 @@ export function NodePage({ id }: { id: string }) {
       {canWrite && view.enabled && report && (
         <AdoptPeers nodeId={id} unknownPeers={report.summary.unknown} onDone={() => void drift.reload()} />
       )}
+      <LatestRepairProblem nodeId={id} />
 
       <div class="node-grid">
         <Settings

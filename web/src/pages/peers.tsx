@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, fetchBlob, ok, WgfleetApiError } from '../api';
 import { Field, listOrNull, numberOrNull } from '../components/field';
+import { PresharedKeyAction } from '../components/preshared-key-action';
 import { Pager, usePages } from '../components/pager';
 import { SearchBox } from '../components/search-box';
 import { ErrorNote } from '../components/status';
@@ -211,6 +212,7 @@ function PeerForm({
   const [keepalive, setKeepalive] = useState(peer?.persistent_keepalive?.toString() ?? '');
   const [enabled, setEnabled] = useState(peer?.enabled ?? true);
   const [psk, setPsk] = useState(true);
+  const [newPsk, setNewPsk] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string>();
 
@@ -228,6 +230,7 @@ function PeerForm({
     const routes = listOrNull(routedIps);
     if (routes || peer) fields.routed_ips = routes ?? [];
     if (endpoint.trim() || peer) fields.endpoint = endpoint.trim() || null;
+    if (peer && newPsk.trim()) fields.preshared_key = newPsk.trim();
     try {
       if (peer) {
         await ok(
@@ -317,6 +320,14 @@ function PeerForm({
           <input type="checkbox" checked={psk} onChange={(e) => setPsk(e.currentTarget.checked)} /> Generate a
           preshared key
         </label>
+      )}
+      {peer && (
+        <PresharedKeyAction
+          hasKey={peer.has_preshared_key}
+          value={newPsk}
+          error={errors.preshared_key}
+          onChange={setNewPsk}
+        />
       )}
       <ErrorNote error={problem} />
       <div class="actions">

@@ -134,6 +134,7 @@ describe('applying a reconcile plan', () => {
       ],
       remove: [{ public_key: 'kx', peer_id: null, name: null, reason: 'unknown' as const }],
       interface: [],
+      cannot_restore: [],
     };
     expect(syncconfChanges(plan, new Set(['ka']))).toEqual({
       added: ['B'],

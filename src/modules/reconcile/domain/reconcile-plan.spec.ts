@@ -94,7 +94,51 @@ describe('planReconcile', () => {
       ],
       remove: [],
       interface: [],
+      cannot_restore: [],
     });
+  });
+
+  it('lists a peer whose preshared key it holds only as a hash as "cannot restore", never as an add', () => {
+    const adopted = testPeer('adopted', 4, { preshared_key_sha256: testPskHash(61) });
+    const rekeyed = testPeer('rekeyed', 5, { preshared_key_sha256: testPskHash(62) });
+    const adoptedNoKey = testPeer('adopted-no-key', 6);
+    const desiredPeers = [adopted, rekeyed, adoptedNoKey];
+    const dump = testDump([
+      observedPeer(rekeyed, { preshared_key_sha256: testPskHash(63), persistent_keepalive: 9 }),
+    ]);
+    const report = scanOf({ peers: desiredPeers, dump });
+    const unheld = new Set([adopted.id, rekeyed.id, adoptedNoKey.id]);
+    const planned = planReconcile({
+      report,
+      desiredPeers,
+      node: testNode(),
+      defaults: testDefaults,
+      options: reconcileOptions(),
+      presharedKeyUnheld: unheld,
+    });
+    expect(planned.add.map((peer) => peer.name)).toEqual(['adopted-no-key']);
+    expect(planned.update).toEqual([]);
+    expect(planned.cannot_restore).toEqual([
+      {
+        peer_id: adopted.id,
+        name: 'adopted',
+        public_key: adopted.public_key,
+        operation: 'add',
+        reason: 'the panel does not hold its preshared key',
+      },
+      {
+        peer_id: rekeyed.id,
+        name: 'rekeyed',
+        public_key: rekeyed.public_key,
+        operation: 'update',
+        reason: 'the panel does not hold its preshared key',
+      },
+    ]);
+    // Without the set (a blind sync keeps the node's key) the same peers are plain adds and updates.
+    const blind = plan(desiredPeers, { dump });
+    expect(blind.add).toHaveLength(2);
+    expect(blind.update).toHaveLength(1);
+    expect(blind.cannot_restore).toEqual([]);
   });
 
   it('never carries a secret or its hash', () => {
