@@ -13,17 +13,8 @@ const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 250;
 const SYNC_LABEL = { applied: 'applied', pending: 'pending', failed: 'failed' } as const;
 
-const PEER_SORTS = { name: 'by name', newest: 'newest first', oldest: 'oldest first' } as const;
+const PEER_SORTS = { name: 'by name', created: 'oldest first' } as const;
 type PeerSort = keyof typeof PEER_SORTS;
-
-const byName = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
-
-/** The page's peers in the order picked; the panel pages them oldest first. */
-function sortPeers(peers: PeerView[], sort: PeerSort): PeerView[] {
-  if (sort === 'oldest') return peers;
-  const sorted = [...peers];
-  return sort === 'name' ? sorted.sort((a, b) => byName.compare(a.name, b.name)) : sorted.reverse();
-}
 
 function fieldErrors(caught: unknown): Record<string, string> {
   return caught instanceof WgfleetApiError
@@ -46,6 +37,7 @@ export function Peers() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<PeerView>();
   const [showing, setShowing] = useState<PeerView>();
+  const [sort, setSort] = useState<PeerSort>('name');
 
   useEffect(() => {
     if (!nodeId && nodes.data?.items.length) setNodeId(nodes.data.items[0].id);
@@ -68,16 +60,18 @@ export function Peers() {
       nodeId
         ? ok<Page<PeerView>>(
             api.GET('/api/nodes/{id}/peers', {
-              params: { path: { id: nodeId }, query: { limit: PAGE_SIZE, cursor, q: query || undefined } },
+              params: {
+                path: { id: nodeId },
+                query: { limit: PAGE_SIZE, cursor, q: query || undefined, sort },
+              },
             }),
           )
         : Promise.resolve({ items: [] }),
-    [nodeId, cursor, query],
+    [nodeId, cursor, query, sort],
     5000,
   );
 
-  const [sort, setSort] = useState<PeerSort>('name');
-  const shown = sortPeers(peers.data?.items ?? [], sort);
+  const shown = peers.data?.items ?? [];
 
   const remove = async (peer: PeerView) => {
     if (!confirm(`Delete peer ${peer.name}? It is removed from its node and cannot connect any more.`))
@@ -131,7 +125,14 @@ export function Peers() {
         />
         <label class="inline">
           Sort{' '}
-          <select value={sort} onChange={(event) => setSort(event.currentTarget.value as PeerSort)}>
+          <select
+            value={sort}
+            onChange={(event) => {
+              // A cursor pages on in the order it was made for: start again from the first page.
+              setSort(event.currentTarget.value as PeerSort);
+              pages.restart();
+            }}
+          >
             {Object.entries(PEER_SORTS).map(([value, label]) => (
               <option key={value} value={value}>
                 {label}
