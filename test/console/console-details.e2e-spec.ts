@@ -116,7 +116,7 @@ describe('web console details', () => {
       page.locator('tr[data-peer]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-peer')));
     await page.locator('tr[data-peer="zed-router"]').waitFor();
     expect(await names()).toEqual(['alice-laptop', 'mike-phone', 'zed-router']);
-    await page.getByLabel('Sort').selectOption({ label: 'oldest first' });
+    await page.getByLabel('Sort peers').selectOption({ label: 'oldest first' });
     await page.locator('tbody tr[data-peer]:first-child[data-peer="zed-router"]').waitFor();
     expect(await names()).toEqual(['zed-router', 'alice-laptop', 'mike-phone']);
   });

@@ -126,6 +126,7 @@ export function Peers() {
         <label class="inline">
           Sort{' '}
           <select
+            aria-label="Sort peers"
             value={sort}
             onChange={(event) => {
               // A cursor pages on in the order it was made for: start again from the first page.
