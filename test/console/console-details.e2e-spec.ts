@@ -7,7 +7,13 @@ import type { Browser, Page } from 'playwright-core';
 import { randomKey, run } from '../../agent/test/support/wg-interface';
 import { createFleetNode, FleetNode, peersSynced, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
-import { launchChromium, logIn, openConsole, type ConsolePage } from './support/console-browser';
+import {
+  closeChecked,
+  launchChromium,
+  logIn,
+  openConsole,
+  type ConsolePage,
+} from './support/console-browser';
 
 /** The fleet page polls every 4 s and the panel answers a node's live scan at most every 2 s here. */
 const LIVE_TIMEOUT_MS = 20000;
@@ -48,12 +54,8 @@ describe('web console details', () => {
   });
 
   afterEach(async () => {
-    if (consolePage) {
-      expect(consolePage.foreignRequests).toEqual([]);
-      expect(consolePage.problems).toEqual([]);
-      await consolePage.close();
-      consolePage = undefined;
-    }
+    await closeChecked(consolePage);
+    consolePage = undefined;
   });
 
   afterAll(async () => {
@@ -62,6 +64,20 @@ describe('web console details', () => {
     await down?.destroy();
     await panel?.close();
   });
+
+  /** A page signed in with the admin token, closed and checked after the test. */
+  const signedIn = async (viewport?: { width: number; height: number }) => {
+    consolePage = await openConsole(browser, baseUrl, viewport);
+    await logIn(consolePage.page, ADMIN_TOKEN);
+    return consolePage.page;
+  };
+
+  const edgePeers = async () => {
+    const page = await signedIn();
+    await page.getByRole('link', { name: 'Peers' }).click();
+    await page.getByLabel('Node').selectOption({ label: EDGE });
+    return page;
+  };
 
   const focusedHeading = (page: Page) =>
     page.evaluate<string | null>(
@@ -98,20 +114,14 @@ describe('web console details', () => {
   });
 
   it("shows an unreachable node's desired peer count, not 0", async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
-    await logIn(page, ADMIN_TOKEN);
+    const page = await signedIn();
     const row = page.locator(`tr[data-node="${DOWN}"][data-status="unknown"]`);
     await row.waitFor({ timeout: LIVE_TIMEOUT_MS });
     expect((await row.locator('td.num').textContent())?.trim()).toBe('2');
   });
 
   it('sorts peers by name, with a choice of order', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
-    await logIn(page, ADMIN_TOKEN);
-    await page.getByRole('link', { name: 'Peers' }).click();
-    await page.getByLabel('Node').selectOption({ label: EDGE });
+    const page = await edgePeers();
     const names = () =>
       page.locator('tr[data-peer]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-peer')));
     await page.locator('tr[data-peer="zed-router"]').waitFor();
@@ -122,11 +132,7 @@ describe('web console details', () => {
   });
 
   it('shows a config as text beside its QR code', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
-    await logIn(page, ADMIN_TOKEN);
-    await page.getByRole('link', { name: 'Peers' }).click();
-    await page.getByLabel('Node').selectOption({ label: EDGE });
+    const page = await edgePeers();
     await page
       .locator('tr[data-peer="alice-laptop"]')
       .getByRole('button', { name: /Config/ })
@@ -141,9 +147,7 @@ describe('web console details', () => {
   });
 
   it("words a field's API error with the form's label", async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
-    await logIn(page, ADMIN_TOKEN);
+    const page = await signedIn();
     await page.goto(`${baseUrl}/nodes/${edge.id}`);
     await page.getByLabel('Client MTU').fill('80');
     await page.getByRole('button', { name: 'Save overrides' }).click();
@@ -164,9 +168,7 @@ describe('web console details', () => {
       'persistent-keepalive',
       '7',
     ]);
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
-    await logIn(page, ADMIN_TOKEN);
+    const page = await signedIn();
     await page.goto(`${baseUrl}/nodes/${edge.id}`);
 
     const mismatched = page.getByRole('region', {
@@ -197,9 +199,7 @@ describe('web console details', () => {
   });
 
   it('lists events newest first, a repair naming its node', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
-    await logIn(page, ADMIN_TOKEN);
+    const page = await signedIn();
     await page.getByRole('link', { name: 'Events' }).click();
     const first = page.locator('table.events tbody tr').first();
     await first.waitFor();
@@ -216,9 +216,7 @@ describe('web console details', () => {
     { width: 390, height: 844 },
   ]) {
     it(`fits the repair options box at ${viewport.width} px`, async () => {
-      consolePage = await openConsole(browser, baseUrl, viewport);
-      const { page } = consolePage;
-      await logIn(page, ADMIN_TOKEN);
+      const page = await signedIn(viewport);
       await page.goto(`${baseUrl}/nodes/${edge.id}`);
       const options = page.locator('fieldset.options');
       await options.waitFor();
