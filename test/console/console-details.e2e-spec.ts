@@ -113,11 +113,13 @@ describe('web console details', () => {
     expect(await focusedHeading(page)).toMatch(new RegExp(`^${EDGE}`));
   });
 
-  it("shows an unreachable node's desired peer count, not 0", async () => {
+  it("shows an unreachable node's desired peer count, not 0, and its reason in words", async () => {
     const page = await signedIn();
     const row = page.locator(`tr[data-node="${DOWN}"][data-status="unknown"]`);
     await row.waitFor({ timeout: LIVE_TIMEOUT_MS });
     expect((await row.locator('td.num').textContent())?.trim()).toBe('2');
+    // The reason code reads as words: "connect_refused: …" shows "connect refused: …".
+    expect(await row.locator('.reason').textContent()).toMatch(/^connect refused: /);
   });
 
   it('sorts peers by name, with a choice of order', async () => {

@@ -65,3 +65,12 @@ export function keptNote(plan: { kept?: { reason: string }[] }): string | null {
   ].filter((note) => note !== null);
   return notes.length > 0 ? notes.join('; ') : null;
 }
+
+/**
+ * Why a node could not be read, in words: the API starts it with a reason code (docs/API.md), e.g.
+ * "interface_not_ready: …" reads "interface not ready: …".
+ */
+export function unknownReason(error: string | null | undefined): string {
+  if (!error) return 'not reachable';
+  return error.replace(/^([a-z]+(?:_[a-z0-9]+)*):/, (_, code: string) => `${code.replace(/_/g, ' ')}:`);
+}

@@ -1,4 +1,4 @@
-import { DRIFT_VALUES_LABEL, shortKey, showValue } from '../format';
+import { DRIFT_VALUES_LABEL, shortKey, showValue, unknownReason } from '../format';
 import type { DriftReport, FieldMismatch } from '../types';
 
 /** `field: expected → actual`: what the panel wants, then what the node has. */
@@ -39,7 +39,7 @@ export function DriftDetail({ report }: { report: DriftReport }) {
   if (report.status === 'unknown') {
     return (
       <p class="alert alert-unknown" role="status">
-        The panel cannot tell this node's state: {report.error ?? 'the agent did not answer'}.
+        The panel cannot tell this node's state: {unknownReason(report.error)}.
       </p>
     );
   }

@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { SearchBox } from '../components/search-box';
 import { DriftCounts, ErrorNote, ScanStrip, StatusBadge } from '../components/status';
-import { ago, STATUS_LABEL, STATUS_ORDER, type FleetStatus } from '../format';
+import { ago, STATUS_LABEL, STATUS_ORDER, unknownReason, type FleetStatus } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import type { DriftReport, FleetReport, NodeView, Page, ScanEntry } from '../types';
 
@@ -237,7 +237,7 @@ const NodeRow = memo(function NodeRow({ row, scans }: { row: FleetRow; scans: Sc
       </th>
       <td>
         {row.status === 'unknown' ? (
-          <span class="reason">{row.report?.error ?? 'not reachable'}</span>
+          <span class="reason">{unknownReason(row.report?.error)}</span>
         ) : row.status === 'disabled' ? (
           <span class="muted">not scanned</span>
         ) : (

@@ -4,7 +4,7 @@ import { DriftDetail } from '../components/drift-detail';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PlanRepair } from '../components/plan-review';
 import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
-import { ago, dateTime, showValue } from '../format';
+import { ago, dateTime, showValue, unknownReason } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useCanWrite } from '../session';
 import type { DriftReport, EffectiveSetting, NodeView, Page, ScanEntry } from '../types';
@@ -104,7 +104,7 @@ export function NodePage({ id }: { id: string }) {
                 </time>{' '}
                 <StatusBadge status={scan.status} /> <span class="muted">{scan.trigger}</span>{' '}
                 {scan.status === 'unknown' ? (
-                  <span class="reason">{scan.error}</span>
+                  <span class="reason">{unknownReason(scan.error)}</span>
                 ) : (
                   <DriftCounts summary={scan.summary} />
                 )}
