@@ -8,7 +8,7 @@ import { run } from '../../agent/test/support/wg-interface';
 import { createFleetNode, FleetNode, peersSynced, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import {
-  closeCheckedPage,
+  closeChecked,
   launchChromium,
   logIn,
   openConsole,
@@ -57,7 +57,7 @@ describe('web console in a browser', () => {
   });
 
   afterEach(async () => {
-    if (consolePage) await closeCheckedPage(consolePage);
+    await closeChecked(consolePage);
     consolePage = undefined;
   });
 

@@ -10,7 +10,7 @@ import { putPeersOnNode } from '../onboarding/support/existing-peers';
 import { createFleetNode, eventually, finishedJob, FleetNode, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import {
-  closeCheckedPage,
+  closeChecked,
   launchChromium,
   logIn,
   openConsole,
@@ -57,7 +57,7 @@ describe('console: a node that lost adopted preshared-key peers', () => {
   });
 
   afterEach(async () => {
-    if (consolePage) await closeCheckedPage(consolePage);
+    await closeChecked(consolePage);
     consolePage = undefined;
   });
 

@@ -19,6 +19,7 @@ describe('printPlan', () => {
       update: [],
       remove: [],
       interface: [],
+      kept: [],
       cannot_restore: [
         {
           peer_id: '5560d953-8027-47c1-acee-38fabf4af049',

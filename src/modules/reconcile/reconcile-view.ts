@@ -9,6 +9,7 @@ import {
 import type { PeerFieldMismatch } from '../drift/domain/drift-report';
 import {
   CANNOT_RESTORE_REASON,
+  PlannedChange,
   PlannedInterfaceChange,
   PlannedPeer,
   PlannedRemoval,
@@ -62,10 +63,27 @@ export class PlannedPeerView extends PlanPeerRefView implements PlannedPeer {
   endpoint?: string;
 }
 
+/** `from`/`to` beside a mismatch's `expected`/`actual`: the plan's own wording for the same two values. */
+const FROM_TO_SCHEMA = {
+  type: 'object' as const,
+  required: ['from', 'to'],
+  properties: {
+    from: { description: "The node's value now (the mismatch's actual)" },
+    to: { description: "The value after the repair (the mismatch's expected)" },
+  },
+};
+
 @ApiExtraModels(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
 export class PlannedUpdateView extends PlannedPeerView implements PlannedUpdate {
-  @ApiProperty({ type: 'array', items: PEER_FIELD_MISMATCH_SCHEMA })
-  changes!: PeerFieldMismatch[];
+  @ApiProperty({
+    type: 'array',
+    items: {
+      // The mismatch's shapes without their discriminator: with one inside allOf, openapi-typescript drops
+      // `field` from the generated type.
+      allOf: [{ oneOf: PEER_FIELD_MISMATCH_SCHEMA.oneOf }, FROM_TO_SCHEMA],
+    },
+  })
+  changes!: PlannedChange<PeerFieldMismatch>[];
 }
 
 export class PlannedRemovalView implements PlannedRemoval {
@@ -91,6 +109,12 @@ export class PlannedInterfaceChangeView implements PlannedInterfaceChange {
 
   @ApiProperty()
   actual!: number;
+
+  @ApiProperty({ description: "The node's listen port now (= actual)" })
+  from!: number;
+
+  @ApiProperty({ description: 'The listen port after the repair (= expected)' })
+  to!: number;
 }
 
 export class UnrestorablePeerView extends PlanPeerRefView implements UnrestorablePeer {
@@ -125,6 +149,13 @@ export class ReconcilePlanView implements ReconcilePlan {
     description: 'Peers the plan cannot restore and leaves alone; applying it never attempts them',
   })
   cannot_restore!: UnrestorablePeerView[];
+
+  @ApiProperty({
+    type: PlannedRemovalView,
+    isArray: true,
+    description: 'Unknown and orphaned peers these options leave on the node: drift keeps reporting them',
+  })
+  kept!: PlannedRemovalView[];
 }
 
 /** The answer to a dry run (200): the stored plan, to apply later with `plan_id`. */

@@ -89,11 +89,12 @@ describe('planReconcile', () => {
           allowed_ips: ['10.0.1.2/32'],
           persistent_keepalive: 25,
           has_preshared_key: false,
-          changes: [{ field: 'persistent_keepalive', expected: 25, actual: 30 }],
+          changes: [{ field: 'persistent_keepalive', expected: 25, actual: 30, from: 30, to: 25 }],
         },
       ],
       remove: [],
       interface: [],
+      kept: [{ public_key: foreignPeer(100).public_key, peer_id: null, name: null, reason: 'unknown' }],
       cannot_restore: [],
     });
   });
@@ -175,7 +176,7 @@ describe('planReconcile', () => {
     expect(count({ remove_unknown: true })).toEqual({ add: 1, update: 1, remove: 2 });
   });
 
-  it('removes orphaned peers by default, and unknown ones only when asked, naming the reason', () => {
+  it('removes orphaned peers by default, and unknown ones only when asked, naming the reason of each removed or kept', () => {
     const orphan = foreignPeer(9);
     const stranger = foreignPeer(100);
     const scan = {
@@ -183,12 +184,20 @@ describe('planReconcile', () => {
       managedKeys: new Map([[orphan.public_key, { peer_id: 'peer-old', name: 'old laptop' }]]),
     };
 
-    expect(plan([], scan).remove).toEqual([
-      { public_key: orphan.public_key, peer_id: 'peer-old', name: 'old laptop', reason: 'orphaned' },
-    ]);
-    expect(plan([], scan, { remove_unknown: true, remove_orphaned: false }).remove).toEqual([
-      { public_key: stranger.public_key, peer_id: null, name: null, reason: 'unknown' },
-    ]);
+    const orphaned = {
+      public_key: orphan.public_key,
+      peer_id: 'peer-old',
+      name: 'old laptop',
+      reason: 'orphaned',
+    };
+    const unknown = { public_key: stranger.public_key, peer_id: null, name: null, reason: 'unknown' };
+
+    expect(plan([], scan)).toMatchObject({ remove: [orphaned], kept: [unknown] });
+    expect(plan([], scan, { remove_unknown: true, remove_orphaned: false })).toMatchObject({
+      remove: [unknown],
+      kept: [orphaned],
+    });
+    expect(plan([], scan, { remove_unknown: true }).kept).toEqual([]);
   });
 
   it('plans a listen port repair but never a public key change', () => {
@@ -198,7 +207,7 @@ describe('planReconcile', () => {
     expect(report.interface_mismatches).toHaveLength(2);
 
     expect(plan([], { node, dump }).interface).toEqual([
-      { field: 'listen_port', expected: 51900, actual: 51820 },
+      { field: 'listen_port', expected: 51900, actual: 51820, from: 51820, to: 51900 },
     ]);
     expect(plan([], { node, dump }, { reconcile_mismatched: false }).interface).toEqual([]);
 

@@ -55,10 +55,19 @@ export interface PlannedPeer {
   endpoint?: string;
 }
 
+/**
+ * A drift mismatch as a plan reads it (docs/API.md): `from` is the node's value now (the mismatch's `actual`),
+ * `to` its value after the repair (`expected`). The drift names stay for scripts that read them.
+ */
+export type PlannedChange<M extends { expected: unknown; actual: unknown }> = M extends unknown
+  ? M & { from: M['actual']; to: M['expected'] }
+  : never;
+
 export interface PlannedUpdate extends PlannedPeer {
-  changes: PeerFieldMismatch[];
+  changes: PlannedChange<PeerFieldMismatch>[];
 }
 
+/** A peer on the node that the panel does not want there: removed by the plan, or kept by its options. */
 export interface PlannedRemoval {
   public_key: string;
   peer_id: string | null;
@@ -66,11 +75,11 @@ export interface PlannedRemoval {
   reason: 'orphaned' | 'unknown';
 }
 
-export interface PlannedInterfaceChange {
+export type PlannedInterfaceChange = PlannedChange<{
   field: 'listen_port';
   expected: number;
   actual: number;
-}
+}>;
 
 /** Why a plan leaves a peer as it is: the one reason there is so far. */
 export const CANNOT_RESTORE_REASON = 'the panel does not hold its preshared key';
@@ -95,6 +104,11 @@ export interface ReconcilePlan {
   remove: PlannedRemoval[];
   interface: PlannedInterfaceChange[];
   cannot_restore: UnrestorablePeer[];
+  /**
+   * Unknown and orphaned peers the options leave on the node: the node still drifts after this plan, so
+   * `wgfleet drift` keeps reporting them until they are adopted or removed.
+   */
+  kept: PlannedRemoval[];
 }
 
 export interface PlanInput {
@@ -137,7 +151,10 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
     : [];
   const update = options.reconcile_mismatched
     ? report.mismatched_peers
-        .map((mismatched) => ({ ...planned(mismatched.peer_id), changes: mismatched.mismatches }))
+        .map((mismatched) => ({
+          ...planned(mismatched.peer_id),
+          changes: mismatched.mismatches.map(plannedChange),
+        }))
         .filter((peer) =>
           restorable(
             peer,
@@ -146,28 +163,39 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
           ),
         )
     : [];
-  const remove: PlannedRemoval[] = [
-    ...(options.remove_orphaned
-      ? report.orphaned_peers.map(({ public_key, peer_id, name }) => ({
-          public_key,
-          peer_id,
-          name,
-          reason: 'orphaned' as const,
-        }))
-      : []),
-    ...(options.remove_unknown
-      ? report.unknown_peers.map(({ public_key }) => ({
-          public_key,
-          peer_id: null,
-          name: null,
-          reason: 'unknown' as const,
-        }))
-      : []),
+  const unwanted: PlannedRemoval[] = [
+    ...report.orphaned_peers.map(({ public_key, peer_id, name }) => ({
+      public_key,
+      peer_id,
+      name,
+      reason: 'orphaned' as const,
+    })),
+    ...report.unknown_peers.map(({ public_key }) => ({
+      public_key,
+      peer_id: null,
+      name: null,
+      reason: 'unknown' as const,
+    })),
   ];
+  const removes = (peer: PlannedRemoval) =>
+    peer.reason === 'orphaned' ? options.remove_orphaned : options.remove_unknown;
   const interfaceChanges = options.reconcile_mismatched
-    ? report.interface_mismatches.flatMap((mismatch) => (mismatch.field === 'listen_port' ? [mismatch] : []))
+    ? report.interface_mismatches.flatMap((mismatch) =>
+        mismatch.field === 'listen_port' ? [plannedChange(mismatch)] : [],
+      )
     : [];
-  return { add, update, remove, interface: interfaceChanges, cannot_restore: cannotRestore };
+  return {
+    add,
+    update,
+    remove: unwanted.filter(removes),
+    interface: interfaceChanges,
+    kept: unwanted.filter((peer) => !removes(peer)),
+    cannot_restore: cannotRestore,
+  };
+}
+
+function plannedChange<M extends { expected: unknown; actual: unknown }>(mismatch: M): PlannedChange<M> {
+  return { ...mismatch, from: mismatch.actual, to: mismatch.expected } as PlannedChange<M>;
 }
 
 /** Ids of the peers whose preshared key the panel holds no sealed copy of (adopted ones): PlanInput's set. */
