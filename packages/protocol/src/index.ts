@@ -1,3 +1,4 @@
 export * from './signing';
 export * from './keys';
 export * from './wire';
+export * from './audit';
