@@ -1,51 +1,9 @@
-import { AuditVerdict, ChainVerifier, ExportLine } from '@wgfleet/protocol';
+import { ExportLine } from '@wgfleet/protocol';
 import { Client } from 'pg';
 import { AuditSelfCheck } from '../../src/modules/audit';
-import { generateKeyPair } from '../../src/common/crypto/wireguard-keys';
-import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
+import { startPanel, TestPanel } from '../support/panel';
+import { createPeers, exportLines, nodeBody, tamper, verifyOffline } from './audit-support';
 import { WebhookReceiver } from '../support/webhook-receiver';
-
-/** A node whose agent does not answer (nothing listens on port 9): its peers are still created. */
-const NODE = {
-  name: 'audit-node',
-  agent_url: 'http://127.0.0.1:9',
-  interface: 'wg0',
-  endpoint: 'vpn.example.com',
-  address_pool: '10.178.0.0/22',
-  listen_port: 51820,
-  public_key: generateKeyPair().publicKey,
-  agent_secret: 'agent-secret-that-is-long-enough-0123456789',
-};
-
-/** What an attacker with database access does: a superuser session that switches triggers off. */
-async function tamper(databaseUrl: string, ...statements: string[]): Promise<void> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await client.query(`set session_replication_role = replica`);
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function exportLines(panel: TestPanel): Promise<ExportLine[]> {
-  const response = await fetch(`${await panel.app.getUrl()}/api/audit/export`, {
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  if (response.status !== 200) throw new Error(`export: ${response.status} ${panel.logs().slice(-3000)}`);
-  expect(response.headers.get('content-type')).toMatch(/application\/x-ndjson/);
-  return (await response.text())
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as ExportLine);
-}
-
-function verifyOffline(lines: readonly ExportLine[]): AuditVerdict {
-  const verifier = new ChainVerifier();
-  for (const line of lines) verifier.add(line);
-  return verifier.finish();
-}
 
 describe('audit chain: 1,000 changes, export, tampering in SQL', () => {
   let panel: TestPanel;
@@ -63,17 +21,9 @@ describe('audit chain: 1,000 changes, export, tampering in SQL', () => {
       .as()
       .post('/api/webhooks', { url: receiver.url(), events: ['audit.checkpoint', 'audit.broken'] })
       .expect(201);
-    const node = (await panel.as().post('/api/nodes', NODE).expect(201)).body;
-    for (let start = 0; start < 999; start += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, 999 - start) }, (_, i) =>
-          panel
-            .as()
-            .post(`/api/nodes/${node.id}/peers`, { name: `p${start + i}` })
-            .expect(201),
-        ),
-      );
-    }
+    const node = (await panel.as().post('/api/nodes', nodeBody('audit-node', '10.178.0.0/22')).expect(201))
+      .body;
+    await createPeers(panel, node.id, 999);
     intact = await exportLines(panel);
   }, 120_000);
 
