@@ -43,7 +43,11 @@ export class EventView {
   })
   seq!: number | null;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Hex SHA-256 chaining the event to the one before' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Hex SHA-256 chaining the event to the one before',
+  })
   hash!: string | null;
 }
 
