@@ -39,8 +39,8 @@ export async function exportLines(panel: TestPanel): Promise<ExportLine[]> {
     .map((line) => JSON.parse(line) as ExportLine);
 }
 
-export function verifyOffline(lines: readonly ExportLine[]): AuditVerdict {
-  const verifier = new ChainVerifier();
+export function verifyOffline(lines: readonly ExportLine[], pinnedKeys?: string[]): AuditVerdict {
+  const verifier = new ChainVerifier(pinnedKeys);
   for (const line of lines) verifier.add(line);
   return verifier.finish();
 }

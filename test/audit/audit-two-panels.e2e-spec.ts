@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { AuditCheckpoints } from '../../src/modules/audit';
 import { startPanel, TestPanel } from '../support/panel';
 import { createPeers, exportLines, nodeBody, verifyOffline } from './audit-support';
 
@@ -55,5 +56,26 @@ describe('audit chain: two panels appending and sealing at once', () => {
     expect(new Set(checkpoints.map((line) => line.kind === 'checkpoint' && line.seq)).size).toBe(
       checkpoints.length,
     );
+  });
+
+  it('keeps verifying checkpoints of a retired key after a rotation', async () => {
+    const oldKey = (await first.as().get('/api/audit/keys').expect(200)).body.items[0];
+    const newKeyId = await first.app.get(AuditCheckpoints).rotateKey();
+    const node = (
+      await second.as().post('/api/nodes', nodeBody('audit-rotated', '10.178.20.0/24')).expect(201)
+    ).body;
+    await createPeers(second, node.id, 10);
+    const lines = await exportLines(first);
+    const { body: keys } = await second.as().get('/api/audit/keys').expect(200);
+    expect(keys.items).toEqual([
+      { ...oldKey, retired_at: expect.any(String) },
+      expect.objectContaining({ key_id: newKeyId, retired_at: null }),
+    ]);
+    expect(JSON.stringify(keys)).not.toMatch(/private/);
+    const signers = new Set(lines.map((line) => line.kind === 'checkpoint' && line.key_id).filter(Boolean));
+    expect(signers).toEqual(new Set([oldKey.key_id, newKeyId]));
+    const pinned = keys.items.map((key: { public_key: string }) => key.public_key);
+    expect(verifyOffline(lines, pinned)).toMatchObject({ ok: true, events: 613 });
+    expect(verifyOffline(lines, [pinned[1]])).toMatchObject({ ok: false, problem: 'unknown_key' });
   });
 });
