@@ -18,6 +18,8 @@ import { checkpointDue } from './domain/checkpoint-schedule';
 @Injectable()
 export class AuditCheckpoints {
   private readonly logger = new Logger(AuditCheckpoints.name);
+  /** The highest seq a checkpoint is known to cover. */
+  private checkpointedSeq = 0;
 
   constructor(
     private readonly orm: MikroORM,
@@ -31,8 +33,9 @@ export class AuditCheckpoints {
   /** Seals what committed and signs a checkpoint if one is due (`force`: whenever the head moved). */
   async sealAndCheckpoint(force = false, now = new Date()): Promise<ChainHead | null> {
     const head = await this.chain.sealPending();
-    if (head === null) return null;
-    const afterCommit = await this.orm.em.fork().transactional(async (em) => {
+    // Nothing new since the last checkpoint this instance saw: no checkpoint can be due.
+    if (head === null || head.seq <= this.checkpointedSeq) return head;
+    const signed = await this.orm.em.fork().transactional(async (em) => {
       await this.store.lockCheckpoints(em);
       const last = await this.store.lastCheckpoint(em);
       const previous = last && { seq: Number(last.seq), time: last.time };
@@ -40,7 +43,8 @@ export class AuditCheckpoints {
         every: force ? 1 : this.config.audit.checkpointEvery,
         intervalS: this.config.audit.checkpointIntervalS,
       };
-      if (!checkpointDue(previous, head.seq, now, policy)) return null;
+      if (!checkpointDue(previous, head.seq, now, policy))
+        return { seq: previous?.seq ?? 0, afterCommit: null };
       const checkpoint = await this.sign(em, head, now);
       await this.store.insertCheckpoint(em, {
         seq: String(checkpoint.seq),
@@ -58,9 +62,10 @@ export class AuditCheckpoints {
         },
         null,
       );
-      return this.outbox.enqueueAfterCommit(due);
+      return { seq: checkpoint.seq, afterCommit: this.outbox.enqueueAfterCommit(due) };
     });
-    await afterCommit?.();
+    this.checkpointedSeq = Math.max(this.checkpointedSeq, signed.seq);
+    await signed.afterCommit?.();
     return head;
   }
 

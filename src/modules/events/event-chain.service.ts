@@ -27,7 +27,7 @@ export class EventChain {
         const current = await this.store.chainHead(em);
         const rows = await this.store.unsealed(em, SEAL_BATCH);
         const seals = sealRows(current, rows);
-        await this.store.seal(em, seals);
+        if (seals.length > 0) await this.store.seal(em, seals);
         return { head: seals.at(-1) ?? current, sealed: seals.length };
       });
       if (sealed < SEAL_BATCH) return head && { seq: head.seq, hash: head.hash };

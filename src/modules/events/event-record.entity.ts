@@ -9,7 +9,10 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-/** One row of the append-only event log; rows are never updated or deleted (a trigger enforces it). */
+/**
+ * One row of the append-only event log; rows are never deleted, nor updated but to be sealed into the audit
+ * chain once (a trigger enforces it).
+ */
 @Entity({ tableName: 'events' })
 @Unique({ properties: ['aggregateId', 'version'] })
 @Index({ properties: ['type'] })
