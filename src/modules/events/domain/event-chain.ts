@@ -1,16 +1,7 @@
 import { chainHash, chainPayload, ChainedEvent, GENESIS_HASH } from '@wgfleet/protocol';
 
 /** An event row as the chain reads it: `created_at` already ISO 8601 UTC with milliseconds. */
-export interface ChainRow {
-  position: string;
-  aggregate_type: string;
-  aggregate_id: string;
-  version: number;
-  type: string;
-  payload: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  created_at: string;
-}
+export type ChainRow = Omit<ChainedEvent, 'seq' | 'hash'> & { position: string };
 
 /** The last sealed event. */
 export interface ChainHead {
