@@ -23,6 +23,7 @@ const BENCHMARKS: Array<{ name: string; args: string[] }> = [
   { name: 'console', args: [...TS, 'scripts/bench/console-bench.ts'] },
   { name: 'enforcement', args: [...TS, 'scripts/bench/enforcement-bench.ts'] },
   { name: 'usage-accounting', args: [...TS, 'scripts/bench/usage-accounting-bench.ts'] },
+  { name: 'audit', args: [...TS, 'scripts/bench/audit-bench.ts'] },
   // 1,000 simulated nodes × 1,000 peers, one panel then two: several minutes (scheduled scans run on the clock).
   { name: 'fleet', args: [...TS, 'scripts/bench/fleet-bench.ts'] },
 ];

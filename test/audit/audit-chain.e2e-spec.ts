@@ -117,6 +117,8 @@ describe('audit chain: 1,000 changes, export, tampering in SQL', () => {
       problem: 'truncated',
     });
     expect(await panel.app.get(AuditSelfCheck).verify()).toMatchObject({ ok: false, seq: 901 });
+    const { body: status } = await panel.as().get('/api/audit/status').expect(200);
+    expect(status).toMatchObject({ ok: false, events: 900, first_bad_seq: 901, problem: 'truncated' });
   });
 
   it('refuses a rewrite of history through the database', async () => {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Checkpoint } from '@wgfleet/protocol';
-import { AuditSigningKeyEntity } from './audit.entities';
+import { AuditSigningKeyEntity, AuditVerificationEntity } from './audit.entities';
 
 /** A signed statement that the audit chain's event `seq` has `hash` (docs/AUDIT.md). */
 export class CheckpointView implements Checkpoint {
@@ -51,5 +51,40 @@ export function toAuditKeyView(key: AuditSigningKeyEntity): AuditKeyView {
     public_key: key.publicKey,
     created_at: key.createdAt.toISOString(),
     retired_at: key.retiredAt?.toISOString() ?? null,
+  };
+}
+
+/** The panel's latest check of its own chain; null fields before the first one ran. */
+export class AuditStatusView {
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  checked_at!: string | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether the chain verified' })
+  ok!: boolean | null;
+
+  @ApiProperty({ description: 'Sealed events checked' })
+  events!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The first bad seq when broken' })
+  first_bad_seq!: number | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'edited' })
+  problem!: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  detail!: string | null;
+}
+
+export function toAuditStatusView(row: AuditVerificationEntity | null): AuditStatusView {
+  if (row === null) {
+    return { checked_at: null, ok: null, events: 0, first_bad_seq: null, problem: null, detail: null };
+  }
+  return {
+    checked_at: row.checkedAt.toISOString(),
+    ok: row.ok,
+    events: Number(row.events),
+    first_bad_seq: row.firstBadSeq === null ? null : Number(row.firstBadSeq),
+    problem: row.problem,
+    detail: row.detail,
   };
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { ApiContentResponse, ApiErrors } from '../../common/http/api-responses';
-import { AuditKeyList, CheckpointList } from './audit-view';
+import { AuditKeyList, AuditStatusView, CheckpointList } from './audit-view';
 import { AuditService } from './audit.service';
 
 @ApiTags('audit')
@@ -21,6 +21,17 @@ export class AuditController {
   @ApiErrors(401)
   async checkpoints(): Promise<CheckpointList> {
     return { items: await this.audit.listCheckpoints() };
+  }
+
+  @Get('status')
+  @ApiOperation({
+    operationId: 'getAuditStatus',
+    summary: "The panel's latest check of its own chain (at start-up and every AUDIT_VERIFY_INTERVAL_S)",
+  })
+  @ApiOkResponse({ type: AuditStatusView })
+  @ApiErrors(401)
+  status(): Promise<AuditStatusView> {
+    return this.audit.status();
   }
 
   @Get('keys')

@@ -3,7 +3,13 @@ import { Injectable } from '@nestjs/common';
 import { ExportLine } from '@wgfleet/protocol';
 import { EventChain } from '../events';
 import { AuditCheckpoints, toCheckpoint } from './audit-checkpoints.service';
-import { AuditKeyView, CheckpointView, toAuditKeyView } from './audit-view';
+import {
+  AuditKeyView,
+  AuditStatusView,
+  CheckpointView,
+  toAuditKeyView,
+  toAuditStatusView,
+} from './audit-view';
 import { AuditStore } from './audit.store';
 
 const PAGE = 5000;
@@ -19,6 +25,10 @@ export class AuditService {
 
   async keys(): Promise<AuditKeyView[]> {
     return (await this.store.keys(this.orm.em.fork())).map(toAuditKeyView);
+  }
+
+  async status(): Promise<AuditStatusView> {
+    return toAuditStatusView(await this.store.lastVerification(this.orm.em.fork()));
   }
 
   async listCheckpoints(): Promise<CheckpointView[]> {
