@@ -62,7 +62,7 @@ export class Migration20261207043000_audit_chain extends Migration {
     let head: ChainHead | null = null;
     for (;;) {
       const rows = (await this.execute(
-        `select ${CHAIN_COLUMNS} from events where seq is null order by position limit ${PAGE}`,
+        `select ${CHAIN_COLUMNS} from events where seq is null order by events.position limit ${PAGE}`,
       )) as unknown as ChainRow[];
       if (rows.length === 0) return;
       const seals = sealRows(head, rows);

@@ -27,13 +27,13 @@ describe('audit chain migration', () => {
           `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata, created_at)
            select 'peer', gen_random_uuid(), 1, 'peer.created',
                   jsonb_build_object('name', 'old-' || n, 'private_key_sealed', 'v1.cipher' || n),
-                  '{"actor_token_id":null,"request_id":null}', now() - make_interval(secs => 10 - n + 0.123456)
-           from generate_series(1, 7) n`,
+                  '{"actor_token_id":null,"request_id":null}', now() - make_interval(secs => 20 - n + 0.123456)
+           from generate_series(1, 12) n`,
         )
         .finally(() => client.end());
       await orm.getMigrator().up();
       const [sealed] = await orm.em.getConnection().execute(`select count(seq)::int as n from events`);
-      expect(sealed).toEqual({ n: 7 });
+      expect(sealed).toEqual({ n: 12 });
     } finally {
       await orm.close();
     }
@@ -42,8 +42,8 @@ describe('audit chain migration', () => {
     const lines = await exportLines(panel);
     const events = lines.flatMap((line) => (line.kind === 'event' ? [line] : []));
     expect(events.map((event) => [event.seq, event.payload.name])).toEqual(
-      Array.from({ length: 7 }, (_, i) => [i + 1, `old-${i + 1}`]),
+      Array.from({ length: 12 }, (_, i) => [i + 1, `old-${i + 1}`]),
     );
-    expect(verifyOffline(lines)).toMatchObject({ ok: true, events: 7, checkpoints: 1 });
+    expect(verifyOffline(lines)).toMatchObject({ ok: true, events: 12, checkpoints: 1 });
   });
 });

@@ -95,7 +95,7 @@ export class EventsStore {
   unsealed(em: EntityManager, limit: number): Promise<ChainRow[]> {
     return boundQuery<ChainRow>(
       em,
-      `select ${CHAIN_COLUMNS} from events where seq is null order by position limit ?`,
+      `select ${CHAIN_COLUMNS} from events where seq is null order by events.position limit ?`,
       [limit],
     );
   }
