@@ -13,6 +13,8 @@ export interface AgentConfig {
   logLevel: string;
   /** Where `<iface>.conf` is kept for wg-quick; null = no persistence. */
   configDir: string | null;
+  /** The node's receipt signing key (made on first start); null = no receipts. */
+  receiptKeyFile?: string | null;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env): AgentConfig {
     maxSkewS: parseMaxSkew(env.AGENT_MAX_SKEW_S, problems),
     logLevel,
     configDir: loadConfigDir(env.AGENT_CONFIG_DIR, problems),
+    receiptKeyFile: env.AGENT_RECEIPT_KEY_FILE || null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

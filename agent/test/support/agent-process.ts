@@ -34,6 +34,8 @@ export interface AgentOptions {
   maxSkewS?: number;
   /** Default "silent" in-process and "warn" for a child. */
   logLevel?: string;
+  /** Sign receipts with the key in this file (made when missing). */
+  receiptKeyFile?: string;
 }
 
 export interface InProcessAgentOptions extends AgentOptions {
@@ -66,6 +68,7 @@ export async function startAgentInProcess(
     maxSkewS: options.maxSkewS ?? 300,
     logLevel: options.logLevel ?? 'silent',
     configDir: options.configDir ?? null,
+    receiptKeyFile: options.receiptKeyFile ?? null,
   };
   const app = buildApp(config, new WgDriver(), {
     logger: options.logger ?? pino({ level: config.logLevel }),

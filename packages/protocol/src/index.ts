@@ -2,3 +2,4 @@ export * from './signing';
 export * from './keys';
 export * from './wire';
 export * from './audit';
+export * from './receipts';
