@@ -13,7 +13,9 @@ module.exports = {
     '<rootDir>/agent/src',
     '<rootDir>/agent/test',
     '<rootDir>/packages/protocol/src',
+    '<rootDir>/packages/client/src',
     '<rootDir>/cli/src',
+    '<rootDir>/scripts',
   ],
   testRegex: '.*\\.(spec|e2e-spec|test)\\.ts$',
   transform: {

@@ -2,9 +2,19 @@
 # Installs and starts what wgfleet and its tests need on a fresh Debian or Ubuntu machine with Node 20:
 # wireguard-tools and wireguard-go, ping, Chromium (the console's browser tests), tmux (the CLI's terminal tests),
 # PostgreSQL and Redis (from the distribution's packages when none is installed or reachable), the panel's
-# database, npm packages.
+# database (not with --no-database: the demo's panel creates its own), npm packages, the build.
+# Each step it starts is told on a line beginning "setup: " (scripts/demo.sh shows those while it runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+make_database=true
+case ${1:-} in
+  --no-database) make_database=false ;;
+  '') ;;
+  *) echo "setup: unknown option $1 (the only one is --no-database)" >&2; exit 2 ;;
+esac
+
+echo "setup: checking for wg, wireguard-go, PostgreSQL, Redis and the other tools"
 
 need=()
 for tool in wg wireguard-go ping pg_dump psql ip chromium tmux; do command -v "$tool" >/dev/null || need+=("$tool"); done
@@ -44,7 +54,7 @@ fi
 
 database=$(basename "${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wgfleet}")
 database=${database%%\?*}
-if ! psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname = '$database'" | grep -q 1; then
+if $make_database && ! psql -h 127.0.0.1 -U postgres -Atc "select 1 from pg_database where datname = '$database'" | grep -q 1; then
   echo "setup: creating database $database"
   psql -h 127.0.0.1 -U postgres -qc "create database \"$database\""
 fi
@@ -53,4 +63,5 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+echo "setup: building the panel, agent, CLI and web console (npm run build, a minute or two)"
 npm run build --silent

@@ -10,6 +10,7 @@ import { registerConsoleRoutes } from './console/console-routes';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsing';
 import { ErrorFilter } from './common/http/error.filter';
 import { RequestLimits } from './common/http/request-limits';
+import { registerSecurityHeaders } from './common/http/security-headers';
 import { RedisConnection } from './common/redis/redis.module';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
@@ -45,6 +46,8 @@ export async function createApp(
     genReqId: requestIdOf,
     // Path parameters are checked by name (a 400 naming `id`); Node's header limit already bounds a URL.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // request.ip is the client's address as a trusted proxy forwards it, and the peer's address otherwise.
+    trustProxy: config.trustedProxies.length ? [...config.trustedProxies] : false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, ...options }),
@@ -53,6 +56,7 @@ export async function createApp(
   );
   const instance = app.getHttpAdapter().getInstance();
   registerBodyParsers(instance);
+  registerSecurityHeaders(instance);
   // Counts are kept per database, like the queues: panels of one fleet share them, test panels never do.
   await app
     .get(RequestLimits)

@@ -7,7 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CryptoModule } from './common/crypto/crypto.module';
-import { RequestLimits } from './common/http/request-limits';
+import { RequestLimitsModule } from './common/http/request-limits';
 import { loggerParams } from './common/logging/logger';
 import { bullConnection } from './common/redis/bull-connection';
 import { RedisModule } from './common/redis/redis.module';
@@ -57,6 +57,7 @@ export class AppModule {
           prefix: queuePrefix(config.databaseUrl),
         }),
         RedisModule,
+        RequestLimitsModule,
         CryptoModule,
         EventsModule,
         TokensModule,
@@ -73,7 +74,7 @@ export class AppModule {
         EnrollmentsModule,
         AuditModule,
       ],
-      providers: [RequestLimits, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
   }
 }

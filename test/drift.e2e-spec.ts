@@ -24,7 +24,7 @@ interface PeerView {
   latest_handshake: string | null;
   transfer_rx: number;
   transfer_tx: number;
-  endpoint: string | null;
+  last_endpoint: string | null;
 }
 
 /** A TCP server that accepts connections and never answers: an agent hanging mid-request. */
@@ -338,7 +338,7 @@ describe('drift scans against real agents on wireguard-go', () => {
     await liveReport(nodeA.id);
     const before = (await panel.as().get(`/api/peers/${alice.id}`).expect(200)).body as PeerView;
     expect(Date.parse(before.latest_handshake!)).toBeGreaterThan(Date.now() - 60000);
-    expect(before.endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(before.last_endpoint).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(before.transfer_rx).toBeGreaterThanOrEqual(148 + 3 * 32);
     expect(before.transfer_tx).toBeGreaterThan(0);
 

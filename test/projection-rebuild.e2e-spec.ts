@@ -17,7 +17,14 @@ const PROJECTION_TABLES = ['nodes', 'peers', 'ip_allocations', 'node_managed_key
 type Command =
   | { kind: 'node'; mtu: number | null; v6: boolean }
   | { kind: 'update-node'; node: number; mtu: number | null; keepalive: number | null; enabled: boolean }
-  | ({ kind: 'peer'; node: number; keepalive: number | null; psk: boolean; ownKey: boolean } & Lifecycle)
+  | ({
+      kind: 'peer';
+      node: number;
+      keepalive: number | null;
+      psk: boolean;
+      ownKey: boolean;
+      site: boolean;
+    } & Lifecycle)
   | ({
       kind: 'update-peer';
       peer: number;
@@ -25,6 +32,7 @@ type Command =
       keepalive: number | null;
       enabled: boolean;
       psk: boolean | null;
+      site: boolean | null;
     } & Lifecycle)
   | { kind: 'enforce'; at: Date }
   | { kind: 'delete-peer'; peer: number }
@@ -32,7 +40,7 @@ type Command =
   | {
       kind: 'adopt';
       node: number;
-      found: { host: number; keepalive: number; psk: boolean; route: boolean }[];
+      found: { host: number; keepalive: number; psk: boolean; route: boolean; endpoint: boolean }[];
     };
 
 const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: null });
@@ -55,6 +63,12 @@ const lifecycle = {
   quota_bytes: maybe(fc.integer({ min: 0, max: 2 ** 40 })),
   quota_period: fc.constantFrom(...QUOTA_PERIODS),
 };
+/** A network and gateway no other command's peer has: a site's, unique by the command's serial number. */
+const siteOf = (serial: number) => ({
+  routed_ips: [`172.${16 + ((serial >> 8) % 16)}.${serial & 255}.0/24`],
+  endpoint: `203.0.113.${serial & 255}:51820`,
+});
+
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({
     kind: fc.constant('node' as const),
@@ -74,6 +88,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     keepalive: maybe(fc.integer({ min: 0, max: 600 })),
     psk: fc.boolean(),
     ownKey: fc.boolean(),
+    site: fc.boolean(),
     ...lifecycle,
   }),
   fc.record({
@@ -83,6 +98,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     keepalive: maybe(fc.integer({ min: 0, max: 600 })),
     enabled: fc.boolean(),
     psk: maybe(fc.boolean()),
+    site: maybe(fc.boolean()),
     ...lifecycle,
   }),
   fc.record({
@@ -105,6 +121,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
         keepalive: fc.integer({ min: 0, max: 600 }),
         psk: fc.boolean(),
         route: fc.boolean(),
+        endpoint: fc.boolean(),
       }),
       { maxLength: 5 },
     ),
@@ -196,6 +213,7 @@ describe('projections rebuilt from the event log', () => {
                     quota_bytes: step.quota_bytes,
                     quota_period: step.quota_period,
                     ...(step.ownKey ? { public_key: generateKeyPair().publicKey } : {}),
+                    ...(step.site ? siteOf(serial) : {}),
                   },
                   context,
                 );
@@ -214,6 +232,11 @@ describe('projections rebuilt from the event log', () => {
                       expires_at: step.expires_at,
                       quota_bytes: step.quota_bytes,
                       quota_period: step.quota_period,
+                      ...(step.site === null
+                        ? {}
+                        : step.site
+                          ? siteOf(serial)
+                          : { routed_ips: [], endpoint: null }),
                       ...(step.psk === null
                         ? {}
                         : step.psk
@@ -242,14 +265,14 @@ describe('projections rebuilt from the event log', () => {
                 const observed = step.found.map((found, i) => ({
                   public_key: generateKeyPair().publicKey,
                   preshared_key_sha256: found.psk ? sha256Hex(generateKeyPair().privateKey) : null,
-                  endpoint: null,
+                  endpoint: found.endpoint ? `198.51.100.${i}:5182${i}` : null,
                   allowed_ips: [`${network}.${found.host}/32`, ...(found.route ? [`192.168.${i}.0/24`] : [])],
                   latest_handshake: 0,
                   transfer_rx: 0,
                   transfer_tx: 0,
                   persistent_keepalive: found.keepalive,
                 }));
-                const { adopted } = await adoption.adoptObserved(id, observed, undefined, context);
+                const { adopted } = await adoption.adoptObserved(id, observed, undefined, new Map(), context);
                 peerIds.push(...adopted.map((peer) => peer.id));
                 return;
               }

@@ -4,10 +4,13 @@
 #                 [--root DIR]
 #   sh install.sh --uninstall [--purge] [--root DIR]
 # Makes the system user, /opt/wgfleet-agent, /etc/wgfleet-agent (a secret made here, a self-signed TLS
-# certificate, agent.env), the systemd unit, and prints what the panel needs. A re-run replaces the program
-# and keeps the secret, the certificate and agent.env. --root installs below DIR (for staging and tests; the
-# paths written into agent.env then include DIR) and implies no system user. --uninstall stops and removes the
-# agent and its unit, keeps /etc/wgfleet-agent unless --purge, and never touches a WireGuard interface.
+# certificate, agent.env), /var/lib/wgfleet-agent (its state), the systemd unit, the wgfleet-agent command, and
+# prints what the panel needs. --host is the address the panel reaches (URL and certificate); without it, the
+# one address of `hostname -I` (several: it refuses and lists them). A re-run replaces the program, keeps the
+# secret, the certificate and agent.env (tightening their modes), and reissues the certificate for a new
+# --host. --root installs below DIR (for staging and tests; the paths written into agent.env then include DIR)
+# and implies no system user. --uninstall stops and removes the agent and its unit, keeps /etc/wgfleet-agent
+# unless --purge, and never touches a WireGuard interface.
 set -eu
 
 interface=wg0
@@ -20,7 +23,7 @@ uninstall=no
 purge=no
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
   exit "$1"
 }
 while [ $# -gt 0 ]; do
@@ -46,6 +49,8 @@ fail() {
 here=$(dirname "$(readlink -f "$0")")
 prefix="$root/opt/wgfleet-agent"
 confdir="$root/etc/wgfleet-agent"
+statedir="$root/var/lib/wgfleet-agent"
+bindir="$root/usr/local/bin"
 user=wgfleet-agent
 
 if [ "$uninstall" = yes ]; then
@@ -53,10 +58,11 @@ if [ "$uninstall" = yes ]; then
     systemctl disable --now wgfleet-agent >/dev/null 2>&1 || true
   fi
   rm -f "$root/etc/systemd/system/wgfleet-agent.service"
-  [ -n "$root" ] || { rm -f /usr/local/bin/wgfleet-agent; systemctl daemon-reload 2>/dev/null || true; }
+  rm -f "$bindir/wgfleet-agent"
+  [ -n "$root" ] || systemctl daemon-reload 2>/dev/null || true
   rm -rf "$prefix"
   if [ "$purge" = yes ]; then
-    rm -rf "$confdir"
+    rm -rf "$confdir" "$statedir"
     [ -n "$root" ] || userdel "$user" 2>/dev/null || true
     echo "wgfleet agent removed with its configuration; WireGuard interfaces and their peers are untouched"
   else
@@ -65,14 +71,32 @@ if [ "$uninstall" = yes ]; then
   exit 0
 fi
 
+# A release folder whose files differ from its SHA256SUMS was damaged or altered: install nothing from it.
+if [ -f "$here/SHA256SUMS" ] && command -v sha256sum >/dev/null 2>&1; then
+  (cd "$here" && sha256sum --check --quiet --strict SHA256SUMS >/dev/null 2>&1) ||
+    fail "the files of $here do not match its SHA256SUMS (run: cd $here && sha256sum -c SHA256SUMS)"
+fi
+
 command -v node >/dev/null 2>&1 || fail "Node.js >= 20 is needed (node is not on PATH)"
 node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' ||
   fail "Node.js >= 20 is needed (this is $(node --version))"
 command -v wg >/dev/null 2>&1 || echo "install.sh: warning: wg (wireguard-tools) is not on PATH; the agent needs it" >&2
 [ "$tls" = no ] || command -v openssl >/dev/null 2>&1 || fail "openssl is needed for the TLS certificate (or give --no-tls)"
 port=${listen##*:}
-[ -n "$host" ] || host=$(hostname -I 2>/dev/null | awk '{print $1}')
-[ -n "$host" ] || host=127.0.0.1
+# The host the panel reaches: --host, else the one the certificate was made for, else this host's only address.
+# Never the first of several: that may be a tunnel's address the panel cannot reach.
+if [ -z "$host" ] && [ -s "$confdir/tls.crt" ]; then
+  host=$(openssl x509 -in "$confdir/tls.crt" -noout -subject 2>/dev/null | sed -n 's/^.*CN *= *wgfleet-agent //p')
+fi
+if [ -z "$host" ]; then
+  candidates=$(hostname -I 2>/dev/null | tr -s ' ' '\n' | sed '/^$/d')
+  case $(printf '%s\n' "$candidates" | sed '/^$/d' | wc -l) in
+    0) host=127.0.0.1 ;;
+    1) host=$candidates ;;
+    *) fail "this host has several addresses; give the one the panel reaches with --host:
+$(printf '%s\n' "$candidates" | sed 's/^/  /')" ;;
+  esac
+fi
 
 if [ -z "$root" ] && ! getent passwd "$user" >/dev/null 2>&1; then
   useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$user"
@@ -87,12 +111,29 @@ mv -f "$prefix/lib/wgfleet-agent.js.new" "$prefix/lib/wgfleet-agent.js"
 install -m 0755 "$here/bin/wgfleet-agent" "$prefix/bin/wgfleet-agent"
 install -m 0644 "$here/package.json" "$here/README.md" "$prefix/"
 
+# The command on PATH, with or without systemd.
+install -d -m 0755 "$bindir"
+ln -sf "$prefix/bin/wgfleet-agent" "$bindir/wgfleet-agent"
+
 # The configuration: made once, kept by upgrades.
 install -d -m 0750 -o root -g "$group" "$confdir"
 if [ ! -s "$confdir/secret" ]; then
   (umask 0137 && od -An -N32 -tx1 /dev/urandom | tr -d ' \n' >"$confdir/secret")
-  chown "root:$group" "$confdir/secret"
-  chmod 0640 "$confdir/secret"
+fi
+# The agent's state (its nonce journal): its own, nobody else's.
+install -d -m 0700 "$statedir"
+[ -n "$root" ] || chown "$user:$group" "$statedir"
+# A certificate that does not name the host the panel reaches is made again for it.
+reissued=no
+if [ "$tls" = yes ] && [ -s "$confdir/tls.crt" ]; then
+  case "$host" in
+    *[!0-9.]*) covers="-checkhost" ;;
+    *) covers="-checkip" ;;
+  esac
+  if ! openssl x509 -in "$confdir/tls.crt" -noout "$covers" "$host" 2>/dev/null | grep -q 'does match'; then
+    rm -f "$confdir/tls.crt" "$confdir/tls.key"
+    reissued=yes
+  fi
 fi
 if [ "$tls" = yes ] && [ ! -s "$confdir/tls.crt" ]; then
   case "$host" in
@@ -102,9 +143,6 @@ if [ "$tls" = yes ] && [ ! -s "$confdir/tls.crt" ]; then
   (umask 0137 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
     -subj "/CN=wgfleet-agent $host" -addext "subjectAltName=$san,IP:127.0.0.1" \
     -keyout "$confdir/tls.key" -out "$confdir/tls.crt" 2>/dev/null) || fail "openssl could not make the certificate"
-  chown "root:$group" "$confdir/tls.key" "$confdir/tls.crt"
-  chmod 0640 "$confdir/tls.key"
-  chmod 0644 "$confdir/tls.crt"
 fi
 if [ ! -s "$confdir/agent.env" ]; then
   (
@@ -114,6 +152,7 @@ if [ ! -s "$confdir/agent.env" ]; then
       echo "AGENT_SECRET_FILE=$confdir/secret"
       echo "AGENT_INTERFACES=$interface"
       echo "AGENT_LISTEN=$listen"
+      echo "AGENT_STATE_DIR=$statedir"
       if [ "$tls" = yes ]; then
         echo "AGENT_TLS_CERT=$confdir/tls.crt"
         echo "AGENT_TLS_KEY=$confdir/tls.key"
@@ -121,8 +160,18 @@ if [ ! -s "$confdir/agent.env" ]; then
       echo "AGENT_LOG_LEVEL=info"
     } >"$confdir/agent.env"
   )
-  chown "root:$group" "$confdir/agent.env"
-  chmod 0640 "$confdir/agent.env"
+fi
+grep -q '^AGENT_STATE_DIR=' "$confdir/agent.env" || echo "AGENT_STATE_DIR=$statedir" >>"$confdir/agent.env"
+# Every run, not only the first: a secret, key or env file loosened since is made root:agent 0640 again.
+for file in secret tls.key agent.env; do
+  if [ -e "$confdir/$file" ]; then
+    chown "root:$group" "$confdir/$file"
+    chmod 0640 "$confdir/$file"
+  fi
+done
+if [ -e "$confdir/tls.crt" ]; then
+  chown "root:$group" "$confdir/tls.crt"
+  chmod 0644 "$confdir/tls.crt"
 fi
 
 if [ "$systemd" = yes ]; then
@@ -130,7 +179,6 @@ if [ "$systemd" = yes ]; then
   sed -e "s#/opt/wgfleet/agent#$prefix#g" -e "s#/etc/wgfleet-agent#$confdir#g" "$here/wgfleet-agent.service" \
     >"$root/etc/systemd/system/wgfleet-agent.service"
   if [ -z "$root" ]; then
-    ln -sf "$prefix/bin/wgfleet-agent" /usr/local/bin/wgfleet-agent
     systemctl daemon-reload
     systemctl enable wgfleet-agent >/dev/null 2>&1
     # An upgrade restarts the running agent onto the new program; a first install starts it.
@@ -145,15 +193,27 @@ cert=$(sed -n 's/^AGENT_TLS_CERT=//p' "$confdir/agent.env")
 fingerprint=none
 [ -n "$cert" ] && fingerprint=$(openssl x509 -in "$cert" -noout -fingerprint -sha256 | sed 's/^.*=//')
 iface=$(sed -n 's/^AGENT_INTERFACES=//p' "$confdir/agent.env" | cut -d, -f1)
+listening=$(sed -n 's/^AGENT_LISTEN=//p' "$confdir/agent.env")
+case "$listening" in
+  0.0.0.0:* | \[::\]:*) listening="$listening (every address of this host; AGENT_LISTEN in agent.env narrows it)" ;;
+esac
+# The next step exactly as it runs here: the command is on PATH only without --root.
+enroll="wgfleet-agent enroll"
+[ -z "$root" ] || enroll="$prefix/bin/wgfleet-agent enroll --config-dir $confdir"
 public_key=$(wg show "$iface" public-key 2>/dev/null || echo "unknown: interface $iface is not up")
 wg_port=$(wg show "$iface" listen-port 2>/dev/null || echo unknown)
 cat <<EOF
 wgfleet agent $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$prefix/package.json") installed in $prefix
   agent URL        $scheme://$host:$port
+  listens on       $listening
   interface        $iface
   public key       $public_key
   listen port      $wg_port
   cert fingerprint $fingerprint
   config           $confdir/agent.env (secret in $confdir/secret)
-next: wgfleet-agent enroll --panel https://PANEL --token TOKEN --url $scheme://$host:$port
 EOF
+if [ "$reissued" = yes ]; then
+  echo "  certificate      made again for $host: set the node's agent_cert_fingerprint in the panel to the one above"
+fi
+echo "next: $enroll --panel https://PANEL --token-file TOKEN_FILE --url $scheme://$host:$port"
+echo "      (or --token - to read the token from standard input; never put it on the command line)"

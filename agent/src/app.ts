@@ -12,9 +12,10 @@ import pino, { type Logger } from 'pino';
 import { bulkBodyGate, signatureCheck } from './auth';
 import { BODY_LIMIT_BYTES, describeLimit } from './body-limits';
 import { responseSigner } from './response-signing';
-import type { AgentConfig } from './config';
+import { MAX_MAX_SKEW_S, type AgentConfig } from './config';
 import { AgentHttpError, badRequest, notFound } from './errors';
 import { MemoryReclaimer } from './memory-reclaimer';
+import { NonceJournal } from './nonce-journal';
 import { registerHealthRoute } from './routes/health';
 import { registerInterfaceRoutes } from './routes/interfaces';
 import { registerPeerRoutes } from './routes/peers';
@@ -91,7 +92,16 @@ export function buildApp(
   options: BuildAppOptions = {},
 ): FastifyInstance {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const startedAtS = Math.floor(Date.now() / 1000);
+  const startedAtMs = Date.now();
+  // Nonces are journalled for the longest window any configuration allows, so a restart with a smaller
+  // AGENT_MAX_SKEW_S cannot forget a nonce whose timestamp the earlier window let through.
+  const journal = config.stateDir
+    ? NonceJournal.open(config.stateDir, MAX_MAX_SKEW_S, startedAtMs, logger)
+    : null;
+  if (!journal) {
+    logger.warn('no state directory (AGENT_STATE_DIR): requests timestamped before this start are refused');
+  }
+  const notBeforeS = journal?.coveredSinceS ?? Math.floor(startedAtMs / 1000);
   const timeouts = options.timeouts ?? SERVER_TIMEOUTS;
   const serverTimeouts = {
     headersTimeout: timeouts.headersMs,
@@ -173,11 +183,13 @@ export function buildApp(
     }
   });
 
+  if (journal) app.addHook('onClose', async () => journal.close());
+
   registerHealthRoute(app, AGENT_VERSION);
   const allowed = new Set(config.interfaces);
   void app.register(async (signed) => {
-    signed.addHook('onRequest', bulkBodyGate(config.maxSkewS, startedAtS));
-    signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS, startedAtS));
+    signed.addHook('onRequest', bulkBodyGate(config.maxSkewS, notBeforeS));
+    signed.addHook('preValidation', signatureCheck(config.secret, config.maxSkewS, notBeforeS, journal));
     signed.addHook('preValidation', async (request) => {
       const iface = (request.params as { iface?: string }).iface;
       // Only allow-listed names (validated at start) ever reach wg: "../x" or "wg0;id" stop here.

@@ -8,17 +8,27 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BODY_LIMIT_BYTES } from './body-limits';
 import { AgentHttpError } from './errors';
+import type { NonceJournal } from './nonce-journal';
 
 const EMPTY_BODY = Buffer.alloc(0);
 
+/** Methods whose requests only read: their nonces need not reach the disk before they are answered. */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
 /**
  * A hook that lets a request through only with a valid v1 signature over its method, request target as
- * sent, timestamp, nonce and raw body bytes (CONTRACT §2); otherwise 401 with the contract's code.
- * Requests timestamped before `startedAtS` are refused: the nonce cache lives in memory, so only this keeps
- * a request captured before a restart from being replayed after it.
+ * sent, timestamp, nonce and raw body bytes (agent/README.md, API); otherwise 401 with the protocol's code.
+ * Requests timestamped before `notBeforeS` are refused: nonces seen before then are not known (with a nonce
+ * journal, the time since which it holds every accepted nonce; without one, the agent's start). A journal's
+ * nonce is on disk before a request that changes something is handled, so a crash cannot let it replay.
  */
-export function signatureCheck(secret: string, maxSkewS: number, startedAtS: number) {
-  const nonces = new NonceCache(maxSkewS);
+export function signatureCheck(
+  secret: string,
+  maxSkewS: number,
+  notBeforeS: number,
+  journal: NonceJournal | null,
+) {
+  const nonces = journal ?? new NonceCache(maxSkewS);
   return async (request: FastifyRequest): Promise<void> => {
     const result = verifyRequest({
       secret,
@@ -28,12 +38,13 @@ export function signatureCheck(secret: string, maxSkewS: number, startedAtS: num
       body: request.rawBody ?? EMPTY_BODY,
       maxSkewS,
       nonces,
-      notBeforeS: startedAtS,
+      notBeforeS,
     });
     if (!result.ok) {
       request.authFailure = result.code;
       throw new AgentHttpError(401, result.code, result.message);
     }
+    if (journal && !READ_METHODS.has(request.method)) journal.sync();
   };
 }
 
@@ -47,7 +58,7 @@ export const MAX_LARGE_BODIES_IN_FLIGHT = 2;
  * bodies above the usual limit are read at once (a body of unknown length counts as large): a client without
  * the secret holds at most that many large buffers, not one per connection.
  */
-export function bulkBodyGate(maxSkewS: number, startedAtS: number) {
+export function bulkBodyGate(maxSkewS: number, notBeforeS: number) {
   let largeInFlight = 0;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if ((request.routeOptions.bodyLimit ?? BODY_LIMIT_BYTES) <= BODY_LIMIT_BYTES) return;
@@ -66,7 +77,7 @@ export function bulkBodyGate(maxSkewS: number, startedAtS: number) {
       );
     }
     const timestampS = /^\d{1,12}$/.test(timestamp) ? Number(timestamp) : NaN;
-    if (!(Math.abs(Date.now() / 1000 - timestampS) <= maxSkewS) || timestampS < startedAtS) {
+    if (!(Math.abs(Date.now() / 1000 - timestampS) <= maxSkewS) || timestampS < notBeforeS) {
       request.authFailure = 'expired';
       throw new AgentHttpError(401, 'expired', "timestamp is outside the agent's clock window");
     }

@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       maxSkewS: 300,
       logLevel: 'info',
       configDir: null,
+      stateDir: null,
     });
   });
 
@@ -53,6 +54,15 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({ host: '::', port: 9000, maxSkewS: 60, configDir: dir });
     expect(config.tls).toEqual({ cert: Buffer.from('CERT'), key: Buffer.from('KEY') });
+  });
+
+  it('keeps state in AGENT_STATE_DIR, else in the first directory of systemd STATE_DIRECTORY', () => {
+    const base = { AGENT_SECRET: SECRET, AGENT_INTERFACES: 'wg0' };
+    expect(loadConfig({ ...base, AGENT_STATE_DIR: dir, STATE_DIRECTORY: '/x' }).stateDir).toBe(dir);
+    expect(loadConfig({ ...base, STATE_DIRECTORY: `${dir}:/elsewhere` }).stateDir).toBe(dir);
+    expect(problemsOf({ ...base, AGENT_STATE_DIR: join(dir, 'nope') })).toEqual([
+      `AGENT_STATE_DIR: ${join(dir, 'nope')} is not an existing directory`,
+    ]);
   });
 
   it('caps AGENT_MAX_SKEW_S at 600 seconds', () => {

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { MIN_SECRET_BYTES } from '@wgfleet/protocol';
 import { isInterfaceName } from './validation/interface-name';
 
@@ -13,7 +14,10 @@ export interface AgentConfig {
   logLevel: string;
   /** Where `<iface>.conf` is kept for wg-quick; null = no persistence. */
   configDir: string | null;
-  /** The node's receipt signing key (made on first start); null = no receipts. */
+  /** Where the agent keeps its own state (the nonce journal); null = nonces in memory only. */
+  stateDir?: string | null;
+  /** The node's receipt signing key (made on first start): AGENT_RECEIPT_KEY_FILE, else `receipt.key` in
+   * the state directory; null = no receipts. */
   receiptKeyFile?: string | null;
 }
 
@@ -111,15 +115,21 @@ function loadTls(env: Env, problems: string[]): AgentConfig['tls'] {
   return cert && key ? { cert, key } : null;
 }
 
-function loadConfigDir(value: string | undefined, problems: string[]): string | null {
+function loadDirectory(variable: string, value: string | undefined, problems: string[]): string | null {
   if (!value) return null;
   try {
     if (statSync(value).isDirectory()) return value;
   } catch {
     // reported below
   }
-  problems.push(`AGENT_CONFIG_DIR: ${value} is not an existing directory`);
+  problems.push(`${variable}: ${value} is not an existing directory`);
   return null;
+}
+
+/** AGENT_STATE_DIR, else the first directory systemd's StateDirectory= gives in STATE_DIRECTORY. */
+function loadStateDir(env: Env, problems: string[]): string | null {
+  if (env.AGENT_STATE_DIR) return loadDirectory('AGENT_STATE_DIR', env.AGENT_STATE_DIR, problems);
+  return loadDirectory('STATE_DIRECTORY', env.STATE_DIRECTORY?.split(':')[0], problems);
 }
 
 /** Reads and validates the whole configuration once, reporting every problem together. */
@@ -129,6 +139,7 @@ export function loadConfig(env: Env = process.env): AgentConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`AGENT_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const stateDir = loadStateDir(env, problems);
   const config: AgentConfig = {
     secret: loadSecret(env, problems),
     ...parseListen(env.AGENT_LISTEN || DEFAULT_LISTEN, problems),
@@ -136,8 +147,10 @@ export function loadConfig(env: Env = process.env): AgentConfig {
     tls: loadTls(env, problems),
     maxSkewS: parseMaxSkew(env.AGENT_MAX_SKEW_S, problems),
     logLevel,
-    configDir: loadConfigDir(env.AGENT_CONFIG_DIR, problems),
-    receiptKeyFile: env.AGENT_RECEIPT_KEY_FILE || null,
+    configDir: loadDirectory('AGENT_CONFIG_DIR', env.AGENT_CONFIG_DIR, problems),
+    stateDir,
+    // The node's own receipt key lives with its state unless placed elsewhere.
+    receiptKeyFile: env.AGENT_RECEIPT_KEY_FILE || (stateDir ? join(stateDir, 'receipt.key') : null),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

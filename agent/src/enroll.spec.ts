@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EnrollError, isLoopback, parseEnrollArgs, parseEnvFile, updateEnvFile } from './enroll';
 
 const base = ['--token', 'wgfe_x', '--url', 'https://203.0.113.5:8420'];
@@ -19,10 +22,46 @@ describe('wgfleet-agent enroll', () => {
 
   it('names a missing or unknown option', () => {
     expect(() => parseEnrollArgs(['--panel', 'https://p.example.com', '--url', 'https://a:1'])).toThrow(
-      new EnrollError('--token is required'),
+      new EnrollError('--token-file or --token is required'),
     );
     expect(() => parseEnrollArgs(['--panel', 'https://p', ...base, '--secret', 'x'])).toThrow(/--secret/);
     expect(() => parseEnrollArgs(['--panel', 'ftp://p', ...base])).toThrow(/--panel: expected an http/);
+  });
+
+  describe('the token, kept off the command line', () => {
+    const panelAndUrl = ['--panel', 'https://panel.example.com', '--url', 'https://203.0.113.5:8420'];
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'xha-enroll-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads it from --token-file, without its trailing newline', () => {
+      const file = join(dir, 'token');
+      writeFileSync(file, 'wgfe_from-a-file\n', { mode: 0o600 });
+      expect(parseEnrollArgs([...panelAndUrl, '--token-file', file]).token).toBe('wgfe_from-a-file');
+    });
+
+    it('reads it from standard input with --token -, and only once the rest of the line is valid', () => {
+      const stdin = jest.fn(() => 'wgfe_from-stdin\n');
+      expect(parseEnrollArgs([...panelAndUrl, '--token', '-'], stdin).token).toBe('wgfe_from-stdin');
+      stdin.mockClear();
+      expect(() =>
+        parseEnrollArgs(['--panel', 'ftp://p', '--url', 'https://a:1', '--token', '-'], stdin),
+      ).toThrow(/--panel/);
+      expect(stdin).not.toHaveBeenCalled();
+    });
+
+    it('refuses two sources, an unreadable file or an empty token, naming the option', () => {
+      const file = join(dir, 'token');
+      expect(() => parseEnrollArgs([...panelAndUrl, '--token-file', file, '--token', 'x'])).toThrow(
+        'give only one of --token-file and --token',
+      );
+      expect(() => parseEnrollArgs([...panelAndUrl, '--token-file', join(dir, 'nope')])).toThrow(
+        /^--token-file: cannot read .*nope \(ENOENT\)$/,
+      );
+      expect(() => parseEnrollArgs([...panelAndUrl, '--token', '-'], () => '\n')).toThrow(
+        '--token - (standard input): expected one enrollment token',
+      );
+    });
   });
 
   it('knows loopback hosts', () => {

@@ -26,9 +26,13 @@ export const DEFAULT_CONFIG_DIR = '/etc/wgfleet-agent';
 const ENV_FILE = 'agent.env';
 const SECRET_FILE = 'secret';
 
-export const ENROLL_USAGE = `usage: wgfleet-agent enroll --panel <panel URL> --token <enrollment token> --url <agent URL>
+export const ENROLL_USAGE = `usage: wgfleet-agent enroll --panel <panel URL> --token-file <file> --url <agent URL>
+       wgfleet-agent enroll --panel <panel URL> --token - --url <agent URL>   (token on standard input)
   --panel URL        the panel, https:// (http:// only to a loopback address, or with --insecure)
-  --token TOKEN      the one-time token from POST /api/enrollments
+  --token-file FILE  a file holding the one-time token from POST /api/enrollments
+  --token -          read the token from standard input
+  --token TOKEN      the token itself: for tests only, as every local user sees it in ps and it stays in
+                     shell history
   --url URL          this agent's URL as the panel reaches it, e.g. https://203.0.113.5:8420
   --config-dir DIR   the agent's configuration (default ${DEFAULT_CONFIG_DIR}: agent.env and secret)
   --interface NAME   the WireGuard interface (default: AGENT_INTERFACES of agent.env, else wg0)
@@ -47,8 +51,49 @@ export interface EnrollOptions {
 
 export class EnrollError extends Error {}
 
+/** Standard input, whole: where `--token -` reads the token from. */
+function readStandardInput(): string {
+  return readFileSync(0, 'utf8');
+}
+
+/**
+ * The enrollment token from exactly one of `--token-file`, `--token -` (standard input) or `--token`; the
+ * first two keep it out of the process list (`/proc/<pid>/cmdline`) and shell history.
+ */
+function readToken(values: Record<string, string | boolean | undefined>, readStdin: () => string): string {
+  const file = values['token-file'];
+  const given = values.token;
+  if (typeof file === 'string' && typeof given === 'string') {
+    throw new EnrollError('give only one of --token-file and --token');
+  }
+  let token: string | undefined;
+  let source = '--token';
+  if (typeof file === 'string') {
+    source = `--token-file ${file}`;
+    try {
+      token = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new EnrollError(`--token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    }
+  } else if (given === '-') {
+    source = '--token - (standard input)';
+    token = readStdin();
+  } else if (typeof given === 'string') {
+    token = given;
+  }
+  if (token === undefined) throw new EnrollError('--token-file or --token is required');
+  token = token.trim();
+  if (token === '' || /\s/.test(token)) {
+    throw new EnrollError(`${source}: expected one enrollment token (no spaces or line breaks)`);
+  }
+  return token;
+}
+
 /** Parses and checks the command line; every problem is an EnrollError naming the option. */
-export function parseEnrollArgs(argv: readonly string[]): EnrollOptions {
+export function parseEnrollArgs(
+  argv: readonly string[],
+  readStdin: () => string = readStandardInput,
+): EnrollOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -56,6 +101,7 @@ export function parseEnrollArgs(argv: readonly string[]): EnrollOptions {
       options: {
         panel: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         url: { type: 'string' },
         'config-dir': { type: 'string' },
         interface: { type: 'string' },
@@ -80,9 +126,11 @@ export function parseEnrollArgs(argv: readonly string[]): EnrollOptions {
       `--panel must be https:// (the agent secret travels in the claim); http:// is allowed to a loopback address or with --insecure`,
     );
   }
+  // Read last, so that a wrong command line never waits for standard input first.
+  const token = readToken(values, readStdin);
   return {
     panel,
-    token: required('token'),
+    token,
     agentUrl: agentUrl.toString().replace(/\/$/, ''),
     configDir: (values['config-dir'] as string | undefined) ?? DEFAULT_CONFIG_DIR,
     interfaceName: (values.interface as string | undefined) ?? null,
@@ -281,6 +329,10 @@ export async function enroll(options: EnrollOptions): Promise<EnrollResult> {
 
 /** The command: prints what happened and what to do next; exit 0 on success, 1 otherwise. */
 export async function runEnroll(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${ENROLL_USAGE}\n`);
+    return 0;
+  }
   try {
     const result = await enroll(parseEnrollArgs(argv));
     const { node } = result;

@@ -34,4 +34,9 @@ describe('wgfleet-agent.service', () => {
     expect(settings.get('CapabilityBoundingSet')).toEqual(['CAP_NET_ADMIN']);
     expect(settings.get('NoNewPrivileges')).toEqual(['yes']);
   });
+
+  it('gives the agent an owner-only state directory for its nonce journal', () => {
+    expect(settings.get('StateDirectory')).toEqual(['wgfleet-agent']);
+    expect(settings.get('StateDirectoryMode')).toEqual(['0700']);
+  });
 });

@@ -1,12 +1,15 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CliError } from './exit-codes';
+import { writeOwnerOnlyFile } from './owner-only-file';
 
 /** One panel the CLI can talk to. */
 export interface PanelContext {
   url: string;
   token: string;
+  /** Saved by `wgfleet login --insecure`: a plain http:// panel on another host is accepted. */
+  insecure?: boolean;
 }
 
 /** The config file `wgfleet login` writes: named contexts and the one used by default. */
@@ -47,10 +50,7 @@ export async function readCliConfig(path: string): Promise<CliConfig> {
 /** Written owner-only (0600, directory 0700): it holds API tokens. */
 export async function writeCliConfig(path: string, config: CliConfig): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
-  await chmod(temporary, 0o600);
-  await rename(temporary, path);
+  await writeOwnerOnlyFile(path, JSON.stringify(config, null, 2) + '\n');
 }
 
 /**
@@ -79,6 +79,7 @@ export function resolveConnection(options: {
       url: context.url,
       token: env.WGFLEET_TOKEN || context.token,
       source: `context "${named}" in ${path}`,
+      ...(context.insecure ? { insecure: true } : {}),
     };
   }
   if (env.WGFLEET_URL) {

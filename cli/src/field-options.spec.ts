@@ -1,11 +1,14 @@
 import { Command } from 'commander';
-import { addFieldOptions, fieldsFrom, NODE_FIELDS } from './field-options';
+import { addFieldOptions, FieldOption, fieldsFrom, NODE_FIELDS, PEER_FIELDS } from './field-options';
 
-function parse(...args: string[]) {
-  const command = addFieldOptions(new Command('set').exitOverride(), NODE_FIELDS);
+function parseWith(fields: FieldOption[], ...args: string[]) {
+  const command = addFieldOptions(new Command('set').exitOverride(), fields);
   command.parse(args, { from: 'user' });
-  return fieldsFrom(command.opts(), NODE_FIELDS);
+  return fieldsFrom(command.opts(), fields);
 }
+
+const parse = (...args: string[]) => parseWith(NODE_FIELDS, ...args);
+const parsePeer = (...args: string[]) => parseWith(PEER_FIELDS, ...args);
 
 describe('field options', () => {
   it('send only the fields given, parsed to their API types', () => {
@@ -19,6 +22,19 @@ describe('field options', () => {
     expect(parse('--override-dns', 'none', '--override-keepalive', 'none')).toEqual({
       override_dns: null,
       override_keepalive: null,
+    });
+  });
+
+  it("set and clear a site's routed networks and endpoint", () => {
+    expect(
+      parsePeer('--routed-ips', '192.168.60.0/24,192.168.61.0/24', '--endpoint', '203.0.113.9:51820'),
+    ).toEqual({
+      routed_ips: ['192.168.60.0/24', '192.168.61.0/24'],
+      endpoint: '203.0.113.9:51820',
+    });
+    expect(parsePeer('--routed-ips', 'none', '--endpoint', 'none')).toEqual({
+      routed_ips: [],
+      endpoint: null,
     });
   });
 

@@ -173,4 +173,18 @@ export const PEER_FIELDS: FieldOption[] = [
     description: "AllowedIPs of the client's config (none: inherit)",
     parse: clearable(list),
   },
+  {
+    flags: '--routed-ips <list|none>',
+    key: 'routedIps',
+    field: 'routed_ips',
+    description: "networks outside the node's pool the peer routes, a site's LANs (none: no more)",
+    parse: (value) => (value === NONE ? [] : list(value)),
+  },
+  {
+    flags: '--endpoint <host:port|none>',
+    key: 'endpoint',
+    field: 'endpoint',
+    description: "host:port the node sends to, a site's gateway (none: where the peer connects from)",
+    parse: clearable(text),
+  },
 ];

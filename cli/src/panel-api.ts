@@ -1,5 +1,8 @@
 import { createWgfleetClient, expectOk, WgfleetApiError, WgfleetClient } from '@wgfleet/client';
 import type {
+  AdoptionDryRun,
+  AdoptionResult,
+  AdoptRequest,
   CreatedToken,
   CreatedWebhook,
   DeliveryView,
@@ -16,6 +19,7 @@ import type {
 } from './api-types';
 import { Connection } from './cli-config';
 import { CliError } from './exit-codes';
+import { assertTokenTransport } from './token-transport';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 1000;
@@ -27,6 +31,7 @@ export class PanelApi {
   readonly client: WgfleetClient;
 
   constructor(readonly connection: Connection) {
+    assertTokenTransport(connection.url, connection.insecure === true);
     this.client = createWgfleetClient({ baseUrl: connection.url, token: connection.token });
   }
 
@@ -112,6 +117,24 @@ export class PanelApi {
         body: { plan_id: planId } as never,
       }),
     )) as QueuedJob;
+  }
+
+  /** An adoption dry run: the stored plan and its id, nothing adopted. */
+  async planAdoption(nodeId: string, request: Omit<AdoptRequest, 'dry_run' | 'plan_id'>) {
+    const answer = await this.adopt(nodeId, { ...request, dry_run: true });
+    if (!('plan_id' in answer)) throw new CliError('the panel answered an adoption dry run without a plan');
+    return answer;
+  }
+
+  /** Adopts exactly the stored plan (409 when the node moved since), under the names given. */
+  async adoptPlan(nodeId: string, planId: string, names: Record<string, string>): Promise<AdoptionResult> {
+    const answer = await this.adopt(nodeId, { plan_id: planId, names });
+    if (!('adopted' in answer)) throw new CliError('the panel answered an adoption without its result');
+    return answer;
+  }
+
+  private adopt(nodeId: string, body: AdoptRequest): Promise<AdoptionDryRun | AdoptionResult> {
+    return expectOk(this.client.POST('/api/nodes/{id}/adopt', { params: { path: { id: nodeId } }, body }));
   }
 
   getJob(id: string): Promise<ReconcileJob> {

@@ -4,14 +4,24 @@ import { CliError } from './exit-codes';
 export const PLAN_FILE_FORMAT = 'wgfleet-plan/v1';
 
 /** A saved dry run: enough to apply exactly it later, and to refuse applying it to another node or panel. */
-export interface PlanFile {
-  format: typeof PLAN_FILE_FORMAT;
+export interface SavedPlan<Format extends string, Plan> {
+  format: Format;
   panel_url: string;
   node_id: string;
   node_name: string;
   plan_id: string;
   created_at: string;
-  plan: ReconcilePlan;
+  plan: Plan;
+}
+
+/** A saved reconcile dry run (`wgfleet plan -o`). */
+export type PlanFile = SavedPlan<typeof PLAN_FILE_FORMAT, ReconcilePlan>;
+
+/** What makes a saved plan of one kind: its format and the command that writes it. */
+export interface SavedPlanKind<Format extends string> {
+  format: Format;
+  /** e.g. "wgfleet plan": the command that writes such a file with `-o <file>`. */
+  command: string;
 }
 
 export function planIsEmpty(plan: ReconcilePlan): boolean {
@@ -19,27 +29,44 @@ export function planIsEmpty(plan: ReconcilePlan): boolean {
 }
 
 export function parsePlanFile(text: string, source: string): PlanFile {
-  let value: Partial<PlanFile>;
+  return parseSavedPlan<typeof PLAN_FILE_FORMAT, ReconcilePlan>(text, source, {
+    format: PLAN_FILE_FORMAT,
+    command: 'wgfleet plan',
+  });
+}
+
+/** Reads a saved plan of `kind`; the panel checks the plan itself when it is applied by its id. */
+export function parseSavedPlan<Format extends string, Plan>(
+  text: string,
+  source: string,
+  kind: SavedPlanKind<Format>,
+): SavedPlan<Format, Plan> {
+  let value: Partial<SavedPlan<Format, Plan>>;
   try {
-    value = JSON.parse(text) as Partial<PlanFile>;
+    value = JSON.parse(text) as Partial<SavedPlan<Format, Plan>>;
   } catch {
-    throw new CliError(`${source} is not JSON; write a plan with: wgfleet plan <node> -o ${source}`);
+    throw new CliError(`${source} is not JSON; write a plan with: ${kind.command} <node> -o ${source}`);
   }
-  if (value?.format !== PLAN_FILE_FORMAT) {
+  if (value?.format !== kind.format) {
     throw new CliError(
-      `${source} is not a wgfleet plan (format ${PLAN_FILE_FORMAT}); make one with wgfleet plan`,
+      `${source} is not a ${kind.command} plan (format ${kind.format}); make one with ${kind.command}`,
     );
   }
   for (const field of ['node_id', 'plan_id', 'node_name'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') {
-      throw new CliError(`${source}: ${field} is missing; make a new plan with wgfleet plan`);
+      throw new CliError(`${source}: ${field} is missing; make a new plan with ${kind.command}`);
     }
   }
-  return value as PlanFile;
+  return value as SavedPlan<Format, Plan>;
 }
 
 /** The plan must be applied to the node and panel it was made for. */
-export function checkPlanTarget(plan: PlanFile, nodeId: string, nodeName: string, panelUrl: string): void {
+export function checkPlanTarget(
+  plan: Pick<PlanFile, 'node_id' | 'node_name' | 'panel_url'>,
+  nodeId: string,
+  nodeName: string,
+  panelUrl: string,
+): void {
   if (plan.node_id !== nodeId) {
     throw new CliError(`the plan was made for node ${plan.node_name}, not ${nodeName}`);
   }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
+import { registerAdoptCommand } from './commands/adopt';
 import { registerAuditCommands } from './commands/audit';
 import { registerCompletion } from './commands/completion';
 import { registerConnectionCommands } from './commands/connection';
@@ -24,11 +25,13 @@ export function buildProgram(runtime: Runtime): Command {
     .version(VERSION)
     .option('--context <name>', 'use this context of the config file (also WGFLEET_CONTEXT)')
     .option('--no-color', 'no colour even on a terminal (NO_COLOR does the same)')
+    .option('--insecure', 'allow a plain http:// panel on another host (the API token then crosses in clear)')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
   registerConnectionCommands(program, runtime);
   registerDriftCommand(program, runtime);
   registerReconcileCommands(program, runtime);
+  registerAdoptCommand(program, runtime);
   registerNodeCommands(program, runtime);
   registerPeerCommands(program, runtime);
   registerFleetCommands(program, runtime);

@@ -23,7 +23,7 @@ export class Runtime {
 
   async panel(command: Command): Promise<PanelApi> {
     const path = configPath();
-    const { context } = command.optsWithGlobals<{ context?: string }>();
+    const { context, insecure } = command.optsWithGlobals<{ context?: string; insecure?: boolean }>();
     const connection = resolveConnection({
       contextName: context ?? process.env.WGFLEET_CONTEXT,
       env: process.env,
@@ -31,7 +31,7 @@ export class Runtime {
       path,
     });
     this.connectionSource = connection.source;
-    return new PanelApi(connection);
+    return new PanelApi(insecure ? { ...connection, insecure } : connection);
   }
 
   out(command: Command): Output {

@@ -34,22 +34,32 @@ import { Narrator, seconds, shortKey, StepFailed } from './narrator';
 import { startPanelProcess, type PanelProcess } from './panel-process';
 import { verifiedEvents, waitForEvent } from './webhook-events';
 
+// scripts/demo.sh reads its options into these variables, checks them and documents them (--help).
 /** Logs, and the panel's pid for scripts/demo.sh to stop should this process be killed outright. */
 const STATE_DIR = process.env.DEMO_STATE_DIR ?? '/tmp/wgfleet-demo';
 const DATABASE_URL = process.env.DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/wgfleet_demo';
+/** Names the namespaces (<prefix>-N) and interfaces (<prefix>N), so demos on one machine do not meet. */
+const PREFIX = process.env.DEMO_PREFIX ?? 'wgf-demo';
+/** The first two octets of the /16 every demo address is in: node N's veth link <net>.N.0/30, its pool below. */
+const NET = (process.env.DEMO_SUBNET ?? '10.203.0.0/16').split('.').slice(0, 2).join('.');
+
+/** The tunnel addresses of node N and its peers: <net>.(100 + N).0/24. */
+function poolAddress(index: number, host: number): string {
+  return `${NET}.${100 + index}.${host}`;
+}
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SCAN_INTERVAL_S = 5;
 const DEFAULT_KEEPALIVE = 25;
 
 interface NodeSpec {
   name: string;
-  /** Names its namespace (wgf-demo-N), interface (wgdemoN), veth subnet (10.203.N.0/30) and pool. */
+  /** Names its namespace (<prefix>-N), interface (<prefix>N), veth subnet (<net>.N.0/30) and pool. */
   index: number;
   overrides: { override_mtu?: number; override_dns?: string[]; override_keepalive?: number };
   peers: string[];
 }
 
-/** Namespaces and veth addresses are the demo's own: no test uses wgf-demo-* or 10.203.0.0/16. */
+/** Namespaces and addresses are the demo's own: no test uses wgf-demo-* or 10.203.0.0/16 (the defaults). */
 const NODES: NodeSpec[] = [
   {
     name: 'US-East',
@@ -170,12 +180,12 @@ async function runDemo(teardown: Teardown): Promise<ConsoleLogin> {
       `node ${spec.name}: wireguard-go + agent`,
       async () => {
         const started = await startNamespaceNode({
-          namespace: `wgf-demo-${spec.index}`,
-          hostAddress: `10.203.${spec.index}.1/30`,
-          namespaceAddress: `10.203.${spec.index}.2/30`,
-          interfaceName: `wgdemo${spec.index}`,
+          namespace: `${PREFIX}-${spec.index}`,
+          hostAddress: `${NET}.${spec.index}.1/30`,
+          namespaceAddress: `${NET}.${spec.index}.2/30`,
+          interfaceName: `${PREFIX}${spec.index}`,
           listenPort: 51820,
-          tunnelAddress: `10.213.${spec.index}.1/24`,
+          tunnelAddress: `${poolAddress(spec.index, 1)}/24`,
           agentRuntime: 'dist',
           agentLogFile: join(STATE_DIR, `agent-${spec.index}.log`),
         });
@@ -246,7 +256,7 @@ async function runDemo(teardown: Teardown): Promise<ConsoleLogin> {
             agent_secret: server.agentSecret,
             interface: server.wg.name,
             endpoint: server.endpoint,
-            address_pool: `10.213.${spec.index}.0/24`,
+            address_pool: `${poolAddress(spec.index, 0)}/24`,
             ...spec.overrides,
           });
           check(view.public_key === server.wg.publicKey, `${spec.name}: public key not read from the agent`);
@@ -322,7 +332,14 @@ async function runDemo(teardown: Teardown): Promise<ConsoleLogin> {
     'drift made by hand on EU-West',
     async () => {
       const { wg } = euWest.server;
-      await wg.wg('set', wg.name, 'peer', stranger, 'allowed-ips', '10.213.2.250/32');
+      await wg.wg(
+        'set',
+        wg.name,
+        'peer',
+        stranger,
+        'allowed-ips',
+        `${poolAddress(euWest.spec.index, 250)}/32`,
+      );
       await wg.wg('set', wg.name, 'peer', dave.public_key, 'remove');
       await wg.wg('set', wg.name, 'peer', erin.public_key, 'persistent-keepalive', '5');
       return new Date();

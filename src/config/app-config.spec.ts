@@ -63,6 +63,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads TRUSTED_PROXIES as addresses and CIDRs, refusing anything else by name', () => {
+    expect(loadConfig(valid).trustedProxies).toEqual([]);
+    expect(
+      loadConfig({ ...valid, TRUSTED_PROXIES: '10.0.0.5, fd00:1::/64,127.0.0.1' }).trustedProxies,
+    ).toEqual(['10.0.0.5', 'fd00:1::/64', '127.0.0.1']);
+    expect(() => loadConfig({ ...valid, TRUSTED_PROXIES: '10.0.0.0/8,proxy.example.com,*' })).toThrow(
+      /TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDRs \(bad: proxy.example.com, \*\)/,
+    );
+  });
+
   it('reads the webhook retry schedule', () => {
     expect(loadConfig({ ...valid, WEBHOOK_RETRY_SCHEDULE: '5s,1m' }).webhookRetrySchedule).toEqual([
       5000, 60000,

@@ -45,6 +45,8 @@ export interface AppConfig {
   /** A node is scanned live from the API at most once per this many seconds (0: single-flight only). */
   driftLiveMinIntervalS: number;
   rateLimits: RateLimitConfig;
+  /** TRUSTED_PROXIES: addresses and CIDRs of reverse proxies whose X-Forwarded-For names the client. */
+  trustedProxies: readonly string[];
   /** IANA zone whose calendar days, weeks and months quota periods follow. */
   quotaTimeZone: string;
   peerUsageHistoryDays: number;
@@ -236,6 +238,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       perToken: read.int('RATE_LIMIT_PER_TOKEN', 60000, 0, 10_000_000),
       authFailures: read.int('AUTH_FAILURE_LIMIT', 60, 0, 1_000_000),
     },
+    trustedProxies: read.list(
+      'TRUSTED_PROXIES',
+      [],
+      (item) => isIpAddress(item) || isCidr(item),
+      'IP addresses or CIDRs',
+    ),
     quotaTimeZone: read.timeZone('QUOTA_TIME_ZONE', 'UTC'),
     peerUsageHistoryDays: 0,
     peerEnforcementIntervalS: read.int('PEER_ENFORCEMENT_INTERVAL_S', 60, 1, 3600),

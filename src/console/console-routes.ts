@@ -30,11 +30,10 @@ export const CONSOLE_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** X-Frame-Options and nosniff come with every answer (common/http/security-headers.ts). */
 function securityHeaders(reply: FastifyReply): void {
   reply.header('content-security-policy', CONSOLE_CONTENT_SECURITY_POLICY);
-  reply.header('x-content-type-options', 'nosniff');
   reply.header('referrer-policy', 'no-referrer');
-  reply.header('x-frame-options', 'DENY');
 }
 
 export interface ConsoleLogger {
@@ -62,7 +61,6 @@ export async function registerConsoleRoutes(
     maxAge: '365d',
     dotfiles: 'ignore',
     index: false,
-    setHeaders: (reply) => reply.header('x-content-type-options', 'nosniff'),
   });
   for (const url of CONSOLE_PAGES) {
     fastify.get(url, (_request, reply) => {

@@ -179,20 +179,42 @@ describe('web console in a browser', () => {
     await page.locator(`tr[data-peer="${peers[1].name}"]`).waitFor();
   });
 
-  it('creates a peer and shows its QR code in the page', async () => {
+  /** The new-peer form of the first node, logged in as admin, its name filled in. */
+  async function newPeerForm(name: string) {
     consolePage = await openConsole(browser, baseUrl);
     const { page } = consolePage;
     await logIn(page, ADMIN_TOKEN);
     await page.getByRole('link', { name: 'Peers' }).click();
     await page.getByLabel('Node').selectOption({ label: NODE_NAMES[0] });
     await page.getByRole('button', { name: 'New peer' }).click();
-    await page.getByLabel('Name').fill('dave-tablet');
+    await page.getByLabel('Name').fill(name);
+    return page;
+  }
+
+  it('creates a peer and shows its QR code in the page', async () => {
+    const page = await newPeerForm('dave-tablet');
     await page.getByRole('button', { name: 'Create peer' }).click();
     const qr = page.getByRole('img', { name: /QR code of the WireGuard config for dave-tablet/ });
     await qr.waitFor();
     await page.waitForFunction("document.querySelector('img.qr')?.naturalWidth > 0");
     await page.getByRole('link', { name: 'Download dave-tablet.conf' }).waitFor();
     await page.locator('tr[data-peer="dave-tablet"] .sync-applied').waitFor({ timeout: LIVE_TIMEOUT_MS });
+  });
+
+  it('creates a site with its routed network and endpoint, showing a refused network at its field', async () => {
+    const page = await newPeerForm('branch-b');
+    await page.getByLabel('Routed networks').fill('0.0.0.0/0');
+    await page.getByLabel('Endpoint').fill('10.175.9.1:40000');
+    await page.getByRole('button', { name: 'Create peer' }).click();
+    await page.locator('#peer-routed-ips-error').waitFor();
+    expect(await page.locator('#peer-routed-ips-error').textContent()).toMatch(/pool/);
+
+    await page.getByLabel('Routed networks').fill('10.175.60.0/24');
+    await page.getByRole('button', { name: 'Create peer' }).click();
+    const row = page.locator('tr[data-peer="branch-b"]');
+    await row.getByText('routes 10.175.60.0/24').waitFor();
+    await row.getByText('via 10.175.9.1:40000').waitFor();
+    await row.locator('.sync-applied').waitFor({ timeout: LIVE_TIMEOUT_MS });
   });
 
   it('works at a phone width of 390 px', async () => {

@@ -13,7 +13,7 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
   let panel: TestPanel;
   let node: FleetNode;
   let existing: ExistingPeer[];
-  let conflicting: { ownAddress: ExistingPeer; reserved: ExistingPeer; outsidePool: ExistingPeer };
+  let conflicting: { ownAddress: ExistingPeer; reserved: ExistingPeer; rangeInPool: ExistingPeer };
 
   beforeAll(async () => {
     panel = await startPanel({ APPLY_DEBOUNCE_MS: '50' });
@@ -38,12 +38,12 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
         psk: i % 4 !== 3,
       })),
     );
-    const [ownAddress, reserved, outsidePool] = await putPeersOnNode(node, [
+    const [ownAddress, reserved, rangeInPool] = await putPeersOnNode(node, [
       { allowed_ips: ['10.77.0.1/32'] },
       { allowed_ips: ['10.77.0.2/32'], psk: true },
-      { allowed_ips: ['172.16.0.5/32'] },
+      { allowed_ips: ['10.77.128.0/17'] },
     ]);
-    conflicting = { ownAddress, reserved, outsidePool };
+    conflicting = { ownAddress, reserved, rangeInPool };
   });
 
   afterAll(async () => {
@@ -62,7 +62,10 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
       dryRun.body.plan.adopt.find((item: { public_key: string }) => item.public_key === key);
     expect(entry(existing[0].public_key)).toEqual({
       public_key: existing[0].public_key,
-      allowed_ips: ['10.77.0.10/32', '192.168.0.0/24'],
+      name: '10.77.0.10',
+      allowed_ips: ['10.77.0.10/32'],
+      routed_ips: ['192.168.0.0/24'],
+      endpoint: null,
       persistent_keepalive: 25,
       has_preshared_key: true,
     });
@@ -70,7 +73,9 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
       /10\.77\.0\.1\/32 is the address of node/,
     );
     expect(entry(conflicting.reserved.public_key).conflict).toMatch(/already belongs to peer reserved/);
-    expect(entry(conflicting.outsidePool.public_key).conflict).toMatch(/pool 10\.77\.0\.0\/16/);
+    expect(entry(conflicting.rangeInPool.public_key).conflict).toMatch(
+      /10\.77\.128\.0\/17 is a range inside the node's pool 10\.77\.0\.0\/16/,
+    );
 
     // The node moves after the dry run: its plan is refused and nothing is adopted.
     const [late] = await putPeersOnNode(node, [{ allowed_ips: ['10.77.9.9/32'] }]);
@@ -103,10 +108,12 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
     );
     existing.forEach((peer, i) =>
       expect(byKey.get(peer.public_key)).toMatchObject({
+        name: poolAddress(i).replace('/32', ''),
         origin: 'adopted',
         has_private_key: false,
         has_preshared_key: peer.preshared_key_sha256 !== null,
-        allowed_ips: [...peer.allowed_ips].sort(),
+        allowed_ips: [poolAddress(i)],
+        routed_ips: i % 10 === 0 ? [`192.168.${i / 10}.0/24`] : [],
         persistent_keepalive: i % 2 === 0 ? 25 : 0,
         sync_status: 'applied',
       }),
@@ -175,6 +182,55 @@ describe('adopting the peers a server already has (wireguard-go)', () => {
       10000,
       'only the lost peer missing',
     );
+  });
+
+  it('refuses names that are no peer names or that a peer of the node has, storing nothing', async () => {
+    const [peer, other] = await putPeersOnNode(node, [
+      { allowed_ips: ['10.77.8.1/32'] },
+      { allowed_ips: ['10.77.8.2/32'] },
+    ]);
+    const refused = async (names: Record<string, unknown>, field: string, message: string) => {
+      for (const body of [{ dry_run: true, names }, { names }]) {
+        const answer = await panel.as().post(`/api/nodes/${node.id}/adopt`, body).expect(400);
+        expect(answer.body.error.message).toContain(field);
+        expect(answer.body.error.message).toContain(message);
+      }
+    };
+    await refused({ [peer.public_key]: 'a\nb' }, `names.${peer.public_key}`, 'line breaks');
+    await refused({ [peer.public_key]: '' }, `names.${peer.public_key}`, '1 to 100 characters');
+    await refused({ 'not-a-key': 'x' }, 'names', 'WireGuard public key');
+    await refused(
+      { [peer.public_key]: 'twin', [other.public_key]: 'twin' },
+      `names.${other.public_key}`,
+      'peer names are unique',
+    );
+    await refused({ [peer.public_key]: 'reserved' }, `names.${peer.public_key}`, 'already named reserved');
+    for (const key of [peer.public_key, other.public_key]) {
+      const found = await panel.as().get(`/api/nodes/${node.id}/peers`).query({ q: key }).expect(200);
+      expect(found.body.items).toEqual([]);
+    }
+
+    // A plan's names, one replaced when it is applied.
+    const plan = await panel
+      .as()
+      .post(`/api/nodes/${node.id}/adopt`, {
+        dry_run: true,
+        public_keys: [peer.public_key, other.public_key],
+        names: { [peer.public_key]: 'kiosk' },
+      })
+      .expect(200);
+    expect(plan.body.plan.adopt.map((item: { name: string }) => item.name).sort()).toEqual([
+      '10.77.8.2',
+      'kiosk',
+    ]);
+    const applied = await panel
+      .as()
+      .post(`/api/nodes/${node.id}/adopt`, {
+        plan_id: plan.body.plan_id,
+        names: { [other.public_key]: 'till' },
+      })
+      .expect(200);
+    expect(applied.body.adopted.map((item: { name: string }) => item.name).sort()).toEqual(['kiosk', 'till']);
   });
 
   it('answers 400 naming the field for bad input, and 404 for a plan of another node', async () => {

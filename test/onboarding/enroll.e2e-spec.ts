@@ -8,6 +8,7 @@ import { createWgInterface, uniqueInterfaceName, WgInterface } from '../../agent
 import { eventually } from '../reconcile-fixture';
 import { startPanel, TestPanel } from '../support/panel';
 import { runCommand, startAgentFromEnvFile, startTlsFront } from './support/node-process';
+import { SigningAgent, startSigningAgent } from './support/signing-agent';
 
 jest.setTimeout(180000);
 
@@ -22,14 +23,18 @@ const nodeSettings = (name: string, iface = 'wg0') => ({
 describe('enrollment tokens', () => {
   let panel: TestPanel;
   let db: Client;
+  let agent: SigningAgent;
 
   beforeAll(async () => {
-    panel = await startPanel();
+    // The test's agent answers on loopback, which a claim may reach only when AGENT_URL_ALLOW says so.
+    panel = await startPanel({ AGENT_URL_ALLOW: '127.0.0.0/8' });
     db = new Client({ connectionString: panel.databaseUrl });
     await db.connect();
+    agent = await startSigningAgent('s'.repeat(40));
   });
 
   afterAll(async () => {
+    await agent?.close();
     await db?.end();
     await panel?.close();
   });
@@ -37,7 +42,7 @@ describe('enrollment tokens', () => {
   const nodeCount = async () => (await panel.as().get('/api/nodes').expect(200)).body.items.length;
   const claimBody = (token: string) => ({
     token,
-    agent_url: 'http://127.0.0.1:9',
+    agent_url: agent.url,
     agent_secret: 's'.repeat(40),
   });
 
@@ -79,7 +84,7 @@ describe('enrollment tokens', () => {
       name: 'edge-1',
       interface: 'wg0',
       override_keepalive: 25,
-      agent_url: 'http://127.0.0.1:9',
+      agent_url: agent.url,
     });
     expect(claimed.body).not.toHaveProperty('agent_secret');
     const again = await panel
@@ -159,7 +164,7 @@ describe('wgfleet-agent enroll against a real panel over TLS (wireguard-go)', ()
   let stopAgent: (() => Promise<void>) | null = null;
 
   beforeAll(async () => {
-    panel = await startPanel();
+    panel = await startPanel({ AGENT_URL_ALLOW: '127.0.0.0/8' });
     [panelCert, agentCert] = await Promise.all([
       generateSelfSignedCert('wgfleet-panel'),
       generateSelfSignedCert(),
@@ -180,13 +185,14 @@ describe('wgfleet-agent enroll against a real panel over TLS (wireguard-go)', ()
   it('writes the agent its secret and config, registers the node with its pinned certificate, and refuses a spent token', async () => {
     const configDir = join(dir, 'etc');
     const port = await freePort();
-    // As the installer leaves it: TLS material and the interface, no secret yet.
+    // As the installer leaves it, except that the secret is not made yet: TLS material, the interface.
     await runCommand('mkdir', ['-p', configDir]);
     await writeFile(join(configDir, 'tls.crt'), agentCert.cert);
     await writeFile(join(configDir, 'tls.key'), agentCert.key, { mode: 0o600 });
     await writeFile(
       join(configDir, 'agent.env'),
       [
+        `AGENT_SECRET_FILE=${join(configDir, 'secret')}`,
         `AGENT_INTERFACES=${wg.name}`,
         `AGENT_LISTEN=127.0.0.1:${port}`,
         `AGENT_TLS_CERT=${join(configDir, 'tls.crt')}`,
@@ -195,7 +201,7 @@ describe('wgfleet-agent enroll against a real panel over TLS (wireguard-go)', ()
       ].join('\n'),
     );
     await writeFile(join(dir, 'panel-ca.pem'), panelCert.cert);
-    const { token } = (
+    const { id: enrollmentId, token } = (
       await panel
         .as()
         .post('/api/enrollments', { node: nodeSettings('enrolled', wg.name) })
@@ -219,6 +225,24 @@ describe('wgfleet-agent enroll against a real panel over TLS (wireguard-go)', ()
         configDir,
         ...extra,
       ]);
+    // The agent is not running yet: enroll makes the secret, but the panel registers nothing and keeps the
+    // token until the agent answers a request signed with it.
+    const early = await enroll();
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/refused the enrollment \(502\).*connect_refused/);
+    expect((await stat(join(configDir, 'secret'))).mode & 0o777).toBe(0o640);
+    expect((await panel.as().get('/api/nodes').expect(200)).body.items).toEqual([]);
+    const open = (await panel.as().get('/api/enrollments').expect(200)).body.items;
+    expect(open).toEqual([expect.objectContaining({ id: enrollmentId, status: 'open' })]);
+
+    // The agent started from the installer's agent.env answers the panel: signed, over TLS, certificate pinned.
+    const agent = await startAgentFromEnvFile(
+      agentCommand('source'),
+      join(configDir, 'agent.env'),
+      agentUrl,
+      agentCert.cert,
+    );
+    stopAgent = agent.stop;
     const outcome = await enroll();
     process.stdout.write(outcome.stdout);
     expect(outcome).toMatchObject({ code: 0, stderr: '' });
@@ -239,14 +263,6 @@ describe('wgfleet-agent enroll against a real panel over TLS (wireguard-go)', ()
       }),
     ]);
 
-    // The agent started from what enroll wrote answers the panel: signed, over TLS, certificate pinned.
-    const agent = await startAgentFromEnvFile(
-      agentCommand('source'),
-      join(configDir, 'agent.env'),
-      agentUrl,
-      agentCert.cert,
-    );
-    stopAgent = agent.stop;
     await eventually(
       async () => {
         const { body } = await panel.as().get(`/api/drift/nodes/${nodes[0].id}`).expect(200);

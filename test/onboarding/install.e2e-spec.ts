@@ -33,7 +33,8 @@ describe('a server with peers: the agent release installed into a temporary root
   beforeAll(async () => {
     const built = await runCommand(process.execPath, [join(AGENT_DIR, 'release', 'build-release.mjs')]);
     if (built.code !== 0) throw new Error(`building the release failed: ${built.stderr}`);
-    panel = await startPanel();
+    // The installed agent answers on loopback, which a claim may reach only when AGENT_URL_ALLOW says so.
+    panel = await startPanel({ AGENT_URL_ALLOW: '127.0.0.0/8' });
     wg = await createWgInterface(uniqueInterfaceName('wgob'));
     root = await mkdtemp(join(tmpdir(), 'wgob-root-'));
   });

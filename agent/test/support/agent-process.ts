@@ -31,6 +31,8 @@ export interface AgentOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Persist `<iface>.conf` files here. */
   configDir?: string;
+  /** Keep the nonce journal here (AGENT_STATE_DIR). */
+  stateDir?: string;
   maxSkewS?: number;
   /** Default "silent" in-process and "warn" for a child. */
   logLevel?: string;
@@ -68,6 +70,7 @@ export async function startAgentInProcess(
     maxSkewS: options.maxSkewS ?? 300,
     logLevel: options.logLevel ?? 'silent',
     configDir: options.configDir ?? null,
+    stateDir: options.stateDir ?? null,
     receiptKeyFile: options.receiptKeyFile ?? null,
   };
   const app = buildApp(config, new WgDriver(), {
@@ -132,6 +135,7 @@ export async function startAgentProcess(
       AGENT_INTERFACES: options.interfaces.join(','),
       AGENT_LOG_LEVEL: options.logLevel ?? 'warn',
       ...(options.configDir ? { AGENT_CONFIG_DIR: options.configDir } : {}),
+      ...(options.stateDir ? { AGENT_STATE_DIR: options.stateDir } : {}),
       ...(options.maxSkewS ? { AGENT_MAX_SKEW_S: String(options.maxSkewS) } : {}),
       ...options.env,
     },

@@ -4,6 +4,7 @@ import { configPath, readCliConfig, writeCliConfig } from '../cli-config';
 import { CliError, EXIT } from '../exit-codes';
 import { withOutputOption } from '../output';
 import { PanelApi } from '../panel-api';
+import { assertTokenTransport } from '../token-transport';
 import { examples, Runtime } from '../runtime';
 
 export function registerConnectionCommands(program: Command, runtime: Runtime): void {
@@ -18,23 +19,28 @@ export function registerConnectionCommands(program: Command, runtime: Runtime): 
     login,
     'wgfleet login https://wgfleet.example.com --name prod --token-stdin < token.txt',
     'WGFLEET_TOKEN=… wgfleet login https://wgfleet.example.com',
+    'wgfleet --insecure login http://10.0.0.5:3000 --token-stdin < token.txt   # plain http, trusted path only',
   );
   login.action(
     runtime.act(
       async (url: string, options: { name?: string; token?: string; tokenStdin?: boolean }, command) => {
-        const name = options.name ?? command.optsWithGlobals().context ?? 'default';
+        const globals: { context?: string; insecure?: boolean } = command.optsWithGlobals();
+        const name = options.name ?? globals.context ?? 'default';
+        // Refused before the token is read or sent anywhere.
+        assertTokenTransport(url, globals.insecure === true);
         const out = runtime.out(command);
         const token = options.tokenStdin
           ? (await text(process.stdin)).trim()
           : (options.token ?? process.env.WGFLEET_TOKEN);
         if (!token) throw new CliError('give the token with --token-stdin, --token or WGFLEET_TOKEN');
-        const panel = new PanelApi({ url, token, source: `the URL and token given to login` });
+        const insecure = globals.insecure === true ? { insecure: true } : {};
+        const panel = new PanelApi({ url, token, source: `the URL and token given to login`, ...insecure });
         runtime.connectionSource = panel.connection.source;
         // Any role may list nodes: this proves the URL and the token before they are saved.
         await panel.listNodes();
         const path = configPath();
         const config = await readCliConfig(path);
-        config.contexts[name] = { url, token };
+        config.contexts[name] = { url, token, ...insecure };
         config.current_context = name;
         await writeCliConfig(path, config);
         out.line(`logged in to ${url}; context "${name}" saved in ${path} and made current`);

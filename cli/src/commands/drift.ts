@@ -4,6 +4,7 @@ import { driftExitCode, EXIT } from '../exit-codes';
 import { describeFailure } from '../failure';
 import { Output, withOutputOption } from '../output';
 import { PanelApi } from '../panel-api';
+import { pollUntilInterrupted } from '../polling';
 import { startProgress } from '../progress';
 import { examples, Runtime } from '../runtime';
 import { shortKey } from './format';
@@ -80,41 +81,21 @@ async function watchDrift(
   intervalS: number,
   runtime: Runtime,
 ): Promise<number> {
-  const stopped = new AbortController();
-  const stop = () => stopped.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   let code: number = EXIT.ok;
-  try {
-    while (!stopped.signal.aborted) {
-      if (process.stdout.isTTY && !out.json) out.write('\u001b[2J\u001b[H');
-      if (!out.json) {
-        out.line(out.color.dim(`every ${intervalS}s · ${new Date().toISOString()} · Ctrl-C to stop`));
-        out.line();
-      }
-      try {
-        code = await showDrift(panel, out, nodeId, true);
-      } catch (error) {
-        code = EXIT.error;
-        out.line(out.color.red(describeFailure(error, runtime.connectionSource).message));
-      }
-      await sleep(intervalS * 1000, stopped.signal);
+  await pollUntilInterrupted(intervalS * 1000, async () => {
+    if (process.stdout.isTTY && !out.json) out.write('\u001b[2J\u001b[H');
+    if (!out.json) {
+      out.line(out.color.dim(`every ${intervalS}s · ${new Date().toISOString()} · Ctrl-C to stop`));
+      out.line();
     }
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
-  return code;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
+    try {
+      code = await showDrift(panel, out, nodeId, true);
+    } catch (error) {
+      code = EXIT.error;
+      out.line(out.color.red(describeFailure(error, runtime.connectionSource).message));
+    }
   });
+  return code;
 }
 
 export function printFleetDrift(

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { EventView } from '../api-types';
 import { Output, withOutputOption } from '../output';
+import { pollUntilInterrupted } from '../polling';
 import { examples, Runtime } from '../runtime';
 import { positiveNumber } from './drift';
 
@@ -49,29 +50,15 @@ export function registerEventsCommand(program: Command, runtime: Runtime): void 
         else printEvents(out, page.items, true);
         return;
       }
-      const stopped = new AbortController();
-      const stop = () => stopped.abort();
-      process.once('SIGINT', stop);
       let header = true;
-      try {
-        while (!stopped.signal.aborted) {
-          const page = await panel.listEvents({ ...query, after, limit: 1000 });
-          for (const event of page.items) if (out.json) out.line(JSON.stringify(event));
-          if (!out.json && page.items.length > 0) printEvents(out, page.items, header);
-          if (page.items.length > 0) header = false;
-          after = page.items.at(-1)?.position ?? after;
-          if (page.next) continue;
-          await new Promise((resolve) => {
-            const timer = setTimeout(resolve, options.interval * 1000);
-            stopped.signal.addEventListener('abort', () => {
-              clearTimeout(timer);
-              resolve(undefined);
-            });
-          });
-        }
-      } finally {
-        process.off('SIGINT', stop);
-      }
+      await pollUntilInterrupted(options.interval * 1000, async () => {
+        const page = await panel.listEvents({ ...query, after, limit: 1000 });
+        for (const event of page.items) if (out.json) out.line(JSON.stringify(event));
+        if (!out.json && page.items.length > 0) printEvents(out, page.items, header);
+        if (page.items.length > 0) header = false;
+        after = page.items.at(-1)?.position ?? after;
+        return Boolean(page.next);
+      });
     }),
   );
 }

@@ -1,16 +1,18 @@
 import { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
-import QRCode from 'qrcode';
 import type { NodeView, PeerView } from '../api-types';
 import { addFieldOptions, fieldsFrom, PEER_FIELDS } from '../field-options';
 import { Output, withOutputOption } from '../output';
+import { writeOwnerOnlyFile } from '../owner-only-file';
 import { examples, Runtime } from '../runtime';
+import { qrTooLargeNote, terminalQr } from '../terminal-qr';
 import { shortKey } from './format';
+import { registerBulkRename } from './rename';
 
 const NODE_OPTION = ['--node <node>', 'the node (id or name) when a peer name is used on several'] as const;
 
 export function registerPeerCommands(program: Command, runtime: Runtime): void {
   const peers = program.command('peers').description('WireGuard peers (clients) of the nodes');
+  registerBulkRename(peers, runtime);
 
   examples(
     withOutputOption(
@@ -149,11 +151,15 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
       const out = runtime.out(command);
       const peer = await panel.resolvePeer(ref, options.node);
       const config = await panel.peerConfig(peer.id);
-      const rendered = options.qr ? await QRCode.toString(config, { type: 'terminal', small: true }) : config;
+      const qr = options.qr ? await terminalQr(config) : undefined;
+      const rendered = qr ? qr.text : config;
       if (options.out) {
-        await writeFile(options.out, rendered, { mode: 0o600 });
+        await writeOwnerOnlyFile(options.out, rendered);
         out.note(`wrote the config of ${peer.name} to ${options.out}`);
       } else out.write(rendered);
+      // Told after the code, where it stays on screen.
+      const tooLarge = qr && !options.out && process.stdout.isTTY ? qrTooLargeNote(qr, process.stdout) : null;
+      if (tooLarge) out.note(tooLarge);
     }),
   );
 }

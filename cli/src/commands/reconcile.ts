@@ -8,6 +8,7 @@ import { checkPlanTarget, parsePlanFile, PLAN_FILE_FORMAT, PlanFile, planIsEmpty
 import { startProgress } from '../progress';
 import { examples, Runtime } from '../runtime';
 import { positiveNumber } from './drift';
+import { makeSavedPlan } from './saved-plan';
 import { shortKey } from './format';
 
 interface PlanOptions {
@@ -165,23 +166,10 @@ export function registerReconcileCommands(program: Command, runtime: Runtime): v
   );
 }
 
-async function makePlan(panel: PanelApi, nodeRef: string, options: PlanOptions): Promise<PlanFile> {
-  const node = await panel.resolveNode(nodeRef);
-  const progress = startProgress(`planning ${node.name}…`);
-  try {
-    const answer = await panel.planReconcile(node.id, reconcileOptions(options));
-    return {
-      format: PLAN_FILE_FORMAT,
-      panel_url: panel.connection.url,
-      node_id: node.id,
-      node_name: node.name,
-      plan_id: answer.plan_id,
-      created_at: new Date().toISOString(),
-      plan: answer.plan,
-    };
-  } finally {
-    progress.done();
-  }
+function makePlan(panel: PanelApi, nodeRef: string, options: PlanOptions): Promise<PlanFile> {
+  return makeSavedPlan(panel, nodeRef, PLAN_FILE_FORMAT, 'planning', (nodeId) =>
+    panel.planReconcile(nodeId, reconcileOptions(options)),
+  );
 }
 
 async function readPlan(path: string): Promise<string> {

@@ -47,7 +47,12 @@ export interface FleetDiff {
 }
 
 /** Lists whose order carries no meaning: compared as sets. */
-const SET_FIELDS = new Set(['allowed_ips', 'endpoint_allowed_ips', 'override_endpoint_allowed_ip']);
+const SET_FIELDS = new Set([
+  'allowed_ips',
+  'routed_ips',
+  'endpoint_allowed_ips',
+  'override_endpoint_allowed_ip',
+]);
 
 function same(field: string, a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b) && SET_FIELDS.has(field)) {

@@ -25,13 +25,15 @@ const node = {
   updated_at: '2026-01-01T00:00:00.000Z',
 } as NodeView;
 
-const peer = (name: string) =>
+const peer = (name: string, site: Partial<PeerView> = {}) =>
   ({
     id: `p-${name}`,
     node_id: 'n1',
     name,
     public_key: `${name}-public-key`,
     allowed_ips: ['10.8.0.2/32'],
+    routed_ips: [],
+    endpoint: null,
     dns: null,
     mtu: null,
     persistent_keepalive: 30,
@@ -42,10 +44,12 @@ const peer = (name: string) =>
     version: 1,
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
+    ...site,
   }) as PeerView;
 
 describe('exportFleetFile', () => {
-  const text = exportFleetFile([node], () => [peer('zoe'), peer('alice')]);
+  const site = { routed_ips: ['192.168.60.0/24'], endpoint: '10.233.9.1:40000' };
+  const text = exportFleetFile([node], () => [peer('zoe', site), peer('alice')]);
 
   it('writes nodes with their overrides and peers, sorted by name, and no key the panel keeps secret', () => {
     const document = parse(text);
@@ -70,6 +74,8 @@ describe('exportFleetFile', () => {
       fields: {
         public_key: 'alice-public-key',
         allowed_ips: ['10.8.0.2/32'],
+        routed_ips: [],
+        endpoint: null,
         dns: null,
         mtu: null,
         persistent_keepalive: 30,
@@ -77,6 +83,7 @@ describe('exportFleetFile', () => {
         enabled: true,
       },
     });
+    expect(spec.peers[1].fields).toMatchObject(site);
   });
 });
 

@@ -49,6 +49,8 @@ const OVERRIDE_RULES: Record<string, FieldRule> = {
 const PEER_RULES: Record<string, FieldRule> = {
   public_key: { kind: 'string' },
   allowed_ips: { kind: 'strings' },
+  routed_ips: { kind: 'strings' },
+  endpoint: { kind: 'string', nullable: true },
   dns: { kind: 'strings', nullable: true },
   mtu: { kind: 'integer', nullable: true },
   persistent_keepalive: { kind: 'integer', nullable: true },

@@ -2,6 +2,7 @@ import createFetchClient, { Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
 
 export type { components, paths };
+export { NamesMappingError, parseNamesMapping } from './names-mapping';
 export type Schemas = components['schemas'];
 
 /** One problem with one field of a request, as the panel names it in a 400. */

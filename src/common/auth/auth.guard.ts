@@ -28,7 +28,7 @@ export class AuthGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     // Only a token that is sent and wrong counts as a failure: a missing one costs no lookup and guesses nothing.
-    if (match) this.limits.refuseBlockedAddress(request, reply);
+    // A valid token is served whatever its address's failures (see RequestLimits).
     const actor = match ? await this.tokens.authenticate(match[1]) : null;
     if (!actor) {
       if (match) await this.limits.recordAuthFailure(request, reply);

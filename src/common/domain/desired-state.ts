@@ -43,8 +43,12 @@ export interface DesiredPeer extends PeerSettings {
   node_id: string;
   name: string;
   public_key: string;
-  /** The peer's tunnel addresses: the node's AllowedIPs for this peer and the client's [Interface] Address. */
+  /** The peer's tunnel addresses: the client's [Interface] Address and part of the node's AllowedIPs for it. */
   allowed_ips: string[];
+  /** Networks outside the node's pool the peer routes (a site's LAN): the rest of the node's AllowedIPs. */
+  routed_ips: string[];
+  /** "host:port" the node sends to (a site's gateway); null = wherever the peer last connected from. */
+  endpoint: string | null;
   /** SHA-256 (hex) of the preshared key's raw bytes, null when the peer has none. Never the key itself. */
   preshared_key_sha256: string | null;
   enabled: boolean;

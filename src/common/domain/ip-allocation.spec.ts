@@ -6,7 +6,6 @@ import {
   AddressPoolError,
   hostCidrAt,
   indexOf,
-  nextFreeIndex,
   nodeAddress,
   parsePool,
   poolCapacity,
@@ -164,33 +163,3 @@ function pickIndex(capacity: number, position: number): number {
   if (!Number.isInteger(position)) return Math.min(capacity - 1, Math.floor(position * capacity));
   return position >= 0 ? Math.min(position, capacity - 1) : Math.max(0, capacity + position);
 }
-
-describe('nextFreeIndex', () => {
-  const pool = parsePool('10.0.0.0/29'); // indexes 0..5, 0 = node
-
-  it('starts at 1: index 0 is the node', () => {
-    expect(nextFreeIndex(pool, [])).toBe(1);
-    expect(nextFreeIndex(pool, [0])).toBe(1);
-  });
-
-  it('takes max + 1 before reusing a gap', () => {
-    expect(nextFreeIndex(pool, [1, 2, 4])).toBe(5);
-  });
-
-  it('falls back to the first gap when the top is taken', () => {
-    expect(nextFreeIndex(pool, [1, 3, 5])).toBe(2);
-    expect(nextFreeIndex(pool, [0, 1, 2, 5])).toBe(3);
-  });
-
-  it('returns null when the pool is full', () => {
-    expect(nextFreeIndex(pool, [1, 2, 3, 4, 5])).toBeNull();
-    expect(nextFreeIndex(parsePool('10.0.0.0/30'), [0, 1])).toBeNull();
-  });
-
-  it('honours a free, valid hint and ignores any other', () => {
-    expect(nextFreeIndex(pool, [1, 2], 4)).toBe(4);
-    expect(nextFreeIndex(pool, [1, 2], 2)).toBe(3);
-    expect(nextFreeIndex(pool, [1, 2], 0)).toBe(3);
-    expect(nextFreeIndex(pool, [1, 2], 6)).toBe(3);
-  });
-});

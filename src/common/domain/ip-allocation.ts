@@ -100,32 +100,6 @@ export function indexOf(pool: AddressPool, address: string): number | null {
   return Number(index);
 }
 
-/**
- * Picks the index for a new peer given the indexes already taken (ascending; the node's 0 may be included or
- * not). A free, valid `hint` (e.g. the address the user asked for) wins; otherwise max + 1, so a just-freed
- * address is not handed to a new peer while an old client may still use it; when the top of the pool is
- * taken, the first gap. Null when the pool is full.
- */
-export function nextFreeIndex(
-  pool: AddressPool,
-  usedSortedAscending: readonly number[],
-  hint?: number,
-): number | null {
-  const capacity = poolCapacity(pool);
-  const isAllocatable = (index: number) => Number.isSafeInteger(index) && index >= 1 && index < capacity;
-  if (hint !== undefined && isAllocatable(hint) && !usedSortedAscending.includes(hint)) return hint;
-
-  const afterHighest = Math.max(0, usedSortedAscending.at(-1) ?? 0) + 1;
-  if (isAllocatable(afterHighest)) return afterHighest;
-
-  let candidate = 1;
-  for (const used of usedSortedAscending) {
-    if (used > candidate) break;
-    if (used === candidate) candidate += 1;
-  }
-  return isAllocatable(candidate) ? candidate : null;
-}
-
 function hostMask(family: 4 | 6, prefix: number): bigint {
   return (1n << BigInt(FAMILY_BITS[family] - prefix)) - 1n;
 }
@@ -140,4 +114,46 @@ function fromBigInt(family: 4 | 6, value: bigint): string {
     Number((value >> BigInt(width - 8 - 8 * i)) & 0xffn),
   );
   return ipaddr.fromByteArray(bytes).toString();
+}
+
+/** The first and last address a CIDR covers, as numbers of its family. */
+export interface CidrSpan {
+  family: 4 | 6;
+  first: bigint;
+  last: bigint;
+}
+
+/** Null when `cidr` is not an address or CIDR. */
+export function cidrSpan(cidr: string): CidrSpan | null {
+  const parsed = parseCidr(cidr);
+  if (!parsed) return null;
+  const mask = hostMask(parsed.family, parsed.prefix);
+  const first = toBigInt(parsed.address) & ~mask;
+  return { family: parsed.family, first, last: first | mask };
+}
+
+/** Whether two CIDRs share at least one address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const left = cidrSpan(a);
+  const right = cidrSpan(b);
+  return (
+    !!left && !!right && left.family === right.family && left.first <= right.last && right.first <= left.last
+  );
+}
+
+/** A single address: /32 or /128. */
+export function isHostCidr(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  return !!parsed && parsed.prefix === FAMILY_BITS[parsed.family];
+}
+
+/** The pool's host indexes (first, last) a CIDR covers, or null when it covers none of them. */
+export function poolIndexSpan(pool: AddressPool, cidr: string): [number, number] | null {
+  const span = cidrSpan(cidr);
+  if (!span || span.family !== pool.family) return null;
+  const first = span.first - pool.network - 1n;
+  const last = span.last - pool.network - 1n;
+  const capacity = BigInt(poolCapacity(pool));
+  if (last < 0n || first >= capacity) return null;
+  return [Number(first < 0n ? 0n : first), Number(last >= capacity ? capacity - 1n : last)];
 }

@@ -1,5 +1,5 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Global, HttpStatus, Inject, Injectable, Module } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -12,13 +12,16 @@ type LimitCheck = ReturnType<FastifyInstance['createRateLimit']>;
 const IPV6_SUBNET = 64;
 /** Bounds the memory an attack from many addresses can take; beyond it, Redis's counts still refuse them. */
 const MAX_BLOCKED_ADDRESSES = 100_000;
+const TOO_MANY_FAILURES = 'too many requests with an invalid token from this address';
 
 /**
  * Request limits, counted in Redis (`@fastify/rate-limit`'s store) so every panel of a fleet shares them:
- * requests per API token, and requests with an unknown or revoked token per client address. An address over its
- * limit is remembered by each instance that sees it fail, and its requests there are refused before any token is
- * looked up, without asking Redis: requests with a valid token cost one counter update, not two. A Redis outage
- * lifts the limits rather than failing requests.
+ * requests per API token, and failed authentications (a wrong API token, an unknown or spent enrollment token)
+ * per client address. Only failures count against an address: behind a reverse proxy every client may share
+ * one, and a valid token is served from an address over its failure limit, so nobody sending wrong tokens
+ * locks out the operators. An address over its limit is remembered by each instance that sees it fail, and its
+ * further failures there are refused without asking Redis. A Redis outage lifts the limits rather than failing
+ * requests.
  */
 @Injectable()
 export class RequestLimits {
@@ -53,24 +56,22 @@ export class RequestLimits {
     }
   }
 
-  /** Refuses, before any token lookup, a client address known to be over its failure limit. */
-  refuseBlockedAddress(request: FastifyRequest, reply: FastifyReply): void {
-    const address = clientAddress(request);
-    const until = this.blockedUntil.get(address);
-    if (until === undefined) return;
-    if (until > Date.now()) {
-      throw tooMany(reply, until - Date.now(), 'too many requests with an invalid token from this address');
-    }
-    this.blockedUntil.delete(address);
-  }
-
-  /** Counts a bad token against its client address; the one that goes over the limit is already refused. */
+  /**
+   * Counts a failed authentication against its client address: throws 429 once the address is over its limit
+   * (the caller answers its own refusal otherwise).
+   */
   async recordAuthFailure(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!this.authFailures) return;
+    const address = clientAddress(request);
+    const until = this.blockedUntil.get(address);
+    if (until !== undefined && until > Date.now()) {
+      throw tooMany(reply, until - Date.now(), TOO_MANY_FAILURES);
+    }
+    if (until !== undefined) this.blockedUntil.delete(address);
     const status = await this.authFailures(request);
     if (status.isAllowed || !status.isExceeded) return;
-    this.block(clientAddress(request), Date.now() + status.ttl);
-    throw tooMany(reply, status.ttl, 'too many requests with an invalid token from this address');
+    this.block(address, Date.now() + status.ttl);
+    throw tooMany(reply, status.ttl, TOO_MANY_FAILURES);
   }
 
   /** Counts an authenticated request against its token. */
@@ -93,6 +94,11 @@ export class RequestLimits {
     this.blockedUntil.set(address, until);
   }
 }
+
+/** One RequestLimits for the panel: the auth guard and the enrollment claim count into the same limits. */
+@Global()
+@Module({ providers: [RequestLimits], exports: [RequestLimits] })
+export class RequestLimitsModule {}
 
 function clientAddress(request: FastifyRequest): string {
   return normalizeIP(request.ip, IPV6_SUBNET);

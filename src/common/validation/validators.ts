@@ -44,15 +44,19 @@ export function IsCidr(settings: { family?: Family } = {}, options?: ValidationO
   return rule('isCidr', (value, field) => cidrProblem(value, field, settings.family), options);
 }
 
-/** A non-empty list: an empty AllowedIPs routes nothing, and null is how a setting is inherited instead. */
+/**
+ * A non-empty list unless `allowEmpty`: an empty AllowedIPs routes nothing, and null is how a setting is
+ * inherited instead; an empty list of routed networks is simply none.
+ */
 export function IsCidrList(
-  settings: { maxItems: number; family?: Family },
+  settings: { maxItems: number; family?: Family; allowEmpty?: boolean },
   options?: ValidationOptions,
 ): PropertyDecorator {
+  const allowEmpty = settings.allowEmpty ?? false;
   return rule(
     'isCidrList',
     (value, field) =>
-      listProblem(value, field, { allowEmpty: false, maxItems: settings.maxItems }, (item, itemField) =>
+      listProblem(value, field, { allowEmpty, maxItems: settings.maxItems }, (item, itemField) =>
         cidrProblem(item, itemField, settings.family),
       ),
     options,
@@ -85,6 +89,19 @@ export function IsEndpoint(options?: ValidationOptions): PropertyDecorator {
         ? null
         : `${field} must be a host name, IPv4 address or [IPv6] address with an optional port 1-65535, ` +
           'like vpn.example.com:51820 or [2001:db8::1]:51820',
+    options,
+  );
+}
+
+/** "host:port", the port required: where WireGuard sends a peer's packets (a site's gateway). */
+export function IsHostPort(options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    'isHostPort',
+    (value, field) =>
+      typeof value === 'string' && isValidEndpoint(value) && parseEndpoint(value)?.port !== null
+        ? null
+        : `${field} must be host:port with a port 1-65535, like 203.0.113.9:51820, gw.example.com:51820 ` +
+          'or [2001:db8::1]:51820',
     options,
   );
 }

@@ -7,8 +7,23 @@ export class AdoptionEntryView implements AdoptionEntry {
   @ApiProperty()
   public_key!: string;
 
+  @ApiPropertyOptional({
+    description: "The name it is adopted under: the operator's, or its address; absent when it cannot be",
+  })
+  name?: string;
+
   @ApiProperty({ type: String, isArray: true, example: ['10.0.1.7/32'] })
   allowed_ips!: string[];
+
+  @ApiProperty({ type: String, isArray: true, example: ['192.168.60.0/24'] })
+  routed_ips!: string[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The endpoint the node has, kept for a peer that routes networks; null for others',
+  })
+  endpoint!: string | null;
 
   @ApiProperty()
   persistent_keepalive!: number;

@@ -13,7 +13,14 @@ import { AppliedVersions } from '../sync';
 import { AdoptionPlanEntity } from './adoption-plan.entity';
 import { AdoptionDryRunView, AdoptionResultView } from './adoption-view';
 import { AdoptPeersDto } from './adoption.dto';
-import { adoptedPeerPayload, adoptionPlan, planAdoption } from './domain/adoption-plan';
+import { takenNameProblem } from './domain/adopted-names';
+import {
+  adoptedPeerPayload,
+  adoptionPlan,
+  isAdoptable,
+  planAdoption,
+  plannedNames,
+} from './domain/adoption-plan';
 
 export type AdoptAnswer = AdoptionDryRunView | AdoptionResultView;
 
@@ -41,12 +48,16 @@ export class AdoptionService {
     const snapshot = await this.desiredState.desired(em, nodeId);
     const dump = await this.observeNow(snapshot.node);
     const fingerprint = this.inspector.fingerprint(snapshot, dump);
+    const names = new Map(Object.entries(dto.names ?? {}));
     if (dto.dry_run) {
+      const holdings = await this.desiredState.holdings(em, nodeId);
+      refuseTakenNames(names, holdings.currentPeers, snapshot.node.name);
       const planned = planAdoption({
         node: snapshot.desiredNode,
         observed: dump.peers,
-        ...(await this.desiredState.holdings(em, nodeId)),
+        ...holdings,
         publicKeys: dto.public_keys,
+        names,
       });
       const stored = em.create(AdoptionPlanEntity, {
         id: randomUUID(),
@@ -58,7 +69,7 @@ export class AdoptionService {
       await em.persistAndFlush(stored);
       return { plan_id: stored.id, plan: stored.plan };
     }
-    if (!dto.plan_id) return this.adoptObserved(nodeId, dump.peers, dto.public_keys, context);
+    if (!dto.plan_id) return this.adoptObserved(nodeId, dump.peers, dto.public_keys, names, context);
 
     const stored = await em.findOne(AdoptionPlanEntity, { id: dto.plan_id, nodeId });
     if (!stored) {
@@ -72,7 +83,9 @@ export class AdoptionService {
     const inPlan = new Set(stored.plan.adopt.map((entry) => entry.public_key));
     const wanted = dto.public_keys?.filter((key) => inPlan.has(key)) ?? [...inPlan];
     const outside = (dto.public_keys ?? []).filter((key) => !inPlan.has(key));
-    const result = await this.adoptObserved(nodeId, dump.peers, wanted, context);
+    // The plan's names, each replaced by one given now.
+    const planNames = new Map([...plannedNames(stored.plan), ...names]);
+    const result = await this.adoptObserved(nodeId, dump.peers, wanted, planNames, context);
     const notInPlan = outside.map((key) => ({
       public_key: key,
       reason: 'not part of the plan given as plan_id',
@@ -82,25 +95,24 @@ export class AdoptionService {
 
   /**
    * Adopts peers as the node was seen to have them (`observed`): those of `publicKeys`, or every one the panel
-   * does not know. Planned again under the node's allocation lock from what the database holds then.
+   * does not know, under the operator's `names` (by public key) or their addresses. Planned again under the
+   * node's allocation lock from what the database holds then.
    */
   async adoptObserved(
     nodeId: string,
     observed: readonly DumpPeer[],
     publicKeys: readonly string[] | undefined,
+    names: ReadonlyMap<string, string>,
     context: CommandContext,
   ): Promise<AdoptionResultView> {
     const em = this.em.fork();
     const node = await this.nodes.require(em, nodeId);
     const { rows, skipped } = await em.transactional(async (tx) => {
       await this.peers.lockNodeAllocations(tx, nodeId);
-      const planned = planAdoption({
-        node: toDesiredNode(node),
-        observed,
-        ...(await this.desiredState.holdings(tx, nodeId)),
-        publicKeys,
-      });
-      const accepted = planned.filter((item) => item.entry.conflict === undefined);
+      const holdings = await this.desiredState.holdings(tx, nodeId);
+      refuseTakenNames(names, holdings.currentPeers, node.name);
+      const planned = planAdoption({ node: toDesiredNode(node), observed, ...holdings, publicKeys, names });
+      const accepted = planned.filter(isAdoptable);
       const payloads = accepted.map((item) => adoptedPeerPayload(nodeId, item));
       const records = await this.events.appendNew(
         tx,
@@ -152,4 +164,14 @@ export class AdoptionService {
       );
     }
   }
+}
+
+/** Nothing is planned or adopted under a name a peer of the node already has. */
+function refuseTakenNames(
+  names: ReadonlyMap<string, string>,
+  currentPeers: ReadonlyMap<string, string>,
+  nodeName: string,
+): void {
+  const problem = takenNameProblem(names, currentPeers, nodeName);
+  if (problem) throw badRequest(problem.field, problem.message);
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { hostLocalRange } from '../../common/domain/address-range';
 import { badRequest } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient } from './agent-client';
@@ -75,15 +77,37 @@ export class AgentUrlGuard {
     if (problem) throw badRequest('agent_url', problem);
     const host = hostOf(settings.agent_url);
     if (!policy.allow || hostVerdict(host, policy.allow) !== 'resolve') return;
-    const addresses = await lookup(host, { all: true }).catch(() => []);
-    if (addresses.length === 0)
-      throw badRequest(
-        'agent_url',
-        'the host name does not resolve, so it cannot be checked against AGENT_URL_ALLOW',
-      );
-    if (!addresses.every((entry) => isAddressAllowed(entry.address, policy.allow!)))
+    const addresses = await addressesOf(host, 'it cannot be checked against AGENT_URL_ALLOW');
+    if (!addresses.every((address) => isAddressAllowed(address, policy.allow!)))
       throw badRequest('agent_url', 'agent_url resolves to an address outside AGENT_URL_ALLOW');
   }
+
+  /**
+   * For a claim, made with an enrollment token (a weaker secret than a write token): unless AGENT_URL_ALLOW
+   * decides, the agent URL may not reach the panel's own host or link (loopback, link-local, unspecified,
+   * multicast), by address or by a name resolving there.
+   */
+  async assertClaimable(settings: AgentUrlSettings): Promise<void> {
+    await this.assertUsable(settings);
+    if (this.config.agentUrlPolicy.allow) return;
+    const host = hostOf(settings.agent_url);
+    const addresses = isIP(host) ? [host] : await addressesOf(host, 'it cannot be checked');
+    const kind = addresses.map(hostLocalRange).find((found) => found !== null);
+    if (kind)
+      throw badRequest(
+        'agent_url',
+        `agent_url is ${kind}: an enrollment claim may not point the panel at its own host or ` +
+          'link (AGENT_URL_ALLOW can allow it)',
+      );
+  }
+}
+
+/** Every address `host` resolves to; a 400 naming agent_url when it does not resolve. */
+async function addressesOf(host: string, consequence: string): Promise<string[]> {
+  const entries = await lookup(host, { all: true }).catch(() => []);
+  if (entries.length === 0)
+    throw badRequest('agent_url', `the host name does not resolve, so ${consequence}`);
+  return entries.map((entry) => entry.address);
 }
 
 @Module({

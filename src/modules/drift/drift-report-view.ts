@@ -74,6 +74,17 @@ export class AllowedIpsMismatchView {
   actual!: string[];
 }
 
+export class EndpointMismatchView {
+  @ApiProperty({ enum: ['endpoint'] })
+  field!: 'endpoint';
+
+  @ApiProperty({ description: 'host:port the panel sets' })
+  expected!: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'host:port the node has; null: none' })
+  actual!: string | null;
+}
+
 export class KeepaliveMismatchView {
   @ApiProperty({ enum: ['persistent_keepalive'] })
   field!: 'persistent_keepalive';
@@ -100,11 +111,11 @@ export class PresharedKeyMismatchView {
 
 /** The schema of a PeerFieldMismatch: one of the field's own shapes. */
 export const PEER_FIELD_MISMATCH_SCHEMA = {
-  ...oneOf(AllowedIpsMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView),
+  ...oneOf(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView),
   discriminator: { propertyName: 'field' },
 };
 
-@ApiExtraModels(AllowedIpsMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
+@ApiExtraModels(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
 export class MismatchedPeerView implements MismatchedPeer {
   @ApiProperty({ format: 'uuid' })
   peer_id!: string;

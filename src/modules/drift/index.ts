@@ -1,5 +1,6 @@
 export {
   AllowedIpsMismatchView,
+  EndpointMismatchView,
   KeepaliveMismatchView,
   PEER_FIELD_MISMATCH_SCHEMA,
   PresharedKeyMismatchView,

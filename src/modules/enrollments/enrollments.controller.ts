@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,16 +10,20 @@ import {
 import { ApiErrors } from '../../common/http/api-responses';
 import { NodeView } from '../nodes';
 import { CreatedEnrollmentView, EnrollmentList } from './enrollment-view';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestLimits } from '../../common/http/request-limits';
 import { CommandContext, Ctx, Public } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { ClaimEnrollmentDto, CreateEnrollmentDto } from './enrollments.dto';
-import { EnrollmentsService } from './enrollments.service';
+import { EnrollmentGoneError, EnrollmentsService } from './enrollments.service';
 
 @ApiTags('enrollments')
 @Controller('api/enrollments')
 export class EnrollmentsController {
-  constructor(private readonly enrollments: EnrollmentsService) {}
+  constructor(
+    private readonly enrollments: EnrollmentsService,
+    private readonly limits: RequestLimits,
+  ) {}
 
   /** The token is in this answer only. */
   @Post()
@@ -50,13 +54,25 @@ export class EnrollmentsController {
     await this.enrollments.revoke(id);
   }
 
-  /** Called by `wgfleet-agent enroll` on the node; the enrollment token is its authentication. */
+  /**
+   * Called by `wgfleet-agent enroll` on the node; the enrollment token is its authentication, so a refused token
+   * counts against the client address like a wrong API token.
+   */
   @Post('claim')
   @Public()
   @ApiOperation({ operationId: 'claimEnrollment' })
   @ApiCreatedResponse({ type: NodeView })
-  @ApiErrors(400, 409, 410, 502)
-  claim(@Body() body: ClaimEnrollmentDto, @Req() request: FastifyRequest) {
-    return this.enrollments.claim(body, request.id ?? null);
+  @ApiErrors(400, 409, 410, 429, 502)
+  async claim(
+    @Body() body: ClaimEnrollmentDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<NodeView> {
+    try {
+      return await this.enrollments.claim(body, request.id ?? null);
+    } catch (error) {
+      if (error instanceof EnrollmentGoneError) await this.limits.recordAuthFailure(request, reply);
+      throw error;
+    }
   }
 }

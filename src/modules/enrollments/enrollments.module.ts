@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AgentClientModule } from '../agent-client/agent-client.module';
 import { NodesModule } from '../nodes/nodes.module';
 import { EnrollmentsController } from './enrollments.controller';
 import { EnrollmentsService } from './enrollments.service';
 
 /** Nodes that register themselves with a one-time token (CONTRACT §5 Onboarding). */
 @Module({
-  imports: [NodesModule],
+  imports: [NodesModule, AgentClientModule],
   controllers: [EnrollmentsController],
   providers: [EnrollmentsService],
 })

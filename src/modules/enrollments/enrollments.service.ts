@@ -4,6 +4,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, conflict, notFound } from '../../common/http/api-error';
+import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { NodesService, NodesStore, NodeView } from '../nodes';
 import {
   DEFAULT_ENROLLMENT_TTL_S,
@@ -25,6 +26,7 @@ export class EnrollmentsService {
     private readonly em: EntityManager,
     private readonly nodes: NodesService,
     private readonly nodeRecords: NodesStore,
+    private readonly urlGuard: AgentUrlGuard,
   ) {}
 
   async create(dto: CreateEnrollmentDto, context: CommandContext): Promise<CreatedEnrollmentView> {
@@ -58,8 +60,11 @@ export class EnrollmentsService {
   }
 
   /**
-   * Registers the node and spends the token in one transaction: a refused token (410) or a failed registration
-   * registers nothing and spends nothing. The row stays locked meanwhile, so a token works exactly once.
+   * Registers the node and spends the token in one transaction, and only once the agent has answered a signed
+   * request correctly: a refused token (410), an agent URL on the panel's own host or link (400), an agent that
+   * does not answer correctly (502) or a failed registration registers nothing and spends nothing. The token is
+   * checked before its agent URL, so nobody without one learns anything about addresses; the row stays locked
+   * from the check to the end, so a token works exactly once.
    */
   async claim(dto: ClaimEnrollmentDto, requestId: string | null): Promise<NodeView> {
     return this.em.fork().transactional(async (em) => {
@@ -69,15 +74,14 @@ export class EnrollmentsService {
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       const refusal = claimRefusal(enrollment, new Date());
-      if (refusal || !enrollment) {
-        throw new ApiError(HttpStatus.GONE, 'enrollment_gone', refusal ?? 'unknown enrollment token');
-      }
+      if (refusal || !enrollment) throw new EnrollmentGoneError(refusal ?? 'unknown enrollment token');
       const { token: _token, listen_port: observedListenPort, ...agent } = dto;
+      await this.urlGuard.assertClaimable(agent);
       // The node.registered event names whoever made the enrollment as its actor.
       const node = await this.nodes.register(
         { ...enrollment.node, ...agent, listen_port: enrollment.node.listen_port ?? observedListenPort },
         { actorTokenId: enrollment.createdBy, requestId },
-        em,
+        { em, agentMustAnswer: true },
       );
       enrollment.status = 'claimed';
       enrollment.nodeId = node.id;
@@ -93,5 +97,12 @@ export class EnrollmentsService {
         { field: 'node.name', message: 'name is taken' },
       ]);
     }
+  }
+}
+
+/** An unknown, spent, revoked or expired token: a failed authentication (counted per client address). */
+export class EnrollmentGoneError extends ApiError {
+  constructor(reason: string) {
+    super(HttpStatus.GONE, 'enrollment_gone', reason);
   }
 }

@@ -4,7 +4,7 @@ import type { ViewExtension } from '../../common/http/view-extensions';
 import type { PeerEntity, PeerViewExtras } from '../peers';
 import { PeerActivityEntity } from './peer-activity.entity';
 
-/** The latest handshake, transfer totals and endpoint the scans saw, on peer views. */
+/** The latest handshake, transfer totals and source address the scans saw, on peer views. */
 @Injectable()
 export class PeerActivityView implements ViewExtension<
   PeerEntity,
@@ -28,7 +28,7 @@ export class PeerActivityView implements ViewExtension<
       latest_handshake: activity?.latestHandshake?.toISOString() ?? null,
       transfer_rx: activity?.totalRx ?? 0,
       transfer_tx: activity?.totalTx ?? 0,
-      endpoint: activity?.endpoint ?? null,
+      last_endpoint: activity?.endpoint ?? null,
     };
   }
 }

@@ -62,17 +62,27 @@ export class NodesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `em`: a transaction to register in (an enrollment's claim), a fresh one otherwise. */
-  async register(dto: RegisterNodeDto, context: CommandContext, em?: EntityManager): Promise<NodeView> {
+  /**
+   * `em`: a transaction to register in (an enrollment's claim), a fresh one otherwise. `agentMustAnswer`: refuse
+   * (502) unless the agent answers a signed request correctly, instead of registering a node that is unknown.
+   */
+  async register(
+    dto: RegisterNodeDto,
+    context: CommandContext,
+    { em, agentMustAnswer = false }: { em?: EntityManager; agentMustAnswer?: boolean } = {},
+  ): Promise<NodeView> {
     const id = randomUUID();
     await this.urlGuard.assertUsable(dto);
-    const observed = await this.agents.probe({
+    const connection = {
       agent_url: dto.agent_url,
       interface: dto.interface,
       agent_secret: dto.agent_secret,
       agent_ca_cert: dto.agent_ca_cert ?? null,
       agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
-    });
+    };
+    const observed = agentMustAnswer
+      ? await this.agents.verify(connection)
+      : await this.agents.probe(connection);
     const state: NodeState = {
       name: dto.name,
       agent_url: dto.agent_url,

@@ -18,5 +18,17 @@ export function allocationApiError({ problem }: AllocationError): ApiError {
       return conflict(`the address pool ${problem.pool} is full`, [
         { field: 'allowed_ips', message: 'no free address left' },
       ]);
+    case 'range_in_pool':
+      return badRequest(
+        problem.field,
+        problem.field === 'routed_ips'
+          ? `${problem.cidr} overlaps the node's pool ${problem.pool}; routed networks lie outside it`
+          : `${problem.cidr} is a range inside the node's pool ${problem.pool}; a peer holds single addresses there`,
+      );
+    case 'route_taken':
+      return conflict(
+        `${problem.cidr} overlaps ${problem.held.cidr} of peer ${problem.held.peerName} on this node`,
+        [{ field: problem.field, message: 'overlaps a network another peer holds' }],
+      );
   }
 }

@@ -124,8 +124,8 @@ function snapshotOf(
     peers.push({
       id: desired.id,
       publicKey: desired.public_key,
-      version: row[10],
-      presharedKeySealed: row[11],
+      version: row[12],
+      presharedKeySealed: row[13],
     });
   }
   return {
@@ -140,8 +140,20 @@ function snapshotOf(
 
 function desiredPeerOf(
   nodeId: string,
-  [id, name, publicKey, allowedIps, dns, mtu, keepalive, endpointAllowedIps, presharedKeySha256, enabled]:
-    DesiredPeerRow | SnapshotPeerRow,
+  [
+    id,
+    name,
+    publicKey,
+    allowedIps,
+    dns,
+    mtu,
+    keepalive,
+    endpointAllowedIps,
+    presharedKeySha256,
+    enabled,
+    routedIps,
+    endpoint,
+  ]: DesiredPeerRow | SnapshotPeerRow,
 ): DesiredPeer {
   return {
     id,
@@ -149,6 +161,8 @@ function desiredPeerOf(
     name,
     public_key: publicKey,
     allowed_ips: allowedIps,
+    routed_ips: routedIps,
+    endpoint,
     dns,
     mtu,
     persistent_keepalive: keepalive,

@@ -17,6 +17,7 @@ import {
   nodePools,
   refusalOf,
 } from './domain/peer-allocation';
+import { blockedIndexes, heldRanges, routeProblem, type HeldRange } from './domain/peer-routes';
 import { Allocation, PEER_CREATED, PeerCreatedPayload, PeerState } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { peerColumns } from './peer.projection';
@@ -188,6 +189,7 @@ export class PeerCreationBatcher {
         {
           keys: new Set(onNode.takenKeys),
           addresses: new Set(onNode.takenAddresses),
+          ranges: onNode.heldRanges,
           highest: new Map<4 | 6, number>([
             [4, onNode.highestV4],
             [6, onNode.highestV6],
@@ -208,14 +210,21 @@ export class PeerCreationBatcher {
       const claimed =
         refusalOf(peer.state.public_key, claim, onNode.keys, onNode.addresses) ??
         claim ??
-        (await this.pickAddresses(em, nodeId, pools.get(nodeId)!, onNode.highest, onNode.addresses));
+        (await this.pickAddresses(em, nodeId, pools.get(nodeId)!, onNode));
       if (claimed instanceof AllocationError) {
         outcomes[index] = allocationApiError(claimed);
         continue;
       }
       const { allocations, allowedIps } = claimed;
+      const routedIps = peer.state.routed_ips ?? [];
+      const problem = routeProblem(pools.get(nodeId)!, allowedIps, routedIps, onNode.ranges);
+      if (problem) {
+        outcomes[index] = allocationApiError(new AllocationError(problem));
+        continue;
+      }
       allocations.forEach((allocation) => onNode.addresses.add(allocation.address));
       onNode.keys.add(peer.state.public_key);
+      onNode.ranges.push(...heldRanges(peer.state.name, allowedIps, routedIps));
       const payload: PeerCreatedPayload = { ...peer.state, allowed_ips: allowedIps, allocations };
       accepted.push({ index, payload });
     }
@@ -245,19 +254,23 @@ export class PeerCreationBatcher {
     return outcomes;
   }
 
-  /** max + 1 per pool (the common case, no query); a full top of the pool reads every index to find a gap. */
+  /**
+   * max + 1 per pool (the common case, no query); a full top of the pool reads every index to find a gap.
+   * Never inside a range a peer holds.
+   */
   private async pickAddresses(
     em: EntityManager,
     nodeId: string,
     pools: AddressPool[],
-    highest: Map<4 | 6, number>,
-    taken: ReadonlySet<string>,
+    onNode: { highest: Map<4 | 6, number>; addresses: ReadonlySet<string>; ranges: readonly HeldRange[] },
   ): Promise<ClaimedAddresses | AllocationError> {
+    const { highest, addresses: taken } = onNode;
     const allocations: Allocation[] = [];
     for (const pool of pools) {
+      const blocked = blockedIndexes(pool, onNode.ranges);
       const index =
-        indexAboveHighest(pool, highest.get(pool.family) ?? 0, taken) ??
-        lowestFreeIndex(pool, await this.store.allocatedIndexes(em, nodeId, pool.family), taken);
+        indexAboveHighest(pool, highest.get(pool.family) ?? 0, taken, blocked) ??
+        lowestFreeIndex(pool, await this.store.allocatedIndexes(em, nodeId, pool.family), taken, blocked);
       if (index === null) return new AllocationError({ kind: 'pool_full', pool: pool.cidr });
       highest.set(pool.family, Math.max(index, highest.get(pool.family) ?? 0));
       allocations.push(allocationAt(pool, index));

@@ -38,8 +38,12 @@ export class PeerViewExtras {
   @ApiProperty({ description: 'Bytes sent to the peer, summed over interface restarts' })
   transfer_tx!: number;
 
-  @ApiProperty({ type: String, nullable: true, description: 'Where the peer last connected from' })
-  endpoint!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Where the peer last connected from, as the latest scan saw it',
+  })
+  last_endpoint!: string | null;
 
   @ApiProperty({
     enum: SYNC_STATUSES,
@@ -89,6 +93,22 @@ export class PeerView extends PeerViewExtras {
 
   @ApiProperty({ type: String, isArray: true, example: ['10.0.1.2/32'] })
   allowed_ips!: string[];
+
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    example: ['192.168.60.0/24'],
+    description: "networks outside the node's pool the peer routes; the node's allowed IPs add them",
+  })
+  routed_ips!: string[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '203.0.113.9:51820',
+    description: 'host:port the node sends to; null: wherever the peer last connected from',
+  })
+  endpoint!: string | null;
 
   @ApiProperty({ type: String, isArray: true, nullable: true })
   dns!: string[] | null;
@@ -168,6 +188,8 @@ export function toPeerView(
     name: peer.name,
     public_key: peer.publicKey,
     allowed_ips: peer.allowedIps,
+    routed_ips: peer.routedIps,
+    endpoint: peer.endpoint,
     dns: peer.dns,
     mtu: peer.mtu,
     persistent_keepalive: peer.persistentKeepalive,
@@ -196,6 +218,8 @@ export function toDesiredPeer(peer: PeerEntity): DesiredPeer {
     name: peer.name,
     public_key: peer.publicKey,
     allowed_ips: peer.allowedIps,
+    routed_ips: peer.routedIps,
+    endpoint: peer.endpoint,
     dns: peer.dns,
     mtu: peer.mtu,
     persistent_keepalive: peer.persistentKeepalive,

@@ -34,6 +34,14 @@ export class PeerEntity {
   @Property({ type: 'integer', nullable: true })
   persistentKeepalive: number | null = null;
 
+  /** Networks outside the node's pool the peer routes (a site's LAN); on the node they join allowed_ips. */
+  @Property({ type: 'jsonb', default: "'[]'" })
+  routedIps: string[] = [];
+
+  /** "host:port" the node sends to; null = wherever the peer last connected from. */
+  @Property({ type: 'text', nullable: true })
+  endpoint: string | null = null;
+
   @Property({ type: 'jsonb', nullable: true })
   endpointAllowedIps: string[] | null = null;
 

@@ -33,6 +33,10 @@ export interface PeerState {
   quota_bytes?: number | null;
   /** Absent in events written before quotas (= month). */
   quota_period?: QuotaPeriod;
+  /** Networks outside the node's pool the peer routes; absent in events written before site-to-site peers (= []). */
+  routed_ips?: string[];
+  /** "host:port" the node sends to; absent in events written before site-to-site peers (= null). */
+  endpoint?: string | null;
 }
 
 export const PEER_CREATED = 'peer.created';

@@ -32,6 +32,8 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   set('mtu', state.mtu);
   set('persistentKeepalive', state.persistent_keepalive);
   set('endpointAllowedIps', state.endpoint_allowed_ips);
+  set('routedIps', state.routed_ips);
+  set('endpoint', state.endpoint);
   set('enabled', state.enabled);
   set('privateKeySealed', state.private_key_sealed);
   set('presharedKeySealed', state.preshared_key_sealed);
@@ -178,6 +180,8 @@ export class PeerProjection implements Projection {
         expires_at: payload.expires_at ?? null,
         quota_bytes: payload.quota_bytes ?? null,
         quota_period: payload.quota_period ?? null,
+        routed_ips: payload.routed_ips ?? [],
+        endpoint: payload.endpoint ?? null,
         created_at: event.createdAt,
       })),
       created.flatMap(({ event, payload }) =>

@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
-import { IsCidrList, IsIpAddressList, IsName, IsWireGuardKey } from '../../common/validation/validators';
+import {
+  IsCidrList,
+  IsHostPort,
+  IsIpAddressList,
+  IsName,
+  IsWireGuardKey,
+} from '../../common/validation/validators';
 import { ListQuery } from '../../common/http/queries';
 import { QUOTA_PERIODS, type QuotaPeriod } from '../lifecycle/domain/quota-period';
 
@@ -24,6 +30,29 @@ export class CreatePeerDto {
   @OptionalNotNull()
   @IsCidrList({ maxItems: 64 })
   allowed_ips?: string[];
+
+  @ApiPropertyOptional({
+    description:
+      "networks outside the node's pool the peer routes (a site's LAN); the node's allowed IPs for the peer " +
+      'add them, the client config does not',
+    example: ['192.168.60.0/24'],
+    default: [],
+  })
+  @OptionalNotNull()
+  @IsCidrList({ maxItems: 64, allowEmpty: true })
+  routed_ips?: string[];
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description:
+      "host:port the node sends to (a site's gateway); null: wherever the peer last connected from. " +
+      'Drift compares it when set',
+    example: '203.0.113.9:51820',
+  })
+  @IsOptional()
+  @IsHostPort()
+  endpoint?: string | null;
 
   @ApiPropertyOptional({
     type: String,

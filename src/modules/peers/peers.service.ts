@@ -7,7 +7,7 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireguard-keys';
-import { normaliseCidrSet } from '../../common/domain/cidr';
+import { normaliseCidrSet, sameCidrSet } from '../../common/domain/cidr';
 import { escapeLikePattern } from '../../common/domain/like-pattern';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { conflict, notFound, versionConflict } from '../../common/http/api-error';
@@ -21,6 +21,7 @@ import { effectivePeerSettings } from '../../common/domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import { allocationApiError } from './allocation-api-error';
 import { AllocationError, claimedAddresses, nodePools } from './domain/peer-allocation';
+import { routeProblem } from './domain/peer-routes';
 import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
@@ -29,9 +30,11 @@ import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView
 import { CreatePeerDto, PeerListQuery, UpdatePeerDto } from './peers.dto';
 import { PeersStore } from './peers.store';
 
-type PeerSettingField = 'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled';
+type PeerSettingField =
+  'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled' | 'endpoint';
 const SETTING_FIELDS: PeerSettingField[] = [
   'name',
+  'endpoint',
   'dns',
   'mtu',
   'persistent_keepalive',
@@ -76,6 +79,8 @@ export class PeersService {
         mtu: dto.mtu ?? null,
         persistent_keepalive: dto.persistent_keepalive ?? null,
         endpoint_allowed_ips: dto.endpoint_allowed_ips ?? null,
+        routed_ips: normaliseCidrSet(dto.routed_ips ?? []),
+        endpoint: dto.endpoint ?? null,
         enabled: dto.enabled ?? true,
         private_key_sealed: keyPair ? this.box.seal(keyPair.privateKey, sealContext.privateKey(id)) : null,
         preshared_key_sealed: presharedKey ? this.box.seal(presharedKey, sealContext.presharedKey(id)) : null,
@@ -150,15 +155,30 @@ export class PeersService {
         changes.preshared_key_sha256 = presharedKeySha256;
       }
       let allocations: Allocation[] | undefined;
-      if (dto.allowed_ips !== undefined) {
-        const wanted = normaliseCidrSet(dto.allowed_ips);
-        if (JSON.stringify(wanted) !== JSON.stringify(normaliseCidrSet(peer.allowedIps))) {
-          const node = await this.nodes.require(em, peer.nodeId);
-          await this.store.lockNodeAllocations(em, peer.nodeId);
-          const claimed = await this.claimFreeAddresses(em, node, dto.allowed_ips, id);
-          changes.allowed_ips = claimed.allowedIps;
+      const addressesChange =
+        dto.allowed_ips !== undefined && !sameCidrSet(dto.allowed_ips, peer.allowedIps)
+          ? dto.allowed_ips
+          : null;
+      const routedChange =
+        dto.routed_ips !== undefined && !sameCidrSet(dto.routed_ips, peer.routedIps) ? dto.routed_ips : null;
+      if (addressesChange || routedChange) {
+        const node = await this.nodes.require(em, peer.nodeId);
+        await this.store.lockNodeAllocations(em, peer.nodeId);
+        let allowedIps = peer.allowedIps;
+        if (addressesChange) {
+          const claimed = await this.claimFreeAddresses(em, node, addressesChange, id);
+          allowedIps = changes.allowed_ips = claimed.allowedIps;
           allocations = claimed.allocations;
         }
+        const routedIps = routedChange ? normaliseCidrSet(routedChange) : peer.routedIps;
+        if (routedChange) changes.routed_ips = routedIps;
+        const problem = routeProblem(
+          nodePools(toDesiredNode(node)),
+          allowedIps,
+          routedIps,
+          await this.store.heldRangesOfNode(em, peer.nodeId, id),
+        );
+        if (problem) throw allocationApiError(new AllocationError(problem));
       }
       if (Object.keys(changes).length === 0) return null;
       const payload: PeerUpdatedPayload = {

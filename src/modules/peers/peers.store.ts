@@ -5,19 +5,24 @@ import { boundQuery } from '../../database/bound-query';
 import type { NodeAddressUsageSource } from '../nodes';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import type { Allocation, PeerState } from './peer.events';
+import { heldRanges, type HeldRange } from './domain/peer-routes';
+
+/** A prefix from /0 to /127 but /32, closing a JSON string: an allowed IP that is not a single address. */
+const RANGE_PREFIX = '/([0-9]|[12][0-9]|3[013-9]|[4-9][0-9]|1[01][0-9]|12[0-7])"';
 
 // Each table's rows travel as one JSON parameter. Creation runs the three statements as one (in CTEs);
 // updates run the one they need.
 const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
     endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, origin,
-    version, created_at, updated_at, expires_at, quota_bytes, quota_period)
+    version, created_at, updated_at, expires_at, quota_bytes, quota_period, routed_ips, endpoint)
   select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
     private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, coalesce(origin, 'created'), version,
-    created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month')
+    created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month'), routed_ips, endpoint
   from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
     dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
     preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, origin text, version int,
-    created_at timestamptz, expires_at timestamptz, quota_bytes bigint, quota_period text)`;
+    created_at timestamptz, expires_at timestamptz, quota_bytes bigint, quota_period text, routed_ips jsonb,
+    endpoint text)`;
 const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
   select node_id, family, host_index, address, peer_id
   from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
@@ -26,10 +31,24 @@ const REMEMBER_KEYS = `insert into node_managed_keys (node_id, public_key, peer_
   from jsonb_to_recordset(?::jsonb) as k(node_id uuid, public_key text, peer_id uuid, name text)
   on conflict (node_id, public_key) do update set peer_id = excluded.peer_id, name = excluded.name`;
 
+/**
+ * A peer holding more than single addresses: routed networks, or an allowed IP with a prefix other than /32
+ * and /128 (stored CIDRs always have one). The partial index peers_node_id_ranges_index has this predicate, so
+ * a node's few such peers are found without reading the rest. No `?` in it: boundQuery binds those.
+ */
+const PEER_HOLDS_RANGES = `(routed_ips <> '[]'::jsonb or allowed_ips::text ~ '${RANGE_PREFIX}')`;
+
+/** [name, allowed_ips, routed_ips] of the peers of node `nodeId` (an SQL expression) that hold ranges. */
+const rangeHoldersOf = (nodeId: string, except = 'true') =>
+  `coalesce((select json_agg(json_build_array(name, allowed_ips, routed_ips)) from peers
+             where node_id = ${nodeId} and ${PEER_HOLDS_RANGES} and ${except}), '[]')`;
+
+type RangeHolderRow = [name: string, allowed_ips: string[], routed_ips: string[]];
+
 /** A new row of `peers`, in its columns' names: the created event's state with its id, version and time. */
 export interface NewPeerRow extends Omit<
   PeerState,
-  'expires_at' | 'quota_bytes' | 'quota_period' | 'origin'
+  'expires_at' | 'quota_bytes' | 'quota_period' | 'origin' | 'routed_ips' | 'endpoint'
 > {
   id: string;
   origin: PeerState['origin'];
@@ -37,6 +56,8 @@ export interface NewPeerRow extends Omit<
   expires_at: string | null;
   quota_bytes: number | null;
   quota_period: PeerState['quota_period'] | null;
+  routed_ips: string[];
+  endpoint: string | null;
   created_at: Date;
 }
 
@@ -64,6 +85,8 @@ export type SnapshotPeerRow = [...DesiredPeerRow, version: number, preshared_key
 export interface TakenOnNode {
   takenKeys: string[];
   takenAddresses: string[];
+  /** Ranges the node's peers hold, which a new peer must not overlap. */
+  heldRanges: HeldRange[];
   highestV4: number;
   highestV6: number;
 }
@@ -83,6 +106,8 @@ export type DesiredPeerRow = [
   endpoint_allowed_ips: string[] | null,
   preshared_key_sha256: string | null,
   enabled: boolean,
+  routed_ips: string[],
+  endpoint: string | null,
 ];
 
 /** What adoption must not collide with on a node: its peers' keys, keys it managed before, held addresses. */
@@ -93,6 +118,8 @@ export interface NodeHoldings {
   formerPeers: Map<string, string>;
   /** Address → name of the peer holding it. */
   allocated: Map<string, string>;
+  /** Ranges the node's peers hold. */
+  heldRanges: HeldRange[];
 }
 
 type Pairs = [string, string][];
@@ -161,6 +188,7 @@ export class PeersStore implements NodeAddressUsageSource {
       taken_addresses: string[];
       highest_v4: string | null;
       highest_v6: string | null;
+      range_holders: RangeHolderRow[];
     }>(
       em,
       `select w.node_id,
@@ -170,7 +198,8 @@ export class PeersStore implements NodeAddressUsageSource {
          (select host_index from ip_allocations where node_id = w.node_id and family = 4
            order by host_index desc limit 1) as highest_v4,
          (select host_index from ip_allocations where node_id = w.node_id and family = 6
-           order by host_index desc limit 1) as highest_v6
+           order by host_index desc limit 1) as highest_v6,
+         ${rangeHoldersOf('w.node_id')} as range_holders
        from jsonb_to_recordset(?::jsonb) as w(node_id uuid, keys text[], addresses text[])`,
       [
         JSON.stringify(
@@ -186,9 +215,20 @@ export class PeersStore implements NodeAddressUsageSource {
           takenAddresses: known.taken_addresses,
           highestV4: Number(known.highest_v4 ?? 0),
           highestV6: Number(known.highest_v6 ?? 0),
+          heldRanges: rangesOf(known.range_holders),
         },
       ]),
     );
+  }
+
+  /** The ranges the node's peers other than `exceptPeerId` hold. */
+  async heldRangesOfNode(em: EntityManager, nodeId: string, exceptPeerId: string): Promise<HeldRange[]> {
+    const [row] = await boundQuery<{ range_holders: RangeHolderRow[] }>(
+      em,
+      `select ${rangeHoldersOf('?', 'id <> ?')} as range_holders`,
+      [nodeId, exceptPeerId],
+    );
+    return rangesOf(row.range_holders);
   }
 
   /** Every allocated index of one family on the node, in order: the slow path of a pool whose top is full. */
@@ -215,7 +255,8 @@ export class PeersStore implements NodeAddressUsageSource {
       em,
       `select n.id as node_id,
          (select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
-                  endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null))
+                  endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null,
+                  routed_ips, endpoint))
           from peers p where p.node_id = n.id) as peers
        from unnest(?::uuid[]) as n(id)`,
       [nodeIds],
@@ -231,8 +272,8 @@ export class PeersStore implements NodeAddressUsageSource {
     const [row] = await boundQuery<{ peers: SnapshotPeerRow[] | null }>(
       em,
       `select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
-           endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null, version,
-           preshared_key_sealed)) as peers
+           endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null, routed_ips,
+           endpoint, version, preshared_key_sealed)) as peers
        from peers where node_id = ? and (?::uuid[] is null or id = any(?::uuid[]))`,
       [nodeId, peerIds, peerIds],
     );
@@ -272,7 +313,12 @@ export class PeersStore implements NodeAddressUsageSource {
   }
 
   async holdings(em: EntityManager, nodeId: string): Promise<NodeHoldings> {
-    const [row] = await boundQuery<{ current: Pairs; former: Pairs; allocated: Pairs }>(
+    const [row] = await boundQuery<{
+      current: Pairs;
+      former: Pairs;
+      allocated: Pairs;
+      range_holders: RangeHolderRow[];
+    }>(
       em,
       `select
          coalesce((select json_agg(json_build_array(p.public_key, p.name)) from peers p
@@ -282,13 +328,15 @@ export class PeersStore implements NodeAddressUsageSource {
                       and not exists (select 1 from peers p
                                        where p.node_id = k.node_id and p.public_key = k.public_key)), '[]') as former,
          coalesce((select json_agg(json_build_array(a.address, p.name)) from ip_allocations a
-                    join peers p on p.id = a.peer_id where a.node_id = ?), '[]') as allocated`,
-      [nodeId, nodeId, nodeId],
+                    join peers p on p.id = a.peer_id where a.node_id = ?), '[]') as allocated,
+         ${rangeHoldersOf('?')} as range_holders`,
+      [nodeId, nodeId, nodeId, nodeId],
     );
     return {
       currentPeers: new Map(row.current),
       formerPeers: new Map(row.former),
       allocated: new Map(row.allocated),
+      heldRanges: rangesOf(row.range_holders),
     };
   }
 }
@@ -296,6 +344,10 @@ export class PeersStore implements NodeAddressUsageSource {
 /** The advisory-lock key that serialises a node's address allocation. */
 export function allocationLockKey(nodeId: string): string {
   return `alloc:${nodeId}`;
+}
+
+function rangesOf(holders: readonly RangeHolderRow[]): HeldRange[] {
+  return holders.flatMap(([name, allowedIps, routedIps]) => heldRanges(name, allowedIps, routedIps));
 }
 
 function allocationsJson(rows: readonly AllocationRow[]): string {

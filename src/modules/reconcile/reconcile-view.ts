@@ -1,6 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AllowedIpsMismatchView,
+  EndpointMismatchView,
   KeepaliveMismatchView,
   PEER_FIELD_MISMATCH_SCHEMA,
   PresharedKeyMismatchView,
@@ -42,7 +43,7 @@ export class PlannedPeerView implements PlannedPeer {
   @ApiProperty()
   public_key!: string;
 
-  @ApiProperty({ type: String, isArray: true })
+  @ApiProperty({ type: String, isArray: true, description: 'Its addresses and routed networks' })
   allowed_ips!: string[];
 
   @ApiProperty({ description: 'Effective value' })
@@ -50,9 +51,12 @@ export class PlannedPeerView implements PlannedPeer {
 
   @ApiProperty()
   has_preshared_key!: boolean;
+
+  @ApiPropertyOptional({ description: 'host:port the panel sets; absent when it sets none' })
+  endpoint?: string;
 }
 
-@ApiExtraModels(AllowedIpsMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
+@ApiExtraModels(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
 export class PlannedUpdateView extends PlannedPeerView implements PlannedUpdate {
   @ApiProperty({ type: 'array', items: PEER_FIELD_MISMATCH_SCHEMA })
   changes!: PeerFieldMismatch[];

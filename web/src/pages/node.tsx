@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText, ok, WgfleetApiError } from '../api';
+import { AdoptPeers } from '../components/adopt-peers';
 import { DriftDetail } from '../components/drift-detail';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PlanRepair } from '../components/plan-review';
@@ -81,6 +82,10 @@ export function NodePage({ id }: { id: string }) {
           />
         )}
       </div>
+
+      {canWrite && view.enabled && report && (
+        <AdoptPeers nodeId={id} unknownPeers={report.summary.unknown} onDone={() => void drift.reload()} />
+      )}
 
       <div class="node-grid">
         <Settings

@@ -157,7 +157,13 @@ export function Peers() {
               <td>
                 <code title={peer.public_key}>{shortKey(peer.public_key)}</code>
               </td>
-              <td>{peer.allowed_ips.join(', ')}</td>
+              <td>
+                {peer.allowed_ips.join(', ')}
+                {peer.routed_ips.length > 0 && (
+                  <span class="muted"> routes {peer.routed_ips.join(', ')}</span>
+                )}
+                {peer.endpoint && <span class="muted"> via {peer.endpoint}</span>}
+              </td>
               <td>{showValue(peer.effective?.persistent_keepalive ?? peer.persistent_keepalive)}</td>
               <td>
                 <span class={`badge sync-${peer.sync_status}`} title={peer.sync_error ?? undefined}>
@@ -200,6 +206,8 @@ function PeerForm({
 }) {
   const [name, setName] = useState(peer?.name ?? '');
   const [allowedIps, setAllowedIps] = useState(peer?.allowed_ips.join(', ') ?? '');
+  const [routedIps, setRoutedIps] = useState(peer?.routed_ips.join(', ') ?? '');
+  const [endpoint, setEndpoint] = useState(peer?.endpoint ?? '');
   const [keepalive, setKeepalive] = useState(peer?.persistent_keepalive?.toString() ?? '');
   const [enabled, setEnabled] = useState(peer?.enabled ?? true);
   const [psk, setPsk] = useState(true);
@@ -217,6 +225,9 @@ function PeerForm({
     };
     const ips = listOrNull(allowedIps);
     if (ips || peer) fields.allowed_ips = ips ?? [];
+    const routes = listOrNull(routedIps);
+    if (routes || peer) fields.routed_ips = routes ?? [];
+    if (endpoint.trim() || peer) fields.endpoint = endpoint.trim() || null;
     try {
       if (peer) {
         await ok(
@@ -263,6 +274,24 @@ function PeerForm({
         {(props) => (
           <input {...props} value={allowedIps} onInput={(e) => setAllowedIps(e.currentTarget.value)} />
         )}
+      </Field>
+      <Field
+        id="peer-routed-ips"
+        label="Routed networks"
+        hint="a site's LANs outside the node's pool, comma separated; not in the client's config"
+        error={errors.routed_ips}
+      >
+        {(props) => (
+          <input {...props} value={routedIps} onInput={(e) => setRoutedIps(e.currentTarget.value)} />
+        )}
+      </Field>
+      <Field
+        id="peer-endpoint"
+        label="Endpoint"
+        hint="host:port the node sends to (a site's gateway); empty: where the peer connects from"
+        error={errors.endpoint}
+      >
+        {(props) => <input {...props} value={endpoint} onInput={(e) => setEndpoint(e.currentTarget.value)} />}
       </Field>
       <Field
         id="peer-keepalive"

@@ -1,5 +1,5 @@
 import { foreignPeer, testKey, testNode, testPskHash } from '../../drift/domain/drift.fixtures';
-import { adoptedPeerName, adoptedPeerPayload, adoptionPlan, planAdoption } from './adoption-plan';
+import { adoptedPeerPayload, adoptionPlan, isAdoptable, planAdoption, plannedNames } from './adoption-plan';
 
 const none = new Map<string, string>();
 
@@ -19,12 +19,16 @@ describe('planning the adoption of the peers a node has', () => {
       currentPeers: new Map([[testKey(8), 'bob']]),
       formerPeers: none,
       allocated: new Map([['10.0.1.8/32', 'bob']]),
+      heldRanges: [],
     });
     expect(adoptionPlan(planned)).toEqual({
       adopt: [
         {
           public_key: testKey(7),
-          allowed_ips: ['10.0.1.7/32', '192.168.7.0/24'],
+          name: '10.0.1.7',
+          allowed_ips: ['10.0.1.7/32'],
+          routed_ips: ['192.168.7.0/24'],
+          endpoint: '198.51.100.1:5000',
           persistent_keepalive: 25,
           has_preshared_key: true,
         },
@@ -40,23 +44,63 @@ describe('planning the adoption of the peers a node has', () => {
       observed: [
         foreignPeer(1, { allowed_ips: ['10.0.1.1/32'] }),
         foreignPeer(2, { allowed_ips: ['10.0.1.9/32'] }),
-        foreignPeer(3, { allowed_ips: ['10.9.0.3/32'] }),
+        foreignPeer(3, { allowed_ips: ['10.0.1.0/25'] }),
         foreignPeer(4),
         foreignPeer(5, { allowed_ips: [] }),
+        foreignPeer(6, { allowed_ips: ['10.0.1.6/32', '192.168.60.128/25'] }),
       ],
       currentPeers: none,
       formerPeers: new Map([[testKey(4), 'dave']]),
       allocated: new Map([['10.0.1.9/32', 'carol']]),
+      heldRanges: [{ cidr: '192.168.60.0/24', peerName: 'site-b' }],
     });
     const conflicts = Object.fromEntries(planned.map(({ entry }) => [entry.public_key, entry.conflict]));
     expect(conflicts).toEqual({
       [testKey(1)]: '10.0.1.1/32 is the address of node eu-west itself',
       [testKey(2)]: '10.0.1.9/32 already belongs to peer carol',
-      [testKey(3)]: "none of its allowed IPs (10.9.0.3/32) is an address of the node's pool 10.0.1.0/24",
+      [testKey(3)]: "10.0.1.0/25 is a range inside the node's pool 10.0.1.0/24, not a single address",
       [testKey(4)]: expect.stringContaining('belonged to peer dave, deleted from this node'),
-      [testKey(5)]: "none of its allowed IPs (none) is an address of the node's pool 10.0.1.0/24",
+      [testKey(5)]: 'it has no allowed IPs',
+      [testKey(6)]: '192.168.60.128/25 overlaps 192.168.60.0/24 of peer site-b',
     });
     expect(planned.every((item) => item.allocations.length === 0)).toBe(true);
+  });
+
+  it('adopts a site that routes a network outside the pool, with its endpoint, and no other peer over it', () => {
+    const planned = planAdoption({
+      node: testNode(),
+      observed: [
+        foreignPeer(2, { allowed_ips: ['192.168.60.0/24'], endpoint: '10.233.9.1:40000' }),
+        foreignPeer(3, { allowed_ips: ['192.168.60.7/32'], endpoint: '10.233.9.2:40000' }),
+        foreignPeer(4, { endpoint: '198.51.100.4:6000' }),
+      ],
+      currentPeers: none,
+      formerPeers: none,
+      allocated: none,
+      heldRanges: [],
+    });
+    expect(planned.map(({ entry }) => entry)).toEqual([
+      {
+        public_key: testKey(2),
+        allowed_ips: [],
+        routed_ips: ['192.168.60.0/24'],
+        endpoint: '10.233.9.1:40000',
+        persistent_keepalive: 0,
+        has_preshared_key: false,
+      },
+      expect.objectContaining({
+        public_key: testKey(3),
+        conflict: `192.168.60.7/32 overlaps 192.168.60.0/24 of peer adopted ${testKey(2)}`,
+      }),
+      // A client's endpoint is only where it last connected from.
+      expect.objectContaining({ public_key: testKey(4), allowed_ips: ['10.0.1.4/32'], endpoint: null }),
+    ]);
+    expect(adoptedPeerPayload('node-1', planned[0])).toMatchObject({
+      allowed_ips: [],
+      routed_ips: ['192.168.60.0/24'],
+      endpoint: '10.233.9.1:40000',
+      allocations: [],
+    });
   });
 
   it('gives an address to the first of two peers claiming it', () => {
@@ -69,6 +113,7 @@ describe('planning the adoption of the peers a node has', () => {
       currentPeers: none,
       formerPeers: none,
       allocated: none,
+      heldRanges: [],
     });
     expect(planned.map(({ entry }) => entry.conflict)).toEqual([
       undefined,
@@ -83,6 +128,7 @@ describe('planning the adoption of the peers a node has', () => {
       currentPeers: new Map([[testKey(4), 'dave']]),
       formerPeers: none,
       allocated: none,
+      heldRanges: [],
       publicKeys: [testKey(3), testKey(4), testKey(9)],
     });
     expect(planned.map(({ entry }) => [entry.public_key, entry.conflict])).toEqual(
@@ -101,12 +147,15 @@ describe('planning the adoption of the peers a node has', () => {
       currentPeers: none,
       formerPeers: none,
       allocated: none,
-    });
+      heldRanges: [],
+    }).filter(isAdoptable);
     expect(adoptedPeerPayload('node-1', planned)).toEqual({
       node_id: 'node-1',
-      name: adoptedPeerName(testKey(7)),
+      name: '10.0.1.7',
       public_key: testKey(7),
       allowed_ips: ['10.0.1.7/32'],
+      routed_ips: [],
+      endpoint: null,
       dns: null,
       mtu: null,
       persistent_keepalive: 0,
@@ -118,6 +167,40 @@ describe('planning the adoption of the peers a node has', () => {
       origin: 'adopted',
       allocations: [{ family: 4, host_index: 6, address: '10.0.1.7/32' }],
     });
-    expect(adoptedPeerName('ab+/cd==')).toBe('adopted-abcd');
+  });
+
+  it('names each adopted peer as the operator says, else by its address, never twice on the node', () => {
+    const planned = planAdoption({
+      node: testNode(),
+      observed: [
+        foreignPeer(7),
+        foreignPeer(8),
+        foreignPeer(9),
+        foreignPeer(1, { allowed_ips: ['10.0.1.1/32'] }),
+      ],
+      // A peer of the panel is already called 10.0.1.8, on another address.
+      currentPeers: new Map([[testKey(20), '10.0.1.8']]),
+      formerPeers: none,
+      allocated: new Map([['10.0.1.20/32', '10.0.1.8']]),
+      names: new Map([
+        [testKey(7), 'alice laptop'],
+        [testKey(1), 'the node itself'],
+      ]),
+    });
+    const names = Object.fromEntries(planned.map(({ entry }) => [entry.public_key, entry.name]));
+    expect(names).toEqual({
+      [testKey(7)]: 'alice laptop',
+      [testKey(8)]: expect.stringMatching(/^10\.0\.1\.8-[A-Za-z0-9]{8}$/),
+      [testKey(9)]: '10.0.1.9',
+      // It cannot be adopted, so it is not named.
+      [testKey(1)]: undefined,
+    });
+    expect(plannedNames(adoptionPlan(planned))).toEqual(
+      new Map([
+        [testKey(7), 'alice laptop'],
+        [testKey(8), names[testKey(8)]],
+        [testKey(9), '10.0.1.9'],
+      ]),
+    );
   });
 });

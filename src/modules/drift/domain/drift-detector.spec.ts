@@ -230,6 +230,38 @@ describe('detectDrift: compared fields', () => {
     ]);
   });
 
+  it("expects a site's routed networks among its allowed IPs on the node", () => {
+    const site = testPeer('site-b', 4, { routed_ips: ['192.168.60.0/24'] });
+    expect(scanOf({ peers: [site], dump: testDump([observedPeer(site)]) }).status).toBe('in_sync');
+    const lost = scanOf({
+      peers: [site],
+      dump: testDump([observedPeer(site, { allowed_ips: ['10.0.1.4/32'] })]),
+    });
+    expect(lost.mismatched_peers[0].mismatches).toEqual([
+      { field: 'allowed_ips', expected: ['10.0.1.4/32', '192.168.60.0/24'], actual: ['10.0.1.4/32'] },
+    ]);
+  });
+
+  it('compares the endpoint only when the panel sets one', () => {
+    const site = testPeer('site-b', 4, { endpoint: '10.233.9.1:40000' });
+    expect(scanOf({ peers: [site], dump: testDump([observedPeer(site)]) }).status).toBe('in_sync');
+    const moved = scanOf({
+      peers: [site],
+      dump: testDump([observedPeer(site, { endpoint: '10.233.9.1:40001' })]),
+    });
+    expect(moved.mismatched_peers[0].mismatches).toEqual([
+      { field: 'endpoint', expected: '10.233.9.1:40000', actual: '10.233.9.1:40001' },
+    ]);
+    const lost = scanOf({ peers: [site], dump: testDump([observedPeer(site, { endpoint: null })]) });
+    expect(lost.mismatched_peers[0].mismatches).toEqual([
+      { field: 'endpoint', expected: '10.233.9.1:40000', actual: null },
+    ]);
+    // A client without a set endpoint roams freely.
+    expect(
+      scanOf({ peers: [peerA], dump: testDump([observedPeer(peerA, { endpoint: '203.0.113.1:1' })]) }).status,
+    ).toBe('in_sync');
+  });
+
   it('treats equal networks in different spellings as equal', () => {
     const peer = testPeer('dual-stack', 2, { allowed_ips: ['10.0.1.2', 'fd00:0:0:0::0002/128'] });
     const report = scanOf({

@@ -8,6 +8,8 @@ import type {
   PanelDefaults,
 } from '../../../common/domain/desired-state';
 import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
+import { nodeAllowedIps } from '../../../common/domain/peer-routes';
+import { endpointMatches } from './endpoint-match';
 import type {
   InterfaceMismatch,
   MismatchedPeer,
@@ -46,7 +48,7 @@ export function detectDrift(input: DriftInput): NodeDriftReport {
     const ref = { peer_id: peer.id, name: peer.name, public_key: peer.public_key };
     const observed = observedByKey.get(peer.public_key);
     if (!observed) {
-      missing.push({ ...ref, allowed_ips: normaliseCidrSet(peer.allowed_ips) });
+      missing.push({ ...ref, allowed_ips: nodeAllowedIps(peer) });
       continue;
     }
     const keepalive = effectiveKeepalive(peer, node, defaults);
@@ -168,10 +170,13 @@ export function driftFingerprint(report: NodeDriftReport): string | null {
 
 function comparePeer(peer: DesiredPeer, keepalive: number, observed: DumpPeer): PeerFieldMismatch[] {
   const mismatches: PeerFieldMismatch[] = [];
-  const expectedIps = normaliseCidrSet(peer.allowed_ips);
+  const expectedIps = nodeAllowedIps(peer);
   const actualIps = normaliseCidrSet(observed.allowed_ips);
   if (expectedIps.join(',') !== actualIps.join(',')) {
     mismatches.push({ field: 'allowed_ips', expected: expectedIps, actual: actualIps });
+  }
+  if (peer.endpoint !== null && !endpointMatches(peer.endpoint, observed.endpoint)) {
+    mismatches.push({ field: 'endpoint', expected: peer.endpoint, actual: observed.endpoint });
   }
   if (keepalive !== observed.persistent_keepalive) {
     mismatches.push({
@@ -223,7 +228,7 @@ function sorted(values: readonly string[]): string[] {
   return [...values].sort();
 }
 
-function canonicalValue(value: string | number | string[]): string | number | string[] {
+function canonicalValue(value: string | number | string[] | null): string | number | string[] | null {
   return Array.isArray(value) ? sorted(value) : value;
 }
 

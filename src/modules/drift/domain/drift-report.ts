@@ -33,6 +33,8 @@ export type PresharedKeyState = 'present' | 'absent' | 'different';
 
 export type PeerFieldMismatch =
   | { field: 'allowed_ips'; expected: string[]; actual: string[] }
+  /** Compared only when the panel sets an endpoint; `actual` null: the node has none. */
+  | { field: 'endpoint'; expected: string; actual: string | null }
   | { field: 'persistent_keepalive'; expected: number; actual: number }
   | { field: 'preshared_key'; expected: PresharedKeyState; actual: PresharedKeyState };
 

@@ -1,3 +1,4 @@
+import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 /** Builders shared by the drift and reconcile domain specs. */
 import { sha256Hex, type Dump, type DumpInterface, type DumpPeer } from '@wgfleet/protocol';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
@@ -48,6 +49,8 @@ export function testPeer(name: string, seed: number, overrides: Partial<DesiredP
     name,
     public_key: testKey(seed),
     allowed_ips: [`10.0.1.${seed}/32`],
+    routed_ips: [],
+    endpoint: null,
     preshared_key_sha256: null,
     enabled: true,
     dns: null,
@@ -63,8 +66,8 @@ export function observedPeer(peer: DesiredPeer, overrides: Partial<DumpPeer> = {
   return {
     public_key: peer.public_key,
     preshared_key_sha256: peer.preshared_key_sha256,
-    endpoint: '198.51.100.7:40000',
-    allowed_ips: peer.allowed_ips,
+    endpoint: peer.endpoint ?? '198.51.100.7:40000',
+    allowed_ips: nodeAllowedIps(peer),
     latest_handshake: 1_740_830_000,
     transfer_rx: 1024,
     transfer_tx: 2048,

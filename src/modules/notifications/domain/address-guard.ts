@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import * as ipaddr from 'ipaddr.js';
+import { addressRange } from '../../../common/domain/address-range';
 
 /** Ranges a subscription may reach only when the operator allows private targets. */
 const PRIVATE_RANGES: ReadonlySet<string> = new Set([
@@ -9,13 +9,6 @@ const PRIVATE_RANGES: ReadonlySet<string> = new Set([
   'uniqueLocal',
   'carrierGradeNat',
 ]);
-
-/**
- * IPv4-compatible IPv6 (`::a.b.c.d`, deprecated by RFC 4291): ipaddr.js calls most of it unicast, yet hosts that
- * still route it reach the embedded IPv4 address, e.g. `::7f00:1` reaches 127.0.0.1. `::` and `::1` inside it
- * keep their own ranges.
- */
-const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
 
 export interface AddressPolicy {
   /** Allow loopback, private, unique-local and CGNAT targets (self-hosted receivers). */
@@ -31,22 +24,8 @@ export interface AddressPolicy {
  * not an IP address is forbidden.
  */
 export function isForbiddenAddress(ip: string, { allowPrivate = false }: AddressPolicy = {}): boolean {
-  const text = ip.replace(/^\[(.*)\]$/, '$1');
-  const family = isIP(text.replace(/%.*$/, ''));
-  if (family === 0) return true;
-  const address = ipaddr.process(family === 6 ? canonicalIpv6(text) : text);
-  const range = address.range();
-  if (range === 'unicast' && address.kind() === 'ipv6' && address.match(IPV4_COMPATIBLE)) return true;
-  return !(range === 'unicast' || (allowPrivate && PRIVATE_RANGES.has(range)));
-}
-
-/**
- * The address as Node connects to it: ipaddr.js reads `::8.8.8.8` as `::ffff:8.8.8.8`, while Node (and the
- * WHATWG URL parser) take it as the IPv4-compatible `::808:808`. The zone id is dropped; it never changes the
- * range.
- */
-function canonicalIpv6(text: string): string {
-  return new URL(`http://[${text.replace(/%.*$/, '')}]/`).hostname.slice(1, -1);
+  const range = addressRange(ip);
+  return !(range === 'unicast' || (allowPrivate && range !== null && PRIVATE_RANGES.has(range)));
 }
 
 /** A bad webhook URL; `field` names the request field for the 400 answer. */

@@ -80,5 +80,24 @@ describe('picking an address', () => {
   it('finds the lowest gap among allocated and batch-taken addresses, or none in a full pool', () => {
     expect(lowestFreeIndex(pool, [1, 3, 4, 5], new Set(['10.0.0.3/32']))).toBeNull();
     expect(lowestFreeIndex(pool, [1, 4, 5], new Set(['10.0.0.3/32']))).toBe(3);
+    expect(lowestFreeIndex(pool, [0, 1, 2, 5], new Set())).toBe(3);
+    expect(lowestFreeIndex(parsePool('10.0.0.0/30'), [0, 1], new Set())).toBeNull();
+  });
+
+  it('starts at 1: index 0 is the node', () => {
+    expect(indexAboveHighest(pool, 0, new Set())).toBe(1);
+    expect(lowestFreeIndex(pool, [], new Set())).toBe(1);
+    expect(lowestFreeIndex(pool, [0], new Set())).toBe(1);
+  });
+
+  it('never picks an index inside a range a peer holds', () => {
+    // 10.0.0.4/30 covers indexes 3 to 6, i.e. 10.0.0.4 to 10.0.0.7 (the top of this small pool).
+    const wide = parsePool('10.0.0.0/28'); // peers at 1..13
+    const blocked: Array<[number, number]> = [[3, 6]];
+    expect(indexAboveHighest(wide, 2, new Set(), blocked)).toBe(7);
+    expect(indexAboveHighest(wide, 2, new Set(['10.0.0.8/32']), blocked)).toBe(8);
+    expect(indexAboveHighest(pool, 2, new Set(), [[3, 5]])).toBeNull();
+    expect(lowestFreeIndex(pool, [1, 2], new Set(), [[3, 4]])).toBe(5);
+    expect(lowestFreeIndex(pool, [1, 2], new Set(), [[3, 5]])).toBeNull();
   });
 });

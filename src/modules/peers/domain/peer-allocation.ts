@@ -4,18 +4,19 @@ import {
   AddressPool,
   hostCidrAt,
   indexOf,
-  nextFreeIndex,
   parsePool,
   poolCapacity,
 } from '../../../common/domain/ip-allocation';
 import type { Allocation } from '../peer.events';
+import { firstUnblocked, type RouteProblem } from './peer-routes';
 
 /** Why a peer cannot have the key or addresses it asked for. */
 export type AllocationProblem =
   | { kind: 'node_address'; cidr: string; nodeName: string }
   | { kind: 'key_taken' }
   | { kind: 'address_taken'; addresses: string[] }
-  | { kind: 'pool_full'; pool: string };
+  | { kind: 'pool_full'; pool: string }
+  | RouteProblem;
 
 /** A refused allocation, as the domain says it; the API layer turns it into its answer. */
 export class AllocationError extends Error {
@@ -74,33 +75,40 @@ export function refusalOf(
 
 /**
  * The common case of picking an address: the first index above the highest allocated one that the batch has
- * not taken. Null when that runs past the top of the pool; then `lowestFreeIndex` looks for a gap.
+ * not taken and no range covers (`blocked`, see blockedIndexes). Null when that runs past the top of the
+ * pool; then `lowestFreeIndex` looks for a gap.
  */
 export function indexAboveHighest(
   pool: AddressPool,
   highest: number,
   taken: ReadonlySet<string>,
+  blocked: ReadonlyArray<[number, number]> = [],
 ): number | null {
-  let index = highest + 1;
-  while (index < poolCapacity(pool) && taken.has(hostCidrAt(pool, index))) index++;
+  let index = firstUnblocked(highest + 1, blocked);
+  while (index < poolCapacity(pool) && taken.has(hostCidrAt(pool, index))) {
+    index = firstUnblocked(index + 1, blocked);
+  }
   return index < poolCapacity(pool) ? index : null;
 }
 
-/** The lowest free index of the pool given every allocated index and the addresses the batch took; null when full. */
+/**
+ * The lowest free index of the pool given every allocated index, the addresses the batch took and the
+ * spans ranges cover; null when full.
+ */
 export function lowestFreeIndex(
   pool: AddressPool,
   allocated: readonly number[],
   taken: ReadonlySet<string>,
+  blocked: ReadonlyArray<[number, number]> = [],
 ): number | null {
-  const used = [...allocated];
+  const used = new Set(allocated);
   for (const address of taken) {
     const index = indexOf(pool, address);
-    if (index !== null) used.push(index);
+    if (index !== null) used.add(index);
   }
-  return nextFreeIndex(
-    pool,
-    used.sort((a, b) => a - b),
-  );
+  let index = firstUnblocked(1, blocked);
+  while (index < poolCapacity(pool) && used.has(index)) index = firstUnblocked(index + 1, blocked);
+  return index < poolCapacity(pool) ? index : null;
 }
 
 export function allocationAt(pool: AddressPool, index: number): Allocation {

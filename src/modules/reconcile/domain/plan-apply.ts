@@ -22,12 +22,7 @@ export function emptyChanges(): AppliedChanges {
  * panel does not want, so an upsert always converges.
  */
 export function desiredWirePeer(peer: PlannedPeer, presharedKey: string | null): WirePeer {
-  return {
-    public_key: peer.public_key,
-    allowed_ips: peer.allowed_ips,
-    persistent_keepalive: peer.persistent_keepalive,
-    preshared_key: presharedKey,
-  };
+  return { ...keyKeepingWirePeer(peer), preshared_key: presharedKey };
 }
 
 /**
@@ -39,6 +34,8 @@ export function keyKeepingWirePeer(peer: PlannedPeer): WirePeer {
     public_key: peer.public_key,
     allowed_ips: peer.allowed_ips,
     persistent_keepalive: peer.persistent_keepalive,
+    // WireGuard cannot unset an endpoint: without one the node keeps what it has, which drift then ignores.
+    ...(peer.endpoint ? { endpoint: peer.endpoint } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
 import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
 import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
+import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 
 export const RECONCILE_MODES = ['batch', 'peer', 'syncconf'] as const;
 export type ReconcileMode = (typeof RECONCILE_MODES)[number];
@@ -45,11 +46,13 @@ export interface PlannedPeer {
   peer_id: string;
   name: string;
   public_key: string;
-  /** Normalised, sorted. */
+  /** Its addresses and routed networks: normalised, sorted. */
   allowed_ips: string[];
   /** Effective value. */
   persistent_keepalive: number;
   has_preshared_key: boolean;
+  /** host:port the panel sets; absent when it sets none. */
+  endpoint?: string;
 }
 
 export interface PlannedUpdate extends PlannedPeer {
@@ -219,6 +222,7 @@ export function planStateFingerprint({ desiredPeers, node, defaults, dump }: Sta
         planned.allowed_ips,
         planned.persistent_keepalive,
         psk(peer),
+        planned.endpoint ?? null,
       ];
     })
     .sort(byFirstElement);
@@ -244,9 +248,10 @@ function plannedPeer(peer: DesiredPeer, node: DesiredNode, defaults: PanelDefaul
     peer_id: peer.id,
     name: peer.name,
     public_key: peer.public_key,
-    allowed_ips: normaliseCidrSet(peer.allowed_ips),
+    allowed_ips: nodeAllowedIps(peer),
     persistent_keepalive: effectiveKeepalive(peer, node, defaults),
     has_preshared_key: peer.preshared_key_sha256 !== null,
+    ...(peer.endpoint ? { endpoint: peer.endpoint } : {}),
   };
 }
 

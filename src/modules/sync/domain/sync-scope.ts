@@ -1,5 +1,5 @@
 import type { DesiredPeer } from '../../../common/domain/desired-state';
-import { normaliseCidrSet } from '../../../common/domain/cidr';
+import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 import type { NodeDriftReport } from '../../drift/domain/drift-report';
 import { ReconcileOptions, reconcileOptions } from '../../reconcile/domain/reconcile-plan';
 
@@ -83,7 +83,7 @@ export function blindSyncReport(
       peer_id: peer.id,
       name: peer.name,
       public_key: peer.public_key,
-      allowed_ips: normaliseCidrSet(peer.allowed_ips),
+      allowed_ips: nodeAllowedIps(peer),
     })),
     mismatched_peers: [],
     orphaned_peers: removals.map((removal) => ({ ...removal, allowed_ips: [] })),

@@ -9,7 +9,7 @@ const PAGE = 5000;
  * lets exactly that through (and refuses TRUNCATE too). The existing log is chained here, in position order.
  * Checkpoints are signed with the panel's own Ed25519 keys, whose private halves are sealed like every secret.
  */
-export class Migration20261207043000_audit_chain extends Migration {
+export class Migration20261207053000_audit_chain extends Migration {
   override async up(): Promise<void> {
     await this.execute(`alter table "events" add column "seq" bigint null, add column "hash" text null;`);
     await this.execute(`alter table "events" add constraint "events_seq_unique" unique ("seq");`);
