@@ -82,6 +82,7 @@ describe('planning the adoption of the peers a node has', () => {
     expect(planned.map(({ entry }) => entry)).toEqual([
       {
         public_key: testKey(2),
+        name: '192.168.60.0',
         allowed_ips: [],
         routed_ips: ['192.168.60.0/24'],
         endpoint: '10.233.9.1:40000',
@@ -95,7 +96,9 @@ describe('planning the adoption of the peers a node has', () => {
       // A client's endpoint is only where it last connected from.
       expect.objectContaining({ public_key: testKey(4), allowed_ips: ['10.0.1.4/32'], endpoint: null }),
     ]);
-    expect(adoptedPeerPayload('node-1', planned[0])).toMatchObject({
+    const [site] = planned.filter(isAdoptable);
+    expect(adoptedPeerPayload('node-1', site)).toMatchObject({
+      name: '192.168.60.0',
       allowed_ips: [],
       routed_ips: ['192.168.60.0/24'],
       endpoint: '10.233.9.1:40000',
@@ -182,6 +185,7 @@ describe('planning the adoption of the peers a node has', () => {
       currentPeers: new Map([[testKey(20), '10.0.1.8']]),
       formerPeers: none,
       allocated: new Map([['10.0.1.20/32', '10.0.1.8']]),
+      heldRanges: [],
       names: new Map([
         [testKey(7), 'alice laptop'],
         [testKey(1), 'the node itself'],
