@@ -49,7 +49,12 @@ export const registerWith =
 
 export async function createFleetNode(
   registerNode: NodeRegistrar,
-  options: { prefix: string; nodeFields?: Record<string, unknown> },
+  options: {
+    prefix: string;
+    nodeFields?: Record<string, unknown>;
+    /** The agent keeps `<dir>/<iface>.conf` (AGENT_CONFIG_DIR); default none. */
+    configDir?: string;
+  },
 ): Promise<FleetNode> {
   const wg = await createWgInterface(uniqueInterfaceName(options.prefix));
   const secret = randomSecret();
@@ -82,7 +87,7 @@ export async function createFleetNode(
         tls: null,
         maxSkewS: 300,
         logLevel: 'info',
-        configDir: null,
+        configDir: options.configDir ?? null,
       },
       new WgDriver(),
       { logger: pino({ level: 'info' }, stream) },

@@ -184,6 +184,8 @@ export function buildApp(
   });
 
   if (journal) app.addHook('onClose', async () => journal.close());
+  // An interface that came back empty is restored before the first request is served.
+  app.addHook('onReady', () => service.restoreAtStart(config.interfaces));
 
   registerHealthRoute(app, AGENT_VERSION);
   const allowed = new Set(config.interfaces);

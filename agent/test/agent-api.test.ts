@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'node:http';
-import { Writable } from 'node:stream';
 import {
   keyToPathSegment,
   signRequest,
@@ -17,6 +16,7 @@ import { BODY_LIMIT_BYTES, BULK_BODY_LIMIT_BYTES } from '../src/app';
 import { MAX_LARGE_BODIES_IN_FLIGHT } from '../src/auth';
 import * as wgCli from '../src/wg/wg-cli';
 import { startAgentInProcess, type RunningAgent } from './support/agent-process';
+import { jsonLogStream } from './support/log-lines';
 import { signedRequest, type SignedRequestOptions } from './support/signed-request';
 import {
   createWgInterface,
@@ -55,13 +55,7 @@ describe('agent API on a real wireguard-go interface', () => {
       '[Interface]\nAddress = 10.99.0.1/24\nDNS = 10.99.0.53\nPostUp = true\nListenPort = 1\n\n[Peer]\nPublicKey = old\n',
       { mode: 0o600 },
     );
-    const logStream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        rawLog += chunk.toString();
-        for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-        done();
-      },
-    });
+    const logStream = jsonLogStream(logLines, (text) => (rawLog += text));
     agent = await startAgentInProcess({
       interfaces: [wg0.name, absentInterface],
       configDir,

@@ -1,5 +1,12 @@
 import { CliError } from './exit-codes';
-import { checkPlanTarget, parsePlanFile, PLAN_FILE_FORMAT, PlanFile, planIsEmpty } from './plan-file';
+import {
+  checkPlanTarget,
+  keptNote,
+  parsePlanFile,
+  PLAN_FILE_FORMAT,
+  PlanFile,
+  planIsEmpty,
+} from './plan-file';
 
 const plan: PlanFile = {
   format: PLAN_FILE_FORMAT,
@@ -8,7 +15,7 @@ const plan: PlanFile = {
   node_name: 'edge-1',
   plan_id: 'plan-1',
   created_at: '2026-01-01T00:00:00.000Z',
-  plan: { add: [], update: [], remove: [], interface: [] },
+  plan: { add: [], update: [], remove: [], interface: [], kept: [], cannot_restore: [] },
 };
 
 describe('plan files', () => {
@@ -32,8 +39,25 @@ describe('plan files', () => {
 
   it('know when they change nothing', () => {
     expect(planIsEmpty(plan.plan)).toBe(true);
-    expect(planIsEmpty({ ...plan.plan, interface: [{ field: 'listen_port', expected: 1, actual: 2 }] })).toBe(
-      false,
+    const listenPort = { field: 'listen_port' as const, expected: 1, actual: 2, from: 2, to: 1 };
+    expect(planIsEmpty({ ...plan.plan, interface: [listenPort] })).toBe(false);
+  });
+
+  it('name the peers a plan keeps and how to stop keeping them, and count them out of the plan size', () => {
+    const peer = (reason: 'unknown' | 'orphaned', n: number) => ({
+      public_key: `key-${reason}-${n}`,
+      peer_id: null,
+      name: null,
+      reason,
+    });
+    const keeping = (...kept: ReturnType<typeof peer>[]) => ({ ...plan.plan, kept });
+
+    expect(keptNote(plan.plan)).toBeNull();
+    expect(keptNote(keeping(peer('unknown', 1)))).toBe('1 unknown peer kept: adopt it or --remove-unknown');
+    expect(planIsEmpty(keeping(peer('unknown', 1)))).toBe(true);
+    expect(keptNote(keeping(peer('unknown', 1), peer('unknown', 2), peer('orphaned', 3)))).toBe(
+      '2 unknown peers kept: adopt them or --remove-unknown; ' +
+        '1 orphaned peer kept: plan without --keep-orphaned to remove it',
     );
   });
 });

@@ -28,6 +28,23 @@ export function planIsEmpty(plan: ReconcilePlan): boolean {
   return plan.add.length + plan.update.length + plan.remove.length + (plan.interface?.length ?? 0) === 0;
 }
 
+/**
+ * What a plan leaves on the node that drift still reports, and how to deal with it; null when nothing. Plan
+ * files from before the panel listed kept peers have no `kept`.
+ */
+export function keptNote(plan: ReconcilePlan): string | null {
+  const kept = plan.kept ?? [];
+  const unknown = kept.filter((peer) => peer.reason === 'unknown').length;
+  const orphaned = kept.length - unknown;
+  const notes = [
+    unknown === 1 ? '1 unknown peer kept: adopt it or --remove-unknown' : null,
+    unknown > 1 ? `${unknown} unknown peers kept: adopt them or --remove-unknown` : null,
+    orphaned === 1 ? '1 orphaned peer kept: plan without --keep-orphaned to remove it' : null,
+    orphaned > 1 ? `${orphaned} orphaned peers kept: plan without --keep-orphaned to remove them` : null,
+  ].filter((note) => note !== null);
+  return notes.length > 0 ? notes.join('; ') : null;
+}
+
 export function parsePlanFile(text: string, source: string): PlanFile {
   return parseSavedPlan<typeof PLAN_FILE_FORMAT, ReconcilePlan>(text, source, {
     format: PLAN_FILE_FORMAT,

@@ -64,7 +64,7 @@ describe('the wgfleet command against a real panel and agents on wireguard-go', 
     const drifted = await cli.run(['drift', node.name, '--exit-code']);
     expect(drifted.code).toBe(2);
     expect(drifted.stdout).toMatch(/mismatched\s+alice/);
-    expect(drifted.stdout).toContain('persistent_keepalive: 30 → 25');
+    expect(drifted.stdout).toContain('persistent_keepalive: 25 → 30');
 
     const fleet = await cli.run(['drift', '--exit-code', '-o', 'json']);
     expect(fleet.code).toBe(2);

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { run } from '../../agent/test/support/wg-interface';
 import { createFleetNode, FleetNode, peersSynced, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
-import { launchChromium, logIn, openConsole, type ConsolePage } from './support/console-browser';
+import {
+  closeChecked,
+  launchChromium,
+  logIn,
+  openConsole,
+  type ConsolePage,
+} from './support/console-browser';
 
 const DOCS = join(__dirname, '../../docs');
 /** The fleet page polls every 4 s and the panel answers a node's live scan at most every 5 s. */
@@ -51,12 +57,8 @@ describe('web console in a browser', () => {
   });
 
   afterEach(async () => {
-    if (consolePage) {
-      expect(consolePage.foreignRequests).toEqual([]);
-      expect(consolePage.problems).toEqual([]);
-      await consolePage.close();
-      consolePage = undefined;
-    }
+    await closeChecked(consolePage);
+    consolePage = undefined;
   });
 
   afterAll(async () => {

@@ -55,3 +55,18 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], intervalMs?:
 
   return { data, error, loading, reload };
 }
+
+/**
+ * Names the page in the tab's title and moves focus to its heading whenever the title changes (each
+ * navigation), so a screen reader announces where the person landed. Put the ref on the page's h1, with
+ * tabIndex -1. An undefined title (still loading) waits.
+ */
+export function usePageHeading(title: string | undefined) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (title === undefined) return;
+    document.title = `${title} · wgfleet`;
+    heading.current?.focus();
+  }, [title]);
+  return heading;
+}

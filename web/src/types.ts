@@ -12,6 +12,7 @@ export type FleetReport = Schemas['FleetDriftReportView'];
 export type ScanEntry = Schemas['ScanView'];
 export type ReconcilePlan = Schemas['ReconcilePlanView'];
 export type ReconcileJob = Schemas['ReconcileJobView'];
+export type ReconcileProblem = Schemas['ReconcileProblemView'];
 export type PeerView = Schemas['PeerView'];
 export type EventView = Schemas['EventView'];
 export type TokenView = Schemas['TokenView'] & { token?: string };

@@ -14,12 +14,17 @@ export class ConfigPersister {
     private readonly showconf: (iface: string) => Promise<string>,
   ) {}
 
-  async persist(iface: string): Promise<void> {
-    const target = join(this.dir, `${iface}.conf`);
-    const existing = await readFile(target, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  /** The persisted config of the interface, or null when there is none yet. */
+  read(iface: string): Promise<string | null> {
+    return readFile(join(this.dir, `${iface}.conf`), 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;
       throw error;
     });
+  }
+
+  async persist(iface: string): Promise<void> {
+    const target = join(this.dir, `${iface}.conf`);
+    const existing = await this.read(iface);
     const merged = mergeWgQuickSettings(await this.showconf(iface), existing);
     const temp = join(this.dir, `.${iface}.conf.${randomBytes(6).toString('hex')}.tmp`);
     try {

@@ -250,6 +250,14 @@ function interfaceJson(name: string, line: string): string {
   return `{"interface":{"name":${JSON.stringify(name)},"public_key":"${publicKey}","listen_port":${toNumber(f[2], 'listen port')},"fwmark":${fwmark}},"peers":[`;
 }
 
+/** Whether a dump's JSON (as DumpJsonWriter makes it) lists no peer: it ends with `[]}`. */
+export function dumpJsonHasNoPeers(json: PooledBytes): boolean {
+  const { chunks } = json;
+  const last = chunks[chunks.length - 1];
+  const tail = last.length >= 3 ? last : Buffer.concat(chunks.slice(-2));
+  return tail.subarray(-3).toString('latin1') === '[]}';
+}
+
 /** For one-off conversions, whose buffers are not worth keeping. */
 const unpooled = (bufferBytes: number) => new BufferPool(bufferBytes, 0);
 

@@ -71,9 +71,14 @@ export class WgDriver {
    */
   async setPeers(iface: string, peers: readonly WirePeer[]): Promise<void> {
     const secrets = peers.flatMap((peer) => (peer.preshared_key ? [peer.preshared_key] : []));
+    await this.addConfig(iface, peers.map(renderPeerSection).join('\n'), secrets);
+  }
+
+  /** `wg addconf` of [Peer] sections, through a 0600 file; `secrets` are blanked out of wg's errors. */
+  async addConfig(iface: string, peerSections: string, secrets: readonly string[]): Promise<void> {
     await withPrivateDir(async (dir) => {
       const file = join(dir, 'peers.conf');
-      await writeFile(file, peers.map(renderPeerSection).join('\n'), { mode: 0o600, flag: 'wx' });
+      await writeFile(file, peerSections, { mode: 0o600, flag: 'wx' });
       await execWg(this.wg, ['addconf', iface, file], secrets);
     });
   }

@@ -1,14 +1,16 @@
-import type {
-  BatchItemResult,
-  BatchRequest,
-  BatchResponse,
-  Dump,
-  DumpPeer,
-  InterfaceInfo,
-  SyncconfRequest,
-  SyncconfResponse,
-  WirePeer,
-  WirePeerUpdate,
+import {
+  isWireGuardKey,
+  publicKeyFromPrivateKey,
+  type BatchItemResult,
+  type BatchRequest,
+  type BatchResponse,
+  type Dump,
+  type DumpPeer,
+  type InterfaceInfo,
+  type SyncconfRequest,
+  type SyncconfResponse,
+  type WirePeer,
+  type WirePeerUpdate,
 } from '@wgfleet/protocol';
 import { AgentHttpError, badRequest, conflict, notFound } from '../errors';
 import type { PooledBytes } from '../util/buffer-pool';
@@ -16,11 +18,15 @@ import { KeyedMutex } from '../util/keyed-mutex';
 import { SingleFlight } from '../util/single-flight';
 import { validateBatchKey, validateBatchPeer, type ItemCheck } from '../validation/schemas';
 import type { ConfigPersister } from './config-persister';
+import { dumpJsonHasNoPeers } from './dump-parser';
+import { parsePersistedPeers } from './persisted-config';
 import { countSyncChanges } from './sync-diff';
 import { WgCommandError } from './wg-cli';
 import type { WgDriver } from './wg-driver';
 
-export interface ErrorLog {
+export interface ServiceLog {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
   error(details: object, message: string): void;
 }
 
@@ -69,7 +75,7 @@ export class WgService {
   constructor(
     private readonly driver: WgDriver,
     private readonly persister: ConfigPersister | null,
-    private readonly log: ErrorLog,
+    private readonly log: ServiceLog,
   ) {}
 
   /** The allowed interfaces that exist right now. */
@@ -78,15 +84,31 @@ export class WgService {
     return allowed.filter((name) => present.has(name));
   }
 
+  /** An emptied interface is restored before its dump is answered, so no scan ever reports it empty. */
   dumpJson(iface: string): Promise<PooledBytes> {
     return this.dumps.run(iface, async () => {
-      try {
-        return await this.driver.dumpJson(iface);
-      } catch (error) {
-        await this.rethrowUnlessWgFailure(iface, error);
-        throw error;
-      }
+      const json = await this.readDumpJson(iface);
+      if (!this.persister || !dumpJsonHasNoPeers(json)) return json;
+      const restored = await this.writes.runExclusive(iface, () => this.restoreIfEmptied(iface));
+      return restored > 0 ? this.readDumpJson(iface) : json;
     });
+  }
+
+  /**
+   * Restores the interface's peers from its persisted config when the interface came back empty with the same
+   * key (wireguard-go or the link restarted without wg-quick), as the agent starts. Never throws: a failure is
+   * logged, and the next request tries again.
+   */
+  async restoreAtStart(allowed: readonly string[]): Promise<void> {
+    if (!this.persister) return;
+    const present = await this.existingInterfaces(allowed).catch(() => []);
+    for (const iface of present) {
+      await this.writes
+        .runExclusive(iface, () => this.restoreIfEmptied(iface))
+        .catch((error: Error) =>
+          this.log.error({ iface, err: error.message }, 'could not restore the interface from its config'),
+        );
+    }
   }
 
   addPeer(iface: string, peer: WirePeer): Promise<DumpPeer> {
@@ -188,11 +210,65 @@ export class WgService {
     }
   }
 
-  /** Serialised per interface; persists afterwards unless the request was refused before touching wg. */
+  private readDumpJson(iface: string): Promise<PooledBytes> {
+    return this.read(iface, () => this.driver.dumpJson(iface));
+  }
+
+  /**
+   * With the interface's write lock held: when it has no peers but the same key as its persisted config, which
+   * has peers, puts those peers back (preshared keys included) and answers how many. Only a wholly empty
+   * interface is restored: one with some peers changed by hand is drift for the panel to show, not to undo here.
+   */
+  private async restoreIfEmptied(iface: string): Promise<number> {
+    if (!this.persister) return 0;
+    const current = await this.readDump(iface);
+    if (current.peers.length > 0) return 0;
+    const config = await this.persister.read(iface).catch((error: Error) => {
+      this.log.error({ iface, err: error.message }, 'could not read the persisted config to restore from');
+      return null;
+    });
+    if (config === null) return 0;
+    const persisted = parsePersistedPeers(config);
+    if (persisted.peerCount === 0) return 0;
+    const sameKey =
+      isWireGuardKey(persisted.privateKey) &&
+      publicKeyFromPrivateKey(persisted.privateKey) === current.interface.public_key;
+    if (!sameKey) {
+      this.log.warn(
+        { iface, persisted_peers: persisted.peerCount },
+        'interface is empty but has another key than its persisted config: not restored',
+      );
+      return 0;
+    }
+    try {
+      await this.driver.addConfig(iface, persisted.peerSections, persisted.presharedKeys);
+    } catch (error) {
+      // A file wg refuses must not block the interface: the request goes on, the failure is in the log.
+      await this.rethrowUnlessWgFailure(iface, error);
+      this.log.error(
+        { iface, err: (error as Error).message },
+        'could not restore the interface from its config',
+      );
+      return 0;
+    } finally {
+      this.dumps.forget(iface);
+    }
+    this.log.info(
+      { iface, restored_peers: persisted.peerCount },
+      'interface came back empty: restored its peers from the persisted config',
+    );
+    return persisted.peerCount;
+  }
+
+  /**
+   * Serialised per interface, after an emptied interface is restored (so a change never lands on the empty one
+   * and overwrites its persisted config); persists afterwards unless the request was refused before touching wg.
+   */
   private write<T>(iface: string, change: () => Promise<T>): Promise<T> {
     return this.writes.runExclusive(iface, async () => {
       let refused = false;
       try {
+        await this.restoreIfEmptied(iface);
         return await change();
       } catch (error) {
         refused = error instanceof AgentHttpError;
@@ -205,18 +281,18 @@ export class WgService {
     });
   }
 
-  private async readDump(iface: string): Promise<Dump> {
-    try {
-      return await this.driver.dump(iface);
-    } catch (error) {
-      await this.rethrowUnlessWgFailure(iface, error);
-      throw error;
-    }
+  private readDump(iface: string): Promise<Dump> {
+    return this.read(iface, () => this.driver.dump(iface));
   }
 
-  private async readPeer(iface: string, key: string): Promise<DumpPeer | null> {
+  private readPeer(iface: string, key: string): Promise<DumpPeer | null> {
+    return this.read(iface, () => this.driver.peer(iface, key));
+  }
+
+  /** A read of the interface, whose wg failure on a missing interface is a 404. */
+  private async read<T>(iface: string, reading: () => Promise<T>): Promise<T> {
     try {
-      return await this.driver.peer(iface, key);
+      return await reading();
     } catch (error) {
       await this.rethrowUnlessWgFailure(iface, error);
       throw error;

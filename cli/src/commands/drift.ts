@@ -7,7 +7,7 @@ import { PanelApi } from '../panel-api';
 import { pollUntilInterrupted } from '../polling';
 import { startProgress } from '../progress';
 import { examples, Runtime } from '../runtime';
-import { shortKey } from './format';
+import { DRIFT_VALUES_LABEL, driftValues, shortKey } from './format';
 
 interface DriftOptions {
   exitCode?: boolean;
@@ -139,9 +139,7 @@ export function printNodeDrift(out: Output, report: NodeDriftReport): void {
       'mismatched',
       peer.name,
       shortKey(peer.public_key),
-      peer.mismatches
-        .map((m) => `${m.field}: ${JSON.stringify(m.actual)} → ${JSON.stringify(m.expected)}`)
-        .join('; '),
+      peer.mismatches.map(driftValues).join('; '),
     ]),
     ...report.orphaned_peers.map((peer) => [
       'orphaned',
@@ -150,16 +148,11 @@ export function printNodeDrift(out: Output, report: NodeDriftReport): void {
       peer.allowed_ips,
     ]),
     ...report.unknown_peers.map((peer) => ['unknown', '-', shortKey(peer.public_key), peer.allowed_ips]),
-    ...report.interface_mismatches.map((m) => [
-      'interface',
-      m.field,
-      '-',
-      `${JSON.stringify(m.actual)} → ${JSON.stringify(m.expected)}`,
-    ]),
+    ...report.interface_mismatches.map((m) => ['interface', '-', '-', driftValues(m)]),
   ];
   if (rows.length > 0) {
     out.line();
-    out.table(['DRIFT', 'PEER', 'PUBLIC KEY', 'DETAIL (node → panel)'], rows);
+    out.table(['DRIFT', 'PEER', 'PUBLIC KEY', `DETAIL: ${DRIFT_VALUES_LABEL}`], rows);
   }
   if (report.summary.pending > 0) out.line(`${report.summary.pending} change(s) not applied yet (pending)`);
 }

@@ -4,12 +4,19 @@ import type { ReconcileJob, ReconcilePlan } from '../api-types';
 import { CliError, EXIT } from '../exit-codes';
 import { Output, withOutputOption } from '../output';
 import { isStalePlan, PanelApi } from '../panel-api';
-import { checkPlanTarget, parsePlanFile, PLAN_FILE_FORMAT, PlanFile, planIsEmpty } from '../plan-file';
+import {
+  checkPlanTarget,
+  keptNote,
+  parsePlanFile,
+  PLAN_FILE_FORMAT,
+  PlanFile,
+  planIsEmpty,
+} from '../plan-file';
 import { startProgress } from '../progress';
 import { examples, Runtime } from '../runtime';
 import { positiveNumber } from './drift';
 import { makeSavedPlan } from './saved-plan';
-import { shortKey } from './format';
+import { PLAN_VALUES_LABEL, planValues, shortKey } from './format';
 
 interface PlanOptions {
   mode?: string;
@@ -41,7 +48,11 @@ export function registerReconcileCommands(program: Command, runtime: Runtime): v
       .description('a dry-run reconcile of one node: what apply would change; nothing changes now')
       .argument('<node>', 'node id or name')
       .option('-o, --out <file>', 'save the plan for `wgfleet apply --plan` (json: print it on stdout)')
-      .option('--exit-code', 'exit 0 when there is nothing to do, 2 when the plan changes something'),
+      .option(
+        '--exit-code',
+        'exit 2 when applying the plan would change the node, else 0; it follows the plan, not drift: ' +
+          'unknown peers the plan keeps do not count (adopt them or --remove-unknown)',
+      ),
   );
   examples(plan, 'wgfleet plan edge-1 -o plan.json', 'wgfleet plan edge-1 -o json | jq .plan');
   plan.action(
@@ -181,8 +192,14 @@ async function readPlan(path: string): Promise<string> {
 }
 
 export function printPlan(out: Output, plan: ReconcilePlan, nodeName: string): void {
-  if (planIsEmpty(plan)) {
-    out.line(`${nodeName}: nothing to do, the node matches the panel`);
+  const kept = keptNote(plan);
+  const cannotRestore = plan.cannot_restore ?? [];
+  if (planIsEmpty(plan) && cannotRestore.length === 0) {
+    out.line(
+      kept === null
+        ? `${nodeName}: nothing to do, the node matches the panel`
+        : `${nodeName}: nothing to change; ${kept}`,
+    );
     return;
   }
   const rows: unknown[][] = [
@@ -196,9 +213,7 @@ export function printPlan(out: Output, plan: ReconcilePlan, nodeName: string): v
       out.color.yellow('~ update'),
       peer.name,
       shortKey(peer.public_key),
-      peer.changes
-        .map((c) => `${c.field}: ${JSON.stringify(c.actual)} → ${JSON.stringify(c.expected)}`)
-        .join('; '),
+      peer.changes.map(planValues).join('; '),
     ]),
     ...plan.remove.map((peer) => [
       out.color.red('- remove'),
@@ -208,15 +223,23 @@ export function printPlan(out: Output, plan: ReconcilePlan, nodeName: string): v
     ]),
     ...(plan.interface ?? []).map((change) => [
       out.color.yellow('~ interface'),
-      change.field,
       '-',
-      `${JSON.stringify(change.actual)} → ${JSON.stringify(change.expected)}`,
+      '-',
+      planValues(change),
+    ]),
+    ...cannotRestore.map((peer) => [
+      out.color.red('! cannot restore'),
+      peer.name,
+      shortKey(peer.public_key),
+      `${peer.reason}: set a new one (the console's peer form, or PATCH /api/peers/{id} generate_preshared_key) or restore the peer on the node`,
     ]),
   ];
   out.line(
-    `${out.color.bold(nodeName)}: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove`,
+    `${out.color.bold(nodeName)}: ${plan.add.length} to add, ${plan.update.length} to update, ${plan.remove.length} to remove` +
+      (cannotRestore.length > 0 ? `, ${cannotRestore.length} it cannot restore` : ''),
   );
-  out.table(['ACTION', 'PEER', 'PUBLIC KEY', 'DETAIL'], rows);
+  out.table(['ACTION', 'PEER', 'PUBLIC KEY', `DETAIL: ${PLAN_VALUES_LABEL}`], rows);
+  if (kept !== null) out.line(kept);
 }
 
 /** Polls the job until it finishes, with progress on stderr. */

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hash } from 'node:crypto';
 
 /** A WireGuard key is 32 bytes; on the wire it is standard base64 (44 chars with one '=' of padding). */
 const KEY_BYTES = 32;
@@ -31,4 +31,17 @@ export function keyFromPathSegment(segment: string): string | null {
 export function sha256Hex(keyBase64: string): string {
   // One-shot hash (Node >= 20.12): several times faster than createHash, which matters for 10,000-peer dumps.
   return hash('sha256', Buffer.from(keyBase64, 'base64'), 'hex');
+}
+
+/** PKCS#8 DER header of an X25519 private key; the 32 raw key bytes follow it. */
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+
+/** Like `wg pubkey`. The error never contains the private key. */
+export function publicKeyFromPrivateKey(privateKey: string): string {
+  if (!isWireGuardKey(privateKey)) throw new Error('private key must be 32 bytes of standard base64');
+  const der = Buffer.concat([X25519_PKCS8_PREFIX, Buffer.from(privateKey, 'base64')]);
+  const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  const raw = createPublicKey(key).export({ format: 'jwk' }).x;
+  if (!raw) throw new Error('X25519 key export returned no key material');
+  return Buffer.from(raw, 'base64url').toString('base64');
 }

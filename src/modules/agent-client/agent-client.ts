@@ -24,6 +24,7 @@ import type { LookupFunction } from 'node:net';
 import {
   AgentBadAnswerError,
   AgentError,
+  AgentInterfaceNotReadyError,
   AgentRejectedInputError,
   AgentTlsError,
   AgentUnauthorizedError,
@@ -31,6 +32,7 @@ import {
   AgentWgFailedError,
 } from './agent-errors';
 import {
+  InterfaceNotReadyError,
   InvalidAnswerError,
   batchAnswer,
   dumpAnswer,
@@ -276,6 +278,7 @@ function readAnswer<T>(status: number, body: Buffer, read: (json: unknown) => T)
     try {
       return read(json);
     } catch (error) {
+      if (error instanceof InterfaceNotReadyError) throw new AgentInterfaceNotReadyError(error.message);
       if (!(error instanceof InvalidAnswerError)) throw error;
       throw new AgentBadAnswerError('invalid_response', error.message);
     }

@@ -14,6 +14,7 @@ export type AgentFailureReason =
   | 'response_too_large'
   | 'invalid_response'
   | 'url_not_allowed'
+  | 'interface_not_ready'
   | `http_${number}`;
 
 /** Why a call to a node agent failed; `transient` says whether trying again later can help. */
@@ -80,5 +81,15 @@ export class AgentRejectedInputError extends AgentError {
 export class AgentWgFailedError extends AgentError {
   constructor(message: string) {
     super('http_502', `wg failed on the node: ${message}`, false, 502, 'wg_failed');
+  }
+}
+
+/**
+ * The interface is up but has no private key yet: a node being set up. Transient: a scheduled scan tries again
+ * before it stores the node as unknown, and alerts wait for a second such scan (decideAlert).
+ */
+export class AgentInterfaceNotReadyError extends AgentError {
+  constructor(text: string) {
+    super('interface_not_ready', `interface_not_ready: ${text}`, true);
   }
 }

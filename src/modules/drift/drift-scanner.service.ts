@@ -131,7 +131,12 @@ export class DriftScanner {
             defaults: this.config.defaults,
             checkedAt,
           })
-        : unreachableReport(node, observation.error, checkedAt);
+        : unreachableReport(
+            node,
+            observation.error,
+            checkedAt,
+            desired.peers.filter((peer) => peer.enabled).length,
+          );
     const activity =
       'dump' in observation ? observedManagedPeers(desired.peers, observation.dump.peers) : null;
     await gates.database(() =>

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { LimitQuery } from '../../common/http/queries';
+
+const EVENT_ORDERS = ['asc', 'desc'] as const;
 
 export class ListEventsQuery extends LimitQuery {
   @ApiPropertyOptional({ description: 'only events of this node or peer' })
@@ -18,4 +20,16 @@ export class ListEventsQuery extends LimitQuery {
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'after must be a position (a whole number)' })
   after?: string;
+
+  @ApiPropertyOptional({
+    description: 'global position to read before (the `next` of the previous page with order=desc)',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'before must be a position (a whole number)' })
+  before?: string;
+
+  @ApiPropertyOptional({ enum: EVENT_ORDERS, description: 'asc (default): oldest first; desc: newest first' })
+  @IsOptional()
+  @IsIn(EVENT_ORDERS, { message: `order must be one of: ${EVENT_ORDERS.join(', ')}` })
+  order?: (typeof EVENT_ORDERS)[number];
 }

@@ -15,8 +15,14 @@ export class EventsService {
     const where: FilterQuery<EventRecord> = {};
     if (query.aggregate_id) where.aggregateId = query.aggregate_id;
     if (query.type) where.type = query.type;
-    if (query.after) where.position = { $gt: query.after };
-    const events = await this.em.fork().find(EventRecord, where, { orderBy: { position: 'asc' }, limit });
+    if (query.after || query.before) {
+      where.position = {
+        ...(query.after ? { $gt: query.after } : {}),
+        ...(query.before ? { $lt: query.before } : {}),
+      };
+    }
+    const order = query.order ?? 'asc';
+    const events = await this.em.fork().find(EventRecord, where, { orderBy: { position: order }, limit });
     const items = events.map(toEventView);
     return items.length === limit ? { items, next: items[items.length - 1].position } : { items };
   }

@@ -1,6 +1,7 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { isInterfaceNotReady } from '../agent-client/domain/agent-answers';
 import type { ScanListener, StoredScan } from '../drift';
 import { AlertOutbox } from './alert-outbox.service';
 import { decideAlert, ScanOutcome } from './domain/alert-transitions';
@@ -35,7 +36,12 @@ export class DriftAlertListener implements ScanListener {
       lastSummary: scanSummary(scan),
       lastCheckedAt: scan.checkedAt,
     });
-    return this.judge(em, row, { status: scan.status, fingerprint: scan.fingerprint }, new Date());
+    const outcome: ScanOutcome = {
+      status: scan.status,
+      fingerprint: scan.fingerprint,
+      ...(isInterfaceNotReady(scan.report.error) ? { interface_not_ready: true as const } : {}),
+    };
+    return this.judge(em, row, outcome, new Date());
   }
 
   /**

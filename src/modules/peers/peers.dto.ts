@@ -160,6 +160,8 @@ export class UpdatePeerDto extends PartialType(OmitType(CreatePeerDto, ['public_
   version?: number;
 }
 
+const PEER_SORTS = ['created', 'name'] as const;
+
 export class PeerListQuery extends ListQuery {
   @ApiPropertyOptional({
     description: 'keep peers whose name contains it (case-insensitive) or whose public key starts with it',
@@ -171,6 +173,15 @@ export class PeerListQuery extends ListQuery {
   @IsString()
   @Length(1, 100)
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: PEER_SORTS,
+    default: 'created',
+    description: 'created: oldest first; name: by name. A cursor pages on in the order it was made for.',
+  })
+  @IsOptional()
+  @IsIn(PEER_SORTS, { message: `sort must be one of: ${PEER_SORTS.join(', ')}` })
+  sort?: (typeof PEER_SORTS)[number];
 }
 
 export class QrQuery {

@@ -11,7 +11,15 @@ import { normaliseCidrSet, sameCidrSet } from '../../common/domain/cidr';
 import { escapeLikePattern } from '../../common/domain/like-pattern';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { conflict, notFound, versionConflict } from '../../common/http/api-error';
-import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
+import {
+  afterCursor,
+  afterNameCursor,
+  decodeCursor,
+  decodeNameCursor,
+  encodeCursor,
+  encodeNameCursor,
+  page,
+} from '../../common/http/cursor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges, EventStore } from '../events';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
@@ -97,12 +105,16 @@ export class PeersService {
     const em = this.em.fork();
     const node = await this.nodes.require(em, nodeId);
     const limit = query.limit ?? 100;
+    const byName = query.sort === 'name';
+    const after = byName
+      ? afterNameCursor(decodeNameCursor(query.cursor))
+      : afterCursor(decodeCursor(query.cursor));
     const rows = await em.find(
       PeerEntity,
-      { nodeId, $and: [afterCursor(decodeCursor(query.cursor)), peerSearch(query.q)] },
-      { orderBy: { createdAt: 'asc', id: 'asc' }, limit },
+      { nodeId, $and: [after, peerSearch(query.q)] },
+      { orderBy: byName ? { name: 'asc', id: 'asc' } : { createdAt: 'asc', id: 'asc' }, limit },
     );
-    return this.views(node, rows, limit);
+    return page(rows, limit, await this.viewer(node, rows), byName ? encodeNameCursor : encodeCursor);
   }
 
   async get(id: string): Promise<PeerView> {

@@ -19,9 +19,16 @@ import {
   recordBatchResults,
   removalName,
   syncconfChanges,
-  unheldPresharedKeyError,
+  UNHELD_PRESHARED_KEY_ERROR,
+  unrestorableErrors,
 } from './domain/plan-apply';
-import { PlannedPeer, ReconcileOptions, ReconcilePlan, syncconfPeerSet } from './domain/reconcile-plan';
+import {
+  isEmptyPlan,
+  PlannedPeer,
+  ReconcileOptions,
+  ReconcilePlan,
+  syncconfPeerSet,
+} from './domain/reconcile-plan';
 
 /** Stays well under the agent's 1 MiB body limit. */
 const MAX_BATCH_BYTES = 512 * 1024;
@@ -47,15 +54,22 @@ export class PlanExecutor {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The plan's peers it cannot restore are never sent; each is listed among the errors. */
   async apply(input: ApplyInput): Promise<AppliedChanges> {
+    const unrestorable = unrestorableErrors(input.plan);
+    if (isEmptyPlan(input.plan)) return { ...emptyChanges(), errors: unrestorable };
     const client = this.agents.forNode(input.snapshot.node);
-    if (input.options.mode === 'syncconf') return this.applySyncconf(client, input);
-    const changes =
-      input.options.mode === 'peer'
-        ? await this.applyPeerByPeer(client, input)
-        : await this.applyBatch(client, input);
-    await this.applyListenPort(client, input, changes);
-    return changes;
+    let changes: AppliedChanges;
+    if (input.options.mode === 'syncconf') {
+      changes = await this.applySyncconf(client, input);
+    } else {
+      changes =
+        input.options.mode === 'peer'
+          ? await this.applyPeerByPeer(client, input)
+          : await this.applyBatch(client, input);
+      await this.applyListenPort(client, input, changes);
+    }
+    return { ...changes, errors: [...unrestorable, ...changes.errors] };
   }
 
   /**
@@ -66,7 +80,7 @@ export class PlanExecutor {
   private wirePeer(snapshot: DesiredSnapshot, planned: PlannedPeer, keyNeeded: boolean): WirePeer | Error {
     const peer = planned.has_preshared_key ? snapshot.peerById.get(planned.peer_id) : undefined;
     if (peer && peer.presharedKeySealed === null) {
-      return keyNeeded ? new Error(unheldPresharedKeyError(planned)) : keyKeepingWirePeer(planned);
+      return keyNeeded ? new Error(UNHELD_PRESHARED_KEY_ERROR) : keyKeepingWirePeer(planned);
     }
     return desiredWirePeer(planned, peer ? this.peers.presharedKeyOf(peer) : null);
   }
@@ -194,6 +208,7 @@ export class PlanExecutor {
     const addedKeys = new Set(plan.add.map((peer) => peer.public_key));
     const updates = new Map(plan.update.map((peer) => [peer.public_key, peer]));
     const excluded = new Set<string>();
+    const unrestorable = new Set(plan.cannot_restore.map((peer) => peer.public_key));
     const errors: AppliedChanges['errors'] = [];
     let peers: WirePeer[] = [];
     for (const entry of set) {
@@ -208,9 +223,11 @@ export class PlanExecutor {
         peers.push(wire);
         continue;
       }
-      // Carried as the node has it (or left out), like a peer the agent refused.
+      // Carried as the node has it (or left out), like a peer the agent refused; one the plan lists as
+      // unrestorable already has its error.
       excluded.add(planned.public_key);
-      errors.push({ public_key: planned.public_key, operation, message: wire.message });
+      if (!unrestorable.has(planned.public_key))
+        errors.push({ public_key: planned.public_key, operation, message: wire.message });
       const asObserved = observed.get(planned.public_key);
       if (asObserved) peers.push(keptWirePeer({ ...asObserved, reason: 'unreconciled' }));
     }

@@ -6,8 +6,13 @@ import { AgentError } from '../agent-client';
 import { EventStore } from '../events';
 import { NodesStore } from '../nodes';
 import { AlertOutbox } from '../notifications';
-import { emptyChanges, isVerified, resultSummary } from './domain/plan-apply';
-import { isEmptyPlan, planLeavesNodeEmpty, planReconcile, ReconcilePlan } from './domain/reconcile-plan';
+import { isVerified, resultSummary } from './domain/plan-apply';
+import {
+  planLeavesNodeEmpty,
+  planReconcile,
+  presharedKeysUnheld,
+  ReconcilePlan,
+} from './domain/reconcile-plan';
 import { NodeInspector } from './node-inspector.service';
 import { DesiredStateReader } from '../peers';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
@@ -88,7 +93,8 @@ export class ReconcileRunner implements NodeJobHandler {
           `plan ${options.plan_id} is stale: the node's desired or observed state changed since it was made`,
         );
       }
-      plan = stored.plan;
+      // A plan stored before plans listed the peers they cannot restore has none.
+      plan = { ...stored.plan, cannot_restore: stored.plan.cannot_restore ?? [] };
     } else {
       plan = planReconcile({
         report,
@@ -96,6 +102,7 @@ export class ReconcileRunner implements NodeJobHandler {
         node: snapshot.desiredNode,
         defaults: this.config.defaults,
         options,
+        presharedKeyUnheld: presharedKeysUnheld(snapshot.peers),
       });
     }
     if (!options.allow_empty && planLeavesNodeEmpty(plan, report, options)) {
@@ -103,9 +110,7 @@ export class ReconcileRunner implements NodeJobHandler {
     }
     row.plan = plan;
     await em.flush();
-    const changes = isEmptyPlan(plan)
-      ? emptyChanges()
-      : await this.executor.apply({ snapshot, plan, options, report, dump });
+    const changes = await this.executor.apply({ snapshot, plan, options, report, dump });
     const after = await this.desiredState.desired(em, row.nodeId);
     const verified = isVerified(
       this.inspector.report(after, await this.inspector.observe(after.node)),

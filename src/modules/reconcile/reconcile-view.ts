@@ -8,6 +8,8 @@ import {
 } from '../drift';
 import type { PeerFieldMismatch } from '../drift/domain/drift-report';
 import {
+  CANNOT_RESTORE_REASON,
+  PlannedChange,
   PlannedInterfaceChange,
   PlannedPeer,
   PlannedRemoval,
@@ -16,7 +18,9 @@ import {
   ReconcileMode,
   ReconcileOptions,
   ReconcilePlan,
+  UnrestorablePeer,
 } from './domain/reconcile-plan';
+import type { ReconcileErrorGroup } from './domain/job-problems';
 import {
   RECONCILE_JOB_STATUSES,
   RECONCILE_OPERATIONS,
@@ -33,7 +37,8 @@ import {
  * class implements its domain type and the controller returns the classes, so the two cannot drift apart.
  */
 
-export class PlannedPeerView implements PlannedPeer {
+/** The peer a plan entry is about. */
+class PlanPeerRefView {
   @ApiProperty({ format: 'uuid' })
   peer_id!: string;
 
@@ -42,7 +47,9 @@ export class PlannedPeerView implements PlannedPeer {
 
   @ApiProperty()
   public_key!: string;
+}
 
+export class PlannedPeerView extends PlanPeerRefView implements PlannedPeer {
   @ApiProperty({ type: String, isArray: true, description: 'Its addresses and routed networks' })
   allowed_ips!: string[];
 
@@ -56,10 +63,27 @@ export class PlannedPeerView implements PlannedPeer {
   endpoint?: string;
 }
 
+/** `from`/`to` beside a mismatch's `expected`/`actual`: the plan's own wording for the same two values. */
+const FROM_TO_SCHEMA = {
+  type: 'object' as const,
+  required: ['from', 'to'],
+  properties: {
+    from: { description: "The node's value now (the mismatch's actual)" },
+    to: { description: "The value after the repair (the mismatch's expected)" },
+  },
+};
+
 @ApiExtraModels(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
 export class PlannedUpdateView extends PlannedPeerView implements PlannedUpdate {
-  @ApiProperty({ type: 'array', items: PEER_FIELD_MISMATCH_SCHEMA })
-  changes!: PeerFieldMismatch[];
+  @ApiProperty({
+    type: 'array',
+    items: {
+      // The mismatch's shapes without their discriminator: with one inside allOf, openapi-typescript drops
+      // `field` from the generated type.
+      allOf: [{ oneOf: PEER_FIELD_MISMATCH_SCHEMA.oneOf }, FROM_TO_SCHEMA],
+    },
+  })
+  changes!: PlannedChange<PeerFieldMismatch>[];
 }
 
 export class PlannedRemovalView implements PlannedRemoval {
@@ -85,6 +109,25 @@ export class PlannedInterfaceChangeView implements PlannedInterfaceChange {
 
   @ApiProperty()
   actual!: number;
+
+  @ApiProperty({ description: "The node's listen port now (= actual)" })
+  from!: number;
+
+  @ApiProperty({ description: 'The listen port after the repair (= expected)' })
+  to!: number;
+}
+
+export class UnrestorablePeerView extends PlanPeerRefView implements UnrestorablePeer {
+  @ApiProperty({ enum: ['add', 'update'], description: 'What the plan would do if it held the key' })
+  operation!: 'add' | 'update';
+
+  @ApiProperty({
+    enum: [CANNOT_RESTORE_REASON],
+    description:
+      'The way out: set a new preshared key (PATCH preshared_key or generate_preshared_key) and give it to ' +
+      'the client, or restore the peer on the node',
+  })
+  reason!: typeof CANNOT_RESTORE_REASON;
 }
 
 export class ReconcilePlanView implements ReconcilePlan {
@@ -99,6 +142,20 @@ export class ReconcilePlanView implements ReconcilePlan {
 
   @ApiProperty({ type: PlannedInterfaceChangeView, isArray: true })
   interface!: PlannedInterfaceChangeView[];
+
+  @ApiProperty({
+    type: UnrestorablePeerView,
+    isArray: true,
+    description: 'Peers the plan cannot restore and leaves alone; applying it never attempts them',
+  })
+  cannot_restore!: UnrestorablePeerView[];
+
+  @ApiProperty({
+    type: PlannedRemovalView,
+    isArray: true,
+    description: 'Unknown and orphaned peers these options leave on the node: drift keeps reporting them',
+  })
+  kept!: PlannedRemovalView[];
 }
 
 /** The answer to a dry run (200): the stored plan, to apply later with `plan_id`. */
@@ -228,6 +285,30 @@ export class ReconcileJobView {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   finished_at!: string | null;
+}
+
+export class ReconcileErrorGroupView implements ReconcileErrorGroup {
+  @ApiProperty({ enum: RECONCILE_OPERATIONS, enumName: 'ReconcileOperation' })
+  operation!: ReconcileErrorGroup['operation'];
+
+  @ApiProperty()
+  message!: string;
+
+  @ApiProperty({ type: String, isArray: true, description: 'The peers with this error, by public key' })
+  public_keys!: string[];
+}
+
+/** The node's latest finished repair when it failed or left per-peer errors; job null when it did neither. */
+export class ReconcileProblemView {
+  @ApiProperty({ type: ReconcileJobView, nullable: true })
+  job!: ReconcileJobView | null;
+
+  @ApiProperty({
+    type: ReconcileErrorGroupView,
+    isArray: true,
+    description: "The job's per-peer errors, identical ones together, largest group first",
+  })
+  error_groups!: ReconcileErrorGroupView[];
 }
 
 export function toJobView(row: ReconcileJobEntity): ReconcileJobView {

@@ -9,6 +9,7 @@ import {
   BulkReconcileQueuedView,
   ReconcileDryRunView,
   ReconcileJobView,
+  ReconcileProblemView,
   ReconcileQueuedView,
 } from './reconcile-view';
 import { ReconcileService } from './reconcile.service';
@@ -53,6 +54,18 @@ export class ReconcileController {
     @Ctx() context: CommandContext,
   ): Promise<BulkReconcileQueuedView> {
     return this.reconcile.reconcileMany(body, context);
+  }
+
+  @Get('drift/nodes/:id/reconcile/latest-problem')
+  @ApiOperation({
+    operationId: 'getLatestReconcileProblem',
+    summary:
+      "The node's latest finished reconcile (self-heal or manual) if it failed or left per-peer errors",
+  })
+  @ApiOkResponse({ type: ReconcileProblemView })
+  @ApiErrors(400, 404)
+  latestProblem(@UuidParam() id: string): Promise<ReconcileProblemView> {
+    return this.reconcile.latestProblem(id);
   }
 
   @Get('reconcile/jobs/:id')

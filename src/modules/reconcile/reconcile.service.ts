@@ -12,8 +12,10 @@ import {
   ReconcilePlan,
   planLeavesNodeEmpty,
   planReconcile,
+  presharedKeysUnheld,
   reconcileOptions,
 } from './domain/reconcile-plan';
+import { groupReconcileErrors, isProblemJob } from './domain/job-problems';
 import { cannotLeaveNodeEmpty } from './domain/plan-apply';
 import { NodeInspector } from './node-inspector.service';
 import { DesiredStateReader, type DesiredSnapshot } from '../peers';
@@ -25,6 +27,7 @@ import {
   BulkReconcileQueuedView,
   ReconcileDryRunView,
   ReconcileJobView,
+  ReconcileProblemView,
   ReconcileQueuedView,
   toJobView,
 } from './reconcile-view';
@@ -99,6 +102,19 @@ export class ReconcileService {
     return toJobView(row);
   }
 
+  /** The node's latest finished job, when it failed or finished with per-peer errors. */
+  async latestProblem(nodeId: string): Promise<ReconcileProblemView> {
+    const em = this.em.fork();
+    if ((await this.nodeRecords.nameOf(em, nodeId)) === null) throw notFound('node', nodeId);
+    const latest = await em.findOne(
+      ReconcileJobEntity,
+      { nodeId, status: { $in: ['succeeded', 'failed'] } },
+      { orderBy: { createdAt: 'desc' } },
+    );
+    if (!latest || !isProblemJob(latest.status, latest.result)) return { job: null, error_groups: [] };
+    return { job: toJobView(latest), error_groups: groupReconcileErrors(latest.result?.errors ?? []) };
+  }
+
   private async dryRun(
     em: EntityManager,
     snapshot: DesiredSnapshot,
@@ -162,6 +178,7 @@ export class ReconcileService {
       node: snapshot.desiredNode,
       defaults: this.config.defaults,
       options,
+      presharedKeyUnheld: presharedKeysUnheld(snapshot.peers),
     });
   }
 

@@ -3,8 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { NodesStore } from '../nodes';
-import { emptyChanges } from '../reconcile/domain/plan-apply';
-import { isEmptyPlan, planReconcile } from '../reconcile/domain/reconcile-plan';
+import { planReconcile, presharedKeysUnheld } from '../reconcile/domain/reconcile-plan';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
 import { NodeInspector, PlanExecutor } from '../reconcile';
 import { DesiredStateReader } from '../peers';
@@ -101,10 +100,9 @@ export class SyncRunner implements NodeJobHandler {
       node: snapshot.desiredNode,
       defaults: this.config.defaults,
       options: SYNC_OPTIONS,
+      ...(dump ? { presharedKeyUnheld: presharedKeysUnheld(snapshot.peers) } : {}),
     });
-    const changes = isEmptyPlan(plan)
-      ? emptyChanges()
-      : await this.executor.apply({ snapshot, plan, options: SYNC_OPTIONS, report, dump });
+    const changes = await this.executor.apply({ snapshot, plan, options: SYNC_OPTIONS, report, dump });
     const errorByKey = new Map(changes.errors.map((error) => [error.public_key, error.message]));
 
     const now = new Date();

@@ -52,3 +52,11 @@ export async function logIn(page: Page, token: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
 }
+
+/** Closes a test's page after checking it asked nothing of other hosts and the browser raised no error. */
+export async function closeChecked(consolePage: ConsolePage | undefined): Promise<void> {
+  if (!consolePage) return;
+  expect(consolePage.foreignRequests).toEqual([]);
+  expect(consolePage.problems).toEqual([]);
+  await consolePage.close();
+}

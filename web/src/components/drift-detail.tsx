@@ -1,4 +1,4 @@
-import { shortKey, showValue } from '../format';
+import { DRIFT_VALUES_LABEL, shortKey, showValue, unknownReason } from '../format';
 import type { DriftReport, FieldMismatch } from '../types';
 
 /** `field: expected → actual`: what the panel wants, then what the node has. */
@@ -39,7 +39,7 @@ export function DriftDetail({ report }: { report: DriftReport }) {
   if (report.status === 'unknown') {
     return (
       <p class="alert alert-unknown" role="status">
-        The panel cannot tell this node's state: {report.error ?? 'the agent did not answer'}.
+        The panel cannot tell this node's state: {unknownReason(report.error)}.
       </p>
     );
   }
@@ -61,7 +61,11 @@ export function DriftDetail({ report }: { report: DriftReport }) {
           </li>
         ))}
       </Group>
-      <Group title="Mismatched (panel → node)" count={report.mismatched_peers.length} kind="mismatched">
+      <Group
+        title={`Mismatched: ${DRIFT_VALUES_LABEL}`}
+        count={report.mismatched_peers.length}
+        kind="mismatched"
+      >
         {report.mismatched_peers.map((peer) => (
           <li key={peer.public_key}>
             <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code>
@@ -95,7 +99,11 @@ export function DriftDetail({ report }: { report: DriftReport }) {
           </li>
         ))}
       </Group>
-      <Group title="Interface (panel → node)" count={report.interface_mismatches.length} kind="interface">
+      <Group
+        title={`Interface: ${DRIFT_VALUES_LABEL}`}
+        count={report.interface_mismatches.length}
+        kind="interface"
+      >
         {report.interface_mismatches.map((change) => (
           <li key={change.field}>
             <Change change={change} />

@@ -1,14 +1,31 @@
 import type { ComponentChildren } from 'preact';
 
-/** A labelled input whose API error shows under it and is announced with it. */
+/**
+ * An API problem in the form's words: the API names the field ("override_mtu must not be less than 1280"),
+ * the person sees its label ("Client MTU must not be less than 1280"); an item of a list keeps its number.
+ */
+export function inFormWords(message: string, apiField: string, label: string): string {
+  if (!message.startsWith(apiField)) return message;
+  const rest = message.slice(apiField.length);
+  const item = /^\[(\d+)\]/.exec(rest);
+  if (item) return `${label} (item ${Number(item[1]) + 1})${rest.slice(item[0].length)}`;
+  return /^\s/.test(rest) ? label + rest : message;
+}
+
+/**
+ * A labelled input whose API error shows under it, in the label's words, and is announced with it. `field` is
+ * the API's name for it when that is not the id.
+ */
 export function Field({
   id,
+  field = id,
   label,
   error,
   hint,
   children,
 }: {
   id: string;
+  field?: string;
   label: string;
   error?: string;
   hint?: string;
@@ -30,7 +47,7 @@ export function Field({
       )}
       {error && (
         <small id={`${id}-error`} class="field-error" role="alert">
-          {error}
+          {inFormWords(error, field, label)}
         </small>
       )}
     </div>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, errorText, ok, WgfleetApiError } from '../api';
-import { shortKey, showValue } from '../format';
+import { keptNote, PLAN_VALUES_LABEL, shortKey, showValue, unknownKeptNote } from '../format';
 import { ErrorNote } from './status';
 import type { ReconcileJob, ReconcileOptions, ReconcilePlan } from '../types';
 
@@ -30,11 +30,23 @@ function planSize(plan: ReconcilePlan): number {
   return plan.add.length + plan.update.length + plan.remove.length + (plan.interface?.length ?? 0);
 }
 
-/** Plan repair → review the dry-run plan as a diff → apply exactly it → follow the job to its end. */
-export function PlanRepair({ nodeId, onDone }: { nodeId: string; onDone: () => void }) {
+/**
+ * Plan repair → review the dry-run plan as a diff → apply exactly it → follow the job to its end.
+ * `unknownPeers`: how many peers the node has that the panel never managed (undefined while not known).
+ */
+export function PlanRepair({
+  nodeId,
+  unknownPeers,
+  onDone,
+}: {
+  nodeId: string;
+  unknownPeers?: number;
+  onDone: () => void;
+}) {
   const [options, setOptions] = useState(DEFAULT_OPTIONS);
   const [stage, setStage] = useState<Stage>({ kind: 'idle' });
   const [error, setError] = useState<string>();
+  const unknownNote = options.remove_unknown ? null : unknownKeptNote(unknownPeers ?? 0);
 
   const makePlan = async (moved = false) => {
     setError(undefined);
@@ -80,14 +92,22 @@ export function PlanRepair({ nodeId, onDone }: { nodeId: string; onDone: () => v
       <fieldset class="options" disabled={stage.kind === 'planning' || stage.kind === 'applying'}>
         <legend>What the repair may do</legend>
         {OPTION_LABELS.map(([key, label]) => (
-          <label key={key} class="check">
-            <input
-              type="checkbox"
-              checked={options[key]}
-              onChange={(event) => setOptions({ ...options, [key]: event.currentTarget.checked })}
-            />{' '}
-            {label}
-          </label>
+          <div key={key} class="option">
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={options[key]}
+                aria-describedby={key === 'remove_unknown' && unknownNote ? 'unknown-kept' : undefined}
+                onChange={(event) => setOptions({ ...options, [key]: event.currentTarget.checked })}
+              />{' '}
+              {label}
+            </label>
+            {key === 'remove_unknown' && unknownNote && (
+              <small id="unknown-kept" class="option-note" data-testid="unknown-kept">
+                {unknownNote}
+              </small>
+            )}
+          </div>
         ))}
         <label class="inline">
           Mode{' '}
@@ -144,68 +164,104 @@ export function PlanRepair({ nodeId, onDone }: { nodeId: string; onDone: () => v
 }
 
 export function PlanDiff({ plan }: { plan: ReconcilePlan }) {
-  if (planSize(plan) === 0) {
+  const kept = keptNote(plan);
+  const cannotRestore = plan.cannot_restore ?? [];
+  if (planSize(plan) === 0 && cannotRestore.length === 0) {
     return (
-      <p class="alert alert-ok" role="status">
-        Nothing to change: with these options the node already matches.
+      <p class={`alert ${kept ? 'alert-warn' : 'alert-ok'}`} role="status">
+        {kept
+          ? `Nothing to change with these options, but the node still drifts: ${kept}.`
+          : 'Nothing to change: with these options the node already matches.'}
       </p>
     );
   }
   return (
-    <div class="diff" role="list" aria-label="Planned changes">
-      {plan.add.map((peer) => (
-        <div role="listitem" class="diff-line diff-add" key={`a${peer.public_key}`}>
-          <span class="sign" aria-hidden="true">
-            +
-          </span>
-          <span class="sr-only">add</span>
-          <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code> {peer.allowed_ips.join(', ')}
-          <span class="muted">
-            {' '}
-            keepalive {peer.persistent_keepalive}
-            {peer.has_preshared_key ? ' · preshared key' : ''}
-          </span>
-        </div>
-      ))}
-      {plan.update.map((peer) => (
-        <div role="listitem" class="diff-line diff-update" key={`u${peer.public_key}`}>
-          <span class="sign" aria-hidden="true">
-            ~
-          </span>
-          <span class="sr-only">update</span>
-          <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code>
-          {peer.changes.map((change) => (
-            <span class="change" key={change.field}>
-              <code class="fname">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
-              <ins>{showValue(change.expected)}</ins>
+    <>
+      <p class="muted small diff-legend">Values read {PLAN_VALUES_LABEL}.</p>
+      <div class="diff" role="list" aria-label="Planned changes">
+        {plan.add.map((peer) => (
+          <div role="listitem" class="diff-line diff-add" key={`a${peer.public_key}`}>
+            <span class="sign" aria-hidden="true">
+              +
             </span>
-          ))}
-        </div>
-      ))}
-      {(plan.interface ?? []).map((change) => (
-        <div role="listitem" class="diff-line diff-update" key={`i${change.field}`}>
-          <span class="sign" aria-hidden="true">
-            ~
-          </span>
-          <span class="sr-only">update</span>
-          <strong>interface</strong>
-          <span class="change">
-            <code class="fname">{change.field}</code>: <del>{showValue(change.actual)}</del> →{' '}
-            <ins>{showValue(change.expected)}</ins>
-          </span>
-        </div>
-      ))}
-      {plan.remove.map((peer) => (
-        <div role="listitem" class="diff-line diff-remove" key={`r${peer.public_key}`}>
-          <span class="sign" aria-hidden="true">
-            −
-          </span>
-          <span class="sr-only">remove</span>
-          <strong>{peer.name ?? 'unnamed peer'}</strong> <code>{shortKey(peer.public_key)}</code>
-          <span class="muted"> {peer.reason}</span>
-        </div>
-      ))}
-    </div>
+            <span class="sr-only">add</span>
+            <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code>{' '}
+            {peer.allowed_ips.join(', ')}
+            <span class="muted">
+              {' '}
+              keepalive {peer.persistent_keepalive}
+              {peer.has_preshared_key ? ' · preshared key' : ''}
+            </span>
+          </div>
+        ))}
+        {plan.update.map((peer) => (
+          <div role="listitem" class="diff-line diff-update" key={`u${peer.public_key}`}>
+            <span class="sign" aria-hidden="true">
+              ~
+            </span>
+            <span class="sr-only">update</span>
+            <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code>
+            {peer.changes.map((change) => (
+              <span class="change" key={change.field}>
+                <PlannedValues change={change} />
+              </span>
+            ))}
+          </div>
+        ))}
+        {(plan.interface ?? []).map((change) => (
+          <div role="listitem" class="diff-line diff-update" key={`i${change.field}`}>
+            <span class="sign" aria-hidden="true">
+              ~
+            </span>
+            <span class="sr-only">update</span>
+            <strong>interface</strong>
+            <span class="change">
+              <PlannedValues change={change} />
+            </span>
+          </div>
+        ))}
+        {plan.remove.map((peer) => (
+          <div role="listitem" class="diff-line diff-remove" key={`r${peer.public_key}`}>
+            <span class="sign" aria-hidden="true">
+              −
+            </span>
+            <span class="sr-only">remove</span>
+            <strong>{peer.name ?? 'unnamed peer'}</strong> <code>{shortKey(peer.public_key)}</code>
+            <span class="muted"> {peer.reason}</span>
+          </div>
+        ))}
+        {cannotRestore.map((peer) => (
+          <div role="listitem" class="diff-line diff-blocked" key={`c${peer.public_key}`}>
+            <span class="sign" aria-hidden="true">
+              !
+            </span>
+            <strong>{peer.name}</strong> <code>{shortKey(peer.public_key)}</code> cannot restore:{' '}
+            {peer.reason}
+            <span class="muted">
+              {' '}
+              — not applied; set a new key with the peer's <a href="/peers">preshared-key action</a>, or
+              restore the peer on the node
+            </span>
+          </div>
+        ))}
+      </div>
+      {kept && (
+        <p class="alert alert-warn" role="status" data-testid="plan-kept">
+          {kept}.
+        </p>
+      )}
+    </>
+  );
+}
+
+/** `field: now → after`: the node's value now, struck out, then its value after the repair. */
+function PlannedValues({ change }: { change: { field: string; from: unknown; to: unknown } }) {
+  return (
+    <>
+      <code class="fname">{change.field}</code>: <del>{showValue(change.from)}</del>{' '}
+      <span aria-hidden="true">→</span>
+      <span class="sr-only">becomes</span> <ins>{showValue(change.to)}</ins>
+    </>
   );
 }
 

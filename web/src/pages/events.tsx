@@ -3,12 +3,13 @@ import { api, ok } from '../api';
 import { Pager, usePages } from '../components/pager';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
-import { useLoad } from '../hooks';
+import { useLoad, usePageHeading } from '../hooks';
 import type { EventView, NodeView, Page } from '../types';
 
 const PAGE_SIZE = 50;
 
 export function Events() {
+  const heading = usePageHeading('Events');
   const nodes = useLoad(
     () => ok<Page<NodeView>>(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })),
     [],
@@ -16,17 +17,23 @@ export function Events() {
   const [aggregate, setAggregate] = useState('');
   const [type, setType] = useState('');
   const pages = usePages();
-  const after = pages.cursor;
+  const before = pages.cursor;
   const events = useLoad(
     () =>
       ok<Page<EventView>>(
         api.GET('/api/events', {
           params: {
-            query: { aggregate_id: aggregate || undefined, type: type || undefined, after, limit: PAGE_SIZE },
+            query: {
+              aggregate_id: aggregate || undefined,
+              type: type || undefined,
+              order: 'desc',
+              before,
+              limit: PAGE_SIZE,
+            },
           },
         }),
       ),
-    [aggregate, type, after],
+    [aggregate, type, before],
   );
   const names = new Map((nodes.data?.items ?? []).map((node) => [node.id, node.name]));
   const filter = (apply: () => void) => {
@@ -36,8 +43,12 @@ export function Events() {
 
   return (
     <section aria-labelledby="events-title">
-      <h1 id="events-title">Events</h1>
-      <p class="muted">Every change of desired state, oldest first; secrets show only as “[encrypted]”.</p>
+      <h1 id="events-title" ref={heading} tabIndex={-1}>
+        Events
+      </h1>
+      <p class="muted">
+        Every change of desired state and every repair, newest first; secrets show only as “[encrypted]”.
+      </p>
       <form class="toolbar" onSubmit={(event) => event.preventDefault()}>
         <label class="inline">
           Node{' '}
@@ -90,8 +101,7 @@ export function Events() {
                 <code>{event.type}</code>
               </td>
               <td>
-                {event.aggregate_type}{' '}
-                {names.get(event.aggregate_id) ?? <code>{event.aggregate_id.slice(0, 8)}</code>}
+                <EventSubject event={event} names={names} />
               </td>
               <td>
                 <details>
@@ -105,5 +115,29 @@ export function Events() {
       </table>
       <Pager pages={pages} next={events.data?.next} />
     </section>
+  );
+}
+
+/** What an event is about; a repair names its node, which is what a person looks for. */
+function EventSubject({ event, names }: { event: EventView; names: Map<string, string> }) {
+  const own = names.get(event.aggregate_id) ?? <code>{event.aggregate_id.slice(0, 8)}</code>;
+  if (event.aggregate_type !== 'reconcile_job') {
+    return (
+      <>
+        {event.aggregate_type} {own}
+      </>
+    );
+  }
+  const payload = event.payload as { node_id?: unknown; node_name?: unknown };
+  const nodeName =
+    typeof payload.node_name === 'string'
+      ? payload.node_name
+      : typeof payload.node_id === 'string'
+        ? names.get(payload.node_id)
+        : undefined;
+  return (
+    <>
+      repair of node {nodeName ?? '(deleted)'} <span class="muted">job</span> {own}
+    </>
   );
 }

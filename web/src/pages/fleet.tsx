@@ -3,8 +3,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import { SearchBox } from '../components/search-box';
 import { DriftCounts, ErrorNote, ScanStrip, StatusBadge } from '../components/status';
-import { ago, STATUS_LABEL, STATUS_ORDER, type FleetStatus } from '../format';
-import { useLoad } from '../hooks';
+import { ago, STATUS_LABEL, STATUS_ORDER, unknownReason, type FleetStatus } from '../format';
+import { useLoad, usePageHeading } from '../hooks';
 import type { DriftReport, FleetReport, NodeView, Page, ScanEntry } from '../types';
 
 /** The fleet page polls this often; the panel coalesces live scans per node (DRIFT_LIVE_MIN_INTERVAL_S). */
@@ -122,6 +122,7 @@ function useScanStrips(rows: FleetRow[] | undefined): Map<string, ScanEntry[]> {
 const FILTERS: (FleetStatus | 'all')[] = ['all', 'drift', 'unknown', 'in_sync', 'disabled'];
 
 export function Fleet() {
+  const heading = usePageHeading('Fleet');
   const fleet = useLoad(loadFleet, [], FLEET_POLL_MS);
   const [filter, setFilter] = useState<FleetStatus | 'all'>('all');
   const [search, setSearch] = useState('');
@@ -158,7 +159,9 @@ export function Fleet() {
   return (
     <section aria-labelledby="fleet-title">
       <div class="page-head">
-        <h1 id="fleet-title">Fleet</h1>
+        <h1 id="fleet-title" ref={heading} tabIndex={-1}>
+          Fleet
+        </h1>
         <p class="live" aria-live="polite">
           <span class={`dot ${fleet.error ? 'dot-off' : ''}`} aria-hidden="true" />
           {fleet.error ? 'Live updates paused: ' : 'Live · checked '}
@@ -234,7 +237,7 @@ const NodeRow = memo(function NodeRow({ row, scans }: { row: FleetRow; scans: Sc
       </th>
       <td>
         {row.status === 'unknown' ? (
-          <span class="reason">{row.report?.error ?? 'not reachable'}</span>
+          <span class="reason">{unknownReason(row.report?.error)}</span>
         ) : row.status === 'disabled' ? (
           <span class="muted">not scanned</span>
         ) : (

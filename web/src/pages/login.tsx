@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { errorText, whoAmI } from '../api';
+import { usePageHeading } from '../hooks';
 import type { Me } from '../types';
 
 export function Login({ problem, onLogin }: { problem?: string; onLogin: (token: string, me: Me) => void }) {
@@ -18,6 +19,8 @@ export function Login({ problem, onLogin }: { problem?: string; onLogin: (token:
     }
   };
 
+  // Only the tab's title: focus belongs in the token field here, not on the heading.
+  usePageHeading('Sign in');
   return (
     <main class="login" id="main">
       <form onSubmit={submit} class="card" aria-describedby="login-help">

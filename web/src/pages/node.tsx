@@ -4,9 +4,10 @@ import { AdoptPeers } from '../components/adopt-peers';
 import { DriftDetail } from '../components/drift-detail';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PlanRepair } from '../components/plan-review';
+import { LatestRepairProblem } from '../components/repair-problem';
 import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
-import { ago, dateTime, showValue } from '../format';
-import { useLoad } from '../hooks';
+import { ago, dateTime, showValue, unknownReason } from '../format';
+import { useLoad, usePageHeading } from '../hooks';
 import { useCanWrite } from '../session';
 import type { DriftReport, EffectiveSetting, NodeView, Page, ScanEntry } from '../types';
 
@@ -15,6 +16,7 @@ const NODE_POLL_MS = 5000;
 export function NodePage({ id }: { id: string }) {
   const canWrite = useCanWrite();
   const node = useLoad(() => ok<NodeView>(api.GET('/api/nodes/{id}', { params: { path: { id } } })), [id]);
+  const heading = usePageHeading(node.data?.id === id ? node.data.name : undefined);
   const drift = useLoad(
     () => ok<DriftReport>(api.GET('/api/drift/nodes/{id}', { params: { path: { id } } })),
     [id],
@@ -47,7 +49,7 @@ export function NodePage({ id }: { id: string }) {
         <a href="/">Fleet</a> / {view.name}
       </p>
       <div class="page-head">
-        <h1 id="node-title">
+        <h1 id="node-title" ref={heading} tabIndex={-1}>
           {view.name} <StatusBadge status={status} />
         </h1>
         <p class="live" aria-live="polite">
@@ -75,6 +77,7 @@ export function NodePage({ id }: { id: string }) {
         {canWrite && view.enabled && (
           <PlanRepair
             nodeId={id}
+            unknownPeers={report?.status === 'unknown' ? undefined : report?.summary.unknown}
             onDone={() => {
               void drift.reload();
               void history.reload();
@@ -86,6 +89,7 @@ export function NodePage({ id }: { id: string }) {
       {canWrite && view.enabled && report && (
         <AdoptPeers nodeId={id} unknownPeers={report.summary.unknown} onDone={() => void drift.reload()} />
       )}
+      <LatestRepairProblem nodeId={id} />
 
       <div class="node-grid">
         <Settings
@@ -107,7 +111,7 @@ export function NodePage({ id }: { id: string }) {
                 </time>{' '}
                 <StatusBadge status={scan.status} /> <span class="muted">{scan.trigger}</span>{' '}
                 {scan.status === 'unknown' ? (
-                  <span class="reason">{scan.error}</span>
+                  <span class="reason">{unknownReason(scan.error)}</span>
                 ) : (
                   <DriftCounts summary={scan.summary} />
                 )}

@@ -3,11 +3,12 @@ import { api, errorText, ok } from '../api';
 import { ShownOnce } from '../components/shown-once';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
-import { useLoad } from '../hooks';
+import { useLoad, usePageHeading } from '../hooks';
 import { useIsAdmin } from '../session';
 import type { Page, Role, TokenView } from '../types';
 
 export function Tokens() {
+  const heading = usePageHeading('API tokens');
   const admin = useIsAdmin();
   const tokens = useLoad(() => ok<Page<TokenView>>(api.GET('/api/tokens')), []);
   const [name, setName] = useState('');
@@ -39,7 +40,9 @@ export function Tokens() {
 
   return (
     <section aria-labelledby="tokens-title">
-      <h1 id="tokens-title">API tokens</h1>
+      <h1 id="tokens-title" ref={heading} tabIndex={-1}>
+        API tokens
+      </h1>
       {created?.token && (
         <ShownOnce
           label={`Token ${created.name} (${created.role})`}

@@ -3,11 +3,12 @@ import { api, errorText, ok } from '../api';
 import { ShownOnce } from '../components/shown-once';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
-import { useLoad } from '../hooks';
+import { useLoad, usePageHeading } from '../hooks';
 import { useIsAdmin } from '../session';
 import type { DeliveryView, Page, WebhookView } from '../types';
 
 export function Webhooks() {
+  const heading = usePageHeading('Webhooks');
   const admin = useIsAdmin();
   const hooks = useLoad(
     () => ok<Page<WebhookView>>(api.GET('/api/webhooks', { params: { query: { limit: 100 } } })),
@@ -41,7 +42,9 @@ export function Webhooks() {
 
   return (
     <section aria-labelledby="webhooks-title">
-      <h1 id="webhooks-title">Webhooks</h1>
+      <h1 id="webhooks-title" ref={heading} tabIndex={-1}>
+        Webhooks
+      </h1>
       {secret && <ShownOnce label="Signing secret" value={secret} onDismiss={() => setSecret(undefined)} />}
       <form class="toolbar card" onSubmit={create}>
         <label class="inline grow">

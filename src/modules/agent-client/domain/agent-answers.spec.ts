@@ -1,4 +1,13 @@
-import { batchAnswer, dumpAnswer, errorMessage, InvalidAnswerError, syncconfAnswer } from './agent-answers';
+import {
+  batchAnswer,
+  dumpAnswer,
+  errorMessage,
+  interfaceInfoAnswer,
+  InterfaceNotReadyError,
+  InvalidAnswerError,
+  isInterfaceNotReady,
+  syncconfAnswer,
+} from './agent-answers';
 
 const KEY = Buffer.alloc(32, 1).toString('base64');
 const PEER_KEY = Buffer.alloc(32, 2).toString('base64');
@@ -49,6 +58,21 @@ describe('agent answers', () => {
     expect(problemOf(() => dumpAnswer(dump(peerOverrides, iface)))).toMatch(
       new RegExp(`^${field.replace(/[[\].]/g, '\\$&')} `),
     );
+  });
+
+  it('tells an interface without a key yet from an invalid answer', () => {
+    expect(() => dumpAnswer(dump({}, { public_key: '' }))).toThrow(InterfaceNotReadyError);
+    expect(() => interfaceInfoAnswer({ name: 'wg0', public_key: null, listen_port: 0 })).toThrow(
+      InterfaceNotReadyError,
+    );
+    expect(problemOf(() => dumpAnswer(dump({}, { public_key: '(none)' })))).toMatch(
+      /^interface\.public_key /,
+    );
+    expect(isInterfaceNotReady('interface_not_ready: the interface is up but has no private key yet')).toBe(
+      true,
+    );
+    expect(isInterfaceNotReady('invalid_response: interface.public_key must be a WireGuard key')).toBe(false);
+    expect(isInterfaceNotReady(undefined)).toBe(false);
   });
 
   it('refuses answers of the wrong shape', () => {

@@ -26,6 +26,24 @@ export class InvalidAnswerError extends Error {
   }
 }
 
+/**
+ * The reason code of an interface that is up but has no private key yet (`wg` shows its keys as "(none)" and
+ * the agent reports an empty public key): it is being set up, not lying, so it is not an invalid answer.
+ */
+export const INTERFACE_NOT_READY = 'interface_not_ready';
+
+export class InterfaceNotReadyError extends Error {
+  constructor() {
+    super('the interface is up but has no private key yet');
+    this.name = 'InterfaceNotReadyError';
+  }
+}
+
+/** Whether a stored scan error says the interface was not ready (errors start with their reason code). */
+export function isInterfaceNotReady(error: string | null | undefined): boolean {
+  return error?.startsWith(`${INTERFACE_NOT_READY}:`) ?? false;
+}
+
 function fail(field: string, problem: string): never {
   throw new InvalidAnswerError(field, `${field} ${problem}`);
 }
@@ -84,6 +102,12 @@ function key(value: unknown, field: string): string {
   return value;
 }
 
+/** The interface's own public key; none at all (empty or null) means the interface is not ready. */
+function interfaceKey(value: unknown, field: string): string {
+  if (value === '' || value === null) throw new InterfaceNotReadyError();
+  return key(value, field);
+}
+
 function interfaceName(value: unknown, field: string): string {
   if (typeof value !== 'string' || !INTERFACE_NAME.test(value))
     fail(field, 'must be an interface name (1-15 of A-Z a-z 0-9 _=+.-)');
@@ -106,7 +130,7 @@ function dumpInterface(value: unknown, field: string): DumpInterface {
   const item = object(value, field);
   return {
     name: interfaceName(item.name, `${field}.name`),
-    public_key: key(item.public_key, `${field}.public_key`),
+    public_key: interfaceKey(item.public_key, `${field}.public_key`),
     listen_port: integer(item.listen_port, `${field}.listen_port`, 0, 65535),
     fwmark: item.fwmark === null ? null : integer(item.fwmark, `${field}.fwmark`, 0, 0xffffffff),
   };
@@ -181,7 +205,7 @@ export function interfaceInfoAnswer(value: unknown): InterfaceInfo {
   const body = object(value, 'interface');
   return {
     name: interfaceName(body.name, 'name'),
-    public_key: key(body.public_key, 'public_key'),
+    public_key: interfaceKey(body.public_key, 'public_key'),
     listen_port: integer(body.listen_port, 'listen_port', 0, 65535),
   };
 }

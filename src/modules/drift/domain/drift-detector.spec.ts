@@ -308,11 +308,12 @@ describe('detectDrift: compared fields', () => {
 });
 
 describe('unreachableReport', () => {
-  it('reports status unknown with the error, no drift and empty lists', () => {
+  it('reports status unknown with the error, no drift and empty lists, and the peers the panel expects', () => {
     const report = unreachableReport(
       { id: 'node-9', name: 'ap-south' },
       'agent timed out after 5000 ms',
       CHECKED_AT,
+      3,
     );
 
     expect(report).toMatchObject({
@@ -322,6 +323,7 @@ describe('unreachableReport', () => {
       status: 'unknown',
       has_drift: false,
       error: 'agent timed out after 5000 ms',
+      summary: expect.objectContaining({ expected: 3, actual: 0, missing: 0 }),
       missing_peers: [],
       mismatched_peers: [],
       orphaned_peers: [],

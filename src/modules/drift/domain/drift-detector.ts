@@ -107,11 +107,15 @@ export function detectDrift(input: DriftInput): NodeDriftReport {
   };
 }
 
-/** The report for a node whose agent could not be asked or refused: status unknown, never in sync. */
+/**
+ * The report for a node whose agent could not be asked or refused: status unknown, never in sync. `expected`
+ * is still the panel's count of enabled peers, so a node that is down does not read as having none.
+ */
 export function unreachableReport(
   node: { id: string; name: string },
   error: string,
   checkedAt: Date,
+  expected: number,
 ): NodeDriftReport {
   return {
     node_id: node.id,
@@ -121,7 +125,7 @@ export function unreachableReport(
     has_drift: false,
     error,
     summary: {
-      expected: 0,
+      expected,
       actual: 0,
       missing: 0,
       mismatched: 0,

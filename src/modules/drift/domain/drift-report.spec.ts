@@ -7,7 +7,7 @@ describe('fleetDriftReport', () => {
     const peer = testPeer('peer-a', 2);
     const inSync = scanOf({ peers: [peer], dump: testDump([observedPeer(peer)]) });
     const drifted = scanOf({ peers: [], dump: testDump([foreignPeer(100)]) });
-    const down = unreachableReport({ id: 'node-2', name: 'us-east' }, 'connection refused', CHECKED_AT);
+    const down = unreachableReport({ id: 'node-2', name: 'us-east' }, 'connection refused', CHECKED_AT, 0);
 
     const fleet = fleetDriftReport([drifted, down, inSync], CHECKED_AT);
 

@@ -6,6 +6,7 @@ const HOLD_S = 600;
 const inSync: ScanOutcome = { status: 'in_sync', fingerprint: null };
 const unknown: ScanOutcome = { status: 'unknown', fingerprint: null };
 const drift = (fingerprint: string): ScanOutcome => ({ status: 'drift', fingerprint });
+const notReady: ScanOutcome = { status: 'unknown', fingerprint: null, interface_not_ready: true };
 
 /** Feeds scans taken `everyS` seconds apart through decideAlert; returns the alerts sent, with scan index. */
 function run(scans: ScanOutcome[], { everyS = 60, holdS = 0, state = null as NodeAlertState | null } = {}) {
@@ -40,6 +41,13 @@ describe('decideAlert transitions', () => {
       'node.unreachable',
       'node.recovered',
     ]);
+  });
+
+  it('gives an interface that is not ready one scan to get its key before node.unreachable', () => {
+    expect(alertsOf([inSync, notReady, inSync])).toEqual([]);
+    expect(alertsOf([inSync, notReady, notReady, inSync])).toEqual(['node.unreachable', 'node.recovered']);
+    expect(alertsOf([inSync, unknown, notReady])).toEqual(['node.unreachable']);
+    expect(alertsOf([drift('f1'), notReady, unknown])).toEqual(['drift.detected', 'node.unreachable']);
   });
 
   it('says drift.detected instead of node.recovered when the node comes back with other drift', () => {

@@ -7,6 +7,8 @@ export interface ScanOutcome {
   status: ScanStatus;
   /** Drift fingerprint; null unless status is drift. */
   fingerprint: string | null;
+  /** Unknown because the interface is up without a private key yet (a node being set up); absent otherwise. */
+  interface_not_ready?: true;
 }
 
 /**
@@ -53,6 +55,8 @@ export interface AlertDecision {
  *   unknown → in_sync after drift: node.recovered too (its summary shows the node in sync).
  *   unknown → drift with a fingerprint other than before the outage: drift.detected INSTEAD of node.recovered:
  *   one alert per transition, and the drift alert is the one that asks for action; it implies reachability.
+ * - unknown because the interface is not ready: nothing on the first such scan, as a node being set up gets
+ *   its key moments later; the second in a row is judged like any unknown scan (node.unreachable).
  */
 export function decideAlert(
   previous: NodeAlertState | null,
@@ -62,11 +66,14 @@ export function decideAlert(
 ): AlertDecision {
   const alerted = previous?.alerted ?? null;
   const lastAlertAt = previous?.last_alert_at ?? null;
+  const notReady = scan.status === 'unknown' && scan.interface_not_ready === true;
   const current: ScanOutcome = {
     status: scan.status,
     fingerprint: scan.status === 'drift' ? scan.fingerprint : null,
+    ...(notReady ? { interface_not_ready: true as const } : {}),
   };
-  const alert = alertFor(alerted, current);
+  const firstNotReady = notReady && previous?.last_scan.interface_not_ready !== true;
+  const alert = firstNotReady ? null : alertFor(alerted, current);
 
   if (alert === null) {
     // First sighting of a reachable, in-sync node: from now on it has a known state to lose.

@@ -13,18 +13,18 @@ const driftEvent: WebhookEvent = {
 };
 
 describe('toSlackMessage', () => {
-  it('summarises node, event type, counts and link', () => {
+  it('summarises node, event type, counts (labelled like drift everywhere) and link', () => {
     expect(toSlackMessage(driftEvent)).toEqual({
       text:
-        'Drift detected on node eu-west — expected 2, actual 2, missing 1, mismatched 1, unknown 1 — ' +
+        'Drift detected on node eu-west — expected (panel) 2, actual (node) 2, missing 1, mismatched 1, unknown 1 — ' +
         'https://panel.example.com/api/drift/scans/scan-42',
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: ':warning: Drift detected on node *eu-west*' } },
         {
           type: 'section',
           fields: [
-            { type: 'mrkdwn', text: '*expected*\n2' },
-            { type: 'mrkdwn', text: '*actual*\n2' },
+            { type: 'mrkdwn', text: '*expected (panel)*\n2' },
+            { type: 'mrkdwn', text: '*actual (node)*\n2' },
             { type: 'mrkdwn', text: '*missing*\n1' },
             { type: 'mrkdwn', text: '*mismatched*\n1' },
             { type: 'mrkdwn', text: '*unknown*\n1' },

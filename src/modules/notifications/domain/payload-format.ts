@@ -59,6 +59,12 @@ const HEADLINES: Record<NodeEventType, { emoji: string; text: string }> = {
   'peer.resumed': { emoji: ':arrow_forward:', text: 'Peer resumed on node' },
 };
 
+/**
+ * A drift summary's peer counts in the wording the console and CLI use for drift: what the panel expects,
+ * then what the node has (docs/API.md). The JSON payload keeps the plain keys.
+ */
+const SUMMARY_LABELS: Record<string, string> = { expected: 'expected (panel)', actual: 'actual (node)' };
+
 /** Slack allows at most 10 fields in a section block. */
 const MAX_SLACK_FIELDS = 10;
 
@@ -66,7 +72,9 @@ const MAX_SLACK_FIELDS = 10;
 export function toSlackMessage(event: WebhookEvent): SlackMessage {
   const { data } = event;
   const headline = HEADLINES[event.type];
-  const summary = Object.entries(data.summary);
+  const summary = Object.entries(data.summary).map(
+    ([key, value]) => [SUMMARY_LABELS[key] ?? key, value] as const,
+  );
   const plainSummary = summary.map(([key, value]) => `${key} ${String(value)}`).join(', ');
 
   const blocks: SlackBlock[] = [

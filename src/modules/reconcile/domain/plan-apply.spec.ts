@@ -53,8 +53,14 @@ describe('applying a reconcile plan', () => {
     // A peer the node was seen without needs the key; a blind sync's "add" is an upsert of a peer it may have.
     expect(needsPresharedKey('add', planned, true)).toBe(true);
     expect(needsPresharedKey('add', planned, false)).toBe(false);
-    const keepalive = { field: 'persistent_keepalive' as const, expected: 25, actual: 0 };
-    const psk = { field: 'preshared_key' as const, expected: 'present' as const, actual: 'absent' as const };
+    const keepalive = { field: 'persistent_keepalive' as const, expected: 25, actual: 0, from: 0, to: 25 };
+    const psk = {
+      field: 'preshared_key' as const,
+      expected: 'present' as const,
+      actual: 'absent' as const,
+      from: 'absent' as const,
+      to: 'present' as const,
+    };
     expect(needsPresharedKey('update', { ...planned, changes: [keepalive] }, true)).toBe(false);
     expect(needsPresharedKey('update', { ...planned, changes: [keepalive, psk] }, true)).toBe(true);
     expect(needsPresharedKey('update', planned, true)).toBe(false);
@@ -134,6 +140,8 @@ describe('applying a reconcile plan', () => {
       ],
       remove: [{ public_key: 'kx', peer_id: null, name: null, reason: 'unknown' as const }],
       interface: [],
+      kept: [],
+      cannot_restore: [],
     };
     expect(syncconfChanges(plan, new Set(['ka']))).toEqual({
       added: ['B'],

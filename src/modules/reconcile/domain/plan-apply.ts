@@ -52,13 +52,22 @@ export function needsPresharedKey(
   return 'changes' in peer && peer.changes.some((change) => change.field === 'preshared_key');
 }
 
-/** The error of a repair that needs a preshared key the panel does not hold. */
-export function unheldPresharedKeyError(peer: PlannedPeer): string {
-  return (
-    `the panel holds only the hash of peer ${peer.name}'s preshared key (it was adopted), so it cannot give ` +
-    `the node the key; restore the peer on the node by hand, or set a new key (PATCH preshared_key or ` +
-    `generate_preshared_key) and give it to the client`
-  );
+/**
+ * The error of a repair that needs a preshared key the panel does not hold. The same words for every such peer,
+ * so a job's errors group into one line.
+ */
+export const UNHELD_PRESHARED_KEY_ERROR =
+  "cannot restore: the panel holds only the hash of this adopted peer's preshared key, so it cannot give the " +
+  "node the key; set a new key (the peer's preshared-key action, or PATCH preshared_key or " +
+  'generate_preshared_key) and give it to the client, or restore the peer on the node';
+
+/** The plan's peers it cannot restore, as the errors of the apply that leaves them alone. */
+export function unrestorableErrors(plan: ReconcilePlan): ReconcileError[] {
+  return plan.cannot_restore.map((peer) => ({
+    public_key: peer.public_key,
+    operation: peer.operation,
+    message: UNHELD_PRESHARED_KEY_ERROR,
+  }));
 }
 
 /** A peer carried through a syncconf as the node has it; no preshared_key field, so the agent keeps its own. */

@@ -89,12 +89,57 @@ describe('planReconcile', () => {
           allowed_ips: ['10.0.1.2/32'],
           persistent_keepalive: 25,
           has_preshared_key: false,
-          changes: [{ field: 'persistent_keepalive', expected: 25, actual: 30 }],
+          changes: [{ field: 'persistent_keepalive', expected: 25, actual: 30, from: 30, to: 25 }],
         },
       ],
       remove: [],
       interface: [],
+      kept: [{ public_key: foreignPeer(100).public_key, peer_id: null, name: null, reason: 'unknown' }],
+      cannot_restore: [],
     });
+  });
+
+  it('lists a peer whose preshared key it holds only as a hash as "cannot restore", never as an add', () => {
+    const adopted = testPeer('adopted', 4, { preshared_key_sha256: testPskHash(61) });
+    const rekeyed = testPeer('rekeyed', 5, { preshared_key_sha256: testPskHash(62) });
+    const adoptedNoKey = testPeer('adopted-no-key', 6);
+    const desiredPeers = [adopted, rekeyed, adoptedNoKey];
+    const dump = testDump([
+      observedPeer(rekeyed, { preshared_key_sha256: testPskHash(63), persistent_keepalive: 9 }),
+    ]);
+    const report = scanOf({ peers: desiredPeers, dump });
+    const unheld = new Set([adopted.id, rekeyed.id, adoptedNoKey.id]);
+    const planned = planReconcile({
+      report,
+      desiredPeers,
+      node: testNode(),
+      defaults: testDefaults,
+      options: reconcileOptions(),
+      presharedKeyUnheld: unheld,
+    });
+    expect(planned.add.map((peer) => peer.name)).toEqual(['adopted-no-key']);
+    expect(planned.update).toEqual([]);
+    expect(planned.cannot_restore).toEqual([
+      {
+        peer_id: adopted.id,
+        name: 'adopted',
+        public_key: adopted.public_key,
+        operation: 'add',
+        reason: 'the panel does not hold its preshared key',
+      },
+      {
+        peer_id: rekeyed.id,
+        name: 'rekeyed',
+        public_key: rekeyed.public_key,
+        operation: 'update',
+        reason: 'the panel does not hold its preshared key',
+      },
+    ]);
+    // Without the set (a blind sync keeps the node's key) the same peers are plain adds and updates.
+    const blind = plan(desiredPeers, { dump });
+    expect(blind.add).toHaveLength(2);
+    expect(blind.update).toHaveLength(1);
+    expect(blind.cannot_restore).toEqual([]);
   });
 
   it('never carries a secret or its hash', () => {
@@ -131,7 +176,7 @@ describe('planReconcile', () => {
     expect(count({ remove_unknown: true })).toEqual({ add: 1, update: 1, remove: 2 });
   });
 
-  it('removes orphaned peers by default, and unknown ones only when asked, naming the reason', () => {
+  it('removes orphaned peers by default, and unknown ones only when asked, naming the reason of each removed or kept', () => {
     const orphan = foreignPeer(9);
     const stranger = foreignPeer(100);
     const scan = {
@@ -139,12 +184,20 @@ describe('planReconcile', () => {
       managedKeys: new Map([[orphan.public_key, { peer_id: 'peer-old', name: 'old laptop' }]]),
     };
 
-    expect(plan([], scan).remove).toEqual([
-      { public_key: orphan.public_key, peer_id: 'peer-old', name: 'old laptop', reason: 'orphaned' },
-    ]);
-    expect(plan([], scan, { remove_unknown: true, remove_orphaned: false }).remove).toEqual([
-      { public_key: stranger.public_key, peer_id: null, name: null, reason: 'unknown' },
-    ]);
+    const orphaned = {
+      public_key: orphan.public_key,
+      peer_id: 'peer-old',
+      name: 'old laptop',
+      reason: 'orphaned',
+    };
+    const unknown = { public_key: stranger.public_key, peer_id: null, name: null, reason: 'unknown' };
+
+    expect(plan([], scan)).toMatchObject({ remove: [orphaned], kept: [unknown] });
+    expect(plan([], scan, { remove_unknown: true, remove_orphaned: false })).toMatchObject({
+      remove: [unknown],
+      kept: [orphaned],
+    });
+    expect(plan([], scan, { remove_unknown: true }).kept).toEqual([]);
   });
 
   it('plans a listen port repair but never a public key change', () => {
@@ -154,7 +207,7 @@ describe('planReconcile', () => {
     expect(report.interface_mismatches).toHaveLength(2);
 
     expect(plan([], { node, dump }).interface).toEqual([
-      { field: 'listen_port', expected: 51900, actual: 51820 },
+      { field: 'listen_port', expected: 51900, actual: 51820, from: 51820, to: 51900 },
     ]);
     expect(plan([], { node, dump }, { reconcile_mismatched: false }).interface).toEqual([]);
 

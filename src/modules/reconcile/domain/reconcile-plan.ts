@@ -55,10 +55,19 @@ export interface PlannedPeer {
   endpoint?: string;
 }
 
+/**
+ * A drift mismatch as a plan reads it (docs/API.md): `from` is the node's value now (the mismatch's `actual`),
+ * `to` its value after the repair (`expected`). The drift names stay for scripts that read them.
+ */
+export type PlannedChange<M extends { expected: unknown; actual: unknown }> = M extends unknown
+  ? M & { from: M['actual']; to: M['expected'] }
+  : never;
+
 export interface PlannedUpdate extends PlannedPeer {
-  changes: PeerFieldMismatch[];
+  changes: PlannedChange<PeerFieldMismatch>[];
 }
 
+/** A peer on the node that the panel does not want there: removed by the plan, or kept by its options. */
 export interface PlannedRemoval {
   public_key: string;
   peer_id: string | null;
@@ -66,10 +75,27 @@ export interface PlannedRemoval {
   reason: 'orphaned' | 'unknown';
 }
 
-export interface PlannedInterfaceChange {
+export type PlannedInterfaceChange = PlannedChange<{
   field: 'listen_port';
   expected: number;
   actual: number;
+}>;
+
+/** Why a plan leaves a peer as it is: the one reason there is so far. */
+export const CANNOT_RESTORE_REASON = 'the panel does not hold its preshared key';
+
+/**
+ * A peer the node lacks (or has with another preshared key) whose preshared key the panel knows only by its
+ * hash (it was adopted): the panel cannot give the node the key, so the plan lists it instead of an add or
+ * update, and applying the plan never attempts it. The way out: set a new key, or restore the peer on the node.
+ */
+export interface UnrestorablePeer {
+  peer_id: string;
+  name: string;
+  public_key: string;
+  /** What the plan would have done with a key it holds. */
+  operation: 'add' | 'update';
+  reason: typeof CANNOT_RESTORE_REASON;
 }
 
 export interface ReconcilePlan {
@@ -77,6 +103,12 @@ export interface ReconcilePlan {
   update: PlannedUpdate[];
   remove: PlannedRemoval[];
   interface: PlannedInterfaceChange[];
+  cannot_restore: UnrestorablePeer[];
+  /**
+   * Unknown and orphaned peers the options leave on the node: the node still drifts after this plan, so
+   * `wgfleet drift` keeps reporting them until they are adopted or removed.
+   */
+  kept: PlannedRemoval[];
 }
 
 export interface PlanInput {
@@ -86,50 +118,94 @@ export interface PlanInput {
   node: DesiredNode;
   defaults: PanelDefaults;
   options: ReconcileOptions;
+  /**
+   * Ids of peers whose preshared key the panel holds only as a hash. Given when the plan comes from the node's
+   * dump: a blind sync leaves the node's key alone, so it needs none.
+   */
+  presharedKeyUnheld?: ReadonlySet<string>;
 }
 
 /**
  * What a reconcile would change, from a drift report of the node. An interface public key mismatch is never
  * planned: the panel does not hold node private keys.
  */
-export function planReconcile({ report, desiredPeers, node, defaults, options }: PlanInput): ReconcilePlan {
+export function planReconcile(input: PlanInput): ReconcilePlan {
+  const { report, desiredPeers, node, defaults, options } = input;
   assertObserved(report);
   const peerById = new Map(desiredPeers.map((peer) => [peer.id, peer]));
   const planned = (peerId: string) => plannedPeer(requirePeer(peerById, peerId), node, defaults);
+  const unheld = input.presharedKeyUnheld ?? new Set<string>();
+  const cannotRestore: UnrestorablePeer[] = [];
+  /** False (and listed) when carrying the peer out would need a preshared key the panel does not hold. */
+  const restorable = (peer: PlannedPeer, operation: UnrestorablePeer['operation'], touchesKey: boolean) => {
+    if (!touchesKey || !peer.has_preshared_key || !unheld.has(peer.peer_id)) return true;
+    const { peer_id, name, public_key } = peer;
+    cannotRestore.push({ peer_id, name, public_key, operation, reason: CANNOT_RESTORE_REASON });
+    return false;
+  };
 
   const add = options.reconcile_missing
-    ? report.missing_peers.map((missing) => planned(missing.peer_id))
+    ? report.missing_peers
+        .map((missing) => planned(missing.peer_id))
+        .filter((peer) => restorable(peer, 'add', true))
     : [];
   const update = options.reconcile_mismatched
-    ? report.mismatched_peers.map((mismatched) => ({
-        ...planned(mismatched.peer_id),
-        changes: mismatched.mismatches,
-      }))
+    ? report.mismatched_peers
+        .map((mismatched) => ({
+          ...planned(mismatched.peer_id),
+          changes: mismatched.mismatches.map(plannedChange),
+        }))
+        .filter((peer) =>
+          restorable(
+            peer,
+            'update',
+            peer.changes.some((change) => change.field === 'preshared_key'),
+          ),
+        )
     : [];
-  const remove: PlannedRemoval[] = [
-    ...(options.remove_orphaned
-      ? report.orphaned_peers.map(({ public_key, peer_id, name }) => ({
-          public_key,
-          peer_id,
-          name,
-          reason: 'orphaned' as const,
-        }))
-      : []),
-    ...(options.remove_unknown
-      ? report.unknown_peers.map(({ public_key }) => ({
-          public_key,
-          peer_id: null,
-          name: null,
-          reason: 'unknown' as const,
-        }))
-      : []),
+  const unwanted: PlannedRemoval[] = [
+    ...report.orphaned_peers.map(({ public_key, peer_id, name }) => ({
+      public_key,
+      peer_id,
+      name,
+      reason: 'orphaned' as const,
+    })),
+    ...report.unknown_peers.map(({ public_key }) => ({
+      public_key,
+      peer_id: null,
+      name: null,
+      reason: 'unknown' as const,
+    })),
   ];
+  const removes = (peer: PlannedRemoval) =>
+    peer.reason === 'orphaned' ? options.remove_orphaned : options.remove_unknown;
   const interfaceChanges = options.reconcile_mismatched
-    ? report.interface_mismatches.flatMap((mismatch) => (mismatch.field === 'listen_port' ? [mismatch] : []))
+    ? report.interface_mismatches.flatMap((mismatch) =>
+        mismatch.field === 'listen_port' ? [plannedChange(mismatch)] : [],
+      )
     : [];
-  return { add, update, remove, interface: interfaceChanges };
+  return {
+    add,
+    update,
+    remove: unwanted.filter(removes),
+    interface: interfaceChanges,
+    kept: unwanted.filter((peer) => !removes(peer)),
+    cannot_restore: cannotRestore,
+  };
 }
 
+function plannedChange<M extends { expected: unknown; actual: unknown }>(mismatch: M): PlannedChange<M> {
+  return { ...mismatch, from: mismatch.actual, to: mismatch.expected } as PlannedChange<M>;
+}
+
+/** Ids of the peers whose preshared key the panel holds no sealed copy of (adopted ones): PlanInput's set. */
+export function presharedKeysUnheld(
+  peers: readonly { id: string; presharedKeySealed: string | null }[],
+): Set<string> {
+  return new Set(peers.filter((peer) => peer.presharedKeySealed === null).map((peer) => peer.id));
+}
+
+/** True when the plan changes nothing on the node (peers it cannot restore are left alone). */
 export function isEmptyPlan(plan: ReconcilePlan): boolean {
   return plan.add.length + plan.update.length + plan.remove.length + plan.interface.length === 0;
 }
