@@ -20,11 +20,16 @@ export interface NodeState {
   agent_secret_sealed: string;
   agent_ca_cert: string | null;
   agent_cert_fingerprint: string | null;
+  /** The agent's receipt public key, pinned at registration and changed only by a refresh; null = none. */
+  receipt_key: string | null;
 }
 
 export const NODE_REGISTERED = 'node.registered';
 export const NODE_UPDATED = 'node.updated';
 export const NODE_DELETED = 'node.deleted';
+/** A verified receipt of a node (docs/AUDIT.md "Node receipts"); its own aggregate, so node versions stay. */
+export const NODE_RECEIPT_RECORDED = 'node.receipt_recorded';
+export const NODE_RECEIPT_AGGREGATE = 'node_receipt';
 
 export type NodeRegisteredPayload = NodeState;
 export interface NodeUpdatedPayload {
