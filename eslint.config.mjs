@@ -2,6 +2,29 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * The feature modules from the bottom up, written once: a module may import only modules listed before it
+ * (lint below, and `scripts/import-graph.ts`, which prints the graph and fails on an upward import or a cycle).
+ * Where a lower module must hear from a higher one, it owns a registry the higher one plugs into.
+ */
+export const MODULE_LAYERS = [
+  'events',
+  'agent-client',
+  'node-jobs',
+  'tokens',
+  'health',
+  'nodes',
+  'enrollments',
+  'peers',
+  'drift',
+  'notifications',
+  'lifecycle',
+  'metrics',
+  'reconcile',
+  'sync',
+  'adoption',
+];
+
 /** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */
 function moduleInternals(up) {
   const escaped = up.replace(/\./g, '\\.');
