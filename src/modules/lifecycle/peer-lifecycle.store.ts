@@ -4,7 +4,8 @@ import { boundQuery } from '../../database/bound-query';
 import { PUBLISHED_NODES } from '../nodes';
 import { PUBLISHED_PEERS, type SuspendedReason } from '../peers';
 import type { EnforcementPolicy } from './domain/enforcement';
-import type { CurrentPeriods, QuotaPeriod } from './domain/quota-period';
+import type { QuotaPeriod } from '../peers/domain/peer-lifecycle';
+import type { CurrentPeriods } from './domain/quota-period';
 import { CURRENT_USAGE_BYTES, CURRENT_USAGE_JOIN, PERIOD_START, periodParams } from './peer-usage.store';
 
 /** A peer the enforcement pass looks at, with its usage in the current period and what it was warned of. */

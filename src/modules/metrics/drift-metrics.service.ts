@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { DriftStatus } from '../drift/domain/drift-report';
+import type { DriftStatus } from '../../common/domain/drift-status';
 import { LatestScansReader, type ScanTrigger } from '../drift';
 import { PeerActivityStore } from '../lifecycle';
 import { driftPeerSamples, lastScanSamples, nodeStatusSamples, type Sample } from './drift-samples';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
-import { SYNC_STATUSES, SyncStatus } from '../sync/domain/sync-scope';
-import { QUOTA_PERIODS, QuotaPeriod } from '../lifecycle/domain/quota-period';
+import { SYNC_STATUSES, SyncStatus } from './domain/sync-status';
+import { QUOTA_PERIODS, QuotaPeriod } from './domain/peer-lifecycle';
 import { PeerEntity, SUSPENDED_REASONS, SuspendedReason } from './peer.entity';
 import { PEER_ORIGINS, PeerOrigin } from './peer.events';
 

@@ -1,5 +1,5 @@
 import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
-import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
+import type { QuotaPeriod } from './domain/peer-lifecycle';
 import type { PeerOrigin } from './peer.events';
 
 export const SUSPENDED_REASONS = ['expired', 'quota'] as const;

@@ -1,4 +1,4 @@
-import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
+import type { QuotaPeriod } from './domain/peer-lifecycle';
 import type { SuspendedReason } from './peer.entity';
 
 /** An address of a node's pool held by a peer, recorded in the event so replays allocate the same way. */

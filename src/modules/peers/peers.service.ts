@@ -23,7 +23,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges, EventStore } from '../events';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
-import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
+import { lifecycleChanges } from './domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from '../../common/domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';

@@ -1,7 +1,5 @@
 /** Drift report shapes of CONTRACT §3; field names are snake_case because they are the API's JSON. */
-
-export const DRIFT_STATUSES = ['in_sync', 'drift', 'unknown'] as const;
-export type DriftStatus = (typeof DRIFT_STATUSES)[number];
+import type { DriftStatus } from '../../../common/domain/drift-status';
 
 export interface DriftSummary {
   /** Enabled desired peers of the node. */

@@ -1,3 +1,4 @@
+import type { SyncStatus } from '../../peers/domain/sync-status';
 import type { DesiredPeer } from '../../../common/domain/desired-state';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 import type { NodeDriftReport } from '../../drift/domain/drift-report';
@@ -115,9 +116,6 @@ export function syncWakeTime(
   const wakeAt = Math.min(quietAt, deadline);
   return wakeAt > now ? wakeAt : null;
 }
-
-export const SYNC_STATUSES = ['pending', 'applied', 'failed'] as const;
-export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
 /** A peer's sync status from its projection version and the sync state row (none = never applied). */
 export function peerSyncStatus(
