@@ -1,19 +1,13 @@
 import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { DumpPeer } from '@wgfleet/protocol';
 import { boundQuery } from '../../database/bound-query';
+import type { ObservedManagedPeer } from '../drift/domain/observed-peers';
 import { PUBLISHED_NODES } from '../nodes';
 import { PUBLISHED_PEERS } from '../peers';
 import { activityChanged, nextPeerActivity, type PeerActivity } from './domain/peer-activity';
 import { forgetCounters, usageDelta } from './domain/usage-counters';
 import { PeerUsageStore, USAGE_ROLLOVER } from './peer-usage.store';
-
-/** A managed peer as the node reported it in a scan. */
-export interface ObservedManagedPeer {
-  peerId: string;
-  observed: DumpPeer;
-}
 
 /** A peer's activity as the metrics show it; timestamps may arrive as text. */
 export interface PeerActivityRow {
