@@ -35,6 +35,18 @@ function moduleInternals(up) {
   };
 }
 
+/** Imports of the modules above `module` in MODULE_LAYERS, seen from `up` levels below src/modules/<module>/. */
+function upwardImports(module, up) {
+  const above = MODULE_LAYERS.slice(MODULE_LAYERS.indexOf(module) + 1);
+  if (above.length === 0) return [];
+  return [
+    {
+      regex: `^${up.replace(/\./g, '\\.')}(${above.join('|')})(/|$)`,
+      message: `'${module}' may import only the modules below it in MODULE_LAYERS (eslint.config.mjs); where a lower module must hear from a higher one, it owns a registry the higher one plugs into.`,
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -60,6 +72,17 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [moduleInternals('../../')] }] },
   },
+  // Layering: the boundary rule again, with the modules above each one forbidden too (a later block's options
+  // replace an earlier one's for the same rule, so each module's block carries both).
+  ...MODULE_LAYERS.flatMap((module) =>
+    ['../', '../../'].map((up) => ({
+      files: [`src/modules/${module}/${up === '../' ? '' : '*/'}*.ts`],
+      ignores: ['**/*.spec.ts'],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [moduleInternals(up), ...upwardImports(module, up)] }],
+      },
+    })),
+  ),
   {
     files: ['src/common/**/*.ts', 'src/config/**/*.ts'],
     ignores: ['**/*.spec.ts'],
