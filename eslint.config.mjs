@@ -17,6 +17,7 @@ export const MODULE_LAYERS = [
   'enrollments',
   'peers',
   'drift',
+  'node-apply',
   'notifications',
   'lifecycle',
   'metrics',

@@ -8,5 +8,6 @@ export { PEER_CREATED, PEER_DELETED, PEER_RESUMED, PEER_SUSPENDED, PEER_UPDATED 
 export type { Allocation, PeerCreatedPayload, PeerDeletedPayload, PeerUpdatedPayload } from './peer.events';
 export { peerColumns } from './peer.projection';
 export { PeersService } from './peers.service';
+export { PresharedKeyReader } from './preshared-key.reader';
 export { LifecycleSettingsChanges } from './lifecycle-settings-changes';
 export { PUBLISHED_PEERS } from './published-peers';

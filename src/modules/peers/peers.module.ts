@@ -8,6 +8,7 @@ import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
 import { PeersController } from './peers.controller';
+import { PresharedKeyReader } from './preshared-key.reader';
 import { PeersService } from './peers.service';
 import { PeersStore } from './peers.store';
 
@@ -16,6 +17,7 @@ import { PeersStore } from './peers.store';
   controllers: [PeersController],
   providers: [
     PeersService,
+    PresharedKeyReader,
     PeersStore,
     PeerCreationBatcher,
     PeerProjection,
@@ -23,7 +25,13 @@ import { PeersStore } from './peers.store';
     DesiredStateReader,
     LifecycleSettingsChanges,
   ],
-  exports: [PeersService, PeerViewExtensions, DesiredStateReader, LifecycleSettingsChanges],
+  exports: [
+    PeersService,
+    PeerViewExtensions,
+    DesiredStateReader,
+    PresharedKeyReader,
+    LifecycleSettingsChanges,
+  ],
 })
 export class PeersModule implements OnModuleInit {
   constructor(

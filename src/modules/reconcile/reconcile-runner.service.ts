@@ -6,18 +6,17 @@ import { AgentError } from '../agent-client';
 import { EventStore } from '../events';
 import { NodesStore } from '../nodes';
 import { AlertOutbox } from '../notifications';
-import { isVerified, resultSummary } from './domain/plan-apply';
+import { isVerified, resultSummary, type ReconcileResult } from '../node-apply/domain/plan-apply';
 import {
   planLeavesNodeEmpty,
   planReconcile,
   presharedKeysUnheld,
   ReconcilePlan,
-} from './domain/reconcile-plan';
-import { NodeInspector } from './node-inspector.service';
+} from '../node-apply/domain/reconcile-plan';
+import { NodeInspector, PlanExecutor } from '../node-apply';
 import { DesiredStateReader } from '../peers';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
-import { PlanExecutor } from './plan-executor.service';
-import { ReconcileJobEntity, ReconcileResult } from './reconcile-job.entity';
+import { ReconcileJobEntity } from './reconcile-job.entity';
 import { RECONCILE_COMPLETED, RECONCILE_FAILED } from './reconcile-jobs.service';
 import { ReconcilePlanEntity } from './reconcile-plan.entity';
 import { emptyNodeRefusal } from './reconcile.service';

@@ -14,10 +14,10 @@ import {
   planReconcile,
   presharedKeysUnheld,
   reconcileOptions,
-} from './domain/reconcile-plan';
+} from '../node-apply/domain/reconcile-plan';
 import { groupReconcileErrors, isProblemJob } from './domain/job-problems';
-import { cannotLeaveNodeEmpty } from './domain/plan-apply';
-import { NodeInspector } from './node-inspector.service';
+import { cannotLeaveNodeEmpty } from '../node-apply/domain/plan-apply';
+import { NodeInspector } from '../node-apply';
 import { DesiredStateReader, type DesiredSnapshot } from '../peers';
 import { ReconcileJobEntity } from './reconcile-job.entity';
 import { ReconcileJobs } from './reconcile-jobs.service';

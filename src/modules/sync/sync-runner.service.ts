@@ -3,9 +3,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { NodesStore } from '../nodes';
-import { planReconcile, presharedKeysUnheld } from '../reconcile/domain/reconcile-plan';
+import { planReconcile, presharedKeysUnheld } from '../node-apply/domain/reconcile-plan';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
-import { NodeInspector, PlanExecutor } from '../reconcile';
+import { NodeInspector, PlanExecutor } from '../node-apply';
 import { DesiredStateReader } from '../peers';
 import {
   SYNC_OPTIONS,

@@ -7,7 +7,7 @@ import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
 import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
-import { ReconcileModule } from '../reconcile/reconcile.module';
+import { NodeApplyModule } from '../node-apply/node-apply.module';
 import { AppliedVersions } from './applied-versions';
 import { PendingRemovalsProjection } from './pending-removals.projection';
 import { SyncRunner } from './sync-runner.service';
@@ -20,7 +20,7 @@ import { SyncStore } from './sync.store';
  * (record peers a node already has as applied).
  */
 @Module({
-  imports: [DriftModule, NodesModule, PeersModule, ReconcileModule, NodeJobsModule],
+  imports: [DriftModule, NodesModule, PeersModule, NodeApplyModule, NodeJobsModule],
   providers: [
     PendingRemovalsProjection,
     SyncTrigger,

@@ -7,7 +7,7 @@ import {
   testNode,
   testPeer,
 } from '../../drift/domain/drift.fixtures';
-import { planReconcile } from '../../reconcile/domain/reconcile-plan';
+import { planReconcile } from '../../node-apply/domain/reconcile-plan';
 import { SYNC_OPTIONS, blindSyncReport, peerSyncStatus, scopeReport, syncWakeTime } from './sync-scope';
 
 describe('sync scope', () => {

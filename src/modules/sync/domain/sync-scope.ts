@@ -2,7 +2,7 @@ import type { SyncStatus } from '../../peers/domain/sync-status';
 import type { DesiredPeer } from '../../../common/domain/desired-state';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 import type { NodeDriftReport } from '../../drift/domain/drift-report';
-import { ReconcileOptions, reconcileOptions } from '../../reconcile/domain/reconcile-plan';
+import { ReconcileOptions, reconcileOptions } from '../../node-apply/domain/reconcile-plan';
 
 /** Sync applies the panel's own changes; it never touches peers the panel did not manage. */
 export const SYNC_OPTIONS: ReconcileOptions = reconcileOptions({

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient, AgentError } from '../agent-client';
 import type { NodeDriftReport } from '../drift/domain/drift-report';
 import { NodeAgents } from '../nodes';
-import { PeersService, type DesiredSnapshot } from '../peers';
+import { PresharedKeyReader, type DesiredSnapshot } from '../peers';
 import {
   AppliedChanges,
   RemoveOperation,
@@ -50,7 +50,7 @@ export interface ApplyInput {
 export class PlanExecutor {
   constructor(
     private readonly agents: NodeAgents,
-    private readonly peers: PeersService,
+    private readonly presharedKeys: PresharedKeyReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -82,7 +82,7 @@ export class PlanExecutor {
     if (peer && peer.presharedKeySealed === null) {
       return keyNeeded ? new Error(UNHELD_PRESHARED_KEY_ERROR) : keyKeepingWirePeer(planned);
     }
-    return desiredWirePeer(planned, peer ? this.peers.presharedKeyOf(peer) : null);
+    return desiredWirePeer(planned, peer ? this.presharedKeys.presharedKeyOf(peer) : null);
   }
 
   /** Upserts and removals together, in as few calls as the agent's body limit allows. */
