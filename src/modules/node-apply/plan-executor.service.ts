@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Dump, WirePeer } from '@wgfleet/protocol';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient, AgentError } from '../agent-client';
-import type { NodeDriftReport } from '../drift/domain/drift-report';
+import type { Divergence } from '../drift/domain/divergence';
 import { NodeAgents } from '../nodes';
 import { PresharedKeyReader, type DesiredSnapshot } from '../peers';
 import {
@@ -37,8 +37,8 @@ export interface ApplyInput {
   snapshot: DesiredSnapshot;
   plan: ReconcilePlan;
   options: ReconcileOptions;
-  /** The report and dump the plan was made from (syncconf sends the whole peer set); no dump for a blind sync. */
-  report: NodeDriftReport;
+  /** The divergence and dump the plan was made from (syncconf sends the whole peer set); no dump for a blind sync. */
+  divergence: Divergence;
   dump: Dump | null;
 }
 
@@ -193,10 +193,10 @@ export class PlanExecutor {
    * has it (or left out if the node lacks it), its error is listed, and the rest is sent again.
    */
   private async applySyncconf(client: AgentClient, input: ApplyInput): Promise<AppliedChanges> {
-    const { snapshot, plan, options, report, dump } = input;
+    const { snapshot, plan, options, divergence, dump } = input;
     if (!dump) throw new Error('a syncconf reconcile needs the dump its plan was made from');
     const set = syncconfPeerSet({
-      report,
+      divergence,
       desiredPeers: snapshot.desiredPeers,
       node: snapshot.desiredNode,
       defaults: this.config.defaults,

@@ -13,6 +13,7 @@ import {
   presharedKeysUnheld,
   ReconcilePlan,
 } from '../node-apply/domain/reconcile-plan';
+import { divergenceOf } from '../drift/domain/divergence';
 import { NodeInspector, PlanExecutor } from '../node-apply';
 import { DesiredStateReader } from '../peers';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
@@ -84,6 +85,7 @@ export class ReconcileRunner implements NodeJobHandler {
     });
     const dump = await this.inspector.observe(snapshot.node);
     const report = this.inspector.report(snapshot, dump);
+    const divergence = divergenceOf(report);
     let plan: ReconcilePlan;
     if (options.plan_id) {
       const stored = await em.findOne(ReconcilePlanEntity, { id: options.plan_id });
@@ -96,7 +98,7 @@ export class ReconcileRunner implements NodeJobHandler {
       plan = { ...stored.plan, cannot_restore: stored.plan.cannot_restore ?? [] };
     } else {
       plan = planReconcile({
-        report,
+        divergence,
         desiredPeers: snapshot.desiredPeers,
         node: snapshot.desiredNode,
         defaults: this.config.defaults,
@@ -109,7 +111,7 @@ export class ReconcileRunner implements NodeJobHandler {
     }
     row.plan = plan;
     await em.flush();
-    const changes = await this.executor.apply({ snapshot, plan, options, report, dump });
+    const changes = await this.executor.apply({ snapshot, plan, options, divergence, dump });
     const after = await this.desiredState.desired(em, row.nodeId);
     const verified = isVerified(
       this.inspector.report(after, await this.inspector.observe(after.node)),

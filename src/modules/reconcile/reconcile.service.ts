@@ -17,6 +17,7 @@ import {
 } from '../node-apply/domain/reconcile-plan';
 import { groupReconcileErrors, isProblemJob } from './domain/job-problems';
 import { cannotLeaveNodeEmpty } from '../node-apply/domain/plan-apply';
+import { divergenceOf } from '../drift/domain/divergence';
 import { NodeInspector } from '../node-apply';
 import { DesiredStateReader, type DesiredSnapshot } from '../peers';
 import { ReconcileJobEntity } from './reconcile-job.entity';
@@ -173,7 +174,7 @@ export class ReconcileService {
 
   private plan(snapshot: DesiredSnapshot, dump: Dump, options: ReconcileOptions): ReconcilePlan {
     return planReconcile({
-      report: this.inspector.report(snapshot, dump),
+      divergence: divergenceOf(this.inspector.report(snapshot, dump)),
       desiredPeers: snapshot.desiredPeers,
       node: snapshot.desiredNode,
       defaults: this.config.defaults,

@@ -1,5 +1,6 @@
 /** Drift report shapes of CONTRACT §3; field names are snake_case because they are the API's JSON. */
 import type { DriftStatus } from '../../../common/domain/drift-status';
+import type { Divergence } from './divergence';
 
 export interface DriftSummary {
   /** Enabled desired peers of the node. */
@@ -74,7 +75,7 @@ export interface PendingPeer {
   public_key: string;
 }
 
-export interface NodeDriftReport {
+export interface NodeDriftReport extends Divergence {
   node_id: string;
   node_name: string;
   /** ISO 8601. */
@@ -84,11 +85,6 @@ export interface NodeDriftReport {
   /** Why the node's state is unknown; only with status `unknown`. */
   error?: string;
   summary: DriftSummary;
-  missing_peers: MissingPeer[];
-  mismatched_peers: MismatchedPeer[];
-  orphaned_peers: OrphanedPeer[];
-  unknown_peers: UnknownPeer[];
-  interface_mismatches: InterfaceMismatch[];
   pending_peers: PendingPeer[];
 }
 
