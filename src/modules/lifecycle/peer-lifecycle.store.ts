@@ -25,20 +25,21 @@ export interface LifecycleRow {
   quotaWarnedPeriodStartMs: number | null;
 }
 
+/** A candidate in the order of CANDIDATES' json_build_array; decodeRows is the one place it is read. */
 type RawRow = [
-  string,
-  string,
-  string,
-  string,
-  number,
-  SuspendedReason | null,
-  number | null,
-  number | null,
-  QuotaPeriod,
-  number,
-  number,
-  number | null,
-  number | null,
+  id: string,
+  node_id: string,
+  node_name: string,
+  name: string,
+  version: number,
+  suspended_reason: SuspendedReason | null,
+  expires_at_ms: number | null,
+  quota_bytes: number | null,
+  quota_period: QuotaPeriod,
+  period_start_ms: number,
+  used_bytes: number,
+  expiry_warned_for_ms: number | null,
+  quota_warned_period_start_ms: number | null,
 ];
 
 const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::bigint`;
