@@ -7,7 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CryptoModule } from './common/crypto/crypto.module';
-import { RequestLimitsModule } from './common/http/request-limits';
+import { RequestLimitsModule } from './common/auth/request-limits';
 import { loggerParams } from './common/logging/logger';
 import { bullConnection } from './common/redis/bull-connection';
 import { RedisModule } from './common/redis/redis.module';

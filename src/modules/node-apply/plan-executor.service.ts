@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Dump, WirePeer } from '@wgfleet/protocol';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient, AgentError } from '../agent-client';
-import type { Divergence } from '../drift/domain/divergence';
+import type { Divergence } from '../drift/domain/drift-report';
 import { NodeAgents } from '../nodes';
 import { PresharedKeyReader, type DesiredSnapshot } from '../peers';
 import {

@@ -13,7 +13,7 @@ import {
   presharedKeysUnheld,
   ReconcilePlan,
 } from '../node-apply/domain/reconcile-plan';
-import { divergenceOf } from '../drift/domain/divergence';
+import { divergenceOf } from '../drift/domain/drift-report';
 import { NodeInspector, PlanExecutor } from '../node-apply';
 import { DesiredStateReader } from '../peers';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';

@@ -17,7 +17,7 @@ import {
 } from '../node-apply/domain/reconcile-plan';
 import { groupReconcileErrors, isProblemJob } from './domain/job-problems';
 import { cannotLeaveNodeEmpty } from '../node-apply/domain/plan-apply';
-import { divergenceOf } from '../drift/domain/divergence';
+import { divergenceOf } from '../drift/domain/drift-report';
 import { NodeInspector } from '../node-apply';
 import { DesiredStateReader, type DesiredSnapshot } from '../peers';
 import { ReconcileJobEntity } from './reconcile-job.entity';

@@ -2,7 +2,7 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { divergenceOf } from '../drift/domain/divergence';
+import { divergenceOf } from '../drift/domain/drift-report';
 import { NodesStore } from '../nodes';
 import { planReconcile, presharedKeysUnheld } from '../node-apply/domain/reconcile-plan';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';

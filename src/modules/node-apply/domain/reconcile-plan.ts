@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
-import type { Divergence } from '../../drift/domain/divergence';
+import type { Divergence } from '../../drift/domain/drift-report';
 import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
 import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';

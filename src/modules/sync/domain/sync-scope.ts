@@ -1,7 +1,7 @@
 import type { SyncStatus } from '../../peers/domain/sync-status';
 import type { DesiredPeer } from '../../../common/domain/desired-state';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';
-import type { Divergence } from '../../drift/domain/divergence';
+import type { Divergence } from '../../drift/domain/drift-report';
 import { ReconcileOptions, reconcileOptions } from '../../node-apply/domain/reconcile-plan';
 
 /** Sync applies the panel's own changes; it never touches peers the panel did not manage. */
