@@ -15,7 +15,7 @@ import { RedisConnection } from './common/redis/redis.module';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { requestIdOf } from './common/logging/logger';
-import { mikroOrmOptions } from './database/mikro-orm.config';
+import { mikroOrmOptions } from './mikro-orm.config';
 import { createOpenApiDocument } from './openapi';
 import { ensureDatabaseExists, runMigrations } from './database/migrate';
 

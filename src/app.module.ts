@@ -13,7 +13,7 @@ import { bullConnection } from './common/redis/bull-connection';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { mikroOrmOptions } from './database/mikro-orm.config';
+import { mikroOrmOptions } from './mikro-orm.config';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
