@@ -94,6 +94,22 @@ export default tseslint.config(
       ],
     },
   },
+  // The shared vocabulary is the bottom: config reads its parsers, and the rest of common/ reads config.
+  {
+    files: ['src/common/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '/modules(/|$)', message: 'common/ and config/ import no feature module.' },
+            { regex: '^\\.\\./(?!domain/)', message: 'common/domain imports nothing outside itself.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['test/**/*.ts', '**/*.spec.ts', 'scripts/**/*.ts', 'agent/test/**/*.ts', '**/bench/**/*.ts'],
     rules: { 'no-console': 'off' },

@@ -60,4 +60,12 @@ describe('module layers', () => {
       expect.stringMatching(/Import another module through its public files/),
     ]);
   }, 60_000);
+
+  it('keeps the shared vocabulary of common/domain at the bottom, below config', () => {
+    const upward =
+      "import { APP_CONFIG } from '../../config/app-config';\nexport const token = APP_CONFIG;\n";
+    expect(lint('src/common/domain/planted.ts', upward)).toEqual([
+      expect.stringMatching(/common\/domain imports nothing outside itself/),
+    ]);
+  }, 60_000);
 });
