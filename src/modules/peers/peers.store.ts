@@ -75,11 +75,11 @@ export interface ManagedKeyRow {
 }
 
 /**
- * A peer as a write of it to its node needs it: its version and sealed preshared key, then its desired row.
+ * A peer as a write of it to its node needs it: its desired row, then its version and sealed preshared key.
  * As compact JSON rather than entities, for the same reason as DesiredPeerRow: a node may have tens of
  * thousands of peers.
  */
-type SnapshotPeerRow = [version: number, preshared_key_sealed: string | null, ...desired: DesiredPeerRow];
+type SnapshotPeerRow = [...DesiredPeerRow, version: number, preshared_key_sealed: string | null];
 
 /** A peer's desired state with what writing it to its node needs besides. */
 export interface SnapshotPeerRecord {
@@ -282,17 +282,13 @@ export class PeersStore implements NodeAddressUsageSource {
   ): Promise<SnapshotPeerRecord[]> {
     const [row] = await boundQuery<{ peers: SnapshotPeerRow[] | null }>(
       em,
-      `select json_agg(json_build_array(version, preshared_key_sealed, id, name, public_key, allowed_ips, dns,
-           mtu, persistent_keepalive, endpoint_allowed_ips, preshared_key_sha256,
-           enabled and suspended_reason is null, routed_ips, endpoint)) as peers
+      `select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
+           endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null, routed_ips,
+           endpoint, version, preshared_key_sealed)) as peers
        from peers where node_id = ? and (?::uuid[] is null or id = any(?::uuid[]))`,
       [nodeId, peerIds, peerIds],
     );
-    return (row?.peers ?? []).map(([version, presharedKeySealed, ...desired]) => ({
-      desired: desiredPeerOf(nodeId, desired),
-      version,
-      presharedKeySealed,
-    }));
+    return (row?.peers ?? []).map((peer) => snapshotPeerOf(nodeId, peer));
   }
 
   /** Keys the nodes had managed before that no current peer of theirs has. */
@@ -404,7 +400,7 @@ function desiredPeerOf(
     enabled,
     routed_ips,
     endpoint,
-  ]: DesiredPeerRow,
+  ]: DesiredPeerRow | SnapshotPeerRow,
 ): DesiredPeer {
   return {
     id,
@@ -421,4 +417,10 @@ function desiredPeerOf(
     preshared_key_sha256,
     enabled,
   };
+}
+
+/** A snapshot row: its desired peer, then the two elements after it (read in place: a node may have 10,000s). */
+function snapshotPeerOf(nodeId: string, row: SnapshotPeerRow): SnapshotPeerRecord {
+  const [, , , , , , , , , , , , version, presharedKeySealed] = row;
+  return { desired: desiredPeerOf(nodeId, row), version, presharedKeySealed };
 }
