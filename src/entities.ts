@@ -1,53 +1,29 @@
-import { AdoptionPlanEntity } from './modules/adoption/adoption-plan.entity';
-import { EnrollmentEntity } from './modules/enrollments/enrollment.entity';
-import { PeerActivityEntity } from './modules/lifecycle/peer-activity.entity';
-import { DriftScanEntity } from './modules/drift/drift-scan.entity';
-import { NodeDriftStateEntity } from './modules/drift/node-drift-state.entity';
-import { EventRecord } from './modules/events/event-record.entity';
-import { NodeEntity } from './modules/nodes/node.entity';
-import { IpAllocationEntity } from './modules/peers/ip-allocation.entity';
-import { ManagedKeyEntity } from './modules/peers/managed-key.entity';
-import { NodeAlertStateEntity } from './modules/notifications/node-alert-state.entity';
-import {
-  WebhookDeliveryAttemptEntity,
-  WebhookDeliveryEntity,
-} from './modules/notifications/webhook-delivery.entity';
-import { WebhookNotificationEntity } from './modules/notifications/webhook-notification.entity';
-import { WebhookSubscriptionEntity } from './modules/notifications/webhook-subscription.entity';
-import { PeerEntity } from './modules/peers/peer.entity';
-import { ApiTokenEntity } from './modules/tokens/api-token.entity';
-import { ReconcileJobEntity } from './modules/reconcile/reconcile-job.entity';
-import { ReconcilePlanEntity } from './modules/reconcile/reconcile-plan.entity';
-import {
-  NodeSyncStateEntity,
-  PeerSyncStateEntity,
-  PendingRemovalEntity,
-} from './modules/sync/sync-state.entity';
+import { EVENTS_ENTITIES } from './modules/events/events.module';
+import { NODES_ENTITIES } from './modules/nodes/nodes.module';
+import { PEERS_ENTITIES } from './modules/peers/peers.module';
+import { TOKENS_ENTITIES } from './modules/tokens/tokens.module';
+import { NOTIFICATIONS_ENTITIES } from './modules/notifications/notifications.module';
+import { DRIFT_ENTITIES } from './modules/drift/drift.module';
+import { LIFECYCLE_ENTITIES } from './modules/lifecycle/lifecycle.module';
+import { RECONCILE_ENTITIES } from './modules/reconcile/reconcile.module';
+import { SYNC_ENTITIES } from './modules/sync/sync.module';
+import { ADOPTION_ENTITIES } from './modules/adoption/adoption.module';
+import { ENROLLMENTS_ENTITIES } from './modules/enrollments/enrollments.module';
 
 /**
- * Every entity of the panel, for MikroORM. Beside app.module, which imports every module anyway, so that
- * `database/` (the stores' tools) imports no module.
+ * Every entity of the panel, for MikroORM: each module lists the tables it owns. Beside app.module, which
+ * imports every module anyway, so that `database/` (the stores' tools) imports no module.
  */
 export const ENTITIES = [
-  EventRecord,
-  NodeEntity,
-  PeerEntity,
-  IpAllocationEntity,
-  ManagedKeyEntity,
-  ApiTokenEntity,
-  WebhookSubscriptionEntity,
-  WebhookNotificationEntity,
-  WebhookDeliveryEntity,
-  WebhookDeliveryAttemptEntity,
-  NodeAlertStateEntity,
-  DriftScanEntity,
-  NodeDriftStateEntity,
-  PeerActivityEntity,
-  ReconcileJobEntity,
-  ReconcilePlanEntity,
-  PeerSyncStateEntity,
-  NodeSyncStateEntity,
-  PendingRemovalEntity,
-  AdoptionPlanEntity,
-  EnrollmentEntity,
+  ...EVENTS_ENTITIES,
+  ...NODES_ENTITIES,
+  ...PEERS_ENTITIES,
+  ...TOKENS_ENTITIES,
+  ...NOTIFICATIONS_ENTITIES,
+  ...DRIFT_ENTITIES,
+  ...LIFECYCLE_ENTITIES,
+  ...RECONCILE_ENTITIES,
+  ...SYNC_ENTITIES,
+  ...ADOPTION_ENTITIES,
+  ...ENROLLMENTS_ENTITIES,
 ];

@@ -5,6 +5,10 @@ import { NodeApplyModule } from '../node-apply/node-apply.module';
 import { SyncModule } from '../sync/sync.module';
 import { AdoptionController } from './adoption.controller';
 import { AdoptionService } from './adoption.service';
+import { AdoptionPlanEntity } from './adoption-plan.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const ADOPTION_ENTITIES = [AdoptionPlanEntity];
 
 /** Adopting the peers a node already has (CONTRACT §5 Onboarding). */
 @Module({

@@ -14,6 +14,11 @@ import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
 import { ScanListeners } from './scan-listeners';
+import { DriftScanEntity } from './drift-scan.entity';
+import { NodeDriftStateEntity } from './node-drift-state.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const DRIFT_ENTITIES = [DriftScanEntity, NodeDriftStateEntity];
 
 /**
  * Drift scans (live and scheduled) and their history. Exports ScanListeners (react to stored scans: lifecycle

@@ -16,6 +16,10 @@ import { PeerUsageRetention } from './peer-usage-retention.service';
 import { PeerUsageView } from './peer-usage-view';
 import { PeerUsageController } from './peer-usage.controller';
 import { PeerUsageModule } from './peer-usage.module';
+import { PeerActivityEntity } from './peer-activity.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const LIFECYCLE_ENTITIES = [PeerActivityEntity];
 
 /** Peer lifecycle: activity, expiry, quotas per period, suspension and resumption, usage history. */
 @Module({

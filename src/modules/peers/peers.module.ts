@@ -11,6 +11,12 @@ import { PeersController } from './peers.controller';
 import { PresharedKeyReader } from './preshared-key.reader';
 import { PeersService } from './peers.service';
 import { PeersStore } from './peers.store';
+import { PeerEntity } from './peer.entity';
+import { IpAllocationEntity } from './ip-allocation.entity';
+import { ManagedKeyEntity } from './managed-key.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const PEERS_ENTITIES = [PeerEntity, IpAllocationEntity, ManagedKeyEntity];
 
 @Module({
   imports: [NodesModule],

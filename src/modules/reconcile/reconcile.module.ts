@@ -12,6 +12,11 @@ import { ReconcileController } from './reconcile.controller';
 import { ReconcileService } from './reconcile.service';
 import { ReconcileStore } from './reconcile.store';
 import { SelfHealListener } from './self-heal.listener';
+import { ReconcileJobEntity } from './reconcile-job.entity';
+import { ReconcilePlanEntity } from './reconcile-plan.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const RECONCILE_ENTITIES = [ReconcileJobEntity, ReconcilePlanEntity];
 
 /** Reconcile jobs: plans, dry runs and repairs, run on the per-node job path they share with sync. */
 @Module({

@@ -14,6 +14,10 @@ import { SyncRunner } from './sync-runner.service';
 import { SYNC_JOB, SyncTrigger } from './sync-trigger.service';
 import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './sync-views';
 import { SyncStore } from './sync.store';
+import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const SYNC_ENTITIES = [PeerSyncStateEntity, NodeSyncStateEntity, PendingRemovalEntity];
 
 /**
  * Every desired-state change reaches its node by itself, through the per-node job path. Exports AppliedVersions
