@@ -12,9 +12,9 @@ export const SENTINEL_MASTER_NAME = 'wgfleet';
 
 /**
  * A memory-only Redis primary, one replica and three redis-sentinel processes on free loopback ports, each
- * with files in one temp directory: a Sentinel setup a test can fail over by killing the primary. The
- * sentinels notice a dead primary after 1 s and may retry a failover after 3 s, so a test waits seconds, not
- * the production defaults' minutes.
+ * with files in one temp directory: a Sentinel setup a test can fail over by killing the primary. By default
+ * the sentinels notice a dead primary after 1 s and may retry a failover after 3 s, so a test waits seconds,
+ * not the production defaults' minutes.
  */
 export class RedisSentinelGroup {
   private constructor(
@@ -24,7 +24,8 @@ export class RedisSentinelGroup {
     private readonly dir: string,
   ) {}
 
-  static async start(): Promise<RedisSentinelGroup> {
+  /** `downAfterMs`: how long the primary must be silent before the sentinels act (production: seconds). */
+  static async start({ downAfterMs = 1000 } = {}): Promise<RedisSentinelGroup> {
     const dir = await mkdtemp(join(tmpdir(), 'wgfleet-sentinel-'));
     const primary = await PrivateRedis.start(['--dir', dir, '--dbfilename', 'primary.rdb']);
     const replica = await PrivateRedis.start([
@@ -48,7 +49,7 @@ export class RedisSentinelGroup {
           'bind 127.0.0.1',
           `dir ${dir}`,
           `sentinel monitor ${SENTINEL_MASTER_NAME} 127.0.0.1 ${primary.port} 2`,
-          `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} 1000`,
+          `sentinel down-after-milliseconds ${SENTINEL_MASTER_NAME} ${downAfterMs}`,
           `sentinel failover-timeout ${SENTINEL_MASTER_NAME} 3000`,
           `sentinel parallel-syncs ${SENTINEL_MASTER_NAME} 1`,
           '',
