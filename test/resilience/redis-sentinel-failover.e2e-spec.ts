@@ -124,6 +124,12 @@ describe('Redis primary lost under Sentinel', () => {
       const events = (await api.get(`/api/events?type=peer.created&limit=200`)).body.items as unknown[];
       expect(events).toHaveLength(peers.length);
       expect(await consistencyViolations(panel.databaseUrl)).toEqual(noViolations());
+      // Errors the panel logged: only the failed readiness checks while no primary answered (no 5xx, no crash).
+      const errors = panel
+        .logs()
+        .split('\n')
+        .filter((line) => /"level":(50|60)/.test(line));
+      expect(errors.filter((line) => !line.includes('"msg":"Health Check has failed!'))).toEqual([]);
     },
     DOWN_AFTER_MS + 150_000,
   );
