@@ -153,7 +153,7 @@ describe('loadConfig: Redis Sentinel', () => {
 
   it('names the addresses it cannot read', () => {
     expect(() => loadConfig({ ...sentinel, REDIS_SENTINELS: '10.0.0.1:26379,10.0.0.2:http' })).toThrow(
-      /REDIS_SENTINELS must be a comma-separated list of host:port \(bad: 10.0.0.2:http\)/,
+      /REDIS_SENTINELS must be a comma-separated list of host:port addresses \(bad: 10.0.0.2:http\)/,
     );
   });
 

@@ -3,7 +3,7 @@ import { PanelDefaults } from '../common/domain/desired-state';
 import { AgentUrlPolicy, isAllowListItem, parseAllowList } from '../common/domain/agent-url-policy';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '../common/domain/retry-schedule';
 import { isTimeZone } from '../common/domain/time-zone';
-import { parseSentinelAddress, RedisTarget, SentinelAddress } from './redis-target';
+import { parseSentinelAddress, RedisTarget } from './redis-target';
 
 /**
  * A 20,000-peer dump is about 8 MB (some 400 bytes of JSON per peer with two allowed IPs); 32 MiB leaves
@@ -173,20 +173,12 @@ class EnvReader {
       this.problems.push(
         'REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the master name the sentinels monitor)',
       );
-    const sentinels: SentinelAddress[] = [];
-    const bad: string[] = [];
-    for (const item of sentinelList
-      .split(',')
-      .map((text) => text.trim())
-      .filter(Boolean)) {
-      const address = parseSentinelAddress(item);
-      if (address) sentinels.push(address);
-      else bad.push(item);
-    }
-    if (bad.length)
-      this.problems.push(
-        `REDIS_SENTINELS must be a comma-separated list of host:port (bad: ${bad.join(', ')})`,
-      );
+    const sentinels = this.list(
+      'REDIS_SENTINELS',
+      [],
+      (item) => parseSentinelAddress(item) !== null,
+      'host:port addresses',
+    ).flatMap((item) => parseSentinelAddress(item) ?? []);
     return {
       kind: 'sentinel',
       sentinels,
