@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DesiredStateChanges } from './desired-state-changes';
+import { EventChain } from './event-chain.service';
 import { EventStore } from './event-store.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
@@ -17,7 +18,8 @@ import { ProjectionRegistry } from './projection-registry';
     ProjectionRegistry,
     ProjectionRebuilder,
     DesiredStateChanges,
+    EventChain,
   ],
-  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges],
+  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges, EventChain],
 })
 export class EventsModule {}
