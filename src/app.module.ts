@@ -9,7 +9,7 @@ import { AuthGuard } from './common/auth/auth.guard';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { RequestLimitsModule } from './common/auth/request-limits';
 import { loggerParams } from './common/logging/logger';
-import { bullConnection } from './common/redis/bull-connection';
+import { bullConnection } from './common/redis/redis-options';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -53,7 +53,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         // Queue names are prefixed per database, so panels sharing a Redis but not a database stay apart.
         BullModule.forRoot({
-          connection: bullConnection(config.redisUrl),
+          connection: bullConnection(config.redis),
           prefix: queuePrefix(config.databaseUrl),
         }),
         RedisModule,
