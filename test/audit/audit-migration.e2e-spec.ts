@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
-import { mikroOrmOptions } from '../../src/database/mikro-orm.config';
+import { mikroOrmOptions } from '../../src/mikro-orm.config';
 import { ensureDatabaseExists } from '../../src/database/migrate';
 import { dropDatabase, startPanel, TestPanel, testDatabaseUrl } from '../support/panel';
 import { exportLines, verifyOffline } from './audit-support';

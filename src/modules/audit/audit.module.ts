@@ -6,6 +6,10 @@ import { AuditSelfCheck } from './audit-self-check.service';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 import { AuditStore } from './audit.store';
+import { AuditCheckpointEntity, AuditSigningKeyEntity, AuditVerificationEntity } from './audit.entities';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const AUDIT_ENTITIES = [AuditSigningKeyEntity, AuditCheckpointEntity, AuditVerificationEntity];
 
 /** The audit chain's checkpoints, keys, export and self-check (docs/AUDIT.md); the chain itself is the events module's. */
 @Module({

@@ -7,6 +7,10 @@ import { EventsService } from './events.service';
 import { EventsStore } from './events.store';
 import { ProjectionRebuilder } from './projection-rebuilder.service';
 import { ProjectionRegistry } from './projection-registry';
+import { EventRecord } from './event-record.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const EVENTS_ENTITIES = [EventRecord];
 
 @Global()
 @Module({
