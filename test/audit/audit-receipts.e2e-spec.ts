@@ -53,7 +53,12 @@ describe('node receipts: pinned at registration, checked on every sync, verified
     dir = await mkdtemp(join(tmpdir(), 'xrc-'));
     wg = await createWgInterface(uniqueInterfaceName('xrc'));
     agent = await startAgent('receipt.key');
-    panel = await startPanel({ AUDIT_SEAL_INTERVAL_MS: '100', DRIFT_SCAN_INTERVAL_S: '86400' });
+    // An enrollment claim may reach the loopback agent only when AGENT_URL_ALLOW says so.
+    panel = await startPanel({
+      AUDIT_SEAL_INTERVAL_MS: '100',
+      DRIFT_SCAN_INTERVAL_S: '86400',
+      AGENT_URL_ALLOW: '127.0.0.0/8',
+    });
     cli = await cliSession({ WGFLEET_URL: panelUrl(panel), WGFLEET_TOKEN: ADMIN_TOKEN });
   });
 
@@ -146,5 +151,25 @@ describe('node receipts: pinned at registration, checked on every sync, verified
     await createPeer('xrc-after-refresh');
     await eventually(async () => (await receiptEvents()).length > before);
     expect(verifyOffline(await exportLines(panel))).toMatchObject({ ok: true });
+  });
+
+  it('pins the key of a node that registers itself with an enrollment token', async () => {
+    const { body: enrollment } = await panel
+      .as()
+      .post('/api/enrollments', {
+        node: {
+          name: 'xrc-enrolled',
+          interface: wg.name,
+          endpoint: 'vpn.example.com',
+          address_pool: '10.185.2.0/24',
+        },
+      })
+      .expect(201);
+    const { body: claimed } = await panel
+      .http()
+      .post('/api/enrollments/claim')
+      .send({ token: enrollment.token, agent_url: agent.url, agent_secret: agent.secret })
+      .expect(201);
+    expect(claimed.receipt_key).toBe(await receiptKeyOf(agent));
   });
 });
