@@ -128,6 +128,24 @@ describe('node receipts: pinned at registration, checked on every sync, verified
     );
   });
 
+  it("records the receipt of a reconcile job's syncconf", async () => {
+    const before = (await receiptEvents()).length;
+    const { body: peers } = await panel.as().get(`/api/nodes/${nodeId}/peers`).expect(200);
+    await wg.wg('set', wg.name, 'peer', peers.items[0].public_key, 'remove');
+    const { body: queued } = await panel
+      .as()
+      .post(`/api/drift/nodes/${nodeId}/reconcile`, { mode: 'syncconf' })
+      .expect(202);
+    await eventually(
+      async () =>
+        (await panel.as().get(`/api/reconcile/jobs/${queued.job_id}`).expect(200)).body.status ===
+        'succeeded',
+    );
+    const receipts = await receiptEvents();
+    expect(receipts.length).toBe(before + 1);
+    expect(receipts.at(-1)!.payload).toMatchObject({ node_id: nodeId, receipt: { interface: wg.name } });
+  });
+
   it('refuses the receipt of an agent whose key was swapped, until the operator refreshes the pin', async () => {
     const before = (await receiptEvents()).length;
     const { body: pinned } = await panel.as().get(`/api/nodes/${nodeId}`).expect(200);
