@@ -101,3 +101,17 @@ export async function expectOk<T>(
   if (!response.ok) throw errorFromBody(response.status, error);
   return data as T;
 }
+
+/** An answer that holds a stored plan: a reconcile or adoption dry run (the routes answer a job or a result else). */
+export function isPlanAnswer<Answer extends object>(
+  answer: Answer,
+): answer is Extract<Answer, { plan_id: string }> {
+  return 'plan_id' in answer;
+}
+
+/** An answer that names a queued job: a reconcile that was not a dry run. */
+export function isQueuedJob<Answer extends object>(
+  answer: Answer,
+): answer is Extract<Answer, { job_id: string }> {
+  return 'job_id' in answer;
+}

@@ -1,5 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { oneOf } from '../../common/http/api-responses';
+import { discriminatedOneOf } from '../../common/http/api-responses';
 import {
   DRIFT_STATUSES,
   DriftStatus,
@@ -111,8 +111,12 @@ export class PresharedKeyMismatchView {
 
 /** The schema of a PeerFieldMismatch: one of the field's own shapes. */
 export const PEER_FIELD_MISMATCH_SCHEMA = {
-  ...oneOf(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView),
-  discriminator: { propertyName: 'field' },
+  ...discriminatedOneOf('field', {
+    allowed_ips: AllowedIpsMismatchView,
+    endpoint: EndpointMismatchView,
+    persistent_keepalive: KeepaliveMismatchView,
+    preshared_key: PresharedKeyMismatchView,
+  }),
 };
 
 @ApiExtraModels(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
@@ -228,10 +232,10 @@ export class NodeDriftReportView implements NodeDriftReport {
 
   @ApiProperty({
     type: 'array',
-    items: {
-      ...oneOf(ListenPortMismatchView, PublicKeyMismatchView),
-      discriminator: { propertyName: 'field' },
-    },
+    items: discriminatedOneOf('field', {
+      listen_port: ListenPortMismatchView,
+      public_key: PublicKeyMismatchView,
+    }),
   })
   interface_mismatches!: InterfaceMismatch[];
 
