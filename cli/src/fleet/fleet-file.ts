@@ -184,7 +184,7 @@ export function exportFleetFile(nodes: NodeView[], peersOf: (nodeId: string) => 
 export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]) {
   return {
     nodes: [...nodes].sort(byName).map((node) => {
-      const view = node as unknown as Record<string, unknown>;
+      const view: Record<string, unknown> = node;
       const plain = Object.fromEntries(
         Object.keys(NODE_RULES)
           .filter((key) => view[key] !== undefined && view[key] !== null)
@@ -194,7 +194,7 @@ export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => Pe
         Object.keys(OVERRIDE_RULES).map((key) => [key, view['override_' + key] ?? null]),
       );
       const peers = [...peersOf(node.id)].sort(byName).map((peer) => {
-        const peerView = peer as unknown as Record<string, unknown>;
+        const peerView: Record<string, unknown> = peer;
         return {
           name: peer.name,
           ...Object.fromEntries(Object.keys(PEER_RULES).map((key) => [key, peerView[key] ?? null])),

@@ -2,6 +2,13 @@ import createFetchClient, { Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
 
 export type { components, paths };
+/** The API's enums as values (generated with the types), for parsing them from a command line or a file. */
+export {
+  autoReconcileModeValues,
+  reconcileModeValues,
+  tokenRoleValues,
+  webhookEventTypeValues,
+} from './schema';
 export { NamesMappingError, parseNamesMapping } from './names-mapping';
 export type Schemas = components['schemas'];
 
