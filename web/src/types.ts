@@ -21,7 +21,6 @@ export type WebhookView = Schemas['WebhookView'];
 export type DeliveryView = Schemas['DeliveryView'];
 export type NodeUpdate = Schemas['UpdateNodeDto'];
 export type PeerCreation = Schemas['CreatePeerDto'];
-export type PeerUpdate = Schemas['UpdatePeerDto'];
 
 /** A mismatch as the drift report and the plan show it: `field: expected → actual`. */
 export type FieldMismatch =

@@ -1,4 +1,5 @@
-import createFetchClient, { Middleware } from 'openapi-fetch';
+import createFetchClient, { Client, FetchResponse, MaybeOptionalInit, Middleware } from 'openapi-fetch';
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import type { components, paths } from './schema';
 
 export type { components, paths };
@@ -68,11 +69,47 @@ export function errorFromBody(status: number, body: unknown): WgfleetApiError {
   return new WgfleetApiError(status, 'http_' + status, `the panel answered HTTP ${status}`);
 }
 
+/** The request body the document gives an operation (never when it takes none). */
+type DocumentBody<PathItem, Method extends HttpMethod> = Method extends keyof PathItem
+  ? NonNullable<MaybeOptionalInit<PathItem, Method>> extends { body?: infer Body }
+    ? Body
+    : never
+  : never;
+
+/**
+ * The call's own body with every field the document does not name typed `never`. openapi-fetch infers the
+ * init from the argument, so it lets an unknown field through once the required ones are there; this makes a
+ * misspelt or renamed field a compile error at the field.
+ */
+type KnownBodyFields<Init, Body> = Init extends { body?: infer Given }
+  ? Given extends object
+    ? { body?: { [Field in keyof Given]: Field extends keyof NonNullable<Body> ? Given[Field] : never } }
+    : unknown
+  : unknown;
+
+type CheckedInit<Init, Body> = Init & KnownBodyFields<Init, Body> & { [key: string]: unknown };
+
+/** The panel's API, typed by its OpenAPI document: openapi-fetch's methods, with unknown body fields refused. */
+export interface WgfleetClient extends Omit<Client<paths>, 'POST' | 'PATCH'> {
+  POST<Path extends PathsWithMethod<paths, 'post'>, Init extends MaybeOptionalInit<paths[Path], 'post'>>(
+    url: Path,
+    ...init: RequiredKeysOf<Init> extends never
+      ? [CheckedInit<Init, DocumentBody<paths[Path], 'post'>>?]
+      : [CheckedInit<Init, DocumentBody<paths[Path], 'post'>>]
+  ): Promise<FetchResponse<paths[Path]['post'], Init, MediaType>>;
+  PATCH<Path extends PathsWithMethod<paths, 'patch'>, Init extends MaybeOptionalInit<paths[Path], 'patch'>>(
+    url: Path,
+    ...init: RequiredKeysOf<Init> extends never
+      ? [CheckedInit<Init, DocumentBody<paths[Path], 'patch'>>?]
+      : [CheckedInit<Init, DocumentBody<paths[Path], 'patch'>>]
+  ): Promise<FetchResponse<paths[Path]['patch'], Init, MediaType>>;
+}
+
 /**
  * The typed client: `client.GET('/api/nodes/{id}', { params: { path: { id } } })` with paths, parameters and
  * bodies checked against the panel's OpenAPI document at compile time.
  */
-export function createWgfleetClient(options: WgfleetClientOptions) {
+export function createWgfleetClient(options: WgfleetClientOptions): WgfleetClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const client = createFetchClient<paths>({
@@ -95,8 +132,6 @@ export function createWgfleetClient(options: WgfleetClientOptions) {
   client.use(auth);
   return client;
 }
-
-export type WgfleetClient = ReturnType<typeof createWgfleetClient>;
 
 /**
  * Unwraps an openapi-fetch result: the data of a 2xx answer, or a thrown WgfleetApiError naming what went wrong.

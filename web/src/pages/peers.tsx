@@ -8,7 +8,7 @@ import { ErrorNote } from '../components/status';
 import { shortKey, showValue } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useCanWrite } from '../session';
-import type { PeerCreation, PeerUpdate, PeerView } from '../types';
+import type { PeerCreation, PeerView } from '../types';
 
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 250;
@@ -246,7 +246,7 @@ function PeerForm({
     setErrors({});
     setProblem(undefined);
     try {
-      const fields: PeerCreation & PeerUpdate = {
+      const fields: PeerCreation = {
         name,
         persistent_keepalive: numberOrNull('persistent_keepalive', keepalive),
         enabled,
