@@ -6,7 +6,7 @@ import { SyncModule } from '../sync/sync.module';
 import { AdoptionController } from './adoption.controller';
 import { AdoptionService } from './adoption.service';
 
-/** Adopting the peers a node already has (CONTRACT §5 Onboarding). */
+/** Adopting the peers a node already has (docs/API.md, Resources; docs/ONBOARDING.md). */
 @Module({
   imports: [NodesModule, PeersModule, ReconcileModule, SyncModule],
   controllers: [AdoptionController],

@@ -18,9 +18,9 @@ import {
 } from './domain/drift-report';
 
 /*
- * Response classes of the drift reports (CONTRACT §3). The reports themselves are built by the pure domain code;
- * each class implements its domain type (so no field is missing) and the controllers return the classes (so the
- * domain type has no field the class does not declare).
+ * Response classes of the drift reports (docs/API.md, Drift reports and repairs). The reports themselves are
+ * built by the pure domain code; each class implements its domain type (so no field is missing) and the
+ * controllers return the classes (so the domain type has no field the class does not declare).
  */
 
 export class DriftSummaryView implements DriftSummary {

@@ -4,7 +4,7 @@ import { NodesModule } from '../nodes/nodes.module';
 import { EnrollmentsController } from './enrollments.controller';
 import { EnrollmentsService } from './enrollments.service';
 
-/** Nodes that register themselves with a one-time token (CONTRACT §5 Onboarding). */
+/** Nodes that register themselves with a one-time token (docs/API.md, Resources; docs/ONBOARDING.md). */
 @Module({
   imports: [NodesModule, AgentClientModule],
   controllers: [EnrollmentsController],
