@@ -70,11 +70,10 @@ const consoleUse = (requestField: string, answerField: string) => `
 import { api, expectOk } from './api';
 
 export async function use(id: string): Promise<unknown> {
-  await expectOk(
+  const peer = await expectOk(
     api.PATCH('/api/peers/{id}', { params: { path: { id } }, body: { ${requestField}: 25, version: 1 } }),
   );
-  const node = await expectOk(api.GET('/api/nodes/{id}', { params: { path: { id } } }));
-  return node.${answerField};
+  return peer.${answerField};
 }
 `;
 
@@ -83,8 +82,8 @@ const cliUse = (requestField: string, answerField: string) => `
 import { PanelApi } from './panel-api';
 
 export async function use(panel: PanelApi, id: string): Promise<unknown> {
-  await panel.updatePeer(id, { ${requestField}: 25, version: 1 });
-  return (await panel.getNode(id)).${answerField};
+  const peer = await panel.updatePeer(id, { ${requestField}: 25, version: 1 });
+  return peer.${answerField};
 }
 `;
 
@@ -95,14 +94,16 @@ describe.each([
   { way: 'CLI', project: CLI, use: cliUse, unknownField: UNKNOWN_PROPERTY },
 ])("the $way's calls are checked against the OpenAPI document", ({ project, use, unknownField }) => {
   it('compiles a use with the fields the document has', () => {
-    expect(compileUse(project, 'contract-use.ts', use('persistent_keepalive', 'agent_url'))).toEqual([]);
+    expect(compileUse(project, 'contract-use.ts', use('persistent_keepalive', 'has_preshared_key'))).toEqual(
+      [],
+    );
   });
 
   it('fails on a request field and an answer field the document does not have', () => {
-    const problems = compileUse(project, 'contract-use.ts', use('keepalive', 'agent_address'));
+    const problems = compileUse(project, 'contract-use.ts', use('keepalive', 'client_secret'));
     expect(problems).toEqual([
       expect.objectContaining({ code: unknownField, at: 'keepalive' }),
-      expect.objectContaining({ code: NO_SUCH_PROPERTY, at: 'agent_address' }),
+      expect.objectContaining({ code: NO_SUCH_PROPERTY, at: 'client_secret' }),
     ]);
   });
 });

@@ -89,20 +89,21 @@ type KnownBodyFields<Init, Body> = Init extends { body?: infer Given }
 
 type CheckedInit<Init, Body> = Init & KnownBodyFields<Init, Body> & { [key: string]: unknown };
 
-/** The panel's API, typed by its OpenAPI document: openapi-fetch's methods, with unknown body fields refused. */
+/** openapi-fetch's method for requests with a body (its inference and answers), with unknown body fields refused. */
+interface CheckedBodyMethod<Method extends 'post' | 'patch'> {
+  // A method signature, so that openapi-fetch's own method is assignable to it.
+  call<Path extends PathsWithMethod<paths, Method>, Init extends MaybeOptionalInit<paths[Path], Method>>(
+    url: Path,
+    ...init: RequiredKeysOf<Init> extends never
+      ? [CheckedInit<Init, DocumentBody<paths[Path], Method>>?]
+      : [CheckedInit<Init, DocumentBody<paths[Path], Method>>]
+  ): Promise<FetchResponse<Extract<paths[Path][Method], Record<string, unknown>>, Init, MediaType>>;
+}
+
+/** The panel's API, typed by its OpenAPI document. */
 export interface WgfleetClient extends Omit<Client<paths>, 'POST' | 'PATCH'> {
-  POST<Path extends PathsWithMethod<paths, 'post'>, Init extends MaybeOptionalInit<paths[Path], 'post'>>(
-    url: Path,
-    ...init: RequiredKeysOf<Init> extends never
-      ? [CheckedInit<Init, DocumentBody<paths[Path], 'post'>>?]
-      : [CheckedInit<Init, DocumentBody<paths[Path], 'post'>>]
-  ): Promise<FetchResponse<paths[Path]['post'], Init, MediaType>>;
-  PATCH<Path extends PathsWithMethod<paths, 'patch'>, Init extends MaybeOptionalInit<paths[Path], 'patch'>>(
-    url: Path,
-    ...init: RequiredKeysOf<Init> extends never
-      ? [CheckedInit<Init, DocumentBody<paths[Path], 'patch'>>?]
-      : [CheckedInit<Init, DocumentBody<paths[Path], 'patch'>>]
-  ): Promise<FetchResponse<paths[Path]['patch'], Init, MediaType>>;
+  POST: CheckedBodyMethod<'post'>['call'];
+  PATCH: CheckedBodyMethod<'patch'>['call'];
 }
 
 /**
