@@ -2,6 +2,31 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * The feature modules from the bottom up, written once: a module may import only modules listed before it
+ * (lint below, and `scripts/import-graph.ts`, which prints the graph and fails on an upward import or a cycle).
+ * Where a lower module must hear from a higher one, it owns a registry the higher one plugs into.
+ */
+export const MODULE_LAYERS = [
+  'events',
+  'agent-client',
+  'node-jobs',
+  'tokens',
+  'health',
+  'nodes',
+  'enrollments',
+  'peers',
+  'drift',
+  'node-apply',
+  'notifications',
+  'audit',
+  'lifecycle',
+  'metrics',
+  'reconcile',
+  'sync',
+  'adoption',
+];
+
 /** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */
 function moduleInternals(up) {
   const escaped = up.replace(/\./g, '\\.');
@@ -10,6 +35,18 @@ function moduleInternals(up) {
     message:
       "Import another module through its public files: '../<module>' (index.ts), its *.module.ts or its domain/.",
   };
+}
+
+/** Imports of the modules above `module` in MODULE_LAYERS, seen from `up` levels below src/modules/<module>/. */
+function upwardImports(module, up) {
+  const above = MODULE_LAYERS.slice(MODULE_LAYERS.indexOf(module) + 1);
+  if (above.length === 0) return [];
+  return [
+    {
+      regex: `^${up.replace(/\./g, '\\.')}(${above.join('|')})(/|$)`,
+      message: `'${module}' may import only the modules below it in MODULE_LAYERS (eslint.config.mjs); where a lower module must hear from a higher one, it owns a registry the higher one plugs into.`,
+    },
+  ];
 }
 
 export default tseslint.config(
@@ -37,6 +74,17 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [moduleInternals('../../')] }] },
   },
+  // Layering: the boundary rule again, with the modules above each one forbidden too (a later block's options
+  // replace an earlier one's for the same rule, so each module's block carries both).
+  ...MODULE_LAYERS.flatMap((module) =>
+    ['../', '../../'].map((up) => ({
+      files: [`src/modules/${module}/${up === '../' ? '' : '*/'}*.ts`],
+      ignores: ['**/*.spec.ts'],
+      rules: {
+        'no-restricted-imports': ['error', { patterns: [moduleInternals(up), ...upwardImports(module, up)] }],
+      },
+    })),
+  ),
   {
     files: ['src/common/**/*.ts', 'src/config/**/*.ts'],
     ignores: ['**/*.spec.ts'],
@@ -44,6 +92,22 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ regex: '/modules(/|$)', message: 'common/ and config/ import no feature module.' }] },
+      ],
+    },
+  },
+  // The shared vocabulary is the bottom: config reads its parsers, and the rest of common/ reads config.
+  {
+    files: ['src/common/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '/modules(/|$)', message: 'common/ and config/ import no feature module.' },
+            { regex: '^\\.\\./(?!domain/)', message: 'common/domain imports nothing outside itself.' },
+          ],
+        },
       ],
     },
   },

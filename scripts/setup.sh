@@ -40,6 +40,12 @@ if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && ! command -v redis-server >/
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 fi
+# The Sentinel failover test (test/resilience/redis-sentinel-failover) runs its own redis-sentinel processes.
+if ! command -v redis-sentinel >/dev/null; then
+  echo "setup: installing redis-sentinel"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-sentinel >/dev/null
+fi
 
 if ! pg_isready -h 127.0.0.1 -q; then
   echo "setup: starting PostgreSQL"

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== type-check" && npm run --silent typecheck
 echo "== lint" && npm run --silent lint
+# Cross-module imports, upward imports and cycles: printed, and an upward import or a cycle fails the run.
+echo "== import graph" && npx tsx scripts/import-graph.ts
 echo "== tests"
 report=$(mktemp)
 status=0

@@ -9,13 +9,13 @@ import { AppModule, queuePrefix } from './app.module';
 import { registerConsoleRoutes } from './console/console-routes';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsing';
 import { ErrorFilter } from './common/http/error.filter';
-import { RequestLimits } from './common/http/request-limits';
+import { RequestLimits } from './common/auth/request-limits';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { RedisConnection } from './common/redis/redis.module';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
 import { requestIdOf } from './common/logging/logger';
-import { mikroOrmOptions } from './database/mikro-orm.config';
+import { mikroOrmOptions } from './mikro-orm.config';
 import { createOpenApiDocument } from './openapi';
 import { ensureDatabaseExists, runMigrations } from './database/migrate';
 

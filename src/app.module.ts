@@ -7,13 +7,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CryptoModule } from './common/crypto/crypto.module';
-import { RequestLimitsModule } from './common/http/request-limits';
+import { RequestLimitsModule } from './common/auth/request-limits';
 import { loggerParams } from './common/logging/logger';
-import { bullConnection } from './common/redis/bull-connection';
+import { bullConnection } from './common/redis/redis-options';
 import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { mikroOrmOptions } from './database/mikro-orm.config';
+import { mikroOrmOptions } from './mikro-orm.config';
+import { AuditModule } from './modules/audit/audit.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -52,7 +53,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         // Queue names are prefixed per database, so panels sharing a Redis but not a database stay apart.
         BullModule.forRoot({
-          connection: bullConnection(config.redisUrl),
+          connection: bullConnection(config.redis),
           prefix: queuePrefix(config.databaseUrl),
         }),
         RedisModule,
@@ -71,6 +72,7 @@ export class AppModule {
         SyncModule,
         AdoptionModule,
         EnrollmentsModule,
+        AuditModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

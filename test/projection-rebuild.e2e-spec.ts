@@ -4,7 +4,7 @@ import { CommandContext } from '../src/common/auth/auth.decorators';
 import { sha256Hex } from '@wgfleet/protocol';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
 import { AdoptionService } from '../src/modules/adoption/adoption.service';
-import { QUOTA_PERIODS, type QuotaPeriod } from '../src/modules/lifecycle/domain/quota-period';
+import { QUOTA_PERIODS, type QuotaPeriod } from '../src/modules/peers/domain/peer-lifecycle';
 import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
 import { ProjectionRebuilder } from '../src/modules/events/projection-rebuilder.service';
 import { NodesService } from '../src/modules/nodes/nodes.service';

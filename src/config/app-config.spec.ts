@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     const config = loadConfig(valid);
     expect(config).toMatchObject({
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/wgfleet',
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { kind: 'server', url: 'redis://127.0.0.1:6379' },
       port: 3000,
       host: '127.0.0.1',
       driftScanIntervalS: 300,
@@ -108,6 +108,58 @@ describe('loadConfig', () => {
   it('validates panel defaults', () => {
     expect(() => loadConfig({ ...valid, PANEL_DEFAULT_DNS: '1.1.1.1,not-an-ip' })).toThrow(
       /PANEL_DEFAULT_DNS/,
+    );
+  });
+});
+
+describe('loadConfig: Redis Sentinel', () => {
+  const sentinel = {
+    ...valid,
+    REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26380,sentinel-3',
+    REDIS_SENTINEL_NAME: 'wgfleet',
+  };
+
+  it('reads the sentinels, the master name and both passwords', () => {
+    expect(
+      loadConfig({ ...sentinel, REDIS_SENTINEL_PASSWORD: 'sentinel-pass', REDIS_PASSWORD: 'data-pass' })
+        .redis,
+    ).toEqual({
+      kind: 'sentinel',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+        { host: 'sentinel-3', port: 26379 },
+      ],
+      name: 'wgfleet',
+      sentinelPassword: 'sentinel-pass',
+      password: 'data-pass',
+    });
+  });
+
+  it('refuses REDIS_URL beside REDIS_SENTINELS', () => {
+    expect(() => loadConfig({ ...sentinel, REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /REDIS_URL and REDIS_SENTINELS are both set/,
+    );
+  });
+
+  it('refuses sentinels without a master name, and a name without sentinels', () => {
+    expect(() => loadConfig({ ...valid, REDIS_SENTINELS: '10.0.0.1:26379' })).toThrow(
+      /REDIS_SENTINEL_NAME is required with REDIS_SENTINELS/,
+    );
+    expect(() => loadConfig({ ...valid, REDIS_SENTINEL_NAME: 'wgfleet' })).toThrow(
+      /REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not/,
+    );
+  });
+
+  it('names the addresses it cannot read', () => {
+    expect(() => loadConfig({ ...sentinel, REDIS_SENTINELS: '10.0.0.1:26379,10.0.0.2:http' })).toThrow(
+      /REDIS_SENTINELS must be a comma-separated list of host:port addresses \(bad: 10.0.0.2:http\)/,
+    );
+  });
+
+  it('refuses a Sentinel password without sentinels', () => {
+    expect(() => loadConfig({ ...valid, REDIS_PASSWORD: 'data-pass' })).toThrow(
+      /REDIS_PASSWORD applies only with REDIS_SENTINELS/,
     );
   });
 });

@@ -3,6 +3,7 @@ import { PanelDefaults } from '../common/domain/desired-state';
 import { AgentUrlPolicy, isAllowListItem, parseAllowList } from '../common/domain/agent-url-policy';
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from '../common/domain/retry-schedule';
 import { isTimeZone } from '../common/domain/time-zone';
+import { parseSentinelAddress, RedisTarget } from './redis-target';
 
 /**
  * A 20,000-peer dump is about 8 MB (some 400 bytes of JSON per peer with two allowed IPs); 32 MiB leaves
@@ -13,7 +14,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** Everything the panel reads from its environment, validated once at start-up. */
 export interface AppConfig {
   databaseUrl: string;
-  redisUrl: string;
+  /** REDIS_URL, or REDIS_SENTINELS and REDIS_SENTINEL_NAME. */
+  redis: RedisTarget;
   port: number;
   host: string;
   /** Base URL used in webhook payload links, e.g. https://wgfleet.example.com. */
@@ -56,6 +58,19 @@ export interface AppConfig {
   /** Share of a quota at which `peer.quota_warning` is sent. */
   peerQuotaWarningRatio: number;
   defaults: PanelDefaults;
+  audit: AuditConfig;
+}
+
+/** The audit chain (docs/AUDIT.md). */
+export interface AuditConfig {
+  /** How often committed events are sealed into the chain, in ms (0: this instance never seals). */
+  sealIntervalMs: number;
+  /** A checkpoint is signed once this many events were sealed since the last one ... */
+  checkpointEvery: number;
+  /** ... or this many seconds passed with any new event. */
+  checkpointIntervalS: number;
+  /** How often the panel verifies its whole chain (and once at start-up). */
+  verifyIntervalS: number;
 }
 
 /** Request limits per fixed window; 0 turns a limit off. */
@@ -152,6 +167,40 @@ class EnvReader {
     return value;
   }
 
+  /** REDIS_URL for one server, or the REDIS_SENTINEL_* settings for a primary that Sentinel fails over. */
+  redisTarget(): RedisTarget {
+    const sentinelList = this.env.REDIS_SENTINELS?.trim();
+    const name = this.env.REDIS_SENTINEL_NAME?.trim();
+    if (!sentinelList) {
+      if (name) this.problems.push('REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is not');
+      for (const password of ['REDIS_SENTINEL_PASSWORD', 'REDIS_PASSWORD'])
+        if (this.env[password]?.trim())
+          this.problems.push(`${password} applies only with REDIS_SENTINELS (put a password in REDIS_URL)`);
+      return { kind: 'server', url: this.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']) };
+    }
+    if (this.env.REDIS_URL?.trim())
+      this.problems.push(
+        'REDIS_URL and REDIS_SENTINELS are both set: set REDIS_URL for one Redis server, or REDIS_SENTINELS and REDIS_SENTINEL_NAME for Sentinel, not both',
+      );
+    if (!name)
+      this.problems.push(
+        'REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the master name the sentinels monitor)',
+      );
+    const sentinels = this.list(
+      'REDIS_SENTINELS',
+      [],
+      (item) => parseSentinelAddress(item) !== null,
+      'host:port addresses',
+    ).flatMap((item) => parseSentinelAddress(item) ?? []);
+    return {
+      kind: 'sentinel',
+      sentinels,
+      name: name ?? '',
+      sentinelPassword: this.env.REDIS_SENTINEL_PASSWORD || undefined,
+      password: this.env.REDIS_PASSWORD || undefined,
+    };
+  }
+
   url(name: string, fallback: string, protocols: string[]): string {
     const value = this.string(name, fallback);
     try {
@@ -186,7 +235,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'postgres:',
       'postgresql:',
     ]),
-    redisUrl: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+    redis: read.redisTarget(),
     port,
     host,
     publicUrl: read
@@ -247,6 +296,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
         'CIDRs',
       ),
       listen_port: read.int('PANEL_DEFAULT_LISTEN_PORT', 51820, 1, 65535),
+    },
+    audit: {
+      sealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 1000, 0, 600000),
+      checkpointEvery: read.int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 100_000_000),
+      checkpointIntervalS: read.int('AUDIT_CHECKPOINT_INTERVAL_S', 300, 1, 86400),
+      verifyIntervalS: read.int('AUDIT_VERIFY_INTERVAL_S', 3600, 10, 7 * 86400),
     },
   };
   // Usage outlives the scans it was counted from.

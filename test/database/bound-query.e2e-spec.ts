@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { boundQuery } from '../../src/database/bound-query';
-import { mikroOrmOptions } from '../../src/database/mikro-orm.config';
+import { mikroOrmOptions } from '../../src/mikro-orm.config';
 import { dropDatabase, testDatabaseUrl } from '../support/panel';
 
 describe('boundQuery (PostgreSQL)', () => {

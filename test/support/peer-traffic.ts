@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { boundQuery } from '../../src/database/bound-query';
-import { PeerActivityStore, type ObservedManagedPeer } from '../../src/modules/lifecycle/peer-activity.store';
+import type { ObservedManagedPeer } from '../../src/modules/drift/domain/observed-peers';
+import { PeerActivityStore } from '../../src/modules/lifecycle/peer-activity.store';
 import type { DumpPeer } from '@wgfleet/protocol';
 import type { TestPanel } from './panel';
 

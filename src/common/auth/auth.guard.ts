@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../http/api-error';
-import { RequestLimits } from '../http/request-limits';
+import { RequestLimits } from './request-limits';
 import { AuthenticatedRequest, PUBLIC_ROUTE, PublicWhen, REQUIRED_ROLE } from './auth.decorators';
 import { TokenRole } from './roles';
 import { TOKEN_AUTHENTICATOR, TokenAuthenticator } from './token-authenticator';

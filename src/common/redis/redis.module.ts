@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { redisOptions } from './redis-options';
 
 /** One shared Redis connection for the panel's own use (health, locks); BullMQ keeps its own. */
 @Injectable()
@@ -8,7 +9,8 @@ export class RedisConnection implements OnApplicationShutdown {
   readonly client: Redis;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.client = new Redis(config.redisUrl, {
+    this.client = new Redis({
+      ...redisOptions(config.redis),
       lazyConnect: false,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,

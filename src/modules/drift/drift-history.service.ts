@@ -4,9 +4,9 @@ import { Page } from '../../common/http/api-responses';
 import { randomUUID } from 'node:crypto';
 import { badRequest, notFound } from '../../common/http/api-error';
 import { NodesService } from '../nodes';
-import { PeerActivityStore, type ObservedManagedPeer } from '../lifecycle';
 import { driftFingerprint } from './domain/drift-detector';
 import type { NodeDriftReport } from './domain/drift-report';
+import type { ObservedManagedPeer } from './domain/observed-peers';
 import { DriftScanEntity } from './drift-scan.entity';
 import { DriftStore } from './drift.store';
 import { ScanView, toScanDetailView, toScanView } from './drift-scan-view';
@@ -27,7 +27,7 @@ export interface HistoryQuery {
   before?: string;
 }
 
-/** Stores scans (with the node's drift state and peer activity, in one transaction) and reads them back. */
+/** Stores scans (with the node's drift state and what listeners write, in one transaction) and reads them back. */
 @Injectable()
 export class DriftHistory {
   private readonly logger = new Logger(DriftHistory.name);
@@ -35,7 +35,6 @@ export class DriftHistory {
   constructor(
     private readonly em: EntityManager,
     private readonly nodes: NodesService,
-    private readonly activity: PeerActivityStore,
     private readonly listeners: ScanListeners,
     private readonly scans: DriftStore,
   ) {}
@@ -80,7 +79,7 @@ export class DriftHistory {
         statusChanged || !previous ? checkedAt : new Date(previous.status_changed_at),
         advancesState,
       );
-      if (advancesState && activity) await this.activity.record(em, nodeId, activity, checkedAt);
+      if (advancesState && activity) scan.activity = activity;
       return this.listeners.stored(em, scan);
     });
     for (const run of afterCommit) {

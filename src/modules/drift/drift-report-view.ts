@@ -1,8 +1,7 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { discriminatedOneOf } from '../../common/http/api-responses';
+import { DRIFT_STATUSES, DriftStatus } from '../../common/domain/drift-status';
 import {
-  DRIFT_STATUSES,
-  DriftStatus,
   DriftSummary,
   FleetDriftReport,
   FleetDriftSummary,

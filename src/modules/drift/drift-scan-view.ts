@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DRIFT_STATUSES, DriftStatus, NodeDriftReport } from './domain/drift-report';
+import { DRIFT_STATUSES, DriftStatus } from '../../common/domain/drift-status';
+import { NodeDriftReport } from './domain/drift-report';
 import { DriftSummaryView, NodeDriftReportView } from './drift-report-view';
 import { DriftScanEntity } from './drift-scan.entity';
 import { SCAN_TRIGGERS, ScanTrigger } from './scan-listeners';

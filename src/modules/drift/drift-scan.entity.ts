@@ -1,5 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import type { DriftStatus, DriftSummary } from './domain/drift-report';
+import type { DriftStatus } from '../../common/domain/drift-status';
+import type { DriftSummary } from './domain/drift-report';
 import type { ScanTrigger } from './scan-listeners';
 
 /** One stored drift scan of one node: the history behind `/api/drift/nodes/{id}/history`. */

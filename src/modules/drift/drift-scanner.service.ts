@@ -5,16 +5,15 @@ import pLimit from 'p-limit';
 import { performance } from 'node:perf_hooks';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentError } from '../agent-client';
-import { DriftMetrics } from '../metrics';
 import { NodeAgents, NodeEntity, NodesStore, toDesiredNode } from '../nodes';
 import { DesiredStateReader, type NodePeersState } from '../peers';
-import { observedManagedPeers } from '../lifecycle/domain/peer-activity';
 import { BatchedLoader } from './batched-loader';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
 import type { NodeDriftReport, PendingPeer } from './domain/drift-report';
+import { observedManagedPeers } from './domain/observed-peers';
 import { PendingPeers } from './pending-peers';
 import { DriftHistory } from './drift-history.service';
-import type { ScanTrigger } from './scan-listeners';
+import { ScanListeners, type ScanTrigger } from './scan-listeners';
 
 type Observation = { dump: Dump } | { error: string; transient: boolean };
 
@@ -48,7 +47,7 @@ export class DriftScanner {
     private readonly desired: DesiredStateReader,
     private readonly pending: PendingPeers,
     private readonly history: DriftHistory,
-    private readonly metrics: DriftMetrics,
+    private readonly listeners: ScanListeners,
     private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -139,11 +138,11 @@ export class DriftScanner {
           );
     const activity =
       'dump' in observation ? observedManagedPeers(desired.peers, observation.dump.peers) : null;
-    await gates.database(() =>
+    const scan = await gates.database(() =>
       this.history.store({ trigger, report, activity, durationMs: performance.now() - started }),
     );
-    // The histogram also counts storing the scan: what a scan costs the panel.
-    this.metrics.observeScan(trigger, report.status, performance.now() - started);
+    // Counted with storing the scan: what a scan costs the panel.
+    this.listeners.finished(scan, performance.now() - started);
     return report;
   }
 

@@ -1,7 +1,5 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
-import { PeerUsageModule } from '../lifecycle/peer-usage.module';
-import { MetricsModule } from '../metrics/metrics.module';
 import { NodeViewExtensions } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
 import { PeersModule } from '../peers/peers.module';
@@ -16,21 +14,19 @@ import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
 import { PendingPeers } from './pending-peers';
 import { ScanListeners } from './scan-listeners';
+import { DriftScanEntity } from './drift-scan.entity';
+import { NodeDriftStateEntity } from './node-drift-state.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const DRIFT_ENTITIES = [DriftScanEntity, NodeDriftStateEntity];
 
 /**
- * Drift scans (live and scheduled) and their history; lifecycle records the peer activity a scan saw. Exports
- * ScanListeners (react to stored scans), PendingPeers (plug in the source of not-yet-applied peers),
+ * Drift scans (live and scheduled) and their history. Exports ScanListeners (react to stored scans: lifecycle
+ * records the peer activity a scan saw, metrics count it, notifications alert, reconcile self-heals), PendingPeers (plug in the source of not-yet-applied peers),
  * FinishedRepairs (plug in when nodes were last repaired) and DriftScanner.
  */
 @Module({
-  imports: [
-    NodesModule,
-    PeersModule,
-    PeerUsageModule,
-    MetricsModule,
-    DriftStoreModule,
-    BullModule.registerQueue({ name: DRIFT_SCAN_QUEUE }),
-  ],
+  imports: [NodesModule, PeersModule, DriftStoreModule, BullModule.registerQueue({ name: DRIFT_SCAN_QUEUE })],
   controllers: [DriftController],
   providers: [
     ScanListeners,

@@ -3,7 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
 import { PUBLISHED_NODES } from '../nodes';
-import type { DriftStatus, DriftSummary, NodeDriftReport } from './domain/drift-report';
+import type { DriftStatus } from '../../common/domain/drift-status';
+import type { DriftSummary, NodeDriftReport } from './domain/drift-report';
 import type { ScanTrigger } from './scan-listeners';
 
 /**

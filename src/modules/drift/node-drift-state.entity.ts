@@ -1,5 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-import type { DriftStatus } from './domain/drift-report';
+import type { DriftStatus } from '../../common/domain/drift-status';
 
 /** Each node's latest scan outcome, kept in the scan's transaction so node listings read it in one query. */
 @Entity({ tableName: 'node_drift_state' })

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { NodeDriftReport } from './domain/drift-report';
+import type { ObservedManagedPeer } from './domain/observed-peers';
 
 export const SCAN_TRIGGERS = ['schedule', 'api'] as const;
 export type ScanTrigger = (typeof SCAN_TRIGGERS)[number];
@@ -15,6 +16,11 @@ export interface StoredScan {
   fingerprint: string | null;
   report: NodeDriftReport;
   checkedAt: Date;
+  /**
+   * The managed peers the node reported, for activity and usage; absent when the agent did not answer or a
+   * newer scan of the node was stored first (a late scan must not roll counters back).
+   */
+  activity?: readonly ObservedManagedPeer[];
 }
 
 /**
@@ -22,10 +28,12 @@ export interface StoredScan {
  * job) commits or rolls back with it. A returned function runs after the commit (e.g. to enqueue a job).
  */
 export interface ScanListener {
-  onScanStored(em: EntityManager, scan: StoredScan): Promise<void | (() => Promise<void>)>;
+  onScanStored?(em: EntityManager, scan: StoredScan): Promise<void | (() => Promise<void>)>;
+  /** Once the scan is stored and its listeners' after-commit work done; `durationMs` counts the whole scan. */
+  onScanFinished?(scan: StoredScan, durationMs: number): void;
 }
 
-/** Lets notifications and reconcile react to scans without drift depending on them. */
+/** Lets lifecycle, metrics, notifications and reconcile react to scans without drift depending on them. */
 @Injectable()
 export class ScanListeners {
   private readonly listeners: ScanListener[] = [];
@@ -38,9 +46,13 @@ export class ScanListeners {
   async stored(em: EntityManager, scan: StoredScan): Promise<Array<() => Promise<void>>> {
     const afterCommit: Array<() => Promise<void>> = [];
     for (const listener of this.listeners) {
-      const next = await listener.onScanStored(em, scan);
+      const next = await listener.onScanStored?.(em, scan);
       if (next) afterCommit.push(next);
     }
     return afterCommit;
+  }
+
+  finished(scan: StoredScan, durationMs: number): void {
+    for (const listener of this.listeners) listener.onScanFinished?.(scan, durationMs);
   }
 }

@@ -11,7 +11,7 @@ import { ApiErrors } from '../../common/http/api-responses';
 import { NodeView } from '../nodes';
 import { CreatedEnrollmentView, EnrollmentList } from './enrollment-view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RequestLimits } from '../../common/http/request-limits';
+import { RequestLimits } from '../../common/auth/request-limits';
 import { CommandContext, Ctx, Public } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { ClaimEnrollmentDto, CreateEnrollmentDto } from './enrollments.dto';

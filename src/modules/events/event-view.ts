@@ -35,6 +35,20 @@ export class EventView {
 
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Place in the audit chain (docs/AUDIT.md); null for the moment until the event is sealed',
+  })
+  seq!: number | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Hex SHA-256 chaining the event to the one before',
+  })
+  hash!: string | null;
 }
 
 const SEALED_FIELD = /_sealed$/;
@@ -60,5 +74,7 @@ export function toEventView(event: EventRecord): EventView {
     payload: redactSealed(event.payload) as Record<string, unknown>,
     metadata: event.metadata,
     created_at: event.createdAt.toISOString(),
+    seq: event.seq === null ? null : Number(event.seq),
+    hash: event.hash,
   };
 }

@@ -1,11 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { DesiredStateChanges } from './desired-state-changes';
+import { EventChain } from './event-chain.service';
 import { EventStore } from './event-store.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { EventsStore } from './events.store';
 import { ProjectionRebuilder } from './projection-rebuilder.service';
 import { ProjectionRegistry } from './projection-registry';
+import { EventRecord } from './event-record.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const EVENTS_ENTITIES = [EventRecord];
 
 @Global()
 @Module({
@@ -17,7 +22,8 @@ import { ProjectionRegistry } from './projection-registry';
     ProjectionRegistry,
     ProjectionRebuilder,
     DesiredStateChanges,
+    EventChain,
   ],
-  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges],
+  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges, EventChain],
 })
 export class EventsModule {}

@@ -1,2 +1,2 @@
 export { PeerActivityStore } from './peer-activity.store';
-export type { ObservedManagedPeer, PeerActivityRow } from './peer-activity.store';
+export type { PeerActivityRow } from './peer-activity.store';

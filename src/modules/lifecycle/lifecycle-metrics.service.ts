@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { MetricsRegistry } from '../metrics';
+import { MetricsRegistry } from '../../common/metrics/metrics-registry';
 import { PeerLifecycleStore } from './peer-lifecycle.store';
 import { PeerUsageStore, type PeerUsageOfFleet } from './peer-usage.store';
 

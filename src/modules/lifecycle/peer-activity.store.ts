@@ -1,19 +1,13 @@
 import { QueryResult } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { DumpPeer } from '@wgfleet/protocol';
 import { boundQuery } from '../../database/bound-query';
+import type { ObservedManagedPeer } from '../drift/domain/observed-peers';
 import { PUBLISHED_NODES } from '../nodes';
 import { PUBLISHED_PEERS } from '../peers';
 import { activityChanged, nextPeerActivity, type PeerActivity } from './domain/peer-activity';
 import { forgetCounters, usageDelta } from './domain/usage-counters';
 import { PeerUsageStore, USAGE_ROLLOVER } from './peer-usage.store';
-
-/** A managed peer as the node reported it in a scan. */
-export interface ObservedManagedPeer {
-  peerId: string;
-  observed: DumpPeer;
-}
 
 /** A peer's activity as the metrics show it; timestamps may arrive as text. */
 export interface PeerActivityRow {
@@ -48,18 +42,17 @@ export class PeerActivityStore {
       [nodeId],
     );
     if (peers.length === 0 && rows.length === 0) return;
-    const previous = new Map(rows.map((row) => [row[0], row]));
+    const previous = new Map(rows.map(fromRow).map((activity) => [activity.peerId, activity]));
     const changed: Array<PeerActivity & { used: boolean }> = [];
     for (const { peerId, observed } of peers) {
-      const row = previous.get(peerId);
-      const before = row ? fromRow(row) : null;
+      const before = previous.get(peerId) ?? null;
       if (!activityChanged(before, observed)) continue;
       const next = nextPeerActivity(before, peerId, observed);
       changed.push({ ...next, used: usageDelta(peerId, before, next) !== null });
     }
     const seen = new Set(peers.map((peer) => peer.peerId));
-    for (const row of rows) {
-      const forgotten = seen.has(row[0]) ? null : forgetCounters(fromRow(row));
+    for (const activity of previous.values()) {
+      const forgotten = seen.has(activity.peerId) ? null : forgetCounters(activity);
       if (forgotten) changed.push({ ...forgotten, used: false });
     }
     if (changed.length === 0) return;
@@ -127,9 +120,17 @@ export class PeerActivityStore {
   }
 }
 
-/** [peer_id, latest handshake (unix ms) or null, last_rx, last_tx, total_rx, total_tx, endpoint]. */
-type ActivityRow = [string, number | null, number, number, number, number, string | null];
+type ActivityRow = [
+  peer_id: string,
+  latest_handshake_ms: number | null,
+  last_rx: number,
+  last_tx: number,
+  total_rx: number,
+  total_tx: number,
+  endpoint: string | null,
+];
 
+/** The one place an activity row is read: its elements in the order of the statement's json_build_array. */
 function fromRow([
   peerId,
   latestHandshakeMs,

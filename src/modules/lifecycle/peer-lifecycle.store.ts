@@ -4,7 +4,8 @@ import { boundQuery } from '../../database/bound-query';
 import { PUBLISHED_NODES } from '../nodes';
 import { PUBLISHED_PEERS, type SuspendedReason } from '../peers';
 import type { EnforcementPolicy } from './domain/enforcement';
-import type { CurrentPeriods, QuotaPeriod } from './domain/quota-period';
+import type { QuotaPeriod } from '../peers/domain/peer-lifecycle';
+import type { CurrentPeriods } from './domain/quota-period';
 import { CURRENT_USAGE_BYTES, CURRENT_USAGE_JOIN, PERIOD_START, periodParams } from './peer-usage.store';
 
 /** A peer the enforcement pass looks at, with its usage in the current period and what it was warned of. */
@@ -24,20 +25,21 @@ export interface LifecycleRow {
   quotaWarnedPeriodStartMs: number | null;
 }
 
+/** A candidate in the order of CANDIDATES' json_build_array; decodeRows is the one place it is read. */
 type RawRow = [
-  string,
-  string,
-  string,
-  string,
-  number,
-  SuspendedReason | null,
-  number | null,
-  number | null,
-  QuotaPeriod,
-  number,
-  number,
-  number | null,
-  number | null,
+  id: string,
+  node_id: string,
+  node_name: string,
+  name: string,
+  version: number,
+  suspended_reason: SuspendedReason | null,
+  expires_at_ms: number | null,
+  quota_bytes: number | null,
+  quota_period: QuotaPeriod,
+  period_start_ms: number,
+  used_bytes: number,
+  expiry_warned_for_ms: number | null,
+  quota_warned_period_start_ms: number | null,
 ];
 
 const epochMs = (column: string) => `(extract(epoch from ${column}) * 1000)::bigint`;

@@ -4,7 +4,8 @@ import type { ViewExtension } from '../../common/http/view-extensions';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { PeerEntity, PeerViewExtras } from '../peers';
 import { ApiProperty } from '@nestjs/swagger';
-import { currentPeriods, QUOTA_PERIODS, QuotaPeriod, quotaPeriod } from './domain/quota-period';
+import { QUOTA_PERIODS, QuotaPeriod } from '../peers/domain/peer-lifecycle';
+import { currentPeriods, quotaPeriod } from './domain/quota-period';
 import { PeerUsageStore, type UsagePeriodRow } from './peer-usage.store';
 
 /** A peer's usage in its current quota period, and when that period began. */

@@ -3,7 +3,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { boundQuery } from '../../database/bound-query';
 import { PUBLISHED_PEERS } from '../peers';
-import { currentPeriods, type CurrentPeriods, type QuotaPeriod } from './domain/quota-period';
+import type { QuotaPeriod } from '../peers/domain/peer-lifecycle';
+import { currentPeriods, type CurrentPeriods } from './domain/quota-period';
 
 /** One stored period of a peer's usage; timestamps as text (see boundQuery). */
 export interface UsagePeriodRow {

@@ -2,11 +2,10 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { DriftStatus } from '../drift/domain/drift-report';
-import { LatestScansReader, type ScanTrigger } from '../drift';
+import { LatestScansReader, type ScanListener, type StoredScan } from '../drift';
 import { PeerActivityStore } from '../lifecycle';
 import { driftPeerSamples, lastScanSamples, nodeStatusSamples, type Sample } from './drift-samples';
-import { MetricsRegistry } from './metrics-registry';
+import { MetricsRegistry } from '../../common/metrics/metrics-registry';
 
 /**
  * Per-peer series are labelled by ids only: a peer's name (often a person's) next to its handshakes would make
@@ -25,7 +24,7 @@ interface PeerActivityGauges {
  * fleet, whichever instance ran the scans); the scan duration histogram counts this instance's scans.
  */
 @Injectable()
-export class DriftMetrics {
+export class DriftMetrics implements ScanListener {
   private readonly scanDuration: Histogram<'trigger' | 'status'>;
   private readonly driftPeers: Gauge<'node' | 'kind'>;
   private readonly nodeStatus: Gauge<'node' | 'status'>;
@@ -90,8 +89,8 @@ export class DriftMetrics {
       : null;
   }
 
-  observeScan(trigger: ScanTrigger, status: DriftStatus, durationMs: number): void {
-    this.scanDuration.observe({ trigger, status }, durationMs / 1000);
+  onScanFinished(scan: StoredScan, durationMs: number): void {
+    this.scanDuration.observe({ trigger: scan.trigger, status: scan.status }, durationMs / 1000);
   }
 
   /** Reloads the gauges from the latest scans: one query, plus one for peers when per-peer series are on. */

@@ -1,5 +1,5 @@
 import type { NodeScanRow } from '../drift';
-import { DRIFT_STATUSES } from '../drift/domain/drift-report';
+import { DRIFT_STATUSES } from '../../common/domain/drift-status';
 
 export interface Sample<L extends string> {
   labels: Record<L, string>;

@@ -1,2 +1,1 @@
 export { DriftMetrics } from './drift-metrics.service';
-export { MetricsRegistry } from './metrics-registry';

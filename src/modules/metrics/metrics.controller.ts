@@ -4,7 +4,7 @@ import { ApiContentResponse, ApiErrors } from '../../common/http/api-responses';
 import { Public } from '../../common/auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DriftMetrics } from './drift-metrics.service';
-import { MetricsRegistry } from './metrics-registry';
+import { MetricsRegistry } from '../../common/metrics/metrics-registry';
 import { QueueMetrics } from './queue-metrics.service';
 import { SharedRefresh } from './shared-refresh';
 

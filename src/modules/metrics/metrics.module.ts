@@ -1,17 +1,27 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { MetricsRegistryModule } from '../../common/metrics/metrics-registry.module';
+import { ScanListeners } from '../drift';
+import { DriftModule } from '../drift/drift.module';
 import { DriftStoreModule } from '../drift/drift-store.module';
 import { PeerUsageModule } from '../lifecycle/peer-usage.module';
 import { DriftMetrics } from './drift-metrics.service';
 import { MetricsController } from './metrics.controller';
-import { MetricsRegistry } from './metrics-registry';
 import { QueueMetrics } from './queue-metrics.service';
 
-/** `/metrics` for Prometheus; other modules record into the metrics it exports. */
+/** `/metrics` for Prometheus: drift and queue series, and what other modules record into the panel's registry. */
 @Module({
-  imports: [DiscoveryModule, DriftStoreModule, PeerUsageModule],
+  imports: [DiscoveryModule, MetricsRegistryModule, DriftModule, DriftStoreModule, PeerUsageModule],
   controllers: [MetricsController],
-  providers: [MetricsRegistry, DriftMetrics, QueueMetrics],
-  exports: [MetricsRegistry, DriftMetrics],
+  providers: [DriftMetrics, QueueMetrics],
 })
-export class MetricsModule {}
+export class MetricsModule implements OnModuleInit {
+  constructor(
+    private readonly scanListeners: ScanListeners,
+    private readonly driftMetrics: DriftMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.scanListeners.register(this.driftMetrics);
+  }
+}

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { Gauge } from 'prom-client';
-import { MetricsRegistry } from './metrics-registry';
+import { MetricsRegistry } from '../../common/metrics/metrics-registry';
 
 const STATES = ['waiting', 'active', 'delayed'] as const;
 

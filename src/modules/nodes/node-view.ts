@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { DesiredNode } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
 import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../../common/domain/agent-url-policy';
-import { DRIFT_STATUSES, DriftStatus } from '../drift/domain/drift-report';
+import { DRIFT_STATUSES, DriftStatus } from '../../common/domain/drift-status';
 import type { NodeSetting } from '../../common/domain/effective-settings';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
 

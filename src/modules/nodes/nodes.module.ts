@@ -8,6 +8,10 @@ import { NodeProjection } from './node.projection';
 import { NodesController } from './nodes.controller';
 import { NodesService } from './nodes.service';
 import { NodesStore } from './nodes.store';
+import { NodeEntity } from './node.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const NODES_ENTITIES = [NodeEntity];
 
 @Module({
   imports: [AgentClientModule],

@@ -13,6 +13,19 @@ import { WebhookRetention } from './webhook-retention.service';
 import { WebhookSender } from './webhook-sender.service';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
+import { WebhookSubscriptionEntity } from './webhook-subscription.entity';
+import { WebhookNotificationEntity } from './webhook-notification.entity';
+import { WebhookDeliveryAttemptEntity, WebhookDeliveryEntity } from './webhook-delivery.entity';
+import { NodeAlertStateEntity } from './node-alert-state.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const NOTIFICATIONS_ENTITIES = [
+  WebhookSubscriptionEntity,
+  WebhookNotificationEntity,
+  WebhookDeliveryEntity,
+  WebhookDeliveryAttemptEntity,
+  NodeAlertStateEntity,
+];
 
 /** Webhook subscriptions, the alert outbox and its delivery. */
 @Module({

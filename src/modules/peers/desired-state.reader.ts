@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode, DesiredPeer, ManagedPeerRef } from '../../common/domain/desired-state';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
-import { DesiredPeerRow, NodeHoldings, PeersStore, SnapshotPeerRow } from './peers.store';
+import { NodeHoldings, PeersStore, SnapshotPeerRecord } from './peers.store';
 
 /** The peers of one node as drift detection needs them, read in bulk. */
 export interface NodePeersState {
@@ -59,7 +59,7 @@ export class DesiredStateReader {
     ]);
     for (const { node_id, peers } of peersByNode) {
       const state = states.get(node_id);
-      if (state && peers) state.peers = peers.map((row) => desiredPeerOf(node_id, row));
+      if (state) state.peers = peers;
     }
     for (const key of formerKeys) {
       states.get(key.node_id)?.managedKeys.set(key.public_key, { peer_id: key.peer_id, name: key.name });
@@ -113,20 +113,14 @@ export class DesiredStateReader {
 
 function snapshotOf(
   node: NodeEntity,
-  rows: readonly SnapshotPeerRow[],
+  records: readonly SnapshotPeerRecord[],
   managedKeys: Map<string, ManagedPeerRef>,
 ): DesiredSnapshot {
   const peers: SnapshotPeer[] = [];
   const desiredPeers: DesiredPeer[] = [];
-  for (const row of rows) {
-    const desired = desiredPeerOf(node.id, row);
+  for (const { desired, version, presharedKeySealed } of records) {
     desiredPeers.push(desired);
-    peers.push({
-      id: desired.id,
-      publicKey: desired.public_key,
-      version: row[12],
-      presharedKeySealed: row[13],
-    });
+    peers.push({ id: desired.id, publicKey: desired.public_key, version, presharedKeySealed });
   }
   return {
     node,
@@ -135,39 +129,5 @@ function snapshotOf(
     peerById: new Map(peers.map((peer) => [peer.id, peer])),
     desiredPeers,
     managedKeys,
-  };
-}
-
-function desiredPeerOf(
-  nodeId: string,
-  [
-    id,
-    name,
-    publicKey,
-    allowedIps,
-    dns,
-    mtu,
-    keepalive,
-    endpointAllowedIps,
-    presharedKeySha256,
-    enabled,
-    routedIps,
-    endpoint,
-  ]: DesiredPeerRow | SnapshotPeerRow,
-): DesiredPeer {
-  return {
-    id,
-    node_id: nodeId,
-    name,
-    public_key: publicKey,
-    allowed_ips: allowedIps,
-    routed_ips: routedIps,
-    endpoint,
-    dns,
-    mtu,
-    persistent_keepalive: keepalive,
-    endpoint_allowed_ips: endpointAllowedIps,
-    preshared_key_sha256: presharedKeySha256,
-    enabled,
   };
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-state';
 import { ViewExtensions } from '../../common/http/view-extensions';
-import { SYNC_STATUSES, SyncStatus } from '../sync/domain/sync-scope';
-import { QUOTA_PERIODS, QuotaPeriod } from '../lifecycle/domain/quota-period';
-import { PeerEntity, SUSPENDED_REASONS, SuspendedReason } from './peer.entity';
+import { SYNC_STATUSES, SyncStatus } from './domain/sync-status';
+import { QUOTA_PERIODS, QuotaPeriod, SUSPENDED_REASONS, SuspendedReason } from './domain/peer-lifecycle';
+import { PeerEntity } from './peer.entity';
 import { PEER_ORIGINS, PeerOrigin } from './peer.events';
 
 /** A peer's traffic in its current quota period, wherever it connected. */

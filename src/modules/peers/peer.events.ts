@@ -1,5 +1,4 @@
-import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
-import type { SuspendedReason } from './peer.entity';
+import type { QuotaPeriod, SuspendedReason } from './domain/peer-lifecycle';
 
 /** An address of a node's pool held by a peer, recorded in the event so replays allocate the same way. */
 export interface Allocation {

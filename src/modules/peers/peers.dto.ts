@@ -9,7 +9,7 @@ import {
   IsWireGuardKey,
 } from '../../common/validation/validators';
 import { ListQuery } from '../../common/http/queries';
-import { QUOTA_PERIODS, type QuotaPeriod } from '../lifecycle/domain/quota-period';
+import { QUOTA_PERIODS, type QuotaPeriod } from './domain/peer-lifecycle';
 
 export class CreatePeerDto {
   @ApiProperty({ example: 'alice-laptop' })

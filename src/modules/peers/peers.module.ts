@@ -8,14 +8,22 @@ import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
 import { PeersController } from './peers.controller';
+import { PresharedKeyReader } from './preshared-key.reader';
 import { PeersService } from './peers.service';
 import { PeersStore } from './peers.store';
+import { PeerEntity } from './peer.entity';
+import { IpAllocationEntity } from './ip-allocation.entity';
+import { ManagedKeyEntity } from './managed-key.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const PEERS_ENTITIES = [PeerEntity, IpAllocationEntity, ManagedKeyEntity];
 
 @Module({
   imports: [NodesModule],
   controllers: [PeersController],
   providers: [
     PeersService,
+    PresharedKeyReader,
     PeersStore,
     PeerCreationBatcher,
     PeerProjection,
@@ -23,7 +31,13 @@ import { PeersStore } from './peers.store';
     DesiredStateReader,
     LifecycleSettingsChanges,
   ],
-  exports: [PeersService, PeerViewExtensions, DesiredStateReader, LifecycleSettingsChanges],
+  exports: [
+    PeersService,
+    PeerViewExtensions,
+    DesiredStateReader,
+    PresharedKeyReader,
+    LifecycleSettingsChanges,
+  ],
 })
 export class PeersModule implements OnModuleInit {
   constructor(

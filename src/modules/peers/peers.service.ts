@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
+import { PresharedKeyReader } from './preshared-key.reader';
 import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireguard-keys';
 import { normaliseCidrSet, sameCidrSet } from '../../common/domain/cidr';
 import { escapeLikePattern } from '../../common/domain/like-pattern';
@@ -23,7 +24,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges, EventStore } from '../events';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
-import { lifecycleChanges } from '../lifecycle/domain/peer-lifecycle';
+import { lifecycleChanges } from './domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from '../../common/domain/effective-settings';
 import { IpAllocationEntity } from './ip-allocation.entity';
@@ -62,6 +63,7 @@ export class PeersService {
     private readonly creator: PeerCreationBatcher,
     private readonly lifecycleSettings: LifecycleSettingsChanges,
     private readonly store: PeersStore,
+    private readonly presharedKeys: PresharedKeyReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -256,7 +258,7 @@ export class PeersService {
           ? this.box.open(peer.privateKeySealed, sealContext.privateKey(peer.id))
           : null,
         addresses: peer.allowedIps,
-        presharedKey: this.presharedKeyOf(peer),
+        presharedKey: this.presharedKeys.presharedKeyOf(peer),
         serverPublicKey: node.publicKey,
         settings: effectivePeerSettings(toDesiredPeer(peer), toDesiredNode(node), this.config.defaults),
       });
@@ -265,12 +267,6 @@ export class PeersService {
       if (error instanceof UnsafeConfigValueError) throw conflict(`peer ${peer.id}: ${error.message}`);
       throw error;
     }
-  }
-
-  presharedKeyOf(peer: Pick<PeerEntity, 'id' | 'presharedKeySealed'>): string | null {
-    return peer.presharedKeySealed
-      ? this.box.open(peer.presharedKeySealed, sealContext.presharedKey(peer.id))
-      : null;
   }
 
   /** API views of peers of one node, e.g. rows just written. */

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { ManagedPeerRef } from '../../common/domain/desired-state';
+import type { DesiredPeer, ManagedPeerRef } from '../../common/domain/desired-state';
 import { boundQuery } from '../../database/bound-query';
 import type { NodeAddressUsageSource } from '../nodes';
 import { IpAllocationEntity } from './ip-allocation.entity';
@@ -79,7 +79,14 @@ export interface ManagedKeyRow {
  * As compact JSON rather than entities, for the same reason as DesiredPeerRow: a node may have tens of
  * thousands of peers.
  */
-export type SnapshotPeerRow = [...DesiredPeerRow, version: number, preshared_key_sealed: string | null];
+type SnapshotPeerRow = [...DesiredPeerRow, version: number, preshared_key_sealed: string | null];
+
+/** A peer's desired state with what writing it to its node needs besides. */
+export interface SnapshotPeerRecord {
+  desired: DesiredPeer;
+  version: number;
+  presharedKeySealed: string | null;
+}
 
 /** What a creation batch must know before it decides: keys and addresses already taken, highest indexes. */
 export interface TakenOnNode {
@@ -95,7 +102,7 @@ export interface TakenOnNode {
  * One compact row per peer (a fleet scan reads every peer of the fleet, so as JSON values, not entities).
  * The last element says whether the peer belongs on its node: enabled and not suspended.
  */
-export type DesiredPeerRow = [
+type DesiredPeerRow = [
   id: string,
   name: string,
   public_key: string,
@@ -250,8 +257,8 @@ export class PeersStore implements NodeAddressUsageSource {
   async desiredPeersOfNodes(
     em: EntityManager,
     nodeIds: readonly string[],
-  ): Promise<Array<{ node_id: string; peers: DesiredPeerRow[] | null }>> {
-    return boundQuery(
+  ): Promise<Array<{ node_id: string; peers: DesiredPeer[] }>> {
+    const rows = await boundQuery<{ node_id: string; peers: DesiredPeerRow[] | null }>(
       em,
       `select n.id as node_id,
          (select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
@@ -261,6 +268,10 @@ export class PeersStore implements NodeAddressUsageSource {
        from unnest(?::uuid[]) as n(id)`,
       [nodeIds],
     );
+    return rows.map(({ node_id, peers }) => ({
+      node_id,
+      peers: (peers ?? []).map((row) => desiredPeerOf(node_id, row)),
+    }));
   }
 
   /** One node's peers (only `peerIds`, when given) as one compact JSON array. */
@@ -268,7 +279,7 @@ export class PeersStore implements NodeAddressUsageSource {
     em: EntityManager,
     nodeId: string,
     peerIds: readonly string[] | null,
-  ): Promise<SnapshotPeerRow[]> {
+  ): Promise<SnapshotPeerRecord[]> {
     const [row] = await boundQuery<{ peers: SnapshotPeerRow[] | null }>(
       em,
       `select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
@@ -277,7 +288,7 @@ export class PeersStore implements NodeAddressUsageSource {
        from peers where node_id = ? and (?::uuid[] is null or id = any(?::uuid[]))`,
       [nodeId, peerIds, peerIds],
     );
-    return row?.peers ?? [];
+    return (row?.peers ?? []).map((peer) => snapshotPeerOf(nodeId, peer));
   }
 
   /** Keys the nodes had managed before that no current peer of theirs has. */
@@ -371,4 +382,45 @@ function managedKeysJson(rows: readonly ManagedKeyRow[]): string {
       name,
     })),
   );
+}
+
+/** The one place a desired peer's row is read: its elements in the order of the statements' json_build_array. */
+function desiredPeerOf(
+  nodeId: string,
+  [
+    id,
+    name,
+    public_key,
+    allowed_ips,
+    dns,
+    mtu,
+    persistent_keepalive,
+    endpoint_allowed_ips,
+    preshared_key_sha256,
+    enabled,
+    routed_ips,
+    endpoint,
+  ]: DesiredPeerRow | SnapshotPeerRow,
+): DesiredPeer {
+  return {
+    id,
+    node_id: nodeId,
+    name,
+    public_key,
+    allowed_ips,
+    routed_ips,
+    endpoint,
+    dns,
+    mtu,
+    persistent_keepalive,
+    endpoint_allowed_ips,
+    preshared_key_sha256,
+    enabled,
+  };
+}
+
+/** A snapshot row: its desired peer, then the two elements after it (read in place: a node may have 10,000s). */
+function snapshotPeerOf(nodeId: string, row: SnapshotPeerRow): SnapshotPeerRecord {
+  const [, , , , , , , , , , , , version, presharedKeySealed] = row;
+  return { desired: desiredPeerOf(nodeId, row), version, presharedKeySealed };
 }

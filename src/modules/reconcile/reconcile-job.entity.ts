@@ -1,5 +1,6 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { ReconcileOptions, ReconcilePlan } from './domain/reconcile-plan';
+import type { ReconcileResult } from '../node-apply/domain/plan-apply';
+import type { ReconcileOptions, ReconcilePlan } from '../node-apply/domain/reconcile-plan';
 
 export const RECONCILE_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type ReconcileJobStatus = (typeof RECONCILE_JOB_STATUSES)[number];
@@ -7,22 +8,6 @@ export type ReconcileJobStatus = (typeof RECONCILE_JOB_STATUSES)[number];
 /** `api`: someone asked; `auto`: self-heal after a scheduled scan found drift. */
 export const RECONCILE_TRIGGERS = ['api', 'auto'] as const;
 export type ReconcileTrigger = (typeof RECONCILE_TRIGGERS)[number];
-
-export const RECONCILE_OPERATIONS = ['add', 'update', 'remove', 'listen_port'] as const;
-
-export interface ReconcileError {
-  public_key: string;
-  operation: (typeof RECONCILE_OPERATIONS)[number];
-  message: string;
-}
-
-export interface ReconcileResult {
-  added: string[];
-  updated: string[];
-  removed: string[];
-  errors: ReconcileError[];
-  verified: boolean;
-}
 
 /** One reconcile of one node: what was asked, what was planned, what happened. */
 @Entity({ tableName: 'reconcile_jobs' })

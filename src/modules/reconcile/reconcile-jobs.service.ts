@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { EventStore } from '../events';
 import { NodeEntity } from '../nodes';
-import type { ReconcileOptions, ReconcilePlan } from './domain/reconcile-plan';
+import type { ReconcileOptions, ReconcilePlan } from '../node-apply/domain/reconcile-plan';
 import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { ReconcileJobEntity, ReconcileTrigger } from './reconcile-job.entity';
 

@@ -1,5 +1,5 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { ReconcileOptions, ReconcilePlan } from './domain/reconcile-plan';
+import type { ReconcileOptions, ReconcilePlan } from '../node-apply/domain/reconcile-plan';
 
 /** A dry run's plan, kept so it can be applied as is while the state it was made from has not moved. */
 @Entity({ tableName: 'reconcile_plans' })

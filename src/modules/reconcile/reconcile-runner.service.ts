@@ -6,18 +6,18 @@ import { AgentError } from '../agent-client';
 import { EventStore } from '../events';
 import { NodesStore } from '../nodes';
 import { AlertOutbox } from '../notifications';
-import { isVerified, resultSummary } from './domain/plan-apply';
+import { isVerified, resultSummary, type ReconcileResult } from '../node-apply/domain/plan-apply';
 import {
   planLeavesNodeEmpty,
   planReconcile,
   presharedKeysUnheld,
   ReconcilePlan,
-} from './domain/reconcile-plan';
-import { NodeInspector } from './node-inspector.service';
+} from '../node-apply/domain/reconcile-plan';
+import { divergenceOf } from '../drift/domain/drift-report';
+import { NodeInspector, PlanExecutor } from '../node-apply';
 import { DesiredStateReader } from '../peers';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
-import { PlanExecutor } from './plan-executor.service';
-import { ReconcileJobEntity, ReconcileResult } from './reconcile-job.entity';
+import { ReconcileJobEntity } from './reconcile-job.entity';
 import { RECONCILE_COMPLETED, RECONCILE_FAILED } from './reconcile-jobs.service';
 import { ReconcilePlanEntity } from './reconcile-plan.entity';
 import { emptyNodeRefusal } from './reconcile.service';
@@ -85,6 +85,7 @@ export class ReconcileRunner implements NodeJobHandler {
     });
     const dump = await this.inspector.observe(snapshot.node);
     const report = this.inspector.report(snapshot, dump);
+    const divergence = divergenceOf(report);
     let plan: ReconcilePlan;
     if (options.plan_id) {
       const stored = await em.findOne(ReconcilePlanEntity, { id: options.plan_id });
@@ -97,7 +98,7 @@ export class ReconcileRunner implements NodeJobHandler {
       plan = { ...stored.plan, cannot_restore: stored.plan.cannot_restore ?? [] };
     } else {
       plan = planReconcile({
-        report,
+        divergence,
         desiredPeers: snapshot.desiredPeers,
         node: snapshot.desiredNode,
         defaults: this.config.defaults,
@@ -110,7 +111,7 @@ export class ReconcileRunner implements NodeJobHandler {
     }
     row.plan = plan;
     await em.flush();
-    const changes = await this.executor.apply({ snapshot, plan, options, report, dump });
+    const changes = await this.executor.apply({ snapshot, plan, options, divergence, dump });
     const after = await this.desiredState.desired(em, row.nodeId);
     const verified = isVerified(
       this.inspector.report(after, await this.inspector.observe(after.node)),

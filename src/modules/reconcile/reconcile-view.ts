@@ -19,16 +19,14 @@ import {
   ReconcileOptions,
   ReconcilePlan,
   UnrestorablePeer,
-} from './domain/reconcile-plan';
+} from '../node-apply/domain/reconcile-plan';
 import type { ReconcileErrorGroup } from './domain/job-problems';
+import { RECONCILE_OPERATIONS, ReconcileError, ReconcileResult } from '../node-apply/domain/plan-apply';
 import {
   RECONCILE_JOB_STATUSES,
-  RECONCILE_OPERATIONS,
   RECONCILE_TRIGGERS,
-  ReconcileError,
   ReconcileJobEntity,
   ReconcileJobStatus,
-  ReconcileResult,
   ReconcileTrigger,
 } from './reconcile-job.entity';
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsUUID } from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
-import { RECONCILE_MODES, ReconcileMode, ReconcileOptions } from './domain/reconcile-plan';
+import { RECONCILE_MODES, ReconcileMode, ReconcileOptions } from '../node-apply/domain/reconcile-plan';
 
 /** Options of a reconcile (docs/API.md, Drift reports and repairs); a field left out takes its default. */
 export class ReconcileOptionsDto {

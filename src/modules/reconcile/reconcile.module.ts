@@ -5,29 +5,24 @@ import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PeersModule } from '../peers/peers.module';
-import { NodeInspector } from './node-inspector.service';
-import { PlanExecutor } from './plan-executor.service';
+import { NodeApplyModule } from '../node-apply/node-apply.module';
 import { RECONCILE_JOB, ReconcileJobs } from './reconcile-jobs.service';
 import { ReconcileRunner } from './reconcile-runner.service';
 import { ReconcileController } from './reconcile.controller';
 import { ReconcileService } from './reconcile.service';
 import { ReconcileStore } from './reconcile.store';
 import { SelfHealListener } from './self-heal.listener';
+import { ReconcileJobEntity } from './reconcile-job.entity';
+import { ReconcilePlanEntity } from './reconcile-plan.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const RECONCILE_ENTITIES = [ReconcileJobEntity, ReconcilePlanEntity];
 
 /** Reconcile jobs: plans, dry runs and repairs, run on the per-node job path they share with sync. */
 @Module({
-  imports: [DriftModule, NodesModule, PeersModule, NotificationsModule, NodeJobsModule],
+  imports: [DriftModule, NodesModule, PeersModule, NodeApplyModule, NotificationsModule, NodeJobsModule],
   controllers: [ReconcileController],
-  providers: [
-    NodeInspector,
-    PlanExecutor,
-    ReconcileJobs,
-    ReconcileService,
-    ReconcileRunner,
-    SelfHealListener,
-    ReconcileStore,
-  ],
-  exports: [NodeInspector, PlanExecutor],
+  providers: [ReconcileJobs, ReconcileService, ReconcileRunner, SelfHealListener, ReconcileStore],
 })
 export class ReconcileModule implements OnModuleInit {
   constructor(

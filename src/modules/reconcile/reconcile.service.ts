@@ -14,10 +14,11 @@ import {
   planReconcile,
   presharedKeysUnheld,
   reconcileOptions,
-} from './domain/reconcile-plan';
+} from '../node-apply/domain/reconcile-plan';
 import { groupReconcileErrors, isProblemJob } from './domain/job-problems';
-import { cannotLeaveNodeEmpty } from './domain/plan-apply';
-import { NodeInspector } from './node-inspector.service';
+import { cannotLeaveNodeEmpty } from '../node-apply/domain/plan-apply';
+import { divergenceOf } from '../drift/domain/drift-report';
+import { NodeInspector } from '../node-apply';
 import { DesiredStateReader, type DesiredSnapshot } from '../peers';
 import { ReconcileJobEntity } from './reconcile-job.entity';
 import { ReconcileJobs } from './reconcile-jobs.service';
@@ -173,7 +174,7 @@ export class ReconcileService {
 
   private plan(snapshot: DesiredSnapshot, dump: Dump, options: ReconcileOptions): ReconcilePlan {
     return planReconcile({
-      report: this.inspector.report(snapshot, dump),
+      divergence: divergenceOf(this.inspector.report(snapshot, dump)),
       desiredPeers: snapshot.desiredPeers,
       node: snapshot.desiredNode,
       defaults: this.config.defaults,

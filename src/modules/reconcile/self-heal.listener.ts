@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import type { ScanListener, StoredScan } from '../drift';
 import { NodesStore } from '../nodes';
-import { isVerified } from './domain/plan-apply';
+import { isVerified } from '../node-apply/domain/plan-apply';
 import { autoReconcileDue, autoReconcileOptions, leadingFailures } from './domain/self-heal';
 import { ReconcileJobEntity } from './reconcile-job.entity';
 import { ReconcileJobs } from './reconcile-jobs.service';

@@ -2,17 +2,18 @@ import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { divergenceOf } from '../drift/domain/drift-report';
 import { NodesStore } from '../nodes';
-import { planReconcile, presharedKeysUnheld } from '../reconcile/domain/reconcile-plan';
+import { planReconcile, presharedKeysUnheld } from '../node-apply/domain/reconcile-plan';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome } from '../node-jobs';
-import { NodeInspector, PlanExecutor } from '../reconcile';
+import { NodeInspector, PlanExecutor } from '../node-apply';
 import { DesiredStateReader } from '../peers';
 import {
   SYNC_OPTIONS,
   SyncScope,
-  blindSyncReport,
+  blindSyncDivergence,
   isEmptyScope,
-  scopeReport,
+  scopeDivergence,
   syncWakeTime,
 } from './domain/sync-scope';
 import { NodeSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
@@ -82,27 +83,25 @@ export class SyncRunner implements NodeJobHandler {
     // Agent failures propagate: the job retries with backoff and the changes stay pending meanwhile. Only a
     // node change needs the node's state (listen port, peers it lost); changed peers are set blind.
     const dump = wholeNode ? await this.inspector.observe(snapshot.node) : null;
-    const report = dump
-      ? scopeReport(this.inspector.report(snapshot, dump), scope)
-      : blindSyncReport(
-          snapshot.node,
+    const divergence = dump
+      ? scopeDivergence(divergenceOf(this.inspector.report(snapshot, dump)), scope)
+      : blindSyncDivergence(
           snapshot.desiredPeers,
           removals.map((removal) => ({
             public_key: removal.publicKey,
             peer_id: removal.peerId,
             name: removal.name,
           })),
-          new Date(),
         );
     const plan = planReconcile({
-      report,
+      divergence,
       desiredPeers: snapshot.desiredPeers,
       node: snapshot.desiredNode,
       defaults: this.config.defaults,
       options: SYNC_OPTIONS,
       ...(dump ? { presharedKeyUnheld: presharedKeysUnheld(snapshot.peers) } : {}),
     });
-    const changes = await this.executor.apply({ snapshot, plan, options: SYNC_OPTIONS, report, dump });
+    const changes = await this.executor.apply({ snapshot, plan, options: SYNC_OPTIONS, divergence, dump });
     const errorByKey = new Map(changes.errors.map((error) => [error.public_key, error.message]));
 
     const now = new Date();

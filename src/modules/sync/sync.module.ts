@@ -7,20 +7,24 @@ import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
 import { PeerViewExtensions } from '../peers';
 import { PeersModule } from '../peers/peers.module';
-import { ReconcileModule } from '../reconcile/reconcile.module';
+import { NodeApplyModule } from '../node-apply/node-apply.module';
 import { AppliedVersions } from './applied-versions';
 import { PendingRemovalsProjection } from './pending-removals.projection';
 import { SyncRunner } from './sync-runner.service';
 import { SYNC_JOB, SyncTrigger } from './sync-trigger.service';
 import { NodePendingView, PeerSyncStatusView, SyncPendingPeersSource } from './sync-views';
 import { SyncStore } from './sync.store';
+import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const SYNC_ENTITIES = [PeerSyncStateEntity, NodeSyncStateEntity, PendingRemovalEntity];
 
 /**
  * Every desired-state change reaches its node by itself, through the per-node job path. Exports AppliedVersions
  * (record peers a node already has as applied).
  */
 @Module({
-  imports: [DriftModule, NodesModule, PeersModule, ReconcileModule, NodeJobsModule],
+  imports: [DriftModule, NodesModule, PeersModule, NodeApplyModule, NodeJobsModule],
   providers: [
     PendingRemovalsProjection,
     SyncTrigger,

@@ -4,6 +4,10 @@ import { MeController } from './me.controller';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 import { TokensStore } from './tokens.store';
+import { ApiTokenEntity } from './api-token.entity';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const TOKENS_ENTITIES = [ApiTokenEntity];
 
 @Module({
   controllers: [TokensController, MeController],

@@ -3,11 +3,9 @@
  * panel running as its own process). It speaks only the public contract: bearer token in, JSON out.
  */
 import type { NodeDriftReport } from '../../../src/modules/drift/domain/drift-report';
-import type { ReconcilePlan } from '../../../src/modules/reconcile/domain/reconcile-plan';
-import type {
-  ReconcileJobStatus,
-  ReconcileResult,
-} from '../../../src/modules/reconcile/reconcile-job.entity';
+import type { ReconcilePlan } from '../../../src/modules/node-apply/domain/reconcile-plan';
+import type { ReconcileResult } from '../../../src/modules/node-apply/domain/plan-apply';
+import type { ReconcileJobStatus } from '../../../src/modules/reconcile/reconcile-job.entity';
 
 export type { NodeDriftReport, ReconcilePlan, ReconcileResult };
 

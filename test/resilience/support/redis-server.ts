@@ -11,10 +11,14 @@ import { eventually } from './fleet';
 export class PrivateRedis {
   private child: ChildProcess | null = null;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[],
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  /** `extraArgs` are more redis-server options, e.g. `--replicaof 127.0.0.1 <port>`. */
+  static async start(extraArgs: readonly string[] = []): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), extraArgs);
     await redis.launch();
     return redis;
   }
@@ -40,20 +44,25 @@ export class PrivateRedis {
 
   private async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-    this.child = spawn('redis-server', args, { stdio: 'ignore' });
-    await eventually(
-      `redis-server on port ${this.port} to start`,
-      async () => {
-        const client = new Redis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
-        client.on('error', () => undefined);
-        try {
-          await client.connect();
-          return (await client.ping()) === 'PONG' ? true : undefined;
-        } finally {
-          client.disconnect();
-        }
-      },
-      10_000,
-    );
+    this.child = spawn('redis-server', [...args, ...this.extraArgs], { stdio: 'ignore' });
+    await waitForRedis(this.port, 'redis-server');
   }
+}
+
+/** Waits until whatever Redis program listens on the loopback `port` answers PING. */
+export async function waitForRedis(port: number, what: string): Promise<void> {
+  await eventually(
+    `${what} on port ${port} to start`,
+    async () => {
+      const client = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0 });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return (await client.ping()) === 'PONG' ? true : undefined;
+      } finally {
+        client.disconnect();
+      }
+    },
+    10_000,
+  );
 }

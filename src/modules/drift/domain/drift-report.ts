@@ -2,9 +2,7 @@
  * Drift report shapes (docs/API.md, Drift reports and repairs); field names are snake_case because they are the
  * API's JSON.
  */
-
-export const DRIFT_STATUSES = ['in_sync', 'drift', 'unknown'] as const;
-export type DriftStatus = (typeof DRIFT_STATUSES)[number];
+import type { DriftStatus } from '../../../common/domain/drift-status';
 
 export interface DriftSummary {
   /** Enabled desired peers of the node. */
@@ -79,7 +77,33 @@ export interface PendingPeer {
   public_key: string;
 }
 
-export interface NodeDriftReport {
+/**
+ * How a node differs from its desired state: what the planner works from, and all it works from. A drift scan
+ * finds it (a report is a divergence with a status, counts and times); sync makes one from what changed.
+ */
+export interface Divergence {
+  missing_peers: MissingPeer[];
+  mismatched_peers: MismatchedPeer[];
+  orphaned_peers: OrphanedPeer[];
+  unknown_peers: UnknownPeer[];
+  interface_mismatches: InterfaceMismatch[];
+}
+
+/** The divergence a scan found; a node whose state is unknown has none to plan from. */
+export function divergenceOf(report: NodeDriftReport): Divergence {
+  if (report.status === 'unknown') {
+    throw new Error(`cannot plan a reconcile of node ${report.node_name}: its state is unknown`);
+  }
+  return {
+    missing_peers: report.missing_peers,
+    mismatched_peers: report.mismatched_peers,
+    orphaned_peers: report.orphaned_peers,
+    unknown_peers: report.unknown_peers,
+    interface_mismatches: report.interface_mismatches,
+  };
+}
+
+export interface NodeDriftReport extends Divergence {
   node_id: string;
   node_name: string;
   /** ISO 8601. */
@@ -89,11 +113,6 @@ export interface NodeDriftReport {
   /** Why the node's state is unknown; only with status `unknown`. */
   error?: string;
   summary: DriftSummary;
-  missing_peers: MissingPeer[];
-  mismatched_peers: MismatchedPeer[];
-  orphaned_peers: OrphanedPeer[];
-  unknown_peers: UnknownPeer[];
-  interface_mismatches: InterfaceMismatch[];
   pending_peers: PendingPeer[];
 }
 

@@ -1,11 +1,5 @@
 import type { DumpPeer } from '@wgfleet/protocol';
-import {
-  accumulateTransfer,
-  activityChanged,
-  nextPeerActivity,
-  observedManagedPeers,
-  type PeerActivity,
-} from './peer-activity';
+import { accumulateTransfer, activityChanged, nextPeerActivity, type PeerActivity } from './peer-activity';
 
 function observed(overrides: Partial<DumpPeer> = {}): DumpPeer {
   return {
@@ -104,19 +98,5 @@ describe('activityChanged', () => {
     ['endpoint', { endpoint: '203.0.113.9:51000' }],
   ])('is true when the %s changed', (_field, change) => {
     expect(activityChanged(first, observed(change))).toBe(true);
-  });
-});
-
-describe('observedManagedPeers', () => {
-  it('pairs each observed peer with the current peer holding its key and skips the others', () => {
-    const managed = observed({ public_key: Buffer.alloc(32, 1).toString('base64') });
-    const foreign = observed({ public_key: Buffer.alloc(32, 9).toString('base64') });
-    const peers = [
-      { id: 'peer-1', public_key: managed.public_key },
-      { id: 'peer-absent', public_key: Buffer.alloc(32, 5).toString('base64') },
-    ];
-    expect(observedManagedPeers(peers, [managed, foreign])).toEqual([
-      { peerId: 'peer-1', observed: managed },
-    ]);
   });
 });

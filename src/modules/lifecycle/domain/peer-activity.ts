@@ -78,15 +78,3 @@ export function activityChanged(previous: PeerActivity | null, observed: DumpPee
     previous.endpoint !== observed.endpoint
   );
 }
-
-/** The node's view of each current peer of the panel (enabled or not) that it has: what activity records. */
-export function observedManagedPeers(
-  peers: readonly { id: string; public_key: string }[],
-  dumpPeers: readonly DumpPeer[],
-): Array<{ peerId: string; observed: DumpPeer }> {
-  const peerIdByKey = new Map(peers.map((peer) => [peer.public_key, peer.id]));
-  return dumpPeers.flatMap((observed) => {
-    const peerId = peerIdByKey.get(observed.public_key);
-    return peerId ? [{ peerId, observed }] : [];
-  });
-}

@@ -1,9 +1,9 @@
+import type { QuotaPeriod } from '../../peers/domain/peer-lifecycle';
+
 /**
  * Quota periods: calendar days, weeks (Monday first, ISO 8601) and months in a configured time zone, or the
  * whole life of a peer. Built on Intl only, so every IANA zone the runtime knows works, DST included.
  */
-export const QUOTA_PERIODS = ['day', 'week', 'month', 'total'] as const;
-export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
 export type CalendarPeriod = Exclude<QuotaPeriod, 'total'>;
 
 export interface PeriodBounds {

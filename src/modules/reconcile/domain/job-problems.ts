@@ -1,4 +1,5 @@
-import type { ReconcileError, ReconcileJobStatus, ReconcileResult } from '../reconcile-job.entity';
+import type { ReconcileError, ReconcileResult } from '../../node-apply/domain/plan-apply';
+import type { ReconcileJobStatus } from '../reconcile-job.entity';
 
 /** Per-peer errors of one job that say the same thing, so nine identical failures read as one line. */
 export interface ReconcileErrorGroup {

@@ -1,5 +1,5 @@
 import type { AutoReconcileMode } from '../../nodes';
-import { ReconcileOptions, reconcileOptions } from './reconcile-plan';
+import { ReconcileOptions, reconcileOptions } from '../../node-apply/domain/reconcile-plan';
 
 /** `safe` repairs missing, mismatched and orphaned peers; `full` also removes peers the panel never managed. */
 export function autoReconcileOptions(mode: Exclude<AutoReconcileMode, 'off'>): ReconcileOptions {

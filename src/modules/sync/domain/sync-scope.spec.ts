@@ -7,15 +7,21 @@ import {
   testNode,
   testPeer,
 } from '../../drift/domain/drift.fixtures';
-import { planReconcile } from '../../reconcile/domain/reconcile-plan';
-import { SYNC_OPTIONS, blindSyncReport, peerSyncStatus, scopeReport, syncWakeTime } from './sync-scope';
+import { planReconcile } from '../../node-apply/domain/reconcile-plan';
+import {
+  SYNC_OPTIONS,
+  blindSyncDivergence,
+  peerSyncStatus,
+  scopeDivergence,
+  syncWakeTime,
+} from './sync-scope';
 
 describe('sync scope', () => {
   const a = testPeer('A', 1);
   const b = testPeer('B', 2);
   const gone = testPeer('gone', 3);
 
-  it('keeps only the changed peers and retired keys of a drift report; unknown peers never', () => {
+  it("keeps only the changed peers and retired keys of a scan's divergence; unknown peers never", () => {
     const report = scanOf({
       peers: [a, b],
       managedKeys: new Map([[gone.public_key, { peer_id: gone.id, name: 'gone' }]]),
@@ -25,7 +31,7 @@ describe('sync scope', () => {
         observedPeer({ ...a, public_key: testKey(77) }),
       ]),
     });
-    const scoped = scopeReport(report, {
+    const scoped = scopeDivergence(report, {
       wholeNode: false,
       peerIds: new Set([a.id]),
       removalKeys: new Set([gone.public_key]),
@@ -34,7 +40,7 @@ describe('sync scope', () => {
     expect(scoped.mismatched_peers).toEqual([]);
     expect(scoped.orphaned_peers.map((p) => p.name)).toEqual(['gone']);
     expect(scoped.unknown_peers).toEqual([]);
-    const whole = scopeReport(report, { wholeNode: true, peerIds: new Set(), removalKeys: new Set() });
+    const whole = scopeDivergence(report, { wholeNode: true, peerIds: new Set(), removalKeys: new Set() });
     expect(whole.mismatched_peers.map((p) => p.name)).toEqual(['B']);
     expect(whole.unknown_peers).toEqual([]);
   });
@@ -43,14 +49,8 @@ describe('sync scope', () => {
     const off = testPeer('off', 4, { enabled: false });
     const reborn = { public_key: a.public_key, peer_id: 'old-a', name: 'old A' };
     const retired = { public_key: testKey(90), peer_id: 'x', name: 'x' };
-    const report = blindSyncReport(
-      { id: 'node-1', name: 'eu-west' },
-      [a, off],
-      [reborn, retired],
-      new Date(),
-    );
     const plan = planReconcile({
-      report,
+      divergence: blindSyncDivergence([a, off], [reborn, retired]),
       desiredPeers: [a, off],
       node: testNode(),
       defaults: testDefaults,

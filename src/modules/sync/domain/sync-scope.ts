@@ -1,7 +1,8 @@
+import type { SyncStatus } from '../../peers/domain/sync-status';
 import type { DesiredPeer } from '../../../common/domain/desired-state';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';
-import type { NodeDriftReport } from '../../drift/domain/drift-report';
-import { ReconcileOptions, reconcileOptions } from '../../reconcile/domain/reconcile-plan';
+import type { Divergence } from '../../drift/domain/drift-report';
+import { ReconcileOptions, reconcileOptions } from '../../node-apply/domain/reconcile-plan';
 
 /** Sync applies the panel's own changes; it never touches peers the panel did not manage. */
 export const SYNC_OPTIONS: ReconcileOptions = reconcileOptions({
@@ -26,34 +27,31 @@ export function isEmptyScope(scope: SyncScope): boolean {
 }
 
 /**
- * The drift report cut down to the scope, so a sync plan touches only what changed (level-based: a change
+ * A scan's divergence cut down to the scope, so a sync plan touches only what changed (level-based: a change
  * that is already on the node plans nothing). Unknown peers are never in scope.
  */
-export function scopeReport(report: NodeDriftReport, scope: SyncScope): NodeDriftReport {
+export function scopeDivergence(divergence: Divergence, scope: SyncScope): Divergence {
   const inScope = (peerId: string) => scope.wholeNode || scope.peerIds.has(peerId);
   return {
-    ...report,
-    missing_peers: report.missing_peers.filter((peer) => inScope(peer.peer_id)),
-    mismatched_peers: report.mismatched_peers.filter((peer) => inScope(peer.peer_id)),
-    orphaned_peers: report.orphaned_peers.filter(
+    missing_peers: divergence.missing_peers.filter((peer) => inScope(peer.peer_id)),
+    mismatched_peers: divergence.mismatched_peers.filter((peer) => inScope(peer.peer_id)),
+    orphaned_peers: divergence.orphaned_peers.filter(
       (peer) => inScope(peer.peer_id) || scope.removalKeys.has(peer.public_key),
     ),
     unknown_peers: [],
-    interface_mismatches: scope.wholeNode ? report.interface_mismatches : [],
+    interface_mismatches: scope.wholeNode ? divergence.interface_mismatches : [],
   };
 }
 
 /**
- * The report a sync of changed peers acts on without asking the node first: every changed enabled peer as
+ * The divergence a sync of changed peers acts on without asking the node first: every changed enabled peer as
  * missing (an upsert sets its whole desired state, present or not) and every changed disabled peer and retired
  * key as orphaned (removing an absent key is a no-op). One agent call instead of a dump and a call.
  */
-export function blindSyncReport(
-  node: { id: string; name: string },
+export function blindSyncDivergence(
   changedPeers: readonly DesiredPeer[],
   retired: readonly { public_key: string; peer_id: string; name: string }[],
-  checkedAt: Date,
-): NodeDriftReport {
+): Divergence {
   const enabled = changedPeers.filter((peer) => peer.enabled);
   const enabledKeys = new Set(enabled.map((peer) => peer.public_key));
   const removals = [
@@ -64,21 +62,6 @@ export function blindSyncReport(
     ...retired.filter((removal) => !enabledKeys.has(removal.public_key)),
   ];
   return {
-    node_id: node.id,
-    node_name: node.name,
-    checked_at: checkedAt.toISOString(),
-    status: 'drift',
-    has_drift: true,
-    summary: {
-      expected: enabled.length,
-      actual: removals.length,
-      missing: enabled.length,
-      mismatched: 0,
-      orphaned: removals.length,
-      unknown: 0,
-      interface: 0,
-      pending: 0,
-    },
     missing_peers: enabled.map((peer) => ({
       peer_id: peer.id,
       name: peer.name,
@@ -89,7 +72,6 @@ export function blindSyncReport(
     orphaned_peers: removals.map((removal) => ({ ...removal, allowed_ips: [] })),
     unknown_peers: [],
     interface_mismatches: [],
-    pending_peers: [],
   };
 }
 
@@ -115,9 +97,6 @@ export function syncWakeTime(
   const wakeAt = Math.min(quietAt, deadline);
   return wakeAt > now ? wakeAt : null;
 }
-
-export const SYNC_STATUSES = ['pending', 'applied', 'failed'] as const;
-export type SyncStatus = (typeof SYNC_STATUSES)[number];
 
 /** A peer's sync status from its projection version and the sync state row (none = never applied). */
 export function peerSyncStatus(

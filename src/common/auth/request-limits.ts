@@ -3,8 +3,8 @@ import { Global, HttpStatus, Inject, Injectable, Module } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import type { AuthenticatedRequest } from '../auth/auth.decorators';
-import { ApiError } from './api-error';
+import type { AuthenticatedRequest } from './auth.decorators';
+import { ApiError } from '../http/api-error';
 
 type LimitCheck = ReturnType<FastifyInstance['createRateLimit']>;
 

@@ -1,7 +1,7 @@
 import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, defineConfig } from '@mikro-orm/postgresql';
-import { MIGRATIONS } from '../migrations';
+import { MIGRATIONS } from './migrations';
 import { ENTITIES } from './entities';
 
 export function mikroOrmOptions(databaseUrl: string): Options<PostgreSqlDriver> {

@@ -28,7 +28,7 @@ function seedExample() {
   const peerB = testPeer('peer-b', 3, { persistent_keepalive: 25, preshared_key_sha256: testPskHash(60) });
   const desiredPeers = [peerA, peerB];
   const dump = testDump([observedPeer(peerA, { persistent_keepalive: 30 }), foreignPeer(100)]);
-  return { peerA, peerB, desiredPeers, dump, report: scanOf({ peers: desiredPeers, dump }) };
+  return { peerA, peerB, desiredPeers, dump, divergence: scanOf({ peers: desiredPeers, dump }) };
 }
 
 function plan(
@@ -37,9 +37,8 @@ function plan(
   options: Partial<ReconcileOptions> = {},
 ) {
   const node = scan.node ?? testNode();
-  const report = scanOf({ ...scan, peers: desiredPeers });
   return planReconcile({
-    report,
+    divergence: scanOf({ ...scan, peers: desiredPeers }),
     desiredPeers,
     node,
     defaults: testDefaults,
@@ -107,10 +106,9 @@ describe('planReconcile', () => {
     const dump = testDump([
       observedPeer(rekeyed, { preshared_key_sha256: testPskHash(63), persistent_keepalive: 9 }),
     ]);
-    const report = scanOf({ peers: desiredPeers, dump });
     const unheld = new Set([adopted.id, rekeyed.id, adoptedNoKey.id]);
     const planned = planReconcile({
-      report,
+      divergence: scanOf({ peers: desiredPeers, dump }),
       desiredPeers,
       node: testNode(),
       defaults: testDefaults,
@@ -214,19 +212,6 @@ describe('planReconcile', () => {
     const keyOnly = plan([], { dump: testDump([], { public_key: testKey(201) }) });
     expect(isEmptyPlan(keyOnly)).toBe(true);
   });
-
-  it('refuses to plan for a node whose state is unknown', () => {
-    const report = { ...scanOf({ peers: [], dump: testDump([]) }), status: 'unknown' as const };
-    expect(() =>
-      planReconcile({
-        report,
-        desiredPeers: [],
-        node: testNode(),
-        defaults: testDefaults,
-        options: reconcileOptions(),
-      }),
-    ).toThrow(/state is unknown/);
-  });
 });
 
 describe('isEmptyPlan', () => {
@@ -245,7 +230,14 @@ describe('planLeavesNodeEmpty and syncconfPeerSet', () => {
   ) {
     const options = reconcileOptions(given);
     const report = scanOf({ peers: desiredPeers, dump });
-    const input = { report, desiredPeers, node: testNode(), defaults: testDefaults, options, dump };
+    const input = {
+      divergence: report,
+      desiredPeers,
+      node: testNode(),
+      defaults: testDefaults,
+      options,
+      dump,
+    };
     const result = planReconcile(input);
     return { leavesEmpty: planLeavesNodeEmpty(result, report, options), syncconf: syncconfPeerSet(input) };
   }

@@ -1,6 +1,5 @@
 import type { BatchItemResult, WirePeer } from '@wgfleet/protocol';
 import type { NodeDriftReport } from '../../drift/domain/drift-report';
-import type { ReconcileError, ReconcileResult } from '../reconcile-job.entity';
 import type {
   KeptPeer,
   PlannedPeer,
@@ -9,6 +8,22 @@ import type {
   ReconcileOptions,
   ReconcilePlan,
 } from './reconcile-plan';
+
+export const RECONCILE_OPERATIONS = ['add', 'update', 'remove', 'listen_port'] as const;
+
+export interface ReconcileError {
+  public_key: string;
+  operation: (typeof RECONCILE_OPERATIONS)[number];
+  message: string;
+}
+
+export interface ReconcileResult {
+  added: string[];
+  updated: string[];
+  removed: string[];
+  errors: ReconcileError[];
+  verified: boolean;
+}
 
 /** What an apply did, before verification. */
 export type AppliedChanges = Omit<ReconcileResult, 'verified'>;

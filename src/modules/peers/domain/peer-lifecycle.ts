@@ -1,4 +1,10 @@
-import type { QuotaPeriod } from './quota-period';
+/** How a peer's quota is counted: per calendar day, week or month, or over the peer's whole life. */
+export const QUOTA_PERIODS = ['day', 'week', 'month', 'total'] as const;
+export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
+
+/** Why the panel took a peer off its node: its expiry passed, or it used up its quota. */
+export const SUSPENDED_REASONS = ['expired', 'quota'] as const;
+export type SuspendedReason = (typeof SUSPENDED_REASONS)[number];
 
 /** A peer's lifecycle settings as the read model holds them. */
 export interface LifecycleSettings {

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Dump, WirePeer } from '@wgfleet/protocol';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient, AgentError } from '../agent-client';
-import type { NodeDriftReport } from '../drift/domain/drift-report';
+import type { Divergence } from '../drift/domain/drift-report';
 import { NodeAgents } from '../nodes';
-import { PeersService, type DesiredSnapshot } from '../peers';
+import { PresharedKeyReader, type DesiredSnapshot } from '../peers';
 import {
   AppliedChanges,
   RemoveOperation,
@@ -37,8 +37,8 @@ export interface ApplyInput {
   snapshot: DesiredSnapshot;
   plan: ReconcilePlan;
   options: ReconcileOptions;
-  /** The report and dump the plan was made from (syncconf sends the whole peer set); no dump for a blind sync. */
-  report: NodeDriftReport;
+  /** The divergence and dump the plan was made from (syncconf sends the whole peer set); no dump for a blind sync. */
+  divergence: Divergence;
   dump: Dump | null;
 }
 
@@ -50,7 +50,7 @@ export interface ApplyInput {
 export class PlanExecutor {
   constructor(
     private readonly agents: NodeAgents,
-    private readonly peers: PeersService,
+    private readonly presharedKeys: PresharedKeyReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -82,7 +82,7 @@ export class PlanExecutor {
     if (peer && peer.presharedKeySealed === null) {
       return keyNeeded ? new Error(UNHELD_PRESHARED_KEY_ERROR) : keyKeepingWirePeer(planned);
     }
-    return desiredWirePeer(planned, peer ? this.peers.presharedKeyOf(peer) : null);
+    return desiredWirePeer(planned, peer ? this.presharedKeys.presharedKeyOf(peer) : null);
   }
 
   /** Upserts and removals together, in as few calls as the agent's body limit allows. */
@@ -193,10 +193,10 @@ export class PlanExecutor {
    * has it (or left out if the node lacks it), its error is listed, and the rest is sent again.
    */
   private async applySyncconf(client: AgentClient, input: ApplyInput): Promise<AppliedChanges> {
-    const { snapshot, plan, options, report, dump } = input;
+    const { snapshot, plan, options, divergence, dump } = input;
     if (!dump) throw new Error('a syncconf reconcile needs the dump its plan was made from');
     const set = syncconfPeerSet({
-      report,
+      divergence,
       desiredPeers: snapshot.desiredPeers,
       node: snapshot.desiredNode,
       defaults: this.config.defaults,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
+import type { Divergence } from '../../drift/domain/drift-report';
 import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
 import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';
@@ -112,7 +113,7 @@ export interface ReconcilePlan {
 }
 
 export interface PlanInput {
-  report: NodeDriftReport;
+  divergence: Divergence;
   /** The node's current peers, enabled and disabled. */
   desiredPeers: DesiredPeer[];
   node: DesiredNode;
@@ -126,12 +127,11 @@ export interface PlanInput {
 }
 
 /**
- * What a reconcile would change, from a drift report of the node. An interface public key mismatch is never
+ * What a reconcile would change, from how the node diverges (a scan's findings, or what sync changed). An interface public key mismatch is never
  * planned: the panel does not hold node private keys.
  */
 export function planReconcile(input: PlanInput): ReconcilePlan {
-  const { report, desiredPeers, node, defaults, options } = input;
-  assertObserved(report);
+  const { divergence, desiredPeers, node, defaults, options } = input;
   const peerById = new Map(desiredPeers.map((peer) => [peer.id, peer]));
   const planned = (peerId: string) => plannedPeer(requirePeer(peerById, peerId), node, defaults);
   const unheld = input.presharedKeyUnheld ?? new Set<string>();
@@ -145,12 +145,12 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
   };
 
   const add = options.reconcile_missing
-    ? report.missing_peers
+    ? divergence.missing_peers
         .map((missing) => planned(missing.peer_id))
         .filter((peer) => restorable(peer, 'add', true))
     : [];
   const update = options.reconcile_mismatched
-    ? report.mismatched_peers
+    ? divergence.mismatched_peers
         .map((mismatched) => ({
           ...planned(mismatched.peer_id),
           changes: mismatched.mismatches.map(plannedChange),
@@ -164,13 +164,13 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
         )
     : [];
   const unwanted: PlannedRemoval[] = [
-    ...report.orphaned_peers.map(({ public_key, peer_id, name }) => ({
+    ...divergence.orphaned_peers.map(({ public_key, peer_id, name }) => ({
       public_key,
       peer_id,
       name,
       reason: 'orphaned' as const,
     })),
-    ...report.unknown_peers.map(({ public_key }) => ({
+    ...divergence.unknown_peers.map(({ public_key }) => ({
       public_key,
       peer_id: null,
       name: null,
@@ -180,7 +180,7 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
   const removes = (peer: PlannedRemoval) =>
     peer.reason === 'orphaned' ? options.remove_orphaned : options.remove_unknown;
   const interfaceChanges = options.reconcile_mismatched
-    ? report.interface_mismatches.flatMap((mismatch) =>
+    ? divergence.interface_mismatches.flatMap((mismatch) =>
         mismatch.field === 'listen_port' ? [plannedChange(mismatch)] : [],
       )
     : [];
@@ -249,15 +249,14 @@ export type SyncconfPeer = { source: 'desired'; peer: PlannedPeer } | { source: 
  * still pending is dropped, which is what its pending change does anyway.
  */
 export function syncconfPeerSet(input: PlanInput & { dump: Dump }): SyncconfPeer[] {
-  const { report, desiredPeers, node, defaults, options, dump } = input;
-  assertObserved(report);
+  const { divergence, desiredPeers, node, defaults, options, dump } = input;
   const observedByKey = new Map(dump.peers.map((peer) => [peer.public_key, peer]));
   const kept = (publicKey: string, reason: KeptPeer['reason']): SyncconfPeer => ({
     source: 'kept',
     peer: keptPeer(requireObserved(observedByKey, publicKey), reason),
   });
-  const missingIds = new Set(report.missing_peers.map((peer) => peer.peer_id));
-  const mismatchedIds = new Set(report.mismatched_peers.map((peer) => peer.peer_id));
+  const missingIds = new Set(divergence.missing_peers.map((peer) => peer.peer_id));
+  const mismatchedIds = new Set(divergence.mismatched_peers.map((peer) => peer.peer_id));
 
   const desired = desiredPeers
     .filter((peer) => peer.enabled && (options.reconcile_missing || !missingIds.has(peer.id)))
@@ -268,10 +267,10 @@ export function syncconfPeerSet(input: PlanInput & { dump: Dump }): SyncconfPeer
     );
   const unknown = options.remove_unknown
     ? []
-    : report.unknown_peers.map((peer) => kept(peer.public_key, 'unknown'));
+    : divergence.unknown_peers.map((peer) => kept(peer.public_key, 'unknown'));
   const orphaned = options.remove_orphaned
     ? []
-    : report.orphaned_peers.map((peer) => kept(peer.public_key, 'orphaned'));
+    : divergence.orphaned_peers.map((peer) => kept(peer.public_key, 'orphaned'));
   return [...desired, ...unknown, ...orphaned];
 }
 
@@ -349,20 +348,14 @@ function byFirstElement(a: unknown[], b: unknown[]): number {
   return String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0;
 }
 
-function assertObserved(report: NodeDriftReport): void {
-  if (report.status === 'unknown') {
-    throw new Error(`cannot plan a reconcile of node ${report.node_name}: its state is unknown`);
-  }
-}
-
 function requirePeer(peerById: ReadonlyMap<string, DesiredPeer>, peerId: string): DesiredPeer {
   const peer = peerById.get(peerId);
-  if (!peer) throw new Error(`drift report names peer ${peerId}, which is not among the desired peers`);
+  if (!peer) throw new Error(`the divergence names peer ${peerId}, which is not among the desired peers`);
   return peer;
 }
 
 function requireObserved(observedByKey: ReadonlyMap<string, DumpPeer>, publicKey: string): DumpPeer {
   const peer = observedByKey.get(publicKey);
-  if (!peer) throw new Error(`drift report names peer ${publicKey}, which is not in the node's dump`);
+  if (!peer) throw new Error(`the divergence names peer ${publicKey}, which is not in the node's dump`);
   return peer;
 }
