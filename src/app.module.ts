@@ -18,6 +18,7 @@ import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { EventsModule } from './modules/events/events.module';
+import { ReactionsModule } from './common/reactions';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NodesModule } from './modules/nodes/nodes.module';
@@ -58,6 +59,7 @@ export class AppModule {
         RedisModule,
         RequestLimitsModule,
         CryptoModule,
+        ReactionsModule,
         EventsModule,
         TokensModule,
         NodesModule,

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGGREGATE_TYPES, AggregateType, EventMetadata, EventRecord } from './event-record.entity';
+import type { RecordedEvent } from './domain-event';
+import { AGGREGATE_TYPES, AggregateType, EventMetadata } from './event-record.entity';
 
 /** Who caused an event, and in which request. */
 export class EventMetadataView implements Pick<EventMetadata, 'actor_token_id' | 'request_id'> {
@@ -50,7 +51,7 @@ export function redactSealed(value: unknown): unknown {
   );
 }
 
-export function toEventView(event: EventRecord): EventView {
+export function toEventView(event: RecordedEvent): EventView {
   return {
     position: event.position,
     aggregate_type: event.aggregateType,

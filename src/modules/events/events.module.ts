@@ -5,19 +5,12 @@ import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { EventsStore } from './events.store';
 import { ProjectionRebuilder } from './projection-rebuilder.service';
-import { ProjectionRegistry } from './projection-registry';
+import { Projections } from './projections';
 
 @Global()
 @Module({
   controllers: [EventsController],
-  providers: [
-    EventStore,
-    EventsStore,
-    EventsService,
-    ProjectionRegistry,
-    ProjectionRebuilder,
-    DesiredStateChanges,
-  ],
-  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges],
+  providers: [EventStore, EventsStore, EventsService, Projections, ProjectionRebuilder, DesiredStateChanges],
+  exports: [EventStore, ProjectionRebuilder, DesiredStateChanges],
 })
 export class EventsModule {}

@@ -1,6 +1,7 @@
 export { DesiredStateChanges } from './desired-state-changes';
+export type { DomainEvent, NewEvent, RecordedEvent } from './domain-event';
 export { EventRecord } from './event-record.entity';
 export { EventStore } from './event-store.service';
-export type { NewEvent } from './event-store.service';
-export { ProjectionRegistry } from './projection-registry';
-export type { Projection } from './projection-registry';
+export type { Appended } from './event-store.service';
+export { PROJECTIONS } from './projections';
+export type { Projection } from './projections';

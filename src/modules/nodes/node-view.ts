@@ -5,7 +5,8 @@ import { ViewExtensions } from '../../common/http/view-extensions';
 import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../../common/domain/agent-url-policy';
 import { DRIFT_STATUSES, DriftStatus } from '../drift/domain/drift-report';
 import type { NodeSetting } from '../../common/domain/effective-settings';
-import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
+import { NodeEntity } from './node.entity';
+import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.events';
 
 /** Fields other modules add to node views (drift status, sync backlog); see their ViewExtension. */
 export class NodeViewExtras {

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AgentClientModule } from '../agent-client/agent-client.module';
-import { ProjectionRegistry } from '../events';
+import { Reactions } from '../../common/reactions';
+import { PROJECTIONS } from '../events';
 import { NodeAddressUsage } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import { NodeViewExtensions } from './node-view';
@@ -17,11 +18,11 @@ import { NodesStore } from './nodes.store';
 })
 export class NodesModule implements OnModuleInit {
   constructor(
-    private readonly projections: ProjectionRegistry,
+    private readonly reactions: Reactions,
     private readonly projection: NodeProjection,
   ) {}
 
   onModuleInit(): void {
-    this.projections.register(this.projection);
+    this.reactions.contribute(PROJECTIONS, 'nodes: NodeProjection', this.projection);
   }
 }

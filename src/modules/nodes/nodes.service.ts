@@ -22,7 +22,7 @@ import {
   toNodeView,
 } from './node-view';
 import { NodeEntity } from './node.entity';
-import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
+import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } from './node.events';
 import { ListQuery } from '../../common/http/queries';
 import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 
@@ -108,7 +108,7 @@ export class NodesService {
     const target = em ?? this.em.fork();
     await target.transactional(async (tx) => {
       await this.assertNameFree(tx, state.name, id);
-      await this.events.append(
+      await this.events.append<NodeEvent>(
         tx,
         { aggregateType: 'node', aggregateId: id, type: NODE_REGISTERED, payload: { ...state } },
         0,
@@ -171,7 +171,7 @@ export class NodesService {
       if (changes.address_pool !== undefined || changes.address_pool_v6 !== undefined) {
         await this.assertPoolsMovable(em, node);
       }
-      await this.events.append(
+      await this.events.append<NodeEvent>(
         em,
         { aggregateType: 'node', aggregateId: id, type: NODE_UPDATED, payload: { changes } },
         node.version,
@@ -188,7 +188,7 @@ export class NodesService {
       const node = await this.require(em, id);
       if (expected !== undefined && expected !== node.version)
         throw versionConflict('node', expected, node.version);
-      await this.events.append(
+      await this.events.append<NodeEvent>(
         em,
         { aggregateType: 'node', aggregateId: id, type: NODE_DELETED, payload: { name: node.name } },
         node.version,

@@ -3,9 +3,18 @@ export type { DesiredSnapshot, NodePeersState } from './desired-state.reader';
 export type { NodeHoldings } from './peers.store';
 export { PeerView, PeerViewExtensions, PeerViewExtras } from './peer-view';
 export { PeerEntity } from './peer.entity';
-export type { SuspendedReason } from './peer.entity';
+export type { SuspendedReason } from './peer.events';
 export { PEER_CREATED, PEER_DELETED, PEER_RESUMED, PEER_SUSPENDED, PEER_UPDATED } from './peer.events';
-export type { Allocation, PeerCreatedPayload, PeerDeletedPayload, PeerUpdatedPayload } from './peer.events';
+export type {
+  Allocation,
+  PeerCreated,
+  PeerCreatedPayload,
+  PeerDeleted,
+  PeerEvent,
+  PeerResumed,
+  PeerSuspended,
+  PeerUpdated,
+} from './peer.events';
 export { peerColumns } from './peer.projection';
 export { PeersService } from './peers.service';
 export { LifecycleSettingsChanges } from './lifecycle-settings-changes';

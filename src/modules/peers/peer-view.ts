@@ -4,7 +4,8 @@ import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-
 import { ViewExtensions } from '../../common/http/view-extensions';
 import { SYNC_STATUSES, SyncStatus } from '../sync/domain/sync-scope';
 import { QUOTA_PERIODS, QuotaPeriod } from '../lifecycle/domain/quota-period';
-import { PeerEntity, SUSPENDED_REASONS, SuspendedReason } from './peer.entity';
+import { PeerEntity } from './peer.entity';
+import { SUSPENDED_REASONS, SuspendedReason } from './peer.events';
 import { PEER_ORIGINS, PeerOrigin } from './peer.events';
 
 /** A peer's traffic in its current quota period, wherever it connected. */

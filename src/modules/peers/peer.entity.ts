@@ -1,9 +1,6 @@
 import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
-import type { PeerOrigin } from './peer.events';
-
-export const SUSPENDED_REASONS = ['expired', 'quota'] as const;
-export type SuspendedReason = (typeof SUSPENDED_REASONS)[number];
+import type { PeerOrigin, SuspendedReason } from './peer.events';
 
 /** Read model of a peer, projected from its events. */
 @Entity({ tableName: 'peers' })

@@ -1,5 +1,9 @@
+import type { DomainEvent } from '../events';
 import type { QuotaPeriod } from '../lifecycle/domain/quota-period';
-import type { SuspendedReason } from './peer.entity';
+
+/** Why the panel took a peer off its node. */
+export const SUSPENDED_REASONS = ['expired', 'quota'] as const;
+export type SuspendedReason = (typeof SUSPENDED_REASONS)[number];
 
 /** An address of a node's pool held by a peer, recorded in the event so replays allocate the same way. */
 export interface Allocation {
@@ -74,3 +78,12 @@ export interface PeerResumedPayload {
   /** The reason that was lifted. */
   reason: SuspendedReason;
 }
+
+export type PeerCreated = DomainEvent<'peer', typeof PEER_CREATED, PeerCreatedPayload>;
+export type PeerUpdated = DomainEvent<'peer', typeof PEER_UPDATED, PeerUpdatedPayload>;
+export type PeerDeleted = DomainEvent<'peer', typeof PEER_DELETED, PeerDeletedPayload>;
+export type PeerSuspended = DomainEvent<'peer', typeof PEER_SUSPENDED, PeerSuspendedPayload>;
+export type PeerResumed = DomainEvent<'peer', typeof PEER_RESUMED, PeerResumedPayload>;
+
+/** Every event of a peer's stream. */
+export type PeerEvent = PeerCreated | PeerUpdated | PeerDeleted | PeerSuspended | PeerResumed;

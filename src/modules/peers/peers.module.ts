@@ -1,5 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { ProjectionRegistry } from '../events';
+import { Reactions } from '../../common/reactions';
+import { PROJECTIONS } from '../events';
 import { NodeAddressUsage } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
 import { DesiredStateReader } from './desired-state.reader';
@@ -27,14 +28,14 @@ import { PeersStore } from './peers.store';
 })
 export class PeersModule implements OnModuleInit {
   constructor(
-    private readonly projections: ProjectionRegistry,
+    private readonly reactions: Reactions,
     private readonly projection: PeerProjection,
     private readonly addressUsage: NodeAddressUsage,
     private readonly store: PeersStore,
   ) {}
 
   onModuleInit(): void {
-    this.projections.register(this.projection);
+    this.reactions.contribute(PROJECTIONS, 'peers: PeerProjection', this.projection);
     this.addressUsage.use(this.store);
   }
 }

@@ -32,7 +32,7 @@ import { AllocationError, claimedAddresses, nodePools } from './domain/peer-allo
 import { routeProblem } from './domain/peer-routes';
 import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
 import { PeerCreationBatcher } from './peer-creation.batcher';
-import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
+import { Allocation, PEER_DELETED, PEER_UPDATED, PeerEvent, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView } from './peer-view';
 import { CreatePeerDto, PeerListQuery, UpdatePeerDto } from './peers.dto';
@@ -198,7 +198,7 @@ export class PeersService {
         changes,
         ...(allocations ? { allocations } : {}),
       };
-      await this.events.append(
+      await this.events.append<PeerEvent>(
         em,
         { aggregateType: 'peer', aggregateId: id, type: PEER_UPDATED, payload: { ...payload } },
         peer.version,
@@ -217,7 +217,7 @@ export class PeersService {
       const peer = await this.require(em, id);
       if (expected !== undefined && expected !== peer.version)
         throw versionConflict('peer', expected, peer.version);
-      await this.events.append(
+      await this.events.append<PeerEvent>(
         em,
         {
           aggregateType: 'peer',

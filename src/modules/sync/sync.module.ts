@@ -1,7 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
 import { PendingPeers } from '../drift';
-import { ProjectionRegistry } from '../events';
+import { Reactions } from '../../common/reactions';
+import { PROJECTIONS } from '../events';
 import { NodeViewExtensions } from '../nodes';
 import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
@@ -35,7 +36,7 @@ import { SyncStore } from './sync.store';
 })
 export class SyncModule implements OnModuleInit {
   constructor(
-    private readonly projections: ProjectionRegistry,
+    private readonly reactions: Reactions,
     private readonly projection: PendingRemovalsProjection,
     private readonly handlers: NodeJobHandlers,
     private readonly runner: SyncRunner,
@@ -48,7 +49,7 @@ export class SyncModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.projections.register(this.projection);
+    this.reactions.contribute(PROJECTIONS, 'sync: PendingRemovalsProjection', this.projection);
     this.handlers.register(SYNC_JOB, this.runner);
     this.peerViews.register(this.peerStatus);
     this.nodeViews.register(this.nodePending);
