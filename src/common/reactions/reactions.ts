@@ -54,7 +54,10 @@ export class Reactions {
     for (const { reactor, reaction } of this.registrations<Listener<Args>>(topic)) {
       if (topic.when === 'afterCommit') {
         await reaction(...args).catch((error: Error) =>
-          this.logger.warn({ topic: topic.name, reactor, err: error.message }, 'a reaction failed'),
+          this.logger.warn(
+            { topic: topic.name, reactor, subject: args[0], err: error.message },
+            topic.failure ?? 'a reaction failed',
+          ),
         );
         continue;
       }
@@ -68,7 +71,7 @@ export class Reactions {
     const [answerer] = this.registrations<Answerer<Args, Answer>>(topic);
     if (answerer) return answerer.reaction(...args);
     if (topic.fallback) return topic.fallback(...args);
-    throw new Error(`nothing answers ${topic.name}`);
+    return Promise.reject(new Error(`nothing answers ${topic.name}`));
   }
 
   gather<Part>(topic: GatherTopic<Part>): Part[] {

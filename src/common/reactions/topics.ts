@@ -11,6 +11,8 @@ export interface TellTopic<Args extends unknown[]> {
   readonly kind: 'tell';
   readonly name: string;
   readonly when: 'inTransaction' | 'afterCommit';
+  /** What an `afterCommit` listener's failure is logged as (what it means for the operator). */
+  readonly failure?: string;
   /** Phantom: carries the listeners' arguments; never set. */
   readonly args?: (...args: Args) => void;
 }
@@ -30,11 +32,18 @@ export interface GatherTopic<Part> {
   readonly part?: (part: Part) => void;
 }
 
+export function tellTopic<Args extends unknown[]>(name: string, when: 'inTransaction'): TellTopic<Args>;
+export function tellTopic<Args extends unknown[]>(
+  name: string,
+  when: 'afterCommit',
+  failure: string,
+): TellTopic<Args>;
 export function tellTopic<Args extends unknown[]>(
   name: string,
   when: TellTopic<Args>['when'],
+  failure?: string,
 ): TellTopic<Args> {
-  return { kind: 'tell', name, when };
+  return { kind: 'tell', name, when, ...(failure ? { failure } : {}) };
 }
 
 export function askTopic<Args extends unknown[], Answer>(

@@ -12,9 +12,10 @@ import { observedManagedPeers } from '../lifecycle/domain/peer-activity';
 import { BatchedLoader } from './batched-loader';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
 import type { NodeDriftReport, PendingPeer } from './domain/drift-report';
-import { PendingPeers } from './pending-peers';
+import { PENDING_PEERS } from './pending-peers';
 import { DriftHistory } from './drift-history.service';
 import type { ScanTrigger } from './scan-listeners';
+import { Reactions } from '../../common/reactions';
 
 type Observation = { dump: Dump } | { error: string; transient: boolean };
 
@@ -46,7 +47,7 @@ export class DriftScanner {
     private readonly em: EntityManager,
     private readonly agents: NodeAgents,
     private readonly desired: DesiredStateReader,
-    private readonly pending: PendingPeers,
+    private readonly reactions: Reactions,
     private readonly history: DriftHistory,
     private readonly metrics: DriftMetrics,
     private readonly nodeRecords: NodesStore,
@@ -97,7 +98,7 @@ export class DriftScanner {
   private async load(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, NodeDesiredState>> {
     const [states, pending] = await Promise.all([
       this.desired.load(em, nodeIds),
-      this.pending.pendingFor(em, nodeIds),
+      this.reactions.ask(PENDING_PEERS, em, nodeIds),
     ]);
     return new Map(
       [...states].map(([nodeId, state]) => [nodeId, { ...state, pending: pending.get(nodeId) ?? [] }]),

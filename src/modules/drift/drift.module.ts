@@ -2,7 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { PeerUsageModule } from '../lifecycle/peer-usage.module';
 import { MetricsModule } from '../metrics/metrics.module';
-import { NodeViewExtensions } from '../nodes';
+import { NODE_VIEW_EXTENSIONS } from '../nodes';
+import { Reactions } from '../../common/reactions';
 import { NodesModule } from '../nodes/nodes.module';
 import { PeersModule } from '../peers/peers.module';
 import { DriftHistory } from './drift-history.service';
@@ -12,15 +13,12 @@ import { DriftScanner } from './drift-scanner.service';
 import { NodeDriftStatusView } from './drift-view-extensions';
 import { DriftController } from './drift.controller';
 import { DriftStoreModule } from './drift-store.module';
-import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
-import { PendingPeers } from './pending-peers';
-import { ScanListeners } from './scan-listeners';
 
 /**
  * Drift scans (live and scheduled) and their history; lifecycle records the peer activity a scan saw. Exports
- * ScanListeners (react to stored scans), PendingPeers (plug in the source of not-yet-applied peers),
- * FinishedRepairs (plug in when nodes were last repaired) and DriftScanner.
+ * DriftScanner; its index declares SCAN_STORED (react to stored scans), PENDING_PEERS (answer which peers are
+ * not applied yet) and FINISHED_REPAIRS (answer when nodes were last repaired).
  */
 @Module({
   imports: [
@@ -33,25 +31,22 @@ import { ScanListeners } from './scan-listeners';
   ],
   controllers: [DriftController],
   providers: [
-    ScanListeners,
-    PendingPeers,
     DriftHistory,
     DriftScanner,
-    FinishedRepairs,
     LiveDriftReads,
     DriftScanProcessor,
     DriftRetention,
     NodeDriftStatusView,
   ],
-  exports: [ScanListeners, PendingPeers, FinishedRepairs, DriftScanner],
+  exports: [DriftScanner],
 })
 export class DriftModule implements OnModuleInit {
   constructor(
-    private readonly nodeViews: NodeViewExtensions,
+    private readonly reactions: Reactions,
     private readonly nodeDriftStatus: NodeDriftStatusView,
   ) {}
 
   onModuleInit(): void {
-    this.nodeViews.register(this.nodeDriftStatus);
+    this.reactions.contribute(NODE_VIEW_EXTENSIONS, 'drift: NodeDriftStatusView', this.nodeDriftStatus);
   }
 }

@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { tellTopic, type AfterCommit } from '../../common/reactions';
 import type { NodeDriftReport } from './domain/drift-report';
 
 export const SCAN_TRIGGERS = ['schedule', 'api'] as const;
@@ -22,25 +22,11 @@ export interface StoredScan {
  * job) commits or rolls back with it. A returned function runs after the commit (e.g. to enqueue a job).
  */
 export interface ScanListener {
-  onScanStored(em: EntityManager, scan: StoredScan): Promise<void | (() => Promise<void>)>;
+  onScanStored(em: EntityManager, scan: StoredScan): Promise<void | AfterCommit>;
 }
 
-/** Lets notifications and reconcile react to scans without drift depending on them. */
-@Injectable()
-export class ScanListeners {
-  private readonly listeners: ScanListener[] = [];
-
-  register(listener: ScanListener): void {
-    this.listeners.push(listener);
-  }
-
-  /** Runs every listener in the scan's transaction; returns what must run once it has committed. */
-  async stored(em: EntityManager, scan: StoredScan): Promise<Array<() => Promise<void>>> {
-    const afterCommit: Array<() => Promise<void>> = [];
-    for (const listener of this.listeners) {
-      const next = await listener.onScanStored(em, scan);
-      if (next) afterCommit.push(next);
-    }
-    return afterCommit;
-  }
-}
+/** A scan was stored: lets notifications and reconcile react to scans without drift depending on them. */
+export const SCAN_STORED = tellTopic<[em: EntityManager, scan: StoredScan]>(
+  'drift.scan-stored',
+  'inTransaction',
+);

@@ -1,4 +1,4 @@
-export { DesiredStateChanges } from './desired-state-changes';
+export { DESIRED_STATE_CHANGED, DesiredStateChanges } from './desired-state-changes';
 export type { DomainEvent, NewEvent, RecordedEvent } from './domain-event';
 export { EventRecord } from './event-record.entity';
 export { EventStore } from './event-store.service';

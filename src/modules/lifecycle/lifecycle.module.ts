@@ -2,7 +2,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { LifecycleSettingsChanges, PeerViewExtensions } from '../peers';
+import { LIFECYCLE_SETTINGS_CHANGED, PEER_VIEW_EXTENSIONS } from '../peers';
+import { Reactions } from '../../common/reactions';
 import { PeersModule } from '../peers/peers.module';
 import { LifecycleMetrics } from './lifecycle-metrics.service';
 import { PeerActivityView } from './peer-activity-view';
@@ -37,17 +38,16 @@ import { PeerUsageModule } from './peer-usage.module';
 })
 export class LifecycleModule implements OnModuleInit {
   constructor(
-    private readonly peerViews: PeerViewExtensions,
+    private readonly reactions: Reactions,
     private readonly activityView: PeerActivityView,
     private readonly usageView: PeerUsageView,
-    private readonly settingsChanges: LifecycleSettingsChanges,
     private readonly enforcer: PeerEnforcer,
   ) {}
 
   onModuleInit(): void {
-    this.peerViews.register(this.activityView);
-    this.peerViews.register(this.usageView);
-    this.settingsChanges.subscribe(async (peerId) => {
+    this.reactions.contribute(PEER_VIEW_EXTENSIONS, 'lifecycle: PeerActivityView', this.activityView);
+    this.reactions.contribute(PEER_VIEW_EXTENSIONS, 'lifecycle: PeerUsageView', this.usageView);
+    this.reactions.on(LIFECYCLE_SETTINGS_CHANGED, 'lifecycle: PeerEnforcer', async (peerId) => {
       await this.enforcer.enforcePeer(peerId);
     });
   }

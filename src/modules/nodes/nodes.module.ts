@@ -2,7 +2,6 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { AgentClientModule } from '../agent-client/agent-client.module';
 import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
-import { NodeAddressUsage } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import { NodeViewExtensions } from './node-view';
 import { NodeProjection } from './node.projection';
@@ -13,8 +12,8 @@ import { NodesStore } from './nodes.store';
 @Module({
   imports: [AgentClientModule],
   controllers: [NodesController],
-  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
-  exports: [NodesService, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
+  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodesStore],
+  exports: [NodesService, NodeAgents, NodeViewExtensions, NodesStore],
 })
 export class NodesModule implements OnModuleInit {
   constructor(

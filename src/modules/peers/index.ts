@@ -1,7 +1,7 @@
 export { DesiredStateReader } from './desired-state.reader';
 export type { DesiredSnapshot, NodePeersState } from './desired-state.reader';
 export type { NodeHoldings } from './peers.store';
-export { PeerView, PeerViewExtensions, PeerViewExtras } from './peer-view';
+export { PEER_VIEW_EXTENSIONS, PeerView, PeerViewExtensions, PeerViewExtras } from './peer-view';
 export { PeerEntity } from './peer.entity';
 export type { SuspendedReason } from './peer.events';
 export { PEER_CREATED, PEER_DELETED, PEER_RESUMED, PEER_SUSPENDED, PEER_UPDATED } from './peer.events';
@@ -17,5 +17,5 @@ export type {
 } from './peer.events';
 export { peerColumns } from './peer.projection';
 export { PeersService } from './peers.service';
-export { LifecycleSettingsChanges } from './lifecycle-settings-changes';
+export { LIFECYCLE_SETTINGS_CHANGED } from './lifecycle-settings-changes';
 export { PUBLISHED_PEERS } from './published-peers';

@@ -1,10 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
-import { NodeAddressUsage } from '../nodes';
+import { NODE_ADDRESS_USAGE } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
 import { DesiredStateReader } from './desired-state.reader';
-import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
@@ -22,20 +21,20 @@ import { PeersStore } from './peers.store';
     PeerProjection,
     PeerViewExtensions,
     DesiredStateReader,
-    LifecycleSettingsChanges,
   ],
-  exports: [PeersService, PeerViewExtensions, DesiredStateReader, LifecycleSettingsChanges],
+  exports: [PeersService, PeerViewExtensions, DesiredStateReader],
 })
 export class PeersModule implements OnModuleInit {
   constructor(
     private readonly reactions: Reactions,
     private readonly projection: PeerProjection,
-    private readonly addressUsage: NodeAddressUsage,
     private readonly store: PeersStore,
   ) {}
 
   onModuleInit(): void {
     this.reactions.contribute(PROJECTIONS, 'peers: PeerProjection', this.projection);
-    this.addressUsage.use(this.store);
+    this.reactions.answer(NODE_ADDRESS_USAGE, 'peers: PeersStore', (em, nodeId) =>
+      this.store.allocatedCount(em, nodeId),
+    );
   }
 }
