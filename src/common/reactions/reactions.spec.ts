@@ -51,8 +51,8 @@ describe('Reactions', () => {
     reactions.on(SAVED, 'listener', async () => undefined);
     expect(reactions.gather(PARTS)).toEqual(['first', 'second']);
     expect(reactions.list()).toEqual([
-      { topic: 'test.parts', kind: 'gather', reactors: ['one', 'two'] },
-      { topic: 'test.saved', kind: 'tell', reactors: ['listener'] },
+      { topic: 'test.parts', mode: 'gather', reactors: ['one', 'two'] },
+      { topic: 'test.saved', mode: 'in transaction', reactors: ['listener'] },
     ]);
   });
 });

@@ -10,12 +10,17 @@ interface Registration<Reaction> {
   reaction: Reaction;
 }
 
+/** How a topic's reactions run: told in or after a transaction, asked, or gathered. */
+export type ReactionMode = 'in transaction' | 'after commit' | 'ask' | 'gather';
+
 /** Who reacts to one topic, in the order they run. */
 export interface TopicReactors {
   topic: string;
-  kind: 'tell' | 'ask' | 'gather';
+  mode: ReactionMode;
   reactors: string[];
 }
+
+type AnyTopic = Pick<TellTopic<never>, 'kind' | 'name' | 'when'> | { kind: 'ask' | 'gather'; name: string };
 
 /**
  * The one way modules react to each other: a lower module declares a typed topic (what happened, what it asks,
@@ -25,7 +30,7 @@ export interface TopicReactors {
 @Injectable()
 export class Reactions {
   private readonly logger = new Logger(Reactions.name);
-  private readonly byTopic = new Map<string, { kind: TopicReactors['kind']; registrations: unknown[] }>();
+  private readonly byTopic = new Map<string, { mode: ReactionMode; registrations: unknown[] }>();
 
   on<Args extends unknown[]>(topic: TellTopic<Args>, reactor: string, listener: Listener<Args>): void {
     this.register(topic, reactor, listener);
@@ -81,21 +86,23 @@ export class Reactions {
   /** Every topic with its reactors, sorted by topic name (for the architecture document and its test). */
   list(): TopicReactors[] {
     return [...this.byTopic.entries()]
-      .map(([topic, { kind, registrations }]) => ({
+      .map(([topic, { mode, registrations }]) => ({
         topic,
-        kind,
+        mode,
         reactors: (registrations as Registration<unknown>[]).map((registration) => registration.reactor),
       }))
       .sort((a, b) => a.topic.localeCompare(b.topic));
   }
 
-  private register(
-    topic: { kind: TopicReactors['kind']; name: string },
-    reactor: string,
-    reaction: unknown,
-  ): void {
-    const entry = this.byTopic.get(topic.name) ?? { kind: topic.kind, registrations: [] };
-    if (entry.kind !== topic.kind) throw new Error(`${topic.name} is a ${entry.kind} topic`);
+  private register(topic: AnyTopic, reactor: string, reaction: unknown): void {
+    const mode =
+      topic.kind === 'tell'
+        ? topic.when === 'inTransaction'
+          ? 'in transaction'
+          : 'after commit'
+        : topic.kind;
+    const entry = this.byTopic.get(topic.name) ?? { mode, registrations: [] };
+    if (entry.mode !== mode) throw new Error(`${topic.name} is an "${entry.mode}" topic, not "${mode}"`);
     entry.registrations.push({ reactor, reaction });
     this.byTopic.set(topic.name, entry);
   }
