@@ -77,7 +77,7 @@ describe('per-peer metrics (METRICS_PER_PEER=true)', () => {
       latest_handshake: new Date(1740830000 * 1000).toISOString(),
       transfer_rx: 1500,
       transfer_tx: 2500,
-      endpoint: '198.51.100.7:40000',
+      last_endpoint: '198.51.100.7:40000',
     });
   });
 

@@ -52,6 +52,7 @@ describe('site-to-site peers on a real interface (wireguard-go)', () => {
     );
     expect(entries.get(siteKey)).toEqual({
       public_key: siteKey,
+      name: '10.175.0.10',
       allowed_ips: ['10.175.0.10/32'],
       routed_ips: ['10.175.60.0/24'],
       endpoint: '10.175.9.1:40000',
