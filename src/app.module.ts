@@ -14,6 +14,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './database/mikro-orm.config';
+import { AuditModule } from './modules/audit/audit.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -73,6 +74,7 @@ export class AppModule {
         SyncModule,
         AdoptionModule,
         EnrollmentsModule,
+        AuditModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -19,6 +19,8 @@ import { NonceJournal } from './nonce-journal';
 import { registerHealthRoute } from './routes/health';
 import { registerInterfaceRoutes } from './routes/interfaces';
 import { registerPeerRoutes } from './routes/peers';
+import { registerReceiptKeyRoute } from './routes/receipts';
+import { ReceiptSigner } from './receipt-signer';
 import { ajv, describeValidationError } from './validation/schemas';
 import { ConfigPersister } from './wg/config-persister';
 import { WgCommandError } from './wg/wg-cli';
@@ -122,6 +124,7 @@ export function buildApp(
     ? new ConfigPersister(config.configDir, (iface) => driver.showconf(iface))
     : null;
   const service = new WgService(driver, persister, logger);
+  const receipts = config.receiptKeyFile ? ReceiptSigner.loadOrCreate(config.receiptKeyFile) : null;
   const gc = (globalThis as { gc?: () => void }).gc;
   // Pooled dump buffers serve bursts of dumps; once idle, they go back with the rest of the garbage.
   const reclaimer = new MemoryReclaimer(
@@ -197,8 +200,9 @@ export function buildApp(
       }
       parseJsonBody(request);
     });
-    registerInterfaceRoutes(signed, service, config.interfaces);
-    registerPeerRoutes(signed, service);
+    registerInterfaceRoutes(signed, service, config.interfaces, receipts);
+    registerPeerRoutes(signed, service, receipts);
+    registerReceiptKeyRoute(signed, receipts);
   });
   return app;
 }

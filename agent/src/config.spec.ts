@@ -31,7 +31,16 @@ describe('loadConfig', () => {
       logLevel: 'info',
       configDir: null,
       stateDir: null,
+      receiptKeyFile: null,
     });
+  });
+
+  it('keeps the receipt key in the state directory unless AGENT_RECEIPT_KEY_FILE places it', () => {
+    const base = { AGENT_SECRET: SECRET, AGENT_INTERFACES: 'wg0' };
+    expect(loadConfig({ ...base, AGENT_STATE_DIR: dir }).receiptKeyFile).toBe(join(dir, 'receipt.key'));
+    expect(loadConfig({ ...base, AGENT_STATE_DIR: dir, AGENT_RECEIPT_KEY_FILE: '/k' }).receiptKeyFile).toBe(
+      '/k',
+    );
   });
 
   it('reads the secret from AGENT_SECRET_FILE without its trailing newline', () => {

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { MIN_SECRET_BYTES } from '@wgfleet/protocol';
 import { isInterfaceName } from './validation/interface-name';
 
@@ -15,6 +16,9 @@ export interface AgentConfig {
   configDir: string | null;
   /** Where the agent keeps its own state (the nonce journal); null = nonces in memory only. */
   stateDir?: string | null;
+  /** The node's receipt signing key (made on first start): AGENT_RECEIPT_KEY_FILE, else `receipt.key` in
+   * the state directory; null = no receipts. */
+  receiptKeyFile?: string | null;
 }
 
 export class ConfigError extends Error {
@@ -135,6 +139,7 @@ export function loadConfig(env: Env = process.env): AgentConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     problems.push(`AGENT_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const stateDir = loadStateDir(env, problems);
   const config: AgentConfig = {
     secret: loadSecret(env, problems),
     ...parseListen(env.AGENT_LISTEN || DEFAULT_LISTEN, problems),
@@ -143,7 +148,9 @@ export function loadConfig(env: Env = process.env): AgentConfig {
     maxSkewS: parseMaxSkew(env.AGENT_MAX_SKEW_S, problems),
     logLevel,
     configDir: loadDirectory('AGENT_CONFIG_DIR', env.AGENT_CONFIG_DIR, problems),
-    stateDir: loadStateDir(env, problems),
+    stateDir,
+    // The node's own receipt key lives with its state unless placed elsewhere.
+    receiptKeyFile: env.AGENT_RECEIPT_KEY_FILE || (stateDir ? join(stateDir, 'receipt.key') : null),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
 import { registerAdoptCommand } from './commands/adopt';
+import { registerAuditCommands } from './commands/audit';
 import { registerCompletion } from './commands/completion';
 import { registerConnectionCommands } from './commands/connection';
 import { registerDriftCommand } from './commands/drift';
@@ -36,6 +37,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerFleetCommands(program, runtime);
   registerEventsCommand(program, runtime);
   registerAdminCommands(program, runtime);
+  registerAuditCommands(program, runtime);
   registerCompletion(program, runtime);
   return program;
 }

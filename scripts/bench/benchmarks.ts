@@ -43,6 +43,11 @@ export const BENCHMARKS: Benchmark[] = [
     command: [...TS, 'scripts/bench/usage-accounting-bench.ts'],
     flags: { nodes: 'number', peers: 'number', runs: 'number' },
   },
+  {
+    name: 'audit',
+    command: [...TS, 'scripts/bench/audit-bench.ts'],
+    flags: { peers: 'number', clients: 'number', rounds: 'number', events: 'number' },
+  },
   // 1,000 simulated nodes × 1,000 peers, one panel then two: several minutes (scheduled scans run on the clock).
   {
     name: 'fleet',

@@ -56,6 +56,19 @@ export interface AppConfig {
   /** Share of a quota at which `peer.quota_warning` is sent. */
   peerQuotaWarningRatio: number;
   defaults: PanelDefaults;
+  audit: AuditConfig;
+}
+
+/** The audit chain (docs/AUDIT.md). */
+export interface AuditConfig {
+  /** How often committed events are sealed into the chain, in ms (0: this instance never seals). */
+  sealIntervalMs: number;
+  /** A checkpoint is signed once this many events were sealed since the last one ... */
+  checkpointEvery: number;
+  /** ... or this many seconds passed with any new event. */
+  checkpointIntervalS: number;
+  /** How often the panel verifies its whole chain (and once at start-up). */
+  verifyIntervalS: number;
 }
 
 /** Request limits per fixed window; 0 turns a limit off. */
@@ -247,6 +260,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
         'CIDRs',
       ),
       listen_port: read.int('PANEL_DEFAULT_LISTEN_PORT', 51820, 1, 65535),
+    },
+    audit: {
+      sealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 1000, 0, 600000),
+      checkpointEvery: read.int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 100_000_000),
+      checkpointIntervalS: read.int('AUDIT_CHECKPOINT_INTERVAL_S', 300, 1, 86400),
+      verifyIntervalS: read.int('AUDIT_VERIFY_INTERVAL_S', 3600, 10, 7 * 86400),
     },
   };
   // Usage outlives the scans it was counted from.

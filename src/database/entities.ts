@@ -1,3 +1,8 @@
+import {
+  AuditCheckpointEntity,
+  AuditSigningKeyEntity,
+  AuditVerificationEntity,
+} from '../modules/audit/audit.entities';
 import { AdoptionPlanEntity } from '../modules/adoption/adoption-plan.entity';
 import { EnrollmentEntity } from '../modules/enrollments/enrollment.entity';
 import { PeerActivityEntity } from '../modules/lifecycle/peer-activity.entity';
@@ -47,4 +52,7 @@ export const ENTITIES = [
   PendingRemovalEntity,
   AdoptionPlanEntity,
   EnrollmentEntity,
+  AuditSigningKeyEntity,
+  AuditCheckpointEntity,
+  AuditVerificationEntity,
 ];

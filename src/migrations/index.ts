@@ -13,6 +13,7 @@ import { Migration20261202130000_usage_on_activity } from './Migration2026120213
 import { Migration20261202140000_published_views } from './Migration20261202140000_published_views';
 import { Migration20261202143000_published_peers_created_at } from './Migration20261202143000_published_peers_created_at';
 import { Migration20261207050000_site_to_site_peers } from './Migration20261207050000_site_to_site_peers';
+import { Migration20261207053000_audit_chain } from './Migration20261207053000_audit_chain';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
     class: Migration20261202143000_published_peers_created_at,
   },
   { name: 'Migration20261207050000_site_to_site_peers', class: Migration20261207050000_site_to_site_peers },
+  { name: 'Migration20261207053000_audit_chain', class: Migration20261207053000_audit_chain },
 ];

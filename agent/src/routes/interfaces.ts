@@ -9,7 +9,9 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { BULK_BODY_LIMIT_BYTES } from '../body-limits';
 import { interfaceUpdateSchema, syncconfSchema } from '../validation/schemas';
+import type { ReceiptSigner } from '../receipt-signer';
 import type { WgService } from '../wg/wg-service';
+import { withReceipt } from './receipts';
 
 type IfaceParams = { Params: { iface: string } };
 
@@ -17,6 +19,7 @@ export function registerInterfaceRoutes(
   app: FastifyInstance,
   service: WgService,
   allowed: readonly string[],
+  receipts: ReceiptSigner | null,
 ): void {
   app.get('/v1/interfaces', async (): Promise<InterfacesResponse> => ({
     interfaces: await service.existingInterfaces(allowed),
@@ -43,6 +46,9 @@ export function registerInterfaceRoutes(
   app.post<IfaceParams & { Body: SyncconfRequest }>(
     '/v1/wg/:iface/syncconf',
     { bodyLimit: BULK_BODY_LIMIT_BYTES, schema: { body: syncconfSchema } },
-    async (request): Promise<SyncconfResponse> => service.syncconf(request.params.iface, request.body),
+    async (request): Promise<SyncconfResponse> =>
+      withReceipt(receipts, request, (observe) =>
+        service.syncconf(request.params.iface, request.body, observe),
+      ),
   );
 }

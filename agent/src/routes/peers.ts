@@ -2,7 +2,9 @@ import { keyFromPathSegment, type BatchRequest, type WirePeer, type WirePeerUpda
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../errors';
 import { batchSchema, peerSchema, peerUpdateSchema } from '../validation/schemas';
+import type { ReceiptSigner } from '../receipt-signer';
 import type { WgService } from '../wg/wg-service';
+import { withReceipt } from './receipts';
 
 type PeerParams = { Params: { iface: string; key: string } };
 
@@ -13,7 +15,11 @@ function pathKey(segment: string): string {
   return key;
 }
 
-export function registerPeerRoutes(app: FastifyInstance, service: WgService): void {
+export function registerPeerRoutes(
+  app: FastifyInstance,
+  service: WgService,
+  receipts: ReceiptSigner | null,
+): void {
   app.post<{ Params: { iface: string }; Body: WirePeer }>(
     '/v1/wg/:iface/peers',
     { schema: { body: peerSchema } },
@@ -34,6 +40,7 @@ export function registerPeerRoutes(app: FastifyInstance, service: WgService): vo
   app.post<{ Params: { iface: string }; Body: Partial<BatchRequest> }>(
     '/v1/wg/:iface/batch',
     { schema: { body: batchSchema } },
-    async (request) => service.batch(request.params.iface, request.body),
+    async (request) =>
+      withReceipt(receipts, request, (observe) => service.batch(request.params.iface, request.body, observe)),
   );
 }

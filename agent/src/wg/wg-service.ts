@@ -35,6 +35,9 @@ interface BatchItem<T> {
   result: BatchItemResult;
 }
 
+/** Sees the interface's state right after a change, before any other change to it (for receipts). */
+export type StateObserver = (state: Dump) => void;
+
 /** Checks batch items one by one; a failed item, or a repeat of a key, gets its error and stays out. */
 function checkItems<T>(
   op: BatchItemResult['op'],
@@ -142,17 +145,22 @@ export class WgService {
   }
 
   /** Applies every valid item, even when others are invalid or rejected by wg. */
-  async batch(iface: string, request: Partial<BatchRequest>): Promise<BatchResponse> {
+  async batch(
+    iface: string,
+    request: Partial<BatchRequest>,
+    observe?: StateObserver,
+  ): Promise<BatchResponse> {
     const upserts = checkItems('upsert', request.upsert ?? [], validateBatchPeer, (peer) => peer.public_key);
     const removals = checkItems('remove', request.remove ?? [], validateBatchKey, (key) => key);
     await this.write(iface, async () => {
       await this.applyIsolated(iface, upserts.valid, (peers) => this.driver.setPeers(iface, peers));
       await this.applyIsolated(iface, removals.valid, (keys) => this.driver.removePeers(iface, keys));
+      if (observe) observe(await this.readDump(iface));
     });
     return { results: [...upserts.results, ...removals.results] };
   }
 
-  syncconf(iface: string, request: SyncconfRequest): Promise<SyncconfResponse> {
+  syncconf(iface: string, request: SyncconfRequest, observe?: StateObserver): Promise<SyncconfResponse> {
     const seen = new Set<string>();
     request.peers.forEach((peer, index) => {
       if (seen.has(peer.public_key)) throw badRequest(`peers[${index}].public_key: appears more than once`);
@@ -165,6 +173,7 @@ export class WgService {
         fwmark: before.interface.fwmark,
         peers: request.peers,
       });
+      if (observe) observe(await this.readDump(iface));
       return countSyncChanges(before.peers, request.peers);
     });
   }

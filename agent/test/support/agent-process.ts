@@ -36,6 +36,8 @@ export interface AgentOptions {
   maxSkewS?: number;
   /** Default "silent" in-process and "warn" for a child. */
   logLevel?: string;
+  /** Sign receipts with the key in this file (made when missing). */
+  receiptKeyFile?: string;
 }
 
 export interface InProcessAgentOptions extends AgentOptions {
@@ -69,6 +71,7 @@ export async function startAgentInProcess(
     logLevel: options.logLevel ?? 'silent',
     configDir: options.configDir ?? null,
     stateDir: options.stateDir ?? null,
+    receiptKeyFile: options.receiptKeyFile ?? null,
   };
   const app = buildApp(config, new WgDriver(), {
     logger: options.logger ?? pino({ level: config.logLevel }),

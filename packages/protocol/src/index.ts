@@ -1,3 +1,5 @@
 export * from './signing';
 export * from './keys';
 export * from './wire';
+export * from './audit';
+export * from './receipts';

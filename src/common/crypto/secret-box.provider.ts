@@ -14,4 +14,5 @@ export const sealContext = {
   privateKey: (peerId: string) => `peer:${peerId}:private_key`,
   presharedKey: (peerId: string) => `peer:${peerId}:preshared_key`,
   webhookSecret: (subscriptionId: string) => `webhook:${subscriptionId}:secret`,
+  auditSigningKey: (keyId: string) => `audit:${keyId}:private_key`,
 };

@@ -9,12 +9,15 @@ export interface EventMetadata {
   [key: string]: unknown;
 }
 
-/** One row of the append-only event log; rows are never updated or deleted (a trigger enforces it). */
+/**
+ * One row of the append-only event log; rows are never deleted, nor updated but to be sealed into the audit
+ * chain once (a trigger enforces it).
+ */
 @Entity({ tableName: 'events' })
 @Unique({ properties: ['aggregateId', 'version'] })
 @Index({ properties: ['type'] })
 export class EventRecord {
-  [OptionalProps]?: 'position' | 'createdAt';
+  [OptionalProps]?: 'position' | 'createdAt' | 'seq' | 'hash';
 
   /** Global position: bigint comes back from pg as a string. */
   @PrimaryKey({ type: 'bigint', autoincrement: true })
@@ -41,4 +44,12 @@ export class EventRecord {
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
+
+  /** Place in the audit chain (docs/AUDIT.md), set once by the sealer shortly after commit; null until then. */
+  @Property({ type: 'bigint', nullable: true, unique: true })
+  seq: string | null = null;
+
+  /** Hex SHA-256 chaining this event to the one before it; null until sealed. */
+  @Property({ type: 'text', nullable: true })
+  hash: string | null = null;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { RecordedEvent } from './domain-event';
-import { AGGREGATE_TYPES, AggregateType, EventMetadata } from './event-record.entity';
+import { AGGREGATE_TYPES, AggregateType, EventMetadata, type EventRecord } from './event-record.entity';
 
 /** Who caused an event, and in which request. */
 export class EventMetadataView implements Pick<EventMetadata, 'actor_token_id' | 'request_id'> {
@@ -36,6 +36,20 @@ export class EventView {
 
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Place in the audit chain (docs/AUDIT.md); null for the moment until the event is sealed',
+  })
+  seq!: number | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Hex SHA-256 chaining the event to the one before',
+  })
+  hash!: string | null;
 }
 
 const SEALED_FIELD = /_sealed$/;
@@ -51,7 +65,8 @@ export function redactSealed(value: unknown): unknown {
   );
 }
 
-export function toEventView(event: RecordedEvent): EventView {
+/** One entry of the log: the event, and its place in the audit chain once sealed. */
+export function toEventView(event: RecordedEvent, seal: Pick<EventRecord, 'seq' | 'hash'>): EventView {
   return {
     position: event.position,
     aggregate_type: event.aggregateType,
@@ -61,5 +76,7 @@ export function toEventView(event: RecordedEvent): EventView {
     payload: redactSealed(event.payload) as Record<string, unknown>,
     metadata: event.metadata,
     created_at: event.createdAt.toISOString(),
+    seq: seal.seq === null ? null : Number(seal.seq),
+    hash: seal.hash,
   };
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { DesiredStateChanges } from './desired-state-changes';
+import { EventChain } from './event-chain.service';
 import { EventStore } from './event-store.service';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
@@ -10,7 +11,15 @@ import { Projections } from './projections';
 @Global()
 @Module({
   controllers: [EventsController],
-  providers: [EventStore, EventsStore, EventsService, Projections, ProjectionRebuilder, DesiredStateChanges],
-  exports: [EventStore, ProjectionRebuilder, DesiredStateChanges],
+  providers: [
+    EventStore,
+    EventsStore,
+    EventsService,
+    Projections,
+    ProjectionRebuilder,
+    DesiredStateChanges,
+    EventChain,
+  ],
+  exports: [EventStore, ProjectionRebuilder, DesiredStateChanges, EventChain],
 })
 export class EventsModule {}

@@ -24,7 +24,7 @@ export class EventsService {
     }
     const order = query.order ?? 'asc';
     const events = await this.em.fork().find(EventRecord, where, { orderBy: { position: order }, limit });
-    const items = events.map((row) => toEventView(recordedEvent(row)));
+    const items = events.map((row) => toEventView(recordedEvent(row), row));
     return items.length === limit ? { items, next: items[items.length - 1].position } : { items };
   }
 }

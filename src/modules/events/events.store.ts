@@ -1,11 +1,20 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
+import { ChainHead, ChainRow, Seal } from './domain/event-chain';
 import { EventRecord } from './event-record.entity';
 
-type NewRecord = Omit<EventRecord, 'position'>;
+/** An event as appended: the audit chain seals it (seq, hash) later. */
+type NewRecord = Omit<EventRecord, 'position' | 'seq' | 'hash'>;
 
-/** The events module's statements on the event log. Rows are never updated or deleted (a trigger refuses it). */
+/** An event's fields as the audit chain reads them: the time as ISO 8601 UTC with milliseconds. */
+export const CHAIN_COLUMNS = `position::text as position, aggregate_type, aggregate_id, version, type, payload, metadata,
+  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
+
+/**
+ * The events module's statements on the event log. Rows are never deleted and never updated but for being
+ * sealed once into the audit chain (a trigger refuses anything else).
+ */
 @Injectable()
 export class EventsStore {
   /** Inserts one event and answers its position; a taken (aggregate_id, version) is a unique violation. */
@@ -67,5 +76,54 @@ export class EventsStore {
   /** Empties read-model tables before a rebuild (names come from the projections, never from input). */
   async truncate(em: EntityManager, tables: readonly string[]): Promise<void> {
     await em.getConnection().execute(`truncate ${tables.map((table) => `"${table}"`).join(', ')}`);
+  }
+
+  /** Serialises sealing across panel instances (a transaction-scoped advisory lock): one chain, no fork. */
+  async lockChain(em: EntityManager): Promise<void> {
+    await boundQuery(em, `select pg_advisory_xact_lock(hashtextextended('wgfleet:audit-chain', 0))`);
+  }
+
+  /** The last sealed event, or null while nothing is. */
+  async chainHead(em: EntityManager): Promise<ChainHead | null> {
+    const [head] = await boundQuery<{ seq: string; hash: string }>(
+      em,
+      'select seq::text as seq, hash from events where seq is not null order by events.seq desc limit 1',
+    );
+    return head ? { seq: Number(head.seq), hash: head.hash } : null;
+  }
+
+  /** Committed events not sealed yet, oldest position first. */
+  unsealed(em: EntityManager, limit: number): Promise<ChainRow[]> {
+    return boundQuery<ChainRow>(
+      em,
+      `select ${CHAIN_COLUMNS} from events where seq is null order by events.position limit ?`,
+      [limit],
+    );
+  }
+
+  /** Gives each event its seq and hash (the trigger allows exactly this, once per row). */
+  async seal(em: EntityManager, seals: readonly Seal[]): Promise<void> {
+    await boundQuery(
+      em,
+      `update events e set seq = s.seq, hash = s.hash
+       from jsonb_to_recordset(?::jsonb) as s(position bigint, seq bigint, hash text)
+       where e.position = s.position`,
+      [JSON.stringify(seals)],
+    );
+  }
+
+  /** Sealed events after `afterSeq`, in chain order. */
+  async chainedAfter(
+    em: EntityManager,
+    afterSeq: number,
+    limit: number,
+  ): Promise<Array<ChainRow & { seq: number; hash: string }>> {
+    const rows = await boundQuery<ChainRow & { seq: string; hash: string }>(
+      em,
+      `select ${CHAIN_COLUMNS}, seq::text as seq, hash from events
+       where seq > ? order by events.seq limit ?`,
+      [afterSeq, limit],
+    );
+    return rows.map((row) => ({ ...row, seq: Number(row.seq) }));
   }
 }

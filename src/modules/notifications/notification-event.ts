@@ -1,5 +1,6 @@
 import type { AlertType } from './domain/alert-transitions';
 import {
+  AuditEventType,
   PeerEventType,
   toSlackMessage,
   WebhookEvent,
@@ -21,6 +22,8 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'peer.suspended',
   'peer.quota_warning',
   'peer.resumed',
+  'audit.checkpoint',
+  'audit.broken',
 ];
 
 /** Sent by POST /api/webhooks/{id}/test only, to the one subscription asked for. */
@@ -30,7 +33,17 @@ export interface TestEvent {
   data: { subscription_id: string; message: string; url: string };
 }
 
-export type NotificationEvent = WebhookEvent | TestEvent;
+/**
+ * `audit.checkpoint` carries a signed checkpoint `{seq, hash, time, signature, key_id}`, for a receiver to
+ * keep where the panel's operator cannot change it; `audit.broken` the self-check's first bad seq and problem.
+ */
+export interface AuditNotice {
+  type: AuditEventType;
+  timestamp: string;
+  data: Record<string, string | number | null> & { url: string };
+}
+
+export type NotificationEvent = WebhookEvent | AuditNotice | TestEvent;
 
 export type EventSummary = WebhookEventData['summary'];
 
@@ -119,5 +132,17 @@ export function testEvent(subscriptionId: string, publicUrl: string, at: Date): 
 /** The exact body sent (and signed) for a subscription's format. */
 export function renderBody(event: NotificationEvent, format: WebhookFormat): string {
   if (format === 'json') return JSON.stringify(event);
-  return JSON.stringify(event.type === 'test' ? { text: event.data.message } : toSlackMessage(event));
+  if (event.type === 'test') return JSON.stringify({ text: event.data.message });
+  if (isAuditNotice(event)) return JSON.stringify({ text: auditText(event) });
+  return JSON.stringify(toSlackMessage(event));
+}
+
+function isAuditNotice(event: WebhookEvent | AuditNotice): event is AuditNotice {
+  return event.type === 'audit.checkpoint' || event.type === 'audit.broken';
+}
+
+function auditText(event: AuditNotice): string {
+  return event.type === 'audit.checkpoint'
+    ? `Audit checkpoint: seq ${event.data.seq}, hash ${event.data.hash} (key ${event.data.key_id})`
+    : `:rotating_light: Audit chain broken at seq ${event.data.seq}: ${event.data.detail} — ${event.data.url}`;
 }

@@ -1,7 +1,11 @@
 import type { AlertType } from './alert-transitions';
 
 export type PeerEventType = 'peer.expiring' | 'peer.suspended' | 'peer.quota_warning' | 'peer.resumed';
-export type WebhookEventType = AlertType | 'reconcile.succeeded' | 'reconcile.failed' | PeerEventType;
+/** Events about one node (and maybe one of its peers). */
+export type NodeEventType = AlertType | 'reconcile.succeeded' | 'reconcile.failed' | PeerEventType;
+/** Events about the audit chain of the whole log (docs/AUDIT.md). */
+export type AuditEventType = 'audit.checkpoint' | 'audit.broken';
+export type WebhookEventType = NodeEventType | AuditEventType;
 
 /** `data` of every webhook event: names and counts only, never a secret. */
 export interface WebhookEventData {
@@ -19,7 +23,7 @@ export interface WebhookEventData {
 }
 
 export interface WebhookEvent {
-  type: WebhookEventType;
+  type: NodeEventType;
   /** ISO 8601. */
   timestamp: string;
   data: WebhookEventData;
@@ -41,7 +45,7 @@ export interface SlackText {
   text: string;
 }
 
-const HEADLINES: Record<WebhookEventType, { emoji: string; text: string }> = {
+const HEADLINES: Record<NodeEventType, { emoji: string; text: string }> = {
   'drift.detected': { emoji: ':warning:', text: 'Drift detected on node' },
   'drift.changed': { emoji: ':warning:', text: 'Drift changed on node' },
   'drift.resolved': { emoji: ':white_check_mark:', text: 'Drift resolved on node' },

@@ -1,0 +1,2 @@
+export { AuditCheckpoints } from './audit-checkpoints.service';
+export { AuditSelfCheck } from './audit-self-check.service';
