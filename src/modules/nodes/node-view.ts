@@ -37,7 +37,7 @@ export class NodeViewExtensions extends ViewExtensions<NodeEntity, NodeViewExtra
   }
 }
 
-/** The API shape of a node (CONTRACT §3); the agent secret is never part of it. */
+/** The API shape of a node (docs/API.md, Resources); the agent secret is never part of it. */
 export class NodeView extends NodeViewExtras {
   @ApiProperty({ format: 'uuid' })
   id!: string;

@@ -86,7 +86,7 @@ export class EffectivePeerSettingsView implements EffectivePeerSettings {
   endpoint!: string;
 }
 
-/** The API shape of a peer (CONTRACT §3): whether keys are held, never the keys. */
+/** The API shape of a peer (docs/API.md, Resources): whether keys are held, never the keys. */
 export class PeerView extends PeerViewExtras {
   @ApiProperty({ format: 'uuid' })
   id!: string;
