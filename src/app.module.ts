@@ -19,6 +19,7 @@ import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
 import { EventsModule } from './modules/events/events.module';
+import { ReactionsModule } from './common/reactions';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NodesModule } from './modules/nodes/nodes.module';
@@ -59,6 +60,7 @@ export class AppModule {
         RedisModule,
         RequestLimitsModule,
         CryptoModule,
+        ReactionsModule,
         EventsModule,
         TokensModule,
         NodesModule,

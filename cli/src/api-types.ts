@@ -1,6 +1,6 @@
 import type { Schemas } from '@wgfleet/client';
 
-/** The panel's answers the CLI reads, as the OpenAPI document describes them. */
+/** The panel's requests and answers as the CLI uses them, as the OpenAPI document describes them. */
 export type NodeView = Schemas['NodeView'];
 export type PeerView = Schemas['PeerView'];
 export type NodeDriftReport = Schemas['NodeDriftReportView'];
@@ -20,8 +20,15 @@ export type CreatedToken = Schemas['CreatedTokenView'];
 export type WebhookView = Schemas['WebhookView'];
 export type CreatedWebhook = Schemas['WebhookWithSecretView'];
 export type DeliveryView = Schemas['DeliveryView'];
+export type NodeCreation = Schemas['RegisterNodeDto'];
+export type NodeUpdate = Schemas['UpdateNodeDto'];
+export type PeerCreation = Schemas['CreatePeerDto'];
+export type PeerUpdate = Schemas['UpdatePeerDto'];
+export type WebhookCreation = Schemas['CreateWebhookDto'];
+export type TokenRole = Schemas['TokenRole'];
+export type WebhookEventType = Schemas['WebhookEventType'];
+export type ReconcileMode = Schemas['ReconcileMode'];
+export type ReconcileOptions = Schemas['ReconcileOptionsDto'];
 
-export interface Page<T> {
-  items: T[];
-  next?: string;
-}
+/** One page of a listing, as every paged answer of the document has it (NodeViewPage, PeerViewPage ...). */
+export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };

@@ -1,4 +1,4 @@
-/** The exit codes scripts rely on (CONTRACT §5 "CLI and console"). */
+/** The exit codes scripts rely on (docs/API.md, Scripts and exit codes). */
 export const EXIT = {
   ok: 0,
   error: 1,

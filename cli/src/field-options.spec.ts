@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { addFieldOptions, FieldOption, fieldsFrom, NODE_FIELDS, PEER_FIELDS } from './field-options';
 
-function parseWith(fields: FieldOption[], ...args: string[]) {
+function parseWith<Body>(fields: FieldOption<Body>[], ...args: string[]) {
   const command = addFieldOptions(new Command('set').exitOverride(), fields);
   command.parse(args, { from: 'user' });
   return fieldsFrom(command.opts(), fields);

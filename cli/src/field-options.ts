@@ -1,56 +1,88 @@
+import { autoReconcileModeValues } from '@wgfleet/client';
 import { Command, InvalidArgumentError } from 'commander';
+import type { NodeCreation, PeerCreation } from './api-types';
 
 /** How a command-line value becomes an API field value. */
-type Parse = (value: string) => unknown;
+type Parse<Value> = (value: string) => Value;
 
-export interface FieldOption {
-  flags: string;
-  /** The commander option name (camelCase of the long flag). */
-  key: string;
-  field: string;
-  description: string;
-  parse: Parse;
-}
+/** An option for one field of the API body `Body`, parsed to that field's type in the OpenAPI document. */
+export type FieldOption<Body> = {
+  [Field in keyof Body & string]-?: {
+    flags: string;
+    /** The commander option name (camelCase of the long flag). */
+    key: string;
+    field: Field;
+    description: string;
+    parse: Parse<Body[Field]>;
+  };
+}[keyof Body & string];
 
 const NONE = 'none';
-/** What `none` parses to: commander turns a parser's null into '', so null is put in by fieldsFrom. */
-const CLEAR = Symbol('clear');
 
-export const integer: Parse = (value) => {
+export const integer: Parse<number> = (value) => {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
   return Number(value);
 };
 
-export const list: Parse = (value) =>
+export const list: Parse<string[]> = (value) =>
   value
     .split(',')
     .map((item) => item.trim())
     .filter(Boolean);
 
+/** One of an API enum's values (`@wgfleet/client` exports them with the types). */
+export const choice =
+  <Value extends string>(values: readonly Value[]): Parse<Value> =>
+  (value) => {
+    const isChoice = (given: string): given is Value => values.some((allowed) => allowed === given);
+    if (!isChoice(value)) throw new InvalidArgumentError(`must be one of ${values.join(', ')}`);
+    return value;
+  };
+
 /** For a setting that may be inherited: `none` clears it (null). */
 export const clearable =
-  (parse: Parse): Parse =>
+  <Value>(parse: Parse<Value>): Parse<Value | null> =>
   (value) =>
-    value === NONE ? CLEAR : parse(value);
+    value === NONE ? null : parse(value);
 
-export const text: Parse = (value) => value;
+export const text: Parse<string> = (value) => value;
 
-export function addFieldOptions(command: Command, options: FieldOption[]): Command {
-  for (const option of options) command.option(option.flags, option.description, option.parse);
+/**
+ * Commander checks each value as it reads it (a bad one is a usage error naming the option) and keeps the
+ * text; `fieldsFrom` parses it again into its field's type, which commander's untyped option values lose.
+ */
+export function addFieldOptions<Body>(command: Command, options: FieldOption<Body>[]): Command {
+  for (const option of options) {
+    command.option(option.flags, option.description, (value: string) => {
+      option.parse(value);
+      return value;
+    });
+  }
   return command;
 }
 
+function setField<Body, Field extends keyof Body>(
+  body: Partial<Body>,
+  option: { field: Field; parse: Parse<Body[Field]> },
+  given: string,
+): void {
+  body[option.field] = option.parse(given);
+}
+
 /** Only the fields given on the command line: a PATCH leaves the others as they are. */
-export function fieldsFrom(values: Record<string, unknown>, options: FieldOption[]): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
+export function fieldsFrom<Body>(
+  values: Record<string, unknown>,
+  options: FieldOption<Body>[],
+): Partial<Body> {
+  const body: Partial<Body> = {};
   for (const option of options) {
-    const value = values[option.key];
-    if (value !== undefined) body[option.field] = value === CLEAR ? null : value;
+    const given = values[option.key];
+    if (typeof given === 'string') setField(body, option, given);
   }
   return body;
 }
 
-export const NODE_FIELDS: FieldOption[] = [
+export const NODE_FIELDS: FieldOption<NodeCreation>[] = [
   {
     flags: '--agent-url <url>',
     key: 'agentUrl',
@@ -126,11 +158,11 @@ export const NODE_FIELDS: FieldOption[] = [
     key: 'autoReconcile',
     field: 'auto_reconcile',
     description: 'self-heal mode of the node',
-    parse: text,
+    parse: choice(autoReconcileModeValues),
   },
 ];
 
-export const PEER_FIELDS: FieldOption[] = [
+export const PEER_FIELDS: FieldOption<PeerCreation>[] = [
   {
     flags: '--public-key <key>',
     key: 'publicKey',

@@ -1,4 +1,11 @@
-import { createWgfleetClient, expectOk, WgfleetApiError, WgfleetClient } from '@wgfleet/client';
+import {
+  createWgfleetClient,
+  expectOk,
+  isPlanAnswer,
+  isQueuedJob,
+  WgfleetApiError,
+  WgfleetClient,
+} from '@wgfleet/client';
 import type {
   AdoptionDryRun,
   AdoptionResult,
@@ -8,13 +15,20 @@ import type {
   DeliveryView,
   DryRunAnswer,
   FleetDriftReport,
+  NodeCreation,
   NodeDriftReport,
+  NodeUpdate,
   NodeView,
   Page,
+  PeerCreation,
+  PeerUpdate,
   PeerView,
   QueuedJob,
   ReconcileJob,
+  ReconcileOptions,
+  TokenRole,
   TokenView,
+  WebhookCreation,
   WebhookView,
 } from './api-types';
 import { Connection } from './cli-config';
@@ -23,8 +37,6 @@ import { assertTokenTransport } from './token-transport';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 1000;
-
-export type Body = Record<string, unknown>;
 
 /** What the commands ask of the panel, each call typed by its path; names resolve to ids here. */
 export class PanelApi {
@@ -45,12 +57,12 @@ export class PanelApi {
     return expectOk(this.client.GET('/api/nodes/{id}', { params: { path: { id } } }));
   }
 
-  createNode(body: Body): Promise<NodeView> {
-    return expectOk(this.client.POST('/api/nodes', { body: body as never }));
+  createNode(body: NodeCreation): Promise<NodeView> {
+    return expectOk(this.client.POST('/api/nodes', { body }));
   }
 
-  updateNode(id: string, body: Body): Promise<NodeView> {
-    return expectOk(this.client.PATCH('/api/nodes/{id}', { params: { path: { id } }, body: body as never }));
+  updateNode(id: string, body: NodeUpdate): Promise<NodeView> {
+    return expectOk(this.client.PATCH('/api/nodes/{id}', { params: { path: { id } }, body }));
   }
 
   async deleteNode(id: string, version: number): Promise<void> {
@@ -72,14 +84,12 @@ export class PanelApi {
     return expectOk(this.client.GET('/api/peers/{id}', { params: { path: { id } } }));
   }
 
-  createPeer(nodeId: string, body: Body): Promise<PeerView> {
-    return expectOk(
-      this.client.POST('/api/nodes/{id}/peers', { params: { path: { id: nodeId } }, body: body as never }),
-    );
+  createPeer(nodeId: string, body: PeerCreation): Promise<PeerView> {
+    return expectOk(this.client.POST('/api/nodes/{id}/peers', { params: { path: { id: nodeId } }, body }));
   }
 
-  updatePeer(id: string, body: Body): Promise<PeerView> {
-    return expectOk(this.client.PATCH('/api/peers/{id}', { params: { path: { id } }, body: body as never }));
+  updatePeer(id: string, body: PeerUpdate): Promise<PeerView> {
+    return expectOk(this.client.PATCH('/api/peers/{id}', { params: { path: { id } }, body }));
   }
 
   async deletePeer(id: string, version: number): Promise<void> {
@@ -99,37 +109,40 @@ export class PanelApi {
   }
 
   /** A dry run: the stored plan and its id, nothing changed. */
-  async planReconcile(nodeId: string, options: Body): Promise<DryRunAnswer> {
-    // The route answers 200 with a plan for a dry run, 202 with a job otherwise.
-    return (await expectOk(
+  async planReconcile(nodeId: string, options: ReconcileOptions): Promise<DryRunAnswer> {
+    const answer = await expectOk(
       this.client.POST('/api/drift/nodes/{id}/reconcile', {
         params: { path: { id: nodeId } },
-        body: { ...options, dry_run: true } as never,
+        body: { ...options, dry_run: true },
       }),
-    )) as DryRunAnswer;
+    );
+    if (!isPlanAnswer(answer)) throw new CliError('the panel answered a dry run without a plan');
+    return answer;
   }
 
   /** Queues exactly the stored plan; 409 when the node moved since the plan was made. */
   async applyPlan(nodeId: string, planId: string): Promise<QueuedJob> {
-    return (await expectOk(
+    const answer = await expectOk(
       this.client.POST('/api/drift/nodes/{id}/reconcile', {
         params: { path: { id: nodeId } },
-        body: { plan_id: planId } as never,
+        body: { plan_id: planId },
       }),
-    )) as QueuedJob;
+    );
+    if (!isQueuedJob(answer)) throw new CliError('the panel answered a repair without its job');
+    return answer;
   }
 
   /** An adoption dry run: the stored plan and its id, nothing adopted. */
   async planAdoption(nodeId: string, request: Omit<AdoptRequest, 'dry_run' | 'plan_id'>) {
     const answer = await this.adopt(nodeId, { ...request, dry_run: true });
-    if (!('plan_id' in answer)) throw new CliError('the panel answered an adoption dry run without a plan');
+    if (!isPlanAnswer(answer)) throw new CliError('the panel answered an adoption dry run without a plan');
     return answer;
   }
 
   /** Adopts exactly the stored plan (409 when the node moved since), under the names given. */
   async adoptPlan(nodeId: string, planId: string, names: Record<string, string>): Promise<AdoptionResult> {
     const answer = await this.adopt(nodeId, { plan_id: planId, names });
-    if (!('adopted' in answer)) throw new CliError('the panel answered an adoption without its result');
+    if (isPlanAnswer(answer)) throw new CliError('the panel answered an adoption without its result');
     return answer;
   }
 
@@ -149,8 +162,8 @@ export class PanelApi {
     return (await expectOk(this.client.GET('/api/tokens'))).items;
   }
 
-  createToken(name: string, role: string): Promise<CreatedToken> {
-    return expectOk(this.client.POST('/api/tokens', { body: { name, role } as never }));
+  createToken(name: string, role: TokenRole): Promise<CreatedToken> {
+    return expectOk(this.client.POST('/api/tokens', { body: { name, role } }));
   }
 
   async revokeToken(id: string): Promise<void> {
@@ -163,8 +176,8 @@ export class PanelApi {
     );
   }
 
-  createWebhook(body: Body): Promise<CreatedWebhook> {
-    return expectOk(this.client.POST('/api/webhooks', { body: body as never }));
+  createWebhook(body: WebhookCreation): Promise<CreatedWebhook> {
+    return expectOk(this.client.POST('/api/webhooks', { body }));
   }
 
   getWebhook(id: string): Promise<WebhookView> {

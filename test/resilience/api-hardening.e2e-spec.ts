@@ -1,6 +1,7 @@
 /**
- * The panel API's own defences (CONTRACT §5 "Hardening"): request limits shared through Redis, names that cannot
- * start a line, client configs that refuse a line break whatever its source, and bodies that are JSON or nothing.
+ * The panel API's own defences (docs/API.md, Request limits and Bodies): request limits shared through Redis,
+ * names that cannot start a line, client configs that refuse a line break whatever its source, and bodies that
+ * are JSON or nothing.
  */
 import { Client } from 'pg';
 import { startPanel, testDatabaseUrl, dropDatabase, TestPanel } from '../support/panel';

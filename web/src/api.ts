@@ -1,4 +1,4 @@
-import { createWgfleetClient, expectOk, WgfleetApiError } from '@wgfleet/client';
+import { createWgfleetClient, expectOk, isPlanAnswer, isQueuedJob, WgfleetApiError } from '@wgfleet/client';
 import type { Me } from './types';
 
 const TOKEN_KEY = 'wgfleet.console.token';
@@ -13,17 +13,9 @@ export const session = {
 /** Same origin as the console: no CORS, no other host. */
 export const api = createWgfleetClient({ baseUrl: location.origin, token: session.token });
 
-/**
- * The data of a 2xx answer as the console's type of it, or a thrown WgfleetApiError. The OpenAPI document
- * does not describe answers yet, so the type is named here.
- */
-export function ok<T>(pending: Promise<{ data?: unknown; error?: unknown; response: Response }>): Promise<T> {
-  return expectOk(pending) as Promise<T>;
-}
-
 /** Who a token belongs to; a WgfleetApiError (401) when the panel does not accept it. */
 export function whoAmI(token: string): Promise<Me> {
-  return ok<Me>(api.GET('/api/me', { headers: { Authorization: `Bearer ${token}` } }));
+  return expectOk(api.GET('/api/me', { headers: { Authorization: `Bearer ${token}` } }));
 }
 
 /** An answer that is not JSON (a client config, a QR code) as a Blob, with the token. */
@@ -46,4 +38,4 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export { WgfleetApiError };
+export { expectOk, isPlanAnswer, isQueuedJob, WgfleetApiError };

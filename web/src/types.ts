@@ -1,4 +1,4 @@
-/** The panel's answers as the console reads them: the schemas of its OpenAPI document (@wgfleet/client). */
+/** The panel's requests and answers as the console uses them: the schemas of its OpenAPI document (@wgfleet/client). */
 import type { Schemas } from '@wgfleet/client';
 
 export type Role = Schemas['TokenRole'];
@@ -15,24 +15,20 @@ export type ReconcileJob = Schemas['ReconcileJobView'];
 export type ReconcileProblem = Schemas['ReconcileProblemView'];
 export type PeerView = Schemas['PeerView'];
 export type EventView = Schemas['EventView'];
-export type TokenView = Schemas['TokenView'] & { token?: string };
-export type WebhookView = Schemas['WebhookView'] & { secret?: string };
+export type TokenView = Schemas['TokenView'];
+export type CreatedToken = Schemas['CreatedTokenView'];
+export type WebhookView = Schemas['WebhookView'];
 export type DeliveryView = Schemas['DeliveryView'];
+export type NodeUpdate = Schemas['UpdateNodeDto'];
+export type PeerCreation = Schemas['CreatePeerDto'];
 
 /** A mismatch as the drift report and the plan show it: `field: expected → actual`. */
-export interface FieldMismatch {
-  field: string;
-  expected: unknown;
-  actual: unknown;
-}
+export type FieldMismatch =
+  | Schemas['MismatchedPeerView']['mismatches'][number]
+  | Schemas['NodeDriftReportView']['interface_mismatches'][number];
 
 /** The options a person picks for a repair (the rest keep the API's defaults). */
 export type ReconcileOptions = Pick<
   Schemas['ReconcileOptionsDto'],
   'reconcile_missing' | 'reconcile_mismatched' | 'remove_orphaned' | 'remove_unknown' | 'mode'
 >;
-
-export interface Page<T> {
-  items: T[];
-  next?: string | null;
-}

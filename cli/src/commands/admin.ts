@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { CliError } from '../exit-codes';
-import { list } from '../field-options';
+import { tokenRoleValues, webhookEventTypeValues } from '@wgfleet/client';
+import type { TokenRole, WebhookEventType } from '../api-types';
+import { choice, list } from '../field-options';
 import { withOutputOption } from '../output';
 import { examples, Runtime } from '../runtime';
 
@@ -29,14 +31,12 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
         .description('create a token; its secret is printed once')
         .argument('<name>')
         .addOption(
-          new Option('--role <role>', 'what it may do')
-            .choices(['read', 'write', 'admin'])
-            .makeOptionMandatory(),
+          new Option('--role <role>', 'what it may do').choices(tokenRoleValues).makeOptionMandatory(),
         ),
     ),
     'wgfleet tokens create ci-drift-check --role read',
   ).action(
-    runtime.act(async (name: string, options: { role: string }, command) => {
+    runtime.act(async (name: string, options: { role: TokenRole }, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
       const created = await panel.createToken(name, options.role);
@@ -87,25 +87,29 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
         .command('add')
         .description('subscribe a URL; the signing secret is printed once')
         .argument('<url>')
-        .option('--events <list>', 'only these event types (comma-separated); all when omitted', list)
+        .option('--events <list>', 'only these event types (comma-separated); all when omitted', (value) =>
+          list(value).map(choice(webhookEventTypeValues)),
+        )
         .option('--description <text>', 'what it is for'),
     ),
     'wgfleet webhooks add https://hooks.example.com/wgfleet --events drift.detected,node.unreachable',
   ).action(
-    runtime.act(async (url: string, options: { events?: string[]; description?: string }, command) => {
-      const panel = await runtime.panel(command);
-      const out = runtime.out(command);
-      const created = await panel.createWebhook({
-        url,
-        events: options.events,
-        description: options.description,
-      });
-      if (out.json) out.printJson(created);
-      else {
-        out.line(created.secret);
-        out.note(`webhook ${created.id} for ${created.url}; the secret above is shown only now`);
-      }
-    }),
+    runtime.act(
+      async (url: string, options: { events?: WebhookEventType[]; description?: string }, command) => {
+        const panel = await runtime.panel(command);
+        const out = runtime.out(command);
+        const created = await panel.createWebhook({
+          url,
+          events: options.events,
+          description: options.description,
+        });
+        if (out.json) out.printJson(created);
+        else {
+          out.line(created.secret);
+          out.note(`webhook ${created.id} for ${created.url}; the secret above is shown only now`);
+        }
+      },
+    ),
   );
   examples(
     withOutputOption(webhooks.command('rm').description('delete a subscription').argument('<id>')),

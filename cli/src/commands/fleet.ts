@@ -6,6 +6,7 @@ import { CliError, EXIT } from '../exit-codes';
 import { CurrentNode, describeChange, diffFleet, FleetChange, FleetDiff } from '../fleet/fleet-diff';
 import { exportFleetFile, fleetDocument, parseFleetFile } from '../fleet/fleet-file';
 import { Output, withOutputOption } from '../output';
+import { nodeCreation } from '../node-creation';
 import { PanelApi } from '../panel-api';
 import { examples, Runtime } from '../runtime';
 
@@ -108,12 +109,12 @@ async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetD
     id: node.id,
     version: node.version,
     name: node.name,
-    fields: node as unknown as Record<string, unknown>,
+    fields: node,
     peers: (peers.get(node.id) ?? []).map((peer) => ({
       id: peer.id,
       version: peer.version,
       name: peer.name,
-      fields: peer as unknown as Record<string, unknown>,
+      fields: peer,
     })),
   }));
   return diffFleet(desired, current, options.prune === true);
@@ -162,11 +163,12 @@ async function applyChange(
     if (change.kind === 'node') await panel.deleteNode(change.id, change.version);
     else await panel.deletePeer(change.id, change.version);
   } else if (change.kind === 'node') {
-    const created = await panel.createNode({
-      name: change.node,
-      ...change.fields,
-      agent_secret: secrets.get(change.node),
-    });
+    const node = nodeCreation(
+      change.node,
+      change.fields,
+      (missing) => `node ${change.node} is new: the fleet file must give its ${missing.join(', ')}`,
+    );
+    const created = await panel.createNode({ ...node, agent_secret: secrets.get(change.node) });
     nodeIds.set(created.name, created.id);
   } else {
     const nodeId = nodeIds.get(change.node) ?? (await panel.resolveNode(change.node)).id;

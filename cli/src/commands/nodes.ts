@@ -1,13 +1,12 @@
 import { Command } from 'commander';
 import { text } from 'node:stream/consumers';
-import type { NodeView } from '../api-types';
+import type { NodeUpdate, NodeView } from '../api-types';
 import { CliError } from '../exit-codes';
 import { addFieldOptions, fieldsFrom, NODE_FIELDS } from '../field-options';
+import { nodeCreation } from '../node-creation';
 import { Output, withOutputOption } from '../output';
 import { examples, Runtime } from '../runtime';
 import { shortKey } from './format';
-
-const REQUIRED_ON_ADD = ['agent_url', 'interface', 'endpoint', 'address_pool'];
 
 export function registerNodeCommands(program: Command, runtime: Runtime): void {
   const nodes = program.command('nodes').description('WireGuard nodes (servers) the panel manages');
@@ -67,17 +66,11 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
   );
   add.action(
     runtime.act(async (name: string, options: Record<string, unknown>, command) => {
-      const body = {
+      const body = nodeCreation(
         name,
-        ...fieldsFrom(options, NODE_FIELDS),
-        ...(options.disabled ? { enabled: false } : {}),
-      };
-      const missing = REQUIRED_ON_ADD.filter((field) => body[field as keyof typeof body] === undefined);
-      if (missing.length > 0) {
-        throw new CliError(
-          `a new node needs ${missing.map((field) => '--' + field.replace(/_/g, '-')).join(', ')}`,
-        );
-      }
+        { ...fieldsFrom(options, NODE_FIELDS), ...(options.disabled ? { enabled: false } : {}) },
+        (missing) => `a new node needs ${missing.map((field) => '--' + field.replace(/_/g, '-')).join(', ')}`,
+      );
       const secret = options.agentSecretStdin
         ? (await text(process.stdin)).trim()
         : process.env.WGFLEET_AGENT_SECRET;
@@ -105,7 +98,7 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
     runtime.act(async (ref: string, options: Record<string, unknown>, command) => {
       const panel = await runtime.panel(command);
       const node = await panel.resolveNode(ref);
-      const body: Record<string, unknown> = { ...fieldsFrom(options, NODE_FIELDS), version: node.version };
+      const body: NodeUpdate = { ...fieldsFrom(options, NODE_FIELDS), version: node.version };
       if (options.enable) body.enabled = true;
       if (options.disable) body.enabled = false;
       if (options.agentSecretStdin) body.agent_secret = (await text(process.stdin)).trim();

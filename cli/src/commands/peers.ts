@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { NodeView, PeerView } from '../api-types';
+import type { NodeView, PeerUpdate, PeerView } from '../api-types';
 import { addFieldOptions, fieldsFrom, PEER_FIELDS } from '../field-options';
 import { Output, withOutputOption } from '../output';
 import { writeOwnerOnlyFile } from '../owner-only-file';
@@ -107,7 +107,7 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
     runtime.act(async (ref: string, options: Record<string, unknown> & { node?: string }, command) => {
       const panel = await runtime.panel(command);
       const peer = await panel.resolvePeer(ref, options.node);
-      const body: Record<string, unknown> = { ...fieldsFrom(options, PEER_FIELDS), version: peer.version };
+      const body: PeerUpdate = { ...fieldsFrom(options, PEER_FIELDS), version: peer.version };
       if (typeof options.name === 'string') body.name = options.name;
       if (options.enable) body.enabled = true;
       if (options.disable) body.enabled = false;

@@ -1,6 +1,7 @@
+import { reconcileModeValues } from '@wgfleet/client';
 import { Command, Option } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ReconcileJob, ReconcilePlan } from '../api-types';
+import type { ReconcileJob, ReconcileMode, ReconcileOptions, ReconcilePlan } from '../api-types';
 import { CliError, EXIT } from '../exit-codes';
 import { Output, withOutputOption } from '../output';
 import { isStalePlan, PanelApi } from '../panel-api';
@@ -19,21 +20,19 @@ import { makeSavedPlan } from './saved-plan';
 import { PLAN_VALUES_LABEL, planValues, shortKey } from './format';
 
 interface PlanOptions {
-  mode?: string;
+  mode?: ReconcileMode;
   removeUnknown?: boolean;
   keepOrphaned?: boolean;
 }
 
 function withPlanOptions(command: Command): Command {
   return command
-    .addOption(
-      new Option('--mode <mode>', 'how the job applies the plan').choices(['batch', 'peer', 'syncconf']),
-    )
+    .addOption(new Option('--mode <mode>', 'how the job applies the plan').choices(reconcileModeValues))
     .option('--remove-unknown', 'also remove peers the panel never managed')
     .option('--keep-orphaned', 'keep peers the panel deleted or disabled');
 }
 
-function reconcileOptions(options: PlanOptions): Record<string, unknown> {
+function reconcileOptions(options: PlanOptions): ReconcileOptions {
   return {
     ...(options.mode ? { mode: options.mode } : {}),
     ...(options.removeUnknown ? { remove_unknown: true } : {}),

@@ -1,5 +1,5 @@
 import { parse, stringify } from 'yaml';
-import type { NodeView, PeerView } from '../api-types';
+import type { NodeCreation, NodeView, PeerCreation, PeerView } from '../api-types';
 import { CliError } from '../exit-codes';
 
 /** API field name → value; a field left out of a fleet file is not managed by it. */
@@ -24,8 +24,31 @@ interface FieldRule {
   nullable?: boolean;
 }
 
+/** The kind a fleet file's value must have for an API field of type `Value`. */
+type KindOf<Value> =
+  NonNullable<Value> extends string
+    ? 'string'
+    : NonNullable<Value> extends number
+      ? 'integer'
+      : NonNullable<Value> extends boolean
+        ? 'boolean'
+        : NonNullable<Value> extends string[]
+          ? 'strings'
+          : never;
+
+/**
+ * Rules for fields of the API body `Body`, checked against the OpenAPI document's types: a field the body does
+ * not have, a kind that is not the field's, or null where the field takes none fails to compile.
+ */
+type FieldRules<Body> = {
+  [Field in keyof Body]?: {
+    kind: KindOf<Body[Field]>;
+    nullable?: null extends Body[Field] ? boolean : false;
+  };
+};
+
 /** Node fields of a fleet file, under their API names (overrides sit in `overrides:` without the prefix). */
-const NODE_RULES: Record<string, FieldRule> = {
+const NODE_RULES: FieldRules<NodeCreation> = {
   agent_url: { kind: 'string' },
   interface: { kind: 'string' },
   endpoint: { kind: 'string' },
@@ -38,7 +61,9 @@ const NODE_RULES: Record<string, FieldRule> = {
   agent_cert_fingerprint: { kind: 'string', nullable: true },
 };
 
-const OVERRIDE_RULES: Record<string, FieldRule> = {
+const OVERRIDE_RULES: FieldRules<{
+  [Field in keyof NodeCreation as Field extends `override_${infer Name}` ? Name : never]: NodeCreation[Field];
+}> = {
   listen_port: { kind: 'integer', nullable: true },
   dns: { kind: 'strings', nullable: true },
   mtu: { kind: 'integer', nullable: true },
@@ -46,7 +71,7 @@ const OVERRIDE_RULES: Record<string, FieldRule> = {
   endpoint_allowed_ip: { kind: 'strings', nullable: true },
 };
 
-const PEER_RULES: Record<string, FieldRule> = {
+const PEER_RULES: FieldRules<PeerCreation> = {
   public_key: { kind: 'string' },
   allowed_ips: { kind: 'strings' },
   routed_ips: { kind: 'strings' },
@@ -102,12 +127,12 @@ function checkKeys(path: string, value: Record<string, unknown>, allowed: string
 function pickFields(
   path: string,
   value: Record<string, unknown>,
-  rules: Record<string, FieldRule>,
+  rules: Partial<Record<string, FieldRule>>,
   prefix = '',
 ) {
   const fields: ApiFields = {};
   for (const [key, rule] of Object.entries(rules)) {
-    if (value[key] === undefined) continue;
+    if (rule === undefined || value[key] === undefined) continue;
     checkValue(`${path}.${key}`, value[key], rule);
     fields[prefix + key] = value[key];
   }
@@ -184,7 +209,7 @@ export function exportFleetFile(nodes: NodeView[], peersOf: (nodeId: string) => 
 export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]) {
   return {
     nodes: [...nodes].sort(byName).map((node) => {
-      const view = node as unknown as Record<string, unknown>;
+      const view: Record<string, unknown> = node;
       const plain = Object.fromEntries(
         Object.keys(NODE_RULES)
           .filter((key) => view[key] !== undefined && view[key] !== null)
@@ -194,7 +219,7 @@ export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => Pe
         Object.keys(OVERRIDE_RULES).map((key) => [key, view['override_' + key] ?? null]),
       );
       const peers = [...peersOf(node.id)].sort(byName).map((peer) => {
-        const peerView = peer as unknown as Record<string, unknown>;
+        const peerView: Record<string, unknown> = peer;
         return {
           name: peer.name,
           ...Object.fromEntries(Object.keys(PEER_RULES).map((key) => [key, peerView[key] ?? null])),

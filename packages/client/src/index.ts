@@ -1,7 +1,15 @@
-import createFetchClient, { Middleware } from 'openapi-fetch';
+import createFetchClient, { Client, FetchResponse, MaybeOptionalInit, Middleware } from 'openapi-fetch';
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import type { components, paths } from './schema';
 
 export type { components, paths };
+/** The API's enums as values (generated with the types), for parsing them from a command line or a file. */
+export {
+  autoReconcileModeValues,
+  reconcileModeValues,
+  tokenRoleValues,
+  webhookEventTypeValues,
+} from './schema';
 export { NamesMappingError, parseNamesMapping } from './names-mapping';
 export type Schemas = components['schemas'];
 
@@ -61,11 +69,48 @@ export function errorFromBody(status: number, body: unknown): WgfleetApiError {
   return new WgfleetApiError(status, 'http_' + status, `the panel answered HTTP ${status}`);
 }
 
+/** The request body the document gives an operation (never when it takes none). */
+type DocumentBody<PathItem, Method extends HttpMethod> = Method extends keyof PathItem
+  ? NonNullable<MaybeOptionalInit<PathItem, Method>> extends { body?: infer Body }
+    ? Body
+    : never
+  : never;
+
+/**
+ * The call's own body with every field the document does not name typed `never`. openapi-fetch infers the
+ * init from the argument, so it lets an unknown field through once the required ones are there; this makes a
+ * misspelt or renamed field a compile error at the field.
+ */
+type KnownBodyFields<Init, Body> = Init extends { body?: infer Given }
+  ? Given extends object
+    ? { body?: { [Field in keyof Given]: Field extends keyof NonNullable<Body> ? Given[Field] : never } }
+    : unknown
+  : unknown;
+
+type CheckedInit<Init, Body> = Init & KnownBodyFields<Init, Body> & { [key: string]: unknown };
+
+/** openapi-fetch's method for requests with a body (its inference and answers), with unknown body fields refused. */
+interface CheckedBodyMethod<Method extends 'post' | 'patch'> {
+  // A method signature, so that openapi-fetch's own method is assignable to it.
+  call<Path extends PathsWithMethod<paths, Method>, Init extends MaybeOptionalInit<paths[Path], Method>>(
+    url: Path,
+    ...init: RequiredKeysOf<Init> extends never
+      ? [CheckedInit<Init, DocumentBody<paths[Path], Method>>?]
+      : [CheckedInit<Init, DocumentBody<paths[Path], Method>>]
+  ): Promise<FetchResponse<Extract<paths[Path][Method], Record<string, unknown>>, Init, MediaType>>;
+}
+
+/** The panel's API, typed by its OpenAPI document. */
+export interface WgfleetClient extends Omit<Client<paths>, 'POST' | 'PATCH'> {
+  POST: CheckedBodyMethod<'post'>['call'];
+  PATCH: CheckedBodyMethod<'patch'>['call'];
+}
+
 /**
  * The typed client: `client.GET('/api/nodes/{id}', { params: { path: { id } } })` with paths, parameters and
  * bodies checked against the panel's OpenAPI document at compile time.
  */
-export function createWgfleetClient(options: WgfleetClientOptions) {
+export function createWgfleetClient(options: WgfleetClientOptions): WgfleetClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const client = createFetchClient<paths>({
@@ -89,8 +134,6 @@ export function createWgfleetClient(options: WgfleetClientOptions) {
   return client;
 }
 
-export type WgfleetClient = ReturnType<typeof createWgfleetClient>;
-
 /**
  * Unwraps an openapi-fetch result: the data of a 2xx answer, or a thrown WgfleetApiError naming what went wrong.
  */
@@ -100,4 +143,18 @@ export async function expectOk<T>(
   const { data, error, response } = await pending;
   if (!response.ok) throw errorFromBody(response.status, error);
   return data as T;
+}
+
+/** An answer that holds a stored plan: a reconcile or adoption dry run (the routes answer a job or a result else). */
+export function isPlanAnswer<Answer extends object>(
+  answer: Answer,
+): answer is Extract<Answer, { plan_id: string }> {
+  return 'plan_id' in answer;
+}
+
+/** An answer that names a queued job: a reconcile that was not a dry run. */
+export function isQueuedJob<Answer extends object>(
+  answer: Answer,
+): answer is Extract<Answer, { job_id: string }> {
+  return 'job_id' in answer;
 }

@@ -1,4 +1,4 @@
-/** JSON bodies of agent protocol v1 (CONTRACT §2). Field names are snake_case on the wire. */
+/** JSON bodies of agent protocol v1 (docs/PROTOCOL.md, Bodies). Field names are snake_case on the wire. */
 
 export interface WirePeer {
   public_key: string;

@@ -4,7 +4,7 @@
  * they can be tested without a database.
  */
 
-/** Per-node overrides (CONTRACT §3); null = not overridden. */
+/** Per-node overrides (docs/API.md, Drift reports and repairs: effective settings); null = not overridden. */
 export interface NodeOverrides {
   override_listen_port: number | null;
   override_dns: string[] | null;

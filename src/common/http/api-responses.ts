@@ -97,6 +97,25 @@ export function oneOf(...types: Type<unknown>[]): { oneOf: { $ref: string }[] } 
   return { oneOf: types.map((type) => ({ $ref: getSchemaPath(type) })) };
 }
 
+/**
+ * One of several response classes told apart by `property`, each mapped from its value there: without the
+ * mapping, openapi-typescript types the property as the class's name ("ListenPortMismatchView") instead of
+ * its value ("listen_port"). The classes must be registered with ApiExtraModels.
+ */
+export function discriminatedOneOf(
+  property: string,
+  typesByValue: Record<string, Type<unknown>>,
+): { oneOf: { $ref: string }[]; discriminator: { propertyName: string; mapping: Record<string, string> } } {
+  const entries = Object.entries(typesByValue);
+  return {
+    ...oneOf(...entries.map(([, type]) => type)),
+    discriminator: {
+      propertyName: property,
+      mapping: Object.fromEntries(entries.map(([value, type]) => [value, getSchemaPath(type)])),
+    },
+  };
+}
+
 /** A success answer that is text or binary, e.g. a client config or a QR image. */
 export function ApiContentResponse(
   status: number,

@@ -10,7 +10,7 @@ import { AdoptionPlanEntity } from './adoption-plan.entity';
 /** The tables this module owns, for MikroORM (`src/entities.ts`). */
 export const ADOPTION_ENTITIES = [AdoptionPlanEntity];
 
-/** Adopting the peers a node already has (CONTRACT §5 Onboarding). */
+/** Adopting the peers a node already has (docs/API.md, Resources; docs/ONBOARDING.md). */
 @Module({
   imports: [NodesModule, PeersModule, NodeApplyModule, SyncModule],
   controllers: [AdoptionController],

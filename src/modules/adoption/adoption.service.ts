@@ -7,7 +7,14 @@ import { ApiError, badRequest } from '../../common/http/api-error';
 import { AgentError } from '../agent-client';
 import { EventStore } from '../events';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
-import { DesiredStateReader, PEER_CREATED, peerColumns, PeerEntity, PeersService } from '../peers';
+import {
+  DesiredStateReader,
+  PEER_CREATED,
+  peerColumns,
+  PeerEntity,
+  PeersService,
+  type PeerCreated,
+} from '../peers';
 import { NodeInspector } from '../node-apply';
 import { stalePlan } from '../reconcile';
 import { AppliedVersions } from '../sync';
@@ -115,7 +122,7 @@ export class AdoptionService {
       const planned = planAdoption({ node: toDesiredNode(node), observed, ...holdings, publicKeys, names });
       const accepted = planned.filter(isAdoptable);
       const payloads = accepted.map((item) => adoptedPeerPayload(nodeId, item));
-      const records = await this.events.appendNew(
+      const records = await this.events.appendNew<PeerCreated>(
         tx,
         payloads.map((payload) => ({
           event: {

@@ -121,7 +121,7 @@ const TLS_VERIFY_ERRORS = new Set([
 ]);
 
 /**
- * Typed, signed client of one agent interface (agent protocol v1, CONTRACT §2). Bodies are serialised
+ * Typed, signed client of one agent interface (docs/PROTOCOL.md). Bodies are serialised
  * once; every attempt signs those exact bytes with a fresh timestamp and nonce. Connections are kept alive
  * for IDLE_CONNECTION_MS.
  */

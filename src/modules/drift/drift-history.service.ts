@@ -12,7 +12,8 @@ import { DriftStore } from './drift.store';
 import { ScanView, toScanDetailView, toScanView } from './drift-scan-view';
 import { reportContentHash } from './domain/report-content';
 import { parseHistoryCursor } from './history-cursor';
-import { ScanListeners, type ScanTrigger, type StoredScan } from './scan-listeners';
+import { SCAN_STORED, type ScanTrigger, type StoredScan } from './scan-listeners';
+import { Reactions } from '../../common/reactions';
 
 export interface ScanToStore {
   trigger: ScanTrigger;
@@ -35,7 +36,7 @@ export class DriftHistory {
   constructor(
     private readonly em: EntityManager,
     private readonly nodes: NodesService,
-    private readonly listeners: ScanListeners,
+    private readonly reactions: Reactions,
     private readonly scans: DriftStore,
   ) {}
 
@@ -80,7 +81,7 @@ export class DriftHistory {
         advancesState,
       );
       if (advancesState && activity) scan.activity = activity;
-      return this.listeners.stored(em, scan);
+      return this.reactions.tell(SCAN_STORED, em, scan);
     });
     for (const run of afterCommit) {
       await run().catch((error: Error) =>

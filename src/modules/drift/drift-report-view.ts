@@ -1,5 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { oneOf } from '../../common/http/api-responses';
+import { discriminatedOneOf } from '../../common/http/api-responses';
 import { DRIFT_STATUSES, DriftStatus } from '../../common/domain/drift-status';
 import {
   DriftSummary,
@@ -17,9 +17,9 @@ import {
 } from './domain/drift-report';
 
 /*
- * Response classes of the drift reports (CONTRACT §3). The reports themselves are built by the pure domain code;
- * each class implements its domain type (so no field is missing) and the controllers return the classes (so the
- * domain type has no field the class does not declare).
+ * Response classes of the drift reports (docs/API.md, Drift reports and repairs). The reports themselves are
+ * built by the pure domain code; each class implements its domain type (so no field is missing) and the
+ * controllers return the classes (so the domain type has no field the class does not declare).
  */
 
 export class DriftSummaryView implements DriftSummary {
@@ -110,8 +110,12 @@ export class PresharedKeyMismatchView {
 
 /** The schema of a PeerFieldMismatch: one of the field's own shapes. */
 export const PEER_FIELD_MISMATCH_SCHEMA = {
-  ...oneOf(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView),
-  discriminator: { propertyName: 'field' },
+  ...discriminatedOneOf('field', {
+    allowed_ips: AllowedIpsMismatchView,
+    endpoint: EndpointMismatchView,
+    persistent_keepalive: KeepaliveMismatchView,
+    preshared_key: PresharedKeyMismatchView,
+  }),
 };
 
 @ApiExtraModels(AllowedIpsMismatchView, EndpointMismatchView, KeepaliveMismatchView, PresharedKeyMismatchView)
@@ -227,10 +231,10 @@ export class NodeDriftReportView implements NodeDriftReport {
 
   @ApiProperty({
     type: 'array',
-    items: {
-      ...oneOf(ListenPortMismatchView, PublicKeyMismatchView),
-      discriminator: { propertyName: 'field' },
-    },
+    items: discriminatedOneOf('field', {
+      listen_port: ListenPortMismatchView,
+      public_key: PublicKeyMismatchView,
+    }),
   })
   interface_mismatches!: InterfaceMismatch[];
 

@@ -11,9 +11,10 @@ import { BatchedLoader } from './batched-loader';
 import { detectDrift, unreachableReport } from './domain/drift-detector';
 import type { NodeDriftReport, PendingPeer } from './domain/drift-report';
 import { observedManagedPeers } from './domain/observed-peers';
-import { PendingPeers } from './pending-peers';
+import { PENDING_PEERS } from './pending-peers';
 import { DriftHistory } from './drift-history.service';
-import { ScanListeners, type ScanTrigger } from './scan-listeners';
+import { SCAN_FINISHED, type ScanTrigger } from './scan-listeners';
+import { Reactions } from '../../common/reactions';
 
 type Observation = { dump: Dump } | { error: string; transient: boolean };
 
@@ -45,9 +46,8 @@ export class DriftScanner {
     private readonly em: EntityManager,
     private readonly agents: NodeAgents,
     private readonly desired: DesiredStateReader,
-    private readonly pending: PendingPeers,
+    private readonly reactions: Reactions,
     private readonly history: DriftHistory,
-    private readonly listeners: ScanListeners,
     private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -96,7 +96,7 @@ export class DriftScanner {
   private async load(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, NodeDesiredState>> {
     const [states, pending] = await Promise.all([
       this.desired.load(em, nodeIds),
-      this.pending.pendingFor(em, nodeIds),
+      this.reactions.ask(PENDING_PEERS, em, nodeIds),
     ]);
     return new Map(
       [...states].map(([nodeId, state]) => [nodeId, { ...state, pending: pending.get(nodeId) ?? [] }]),
@@ -142,7 +142,7 @@ export class DriftScanner {
       this.history.store({ trigger, report, activity, durationMs: performance.now() - started }),
     );
     // Counted with storing the scan: what a scan costs the panel.
-    this.listeners.finished(scan, performance.now() - started);
+    await this.reactions.tell(SCAN_FINISHED, scan, performance.now() - started);
     return report;
   }
 

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
-import { NodeViewExtensions } from '../nodes';
+import { NODE_VIEW_EXTENSIONS } from '../nodes';
+import { Reactions } from '../../common/reactions';
 import { NodesModule } from '../nodes/nodes.module';
 import { PeersModule } from '../peers/peers.module';
 import { DriftHistory } from './drift-history.service';
@@ -10,10 +11,7 @@ import { DriftScanner } from './drift-scanner.service';
 import { NodeDriftStatusView } from './drift-view-extensions';
 import { DriftController } from './drift.controller';
 import { DriftStoreModule } from './drift-store.module';
-import { FinishedRepairs } from './finished-repairs';
 import { LiveDriftReads } from './live-drift-reads.service';
-import { PendingPeers } from './pending-peers';
-import { ScanListeners } from './scan-listeners';
 import { DriftScanEntity } from './drift-scan.entity';
 import { NodeDriftStateEntity } from './node-drift-state.entity';
 
@@ -21,33 +19,31 @@ import { NodeDriftStateEntity } from './node-drift-state.entity';
 export const DRIFT_ENTITIES = [DriftScanEntity, NodeDriftStateEntity];
 
 /**
- * Drift scans (live and scheduled) and their history. Exports ScanListeners (react to stored scans: lifecycle
- * records the peer activity a scan saw, metrics count it, notifications alert, reconcile self-heals), PendingPeers (plug in the source of not-yet-applied peers),
- * FinishedRepairs (plug in when nodes were last repaired) and DriftScanner.
+ * Drift scans (live and scheduled) and their history. Exports DriftScanner; its index declares SCAN_STORED (react
+ * to stored scans: lifecycle records the peer activity a scan saw, notifications alert, reconcile self-heals),
+ * SCAN_FINISHED (metrics count it), PENDING_PEERS (answer which peers are not applied yet) and FINISHED_REPAIRS
+ * (answer when nodes were last repaired).
  */
 @Module({
   imports: [NodesModule, PeersModule, DriftStoreModule, BullModule.registerQueue({ name: DRIFT_SCAN_QUEUE })],
   controllers: [DriftController],
   providers: [
-    ScanListeners,
-    PendingPeers,
     DriftHistory,
     DriftScanner,
-    FinishedRepairs,
     LiveDriftReads,
     DriftScanProcessor,
     DriftRetention,
     NodeDriftStatusView,
   ],
-  exports: [ScanListeners, PendingPeers, FinishedRepairs, DriftScanner],
+  exports: [DriftScanner],
 })
 export class DriftModule implements OnModuleInit {
   constructor(
-    private readonly nodeViews: NodeViewExtensions,
+    private readonly reactions: Reactions,
     private readonly nodeDriftStatus: NodeDriftStatusView,
   ) {}
 
   onModuleInit(): void {
-    this.nodeViews.register(this.nodeDriftStatus);
+    this.reactions.contribute(NODE_VIEW_EXTENSIONS, 'drift: NodeDriftStatusView', this.nodeDriftStatus);
   }
 }

@@ -1,27 +1,17 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { askTopic } from '../../common/reactions';
 
 /**
  * When each node's latest repair finished. A repair changes and verifies its node, so a scan from before it is
- * no longer the node's latest result. The reconcile module owns repairs and plugs its source in at start-up.
+ * no longer the node's latest result. The reconcile module owns repairs and answers it.
  */
 export interface FinishedRepairsSource {
   /** The latest finish per node id; a node never repaired is absent. */
   lastFinishedAt(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, Date>>;
 }
 
-/** Until a source is plugged in, no node was ever repaired. */
-const NO_REPAIRS: FinishedRepairsSource = { lastFinishedAt: async () => new Map() };
-
-@Injectable()
-export class FinishedRepairs implements FinishedRepairsSource {
-  private source: FinishedRepairsSource = NO_REPAIRS;
-
-  use(source: FinishedRepairsSource): void {
-    this.source = source;
-  }
-
-  lastFinishedAt(em: EntityManager, nodeIds: readonly string[]): Promise<Map<string, Date>> {
-    return this.source.lastFinishedAt(em, nodeIds);
-  }
-}
+/** Until a module answers, no node was ever repaired. */
+export const FINISHED_REPAIRS = askTopic<[em: EntityManager, nodeIds: readonly string[]], Map<string, Date>>(
+  'drift.finished-repairs',
+  async () => new Map(),
+);

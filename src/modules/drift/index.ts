@@ -6,10 +6,10 @@ export {
   PresharedKeyMismatchView,
 } from './drift-report-view';
 export type { NodeScanRow } from './drift.store';
-export { FinishedRepairs } from './finished-repairs';
+export { FINISHED_REPAIRS } from './finished-repairs';
 export type { FinishedRepairsSource } from './finished-repairs';
 export { LatestScansReader } from './latest-scans.reader';
-export { PendingPeers } from './pending-peers';
+export { PENDING_PEERS } from './pending-peers';
 export type { PendingPeersSource } from './pending-peers';
-export { ScanListeners } from './scan-listeners';
+export { SCAN_FINISHED, SCAN_STORED } from './scan-listeners';
 export type { ScanListener, ScanTrigger, StoredScan } from './scan-listeners';

@@ -5,7 +5,8 @@ import { NodeEntity, NodesService, NodesStore } from '../nodes';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
 import { DriftScanner } from './drift-scanner.service';
 import { DriftStore } from './drift.store';
-import { FinishedRepairs } from './finished-repairs';
+import { FINISHED_REPAIRS } from './finished-repairs';
+import { Reactions } from '../../common/reactions';
 
 /**
  * Drift as the API reads it live, without letting readers drive agent traffic: concurrent requests share one
@@ -21,7 +22,7 @@ export class LiveDriftReads {
     private readonly nodes: NodesService,
     private readonly scanner: DriftScanner,
     private readonly store: DriftStore,
-    private readonly repairs: FinishedRepairs,
+    private readonly reactions: Reactions,
     private readonly nodeRecords: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -74,7 +75,7 @@ export class LiveDriftReads {
     if (nodeIds.length === 0) return new Map();
     const [scans, repaired] = await Promise.all([
       this.store.latestScansSince(em, nodeIds, since),
-      this.repairs.lastFinishedAt(em, nodeIds),
+      this.reactions.ask(FINISHED_REPAIRS, em, nodeIds),
     ]);
     const current = scans.filter((scan) => !((repaired.get(scan.node_id) ?? 0) > new Date(scan.checked_at)));
     return new Map(current.map((scan) => [scan.node_id, scan.report]));

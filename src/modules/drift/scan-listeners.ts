@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { tellTopic, type AfterCommit } from '../../common/reactions';
 import type { NodeDriftReport } from './domain/drift-report';
 import type { ObservedManagedPeer } from './domain/observed-peers';
 
@@ -28,31 +28,18 @@ export interface StoredScan {
  * job) commits or rolls back with it. A returned function runs after the commit (e.g. to enqueue a job).
  */
 export interface ScanListener {
-  onScanStored?(em: EntityManager, scan: StoredScan): Promise<void | (() => Promise<void>)>;
-  /** Once the scan is stored and its listeners' after-commit work done; `durationMs` counts the whole scan. */
-  onScanFinished?(scan: StoredScan, durationMs: number): void;
+  onScanStored(em: EntityManager, scan: StoredScan): Promise<void | AfterCommit>;
 }
 
-/** Lets lifecycle, metrics, notifications and reconcile react to scans without drift depending on them. */
-@Injectable()
-export class ScanListeners {
-  private readonly listeners: ScanListener[] = [];
+/** A scan was stored: lets lifecycle, notifications and reconcile react to scans without drift depending on them. */
+export const SCAN_STORED = tellTopic<[em: EntityManager, scan: StoredScan]>(
+  'drift.scan-stored',
+  'inTransaction',
+);
 
-  register(listener: ScanListener): void {
-    this.listeners.push(listener);
-  }
-
-  /** Runs every listener in the scan's transaction; returns what must run once it has committed. */
-  async stored(em: EntityManager, scan: StoredScan): Promise<Array<() => Promise<void>>> {
-    const afterCommit: Array<() => Promise<void>> = [];
-    for (const listener of this.listeners) {
-      const next = await listener.onScanStored?.(em, scan);
-      if (next) afterCommit.push(next);
-    }
-    return afterCommit;
-  }
-
-  finished(scan: StoredScan, durationMs: number): void {
-    for (const listener of this.listeners) listener.onScanFinished?.(scan, durationMs);
-  }
-}
+/** A scan is stored and its after-commit work done; `durationMs` counts the whole scan (metrics observe it). */
+export const SCAN_FINISHED = tellTopic<[scan: StoredScan, durationMs: number]>(
+  'drift.scan-finished',
+  'afterCommit',
+  'a finished scan was not counted',
+);

@@ -8,7 +8,7 @@ import { EnrollmentEntity } from './enrollment.entity';
 /** The tables this module owns, for MikroORM (`src/entities.ts`). */
 export const ENROLLMENTS_ENTITIES = [EnrollmentEntity];
 
-/** Nodes that register themselves with a one-time token (CONTRACT §5 Onboarding). */
+/** Nodes that register themselves with a one-time token (docs/API.md, Resources; docs/ONBOARDING.md). */
 @Module({
   imports: [NodesModule, AgentClientModule],
   controllers: [EnrollmentsController],

@@ -1,11 +1,13 @@
-import { DesiredStateChanges } from './desired-state-changes';
+import { Reactions } from '../../common/reactions';
+import { DESIRED_STATE_CHANGED, DesiredStateChanges } from './desired-state-changes';
 
 describe('DesiredStateChanges', () => {
   it('coalesces a burst for one node into one extra notification after the one in flight', async () => {
-    const changes = new DesiredStateChanges();
+    const reactions = new Reactions();
+    const changes = new DesiredStateChanges(reactions);
     const seen: string[] = [];
     let release: () => void = () => undefined;
-    changes.subscribe(async (nodeId) => {
+    reactions.on(DESIRED_STATE_CHANGED, 'test', async (nodeId) => {
       seen.push(nodeId);
       if (seen.length === 1) await new Promise<void>((resolve) => (release = resolve));
     });
@@ -19,8 +21,9 @@ describe('DesiredStateChanges', () => {
   });
 
   it('never lets a failing listener fail the command', async () => {
-    const changes = new DesiredStateChanges();
-    changes.subscribe(async () => {
+    const reactions = new Reactions();
+    const changes = new DesiredStateChanges(reactions);
+    reactions.on(DESIRED_STATE_CHANGED, 'test', async () => {
       throw new Error('redis down');
     });
     await expect(changes.changed('a')).resolves.toBeUndefined();

@@ -1,25 +1,27 @@
-import { Injectable, Logger } from '@nestjs/common';
-
-export type DesiredStateListener = (nodeId: string) => Promise<void>;
+import { Injectable } from '@nestjs/common';
+import { Reactions, tellTopic } from '../../common/reactions';
 
 /**
  * Told after a command has committed a change to a node's desired state (the node itself or one of its
  * peers), so the sync module can carry it to the node without the command modules knowing about it.
  * A listener failing never fails the command: the change is durable and the next scan still sees it.
- *
- * Notifications for one node are coalesced: while one is being delivered, any number of further changes
+ */
+export const DESIRED_STATE_CHANGED = tellTopic<[nodeId: string]>(
+  'events.desired-state-changed',
+  'afterCommit',
+  'could not schedule applying a change',
+);
+
+/**
+ * Tells DESIRED_STATE_CHANGED, coalesced per node: while one is being delivered, any number of further changes
  * cause exactly one more delivery after it, so a burst of creates costs listeners a couple of calls, and
  * the last change is always followed by a notification that started after it.
  */
 @Injectable()
 export class DesiredStateChanges {
-  private readonly logger = new Logger(DesiredStateChanges.name);
-  private readonly listeners: DesiredStateListener[] = [];
   private readonly inFlight = new Map<string, { again: boolean; done: Promise<void> }>();
 
-  subscribe(listener: DesiredStateListener): void {
-    this.listeners.push(listener);
-  }
+  constructor(private readonly reactions: Reactions) {}
 
   changed(nodeId: string): Promise<void> {
     const current = this.inFlight.get(nodeId);
@@ -32,7 +34,7 @@ export class DesiredStateChanges {
       try {
         do {
           entry.again = false;
-          await this.notify(nodeId);
+          await this.reactions.tell(DESIRED_STATE_CHANGED, nodeId);
         } while (entry.again);
       } finally {
         this.inFlight.delete(nodeId);
@@ -40,13 +42,5 @@ export class DesiredStateChanges {
     })();
     this.inFlight.set(nodeId, entry);
     return entry.done;
-  }
-
-  private async notify(nodeId: string): Promise<void> {
-    for (const listener of this.listeners) {
-      await listener(nodeId).catch((error: Error) =>
-        this.logger.warn({ node_id: nodeId, err: error.message }, 'could not schedule applying a change'),
-      );
-    }
   }
 }

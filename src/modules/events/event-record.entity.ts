@@ -35,8 +35,9 @@ export class EventRecord {
   @Property({ type: 'text' })
   type!: string;
 
+  /** Typed by `type` once decoded (`recordedEvent`); the events each aggregate's module declares. */
   @Property({ type: 'jsonb' })
-  payload!: Record<string, unknown>;
+  payload!: object;
 
   @Property({ type: 'jsonb' })
   metadata!: EventMetadata;

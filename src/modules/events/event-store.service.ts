@@ -3,42 +3,46 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ConcurrencyError } from '../../common/domain/concurrency-error';
-import { AggregateType, EventRecord } from './event-record.entity';
+import type { DomainEvent, NewEvent, RecordedEvent } from './domain-event';
 import { EventsStore } from './events.store';
-import { ProjectionRegistry } from './projection-registry';
+import { Projections } from './projections';
 
-export interface NewEvent {
-  aggregateType: AggregateType;
-  aggregateId: string;
-  type: string;
-  payload: Record<string, unknown>;
+/** One event to append after the aggregate's `expectedVersion`, on behalf of `context`. */
+export interface Appended<E extends DomainEvent> {
+  event: NewEvent<E>;
+  expectedVersion: number;
+  context: CommandContext;
 }
 
 /**
  * Appends events and updates every projection in the caller's transaction, so the log and the read models
  * can never disagree. The (aggregate_id, version) unique constraint settles races between writers.
+ *
+ * Every method takes the aggregate's event union as its type argument (`append<NodeEvent>(...)`); without it
+ * the event is `never`, so an event whose payload does not match its type never compiles.
  */
 @Injectable()
 export class EventStore {
   constructor(
-    private readonly projections: ProjectionRegistry,
+    private readonly projections: Projections,
     private readonly store: EventsStore,
   ) {}
 
-  async append(
+  async append<E extends DomainEvent = never>(
     em: EntityManager,
-    event: NewEvent,
+    event: NoInfer<NewEvent<E>>,
     expectedVersion: number,
     context: CommandContext,
-  ): Promise<EventRecord> {
-    const record = Object.assign(new EventRecord(), {
+  ): Promise<RecordedEvent<E>> {
+    const row = {
       ...event,
       version: expectedVersion + 1,
       metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
       createdAt: new Date(),
-    });
+    };
+    let position: string;
     try {
-      record.position = await this.store.insert(em, record);
+      position = await this.store.insert(em, row);
     } catch (error) {
       // The caller's transaction is aborted either way; the whole command is refused with a 409.
       if (isUniqueViolation(error)) {
@@ -46,7 +50,8 @@ export class EventStore {
       }
       throw error;
     }
-    await this.projections.apply(em, record);
+    const record = { ...row, position };
+    await this.projections.handle(em, [record]);
     return record;
   }
 
@@ -54,25 +59,25 @@ export class EventStore {
    * Appends the first event of many new aggregates with one insert, and projects them together: the bulk
    * path of creation (version 1 each, so the only possible conflict is a reused id).
    */
-  appendNew(
+  appendNew<E extends DomainEvent = never>(
     em: EntityManager,
-    items: Array<{ event: NewEvent; context: CommandContext }>,
-  ): Promise<EventRecord[]> {
-    return this.appendMany(
+    items: NoInfer<Array<{ event: NewEvent<E>; context: CommandContext }>>,
+  ): Promise<RecordedEvent<E>[]> {
+    return this.appendMany<E>(
       em,
       items.map((item) => ({ ...item, expectedVersion: 0 })),
     );
   }
 
   /**
-   * Appends many events with one insert and projects them together, in the order given; an aggregate may
+   * Appends many events with one insert and projects them as one batch, in the order given; an aggregate may
    * appear more than once (its expected versions then follow each other). Any stale expected version refuses
    * the whole batch with a ConcurrencyError, as `append` does for one event.
    */
-  async appendMany(
+  async appendMany<E extends DomainEvent = never>(
     em: EntityManager,
-    items: Array<{ event: NewEvent; expectedVersion: number; context: CommandContext }>,
-  ): Promise<EventRecord[]> {
+    items: NoInfer<Array<Appended<E>>>,
+  ): Promise<RecordedEvent<E>[]> {
     if (items.length === 0) return [];
     const createdAt = new Date();
     const rows = items.map(({ event, expectedVersion, context }) => ({
@@ -89,12 +94,11 @@ export class EventStore {
         throw new ConcurrencyError(items[0].event.aggregateId, items[0].expectedVersion);
       throw error;
     }
-    const records = rows.map((row) =>
-      Object.assign(new EventRecord(), row, {
-        position: positions.get(`${row.aggregateId}/${row.version}`)!,
-      }),
-    );
-    await this.projections.applyMany(em, records);
+    const records = rows.map((row) => ({
+      ...row,
+      position: positions.get(`${row.aggregateId}/${row.version}`)!,
+    }));
+    await this.projections.handle(em, records);
     return records;
   }
 }

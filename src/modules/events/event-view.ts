@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AGGREGATE_TYPES, AggregateType, EventMetadata, EventRecord } from './event-record.entity';
+import type { RecordedEvent } from './domain-event';
+import { AGGREGATE_TYPES, AggregateType, EventMetadata, type EventRecord } from './event-record.entity';
 
 /** Who caused an event, and in which request. */
 export class EventMetadataView implements Pick<EventMetadata, 'actor_token_id' | 'request_id'> {
@@ -64,7 +65,8 @@ export function redactSealed(value: unknown): unknown {
   );
 }
 
-export function toEventView(event: EventRecord): EventView {
+/** One entry of the log: the event, and its place in the audit chain once sealed. */
+export function toEventView(event: RecordedEvent, seal: Pick<EventRecord, 'seq' | 'hash'>): EventView {
   return {
     position: event.position,
     aggregate_type: event.aggregateType,
@@ -74,7 +76,7 @@ export function toEventView(event: EventRecord): EventView {
     payload: redactSealed(event.payload) as Record<string, unknown>,
     metadata: event.metadata,
     created_at: event.createdAt.toISOString(),
-    seq: event.seq === null ? null : Number(event.seq),
-    hash: event.hash,
+    seq: seal.seq === null ? null : Number(seal.seq),
+    hash: seal.hash,
   };
 }

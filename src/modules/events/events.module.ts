@@ -6,7 +6,7 @@ import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { EventsStore } from './events.store';
 import { ProjectionRebuilder } from './projection-rebuilder.service';
-import { ProjectionRegistry } from './projection-registry';
+import { Projections } from './projections';
 import { EventRecord } from './event-record.entity';
 
 /** The tables this module owns, for MikroORM (`src/entities.ts`). */
@@ -19,11 +19,11 @@ export const EVENTS_ENTITIES = [EventRecord];
     EventStore,
     EventsStore,
     EventsService,
-    ProjectionRegistry,
+    Projections,
     ProjectionRebuilder,
     DesiredStateChanges,
     EventChain,
   ],
-  exports: [EventStore, ProjectionRegistry, ProjectionRebuilder, DesiredStateChanges, EventChain],
+  exports: [EventStore, ProjectionRebuilder, DesiredStateChanges, EventChain],
 })
 export class EventsModule {}

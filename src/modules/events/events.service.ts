@@ -5,6 +5,7 @@ import { Page } from '../../common/http/api-responses';
 import { EventRecord } from './event-record.entity';
 import { EventView, toEventView } from './event-view';
 import { ListEventsQuery } from './events.dto';
+import { recordedEvent } from './recorded-event';
 
 @Injectable()
 export class EventsService {
@@ -23,7 +24,7 @@ export class EventsService {
     }
     const order = query.order ?? 'asc';
     const events = await this.em.fork().find(EventRecord, where, { orderBy: { position: order }, limit });
-    const items = events.map(toEventView);
+    const items = events.map((row) => toEventView(recordedEvent(row), row));
     return items.length === limit ? { items, next: items[items.length - 1].position } : { items };
   }
 }

@@ -4,7 +4,8 @@ import { boundQuery } from '../../database/bound-query';
 import { ChainHead, ChainRow, Seal } from './domain/event-chain';
 import { EventRecord } from './event-record.entity';
 
-type NewRecord = Omit<EventRecord, 'position'>;
+/** An event as appended: the audit chain seals it (seq, hash) later. */
+type NewRecord = Omit<EventRecord, 'position' | 'seq' | 'hash'>;
 
 /** An event's fields as the audit chain reads them: the time as ISO 8601 UTC with milliseconds. */
 export const CHAIN_COLUMNS = `position::text as position, aggregate_type, aggregate_id, version, type, payload, metadata,

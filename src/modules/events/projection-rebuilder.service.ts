@@ -2,7 +2,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable, Logger } from '@nestjs/common';
 import { EventRecord } from './event-record.entity';
 import { EventsStore } from './events.store';
-import { ProjectionRegistry } from './projection-registry';
+import { Projections } from './projections';
+import { recordedEvent, replayBatches } from './recorded-event';
 
 const BATCH = 1000;
 
@@ -13,26 +14,26 @@ export class ProjectionRebuilder {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly projections: ProjectionRegistry,
+    private readonly projections: Projections,
     private readonly store: EventsStore,
   ) {}
 
   async rebuild(): Promise<{ events: number }> {
-    const tables = [...new Set(this.projections.all().flatMap((projection) => projection.tables))];
+    const tables = this.projections.tables();
     let events = 0;
     await this.em.fork().transactional(async (em) => {
       await this.store.truncate(em, tables);
       let after = '0';
       for (;;) {
-        const batch = await em.find(
+        const rows = await em.find(
           EventRecord,
           { position: { $gt: after } },
           { orderBy: { position: 'asc' }, limit: BATCH, disableIdentityMap: true },
         );
-        for (const event of batch) await this.projections.apply(em, event);
-        events += batch.length;
-        if (batch.length < BATCH) break;
-        after = batch[batch.length - 1].position;
+        for (const batch of replayBatches(rows.map(recordedEvent))) await this.projections.handle(em, batch);
+        events += rows.length;
+        if (rows.length < BATCH) break;
+        after = rows[rows.length - 1].position;
       }
     });
     this.logger.log({ events, tables }, 'projections rebuilt from the event log');

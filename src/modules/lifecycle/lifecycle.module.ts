@@ -1,10 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { MetricsRegistryModule } from '../../common/metrics/metrics-registry.module';
-import { ScanListeners } from '../drift';
+import { SCAN_STORED } from '../drift';
 import { DriftModule } from '../drift/drift.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { LifecycleSettingsChanges, PeerViewExtensions } from '../peers';
+import { LIFECYCLE_SETTINGS_CHANGED, PEER_VIEW_EXTENSIONS } from '../peers';
+import { Reactions } from '../../common/reactions';
 import { PeersModule } from '../peers/peers.module';
 import { LifecycleMetrics } from './lifecycle-metrics.service';
 import { PeerActivityView } from './peer-activity-view';
@@ -46,20 +47,20 @@ export const LIFECYCLE_ENTITIES = [PeerActivityEntity];
 })
 export class LifecycleModule implements OnModuleInit {
   constructor(
-    private readonly peerViews: PeerViewExtensions,
+    private readonly reactions: Reactions,
     private readonly activityView: PeerActivityView,
     private readonly usageView: PeerUsageView,
-    private readonly settingsChanges: LifecycleSettingsChanges,
     private readonly enforcer: PeerEnforcer,
-    private readonly scanListeners: ScanListeners,
     private readonly activityRecorder: PeerActivityRecorder,
   ) {}
 
   onModuleInit(): void {
-    this.peerViews.register(this.activityView);
-    this.peerViews.register(this.usageView);
-    this.scanListeners.register(this.activityRecorder);
-    this.settingsChanges.subscribe(async (peerId) => {
+    this.reactions.contribute(PEER_VIEW_EXTENSIONS, 'lifecycle: PeerActivityView', this.activityView);
+    this.reactions.contribute(PEER_VIEW_EXTENSIONS, 'lifecycle: PeerUsageView', this.usageView);
+    this.reactions.on(SCAN_STORED, 'lifecycle: PeerActivityRecorder', (em, scan) =>
+      this.activityRecorder.onScanStored(em, scan),
+    );
+    this.reactions.on(LIFECYCLE_SETTINGS_CHANGED, 'lifecycle: PeerEnforcer', async (peerId) => {
       await this.enforcer.enforcePeer(peerId);
     });
   }

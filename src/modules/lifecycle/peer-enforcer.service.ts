@@ -2,10 +2,16 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { CommandContext } from '../../common/auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DesiredStateChanges, EventStore, type NewEvent } from '../events';
+import { DesiredStateChanges, EventStore, type Appended } from '../events';
 import type { PeerEventType } from '../notifications/domain/payload-format';
 import { AlertOutbox, peerLifecycleEvent, type EventSummary, type NotificationEvent } from '../notifications';
-import { PEER_RESUMED, PEER_SUSPENDED } from '../peers';
+import {
+  PEER_RESUMED,
+  PEER_SUSPENDED,
+  type PeerResumed,
+  type PeerSuspended,
+  type SuspendedReason,
+} from '../peers';
 import {
   decideLifecycle,
   isNoDecision,
@@ -159,7 +165,7 @@ export class PeerEnforcer {
         changes.map(({ row }) => row.id),
       );
       const applied = changes.filter(({ row }) => versions.get(row.id) === row.version);
-      await this.events.appendMany(
+      await this.events.appendMany<PeerSuspended | PeerResumed>(
         em,
         applied.flatMap((change) => suspensionEvents(change)),
       );
@@ -212,8 +218,8 @@ export class PeerEnforcer {
 
 /** A lifted suspension before a new one (an expiry replacing a quota suspension is both). */
 function suspensionEvents({ row, decision }: PeerChange) {
-  const events: Array<{ event: NewEvent; expectedVersion: number; context: CommandContext }> = [];
-  const add = (type: string, reason: string) =>
+  const events: Appended<PeerSuspended | PeerResumed>[] = [];
+  const add = (type: typeof PEER_RESUMED | typeof PEER_SUSPENDED, reason: SuspendedReason) =>
     events.push({
       event: {
         aggregateType: 'peer',

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { LatestScansReader, type ScanListener, type StoredScan } from '../drift';
+import { LatestScansReader, type StoredScan } from '../drift';
 import { PeerActivityStore } from '../lifecycle';
 import { driftPeerSamples, lastScanSamples, nodeStatusSamples, type Sample } from './drift-samples';
 import { MetricsRegistry } from '../../common/metrics/metrics-registry';
@@ -24,7 +24,7 @@ interface PeerActivityGauges {
  * fleet, whichever instance ran the scans); the scan duration histogram counts this instance's scans.
  */
 @Injectable()
-export class DriftMetrics implements ScanListener {
+export class DriftMetrics {
   private readonly scanDuration: Histogram<'trigger' | 'status'>;
   private readonly driftPeers: Gauge<'node' | 'kind'>;
   private readonly nodeStatus: Gauge<'node' | 'status'>;

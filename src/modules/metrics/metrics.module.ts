@@ -1,7 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MetricsRegistryModule } from '../../common/metrics/metrics-registry.module';
-import { ScanListeners } from '../drift';
+import { SCAN_FINISHED } from '../drift';
+import { Reactions } from '../../common/reactions';
 import { DriftModule } from '../drift/drift.module';
 import { DriftStoreModule } from '../drift/drift-store.module';
 import { PeerUsageModule } from '../lifecycle/peer-usage.module';
@@ -17,11 +18,13 @@ import { QueueMetrics } from './queue-metrics.service';
 })
 export class MetricsModule implements OnModuleInit {
   constructor(
-    private readonly scanListeners: ScanListeners,
+    private readonly reactions: Reactions,
     private readonly driftMetrics: DriftMetrics,
   ) {}
 
   onModuleInit(): void {
-    this.scanListeners.register(this.driftMetrics);
+    this.reactions.on(SCAN_FINISHED, 'metrics: DriftMetrics', async (scan, durationMs) =>
+      this.driftMetrics.onScanFinished(scan, durationMs),
+    );
   }
 }

@@ -8,9 +8,10 @@ import {
   NODE_JOBS_QUEUE,
   NODE_JOBS_WORKER_OPTIONS,
   NodeJobData,
-  NodeJobHandlers,
+  NODE_JOB_HANDLERS,
   cappedExponentialBackoff,
 } from './node-jobs';
+import { Reactions } from '../../common/reactions';
 
 /** How soon a job that found its node locked tries again. */
 const LOCKED_RETRY_MS = 150;
@@ -38,7 +39,7 @@ export class NodeJobsProcessor extends WorkerHost implements OnApplicationBootst
   private readonly logger = new Logger(NodeJobsProcessor.name);
 
   constructor(
-    private readonly handlers: NodeJobHandlers,
+    private readonly reactions: Reactions,
     private readonly locks: NodeLocks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -53,7 +54,7 @@ export class NodeJobsProcessor extends WorkerHost implements OnApplicationBootst
   }
 
   async process(job: Job<NodeJobData>, token?: string): Promise<void> {
-    const handler = this.handlers.get(job.name);
+    const handler = this.reactions.gather(NODE_JOB_HANDLERS).find(({ name }) => name === job.name)?.handler;
     if (!handler) {
       // Possible only while the panel is starting: handlers register during module init.
       this.logger.warn({ job: job.name }, 'no handler for node job yet');

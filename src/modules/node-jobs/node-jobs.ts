@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { gatherTopic } from '../../common/reactions';
 
 /** One queue for every job that changes a node (reconcile and sync), so they share the per-node lock. */
 export const NODE_JOBS_QUEUE = 'node-jobs';
@@ -23,19 +23,14 @@ export interface NodeJobHandler {
   run(job: Job<NodeJobData>): Promise<NodeJobOutcome>;
 }
 
-/** Job name → handler; the reconcile and sync modules register theirs at start-up. */
-@Injectable()
-export class NodeJobHandlers {
-  private readonly handlers = new Map<string, NodeJobHandler>();
-
-  register(name: string, handler: NodeJobHandler): void {
-    this.handlers.set(name, handler);
-  }
-
-  get(name: string): NodeJobHandler | undefined {
-    return this.handlers.get(name);
-  }
+/** The handler of the jobs named `name`. */
+export interface NamedNodeJobHandler {
+  name: string;
+  handler: NodeJobHandler;
 }
+
+/** The reconcile and sync modules contribute their job handlers at start-up. */
+export const NODE_JOB_HANDLERS = gatherTopic<NamedNodeJobHandler>('node-jobs.handlers');
 
 /**
  * How the node-jobs worker holds its jobs. A job whose panel died stays active until its lock expires and a

@@ -1,10 +1,16 @@
-export { NodeAddressUsage } from './node-address-usage';
+export { NODE_ADDRESS_USAGE } from './node-address-usage';
 export type { NodeAddressUsageSource } from './node-address-usage';
 export { NodeAgents } from './node-agents.service';
-export { NodeView, NodeViewExtensions, NodeViewExtras, toDesiredNode } from './node-view';
+export {
+  NODE_VIEW_EXTENSIONS,
+  NodeView,
+  NodeViewExtensions,
+  NodeViewExtras,
+  toDesiredNode,
+} from './node-view';
 export { NodeEntity } from './node.entity';
-export type { AutoReconcileMode } from './node.entity';
 export { NODE_DELETED } from './node.events';
+export type { AutoReconcileMode, NodeDeleted } from './node.events';
 export { RegisterNodeDto } from './nodes.dto';
 export { NodesService } from './nodes.service';
 export { NodesStore } from './nodes.store';

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { DesiredNode } from '../../common/domain/desired-state';
-import { ViewExtensions } from '../../common/http/view-extensions';
+import { ViewExtensions, type ViewExtensionsTopic } from '../../common/http/view-extensions';
+import { gatherTopic, Reactions } from '../../common/reactions';
 import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../../common/domain/agent-url-policy';
 import { DRIFT_STATUSES, DriftStatus } from '../../common/domain/drift-status';
 import type { NodeSetting } from '../../common/domain/effective-settings';
-import { AUTO_RECONCILE_MODES, AutoReconcileMode, NodeEntity } from './node.entity';
+import { NodeEntity } from './node.entity';
+import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.events';
 
 /** Fields other modules add to node views (drift status, sync backlog); see their ViewExtension. */
 export class NodeViewExtras {
@@ -24,10 +26,18 @@ export class NodeViewExtras {
   pending!: number;
 }
 
-@Injectable()
-export class NodeViewExtensions extends ViewExtensions<NodeEntity, NodeViewExtras> {}
+/** Modules adding fields to node views contribute their extension here. */
+export const NODE_VIEW_EXTENSIONS: ViewExtensionsTopic<NodeEntity, NodeViewExtras> =
+  gatherTopic('nodes.view-extensions');
 
-/** The API shape of a node (CONTRACT §3); the agent secret is never part of it. */
+@Injectable()
+export class NodeViewExtensions extends ViewExtensions<NodeEntity, NodeViewExtras> {
+  constructor(reactions: Reactions) {
+    super(reactions, NODE_VIEW_EXTENSIONS);
+  }
+}
+
+/** The API shape of a node (docs/API.md, Resources); the agent secret is never part of it. */
 export class NodeView extends NodeViewExtras {
   @ApiProperty({ format: 'uuid' })
   id!: string;

@@ -1,7 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
-
-export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
-export type AutoReconcileMode = (typeof AUTO_RECONCILE_MODES)[number];
+import type { AutoReconcileMode } from './node.events';
 
 /** Read model of a node, projected from its events. */
 @Entity({ tableName: 'nodes' })

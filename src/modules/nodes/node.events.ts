@@ -1,4 +1,7 @@
-import { AutoReconcileMode } from './node.entity';
+import type { DomainEvent } from '../events';
+
+export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
+export type AutoReconcileMode = (typeof AUTO_RECONCILE_MODES)[number];
 
 /** Node state as carried by events (snake_case, as in the API); the agent secret only ever sealed. */
 export interface NodeState {
@@ -35,3 +38,15 @@ export type NodeRegisteredPayload = NodeState;
 export interface NodeUpdatedPayload {
   changes: Partial<NodeState>;
 }
+
+export interface NodeDeletedPayload {
+  name: string;
+}
+
+export type NodeRegistered = DomainEvent<'node', typeof NODE_REGISTERED, NodeRegisteredPayload>;
+export type NodeUpdated = DomainEvent<'node', typeof NODE_UPDATED, NodeUpdatedPayload>;
+/** The node's peers and their sync state go with it (the peers' and sync's projections handle it too). */
+export type NodeDeleted = DomainEvent<'node', typeof NODE_DELETED, NodeDeletedPayload>;
+
+/** Every event of a node's stream. */
+export type NodeEvent = NodeRegistered | NodeUpdated | NodeDeleted;

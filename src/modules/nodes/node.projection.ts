@@ -1,15 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord, type Projection } from '../events';
+import type { Projection, RecordedEvent } from '../events';
 import { NodeEntity } from './node.entity';
-import {
-  NODE_DELETED,
-  NODE_REGISTERED,
-  NODE_UPDATED,
-  NodeRegisteredPayload,
-  NodeState,
-  NodeUpdatedPayload,
-} from './node.events';
+import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } from './node.events';
 
 /** Column values of the nodes table for (part of) a node state. */
 export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
@@ -40,21 +33,22 @@ export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
 }
 
 @Injectable()
-export class NodeProjection implements Projection {
+export class NodeProjection implements Projection<NodeEvent> {
   readonly name = 'nodes';
   readonly tables = ['nodes'];
+  readonly canHandle = [NODE_REGISTERED, NODE_UPDATED, NODE_DELETED] as const;
 
-  handles(event: EventRecord): boolean {
-    return event.aggregateType === 'node';
+  async handle(em: EntityManager, events: RecordedEvent<NodeEvent>[]): Promise<void> {
+    for (const event of events) await this.apply(em, event);
   }
 
-  async apply(em: EntityManager, event: EventRecord): Promise<void> {
+  private async apply(em: EntityManager, event: RecordedEvent<NodeEvent>): Promise<void> {
     const id = event.aggregateId;
     switch (event.type) {
       case NODE_REGISTERED:
         await em.insert(NodeEntity, {
           id,
-          ...nodeColumns(event.payload as unknown as NodeRegisteredPayload),
+          ...nodeColumns(event.payload),
           version: event.version,
           createdAt: event.createdAt,
           updatedAt: event.createdAt,
@@ -65,7 +59,7 @@ export class NodeProjection implements Projection {
           NodeEntity,
           { id },
           {
-            ...nodeColumns((event.payload as unknown as NodeUpdatedPayload).changes),
+            ...nodeColumns(event.payload.changes),
             version: event.version,
             updatedAt: event.createdAt,
           },

@@ -20,7 +20,7 @@ import {
   IsName,
   IsWireGuardKey,
 } from '../../common/validation/validators';
-import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.entity';
+import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.events';
 
 const INTERFACE_NAME = /^[A-Za-z0-9_=+.-]{1,15}$/;
 const FINGERPRINT = /^(?:[0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/;

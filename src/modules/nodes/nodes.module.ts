@@ -1,7 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { AgentClientModule } from '../agent-client/agent-client.module';
-import { ProjectionRegistry } from '../events';
-import { NodeAddressUsage } from './node-address-usage';
+import { Reactions } from '../../common/reactions';
+import { PROJECTIONS } from '../events';
 import { NodeAgents } from './node-agents.service';
 import { NodeViewExtensions } from './node-view';
 import { NodeProjection } from './node.projection';
@@ -16,16 +16,16 @@ export const NODES_ENTITIES = [NodeEntity];
 @Module({
   imports: [AgentClientModule],
   controllers: [NodesController],
-  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
-  exports: [NodesService, NodeAgents, NodeViewExtensions, NodeAddressUsage, NodesStore],
+  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodesStore],
+  exports: [NodesService, NodeAgents, NodeViewExtensions, NodesStore],
 })
 export class NodesModule implements OnModuleInit {
   constructor(
-    private readonly projections: ProjectionRegistry,
+    private readonly reactions: Reactions,
     private readonly projection: NodeProjection,
   ) {}
 
   onModuleInit(): void {
-    this.projections.register(this.projection);
+    this.reactions.contribute(PROJECTIONS, 'nodes: NodeProjection', this.projection);
   }
 }

@@ -11,7 +11,7 @@ import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { DesiredStateChanges, EventStore } from '../events';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { nodeSettings } from '../../common/domain/effective-settings';
-import { NodeAddressUsage } from './node-address-usage';
+import { NODE_ADDRESS_USAGE } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import {
   InheritedSettingsView,
@@ -22,9 +22,10 @@ import {
   toNodeView,
 } from './node-view';
 import { NodeEntity } from './node.entity';
-import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeState } from './node.events';
+import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } from './node.events';
 import { ListQuery } from '../../common/http/queries';
 import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { Reactions } from '../../common/reactions';
 
 type NodeChanges = Partial<NodeState>;
 
@@ -58,7 +59,7 @@ export class NodesService {
     private readonly extensions: NodeViewExtensions,
     private readonly changes: DesiredStateChanges,
     private readonly urlGuard: AgentUrlGuard,
-    private readonly addressUsage: NodeAddressUsage,
+    private readonly reactions: Reactions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -109,7 +110,7 @@ export class NodesService {
     const target = em ?? this.em.fork();
     await target.transactional(async (tx) => {
       await this.assertNameFree(tx, state.name, id);
-      await this.events.append(
+      await this.events.append<NodeEvent>(
         tx,
         { aggregateType: 'node', aggregateId: id, type: NODE_REGISTERED, payload: { ...state } },
         0,
@@ -172,7 +173,7 @@ export class NodesService {
       if (changes.address_pool !== undefined || changes.address_pool_v6 !== undefined) {
         await this.assertPoolsMovable(em, node);
       }
-      await this.events.append(
+      await this.events.append<NodeEvent>(
         em,
         { aggregateType: 'node', aggregateId: id, type: NODE_UPDATED, payload: { changes } },
         node.version,
@@ -217,7 +218,7 @@ export class NodesService {
       const node = await this.require(em, id);
       if (expected !== undefined && expected !== node.version)
         throw versionConflict('node', expected, node.version);
-      await this.events.append(
+      await this.events.append<NodeEvent>(
         em,
         { aggregateType: 'node', aggregateId: id, type: NODE_DELETED, payload: { name: node.name } },
         node.version,
@@ -248,7 +249,7 @@ export class NodesService {
   }
 
   private async assertPoolsMovable(em: EntityManager, node: NodeEntity): Promise<void> {
-    const held = await this.addressUsage.allocatedCount(em, node.id);
+    const held = await this.reactions.ask(NODE_ADDRESS_USAGE, em, node.id);
     if (held > 0) {
       throw conflict(`node ${node.name} has ${held} allocated addresses; its address pools cannot change`, [
         { field: 'address_pool', message: 'pool in use' },

@@ -9,7 +9,7 @@ import {
 } from './domain/payload-format';
 import type { WebhookFormat } from './webhook-subscription.entity';
 
-/** Every type a subscription can ask for (CONTRACT §4); subscriptions get all of them unless they choose. */
+/** Every type a subscription can ask for (docs/API.md, Webhooks); subscriptions get all of them unless they choose. */
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'drift.detected',
   'drift.changed',

@@ -1,7 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { ScanListeners } from '../drift';
+import { SCAN_STORED } from '../drift';
+import { Reactions } from '../../common/reactions';
 import { AlertOutbox } from './alert-outbox.service';
 import { DriftAlertListener } from './drift-alert.listener';
 import { ALERT_RECHECK_QUEUE, DELIVERY_QUEUE, NotificationQueues } from './notification-queues';
@@ -48,11 +49,13 @@ export const NOTIFICATIONS_ENTITIES = [
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(
-    private readonly scanListeners: ScanListeners,
+    private readonly reactions: Reactions,
     private readonly driftAlerts: DriftAlertListener,
   ) {}
 
   onModuleInit(): void {
-    this.scanListeners.register(this.driftAlerts);
+    this.reactions.on(SCAN_STORED, 'notifications: DriftAlertListener', (em, scan) =>
+      this.driftAlerts.onScanStored(em, scan),
+    );
   }
 }

@@ -18,7 +18,7 @@ import {
   refusalOf,
 } from './domain/peer-allocation';
 import { blockedIndexes, heldRanges, routeProblem, type HeldRange } from './domain/peer-routes';
-import { Allocation, PEER_CREATED, PeerCreatedPayload, PeerState } from './peer.events';
+import { Allocation, PEER_CREATED, PeerCreated, PeerCreatedPayload, PeerState } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { peerColumns } from './peer.projection';
 import { PeersStore, allocationLockKey } from './peers.store';
@@ -229,7 +229,7 @@ export class PeerCreationBatcher {
       accepted.push({ index, payload });
     }
 
-    const records = await this.events.appendNew(
+    const records = await this.events.appendNew<PeerCreated>(
       em,
       accepted.map(({ index, payload }) => ({
         event: {

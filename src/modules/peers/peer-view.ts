@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-state';
-import { ViewExtensions } from '../../common/http/view-extensions';
+import { ViewExtensions, type ViewExtensionsTopic } from '../../common/http/view-extensions';
+import { gatherTopic, Reactions } from '../../common/reactions';
 import { SYNC_STATUSES, SyncStatus } from './domain/sync-status';
 import { QUOTA_PERIODS, QuotaPeriod, SUSPENDED_REASONS, SuspendedReason } from './domain/peer-lifecycle';
 import { PeerEntity } from './peer.entity';
@@ -56,8 +57,16 @@ export class PeerViewExtras {
   sync_error?: string;
 }
 
+/** Modules adding fields to peer views contribute their extension here. */
+export const PEER_VIEW_EXTENSIONS: ViewExtensionsTopic<PeerEntity, PeerViewExtras> =
+  gatherTopic('peers.view-extensions');
+
 @Injectable()
-export class PeerViewExtensions extends ViewExtensions<PeerEntity, PeerViewExtras> {}
+export class PeerViewExtensions extends ViewExtensions<PeerEntity, PeerViewExtras> {
+  constructor(reactions: Reactions) {
+    super(reactions, PEER_VIEW_EXTENSIONS);
+  }
+}
 
 /** A peer setting's effective value: the peer's own, else the node's override, else the panel default. */
 export class EffectivePeerSettingsView implements EffectivePeerSettings {
@@ -77,7 +86,7 @@ export class EffectivePeerSettingsView implements EffectivePeerSettings {
   endpoint!: string;
 }
 
-/** The API shape of a peer (CONTRACT §3): whether keys are held, never the keys. */
+/** The API shape of a peer (docs/API.md, Resources): whether keys are held, never the keys. */
 export class PeerView extends PeerViewExtras {
   @ApiProperty({ format: 'uuid' })
   id!: string;

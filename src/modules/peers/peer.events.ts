@@ -1,3 +1,4 @@
+import type { DomainEvent } from '../events';
 import type { QuotaPeriod, SuspendedReason } from './domain/peer-lifecycle';
 
 /** An address of a node's pool held by a peer, recorded in the event so replays allocate the same way. */
@@ -73,3 +74,12 @@ export interface PeerResumedPayload {
   /** The reason that was lifted. */
   reason: SuspendedReason;
 }
+
+export type PeerCreated = DomainEvent<'peer', typeof PEER_CREATED, PeerCreatedPayload>;
+export type PeerUpdated = DomainEvent<'peer', typeof PEER_UPDATED, PeerUpdatedPayload>;
+export type PeerDeleted = DomainEvent<'peer', typeof PEER_DELETED, PeerDeletedPayload>;
+export type PeerSuspended = DomainEvent<'peer', typeof PEER_SUSPENDED, PeerSuspendedPayload>;
+export type PeerResumed = DomainEvent<'peer', typeof PEER_RESUMED, PeerResumedPayload>;
+
+/** Every event of a peer's stream. */
+export type PeerEvent = PeerCreated | PeerUpdated | PeerDeleted | PeerSuspended | PeerResumed;

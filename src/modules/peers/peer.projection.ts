@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord, type Projection } from '../events';
-import { NODE_DELETED } from '../nodes';
+import type { Projection, RecordedEvent } from '../events';
+import { NODE_DELETED, type NodeDeleted } from '../nodes';
 import { IpAllocationEntity } from './ip-allocation.entity';
 import { ManagedKeyEntity } from './managed-key.entity';
 import {
@@ -10,10 +10,11 @@ import {
   PEER_RESUMED,
   PEER_SUSPENDED,
   PEER_UPDATED,
-  PeerCreatedPayload,
-  PeerSuspendedPayload,
+  PeerCreated,
+  PeerEvent,
+  PeerResumed,
   PeerState,
-  PeerUpdatedPayload,
+  PeerSuspended,
 } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeersStore } from './peers.store';
@@ -52,18 +53,36 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   return columns;
 }
 
+type PeersEvent = PeerEvent | NodeDeleted;
+
 @Injectable()
-export class PeerProjection implements Projection {
+export class PeerProjection implements Projection<PeersEvent> {
   readonly name = 'peers';
   readonly tables = ['peers', 'ip_allocations', 'node_managed_keys'];
+  readonly canHandle = [
+    PEER_CREATED,
+    PEER_UPDATED,
+    PEER_DELETED,
+    PEER_SUSPENDED,
+    PEER_RESUMED,
+    NODE_DELETED,
+  ] as const;
 
   constructor(private readonly store: PeersStore) {}
 
-  handles(event: EventRecord): boolean {
-    return event.aggregateType === 'peer' || event.type === NODE_DELETED;
+  /**
+   * Creations are written with one insert per table (the bulk path of peer creation), suspensions and
+   * resumptions with one update (the enforcement pass's); others in order.
+   */
+  async handle(em: EntityManager, events: RecordedEvent<PeersEvent>[]): Promise<void> {
+    const created = events.filter(isCreated);
+    if (created.length === events.length) return this.create(em, created);
+    const suspensions = events.filter(isSuspension);
+    if (suspensions.length === events.length) return this.setSuspensions(em, suspensions);
+    for (const event of events) await this.apply(em, event);
   }
 
-  async apply(em: EntityManager, event: EventRecord): Promise<void> {
+  private async apply(em: EntityManager, event: RecordedEvent<PeersEvent>): Promise<void> {
     const id = event.aggregateId;
     switch (event.type) {
       case NODE_DELETED:
@@ -73,9 +92,9 @@ export class PeerProjection implements Projection {
         await em.nativeDelete(PeerEntity, { nodeId: id });
         return;
       case PEER_CREATED:
-        return this.applyMany(em, [event]);
+        return this.create(em, [event]);
       case PEER_UPDATED: {
-        const { node_id, changes, allocations } = event.payload as unknown as PeerUpdatedPayload;
+        const { node_id, changes, allocations } = event.payload;
         await em.nativeUpdate(
           PeerEntity,
           { id },
@@ -103,22 +122,9 @@ export class PeerProjection implements Projection {
         }
         return;
       }
-      case PEER_SUSPENDED: {
-        const { reason } = event.payload as unknown as PeerSuspendedPayload;
-        await em.nativeUpdate(
-          PeerEntity,
-          { id },
-          { suspendedReason: reason, version: event.version, updatedAt: event.createdAt },
-        );
-        return;
-      }
+      case PEER_SUSPENDED:
       case PEER_RESUMED:
-        await em.nativeUpdate(
-          PeerEntity,
-          { id },
-          { suspendedReason: null, version: event.version, updatedAt: event.createdAt },
-        );
-        return;
+        return this.setSuspensions(em, [event]);
       case PEER_DELETED:
         // The key stays in node_managed_keys: that is how a later scan knows it as orphaned, not unknown.
         await em.nativeDelete(IpAllocationEntity, { peerId: id });
@@ -127,38 +133,25 @@ export class PeerProjection implements Projection {
     }
   }
 
-  /**
-   * Creations are written with one insert per table (the bulk path of peer creation), suspensions and
-   * resumptions with one update (the enforcement pass's); others in order.
-   */
-  async applyMany(em: EntityManager, events: EventRecord[]): Promise<void> {
-    if (events.every((event) => event.type === PEER_CREATED)) return this.create(em, events);
-    if (events.every((event) => event.type === PEER_SUSPENDED || event.type === PEER_RESUMED)) {
-      return this.setSuspensions(em, events);
-    }
-    for (const event of events) await this.apply(em, event);
-  }
-
   /** Each peer's last suspension or resumption of the batch is what its row keeps. */
-  private async setSuspensions(em: EntityManager, events: EventRecord[]): Promise<void> {
+  private async setSuspensions(
+    em: EntityManager,
+    events: RecordedEvent<PeerSuspended | PeerResumed>[],
+  ): Promise<void> {
     const latest = new Map(events.map((event) => [event.aggregateId, event]));
     await this.store.setSuspensions(
       em,
       [...latest.values()].map((event) => ({
         id: event.aggregateId,
-        reason:
-          event.type === PEER_SUSPENDED ? (event.payload as unknown as PeerSuspendedPayload).reason : null,
+        reason: event.type === PEER_SUSPENDED ? event.payload.reason : null,
         version: event.version,
         updated_at: event.createdAt,
       })),
     );
   }
 
-  private async create(em: EntityManager, events: EventRecord[]): Promise<void> {
-    const created = events.map((event) => ({
-      event,
-      payload: event.payload as unknown as PeerCreatedPayload,
-    }));
+  private async create(em: EntityManager, events: RecordedEvent<PeerCreated>[]): Promise<void> {
+    const created = events.map((event) => ({ event, payload: event.payload }));
     await this.store.insertCreated(
       em,
       created.map(({ event, payload }) => ({
@@ -199,4 +192,12 @@ export class PeerProjection implements Projection {
       })),
     );
   }
+}
+
+function isCreated(event: RecordedEvent<PeersEvent>): event is RecordedEvent<PeerCreated> {
+  return event.type === PEER_CREATED;
+}
+
+function isSuspension(event: RecordedEvent<PeersEvent>): event is RecordedEvent<PeerSuspended | PeerResumed> {
+  return event.type === PEER_SUSPENDED || event.type === PEER_RESUMED;
 }

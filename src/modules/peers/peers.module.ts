@@ -1,9 +1,9 @@
 import { Module, OnModuleInit } from '@nestjs/common';
-import { ProjectionRegistry } from '../events';
-import { NodeAddressUsage } from '../nodes';
+import { Reactions } from '../../common/reactions';
+import { PROJECTIONS } from '../events';
+import { NODE_ADDRESS_USAGE } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
 import { DesiredStateReader } from './desired-state.reader';
-import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
 import { PeerProjection } from './peer.projection';
@@ -29,26 +29,20 @@ export const PEERS_ENTITIES = [PeerEntity, IpAllocationEntity, ManagedKeyEntity]
     PeerProjection,
     PeerViewExtensions,
     DesiredStateReader,
-    LifecycleSettingsChanges,
   ],
-  exports: [
-    PeersService,
-    PeerViewExtensions,
-    DesiredStateReader,
-    PresharedKeyReader,
-    LifecycleSettingsChanges,
-  ],
+  exports: [PeersService, PeerViewExtensions, DesiredStateReader, PresharedKeyReader],
 })
 export class PeersModule implements OnModuleInit {
   constructor(
-    private readonly projections: ProjectionRegistry,
+    private readonly reactions: Reactions,
     private readonly projection: PeerProjection,
-    private readonly addressUsage: NodeAddressUsage,
     private readonly store: PeersStore,
   ) {}
 
   onModuleInit(): void {
-    this.projections.register(this.projection);
-    this.addressUsage.use(this.store);
+    this.reactions.contribute(PROJECTIONS, 'peers: PeerProjection', this.projection);
+    this.reactions.answer(NODE_ADDRESS_USAGE, 'peers: PeersStore', (em, nodeId) =>
+      this.store.allocatedCount(em, nodeId),
+    );
   }
 }

@@ -31,13 +31,14 @@ import { IpAllocationEntity } from './ip-allocation.entity';
 import { allocationApiError } from './allocation-api-error';
 import { AllocationError, claimedAddresses, nodePools } from './domain/peer-allocation';
 import { routeProblem } from './domain/peer-routes';
-import { LifecycleSettingsChanges } from './lifecycle-settings-changes';
+import { LIFECYCLE_SETTINGS_CHANGED } from './lifecycle-settings-changes';
 import { PeerCreationBatcher } from './peer-creation.batcher';
-import { Allocation, PEER_DELETED, PEER_UPDATED, PeerUpdatedPayload } from './peer.events';
+import { Allocation, PEER_DELETED, PEER_UPDATED, PeerEvent, PeerUpdatedPayload } from './peer.events';
 import { PeerEntity } from './peer.entity';
 import { PeerViewExtensions, PeerView, PeerViewExtras, toDesiredPeer, toPeerView } from './peer-view';
 import { CreatePeerDto, PeerListQuery, UpdatePeerDto } from './peers.dto';
 import { PeersStore } from './peers.store';
+import { Reactions } from '../../common/reactions';
 
 type PeerSettingField =
   'name' | 'dns' | 'mtu' | 'persistent_keepalive' | 'endpoint_allowed_ips' | 'enabled' | 'endpoint';
@@ -61,7 +62,7 @@ export class PeersService {
     private readonly extensions: PeerViewExtensions,
     private readonly changes: DesiredStateChanges,
     private readonly creator: PeerCreationBatcher,
-    private readonly lifecycleSettings: LifecycleSettingsChanges,
+    private readonly reactions: Reactions,
     private readonly store: PeersStore,
     private readonly presharedKeys: PresharedKeyReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -200,7 +201,7 @@ export class PeersService {
         changes,
         ...(allocations ? { allocations } : {}),
       };
-      await this.events.append(
+      await this.events.append<PeerEvent>(
         em,
         { aggregateType: 'peer', aggregateId: id, type: PEER_UPDATED, payload: { ...payload } },
         peer.version,
@@ -209,7 +210,7 @@ export class PeersService {
       return { nodeId: peer.nodeId, lifecycle: Object.keys(lifecycle).length > 0 };
     });
     // Before the sync is told, so a suspension lifted (or started) by the new settings goes with this change.
-    if (changed?.lifecycle) await this.lifecycleSettings.changed(id);
+    if (changed?.lifecycle) await this.reactions.tell(LIFECYCLE_SETTINGS_CHANGED, id);
     if (changed) await this.changes.changed(changed.nodeId);
     return this.get(id);
   }
@@ -219,7 +220,7 @@ export class PeersService {
       const peer = await this.require(em, id);
       if (expected !== undefined && expected !== peer.version)
         throw versionConflict('peer', expected, peer.version);
-      await this.events.append(
+      await this.events.append<PeerEvent>(
         em,
         {
           aggregateType: 'peer',

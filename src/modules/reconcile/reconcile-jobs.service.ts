@@ -10,11 +10,9 @@ import { NodeEntity } from '../nodes';
 import type { ReconcileOptions, ReconcilePlan } from '../node-apply/domain/reconcile-plan';
 import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { ReconcileJobEntity, ReconcileTrigger } from './reconcile-job.entity';
+import { RECONCILE_REQUESTED, type ReconcileJobEvent } from './reconcile-job.events';
 
 export const RECONCILE_JOB = 'reconcile';
-export const RECONCILE_REQUESTED = 'reconcile.requested';
-export const RECONCILE_COMPLETED = 'reconcile.completed';
-export const RECONCILE_FAILED = 'reconcile.failed';
 
 /** Transient agent failures are retried this often, with capped exponential backoff, each with a fresh plan. */
 const RECONCILE_ATTEMPTS = 6;
@@ -56,7 +54,7 @@ export class ReconcileJobs implements OnApplicationBootstrap {
       createdAt: new Date(),
     });
     em.persist(row);
-    await this.events.append(
+    await this.events.append<ReconcileJobEvent>(
       em,
       {
         aggregateType: 'reconcile_job',

@@ -18,7 +18,7 @@ import { NodeInspector, PlanExecutor } from '../node-apply';
 import { DesiredStateReader } from '../peers';
 import { NodeJobData, NodeJobHandler, NodeJobOutcome, isLastAttempt } from '../node-jobs';
 import { ReconcileJobEntity } from './reconcile-job.entity';
-import { RECONCILE_COMPLETED, RECONCILE_FAILED } from './reconcile-jobs.service';
+import { RECONCILE_COMPLETED, RECONCILE_FAILED, type ReconcileJobEvent } from './reconcile-job.events';
 import { ReconcilePlanEntity } from './reconcile-plan.entity';
 import { emptyNodeRefusal } from './reconcile.service';
 
@@ -136,7 +136,7 @@ export class ReconcileRunner implements NodeJobHandler {
       row.error = failure;
       row.finishedAt = finishedAt;
       tx.persist(row);
-      await this.events.append(
+      await this.events.append<ReconcileJobEvent>(
         tx,
         {
           aggregateType: 'reconcile_job',

@@ -31,8 +31,9 @@ import {
 } from './reconcile-job.entity';
 
 /*
- * Response classes of the reconcile API (CONTRACT §3). Plans and results are built by the pure domain code; each
- * class implements its domain type and the controller returns the classes, so the two cannot drift apart.
+ * Response classes of the reconcile API (docs/API.md, Drift reports and repairs). Plans and results are built
+ * by the pure domain code; each class implements its domain type and the controller returns the classes, so
+ * the two cannot drift apart.
  */
 
 /** The peer a plan entry is about. */

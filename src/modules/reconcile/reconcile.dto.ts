@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsUUID } from 'cla
 import { OptionalNotNull } from '../../common/validation/optional';
 import { RECONCILE_MODES, ReconcileMode, ReconcileOptions } from '../node-apply/domain/reconcile-plan';
 
-/** Options of a reconcile (CONTRACT §3); a field left out takes its default. */
+/** Options of a reconcile (docs/API.md, Drift reports and repairs); a field left out takes its default. */
 export class ReconcileOptionsDto {
   @ApiPropertyOptional({ default: true, description: 'add enabled peers the node lacks' })
   @OptionalNotNull()

@@ -1,7 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { FinishedRepairs, ScanListeners } from '../drift';
-import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
+import { FINISHED_REPAIRS, SCAN_STORED } from '../drift';
+import { NODE_JOB_HANDLERS, NodeJobsModule } from '../node-jobs';
+import { Reactions } from '../../common/reactions';
 import { NodesModule } from '../nodes/nodes.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PeersModule } from '../peers/peers.module';
@@ -26,17 +27,22 @@ export const RECONCILE_ENTITIES = [ReconcileJobEntity, ReconcilePlanEntity];
 })
 export class ReconcileModule implements OnModuleInit {
   constructor(
-    private readonly handlers: NodeJobHandlers,
+    private readonly reactions: Reactions,
     private readonly runner: ReconcileRunner,
-    private readonly scanListeners: ScanListeners,
     private readonly selfHeal: SelfHealListener,
-    private readonly finishedRepairs: FinishedRepairs,
     private readonly store: ReconcileStore,
   ) {}
 
   onModuleInit(): void {
-    this.handlers.register(RECONCILE_JOB, this.runner);
-    this.scanListeners.register(this.selfHeal);
-    this.finishedRepairs.use(this.store);
+    this.reactions.contribute(NODE_JOB_HANDLERS, 'reconcile: ReconcileRunner', {
+      name: RECONCILE_JOB,
+      handler: this.runner,
+    });
+    this.reactions.on(SCAN_STORED, 'reconcile: SelfHealListener', (em, scan) =>
+      this.selfHeal.onScanStored(em, scan),
+    );
+    this.reactions.answer(FINISHED_REPAIRS, 'reconcile: ReconcileStore', (em, nodeIds) =>
+      this.store.lastFinishedAt(em, nodeIds),
+    );
   }
 }

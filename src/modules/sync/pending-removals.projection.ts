@@ -1,14 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { EventRecord, type Projection } from '../events';
-import { NODE_DELETED } from '../nodes';
-import {
-  DesiredStateReader,
-  PEER_DELETED,
-  PEER_UPDATED,
-  type PeerDeletedPayload,
-  type PeerUpdatedPayload,
-} from '../peers';
+import type { Projection, RecordedEvent } from '../events';
+import { NODE_DELETED, type NodeDeleted } from '../nodes';
+import { DesiredStateReader, PEER_DELETED, PEER_UPDATED, type PeerDeleted, type PeerUpdated } from '../peers';
 import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from './sync-state.entity';
 
 /**
@@ -16,30 +10,30 @@ import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from '
  * whether the after-commit notification ever fires. A rebuild re-creates one per retired key; the next sync
  * run finds them absent and clears them.
  */
+type RetiringEvent = PeerDeleted | PeerUpdated | NodeDeleted;
+
 @Injectable()
-export class PendingRemovalsProjection implements Projection {
+export class PendingRemovalsProjection implements Projection<RetiringEvent> {
   readonly name = 'pending_removals';
   readonly tables = ['pending_removals'];
+  readonly canHandle = [PEER_DELETED, PEER_UPDATED, NODE_DELETED] as const;
 
   constructor(private readonly desiredState: DesiredStateReader) {}
 
-  handles(event: EventRecord): boolean {
-    return (
-      (event.aggregateType === 'peer' && (event.type === PEER_DELETED || event.type === PEER_UPDATED)) ||
-      (event.aggregateType === 'node' && event.type === NODE_DELETED)
-    );
+  async handle(em: EntityManager, events: RecordedEvent<RetiringEvent>[]): Promise<void> {
+    for (const event of events) await this.apply(em, event);
   }
 
-  async apply(em: EntityManager, event: EventRecord): Promise<void> {
+  private async apply(em: EntityManager, event: RecordedEvent<RetiringEvent>): Promise<void> {
     switch (event.type) {
       case PEER_DELETED: {
-        const { node_id, public_key, name } = event.payload as unknown as PeerDeletedPayload;
+        const { node_id, public_key, name } = event.payload;
         await this.retire(em, event, node_id, [{ publicKey: public_key, name }]);
         await em.nativeDelete(PeerSyncStateEntity, { peerId: event.aggregateId });
         return;
       }
       case PEER_UPDATED: {
-        const { node_id, changes } = event.payload as unknown as PeerUpdatedPayload;
+        const { node_id, changes } = event.payload;
         if (changes.public_key === undefined) return;
         // Every earlier key of the peer; one already gone from the node is simply found absent.
         const earlier = await this.desiredState.earlierKeysOfPeer(
@@ -61,7 +55,7 @@ export class PendingRemovalsProjection implements Projection {
 
   private async retire(
     em: EntityManager,
-    event: EventRecord,
+    event: RecordedEvent<RetiringEvent>,
     nodeId: string,
     keys: { publicKey: string; name: string }[],
   ) {

@@ -1,17 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { EntityManager } from '@mikro-orm/postgresql';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { RedisConnection } from '../../common/redis/redis.module';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { DesiredStateChanges } from '../events';
 import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { DebounceState } from './domain/sync-scope';
 import { SyncStore } from './sync.store';
@@ -30,22 +22,17 @@ const DEBOUNCE_TTL_S = 86_400;
  * `dirty` mark tells a running job that more changes arrived meanwhile.
  */
 @Injectable()
-export class SyncTrigger implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class SyncTrigger implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SyncTrigger.name);
   private sweepTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly em: EntityManager,
-    private readonly changes: DesiredStateChanges,
     private readonly redis: RedisConnection,
     private readonly store: SyncStore,
     @InjectQueue(NODE_JOBS_QUEUE) private readonly queue: Queue<NodeJobData>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.changes.subscribe((nodeId) => this.changed(nodeId));
-  }
 
   /** On start-up and then periodically: nodes with pending work get a sync (a no-op if one is queued). */
   async onApplicationBootstrap(): Promise<void> {

@@ -1,11 +1,12 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { DriftModule } from '../drift/drift.module';
-import { PendingPeers } from '../drift';
-import { ProjectionRegistry } from '../events';
-import { NodeViewExtensions } from '../nodes';
-import { NodeJobHandlers, NodeJobsModule } from '../node-jobs';
+import { PENDING_PEERS } from '../drift';
+import { Reactions } from '../../common/reactions';
+import { DESIRED_STATE_CHANGED, PROJECTIONS } from '../events';
+import { NODE_VIEW_EXTENSIONS } from '../nodes';
+import { NODE_JOB_HANDLERS, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
-import { PeerViewExtensions } from '../peers';
+import { PEER_VIEW_EXTENSIONS } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { NodeApplyModule } from '../node-apply/node-apply.module';
 import { AppliedVersions } from './applied-versions';
@@ -39,23 +40,26 @@ export const SYNC_ENTITIES = [PeerSyncStateEntity, NodeSyncStateEntity, PendingR
 })
 export class SyncModule implements OnModuleInit {
   constructor(
-    private readonly projections: ProjectionRegistry,
+    private readonly reactions: Reactions,
     private readonly projection: PendingRemovalsProjection,
-    private readonly handlers: NodeJobHandlers,
     private readonly runner: SyncRunner,
-    private readonly peerViews: PeerViewExtensions,
-    private readonly nodeViews: NodeViewExtensions,
+    private readonly trigger: SyncTrigger,
     private readonly peerStatus: PeerSyncStatusView,
     private readonly nodePending: NodePendingView,
-    private readonly pendingPeers: PendingPeers,
     private readonly pendingSource: SyncPendingPeersSource,
   ) {}
 
   onModuleInit(): void {
-    this.projections.register(this.projection);
-    this.handlers.register(SYNC_JOB, this.runner);
-    this.peerViews.register(this.peerStatus);
-    this.nodeViews.register(this.nodePending);
-    this.pendingPeers.use(this.pendingSource);
+    this.reactions.contribute(PROJECTIONS, 'sync: PendingRemovalsProjection', this.projection);
+    this.reactions.contribute(NODE_JOB_HANDLERS, 'sync: SyncRunner', {
+      name: SYNC_JOB,
+      handler: this.runner,
+    });
+    this.reactions.contribute(PEER_VIEW_EXTENSIONS, 'sync: PeerSyncStatusView', this.peerStatus);
+    this.reactions.contribute(NODE_VIEW_EXTENSIONS, 'sync: NodePendingView', this.nodePending);
+    this.reactions.answer(PENDING_PEERS, 'sync: SyncPendingPeersSource', (em, nodeIds) =>
+      this.pendingSource.pendingFor(em, nodeIds),
+    );
+    this.reactions.on(DESIRED_STATE_CHANGED, 'sync: SyncTrigger', (nodeId) => this.trigger.changed(nodeId));
   }
 }

@@ -1,6 +1,6 @@
 import { NamesMappingError, parseNamesMapping, type Schemas } from '@wgfleet/client';
 import { useState } from 'preact/hooks';
-import { api, errorText, ok, WgfleetApiError } from '../api';
+import { api, errorText, expectOk, isPlanAnswer, WgfleetApiError } from '../api';
 import { shortKey } from '../format';
 import { ErrorNote } from './status';
 
@@ -52,12 +52,13 @@ export function AdoptPeers({
     setInvalidKey(undefined);
     setStage({ kind: 'planning' });
     try {
-      const answer = await ok<{ plan_id: string; plan: AdoptionPlan }>(
+      const answer = await expectOk(
         api.POST('/api/nodes/{id}/adopt', {
           params: { path: { id: nodeId } },
           body: { dry_run: true, names: given },
         }),
       );
+      if (!isPlanAnswer(answer)) throw new Error('the panel answered an adoption dry run without a plan');
       setNames(namesOf(answer.plan));
       setStage({ kind: 'plan', planId: answer.plan_id, plan: answer.plan, moved });
     } catch (caught) {
@@ -71,12 +72,14 @@ export function AdoptPeers({
     setInvalidKey(undefined);
     setStage({ kind: 'adopting', planId, plan });
     try {
-      const result = await ok<AdoptionResult>(
+      const result = await expectOk(
         api.POST('/api/nodes/{id}/adopt', {
           params: { path: { id: nodeId } },
           body: { plan_id: planId, names },
         }),
       );
+      if (isPlanAnswer(result))
+        throw new Error('the panel answered an adoption with a plan instead of its result');
       setStage({ kind: 'done', result });
       setNames({});
       onDone();

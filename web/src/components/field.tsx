@@ -1,3 +1,4 @@
+import { WgfleetApiError } from '../api';
 import type { ComponentChildren } from 'preact';
 
 /**
@@ -63,9 +64,16 @@ export function listOrNull(text: string): string[] | null {
   return items.length ? items : null;
 }
 
-/** "" → null; otherwise the number, or the text itself so the API names the bad field. */
-export function numberOrNull(text: string): number | string | null {
+/**
+ * "" → null; a whole number → that number. The API's body types take only numbers here, so other text is
+ * refused before sending, at its field and in the API's own words and error shape.
+ */
+export function numberOrNull(field: string, text: string): number | null {
   const trimmed = text.trim();
   if (!trimmed) return null;
-  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : trimmed;
+  if (!/^-?\d+$/.test(trimmed)) {
+    const message = `${field} must be an integer number`;
+    throw new WgfleetApiError(400, 'validation_failed', message, [{ field, message }]);
+  }
+  return Number(trimmed);
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, ok, WgfleetApiError } from '../api';
+import { api, errorText, expectOk, isPlanAnswer, isQueuedJob, WgfleetApiError } from '../api';
 import { keptNote, PLAN_VALUES_LABEL, shortKey, showValue, unknownKeptNote } from '../format';
 import { ErrorNote } from './status';
 import type { ReconcileJob, ReconcileOptions, ReconcilePlan } from '../types';
@@ -52,12 +52,13 @@ export function PlanRepair({
     setError(undefined);
     setStage({ kind: 'planning' });
     try {
-      const answer = await ok<{ plan_id: string; plan: ReconcilePlan }>(
+      const answer = await expectOk(
         api.POST('/api/drift/nodes/{id}/reconcile', {
           params: { path: { id: nodeId } },
           body: { ...options, dry_run: true, allow_empty: false },
         }),
       );
+      if (!isPlanAnswer(answer)) throw new Error('the panel answered a dry run without a plan');
       setStage({ kind: 'plan', planId: answer.plan_id, plan: answer.plan, planned: options, moved });
     } catch (caught) {
       setError(errorText(caught));
@@ -69,12 +70,13 @@ export function PlanRepair({
     setError(undefined);
     setStage({ kind: 'applying', planId, plan, planned });
     try {
-      const answer = await ok<{ job_id: string }>(
+      const answer = await expectOk(
         api.POST('/api/drift/nodes/{id}/reconcile', {
           params: { path: { id: nodeId } },
           body: { ...planned, plan_id: planId, dry_run: false, allow_empty: false },
         }),
       );
+      if (!isQueuedJob(answer)) throw new Error('the panel answered a repair without its job');
       setStage({ kind: 'job', jobId: answer.job_id, plan });
     } catch (caught) {
       if (caught instanceof WgfleetApiError && caught.status === 409) {
@@ -276,7 +278,7 @@ export function JobProgress({ jobId, onFinished }: { jobId: string; onFinished: 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        const current = await ok<ReconcileJob>(
+        const current = await expectOk(
           api.GET('/api/reconcile/jobs/{id}', { params: { path: { id: jobId } } }),
         );
         if (stopped) return;

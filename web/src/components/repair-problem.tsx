@@ -1,7 +1,6 @@
-import { api, ok } from '../api';
+import { api, expectOk } from '../api';
 import { ago, dateTime, shortKey } from '../format';
 import { useLoad } from '../hooks';
-import type { ReconcileProblem } from '../types';
 
 const PROBLEM_POLL_MS = 10000;
 
@@ -16,7 +15,7 @@ function peersText(count: number): string {
 export function LatestRepairProblem({ nodeId }: { nodeId: string }) {
   const problem = useLoad(
     () =>
-      ok<ReconcileProblem>(
+      expectOk(
         api.GET('/api/drift/nodes/{id}/reconcile/latest-problem', { params: { path: { id: nodeId } } }),
       ),
     [nodeId],

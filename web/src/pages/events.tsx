@@ -1,26 +1,23 @@
 import { useState } from 'preact/hooks';
-import { api, ok } from '../api';
+import { api, expectOk } from '../api';
 import { Pager, usePages } from '../components/pager';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
-import type { EventView, NodeView, Page } from '../types';
+import type { EventView } from '../types';
 
 const PAGE_SIZE = 50;
 
 export function Events() {
   const heading = usePageHeading('Events');
-  const nodes = useLoad(
-    () => ok<Page<NodeView>>(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })),
-    [],
-  );
+  const nodes = useLoad(() => expectOk(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })), []);
   const [aggregate, setAggregate] = useState('');
   const [type, setType] = useState('');
   const pages = usePages();
   const before = pages.cursor;
   const events = useLoad(
     () =>
-      ok<Page<EventView>>(
+      expectOk(
         api.GET('/api/events', {
           params: {
             query: {

@@ -1,11 +1,11 @@
 import { memo } from 'preact/compat';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ok } from '../api';
+import { api, expectOk } from '../api';
 import { SearchBox } from '../components/search-box';
 import { DriftCounts, ErrorNote, ScanStrip, StatusBadge } from '../components/status';
 import { ago, STATUS_LABEL, STATUS_ORDER, unknownReason, type FleetStatus } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
-import type { DriftReport, FleetReport, NodeView, Page, ScanEntry } from '../types';
+import type { DriftReport, NodeView, ScanEntry } from '../types';
 
 /** The fleet page polls this often; the panel coalesces live scans per node (DRIFT_LIVE_MIN_INTERVAL_S). */
 export const FLEET_POLL_MS = 4000;
@@ -23,9 +23,7 @@ async function allNodes(): Promise<NodeView[]> {
   const nodes: NodeView[] = [];
   let cursor: string | undefined;
   do {
-    const page = await ok<Page<NodeView>>(
-      api.GET('/api/nodes', { params: { query: { limit: 1000, cursor } } }),
-    );
+    const page = await expectOk(api.GET('/api/nodes', { params: { query: { limit: 1000, cursor } } }));
     nodes.push(...page.items);
     cursor = page.next ?? undefined;
   } while (cursor);
@@ -33,7 +31,7 @@ async function allNodes(): Promise<NodeView[]> {
 }
 
 async function loadFleet(): Promise<{ rows: FleetRow[]; checkedAt: string }> {
-  const [report, nodes] = await Promise.all([ok<FleetReport>(api.GET('/api/drift/nodes')), allNodes()]);
+  const [report, nodes] = await Promise.all([expectOk(api.GET('/api/drift/nodes')), allNodes()]);
   const reports = new Map(report.nodes.map((entry) => [entry.node_id, entry]));
   const rows = nodes.map((node): FleetRow => {
     const found = reports.get(node.id);
@@ -100,7 +98,7 @@ function useScanStrips(rows: FleetRow[] | undefined): Map<string, ScanEntry[]> {
       while (index < wanted.length) {
         const id = wanted[index++];
         try {
-          const page = await ok<Page<ScanEntry>>(
+          const page = await expectOk(
             api.GET('/api/drift/nodes/{id}/history', {
               params: { path: { id }, query: { limit: STRIP_LENGTH } },
             }),

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, errorText, ok, WgfleetApiError } from '../api';
+import { api, errorText, expectOk, WgfleetApiError } from '../api';
 import { AdoptPeers } from '../components/adopt-peers';
 import { DriftDetail } from '../components/drift-detail';
 import { Field, listOrNull, numberOrNull } from '../components/field';
@@ -9,31 +9,28 @@ import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
 import { ago, dateTime, showValue, unknownReason } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useCanWrite } from '../session';
-import type { DriftReport, EffectiveSetting, NodeView, Page, ScanEntry } from '../types';
+import type { EffectiveSetting, NodeUpdate, NodeView } from '../types';
 
 const NODE_POLL_MS = 5000;
 
 export function NodePage({ id }: { id: string }) {
   const canWrite = useCanWrite();
-  const node = useLoad(() => ok<NodeView>(api.GET('/api/nodes/{id}', { params: { path: { id } } })), [id]);
+  const node = useLoad(() => expectOk(api.GET('/api/nodes/{id}', { params: { path: { id } } })), [id]);
   const heading = usePageHeading(node.data?.id === id ? node.data.name : undefined);
   const drift = useLoad(
-    () => ok<DriftReport>(api.GET('/api/drift/nodes/{id}', { params: { path: { id } } })),
+    () => expectOk(api.GET('/api/drift/nodes/{id}', { params: { path: { id } } })),
     [id],
     NODE_POLL_MS,
   );
   const history = useLoad(
     () =>
-      ok<Page<ScanEntry>>(
-        api.GET('/api/drift/nodes/{id}/history', { params: { path: { id }, query: { limit: 30 } } }),
-      ),
+      expectOk(api.GET('/api/drift/nodes/{id}/history', { params: { path: { id }, query: { limit: 30 } } })),
     [id],
     NODE_POLL_MS * 3,
   );
 
   const settings = useLoad(
-    () =>
-      ok<{ settings: EffectiveSetting[] }>(api.GET('/api/nodes/{id}/settings', { params: { path: { id } } })),
+    () => expectOk(api.GET('/api/nodes/{id}/settings', { params: { path: { id } } })),
     [id],
   );
 
@@ -124,12 +121,19 @@ export function NodePage({ id }: { id: string }) {
   );
 }
 
-interface OverrideField {
-  key: keyof NodeView & `override_${string}`;
-  label: string;
-  kind: 'number' | 'list';
-  hint: string;
-}
+type Override = keyof NodeView & keyof NodeUpdate & `override_${string}`;
+
+/** An override the form edits, typed by the API's update body: a number or a list of texts. */
+type OverrideField = { label: string; hint: string } & (
+  | {
+      kind: 'number';
+      key: { [K in Override]: NodeUpdate[K] extends number | null | undefined ? K : never }[Override];
+    }
+  | {
+      kind: 'list';
+      key: { [K in Override]: NodeUpdate[K] extends string[] | null | undefined ? K : never }[Override];
+    }
+);
 
 const OVERRIDES: OverrideField[] = [
   {
@@ -189,13 +193,13 @@ function Settings({
     setBusy(true);
     setErrors({});
     setMessage(undefined);
-    const body: Record<string, unknown> = { version: node.version };
-    for (const field of OVERRIDES) {
-      body[field.key] =
-        field.kind === 'list' ? listOrNull(values[field.key]) : numberOrNull(values[field.key]);
-    }
     try {
-      await ok(api.PATCH('/api/nodes/{id}', { params: { path: { id: node.id } }, body: body as never }));
+      const body: NodeUpdate = { version: node.version };
+      for (const field of OVERRIDES) {
+        if (field.kind === 'list') body[field.key] = listOrNull(values[field.key]);
+        else body[field.key] = numberOrNull(field.key, values[field.key]);
+      }
+      await expectOk(api.PATCH('/api/nodes/{id}', { params: { path: { id: node.id } }, body }));
       setMessage({ kind: 'ok', text: 'Saved. The node is updated in the background.' });
       onSaved();
     } catch (caught) {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, fetchBlob, ok, WgfleetApiError } from '../api';
+import { api, errorText, fetchBlob, expectOk, WgfleetApiError } from '../api';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PresharedKeyAction } from '../components/preshared-key-action';
 import { Pager, usePages } from '../components/pager';
@@ -8,7 +8,7 @@ import { ErrorNote } from '../components/status';
 import { shortKey, showValue } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useCanWrite } from '../session';
-import type { NodeView, Page, PeerView } from '../types';
+import type { PeerCreation, PeerView } from '../types';
 
 const PAGE_SIZE = 50;
 const SEARCH_DELAY_MS = 250;
@@ -26,10 +26,7 @@ function fieldErrors(caught: unknown): Record<string, string> {
 export function Peers() {
   const heading = usePageHeading('Peers');
   const canWrite = useCanWrite();
-  const nodes = useLoad(
-    () => ok<Page<NodeView>>(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })),
-    [],
-  );
+  const nodes = useLoad(() => expectOk(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })), []);
   const params = new URLSearchParams(location.search);
   const [nodeId, setNodeId] = useState<string | undefined>(params.get('node') ?? undefined);
   const pages = usePages();
@@ -59,7 +56,7 @@ export function Peers() {
   const peers = useLoad(
     () =>
       nodeId
-        ? ok<Page<PeerView>>(
+        ? expectOk(
             api.GET('/api/nodes/{id}/peers', {
               params: {
                 path: { id: nodeId },
@@ -78,7 +75,7 @@ export function Peers() {
     if (!confirm(`Delete peer ${peer.name}? It is removed from its node and cannot connect any more.`))
       return;
     try {
-      await ok(
+      await expectOk(
         api.DELETE('/api/peers/{id}', {
           params: { path: { id: peer.id }, query: { version: peer.version } },
         }),
@@ -248,31 +245,31 @@ function PeerForm({
     event.preventDefault();
     setErrors({});
     setProblem(undefined);
-    const fields: Record<string, unknown> = {
-      name,
-      persistent_keepalive: numberOrNull(keepalive),
-      enabled,
-    };
-    const ips = listOrNull(allowedIps);
-    if (ips || peer) fields.allowed_ips = ips ?? [];
-    const routes = listOrNull(routedIps);
-    if (routes || peer) fields.routed_ips = routes ?? [];
-    if (endpoint.trim() || peer) fields.endpoint = endpoint.trim() || null;
-    if (peer && newPsk.trim()) fields.preshared_key = newPsk.trim();
     try {
+      const fields: PeerCreation = {
+        name,
+        persistent_keepalive: numberOrNull('persistent_keepalive', keepalive),
+        enabled,
+      };
+      const ips = listOrNull(allowedIps);
+      if (ips || peer) fields.allowed_ips = ips ?? [];
+      const routes = listOrNull(routedIps);
+      if (routes || peer) fields.routed_ips = routes ?? [];
+      if (endpoint.trim() || peer) fields.endpoint = endpoint.trim() || null;
+      if (peer && newPsk.trim()) fields.preshared_key = newPsk.trim();
       if (peer) {
-        await ok(
+        await expectOk(
           api.PATCH('/api/peers/{id}', {
             params: { path: { id: peer.id } },
-            body: { ...fields, version: peer.version } as never,
+            body: { ...fields, version: peer.version },
           }),
         );
         onClose();
       } else {
-        const created = await ok<PeerView>(
+        const created = await expectOk(
           api.POST('/api/nodes/{id}/peers', {
             params: { path: { id: nodeId } },
-            body: { ...fields, generate_preshared_key: psk } as never,
+            body: { ...fields, generate_preshared_key: psk },
           }),
         );
         onClose(created);

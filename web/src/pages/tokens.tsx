@@ -1,19 +1,19 @@
 import { useState } from 'preact/hooks';
-import { api, errorText, ok } from '../api';
+import { api, errorText, expectOk } from '../api';
 import { ShownOnce } from '../components/shown-once';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useIsAdmin } from '../session';
-import type { Page, Role, TokenView } from '../types';
+import type { CreatedToken, Role, TokenView } from '../types';
 
 export function Tokens() {
   const heading = usePageHeading('API tokens');
   const admin = useIsAdmin();
-  const tokens = useLoad(() => ok<Page<TokenView>>(api.GET('/api/tokens')), []);
+  const tokens = useLoad(() => expectOk(api.GET('/api/tokens')), []);
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('read');
-  const [created, setCreated] = useState<TokenView>();
+  const [created, setCreated] = useState<CreatedToken>();
   const [problem, setProblem] = useState<string>();
   if (!admin) return <p class="alert alert-error">Tokens are managed by admin tokens only.</p>;
 
@@ -21,7 +21,7 @@ export function Tokens() {
     event.preventDefault();
     setProblem(undefined);
     try {
-      setCreated(await ok<TokenView>(api.POST('/api/tokens', { body: { name, role } })));
+      setCreated(await expectOk(api.POST('/api/tokens', { body: { name, role } })));
       setName('');
       void tokens.reload();
     } catch (caught) {
@@ -31,7 +31,7 @@ export function Tokens() {
   const revoke = async (token: TokenView) => {
     if (!confirm(`Revoke ${token.name}? Anything using it stops working at once.`)) return;
     try {
-      await ok(api.DELETE('/api/tokens/{id}', { params: { path: { id: token.id } } }));
+      await expectOk(api.DELETE('/api/tokens/{id}', { params: { path: { id: token.id } } }));
       void tokens.reload();
     } catch (caught) {
       setProblem(errorText(caught));

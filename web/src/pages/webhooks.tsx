@@ -1,19 +1,15 @@
 import { useState } from 'preact/hooks';
-import { api, errorText, ok } from '../api';
+import { api, errorText, expectOk } from '../api';
 import { ShownOnce } from '../components/shown-once';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useIsAdmin } from '../session';
-import type { DeliveryView, Page, WebhookView } from '../types';
 
 export function Webhooks() {
   const heading = usePageHeading('Webhooks');
   const admin = useIsAdmin();
-  const hooks = useLoad(
-    () => ok<Page<WebhookView>>(api.GET('/api/webhooks', { params: { query: { limit: 100 } } })),
-    [],
-  );
+  const hooks = useLoad(() => expectOk(api.GET('/api/webhooks', { params: { query: { limit: 100 } } })), []);
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<string>();
   const [problem, setProblem] = useState<string>();
@@ -32,7 +28,7 @@ export function Webhooks() {
   const create = (event: Event) => {
     event.preventDefault();
     void act(async () => {
-      const created = await ok<WebhookView>(
+      const created = await expectOk(
         api.POST('/api/webhooks', { body: { url, enabled: true, format: 'json' } }),
       );
       setSecret(created.secret);
@@ -79,7 +75,9 @@ export function Webhooks() {
             <button
               type="button"
               onClick={() =>
-                act(() => ok(api.POST('/api/webhooks/{id}/test', { params: { path: { id: hook.id } } })))
+                act(() =>
+                  expectOk(api.POST('/api/webhooks/{id}/test', { params: { path: { id: hook.id } } })),
+                )
               }
             >
               Send test event
@@ -97,7 +95,7 @@ export function Webhooks() {
               onClick={() =>
                 confirm(`Delete the subscription to ${hook.url}?`) &&
                 act(() =>
-                  ok(
+                  expectOk(
                     api.DELETE('/api/webhooks/{id}', {
                       params: { path: { id: hook.id }, query: { version: hook.version } },
                     }),
@@ -118,7 +116,7 @@ export function Webhooks() {
 function Deliveries({ webhookId }: { webhookId: string }) {
   const deliveries = useLoad(
     () =>
-      ok<Page<DeliveryView>>(
+      expectOk(
         api.GET('/api/webhooks/{id}/deliveries', {
           params: { path: { id: webhookId }, query: { limit: 50 } },
         }),
@@ -127,7 +125,7 @@ function Deliveries({ webhookId }: { webhookId: string }) {
     5000,
   );
   const redeliver = async (id: string) => {
-    await ok(api.POST('/api/webhooks/deliveries/{id}/redeliver', { params: { path: { id } } }));
+    await expectOk(api.POST('/api/webhooks/deliveries/{id}/redeliver', { params: { path: { id } } }));
     void deliveries.reload();
   };
   return (

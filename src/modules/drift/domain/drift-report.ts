@@ -1,4 +1,7 @@
-/** Drift report shapes of CONTRACT §3; field names are snake_case because they are the API's JSON. */
+/**
+ * Drift report shapes (docs/API.md, Drift reports and repairs); field names are snake_case because they are the
+ * API's JSON.
+ */
 import type { DriftStatus } from '../../../common/domain/drift-status';
 
 export interface DriftSummary {

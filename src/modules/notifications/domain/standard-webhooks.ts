@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-/** Standard Webhooks (CONTRACT §4): secrets are "whsec_" + base64 of the key bytes. */
+/** Standard Webhooks (docs/API.md, Webhooks): secrets are "whsec_" + base64 of the key bytes. */
 const SECRET_PREFIX = 'whsec_';
 
 export function generateWebhookSecret(): string {
