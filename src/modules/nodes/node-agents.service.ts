@@ -10,7 +10,7 @@ import { AgentClient, AgentError, type AgentFailureReason } from '../agent-clien
 import { AgentClientFactory, AgentConnection } from '../agent-client/agent-client.module';
 import { EventStore } from '../events';
 import { NodeEntity } from './node.entity';
-import { NODE_RECEIPT_AGGREGATE, NODE_RECEIPT_RECORDED } from './node.events';
+import { NODE_RECEIPT_AGGREGATE, NODE_RECEIPT_RECORDED, type NodeReceiptRecorded } from './node.events';
 
 const SYSTEM: CommandContext = { actorTokenId: null, requestId: null };
 
@@ -54,7 +54,7 @@ export class NodeAgents {
       return;
     }
     await this.em.fork().transactional((tx) =>
-      this.events.append(
+      this.events.append<NodeReceiptRecorded>(
         tx,
         {
           aggregateType: NODE_RECEIPT_AGGREGATE,

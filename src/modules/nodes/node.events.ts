@@ -1,3 +1,4 @@
+import type { NodeReceipt } from '@wgfleet/protocol';
 import type { DomainEvent } from '../events';
 
 export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
@@ -50,3 +51,15 @@ export type NodeDeleted = DomainEvent<'node', typeof NODE_DELETED, NodeDeletedPa
 
 /** Every event of a node's stream. */
 export type NodeEvent = NodeRegistered | NodeUpdated | NodeDeleted;
+
+export interface NodeReceiptRecordedPayload {
+  node_id: string;
+  receipt: NodeReceipt;
+}
+
+/** Each verified receipt is a stream of one event, so a node's version does not move with every sync. */
+export type NodeReceiptRecorded = DomainEvent<
+  typeof NODE_RECEIPT_AGGREGATE,
+  typeof NODE_RECEIPT_RECORDED,
+  NodeReceiptRecordedPayload
+>;

@@ -197,7 +197,7 @@ export class NodesService {
     if (receiptKey !== node.receiptKey) {
       await this.em.fork().transactional(async (em) => {
         const current = await this.require(em, id);
-        await this.events.append(
+        await this.events.append<NodeEvent>(
           em,
           {
             aggregateType: 'node',
