@@ -10,6 +10,7 @@ import {
   newSigningKeyPair,
   signCheckpoint,
 } from './audit';
+import { NodeReceipt, signReceipt } from './receipts';
 
 const keys = newSigningKeyPair();
 
@@ -144,5 +145,68 @@ describe('ChainVerifier', () => {
       problem: 'unknown_key',
     });
     expect(verify(events, checkpoints, [keys.publicKey])).toMatchObject({ ok: true });
+  });
+});
+
+describe('ChainVerifier with node receipts', () => {
+  const nodeId = '00000000-0000-4000-8000-00000000000a';
+  const nodeKey = newSigningKeyPair();
+  const receipt = signReceipt(nodeKey.privateKey, {
+    interface: 'wg0',
+    request_id: 'nonce-1',
+    plan_hash: 'ab'.repeat(32),
+    state_digest: 'cd'.repeat(32),
+    time: '2026-12-07T05:00:00.000Z',
+  });
+  const event = (aggregate_type: string, type: string, payload: Record<string, unknown>) => ({
+    aggregate_type,
+    aggregate_id: aggregate_type === 'node' ? nodeId : '00000000-0000-4000-8000-00000000000b',
+    version: 1,
+    type,
+    payload,
+    metadata: { actor_token_id: null, request_id: null },
+    created_at: '2026-12-07T05:00:00.000Z',
+  });
+  function chained(...events: ReturnType<typeof event>[]): ChainedEvent[] {
+    let previous = GENESIS_HASH;
+    return events.map((entry, i) => {
+      previous = chainHash(previous, { ...entry, seq: i + 1 });
+      return { ...entry, seq: i + 1, hash: previous };
+    });
+  }
+  const registered = (key: string | null) =>
+    event('node', 'node.registered', { name: 'n', receipt_key: key });
+  const recorded = (signedReceipt: NodeReceipt) =>
+    event('node_receipt', 'node.receipt_recorded', { node_id: nodeId, receipt: signedReceipt });
+
+  it("accepts a receipt signed with its node's key pinned before it", () => {
+    expect(verify(chained(registered(nodeKey.publicKey), recorded(receipt)))).toMatchObject({ ok: true });
+  });
+
+  it('names a receipt that its pinned key does not verify, even when re-hashed into the chain', () => {
+    const forged = signReceipt(newSigningKeyPair().privateKey, receipt);
+    expect(verify(chained(registered(nodeKey.publicKey), recorded(forged)))).toMatchObject({
+      ok: false,
+      seq: 2,
+      problem: 'receipt_mismatch',
+    });
+    const edited = { ...receipt, state_digest: 'ef'.repeat(32) };
+    expect(verify(chained(registered(nodeKey.publicKey), recorded(edited)))).toMatchObject({
+      seq: 2,
+      problem: 'receipt_mismatch',
+    });
+  });
+
+  it('follows a refreshed pin and refuses a receipt of a node without one', () => {
+    const other = newSigningKeyPair();
+    const refreshed = event('node', 'node.updated', { changes: { receipt_key: other.publicKey } });
+    expect(verify(chained(registered(nodeKey.publicKey), refreshed, recorded(receipt)))).toMatchObject({
+      seq: 3,
+      problem: 'receipt_mismatch',
+    });
+    expect(verify(chained(registered(null), recorded(receipt)))).toMatchObject({
+      seq: 2,
+      problem: 'receipt_mismatch',
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import { verifyReceiptSignature, type NodeReceipt } from './receipts';
 
 /**
  * The audit chain of the event log (docs/AUDIT.md): the encoding, the hash chain, checkpoint signatures and
@@ -182,6 +183,7 @@ export type AuditProblem =
   | 'rewritten'
   | 'bad_checkpoint_signature'
   | 'unknown_key'
+  | 'receipt_mismatch'
   | 'malformed';
 
 /** The verdict: intact, or the first bad sequence number and what is wrong there. */
@@ -209,6 +211,8 @@ export class ChainVerifier {
   private previousHash = GENESIS_HASH;
   private events = 0;
   private failure: Failure | null = null;
+  /** Each node's receipt key as pinned by the events read so far (docs/AUDIT.md "Node receipts"). */
+  private readonly receiptKeys = new Map<string, string | null>();
   /** The event whose hash did not match, and the ones after it, while deciding edited or reordered. */
   private suspect: { event: ChainedEvent; previousHash: string; following: ChainedEvent[] } | null = null;
 
@@ -272,6 +276,9 @@ export class ChainVerifier {
     }
     this.previousHash = event.hash;
     this.expectedSeq = event.seq + 1;
+    const receiptProblem = this.checkReceiptEvent(event);
+    if (receiptProblem)
+      return this.fail(event.seq, 'receipt_mismatch', `seq ${event.seq}: ${receiptProblem}`);
     for (const checkpoint of this.checkpoints.get(event.seq) ?? []) {
       if (checkpoint.hash !== event.hash) {
         return this.fail(
@@ -304,6 +311,31 @@ export class ChainVerifier {
       headHash: this.previousHash,
       checkpoints: this.checkpointCount,
     };
+  }
+
+  /**
+   * Follows the pins of node receipt keys and checks each recorded receipt against the key its node had
+   * pinned at that point of the chain; the reason a receipt does not verify, or null.
+   */
+  private checkReceiptEvent(event: ChainedEvent): string | null {
+    const payload = event.payload;
+    if (event.type === NODE_REGISTERED_EVENT && 'receipt_key' in payload) {
+      this.receiptKeys.set(event.aggregate_id, keyOrNull(payload.receipt_key));
+    } else if (event.type === NODE_UPDATED_EVENT) {
+      const changes = payload.changes;
+      if (changes !== null && typeof changes === 'object' && 'receipt_key' in changes) {
+        this.receiptKeys.set(event.aggregate_id, keyOrNull((changes as Record<string, unknown>).receipt_key));
+      }
+    } else if (event.type === RECEIPT_RECORDED_EVENT) {
+      const nodeId = payload.node_id;
+      const key = typeof nodeId === 'string' ? this.receiptKeys.get(nodeId) : undefined;
+      if (!key) return `the receipt's node ${String(nodeId)} has no receipt key pinned before it`;
+      const receipt = payload.receipt as NodeReceipt | undefined;
+      if (!receipt || typeof receipt !== 'object' || !verifyReceiptSignature(receipt, key)) {
+        return `the receipt does not verify with node ${nodeId}'s pinned receipt key`;
+      }
+    }
+    return null;
   }
 
   private checkSignatures(): void {
@@ -344,6 +376,15 @@ export class ChainVerifier {
   private fail(seq: number, problem: AuditProblem, detail: string): void {
     if (!this.failure) this.failure = { ok: false, seq, problem, detail, events: this.events };
   }
+}
+
+/** The event types the verifier reads node receipt keys and receipts from (docs/AUDIT.md "Node receipts"). */
+export const NODE_REGISTERED_EVENT = 'node.registered';
+export const NODE_UPDATED_EVENT = 'node.updated';
+export const RECEIPT_RECORDED_EVENT = 'node.receipt_recorded';
+
+function keyOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
 function withChainPayload(event: ChainedEvent): ChainedEvent {

@@ -1,5 +1,12 @@
 import { newSigningKeyPair } from './audit';
-import { interfaceStateDigest, signReceipt, verifyReceiptSignature } from './receipts';
+import {
+  checkReceipt,
+  interfaceStateDigest,
+  NodeReceipt,
+  planHash,
+  signReceipt,
+  verifyReceiptSignature,
+} from './receipts';
 import type { Dump, DumpPeer } from './wire';
 
 const peer = (key: string, extra: Partial<DumpPeer> = {}): DumpPeer => ({
@@ -44,5 +51,44 @@ describe('receipts', () => {
     expect(verifyReceiptSignature(receipt, node.publicKey)).toBe(true);
     expect(verifyReceiptSignature({ ...receipt, request_id: 'nonce-2' }, node.publicKey)).toBe(false);
     expect(verifyReceiptSignature(receipt, newSigningKeyPair().publicKey)).toBe(false);
+  });
+});
+
+describe('checkReceipt', () => {
+  const node = newSigningKeyPair();
+  const body = JSON.stringify({ upsert: [], remove: ['k'] });
+  const sent = { interface: 'wg0', nonce: 'nonce-7', body };
+  const signed = (fields: Partial<Omit<NodeReceipt, 'signature'>> = {}, key = node.privateKey) =>
+    signReceipt(key, {
+      interface: 'wg0',
+      request_id: 'nonce-7',
+      plan_hash: planHash(body),
+      state_digest: 'cd'.repeat(32),
+      time: '2026-12-07T05:00:00.000Z',
+      ...fields,
+    });
+
+  it('accepts the receipt of exactly the request sent, signed with the pinned key', () => {
+    expect(checkReceipt(signed(), node.publicKey, sent)).toEqual({ ok: true, receipt: signed() });
+  });
+
+  it('names a missing receipt', () => {
+    expect(checkReceipt(undefined, node.publicKey, sent)).toMatchObject({
+      ok: false,
+      reason: 'receipt_missing',
+    });
+  });
+
+  it.each([
+    ['a forged signature', signed({}, newSigningKeyPair().privateKey), /signature/],
+    ['another request', signed({ request_id: 'nonce-8' }), /another request/],
+    ['another body', signed({ plan_hash: planHash('{}') }), /another request body/],
+    ['another interface', signed({ interface: 'wg1' }), /another interface/],
+    ['an edited state', { ...signed(), state_digest: 'ef'.repeat(32) }, /signature/],
+    ['a malformed receipt', { ...signed(), time: 5 }, /receipt.time/],
+  ])('refuses %s as receipt_invalid', (_, receipt, detail) => {
+    const check = checkReceipt(receipt, node.publicKey, sent);
+    expect(check).toMatchObject({ ok: false, reason: 'receipt_invalid' });
+    expect(check.ok ? '' : check.detail).toMatch(detail);
   });
 });

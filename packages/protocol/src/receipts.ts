@@ -78,3 +78,52 @@ export function verifyReceiptSignature(receipt: NodeReceipt, publicKey: string):
     return false;
   }
 }
+
+/** Why an answer's receipt is not accepted (docs/PROTOCOL.md "Receipts"). */
+export type ReceiptProblem = 'receipt_missing' | 'receipt_invalid';
+
+export type ReceiptCheck =
+  { ok: true; receipt: NodeReceipt } | { ok: false; reason: ReceiptProblem; detail: string };
+
+/** What the panel sent: the receipt must answer exactly this request. */
+export interface SentRequest {
+  interface: string;
+  /** The request's `X-Agent-Nonce`. */
+  nonce: string;
+  /** The request body's bytes as sent. */
+  body: string | Buffer;
+}
+
+const HEX_DIGEST = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks the `receipt` member of a batch or syncconf answer against the node's pinned key and the request it
+ * answers: well formed, signed by that key, for that interface, nonce and body.
+ */
+export function checkReceipt(value: unknown, pinnedKey: string, sent: SentRequest): ReceiptCheck {
+  if (value === undefined || value === null) {
+    return { ok: false, reason: 'receipt_missing', detail: 'the answer carries no receipt' };
+  }
+  const invalid = (detail: string): ReceiptCheck => ({ ok: false, reason: 'receipt_invalid', detail });
+  if (typeof value !== 'object' || Array.isArray(value)) return invalid('the receipt is not an object');
+  const fields = value as Record<string, unknown>;
+  for (const name of ['interface', 'request_id', 'plan_hash', 'state_digest', 'time', 'signature']) {
+    if (typeof fields[name] !== 'string') return invalid(`receipt.${name} must be a string`);
+  }
+  const receipt: NodeReceipt = {
+    interface: fields.interface as string,
+    request_id: fields.request_id as string,
+    plan_hash: fields.plan_hash as string,
+    state_digest: fields.state_digest as string,
+    time: fields.time as string,
+    signature: fields.signature as string,
+  };
+  if (!HEX_DIGEST.test(receipt.state_digest)) return invalid('receipt.state_digest is not a SHA-256 digest');
+  if (!verifyReceiptSignature(receipt, pinnedKey)) {
+    return invalid("the receipt's signature does not verify with the node's pinned receipt key");
+  }
+  if (receipt.interface !== sent.interface) return invalid('the receipt names another interface');
+  if (receipt.request_id !== sent.nonce) return invalid('the receipt answers another request');
+  if (receipt.plan_hash !== planHash(sent.body)) return invalid('the receipt is for another request body');
+  return { ok: true, receipt };
+}

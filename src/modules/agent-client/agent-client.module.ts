@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { hostLocalRange } from '../../common/domain/address-range';
 import { badRequest } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { AgentClient } from './agent-client';
+import { AgentClient, type AgentClientOptions } from './agent-client';
 import {
   agentUrlProblem,
   hostOf,
@@ -22,6 +22,8 @@ export interface AgentConnection {
   agent_secret: string;
   agent_ca_cert?: string | null;
   agent_cert_fingerprint?: string | null;
+  /** The node's pinned receipt key and what sees each receipt check (AgentClientOptions.receipts). */
+  receipts?: AgentClientOptions['receipts'];
 }
 
 /** One client per node and connection settings, so keep-alive connections are reused across scans and jobs. */
@@ -40,6 +42,7 @@ export class AgentClientFactory implements OnApplicationShutdown {
           connection.agent_secret,
           connection.agent_ca_cert ?? null,
           connection.agent_cert_fingerprint ?? null,
+          connection.receipts?.publicKey ?? null,
         ]),
       )
       .digest('hex');
@@ -55,6 +58,7 @@ export class AgentClientFactory implements OnApplicationShutdown {
       timeoutMs: this.config.agentTimeoutMs,
       maxResponseBytes: this.config.agentMaxResponseBytes,
       allow: this.config.agentUrlPolicy.allow,
+      receipts: connection.receipts,
     });
     if (connection.id) this.clients.set(connection.id, { settings, client });
     return client;

@@ -12,7 +12,9 @@ import {
   SyncconfResponse,
   WirePeer,
   WirePeerUpdate,
+  checkReceipt,
   keyToPathSegment,
+  type ReceiptCheck,
   signRequest,
   verifyResponse,
 } from '@wgfleet/protocol';
@@ -78,6 +80,12 @@ export interface AgentClientOptions {
   retries?: number;
   /** First backoff delay; doubles on each retry. Default 200. */
   retryBaseMs?: number;
+  /**
+   * The node's pinned receipt key (docs/PROTOCOL.md "Receipts"): each batch and syncconf answer must then
+   * carry a receipt of that request signed with it. `onReceipt` sees every check before the call returns;
+   * a missing or invalid receipt then fails the call (`receipt_missing`, `receipt_invalid`).
+   */
+  receipts?: { publicKey: string; onReceipt: (check: ReceiptCheck) => Promise<void> } | null;
 }
 
 export interface CallOptions {
@@ -128,9 +136,13 @@ export class AgentClient {
   private readonly timeoutMs: number;
   /** Why no call may go out to this URL (policy), or null. */
   private readonly refusal: string | null;
+  private readonly interfaceName: string;
+  private readonly receipts: AgentClientOptions['receipts'];
 
   constructor(options: AgentClientOptions) {
     this.secret = options.secret;
+    this.interfaceName = options.interfaceName;
+    this.receipts = options.receipts ?? null;
     this.iface = encodeURIComponent(options.interfaceName);
     this.retries = options.retries ?? 2;
     this.retryBaseMs = options.retryBaseMs ?? 200;
@@ -201,12 +213,20 @@ export class AgentClient {
   }
 
   batch(body: BatchRequest): Promise<BatchResponse> {
-    return this.request('POST', `/v1/wg/${this.iface}/batch`, batchAnswer, body);
+    return this.request('POST', `/v1/wg/${this.iface}/batch`, batchAnswer, body, { receipted: true });
   }
 
   syncconf(body: SyncconfRequest): Promise<SyncconfResponse> {
     const timeoutMs = this.timeoutMs + body.peers.length * SYNCCONF_MS_PER_PEER;
-    return this.request('POST', `/v1/wg/${this.iface}/syncconf`, syncconfAnswer, body, { timeoutMs });
+    return this.request('POST', `/v1/wg/${this.iface}/syncconf`, syncconfAnswer, body, {
+      timeoutMs,
+      receipted: true,
+    });
+  }
+
+  /** The agent's receipt public key (docs/PROTOCOL.md "Receipts"); null when it signs none. */
+  receiptKey(): Promise<string | null> {
+    return this.request('GET', '/v1/receipt-key', receiptKeyAnswer);
   }
 
   setListenPort(listenPort: number): Promise<InterfaceInfo> {
@@ -224,7 +244,7 @@ export class AgentClient {
     path: string,
     read: (json: unknown) => T,
     body?: unknown,
-    options: CallOptions = {},
+    options: CallOptions & { receipted?: boolean } = {},
   ): Promise<T> {
     if (this.refusal) throw notAllowed(this.refusal);
     const target = this.basePath + path;
@@ -260,9 +280,41 @@ export class AgentClient {
       if (!verifyResponse(this.secret, response.status, signed['X-Agent-Nonce'], answer, signature)) {
         throw unsignedAnswer(response.status, answer);
       }
-      return readAnswer(response.status, answer, read);
+      const result = readAnswer(response.status, answer, read);
+      if (options.receipted && this.receipts) {
+        await this.checkReceiptOf(this.receipts, answer, signed['X-Agent-Nonce'], payload);
+      }
+      return result;
     }
   }
+
+  /** Only a successful, signed answer gets here, so its body is JSON. */
+  private async checkReceiptOf(
+    receipts: NonNullable<AgentClientOptions['receipts']>,
+    answer: Buffer,
+    nonce: string,
+    payload: string,
+  ): Promise<void> {
+    const { receipt } = JSON.parse(answer.toString('utf8')) as { receipt?: unknown };
+    const check = checkReceipt(receipt, receipts.publicKey, {
+      interface: this.interfaceName,
+      nonce,
+      body: payload,
+    });
+    await receipts.onReceipt(check);
+    if (!check.ok) {
+      throw new AgentBadAnswerError(check.reason, `${check.detail}; the change is unverified`);
+    }
+  }
+}
+
+function receiptKeyAnswer(value: unknown): string | null {
+  const key = (value as { public_key?: unknown } | null)?.public_key;
+  if (key === null) return null;
+  if (typeof key !== 'string' || Buffer.from(key, 'base64').length !== 32) {
+    throw new InvalidAnswerError('public_key', 'public_key must be a base64 Ed25519 public key or null');
+  }
+  return key;
 }
 
 /** Reads a signed answer: a success through its validator, anything else as the error it reports. */

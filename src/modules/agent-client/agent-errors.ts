@@ -15,6 +15,8 @@ export type AgentFailureReason =
   | 'invalid_response'
   | 'url_not_allowed'
   | 'interface_not_ready'
+  | 'receipt_missing'
+  | 'receipt_invalid'
   | `http_${number}`;
 
 /** Why a call to a node agent failed; `transient` says whether trying again later can help. */
@@ -49,12 +51,18 @@ export class AgentTlsError extends AgentError {
 }
 
 /**
- * An answer the panel will not use: not signed with the node's secret, larger than the limit, or not the
- * shape the protocol promises (the field is named).
+ * An answer the panel will not use: not signed with the node's secret, larger than the limit, not the shape
+ * the protocol promises (the field is named), or without a valid receipt from a node with a pinned key.
  */
 export class AgentBadAnswerError extends AgentError {
   constructor(
-    reason: 'bad_response_signature' | 'response_too_large' | 'invalid_response' | 'url_not_allowed',
+    reason:
+      | 'bad_response_signature'
+      | 'response_too_large'
+      | 'invalid_response'
+      | 'url_not_allowed'
+      | 'receipt_missing'
+      | 'receipt_invalid',
     text: string,
     transient = false,
     status: number | null = null,

@@ -1,10 +1,18 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import type { ReceiptCheck } from '@wgfleet/protocol';
+import { randomUUID } from 'node:crypto';
+import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError } from '../../common/http/api-error';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { AgentClient, AgentError, type AgentFailureReason } from '../agent-client';
 import { AgentClientFactory, AgentConnection } from '../agent-client/agent-client.module';
+import { EventStore } from '../events';
 import { NodeEntity } from './node.entity';
+import { NODE_RECEIPT_AGGREGATE, NODE_RECEIPT_RECORDED, type NodeReceiptRecorded } from './node.events';
+
+const SYSTEM: CommandContext = { actorTokenId: null, requestId: null };
 
 /** The one place that opens a node's sealed agent secret, to build the signed client for that node. */
 @Injectable()
@@ -14,17 +22,61 @@ export class NodeAgents {
   constructor(
     private readonly factory: AgentClientFactory,
     private readonly box: SecretBox,
+    private readonly em: EntityManager,
+    private readonly events: EventStore,
   ) {}
 
+  /**
+   * With a pinned receipt key, each batch and syncconf answer must carry a valid receipt: a verified one is
+   * recorded in the chained log, any other makes the call fail as unverified (docs/AUDIT.md "Node receipts").
+   */
   forNode(node: NodeEntity): AgentClient {
-    return this.factory.forNode({
-      id: node.id,
+    const receipts = node.receiptKey
+      ? { publicKey: node.receiptKey, onReceipt: (check: ReceiptCheck) => this.recordReceipt(node, check) }
+      : null;
+    return this.factory.forNode({ id: node.id, ...this.connectionOf(node), receipts });
+  }
+
+  /** How to reach a registered node's agent, its secret opened for this call. */
+  connectionOf(node: NodeEntity): Omit<AgentConnection, 'id'> {
+    return {
       agent_url: node.agentUrl,
       interface: node.interface,
       agent_secret: this.box.open(node.agentSecretSealed, sealContext.agentSecret(node.id)),
       agent_ca_cert: node.agentCaCert,
       agent_cert_fingerprint: node.agentCertFingerprint,
-    });
+    };
+  }
+
+  private async recordReceipt(node: NodeEntity, check: ReceiptCheck): Promise<void> {
+    if (!check.ok) {
+      this.logger.warn({ node_id: node.id, reason: check.reason, detail: check.detail }, 'unverified apply');
+      return;
+    }
+    await this.em.fork().transactional((tx) =>
+      this.events.append<NodeReceiptRecorded>(
+        tx,
+        {
+          aggregateType: NODE_RECEIPT_AGGREGATE,
+          aggregateId: randomUUID(),
+          type: NODE_RECEIPT_RECORDED,
+          payload: { node_id: node.id, receipt: { ...check.receipt } },
+        },
+        0,
+        SYSTEM,
+      ),
+    );
+  }
+
+  /** The agent's receipt key to pin; null when it signs none, or does not say (an agent before receipts). */
+  async receiptKeyOf(connection: Omit<AgentConnection, 'id'>): Promise<string | null> {
+    try {
+      return await this.factory.forNode({ ...connection, id: null }).receiptKey();
+    } catch (error) {
+      if (!(error instanceof AgentError)) throw error;
+      this.logger.warn({ reason: error.reason }, 'agent gave no receipt key: the node signs no receipts');
+      return null;
+    }
   }
 
   /**

@@ -105,6 +105,14 @@ export class NodeView extends NodeViewExtras {
   })
   agent_transport!: AgentTransport;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      "The agent's receipt public key (raw Ed25519, base64) pinned at registration; null = no receipts (docs/AUDIT.md)",
+  })
+  receipt_key!: string | null;
+
   @ApiProperty()
   version!: number;
 
@@ -147,6 +155,7 @@ export function toNodeView(node: NodeEntity, extras: NodeViewExtras): NodeView {
       agent_ca_cert: node.agentCaCert,
       agent_cert_fingerprint: node.agentCertFingerprint,
     }),
+    receipt_key: node.receiptKey,
     ...extras,
     version: node.version,
     created_at: node.createdAt.toISOString(),

@@ -62,6 +62,10 @@ export class NodeEntity {
   @Property({ type: 'text', nullable: true })
   agentCertFingerprint: string | null = null;
 
+  /** The agent's receipt public key pinned at registration (docs/AUDIT.md "Node receipts"); null = none. */
+  @Property({ type: 'text', nullable: true })
+  receiptKey: string | null = null;
+
   @Property({ type: 'integer' })
   version!: number;
 

@@ -1,3 +1,4 @@
+import type { NodeReceipt } from '@wgfleet/protocol';
 import type { DomainEvent } from '../events';
 
 export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
@@ -23,11 +24,16 @@ export interface NodeState {
   agent_secret_sealed: string;
   agent_ca_cert: string | null;
   agent_cert_fingerprint: string | null;
+  /** The agent's receipt public key, pinned at registration and changed only by a refresh; null = none. */
+  receipt_key: string | null;
 }
 
 export const NODE_REGISTERED = 'node.registered';
 export const NODE_UPDATED = 'node.updated';
 export const NODE_DELETED = 'node.deleted';
+/** A verified receipt of a node (docs/AUDIT.md "Node receipts"); its own aggregate, so node versions stay. */
+export const NODE_RECEIPT_RECORDED = 'node.receipt_recorded';
+export const NODE_RECEIPT_AGGREGATE = 'node_receipt';
 
 export type NodeRegisteredPayload = NodeState;
 export interface NodeUpdatedPayload {
@@ -45,3 +51,15 @@ export type NodeDeleted = DomainEvent<'node', typeof NODE_DELETED, NodeDeletedPa
 
 /** Every event of a node's stream. */
 export type NodeEvent = NodeRegistered | NodeUpdated | NodeDeleted;
+
+export interface NodeReceiptRecordedPayload {
+  node_id: string;
+  receipt: NodeReceipt;
+}
+
+/** Each verified receipt is a stream of one event, so a node's version does not move with every sync. */
+export type NodeReceiptRecorded = DomainEvent<
+  typeof NODE_RECEIPT_AGGREGATE,
+  typeof NODE_RECEIPT_RECORDED,
+  NodeReceiptRecordedPayload
+>;

@@ -28,6 +28,7 @@ export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
   set('agentSecretSealed', state.agent_secret_sealed);
   set('agentCaCert', state.agent_ca_cert);
   set('agentCertFingerprint', state.agent_cert_fingerprint);
+  set('receiptKey', state.receipt_key);
   return columns;
 }
 

@@ -72,6 +72,19 @@ export class NodesController {
     return this.nodes.update(id, changes, expectedVersion(version, ifMatch), context);
   }
 
+  @Post(':id/receipt-key/refresh')
+  @HttpCode(200)
+  @ApiOperation({
+    operationId: 'refreshNodeReceiptKey',
+    summary:
+      "Pins the agent's current receipt key (recorded as node.updated); the key is otherwise never changed",
+  })
+  @ApiOkResponse({ type: NodeView })
+  @ApiErrors(400, 403, 404, 409, 502)
+  refreshReceiptKey(@UuidParam() id: string, @Ctx() context: CommandContext): Promise<NodeView> {
+    return this.nodes.refreshReceiptKey(id, context);
+  }
+
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteNode' })

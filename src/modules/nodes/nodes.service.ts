@@ -105,6 +105,7 @@ export class NodesService {
       agent_secret_sealed: this.box.seal(dto.agent_secret, sealContext.agentSecret(id)),
       agent_ca_cert: dto.agent_ca_cert ?? null,
       agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
+      receipt_key: observed ? await this.agents.receiptKeyOf(connection) : null,
     };
     const target = em ?? this.em.fork();
     await target.transactional(async (tx) => {
@@ -181,6 +182,34 @@ export class NodesService {
       return true;
     });
     if (changed) await this.changes.changed(id);
+    return this.get(id);
+  }
+
+  /**
+   * The one way a pinned receipt key changes: the operator asks, the agent must answer correctly, and the new
+   * pin is an event of its own in the chained log (docs/AUDIT.md "Node receipts").
+   */
+  async refreshReceiptKey(id: string, context: CommandContext): Promise<NodeView> {
+    const node = await this.require(this.em.fork(), id);
+    const connection = this.agents.connectionOf(node);
+    await this.agents.verify(connection);
+    const receiptKey = await this.agents.receiptKeyOf(connection);
+    if (receiptKey !== node.receiptKey) {
+      await this.em.fork().transactional(async (em) => {
+        const current = await this.require(em, id);
+        await this.events.append<NodeEvent>(
+          em,
+          {
+            aggregateType: 'node',
+            aggregateId: id,
+            type: NODE_UPDATED,
+            payload: { changes: { receipt_key: receiptKey } },
+          },
+          current.version,
+          context,
+        );
+      });
+    }
     return this.get(id);
   }
 
