@@ -15,4 +15,6 @@ export const sealContext = {
   presharedKey: (peerId: string) => `peer:${peerId}:preshared_key`,
   webhookSecret: (subscriptionId: string) => `webhook:${subscriptionId}:secret`,
   auditSigningKey: (keyId: string) => `audit:${keyId}:private_key`,
+  signInVerifier: (stateHash: string) => `oidc_login:${stateHash}:code_verifier`,
+  sessionIdToken: (sessionId: string) => `session:${sessionId}:id_token_hint`,
 };
