@@ -10,6 +10,7 @@ import prettier from 'eslint-config-prettier';
 export const MODULE_LAYERS = [
   'events',
   'users',
+  'sessions',
   'access',
   'agent-client',
   'node-jobs',

@@ -31,6 +31,7 @@ import { ReconcileModule } from './modules/reconcile/reconcile.module';
 import { SyncModule } from './modules/sync/sync.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { UsersModule } from './modules/users/users.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -65,6 +66,7 @@ export class AppModule {
         ReactionsModule,
         EventsModule,
         UsersModule,
+        SessionsModule,
         AccessModule,
         TokensModule,
         NodesModule,

@@ -74,7 +74,8 @@ export async function startPanel(env: Record<string, string> = {}): Promise<Test
     },
   });
   const app = await createApp(config, { logStream });
-  await app.listen(0, '127.0.0.1');
+  // A given PORT is kept (a test that must know the panel's URL before it starts); otherwise any free port.
+  await app.listen(env.PORT ? config.port : 0, '127.0.0.1');
   const server = app.getHttpServer();
   const as = (token = ADMIN_TOKEN) => {
     const auth = (test: request.Test) => test.set('Authorization', `Bearer ${token}`);

@@ -15,7 +15,7 @@ import {
   ScopedTo,
 } from './auth.decorators';
 import { grantsAnywhere, grantsFleetWide, refusal } from './domain/scope-policy';
-import type { Principal } from './principal';
+import type { AuthenticatedUser, Principal } from './principal';
 import { Role } from './roles';
 import {
   SESSION_AUTHENTICATOR,
@@ -77,23 +77,25 @@ export class AuthGuard implements CanActivate {
     if (match) {
       // Only a token that is sent and wrong counts as a failure: a missing one costs no lookup and guesses
       // nothing. A valid token is served whatever its address's failures (see RequestLimits).
+      const user = await this.sessions?.authenticateBearer(match[1]);
+      if (user) return this.userPrincipal(user);
       const principal = await this.tokens.authenticate(match[1]);
       if (principal) return principal;
       await this.limits.recordAuthFailure(request, reply);
     } else {
       const user = await this.sessions?.authenticate(request, reply);
-      if (user) {
-        const bindings = await this.userBindings.bindingsOf(user);
-        return {
-          kind: 'user',
-          id: user.id,
-          name: user.name,
-          bindings,
-          ...(user.via ? { via: user.via } : {}),
-        };
-      }
+      if (user) return this.userPrincipal(user);
     }
-    throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'a valid Bearer token is required');
+    throw new ApiError(
+      HttpStatus.UNAUTHORIZED,
+      'unauthorized',
+      'a valid Bearer token or a signed-in session is required',
+    );
+  }
+
+  private async userPrincipal(user: AuthenticatedUser): Promise<Principal> {
+    const bindings = await this.userBindings.bindingsOf(user);
+    return { kind: 'user', id: user.id, name: user.name, bindings, ...(user.via ? { via: user.via } : {}) };
   }
 
   /** A malformed id is left to the route's own validation (400); a missing object to its handler (404). */

@@ -14,8 +14,8 @@ const provider = new Provider(issuer, {
     {
       client_id: process.env.OIDC_TEST_CLIENT_ID,
       client_secret: process.env.OIDC_TEST_CLIENT_SECRET,
-      redirect_uris: [process.env.OIDC_TEST_REDIRECT_URL],
-      post_logout_redirect_uris: [process.env.OIDC_TEST_POST_LOGOUT_URL],
+      redirect_uris: process.env.OIDC_TEST_REDIRECT_URLS.split(' '),
+      post_logout_redirect_uris: process.env.OIDC_TEST_POST_LOGOUT_URLS.split(' '),
       token_endpoint_auth_method: 'client_secret_post',
     },
   ],

@@ -1,0 +1,207 @@
+/**
+ * Single sign-on end to end: a real OpenID Connect provider (oidc-provider, in a child process), the panel on
+ * real PostgreSQL and Redis, sign-ins walked over HTTP as a browser makes them (and in Chromium, below).
+ */
+import request from 'supertest';
+import { Client } from 'pg';
+import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
+import { freePort, signInOverHttp, startTestProvider, TestProvider } from './support/oidc-test-provider';
+
+const ACCOUNTS = {
+  alice: { name: 'Alice Example', email: 'alice@example.com', groups: ['eu-ops'] },
+  bob: { name: 'Bob Example', groups: ['staff'] },
+  mallory: { name: 'Mallory', groups: 'eu-ops' },
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('single sign-on (oidc-provider, PostgreSQL, Redis)', () => {
+  let provider: TestProvider;
+  let panel: TestPanel;
+  /** A second panel on its own database with one-second idle and three-second absolute timeouts. */
+  let shortLived: TestPanel;
+  let panelUrl: string;
+  let shortUrl: string;
+
+  beforeAll(async () => {
+    panelUrl = `http://127.0.0.1:${await freePort()}`;
+    shortUrl = `http://127.0.0.1:${await freePort()}`;
+    provider = await startTestProvider([panelUrl, shortUrl], ACCOUNTS);
+    const oidcEnv = (url: string) => ({
+      PORT: new URL(url).port,
+      PANEL_PUBLIC_URL: url,
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: provider.clientId,
+      OIDC_CLIENT_SECRET: provider.clientSecret,
+      OIDC_DISPLAY_NAME: 'Test IdP',
+    });
+    panel = await startPanel(oidcEnv(panelUrl));
+    shortLived = await startPanel({
+      ...oidcEnv(shortUrl),
+      SESSION_IDLE_TIMEOUT_S: '1',
+      SESSION_ABSOLUTE_TIMEOUT_S: '3',
+    });
+    // Groups the provider names grant roles through bindings: everyone here may read.
+    for (const each of [panel, shortLived])
+      for (const group of ['eu-ops', 'staff'])
+        await each
+          .as()
+          .post('/api/bindings', { subject: { group }, role: 'read', scope: { all: true } })
+          .expect(201);
+  });
+
+  afterAll(async () => {
+    await shortLived?.close();
+    await panel?.close();
+    await provider?.stop();
+  });
+
+  const withSession = (session: string, csrf?: string) => ({
+    get: (path: string) => request(panelUrl).get(path).set('Cookie', `wgfleet_session=${session}`),
+    post: (path: string, headers: Record<string, string> = {}) => {
+      const call = request(panelUrl)
+        .post(path)
+        .set('Cookie', `wgfleet_session=${session}${csrf ? `; wgfleet_csrf=${csrf}` : ''}`);
+      for (const [name, value] of Object.entries(headers)) call.set(name, value);
+      return call;
+    },
+  });
+
+  it('tells the console that single sign-on is offered, and by whom', async () => {
+    const answer = await request(panelUrl).get('/auth/oidc/config').expect(200);
+    expect(answer.body).toEqual({
+      oidc_enabled: true,
+      display_name: 'Test IdP',
+      login_url: '/auth/oidc/login',
+    });
+  });
+
+  it('signs in through the provider: an HttpOnly, Secure, SameSite session cookie and a user principal', async () => {
+    const signIn = await signInOverHttp(panelUrl, 'alice', '/auth/oidc/login?return_to=/peers');
+    expect(signIn.location).toBe('/peers');
+    const sessionCookie = signIn.setCookies.find((line) => line.startsWith('wgfleet_session='));
+    expect(sessionCookie).toMatch(/; Path=\/; Max-Age=43200; Secure; HttpOnly; SameSite=Lax$/);
+    const csrfCookie = signIn.setCookies.find((line) => line.startsWith('wgfleet_csrf='));
+    expect(csrfCookie).toMatch(/; Path=\/; Max-Age=43200; Secure; SameSite=Strict$/);
+    expect(csrfCookie).not.toMatch(/HttpOnly/);
+
+    const me = await withSession(signIn.session!).get('/api/me').expect(200);
+    expect(me.body).toMatchObject({
+      kind: 'user',
+      name: 'Alice Example',
+      bindings: [{ role: 'read', scope: { all: true } }],
+    });
+
+    // Only the secret's hash is stored: the table alone signs nobody in.
+    const db = new Client({ connectionString: panel.databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query('select id, csrf_token_hash, id_token_hint from sessions');
+      expect(rows).toHaveLength(1);
+      expect(rows[0].id).toMatch(/^[0-9a-f]{64}$/);
+      expect(rows[0].id).not.toContain(signIn.session);
+      expect(rows[0].csrf_token_hash).not.toBe(signIn.csrf);
+      expect(rows[0].id_token_hint).toMatch(/^v1\./);
+    } finally {
+      await db.end();
+    }
+    expect(panel.logs()).not.toContain(signIn.session);
+    expect(panel.logs()).not.toContain(signIn.csrf);
+  });
+
+  it('refuses a callback that this browser did not start', async () => {
+    const start = await request(panelUrl).get('/auth/oidc/login').expect(303);
+    const state = new URL(start.headers.location).searchParams.get('state');
+    // The callback without the login cookie (another browser, a forged link): refused, and nothing signed in.
+    const forged = await request(panelUrl).get(`/auth/oidc/callback?code=x&state=${state}`).expect(303);
+    expect(forged.headers.location).toBe('/?sign_in_error=expired');
+    expect(String(forged.headers['set-cookie'] ?? '')).not.toMatch(/wgfleet_session=[A-Za-z0-9_-]/);
+  });
+
+  it('refuses a sign-in whose groups claim is not an array of strings', async () => {
+    const signIn = await signInOverHttp(panelUrl, 'mallory');
+    expect(signIn.location).toBe('/?sign_in_error=failed');
+    expect(signIn.session).toBeUndefined();
+    expect(panel.logs()).toMatch(/the groups claim must be an array of strings/);
+  });
+
+  it('keeps return targets on the panel', async () => {
+    const signIn = await signInOverHttp(panelUrl, 'bob', '/auth/oidc/login?return_to=//evil.example/x');
+    expect(signIn.location).toBe('/');
+  });
+
+  it('refuses a cookie-authenticated write from another site, without the token, or with another token', async () => {
+    const signIn = await signInOverHttp(panelUrl, 'alice');
+    const as = withSession(signIn.session!, signIn.csrf);
+    const crossSite = await as
+      .post('/api/nodes', { Origin: 'https://evil.example', 'X-CSRF-Token': signIn.csrf! })
+      .send({})
+      .expect(403);
+    expect(crossSite.body.error).toMatchObject({ code: 'csrf_refused' });
+    expect(crossSite.body.error.message).toMatch(/may not come from https:\/\/evil\.example/);
+    const noOrigin = await as.post('/api/nodes', { 'X-CSRF-Token': signIn.csrf! }).send({}).expect(403);
+    expect(noOrigin.body.error.message).toMatch(/needs an Origin header/);
+    const noToken = await as.post('/api/nodes', { Origin: panelUrl }).send({}).expect(403);
+    expect(noToken.body.error.message).toMatch(/needs X-CSRF-Token/);
+    const otherToken = await as
+      .post('/api/nodes', { Origin: panelUrl, 'X-CSRF-Token': 'A'.repeat(43) })
+      .send({})
+      .expect(403);
+    expect(otherToken.body.error.code).toBe('csrf_refused');
+    // With both, the request is the user's: what it may do is their bindings' call (read only here).
+    const sameSite = await as
+      .post('/api/nodes', { Origin: panelUrl, 'X-CSRF-Token': signIn.csrf! })
+      .send({})
+      .expect(403);
+    expect(sameSite.body.error.code).toBe('forbidden');
+    // A bearer token needs no CSRF evidence, whatever cookie comes with it.
+    await request(panelUrl)
+      .post('/api/nodes')
+      .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+      .set('Cookie', `wgfleet_session=${signIn.session}`)
+      .send({})
+      .expect(400);
+  });
+
+  it('ends the session on the panel at sign-out: the old cookie is a 401', async () => {
+    const signIn = await signInOverHttp(panelUrl, 'bob');
+    const as = withSession(signIn.session!, signIn.csrf);
+    await as.get('/api/me').expect(200);
+    // Sign-out is a write like any other: another site cannot sign the user out.
+    await as
+      .post('/auth/logout', { Origin: 'https://evil.example', 'X-CSRF-Token': signIn.csrf! })
+      .expect(403);
+    await as.get('/api/me').expect(200);
+    const out = await as.post('/auth/logout', { Origin: panelUrl, 'X-CSRF-Token': signIn.csrf! }).expect(200);
+    expect(out.body.end_session_url).toMatch(new RegExp(`^${provider.issuer}/session/end\\?`));
+    expect(new URL(out.body.end_session_url).searchParams.get('post_logout_redirect_uri')).toBe(
+      `${panelUrl}/`,
+    );
+    expect(out.headers['set-cookie']).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^wgfleet_session=; Path=\/; Max-Age=0/)]),
+    );
+    const after = await as.get('/api/me').expect(401);
+    expect(after.body.error.code).toBe('unauthorized');
+  });
+
+  it('ends a session unused for the idle timeout', async () => {
+    const signIn = await signInOverHttp(shortUrl, 'alice');
+    const me = () => request(shortUrl).get('/api/me').set('Cookie', `wgfleet_session=${signIn.session}`);
+    await me().expect(200);
+    await sleep(1300);
+    await me().expect(401);
+  });
+
+  it('ends a session at its absolute timeout however busy it is', async () => {
+    const signIn = await signInOverHttp(shortUrl, 'alice');
+    const signedInAt = Date.now();
+    const me = () => request(shortUrl).get('/api/me').set('Cookie', `wgfleet_session=${signIn.session}`);
+    // Used every 300 ms, well inside the idle timeout, the session still ends three seconds after sign-in.
+    while (Date.now() - signedInAt < 2500) {
+      await me().expect(200);
+      await sleep(300);
+    }
+    await sleep(Math.max(0, 3100 - (Date.now() - signedInAt)));
+    await me().expect(401);
+  });
+});
