@@ -5,6 +5,8 @@
 import request from 'supertest';
 import { Client } from 'pg';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../console/support/console-browser';
 import { freePort, signInOverHttp, startTestProvider, TestProvider } from './support/oidc-test-provider';
 
 const ACCOUNTS = {
@@ -22,6 +24,7 @@ describe('single sign-on (oidc-provider, PostgreSQL, Redis)', () => {
   let shortLived: TestPanel;
   let panelUrl: string;
   let shortUrl: string;
+  let browser: Browser | undefined;
 
   beforeAll(async () => {
     panelUrl = `http://127.0.0.1:${await freePort()}`;
@@ -51,6 +54,7 @@ describe('single sign-on (oidc-provider, PostgreSQL, Redis)', () => {
   });
 
   afterAll(async () => {
+    await browser?.close();
     await shortLived?.close();
     await panel?.close();
     await provider?.stop();
@@ -203,5 +207,47 @@ describe('single sign-on (oidc-provider, PostgreSQL, Redis)', () => {
     }
     await sleep(Math.max(0, 3100 - (Date.now() - signedInAt)));
     await me().expect(401);
+  });
+
+  it('signs in through the console in Chromium, works with the cookie alone, and signs out everywhere', async () => {
+    browser = await launchChromium();
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    // The provider's development pages ask for a web font; this machine has no way out, nor needs one.
+    await context.route(/fonts\.googleapis\.com/, (route) => route.abort());
+    await page.goto(`${panelUrl}/`);
+    // The token field stays for break-glass beside the provider's button.
+    await page.getByLabel('API token').waitFor();
+    await page.getByRole('link', { name: 'Sign in with Test IdP' }).click();
+    await page.locator('input[name="login"]').fill('alice');
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
+    await page.getByText('Alice Example').waitFor();
+
+    const cookies = await context.cookies(panelUrl);
+    const session = cookies.find((cookie) => cookie.name === 'wgfleet_session');
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
+    expect(cookies.find((cookie) => cookie.name === 'wgfleet_csrf')).toMatchObject({
+      httpOnly: false,
+      secure: true,
+      sameSite: 'Strict',
+    });
+    // No token in the tab's storage: the console runs on the cookie.
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.reload();
+    await page.getByText('Alice Example').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    // RP-initiated logout: the provider asks to confirm, then sends the browser back to the console.
+    await page.waitForURL((url) => url.toString().startsWith(provider.issuer));
+    await page.getByRole('button', { name: /Yes, sign me out/i }).click();
+    await page.waitForURL(`${panelUrl}/`);
+    await page.getByRole('link', { name: 'Sign in with Test IdP' }).waitFor();
+    await request(panelUrl).get('/api/me').set('Cookie', `wgfleet_session=${session!.value}`).expect(401);
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });

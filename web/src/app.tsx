@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
-import { errorText, session, whoAmI } from './api';
+import { csrfToken, errorText, session, signOut, whoAmI, WgfleetApiError } from './api';
 import { Events } from './pages/events';
 import { Fleet } from './pages/fleet';
 import { Login } from './pages/login';
@@ -15,22 +15,38 @@ import type { Me } from './types';
 
 export function App() {
   const [me, setMe] = useState<Me | null>(null);
-  const [checking, setChecking] = useState(() => session.token() !== undefined);
+  // A pasted token (this tab's sessionStorage) or a single sign-on session (its cookies) to check.
+  const [checking, setChecking] = useState(() => session.token() !== undefined || csrfToken() !== undefined);
   const [problem, setProblem] = useState<string>();
 
   useEffect(() => {
     const token = session.token();
-    if (!token) return;
+    if (!token && !csrfToken()) return;
     whoAmI(token)
       .then(setMe, (error: unknown) => {
         session.clear();
-        setProblem(errorText(error));
+        setProblem(
+          !token && error instanceof WgfleetApiError && error.status === 401
+            ? 'Your session has ended: sign in again.'
+            : errorText(error),
+        );
       })
       .finally(() => setChecking(false));
   }, []);
 
-  const logout = () => {
-    session.clear();
+  const logout = async () => {
+    if (session.token()) {
+      session.clear();
+      setMe(null);
+      return;
+    }
+    try {
+      const endSessionUrl = await signOut();
+      // The provider's own session ends too (RP-initiated logout); it sends the browser back here.
+      if (endSessionUrl) return location.assign(endSessionUrl);
+    } catch (error) {
+      setProblem(errorText(error));
+    }
     setMe(null);
   };
 
@@ -96,8 +112,8 @@ function Shell() {
           <span class={`role role-${topRole(me)}`} title={`Signed in as ${me.name}: ${bindingsText(me)}`}>
             {me.name} · {bindingsText(me)}
           </span>
-          <button type="button" class="ghost" onClick={logout}>
-            Log out
+          <button type="button" class="ghost" onClick={() => void logout()}>
+            Sign out
           </button>
         </div>
       </header>

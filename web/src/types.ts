@@ -4,6 +4,7 @@ import type { Schemas } from '@wgfleet/client';
 export type Role = Schemas['TokenRole'];
 export type DriftStatus = Schemas['DriftStatus'];
 export type Me = Schemas['MeView'];
+export type SignInOptions = Schemas['SignInOptionsView'];
 export type BindingRole = Schemas['Role'];
 export type Scope = Schemas['MeView']['bindings'][number]['scope'];
 export type NodeView = Schemas['NodeView'];
