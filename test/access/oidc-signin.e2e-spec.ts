@@ -6,7 +6,9 @@ import request from 'supertest';
 import { Client } from 'pg';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import type { Browser } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
 import { launchChromium } from '../console/support/console-browser';
+import { bundleCli, cliSession } from '../cli/support/cli-process';
 import { freePort, signInOverHttp, startTestProvider, TestProvider } from './support/oidc-test-provider';
 
 const ACCOUNTS = {
@@ -249,5 +251,59 @@ describe('single sign-on (oidc-provider, PostgreSQL, Redis)', () => {
     await request(panelUrl).get('/api/me').set('Cookie', `wgfleet_session=${session!.value}`).expect(401);
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('signs the CLI in with --sso: a one-time code on the loopback listener, traded with the verifier', async () => {
+    await bundleCli();
+    const cli = await cliSession({});
+    try {
+      const login = cli.start(['login', panelUrl, '--sso', '--no-browser', '--name', 'sso']);
+      let loginUrl: string | undefined;
+      while (!loginUrl) {
+        loginUrl = /Sign in in your browser: (\S+)/.exec(login.output().stderr)?.[1];
+        if (login.child.exitCode !== null) throw new Error(`the CLI ended: ${login.output().stderr}`);
+        await sleep(50);
+      }
+      const started = new URL(loginUrl);
+      expect(started.origin).toBe(panelUrl);
+      const signIn = await signInOverHttp(panelUrl, 'alice', started.pathname + started.search);
+      // The browser lands on the CLI's listener with the code; no cookie is set for a CLI sign-in.
+      expect(signIn.location).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=[A-Za-z0-9_-]{43}$/);
+      expect(signIn.session).toBeUndefined();
+      // The code alone is worth nothing: it is spent once traded, and a trade needs the CLI's verifier.
+      const landed = await fetch(signIn.location);
+      expect(await landed.text()).toMatch(/Signed in/);
+      const result = await login.done;
+      expect(result.stderr).not.toMatch(/error/i);
+      expect(result.code).toBe(0);
+      const code = new URL(signIn.location).searchParams.get('code');
+      await request(panelUrl)
+        .post('/auth/oidc/cli-token')
+        .send({ code, code_verifier: 'v'.repeat(43) })
+        .expect(401);
+
+      const config = JSON.parse(await readFile(cli.configPath, 'utf8'));
+      const token: string = config.contexts.sso.token;
+      expect(token).toMatch(/^wgs_/);
+      const me = await request(panelUrl).get('/api/me').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(me.body).toMatchObject({ kind: 'user', name: 'Alice Example' });
+      // The saved context works for every command: the credential is a bearer token to the CLI.
+      expect((await cli.run(['nodes', 'ls'])).code).toBe(0);
+      // Signing out with the credential ends the CLI's session like a browser's.
+      await request(panelUrl).post('/auth/logout').set('Authorization', `Bearer ${token}`).expect(200);
+      await request(panelUrl).get('/api/me').set('Authorization', `Bearer ${token}`).expect(401);
+    } finally {
+      await cli.cleanup();
+    }
+  });
+
+  it('sends a CLI sign-in only to a loopback listener', async () => {
+    const challenge = 'c'.repeat(43);
+    const refused = await request(panelUrl)
+      .get(
+        `/auth/oidc/login?cli_redirect=${encodeURIComponent('https://evil.example/cb')}&cli_challenge=${challenge}`,
+      )
+      .expect(400);
+    expect(refused.body.error.message).toMatch(/^cli_redirect:/);
   });
 });
