@@ -69,12 +69,30 @@ export class NodeAgents {
   }
 
   /** The agent's receipt key to pin; null when it signs none, or does not say (an agent before receipts). */
+  /**
+   * The agent's receipt key to pin. Only an agent without the receipt route (404: one that signs no receipts)
+   * gives null; any other failure is no answer to pin from, and fails as an unverified agent does: a pin left
+   * empty, or emptied by a refresh, would turn the receipt check off for good.
+   */
   async receiptKeyOf(connection: Omit<AgentConnection, 'id'>): Promise<string | null> {
     try {
       return await this.factory.forNode({ ...connection, id: null }).receiptKey();
     } catch (error) {
-      if (!(error instanceof AgentError)) throw error;
-      this.logger.warn({ reason: error.reason }, 'agent gave no receipt key: the node signs no receipts');
+      if (error instanceof AgentError && error.status === 404) {
+        this.logger.warn({ reason: error.reason }, 'agent has no receipt key: the node signs no receipts');
+        return null;
+      }
+      throw new AgentNotVerifiedError(error instanceof AgentError ? error.reason : 'unreachable');
+    }
+  }
+
+  /** As receiptKeyOf, but null when the agent does not answer: for a node registered without its agent. */
+  async probeReceiptKey(connection: Omit<AgentConnection, 'id'>): Promise<string | null> {
+    try {
+      return await this.receiptKeyOf(connection);
+    } catch (error) {
+      if (!(error instanceof AgentNotVerifiedError)) throw error;
+      this.logger.warn({ reason: error.reason }, 'agent gave no receipt key at registration: nothing pinned');
       return null;
     }
   }

@@ -108,7 +108,11 @@ export class NodesService {
       agent_secret_sealed: this.box.seal(dto.agent_secret, sealContext.agentSecret(id)),
       agent_ca_cert: dto.agent_ca_cert ?? null,
       agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
-      receipt_key: observed ? await this.agents.receiptKeyOf(connection) : null,
+      receipt_key: !observed
+        ? null
+        : agentMustAnswer
+          ? await this.agents.receiptKeyOf(connection)
+          : await this.agents.probeReceiptKey(connection),
     };
     const target = em ?? this.em.fork();
     await target.transactional(async (tx) => {
