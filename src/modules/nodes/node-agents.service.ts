@@ -87,14 +87,11 @@ export class NodeAgents {
   }
 
   /** As receiptKeyOf, but null when the agent does not answer: for a node registered without its agent. */
-  async probeReceiptKey(connection: Omit<AgentConnection, 'id'>): Promise<string | null> {
-    try {
-      return await this.receiptKeyOf(connection);
-    } catch (error) {
-      if (!(error instanceof AgentNotVerifiedError)) throw error;
-      this.logger.warn({ reason: error.reason }, 'agent gave no receipt key at registration: nothing pinned');
-      return null;
-    }
+  probeReceiptKey(connection: Omit<AgentConnection, 'id'>): Promise<string | null> {
+    return this.nullUnlessVerified(
+      () => this.receiptKeyOf(connection),
+      'agent gave no receipt key at registration: nothing pinned',
+    );
   }
 
   /**
@@ -120,12 +117,16 @@ export class NodeAgents {
   }
 
   /** As verify, but null when the agent does not answer correctly: the node is registered and shows as unknown. */
-  async probe(connection: Omit<AgentConnection, 'id'>): Promise<ObservedInterface | null> {
+  probe(connection: Omit<AgentConnection, 'id'>): Promise<ObservedInterface | null> {
+    return this.nullUnlessVerified(() => this.verify(connection), 'agent did not answer at registration');
+  }
+
+  private async nullUnlessVerified<T>(call: () => Promise<T>, warning: string): Promise<T | null> {
     try {
-      return await this.verify(connection);
+      return await call();
     } catch (error) {
       if (!(error instanceof AgentNotVerifiedError)) throw error;
-      this.logger.warn({ reason: error.reason }, 'agent did not answer at registration');
+      this.logger.warn({ reason: error.reason }, warning);
       return null;
     }
   }
