@@ -1,3 +1,6 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { parseTagSelector } from '../src/common/domain/node-tags';
+import { NodesStore } from '../src/modules/nodes';
 import { nodeBody } from './resilience/support/fleet';
 import { TestPanel, startPanel } from './support/panel';
 
@@ -85,6 +88,19 @@ describe('node tags (REST, PostgreSQL)', () => {
       'f-eu-free',
       'f-eu-gold',
     ]);
+  });
+
+  it('gives other modules the ids of the nodes with every tag (NodesStore.listIdsByTag)', async () => {
+    const store = panel.app.get(NodesStore);
+    const em = panel.app.get(EntityManager).fork();
+    const listed = (await panel.as().get('/api/nodes?tag=region=eu').expect(200)).body as {
+      items: { id: string }[];
+    };
+    const ids = async (...selectors: string[]) =>
+      (await store.listIdsByTag(em, selectors.map(parseTagSelector))).sort();
+    expect(await ids('region=eu')).toEqual(listed.items.map((node) => node.id).sort());
+    expect(await ids('region=eu', 'tier=gold')).toHaveLength(1);
+    expect(await ids('region=eu', 'region=us')).toEqual([]);
   });
 
   it('refuses a bad selector naming tag, and a bad key, value or count naming tags', async () => {

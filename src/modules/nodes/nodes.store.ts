@@ -66,14 +66,11 @@ export class NodesStore {
         order by created_at, id limit ?`,
       [JSON.stringify(wanted), ...(after ? [after.createdAt, after.id] : []), limit],
     );
-    const byId = new Map(
-      (
-        await this.byIds(
-          em,
-          rows.map((row) => row.id),
-        )
-      ).map((node) => [node.id, node]),
+    const nodes = await this.byIds(
+      em,
+      rows.map((row) => row.id),
     );
+    const byId = new Map(nodes.map((node) => [node.id, node]));
     return rows.flatMap((row) => byId.get(row.id) ?? []);
   }
 
