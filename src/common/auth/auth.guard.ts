@@ -6,6 +6,7 @@ import { ApiError, notFound } from '../http/api-error';
 import { Reactions } from '../reactions';
 import { RequestLimits } from './request-limits';
 import {
+  AUTHENTICATED_ONLY,
   AuthenticatedRequest,
   FLEET_WIDE,
   PUBLIC_ROUTE,
@@ -55,6 +56,7 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(request, reply);
     request.principal = principal;
     await this.limits.countRequest(request, reply);
+    if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_ONLY, targets)) return true;
     const required =
       this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ??
       (['GET', 'HEAD', 'OPTIONS'].includes(request.method) ? 'read' : 'write');
@@ -77,7 +79,7 @@ export class AuthGuard implements CanActivate {
     if (match) {
       // Only a token that is sent and wrong counts as a failure: a missing one costs no lookup and guesses
       // nothing. A valid token is served whatever its address's failures (see RequestLimits).
-      const user = await this.sessions?.authenticateBearer(match[1]);
+      const user = await this.sessions?.authenticateBearer?.(match[1]);
       if (user) return this.userPrincipal(user);
       const principal = await this.tokens.authenticate(match[1]);
       if (principal) return principal;
@@ -116,7 +118,7 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
         'forbidden',
-        `this needs role ${required} on this ${what}'s node; yours grants less there`,
+        `this needs role ${required} on ${what === 'node' ? 'this node' : `this ${what}'s node`}; yours grants less there`,
       );
     }
   }

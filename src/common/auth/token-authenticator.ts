@@ -15,7 +15,7 @@ export const TOKEN_AUTHENTICATOR = Symbol('TokenAuthenticator');
 export interface SessionAuthenticator {
   authenticate(request: FastifyRequest, reply: FastifyReply): Promise<AuthenticatedUser | null>;
   /** A bearer credential that is a session's (the CLI's, `wgfleet login --sso`), or null for any other. */
-  authenticateBearer(token: string): Promise<AuthenticatedUser | null>;
+  authenticateBearer?(token: string): Promise<AuthenticatedUser | null>;
 }
 
 export const SESSION_AUTHENTICATOR = Symbol('SessionAuthenticator');
