@@ -4,6 +4,7 @@
  */
 import request from 'supertest';
 import { Client } from 'pg';
+import { nodeBody } from '../resilience/support/fleet';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import type { Browser } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
@@ -15,6 +16,7 @@ const ACCOUNTS = {
   alice: { name: 'Alice Example', email: 'alice@example.com', groups: ['eu-ops'] },
   bob: { name: 'Bob Example', groups: ['staff'] },
   mallory: { name: 'Mallory', groups: 'eu-ops' },
+  erin: { name: 'Erin Example', groups: ['eu-writers'] },
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -305,5 +307,62 @@ describe('single sign-on (oidc-provider, PostgreSQL, Redis)', () => {
       )
       .expect(400);
     expect(refused.body.error.message).toMatch(/^cli_redirect:/);
+  });
+
+  it('maps a group claim to write on region=eu: the console shows EU nodes only, others are 404, no repair outside', async () => {
+    const eu = (
+      await panel
+        .as()
+        .post('/api/nodes', nodeBody({ name: 'eu-west-1', tags: { region: 'eu' } }))
+        .expect(201)
+    ).body.id;
+    const us = (
+      await panel
+        .as()
+        .post('/api/nodes', nodeBody({ name: 'us-east-1', tags: { region: 'us' } }))
+        .expect(201)
+    ).body.id;
+    await panel
+      .as()
+      .post('/api/bindings', { subject: { group: 'eu-writers' }, role: 'write', scope: { tag: 'region=eu' } })
+      .expect(201);
+
+    browser ??= await launchChromium();
+    const context = await browser.newContext();
+    await context.route(/fonts\.googleapis\.com/, (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(`${panelUrl}/`);
+    await page.getByRole('link', { name: 'Sign in with Test IdP' }).click();
+    await page.locator('input[name="login"]').fill('erin');
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
+    await page.getByText('eu-west-1').first().waitFor();
+    expect(await page.getByText('us-east-1').count()).toBe(0);
+
+    // The same session over the API, as the console sends it: cookie, own Origin, X-CSRF-Token.
+    const cookies = await context.cookies(panelUrl);
+    const session = cookies.find((cookie) => cookie.name === 'wgfleet_session')!.value;
+    const csrf = cookies.find((cookie) => cookie.name === 'wgfleet_csrf')!.value;
+    await context.close();
+    const get = (path: string) => request(panelUrl).get(path).set('Cookie', `wgfleet_session=${session}`);
+    const post = (path: string) =>
+      request(panelUrl)
+        .post(path)
+        .set('Cookie', `wgfleet_session=${session}`)
+        .set('Origin', panelUrl)
+        .set('X-CSRF-Token', csrf)
+        .send({});
+    expect((await get('/api/me').expect(200)).body.bindings).toEqual([
+      { role: 'write', scope: { tag: 'region=eu' } },
+    ]);
+    expect((await get('/api/nodes').expect(200)).body.items.map((node: { id: string }) => node.id)).toEqual([
+      eu,
+    ]);
+    await get(`/api/nodes/${us}`).expect(404);
+    await post(`/api/drift/nodes/${us}/reconcile`).expect(404);
+    const bulk = await post('/api/drift/reconcile').expect(202);
+    expect(bulk.body.limited_to_scope).toBe(true);
+    expect(bulk.body.jobs.map((job: { node_id: string }) => job.node_id)).toEqual([eu]);
   });
 });

@@ -1,33 +1,10 @@
-import { DynamicModule, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import type { AuthenticatedUser } from '../../src/common/auth/principal';
-import { SESSION_AUTHENTICATOR, SessionAuthenticator } from '../../src/common/auth/token-authenticator';
 import { UsersService } from '../../src/modules/users';
-import { UsersModule } from '../../src/modules/users/users.module';
 import { generateKeyPair } from '../../src/common/crypto/wireguard-keys';
 import { nodeBody } from '../resilience/support/fleet';
 import { TestPanel, startPanel } from '../support/panel';
+import { openTestSession } from './support/test-sessions';
 
 const MISSING = '00000000-0000-4000-8000-00000000dead';
-
-/** Stands in for sign-in: the request names a stored user in a header (test-only, never in the panel). */
-@Injectable()
-class HeaderSessions implements SessionAuthenticator {
-  constructor(private readonly users: UsersService) {}
-
-  async authenticate(request: FastifyRequest): Promise<AuthenticatedUser | null> {
-    const id = request.headers['x-test-user'];
-    const user = typeof id === 'string' ? await this.users.find(id) : null;
-    return user && { id: user.id, name: user.name, groups: user.groups, via: 'test' };
-  }
-}
-
-const testSessions: DynamicModule = {
-  module: class TestSessionsModule {},
-  imports: [UsersModule],
-  providers: [{ provide: SESSION_AUTHENTICATOR, useClass: HeaderSessions }],
-  exports: [SESSION_AUTHENTICATOR],
-};
 
 describe('scopes: roles on part of the fleet', () => {
   let panel: TestPanel;
@@ -47,7 +24,7 @@ describe('scopes: roles on part of the fleet', () => {
   });
 
   beforeAll(async () => {
-    panel = await startPanel({}, [testSessions]);
+    panel = await startPanel();
     inside = (
       await panel
         .as()
@@ -251,11 +228,8 @@ describe('scopes: roles on part of the fleet', () => {
     });
 
     it("give a user their groups' roles: write on a scope is write there only, and the rest is hidden", async () => {
-      const asAda = () => ({
-        get: (url: string) => panel.http().get(url).set('X-Test-User', ada),
-        post: (url: string, body: object) => panel.http().post(url).set('X-Test-User', ada).send(body),
-        patch: (url: string, body: object) => panel.http().patch(url).set('X-Test-User', ada).send(body),
-      });
+      const session = await openTestSession(panel, ada);
+      const asAda = () => session;
       // Signed in without a binding: who am I answers, nothing else does.
       expect((await asAda().get('/api/me').expect(200)).body).toEqual({
         kind: 'user',
