@@ -115,6 +115,11 @@ describe('single sign-on (oidc-provider, PostgreSQL, Redis)', () => {
     }
     expect(panel.logs()).not.toContain(signIn.session);
     expect(panel.logs()).not.toContain(signIn.csrf);
+    // The provider's one-time code and the state are in the callback's URL, which the request log redacts.
+    const callback = new URL(signIn.callbackUrl).searchParams;
+    expect(panel.logs()).toContain('/auth/oidc/callback?code=%5Bredacted%5D');
+    expect(panel.logs()).not.toContain(callback.get('code'));
+    expect(panel.logs()).not.toContain(callback.get('state'));
   });
 
   it('refuses a callback that this browser did not start', async () => {

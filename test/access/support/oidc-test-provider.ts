@@ -106,6 +106,8 @@ export interface HttpSignIn {
   csrf: string | undefined;
   /** The callback's Set-Cookie lines, for checking their flags. */
   setCookies: string[];
+  /** The provider's redirect to the panel, with its one-time code. */
+  callbackUrl: string;
 }
 
 /**
@@ -131,6 +133,7 @@ export async function signInOverHttp(
         session: jar.get('wgfleet_session'),
         csrf: jar.get('wgfleet_csrf'),
         setCookies: response.headers.getSetCookie(),
+        callbackUrl: absolute,
       };
     }
     if (response.status === 200) {
