@@ -7,6 +7,7 @@ export type { components, paths };
 export {
   autoReconcileModeValues,
   reconcileModeValues,
+  roleValues,
   tokenRoleValues,
   webhookEventTypeValues,
 } from './schema';
