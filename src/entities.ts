@@ -2,6 +2,7 @@ import { EVENTS_ENTITIES } from './modules/events/events.module';
 import { USERS_ENTITIES } from './modules/users/users.module';
 import { ACCESS_ENTITIES } from './modules/access/access.module';
 import { NODES_ENTITIES } from './modules/nodes/nodes.module';
+import { CLUSTERS_ENTITIES } from './modules/clusters/clusters.module';
 import { PEERS_ENTITIES } from './modules/peers/peers.module';
 import { TOKENS_ENTITIES } from './modules/tokens/tokens.module';
 import { NOTIFICATIONS_ENTITIES } from './modules/notifications/notifications.module';
@@ -22,6 +23,7 @@ export const ENTITIES = [
   ...USERS_ENTITIES,
   ...ACCESS_ENTITIES,
   ...NODES_ENTITIES,
+  ...CLUSTERS_ENTITIES,
   ...PEERS_ENTITIES,
   ...TOKENS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,

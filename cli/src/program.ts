@@ -3,6 +3,7 @@ import { registerAccessCommands } from './commands/access';
 import { registerAdminCommands } from './commands/admin';
 import { registerAdoptCommand } from './commands/adopt';
 import { registerAuditCommands } from './commands/audit';
+import { registerClusterCommands } from './commands/clusters';
 import { registerCompletion } from './commands/completion';
 import { registerConnectionCommands } from './commands/connection';
 import { registerDriftCommand } from './commands/drift';
@@ -35,6 +36,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerAdoptCommand(program, runtime);
   registerNodeCommands(program, runtime);
   registerPeerCommands(program, runtime);
+  registerClusterCommands(program, runtime);
   registerFleetCommands(program, runtime);
   registerEventsCommand(program, runtime);
   registerAccessCommands(program, runtime);

@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from 'commander';
 import { formatScope, parseScope, resolveScope } from './scopes';
-import { CliError } from './exit-codes';
 
 describe('--scope', () => {
   it('reads all, a tag, listed nodes and a cluster', () => {
@@ -13,12 +12,12 @@ describe('--scope', () => {
     }
   });
 
-  it('looks node names up, and says cluster scopes are not there yet', async () => {
-    const ids: Record<string, string> = { 'web-1': 'id-1', 'web-2': 'id-2' };
-    const nodeId = async (ref: string) => ids[ref];
-    expect(await resolveScope({ nodes: ['web-1', 'web-2'] }, nodeId)).toEqual({ node_ids: ['id-1', 'id-2'] });
-    expect(await resolveScope({ tag: 'region=eu' }, nodeId)).toEqual({ tag: 'region=eu' });
-    await expect(resolveScope({ cluster: 'edge' }, nodeId)).rejects.toThrow(CliError);
+  it('looks node and cluster names up', async () => {
+    const known: Record<string, string> = { 'web-1': 'id-1', 'web-2': 'id-2', edge: 'id-c' };
+    const ids = { node: async (ref: string) => known[ref], cluster: async (ref: string) => known[ref] };
+    expect(await resolveScope({ nodes: ['web-1', 'web-2'] }, ids)).toEqual({ node_ids: ['id-1', 'id-2'] });
+    expect(await resolveScope({ tag: 'region=eu' }, ids)).toEqual({ tag: 'region=eu' });
+    expect(await resolveScope({ cluster: 'edge' }, ids)).toEqual({ cluster_id: 'id-c' });
   });
 
   it('shows a scope in a cell', () => {

@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Scope } from './api-types';
-import { CliError } from './exit-codes';
 import type { PanelApi } from './panel-api';
 
 /** `--scope` as typed, before node names are looked up. */
@@ -23,15 +22,14 @@ export function parseScope(text: string): ScopeArgument {
   return { nodes: value.split(',').map((name) => name.trim()) };
 }
 
-/** The scope the API takes: node names become ids through `nodeId`. */
+/** The scope the API takes: node and cluster names become ids through `ids`. */
 export async function resolveScope(
   scope: ScopeArgument,
-  nodeId: (ref: string) => Promise<string>,
+  ids: { node: (ref: string) => Promise<string>; cluster: (ref: string) => Promise<string> },
 ): Promise<Scope> {
   if ('all' in scope || 'tag' in scope) return scope;
-  if ('cluster' in scope)
-    throw new CliError('cluster scopes need clusters, which this panel does not have yet');
-  return { node_ids: await Promise.all(scope.nodes.map(nodeId)) };
+  if ('cluster' in scope) return { cluster_id: await ids.cluster(scope.cluster) };
+  return { node_ids: await Promise.all(scope.nodes.map(ids.node)) };
 }
 
 /** `all`, `tag region=eu`, `cluster <id>`, `nodes <id>,<id>`: a scope in a table cell. */
@@ -44,7 +42,10 @@ export function formatScope(scope: Scope): string {
 
 /** The scope the API takes for `--scope` (node names looked up on the panel). */
 export function scopeFor(panel: PanelApi, scope: ScopeArgument) {
-  return resolveScope(scope, async (ref) => (await panel.resolveNode(ref)).id);
+  return resolveScope(scope, {
+    node: async (ref) => (await panel.resolveNode(ref)).id,
+    cluster: async (ref) => (await panel.resolveCluster(ref)).id,
+  });
 }
 
 export const scopeOption = () =>
