@@ -17,6 +17,7 @@ export const MODULE_LAYERS = [
   'tokens',
   'health',
   'nodes',
+  'clusters',
   'enrollments',
   'peers',
   'drift',

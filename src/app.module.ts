@@ -16,6 +16,7 @@ import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './mikro-orm.config';
 import { AccessModule } from './modules/access/access.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { ClustersModule } from './modules/clusters/clusters.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -72,6 +73,7 @@ export class AppModule {
         AccessModule,
         TokensModule,
         NodesModule,
+        ClustersModule,
         PeersModule,
         HealthModule,
         DriftModule,

@@ -3,6 +3,7 @@ import { USERS_ENTITIES } from './modules/users/users.module';
 import { SESSIONS_ENTITIES } from './modules/sessions/sessions.module';
 import { ACCESS_ENTITIES } from './modules/access/access.module';
 import { NODES_ENTITIES } from './modules/nodes/nodes.module';
+import { CLUSTERS_ENTITIES } from './modules/clusters/clusters.module';
 import { PEERS_ENTITIES } from './modules/peers/peers.module';
 import { TOKENS_ENTITIES } from './modules/tokens/tokens.module';
 import { NOTIFICATIONS_ENTITIES } from './modules/notifications/notifications.module';
@@ -24,6 +25,7 @@ export const ENTITIES = [
   ...SESSIONS_ENTITIES,
   ...ACCESS_ENTITIES,
   ...NODES_ENTITIES,
+  ...CLUSTERS_ENTITIES,
   ...PEERS_ENTITIES,
   ...TOKENS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,

@@ -161,6 +161,43 @@ describe('scopes: roles on part of the fleet', () => {
     });
   });
 
+  it('scopes a cluster and its peers by the cluster only, not by its members', async () => {
+    const cluster = async (name: string, pool: string) =>
+      (
+        await panel
+          .as()
+          .post('/api/clusters', {
+            name,
+            endpoint_host: `${name}.example.com`,
+            endpoint_port: 51820,
+            address_pool: pool,
+          })
+          .expect(201)
+      ).body.id as string;
+    const edge = await cluster('edge', '10.174.100.0/24');
+    const core = await cluster('core', '10.174.101.0/24');
+    const peer = await panel
+      .as()
+      .post(`/api/clusters/${edge}/peers`, { name: 'edge-laptop', public_key: generateKeyPair().publicKey })
+      .expect(201);
+
+    const edgeWriter = await token('write', { cluster_id: edge });
+    await panel.as(edgeWriter).get(`/api/clusters/${edge}`).expect(200);
+    await panel.as(edgeWriter).get(`/api/clusters/${edge}/peers`).expect(200);
+    await panel.as(edgeWriter).get(`/api/peers/${peer.body.id}`).expect(200);
+    expect((await panel.as(edgeWriter).get(`/api/clusters/${core}`).expect(404)).body).toEqual(
+      notFoundBody('cluster', core),
+    );
+    await panel.as(edgeWriter).get(`/api/clusters/${core}/peers`).expect(404);
+    await panel.as(edgeWriter).get('/api/clusters').expect(403);
+    await panel.as(edgeWriter).post(`/api/clusters/${edge}/members`, { node_id: inside }).expect(403);
+    expect((await panel.as(edgeWriter).get('/api/nodes').expect(200)).body.items).toEqual([]);
+
+    const eu = await token('write', { tag: 'region=eu' });
+    await panel.as(eu).get(`/api/peers/${peer.body.id}`).expect(404);
+    await panel.as(eu).get(`/api/clusters/${edge}`).expect(404);
+  });
+
   it('checks a token scope as it is created: 400 naming scope', async () => {
     for (const scope of [
       { tag: 'region' },

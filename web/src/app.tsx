@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { csrfToken, errorText, session, signOut, whoAmI, WgfleetApiError } from './api';
+import { ClusterPage, Clusters } from './pages/clusters';
 import { Events } from './pages/events';
 import { Fleet } from './pages/fleet';
 import { Login } from './pages/login';
@@ -78,6 +79,7 @@ function Shell() {
   const links: [string, string][] = [
     ['/', 'Fleet'],
     ['/peers', 'Peers'],
+    ['/clusters', 'Clusters'],
     ...(grantsFleetWide(me, 'read') ? ([['/events', 'Events']] as [string, string][]) : []),
     ...(grantsFleetWide(me, 'admin')
       ? ([
@@ -88,7 +90,7 @@ function Shell() {
       : []),
   ];
   const current = (href: string) =>
-    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href;
+    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href || path.startsWith(`${href}/`);
   return (
     <>
       <a class="skip" href="#main">
@@ -122,6 +124,8 @@ function Shell() {
           <Route path="/" component={Fleet} />
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
+          <Route path="/clusters" component={Clusters} />
+          <Route path="/clusters/:id" component={ClusterPage} />
           <Route path="/events" component={Events} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />

@@ -6,7 +6,12 @@ export type ScopeTargetTopic = AskTopic<[id: string], ScopeTarget | null>;
 
 /** A node's id, tags and cluster. The nodes module answers. */
 export const NODE_SCOPE_TARGET: ScopeTargetTopic = askTopic('auth.scope-target.node');
-/** A peer's node. The peers module answers. */
+/**
+ * A cluster, which only `{all:true}` and its own `{cluster_id}` scope contain (a scope holding some of its
+ * members does not: its peers are carried by every member). The clusters module answers.
+ */
+export const CLUSTER_SCOPE_TARGET: ScopeTargetTopic = askTopic('auth.scope-target.cluster');
+/** A peer's node, or a cluster peer's cluster. The peers module answers. */
 export const PEER_SCOPE_TARGET: ScopeTargetTopic = askTopic('auth.scope-target.peer');
 /** A drift scan's node. The drift module answers. */
 export const SCAN_SCOPE_TARGET: ScopeTargetTopic = askTopic('auth.scope-target.scan');

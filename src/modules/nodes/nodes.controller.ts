@@ -22,7 +22,7 @@ import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { CommandContext, Ctx, CurrentPrincipal, FleetWide, InScope } from '../../common/auth/auth.decorators';
 import { allows, nodeFilter } from '../../common/auth/domain/scope-policy';
 import { ApiError } from '../../common/http/api-error';
-import { nodeScopeTarget } from './node-scope';
+import { Reactions } from '../../common/reactions';
 import type { Principal } from '../../common/auth/principal';
 import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { UuidParam } from '../../common/http/params';
@@ -37,7 +37,10 @@ import { NodesService } from './nodes.service';
 @ApiErrors(401)
 @Controller('api/nodes')
 export class NodesController {
-  constructor(private readonly nodes: NodesService) {}
+  constructor(
+    private readonly nodes: NodesService,
+    private readonly reactions: Reactions,
+  ) {}
 
   /** A new node is in no scope yet: registering one takes write on the whole fleet. */
   @Post()
@@ -83,7 +86,7 @@ export class NodesController {
   @ApiOperation({ operationId: 'updateNode' })
   @ApiOkResponse({ type: NodeView })
   @ApiErrors(400, 403, 404, 409)
-  update(
+  async update(
     @UuidParam() id: string,
     @Body() body: UpdateNodeDto,
     @Headers('if-match') ifMatch: string | undefined,
@@ -92,10 +95,8 @@ export class NodesController {
   ): Promise<NodeView> {
     const { version, ...changes } = body;
     // New tags must keep the node where the caller may write: a tag scope is not a way out of one's own scope.
-    if (
-      changes.tags !== undefined &&
-      !allows(principal, 'write', nodeScopeTarget({ id, tags: changes.tags ?? {} }))
-    ) {
+    const current = changes.tags === undefined ? null : await this.reactions.ask(NODE_SCOPE_TARGET, id);
+    if (current && !allows(principal, 'write', { ...current, tags: changes.tags ?? {} })) {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
         'forbidden',

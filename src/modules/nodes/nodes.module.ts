@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
-import { nodeScopeTarget } from './node-scope';
+import { NodeScopes } from './node-scope';
 import { AgentClientModule } from '../agent-client/agent-client.module';
 import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
@@ -19,8 +19,8 @@ export const NODES_ENTITIES = [NodeEntity];
 @Module({
   imports: [AgentClientModule],
   controllers: [NodesController],
-  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodesStore],
-  exports: [NodesService, NodeAgents, NodeViewExtensions, NodesStore],
+  providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodesStore, NodeScopes],
+  exports: [NodesService, NodeAgents, NodeViewExtensions, NodesStore, NodeScopes],
 })
 export class NodesModule implements OnModuleInit {
   constructor(
@@ -28,13 +28,15 @@ export class NodesModule implements OnModuleInit {
     private readonly projection: NodeProjection,
     private readonly em: EntityManager,
     private readonly store: NodesStore,
+    private readonly scopes: NodeScopes,
   ) {}
 
   onModuleInit(): void {
     this.reactions.contribute(PROJECTIONS, 'nodes: NodeProjection', this.projection);
-    this.reactions.answer(NODE_SCOPE_TARGET, 'nodes: NodesStore', async (id) => {
-      const node = await this.store.find(this.em.fork(), id);
-      return node ? nodeScopeTarget(node) : null;
+    this.reactions.answer(NODE_SCOPE_TARGET, 'nodes: NodeScopes', async (id) => {
+      const em = this.em.fork();
+      const node = await this.store.find(em, id);
+      return node ? this.scopes.target(em, node) : null;
     });
   }
 }

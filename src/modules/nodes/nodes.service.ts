@@ -23,6 +23,7 @@ import {
   toNodeView,
 } from './node-view';
 import { NodeEntity } from './node.entity';
+import { NodeScopes } from './node-scope';
 import type { NodeFilter } from '../../common/auth/domain/scope-policy';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } from './node.events';
 import { NodeListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
@@ -62,6 +63,7 @@ export class NodesService {
     private readonly changes: DesiredStateChanges,
     private readonly urlGuard: AgentUrlGuard,
     private readonly reactions: Reactions,
+    private readonly scopes: NodeScopes,
     private readonly store: NodesStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -132,10 +134,11 @@ export class NodesService {
   /** Only the nodes `visible` lets through: a scoped principal's list holds its scope's nodes. */
   async list(query: NodeListQuery, visible: NodeFilter): Promise<Page<NodeView>> {
     const limit = query.limit ?? 100;
-    const rows = await this.store.page(this.em.fork(), {
+    const em = this.em.fork();
+    const rows = await this.store.page(em, {
       after: decodeCursor(query.cursor),
       tags: (query.tag ?? []).map(parseTagSelector),
-      visible,
+      visible: await this.scopes.withoutClusters(em, visible),
       limit,
     });
     const extrasOf = await this.extensions.extras(rows);

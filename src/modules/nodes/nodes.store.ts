@@ -141,7 +141,7 @@ function tagMap(tags: readonly TagSelector[]): Record<string, string> | null {
 
 /**
  * The nodes a filter lets through as a condition on `nodes`: any of its scopes' (none: no node). Cluster
- * scopes are refused until nodes belong to clusters (common/auth/domain/scope.ts).
+ * scopes come replaced by their members (NodeScopes.withoutClusters): membership is the clusters module's.
  */
 function scopeCondition(filter: NodeFilter): { sql: string; params: unknown[] } {
   if (filter.all) return { sql: 'true', params: [] };

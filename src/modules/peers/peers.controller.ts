@@ -22,7 +22,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import * as QRCode from 'qrcode';
 import { CommandContext, Ctx, InScope, RequireRole } from '../../common/auth/auth.decorators';
-import { NODE_SCOPE_TARGET, PEER_SCOPE_TARGET } from '../../common/auth/scope-targets';
+import { CLUSTER_SCOPE_TARGET, NODE_SCOPE_TARGET, PEER_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
@@ -58,6 +58,31 @@ export class PeersController {
   @ApiErrors(400, 404)
   list(@UuidParam() nodeId: string, @Query() query: PeerListQuery): Promise<Page<PeerView>> {
     return this.peers.list(nodeId, query);
+  }
+
+  @Post('clusters/:id/peers')
+  @InScope('cluster', CLUSTER_SCOPE_TARGET)
+  @ApiOperation({
+    operationId: 'createClusterPeer',
+    summary: "A peer with an address from the cluster's pool, carried by every member",
+  })
+  @ApiCreatedResponse({ type: PeerView })
+  @ApiErrors(400, 403, 404, 409, 503)
+  createInCluster(
+    @UuidParam() clusterId: string,
+    @Body() body: CreatePeerDto,
+    @Ctx() context: CommandContext,
+  ): Promise<PeerView> {
+    return this.peers.createInCluster(clusterId, body, context);
+  }
+
+  @Get('clusters/:id/peers')
+  @InScope('cluster', CLUSTER_SCOPE_TARGET)
+  @ApiOperation({ operationId: 'listClusterPeers' })
+  @ApiOkResponse({ type: PageOf(PeerView) })
+  @ApiErrors(400, 404)
+  listCluster(@UuidParam() clusterId: string, @Query() query: PeerListQuery): Promise<Page<PeerView>> {
+    return this.peers.listCluster(clusterId, query);
   }
 
   @Get('peers/:id')

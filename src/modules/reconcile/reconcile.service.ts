@@ -6,8 +6,8 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentError } from '../agent-client';
-import { filterAllows, NodeFilter } from '../../common/auth/domain/scope-policy';
-import { NodeEntity, nodeScopeTarget, NodesStore } from '../nodes';
+import type { NodeFilter } from '../../common/auth/domain/scope-policy';
+import { NodeEntity, NodeScopes, NodesStore } from '../nodes';
 import {
   ReconcileOptions,
   ReconcilePlan,
@@ -50,6 +50,7 @@ export class ReconcileService {
     private readonly inspector: NodeInspector,
     private readonly jobs: ReconcileJobs,
     private readonly nodeRecords: NodesStore,
+    private readonly scopes: NodeScopes,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -90,9 +91,10 @@ export class ReconcileService {
       throw badRequest('plan_id', 'a plan belongs to one node: POST /api/drift/nodes/{id}/reconcile');
     const options = reconcileOptions(given);
     const em = this.em.fork();
-    const nodes = (
-      dto.node_ids ? await this.nodeRecords.byIds(em, dto.node_ids) : await this.nodeRecords.enabled(em)
-    ).filter((node) => filterAllows(allowed, nodeScopeTarget(node)));
+    const candidates = dto.node_ids
+      ? await this.nodeRecords.byIds(em, dto.node_ids)
+      : await this.nodeRecords.enabled(em);
+    const nodes = await this.scopes.among(em, candidates, allowed);
     const unknown = (dto.node_ids ?? []).filter((id) => !nodes.some((node) => node.id === id));
     if (unknown.length > 0)
       throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', `node_ids: no node ${unknown.join(', ')}`);

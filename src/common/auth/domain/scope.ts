@@ -35,7 +35,9 @@ export function scopeProblem(value: unknown, field: string): string | null {
         return `${field}.${error.message}`;
       }
     case 'cluster_id':
-      return `${field}.cluster_id: cluster scopes need clusters, which this panel does not have yet`;
+      return typeof content === 'string' && UUID.test(content)
+        ? null
+        : `${field}.cluster_id must be a cluster id (UUID)`;
     default:
       return `${field} must be ${shapes}`;
   }
@@ -45,5 +47,6 @@ export function scopeProblem(value: unknown, field: string): string | null {
 export function normalizeScope(scope: Scope): Scope {
   if ('node_ids' in scope)
     return { node_ids: [...new Set(scope.node_ids.map((id) => id.toLowerCase()))].sort() };
+  if ('cluster_id' in scope) return { cluster_id: scope.cluster_id.toLowerCase() };
   return scope;
 }
