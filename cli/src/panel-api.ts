@@ -34,6 +34,7 @@ import type {
 import { Connection } from './cli-config';
 import { CliError } from './exit-codes';
 import { assertTokenTransport } from './token-transport';
+import { CLI_VERSION } from './version';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 1000;
@@ -44,7 +45,11 @@ export class PanelApi {
 
   constructor(readonly connection: Connection) {
     assertTokenTransport(connection.url, connection.insecure === true);
-    this.client = createWgfleetClient({ baseUrl: connection.url, token: connection.token });
+    this.client = createWgfleetClient({
+      baseUrl: connection.url,
+      token: connection.token,
+      clientName: `cli/${CLI_VERSION}`,
+    });
   }
 
   async listNodes(): Promise<NodeView[]> {

@@ -1,4 +1,11 @@
-import { createWgfleetClient, expectOk, isPlanAnswer, isQueuedJob, WgfleetApiError } from '@wgfleet/client';
+import {
+  CLIENT_HEADER,
+  createWgfleetClient,
+  expectOk,
+  isPlanAnswer,
+  isQueuedJob,
+  WgfleetApiError,
+} from '@wgfleet/client';
 import type { Me } from './types';
 
 const TOKEN_KEY = 'wgfleet.console.token';
@@ -10,8 +17,15 @@ export const session = {
   clear: () => sessionStorage.removeItem(TOKEN_KEY),
 };
 
+/** Tells the panel that what a request does was done in the console (docs/API.md, Actors). */
+const CLIENT_NAME = 'console';
+
 /** Same origin as the console: no CORS, no other host. */
-export const api = createWgfleetClient({ baseUrl: location.origin, token: session.token });
+export const api = createWgfleetClient({
+  baseUrl: location.origin,
+  token: session.token,
+  clientName: CLIENT_NAME,
+});
 
 /** Who a token belongs to; a WgfleetApiError (401) when the panel does not accept it. */
 export function whoAmI(token: string): Promise<Me> {
@@ -20,7 +34,9 @@ export function whoAmI(token: string): Promise<Me> {
 
 /** An answer that is not JSON (a client config, a QR code) as a Blob, with the token. */
 export async function fetchBlob(path: string): Promise<Blob> {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${session.token() ?? ''}` } });
+  const response = await fetch(path, {
+    headers: { Authorization: `Bearer ${session.token() ?? ''}`, [CLIENT_HEADER]: CLIENT_NAME },
+  });
   if (!response.ok) {
     const body: unknown = await response.json().catch(() => undefined);
     const error = (body as { error?: { code: string; message: string } } | undefined)?.error;

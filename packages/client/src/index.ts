@@ -13,6 +13,9 @@ export {
 export { NamesMappingError, parseNamesMapping } from './names-mapping';
 export type Schemas = components['schemas'];
 
+/** Names the client a request comes from (docs/API.md, Actors). */
+export const CLIENT_HEADER = 'X-Wgfleet-Client';
+
 /** One problem with one field of a request, as the panel names it in a 400. */
 export type FieldProblem = Schemas['FieldProblemView'];
 
@@ -58,6 +61,11 @@ export interface WgfleetClientOptions {
   baseUrl: string;
   /** An API token; sent as a Bearer token with every request. */
   token?: string | (() => string | undefined);
+  /**
+   * Which client this is, `<cli|console>/<version>`, sent as `X-Wgfleet-Client`: the panel records it as the
+   * `via` of what the request does (docs/API.md, Actors).
+   */
+  clientName?: string;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -127,6 +135,7 @@ export function createWgfleetClient(options: WgfleetClientOptions): WgfleetClien
     onRequest({ request }) {
       const token = typeof options.token === 'function' ? options.token() : options.token;
       if (token) request.headers.set('Authorization', `Bearer ${token}`);
+      if (options.clientName) request.headers.set(CLIENT_HEADER, options.clientName);
       return request;
     },
   };

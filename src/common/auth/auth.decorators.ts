@@ -1,5 +1,6 @@
 import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ActorRef, CLIENT_HEADER, viaOf } from '@wgfleet/protocol';
 import type { AppConfig } from '../../config/app-config';
 import { TokenRole } from './roles';
 
@@ -16,23 +17,54 @@ export const RequireRole = (role: TokenRole) => SetMetadata(REQUIRED_ROLE, role)
 
 export interface Actor {
   tokenId: string;
+  /** The token's name, as events and jobs name who did them. */
+  name: string;
   role: TokenRole;
 }
 
-/** Who did it and in which request: stored as metadata on every event a command appends. */
+/** Who did it and in which request: recorded on every event a command appends and every job it makes. */
 export interface CommandContext {
   actorTokenId: string | null;
   requestId: string | null;
+  actor: ActorRef;
+}
+
+/** The panel's own components that act without a request (docs/API.md, Actors). */
+export type SystemComponent =
+  'drift-scanner' | 'enrollment' | 'node-agents' | 'peer-enforcer' | 'reconcile-runner' | 'self-heal';
+
+/** One of the panel's components as the actor of what it does on its own (no request: via `api`). */
+export function systemActor(component: SystemComponent): ActorRef {
+  return { kind: 'system', id: component, name: component, via: 'api', request_id: null };
+}
+
+/** The context of an action the panel takes on its own. */
+export function systemContext(component: SystemComponent): CommandContext {
+  return { actorTokenId: null, requestId: null, actor: systemActor(component) };
+}
+
+/** The context of an authenticated request: its token, the client it came through, its id. */
+export function requestContext(request: AuthenticatedRequest, actor: Actor): CommandContext {
+  const requestId = request.id ?? null;
+  return {
+    actorTokenId: actor.tokenId,
+    requestId,
+    actor: {
+      kind: 'token',
+      id: actor.tokenId,
+      name: actor.name,
+      via: viaOf(request.headers[CLIENT_HEADER]),
+      request_id: requestId,
+    },
+  };
 }
 
 export type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  return {
-    actorTokenId: request.actor?.tokenId ?? null,
-    requestId: request.id ?? null,
-  };
+  if (!request.actor) throw new Error('Ctx used on a route without authentication');
+  return requestContext(request, request.actor);
 });
 
 /** The authenticated token of the request (routes behind the AuthGuard only). */

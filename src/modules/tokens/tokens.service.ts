@@ -30,10 +30,10 @@ export class TokensService implements TokenAuthenticator {
   async authenticate(token: string): Promise<Actor | null> {
     const hash = hashApiToken(token);
     if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash)) {
-      return { tokenId: BOOTSTRAP_TOKEN_ID, role: 'admin' };
+      return { tokenId: BOOTSTRAP_TOKEN_ID, name: BOOTSTRAP_TOKEN_NAME, role: 'admin' };
     }
     const found = await this.store.activeByHash(this.em, hash);
-    return found ? { tokenId: found.id, role: found.role } : null;
+    return found ? { tokenId: found.id, name: found.name, role: found.role } : null;
   }
 
   /** Who the caller is: what a console or script needs to know which actions its token may take. */

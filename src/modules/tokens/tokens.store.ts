@@ -11,10 +11,13 @@ export class TokensStore {
    * request's handler, and MikroORM's fork, query building and hydration cost more CPU than the handler of
    * a peer create.
    */
-  async activeByHash(em: EntityManager, hash: string): Promise<{ id: string; role: TokenRole } | null> {
-    const [found] = await boundQuery<{ id: string; role: TokenRole }>(
+  async activeByHash(
+    em: EntityManager,
+    hash: string,
+  ): Promise<{ id: string; name: string; role: TokenRole } | null> {
+    const [found] = await boundQuery<{ id: string; name: string; role: TokenRole }>(
       em,
-      'select id, role from api_tokens where token_hash = ? and revoked_at is null',
+      'select id, name, role from api_tokens where token_hash = ? and revoked_at is null',
       [hash],
     );
     return found ?? null;
