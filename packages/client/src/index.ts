@@ -5,6 +5,7 @@ import type { components, paths } from './schema';
 export type { components, paths };
 /** The API's enums as values (generated with the types), for parsing them from a command line or a file. */
 export {
+  actorKindValues,
   autoReconcileModeValues,
   reconcileModeValues,
   tokenRoleValues,
