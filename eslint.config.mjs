@@ -9,6 +9,8 @@ import prettier from 'eslint-config-prettier';
  */
 export const MODULE_LAYERS = [
   'events',
+  'users',
+  'access',
   'agent-client',
   'node-jobs',
   'tokens',

@@ -14,6 +14,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './mikro-orm.config';
+import { AccessModule } from './modules/access/access.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
@@ -29,6 +30,7 @@ import { PeersModule } from './modules/peers/peers.module';
 import { ReconcileModule } from './modules/reconcile/reconcile.module';
 import { SyncModule } from './modules/sync/sync.module';
 import { TokensModule } from './modules/tokens/tokens.module';
+import { UsersModule } from './modules/users/users.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -62,6 +64,8 @@ export class AppModule {
         CryptoModule,
         ReactionsModule,
         EventsModule,
+        UsersModule,
+        AccessModule,
         TokensModule,
         NodesModule,
         PeersModule,

@@ -1,4 +1,6 @@
 import { EVENTS_ENTITIES } from './modules/events/events.module';
+import { USERS_ENTITIES } from './modules/users/users.module';
+import { ACCESS_ENTITIES } from './modules/access/access.module';
 import { NODES_ENTITIES } from './modules/nodes/nodes.module';
 import { PEERS_ENTITIES } from './modules/peers/peers.module';
 import { TOKENS_ENTITIES } from './modules/tokens/tokens.module';
@@ -17,6 +19,8 @@ import { AUDIT_ENTITIES } from './modules/audit/audit.module';
  */
 export const ENTITIES = [
   ...EVENTS_ENTITIES,
+  ...USERS_ENTITIES,
+  ...ACCESS_ENTITIES,
   ...NODES_ENTITIES,
   ...PEERS_ENTITIES,
   ...TOKENS_ENTITIES,

@@ -9,6 +9,7 @@ import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
 import { Tokens } from './pages/tokens';
 import { Webhooks } from './pages/webhooks';
+import { bindingsText, grantsFleetWide, topRole } from './access';
 import { SessionContext, useSession } from './session';
 import type { Me } from './types';
 
@@ -61,11 +62,12 @@ function Shell() {
   const links: [string, string][] = [
     ['/', 'Fleet'],
     ['/peers', 'Peers'],
-    ['/events', 'Events'],
-    ...(me.role === 'admin'
+    ...(grantsFleetWide(me, 'read') ? ([['/events', 'Events']] as [string, string][]) : []),
+    ...(grantsFleetWide(me, 'admin')
       ? ([
           ['/webhooks', 'Webhooks'],
           ['/tokens', 'Tokens'],
+          ['/bindings', 'Bindings'],
         ] as [string, string][])
       : []),
   ];
@@ -91,8 +93,8 @@ function Shell() {
           ))}
         </nav>
         <div class="who">
-          <span class={`role role-${me.role}`} title={`Signed in as ${me.name}`}>
-            {me.name} · {me.role}
+          <span class={`role role-${topRole(me)}`} title={`Signed in as ${me.name}: ${bindingsText(me)}`}>
+            {me.name} · {bindingsText(me)}
           </span>
           <button type="button" class="ghost" onClick={logout}>
             Log out

@@ -3,7 +3,9 @@ import type { Schemas } from '@wgfleet/client';
 
 export type Role = Schemas['TokenRole'];
 export type DriftStatus = Schemas['DriftStatus'];
-export type Me = Schemas['WhoAmIView'];
+export type Me = Schemas['MeView'];
+export type BindingRole = Schemas['Role'];
+export type Scope = Schemas['MeView']['bindings'][number]['scope'];
 export type NodeView = Schemas['NodeView'];
 export type EffectiveSetting = Schemas['InheritedSettingView'];
 export type DriftSummary = Schemas['DriftSummaryView'];

@@ -1,0 +1,40 @@
+import type { Scope } from '../principal';
+
+export const MAX_SCOPE_NODES = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The problem with a scope as it arrives (one of `{all:true}`, `{tag:"k=v"}`, `{cluster_id}`, `{node_ids:[...]}`,
+ * exactly one key) as a sentence naming `field`, or null.
+ */
+export function scopeProblem(value: unknown, field: string): string | null {
+  const shapes = 'one of {"all":true}, {"tag":"k=v"}, {"cluster_id":"<uuid>"}, {"node_ids":["<uuid>",...]}';
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return `${field} must be ${shapes}`;
+  const entries = Object.entries(value);
+  if (entries.length !== 1) return `${field} must have exactly one key: ${shapes}`;
+  const [[kind, content]] = entries;
+  switch (kind) {
+    case 'all':
+      return content === true ? null : `${field}.all must be true`;
+    case 'node_ids':
+      if (!Array.isArray(content) || content.length === 0 || content.length > MAX_SCOPE_NODES)
+        return `${field}.node_ids must be a list of 1-${MAX_SCOPE_NODES} node ids`;
+      return content.every((id) => typeof id === 'string' && UUID.test(id))
+        ? null
+        : `${field}.node_ids must hold node ids (UUIDs)`;
+    case 'tag':
+      return `${field}.tag: tag scopes need node tags, which this panel does not have yet`;
+    case 'cluster_id':
+      return `${field}.cluster_id: cluster scopes need clusters, which this panel does not have yet`;
+    default:
+      return `${field} must be ${shapes}`;
+  }
+}
+
+/** A valid scope in its stored form: node ids lower-cased, sorted and unique, so equal scopes compare equal. */
+export function normalizeScope(scope: Scope): Scope {
+  if ('node_ids' in scope)
+    return { node_ids: [...new Set(scope.node_ids.map((id) => id.toLowerCase()))].sort() };
+  return scope;
+}

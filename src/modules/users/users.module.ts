@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { UserEntity } from './user.entity';
+import { UsersService } from './users.service';
+import { UsersStore } from './users.store';
+
+/** The tables this module owns, for MikroORM (`src/entities.ts`). */
+export const USERS_ENTITIES = [UserEntity];
+
+/** People known from sign-in (docs/SECURITY.md "Roles and scopes"). */
+@Module({
+  providers: [UsersService, UsersStore],
+  exports: [UsersService],
+})
+export class UsersModule {}
