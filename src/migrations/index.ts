@@ -17,6 +17,7 @@ import { Migration20261207053000_audit_chain } from './Migration20261207053000_a
 import { Migration20261207060000_node_receipt_key } from './Migration20261207060000_node_receipt_key';
 import { Migration20261207150000_users_access } from './Migration20261207150000_users_access';
 import { Migration20261207170000_actors } from './Migration20261207170000_actors';
+import { Migration20261207170100_peer_owner } from './Migration20261207170100_peer_owner';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207060000_node_receipt_key', class: Migration20261207060000_node_receipt_key },
   { name: 'Migration20261207150000_users_access', class: Migration20261207150000_users_access },
   { name: 'Migration20261207170000_actors', class: Migration20261207170000_actors },
+  { name: 'Migration20261207170100_peer_owner', class: Migration20261207170100_peer_owner },
 ];

@@ -37,6 +37,8 @@ export interface PeerState {
   routed_ips?: string[];
   /** "host:port" the node sends to; absent in events written before site-to-site peers (= null). */
   endpoint?: string | null;
+  /** The user whose device it is; absent in events written before peers had owners (= null). */
+  owner?: string | null;
 }
 
 export const PEER_CREATED = 'peer.created';

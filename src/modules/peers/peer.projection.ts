@@ -50,6 +50,7 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   );
   set('quotaBytes', state.quota_bytes);
   set('quotaPeriod', state.quota_period);
+  set('owner', state.owner);
   return columns;
 }
 

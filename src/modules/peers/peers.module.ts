@@ -3,6 +3,7 @@ import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
 import { NODE_ADDRESS_USAGE } from '../nodes';
 import { NodesModule } from '../nodes/nodes.module';
+import { UsersModule } from '../users/users.module';
 import { DesiredStateReader } from './desired-state.reader';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
@@ -19,7 +20,7 @@ import { ManagedKeyEntity } from './managed-key.entity';
 export const PEERS_ENTITIES = [PeerEntity, IpAllocationEntity, ManagedKeyEntity];
 
 @Module({
-  imports: [NodesModule],
+  imports: [NodesModule, UsersModule],
   controllers: [PeersController],
   providers: [
     PeersService,
