@@ -37,6 +37,8 @@ export interface AppModuleOptions {
   config: AppConfig;
   /** Where logs go (stdout by default); tests capture them to prove no secret is ever logged. */
   logStream?: DestinationStream;
+  /** Modules a test adds to the panel (a test's own session authenticator); none in production. */
+  imports?: DynamicModule[];
 }
 
 /** One BullMQ namespace per database: panels of one fleet share queues, test databases never do. */
@@ -46,7 +48,7 @@ export function queuePrefix(databaseUrl: string): string {
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, logStream }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, logStream, imports = [] }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -81,6 +83,7 @@ export class AppModule {
         EnrollmentsModule,
         AuditModule,
         SelfServiceModule,
+        ...imports,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

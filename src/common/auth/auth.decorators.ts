@@ -16,6 +16,10 @@ export type PublicWhen = (config: AppConfig) => boolean;
 /** No token needed (health checks); given a condition, only when the configuration meets it. */
 export const Public = (when: PublicWhen = () => true) => SetMetadata(PUBLIC_ROUTE, when);
 
+/** Any authenticated principal, whatever its bindings (none included): who am I, sign out. */
+export const AUTHENTICATED_ONLY = 'wgfleet:authenticated-only';
+export const AuthenticatedOnly = () => SetMetadata(AUTHENTICATED_ONLY, true);
+
 /** Overrides the default rule (GET → read, anything else → write). */
 export const RequireRole = (role: Role) => SetMetadata(REQUIRED_ROLE, role);
 

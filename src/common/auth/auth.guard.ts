@@ -6,6 +6,7 @@ import { ApiError, notFound } from '../http/api-error';
 import { Reactions } from '../reactions';
 import { RequestLimits } from './request-limits';
 import {
+  AUTHENTICATED_ONLY,
   AuthenticatedRequest,
   FLEET_WIDE,
   PUBLIC_ROUTE,
@@ -55,6 +56,7 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(request, reply);
     request.principal = principal;
     await this.limits.countRequest(request, reply);
+    if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED_ONLY, targets)) return true;
     const required =
       this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ??
       (['GET', 'HEAD', 'OPTIONS'].includes(request.method) ? 'read' : 'write');
@@ -114,7 +116,7 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(
         HttpStatus.FORBIDDEN,
         'forbidden',
-        `this needs role ${required} on this ${what}'s node; yours grants less there`,
+        `this needs role ${required} on ${what === 'node' ? 'this node' : `this ${what}'s node`}; yours grants less there`,
       );
     }
   }

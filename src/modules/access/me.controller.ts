@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireRole } from '../../common/auth/auth.decorators';
+import { AuthenticatedOnly, CurrentPrincipal } from '../../common/auth/auth.decorators';
 import type { Principal } from '../../common/auth/principal';
 import { ApiErrors } from '../../common/http/api-responses';
 import { MeView } from './binding-view';
@@ -9,9 +9,9 @@ import { MeView } from './binding-view';
 @ApiBearerAuth()
 @Controller('api/me')
 export class MeController {
-  /** Any principal may ask, `self` included: the console shows only what the answer's bindings allow. */
+  /** Any principal may ask, one without bindings included: the console shows only what the bindings allow. */
   @Get()
-  @RequireRole('self')
+  @AuthenticatedOnly()
   @ApiOperation({
     operationId: 'whoAmI',
     summary: 'The caller: a user or a token, and its roles on its scopes',

@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity, NodesService, NodesStore } from '../nodes';
+import { filterAllows, NodeFilter } from '../../common/auth/domain/scope-policy';
+import { NodeEntity, nodeScopeTarget, NodesService, NodesStore } from '../nodes';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
 import { DriftScanner } from './drift-scanner.service';
 import { DriftStore } from './drift.store';
@@ -27,11 +28,13 @@ export class LiveDriftReads {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Every enabled node. */
-  async fleet(): Promise<FleetDriftReport> {
+  /** Every enabled node `visible` lets through. */
+  async fleet(visible: NodeFilter): Promise<FleetDriftReport> {
     const startedAt = new Date();
     const em = this.em.fork();
-    const nodes = await this.nodeRecords.enabled(em);
+    const nodes = (await this.nodeRecords.enabled(em)).filter((node) =>
+      filterAllows(visible, nodeScopeTarget(node)),
+    );
     return fleetDriftReport(await this.reports(em, nodes), startedAt);
   }
 

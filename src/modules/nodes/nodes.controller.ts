@@ -8,7 +8,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
-import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, CurrentPrincipal, FleetWide, InScope } from '../../common/auth/auth.decorators';
+import { nodeFilter } from '../../common/auth/domain/scope-policy';
+import type { Principal } from '../../common/auth/principal';
+import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { ListQuery, VersionQuery } from '../../common/http/queries';
@@ -23,7 +26,9 @@ import { NodesService } from './nodes.service';
 export class NodesController {
   constructor(private readonly nodes: NodesService) {}
 
+  /** A new node is in no scope yet: registering one takes write on the whole fleet. */
   @Post()
+  @FleetWide()
   @ApiOperation({ operationId: 'registerNode' })
   @ApiCreatedResponse({ type: NodeView })
   @ApiErrors(400, 403, 409)
@@ -35,11 +40,12 @@ export class NodesController {
   @ApiOperation({ operationId: 'listNodes' })
   @ApiOkResponse({ type: PageOf(NodeView) })
   @ApiErrors(400)
-  list(@Query() query: ListQuery): Promise<Page<NodeView>> {
-    return this.nodes.list(query);
+  list(@Query() query: ListQuery, @CurrentPrincipal() principal: Principal): Promise<Page<NodeView>> {
+    return this.nodes.list(query, nodeFilter(principal, 'read'));
   }
 
   @Get(':id')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'getNode' })
   @ApiOkResponse({ type: NodeView })
   @ApiErrors(400, 404)
@@ -48,6 +54,7 @@ export class NodesController {
   }
 
   @Get(':id/settings')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getNodeSettings',
     summary: "Each setting the node's peers inherit: effective value and source (node or default)",
@@ -59,6 +66,7 @@ export class NodesController {
   }
 
   @Patch(':id')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'updateNode' })
   @ApiOkResponse({ type: NodeView })
   @ApiErrors(400, 403, 404, 409)
@@ -74,6 +82,7 @@ export class NodesController {
 
   @Post(':id/receipt-key/refresh')
   @HttpCode(200)
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'refreshNodeReceiptKey',
     summary:
@@ -87,6 +96,7 @@ export class NodesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'deleteNode' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 403, 404, 409)

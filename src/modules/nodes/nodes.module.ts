@@ -1,4 +1,7 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
+import { nodeScopeTarget } from './node-scope';
 import { AgentClientModule } from '../agent-client/agent-client.module';
 import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
@@ -23,9 +26,15 @@ export class NodesModule implements OnModuleInit {
   constructor(
     private readonly reactions: Reactions,
     private readonly projection: NodeProjection,
+    private readonly em: EntityManager,
+    private readonly store: NodesStore,
   ) {}
 
   onModuleInit(): void {
     this.reactions.contribute(PROJECTIONS, 'nodes: NodeProjection', this.projection);
+    this.reactions.answer(NODE_SCOPE_TARGET, 'nodes: NodesStore', async (id) => {
+      const node = await this.store.find(this.em.fork(), id);
+      return node ? nodeScopeTarget(node) : null;
+    });
   }
 }

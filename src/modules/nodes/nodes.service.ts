@@ -22,6 +22,8 @@ import {
   toNodeView,
 } from './node-view';
 import { NodeEntity } from './node.entity';
+import { nodesWhere } from './node-scope';
+import type { NodeFilter } from '../../common/auth/domain/scope-policy';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } from './node.events';
 import { ListQuery } from '../../common/http/queries';
 import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
@@ -121,9 +123,11 @@ export class NodesService {
     return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 
-  async list(query: ListQuery): Promise<Page<NodeView>> {
+  /** Only the nodes `visible` lets through: a scoped principal's list holds its scope's nodes. */
+  async list(query: ListQuery, visible: NodeFilter): Promise<Page<NodeView>> {
     const limit = query.limit ?? 100;
-    const rows = await this.em.fork().find(NodeEntity, afterCursor(decodeCursor(query.cursor)), {
+    const where = { $and: [afterCursor(decodeCursor(query.cursor)), nodesWhere(visible)] };
+    const rows = await this.em.fork().find(NodeEntity, where, {
       orderBy: { createdAt: 'asc', id: 'asc' },
       limit,
     });

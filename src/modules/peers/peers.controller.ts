@@ -20,7 +20,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CommandContext, Ctx, RequireRole } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, InScope, RequireRole } from '../../common/auth/auth.decorators';
+import { NODE_SCOPE_TARGET, PEER_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
@@ -38,6 +39,7 @@ export class PeersController {
   constructor(private readonly peers: PeersService) {}
 
   @Post('nodes/:id/peers')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'createPeer' })
   @ApiCreatedResponse({ type: PeerView })
   @ApiErrors(400, 403, 404, 409, 503)
@@ -50,6 +52,7 @@ export class PeersController {
   }
 
   @Get('nodes/:id/peers')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'listPeers' })
   @ApiOkResponse({ type: PageOf(PeerView) })
   @ApiErrors(400, 404)
@@ -58,6 +61,7 @@ export class PeersController {
   }
 
   @Get('peers/:id')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({ operationId: 'getPeer' })
   @ApiOkResponse({ type: PeerView })
   @ApiErrors(400, 404)
@@ -66,6 +70,7 @@ export class PeersController {
   }
 
   @Patch('peers/:id')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({ operationId: 'updatePeer' })
   @ApiOkResponse({ type: PeerView })
   @ApiErrors(400, 403, 404, 409)
@@ -81,6 +86,7 @@ export class PeersController {
 
   @Delete('peers/:id')
   @HttpCode(204)
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({ operationId: 'deletePeer' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 403, 404, 409)
@@ -96,6 +102,7 @@ export class PeersController {
   // The config holds the client's private and preshared keys: a read token must not see them.
   @Get('peers/:id/config')
   @RequireRole('write')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getPeerConfig',
     summary: "The wg-quick client config with the client's private key (needs a write token)",
@@ -110,6 +117,7 @@ export class PeersController {
 
   @Get('peers/:id/qr')
   @RequireRole('write')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getPeerQr',
     summary: 'The client config as a QR code: SVG, or PNG with ?format=png (needs a write token)',

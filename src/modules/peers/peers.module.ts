@@ -1,4 +1,6 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { NODE_SCOPE_TARGET, PEER_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
 import { NODE_ADDRESS_USAGE } from '../nodes';
@@ -38,6 +40,7 @@ export class PeersModule implements OnModuleInit {
     private readonly reactions: Reactions,
     private readonly projection: PeerProjection,
     private readonly store: PeersStore,
+    private readonly em: EntityManager,
   ) {}
 
   onModuleInit(): void {
@@ -45,5 +48,10 @@ export class PeersModule implements OnModuleInit {
     this.reactions.answer(NODE_ADDRESS_USAGE, 'peers: PeersStore', (em, nodeId) =>
       this.store.allocatedCount(em, nodeId),
     );
+    // A peer is in its node's scope.
+    this.reactions.answer(PEER_SCOPE_TARGET, 'peers: PeersStore', async (id) => {
+      const nodeId = await this.store.nodeOf(this.em, id);
+      return nodeId ? this.reactions.ask(NODE_SCOPE_TARGET, nodeId) : null;
+    });
   }
 }

@@ -145,6 +145,14 @@ export class PeersStore implements NodeAddressUsageSource {
     return em.count(IpAllocationEntity, { nodeId });
   }
 
+  /** The node a peer belongs to, or null when there is no such peer. */
+  async nodeOf(em: EntityManager, peerId: string): Promise<string | null> {
+    const [row] = await boundQuery<{ node_id: string }>(em, 'select node_id from peers where id = ?', [
+      peerId,
+    ]);
+    return row?.node_id ?? null;
+  }
+
   /** Creation is the hot write path: the three tables in one statement. */
   async insertCreated(
     em: EntityManager,

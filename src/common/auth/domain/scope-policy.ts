@@ -71,3 +71,8 @@ export function refusal(principal: Principal, required: Role, target: ScopeTarge
   if (allows(principal, required, target)) return null;
   return allows(principal, 'read', target) ? 'forbidden' : 'not_found';
 }
+
+/** Whether a node is among those a filter lets through (for lists read whole, like the fleet's drift). */
+export function filterAllows(filter: NodeFilter, target: ScopeTarget): boolean {
+  return filter.all || filter.scopes.some((scope) => scopeContains(scope, target));
+}
