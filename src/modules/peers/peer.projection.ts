@@ -176,6 +176,7 @@ export class PeerProjection implements Projection<PeersEvent> {
         quota_period: payload.quota_period ?? null,
         routed_ips: payload.routed_ips ?? [],
         endpoint: payload.endpoint ?? null,
+        owner: payload.owner ?? null,
         created_at: event.createdAt,
       })),
       created.flatMap(({ event, payload }) =>
