@@ -4,12 +4,13 @@ import { errorText, session, whoAmI } from './api';
 import { Events } from './pages/events';
 import { Fleet } from './pages/fleet';
 import { Login } from './pages/login';
+import { MyDevices } from './pages/my-devices';
 import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
 import { Tokens } from './pages/tokens';
 import { Webhooks } from './pages/webhooks';
-import { bindingsText, grantsFleetWide, topRole } from './access';
+import { bindingsText, grantsAnywhere, grantsFleetWide, hasOwnDevices, topRole } from './access';
 import { SessionContext, useSession } from './session';
 import type { Me } from './types';
 
@@ -59,9 +60,16 @@ export function App() {
 function Shell() {
   const { me, logout } = useSession();
   const { path } = useLocation();
+  // Someone whose only role is `self` has nothing but their own devices: that is their landing page.
+  const operator = grantsAnywhere(me, 'read');
   const links: [string, string][] = [
-    ['/', 'Fleet'],
-    ['/peers', 'Peers'],
+    ...(operator
+      ? ([
+          ['/', 'Fleet'],
+          ['/peers', 'Peers'],
+        ] as [string, string][])
+      : []),
+    ...(hasOwnDevices(me) ? ([[operator ? '/devices' : '/', 'My devices']] as [string, string][]) : []),
     ...(grantsFleetWide(me, 'read') ? ([['/events', 'Events']] as [string, string][]) : []),
     ...(grantsFleetWide(me, 'admin')
       ? ([
@@ -72,7 +80,7 @@ function Shell() {
       : []),
   ];
   const current = (href: string) =>
-    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href;
+    href === '/' ? path === '/' || (operator && path.startsWith('/nodes/')) : path === href;
   return (
     <>
       <a class="skip" href="#main">
@@ -103,7 +111,8 @@ function Shell() {
       </header>
       <main id="main" tabIndex={-1}>
         <Router>
-          <Route path="/" component={Fleet} />
+          <Route path="/" component={operator ? Fleet : MyDevices} />
+          <Route path="/devices" component={MyDevices} />
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
           <Route path="/events" component={Events} />
