@@ -66,7 +66,10 @@ export function systemContext(component: SystemComponent): CommandContext {
 }
 
 /** The context of an authenticated request: its user or token, the client it came through, its id. */
-export function requestContext(request: FastifyRequest, principal: Principal): CommandContext {
+export function requestContext(
+  request: Pick<FastifyRequest, 'id' | 'headers'>,
+  principal: Principal,
+): CommandContext {
   const requestId = request.id ?? null;
   return {
     actorTokenId: principal.kind === 'token' ? principal.id : null,
