@@ -159,7 +159,13 @@ export class PanelApi {
     return expectOk(this.client.GET('/api/reconcile/jobs/{id}', { params: { path: { id } } }));
   }
 
-  listEvents(query: { aggregate_id?: string; type?: string; after?: string; limit?: number }) {
+  listEvents(query: {
+    aggregate_id?: string;
+    type?: string;
+    actor?: string;
+    after?: string;
+    limit?: number;
+  }) {
     return expectOk(this.client.GET('/api/events', { params: { query } }));
   }
 
