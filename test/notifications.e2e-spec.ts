@@ -232,6 +232,7 @@ describe('webhook notifications', () => {
           },
           scan_id: drift.id,
           url: `${panel.config.publicUrl}/api/drift/scans/${drift.id}`,
+          actor: systemActor('drift-scanner'),
         },
       });
       expect(verified(resolved, secret)).toMatchObject({
