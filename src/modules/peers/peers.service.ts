@@ -256,9 +256,9 @@ export class PeersService {
     return views.sort((x, y) => x.created_at.localeCompare(y.created_at) || x.id.localeCompare(y.id));
   }
 
-  /** How many peers a user owns, in `em`'s transaction. */
-  countOwnedBy(em: EntityManager, owner: string): Promise<number> {
-    return em.count(PeerEntity, { owner });
+  /** How many peers a user owns. */
+  countOwnedBy(owner: string): Promise<number> {
+    return this.em.fork().count(PeerEntity, { owner });
   }
 
   /** An owner must be a user who has signed in: 400 naming `owner` otherwise. */

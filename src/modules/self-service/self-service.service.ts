@@ -10,7 +10,7 @@ import { NodesStore } from '../nodes';
 import { PeersService, PeerView } from '../peers';
 import { deviceLimitRefusal, mayCreateOwnOn } from './domain/self-service-policy';
 import { CreateOwnPeerDto, SelfServiceNodeView } from './self-service.dto';
-import { SelfServiceStore } from './self-service.store';
+import { OwnerLock } from './owner-lock';
 
 /**
  * A signed-in user's own devices (docs/API.md "Self-service"): peers whose `owner` is the user. Anyone else's
@@ -23,7 +23,7 @@ export class SelfService {
     private readonly peers: PeersService,
     private readonly nodeRecords: NodesStore,
     private readonly reactions: Reactions,
-    private readonly store: SelfServiceStore,
+    private readonly lock: OwnerLock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -49,10 +49,9 @@ export class SelfService {
   async create(principal: Principal, dto: CreateOwnPeerDto, context: CommandContext): Promise<PeerView> {
     const target = await this.reactions.ask(NODE_SCOPE_TARGET, dto.node_id);
     if (!target || !mayCreateOwnOn(principal, target)) throw notFound('node', dto.node_id);
-    return this.em.fork().transactional(async (em) => {
-      await this.store.lockOwner(em, principal.id);
+    return this.lock.holding(principal.id, async () => {
       const refusal = deviceLimitRefusal(
-        await this.peers.countOwnedBy(em, principal.id),
+        await this.peers.countOwnedBy(principal.id),
         this.config.selfServicePeerLimit,
       );
       if (refusal) throw new ApiError(HttpStatus.CONFLICT, 'device_limit', refusal);
