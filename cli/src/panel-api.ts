@@ -10,11 +10,14 @@ import type {
   AdoptionDryRun,
   AdoptionResult,
   AdoptRequest,
+  BindingCreation,
+  BindingView,
   CreatedToken,
   CreatedWebhook,
   DeliveryView,
   DryRunAnswer,
   FleetDriftReport,
+  Me,
   NodeCreation,
   NodeDriftReport,
   NodeUpdate,
@@ -26,8 +29,10 @@ import type {
   QueuedJob,
   ReconcileJob,
   ReconcileOptions,
+  Scope,
   TokenRole,
   TokenView,
+  UserView,
   WebhookCreation,
   WebhookView,
 } from './api-types';
@@ -52,9 +57,11 @@ export class PanelApi {
     });
   }
 
-  async listNodes(): Promise<NodeView[]> {
+  /** Every node, or those carrying every tag of `tags` (`key=value`). */
+  async listNodes(tags: string[] = []): Promise<NodeView[]> {
+    const tag = tags.length > 0 ? tags : undefined;
     return this.allPages((cursor) =>
-      expectOk(this.client.GET('/api/nodes', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+      expectOk(this.client.GET('/api/nodes', { params: { query: { cursor, limit: PAGE_SIZE, tag } } })),
     );
   }
 
@@ -173,8 +180,28 @@ export class PanelApi {
     return (await expectOk(this.client.GET('/api/tokens'))).items;
   }
 
-  createToken(name: string, role: TokenRole): Promise<CreatedToken> {
-    return expectOk(this.client.POST('/api/tokens', { body: { name, role } }));
+  createToken(name: string, role: TokenRole, scope?: Scope): Promise<CreatedToken> {
+    return expectOk(this.client.POST('/api/tokens', { body: { name, role, scope } }));
+  }
+
+  whoAmI(): Promise<Me> {
+    return expectOk(this.client.GET('/api/me'));
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    return (await expectOk(this.client.GET('/api/users'))).items;
+  }
+
+  async listBindings(): Promise<BindingView[]> {
+    return (await expectOk(this.client.GET('/api/bindings'))).items;
+  }
+
+  createBinding(body: BindingCreation): Promise<BindingView> {
+    return expectOk(this.client.POST('/api/bindings', { body }));
+  }
+
+  async deleteBinding(id: string): Promise<void> {
+    await expectOk(this.client.DELETE('/api/bindings/{id}', { params: { path: { id } } }));
   }
 
   async revokeToken(id: string): Promise<void> {

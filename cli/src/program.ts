@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAccessCommands } from './commands/access';
 import { registerAdminCommands } from './commands/admin';
 import { registerAdoptCommand } from './commands/adopt';
 import { registerAuditCommands } from './commands/audit';
@@ -35,6 +36,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerPeerCommands(program, runtime);
   registerFleetCommands(program, runtime);
   registerEventsCommand(program, runtime);
+  registerAccessCommands(program, runtime);
   registerAdminCommands(program, runtime);
   registerAuditCommands(program, runtime);
   registerCompletion(program, runtime);

@@ -51,13 +51,13 @@ describe('scopes: roles on part of the fleet', () => {
     inside = (
       await panel
         .as()
-        .post('/api/nodes', nodeBody({ name: 'eu-1' }))
+        .post('/api/nodes', nodeBody({ name: 'eu-1', tags: { region: 'eu' } }))
         .expect(201)
     ).body.id;
     outside = (
       await panel
         .as()
-        .post('/api/nodes', nodeBody({ name: 'us-1' }))
+        .post('/api/nodes', nodeBody({ name: 'us-1', tags: { region: 'us' } }))
         .expect(201)
     ).body.id;
     peerOutside = (
@@ -70,8 +70,8 @@ describe('scopes: roles on part of the fleet', () => {
 
   afterAll(() => panel.close());
 
-  it('lists only the nodes of a scoped token, and answers 404 for the others like missing ones', async () => {
-    const eu = await token('write', { node_ids: [inside] });
+  it('lists only the nodes of a token scoped to a tag, and answers 404 for the others like missing ones', async () => {
+    const eu = await token('write', { tag: 'region=eu' });
     const list = await panel.as(eu).get('/api/nodes').expect(200);
     expect(list.body.items.map((node: { name: string }) => node.name)).toEqual(['eu-1']);
     await panel.as(eu).get(`/api/nodes/${inside}`).expect(200);
@@ -108,8 +108,29 @@ describe('scopes: roles on part of the fleet', () => {
     await panel.as(eu).get('/api/nodes/not-a-uuid').expect(400);
   });
 
+  it('scopes by listed nodes too, and keeps a tag change inside the scope', async () => {
+    const us = await token('read', { node_ids: [outside] });
+    const list = await panel.as(us).get('/api/nodes').expect(200);
+    expect(list.body.items.map((node: { name: string }) => node.name)).toEqual(['us-1']);
+    await panel.as(us).get(`/api/nodes/${inside}`).expect(404);
+
+    const eu = await token('write', { tag: 'region=eu' });
+    const away = await panel
+      .as(eu)
+      .patch(`/api/nodes/${inside}`, { tags: { region: 'us' } })
+      .expect(403);
+    expect(away.body.error.details).toEqual([{ field: 'tags', message: 'outside your scope' }]);
+    await panel
+      .as(eu)
+      .patch(`/api/nodes/${inside}`, { tags: { region: 'eu', tier: 'edge' } })
+      .expect(200);
+    const tagged = await panel.as(eu).get('/api/nodes?tag=tier=edge').expect(200);
+    expect(tagged.body.items.map((node: { name: string }) => node.name)).toEqual(['eu-1']);
+    expect((await panel.as(eu).get('/api/nodes?tag=region=us').expect(200)).body.items).toEqual([]);
+  });
+
   it('reads drift of its scope only', async () => {
-    const eu = await token('read', { node_ids: [inside] });
+    const eu = await token('read', { tag: 'region=eu' });
     const fleet = await panel.as(eu).get('/api/drift/nodes').expect(200);
     expect(fleet.body.nodes.map((node: { node_id: string }) => node.node_id)).toEqual([inside]);
     await panel.as().get(`/api/drift/nodes/${outside}`).expect(200);
@@ -119,7 +140,7 @@ describe('scopes: roles on part of the fleet', () => {
   });
 
   it('limits a bulk reconcile to the scope and says so', async () => {
-    const eu = await token('write', { node_ids: [inside] });
+    const eu = await token('write', { tag: 'region=eu' });
     const bulk = await panel.as(eu).post('/api/drift/reconcile', {}).expect(202);
     expect(bulk.body.limited_to_scope).toBe(true);
     expect(bulk.body.jobs.map((job: { node_id: string }) => job.node_id)).toEqual([inside]);
@@ -139,7 +160,7 @@ describe('scopes: roles on part of the fleet', () => {
   });
 
   it('refuses fleet-wide objects to a scoped admin, saying why', async () => {
-    const euAdmin = await token('admin', { node_ids: [inside] });
+    const euAdmin = await token('admin', { tag: 'region=eu' });
     const fleetWide: [string, string][] = [
       ['/api/tokens', 'admin'],
       ['/api/webhooks', 'admin'],
@@ -159,12 +180,13 @@ describe('scopes: roles on part of the fleet', () => {
     const me = await panel.as(euAdmin).get('/api/me').expect(200);
     expect(me.body).toMatchObject({
       kind: 'token',
-      bindings: [{ role: 'admin', scope: { node_ids: [inside] } }],
+      bindings: [{ role: 'admin', scope: { tag: 'region=eu' } }],
     });
   });
 
   it('checks a token scope as it is created: 400 naming scope', async () => {
     for (const scope of [
+      { tag: 'region' },
       { node_ids: [] },
       { node_ids: ['eu-1'] },
       { all: false },
@@ -245,10 +267,10 @@ describe('scopes: roles on part of the fleet', () => {
 
       const group = await panel
         .as()
-        .post('/api/bindings', { subject: { group: 'eu-ops' }, role: 'write', scope: { node_ids: [inside] } })
+        .post('/api/bindings', { subject: { group: 'eu-ops' }, role: 'write', scope: { tag: 'region=eu' } })
         .expect(201);
       expect((await asAda().get('/api/me').expect(200)).body.bindings).toEqual([
-        { role: 'write', scope: { node_ids: [inside] } },
+        { role: 'write', scope: { tag: 'region=eu' } },
       ]);
       const list = await asAda().get('/api/nodes').expect(200);
       expect(list.body.items.map((node: { id: string }) => node.id)).toEqual([inside]);

@@ -8,6 +8,7 @@ export {
   actorKindValues,
   autoReconcileModeValues,
   reconcileModeValues,
+  roleValues,
   tokenRoleValues,
   webhookEventTypeValues,
 } from './schema';

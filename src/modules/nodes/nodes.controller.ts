@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -9,13 +20,15 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { CommandContext, Ctx, CurrentPrincipal, FleetWide, InScope } from '../../common/auth/auth.decorators';
-import { nodeFilter } from '../../common/auth/domain/scope-policy';
+import { allows, nodeFilter } from '../../common/auth/domain/scope-policy';
+import { ApiError } from '../../common/http/api-error';
+import { nodeScopeTarget } from './node-scope';
 import type { Principal } from '../../common/auth/principal';
 import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
-import { ListQuery, VersionQuery } from '../../common/http/queries';
-import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { VersionQuery } from '../../common/http/queries';
+import { NodeListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 import { InheritedSettingsView, NodeView } from './node-view';
 import { NodesService } from './nodes.service';
 
@@ -40,7 +53,7 @@ export class NodesController {
   @ApiOperation({ operationId: 'listNodes' })
   @ApiOkResponse({ type: PageOf(NodeView) })
   @ApiErrors(400)
-  list(@Query() query: ListQuery, @CurrentPrincipal() principal: Principal): Promise<Page<NodeView>> {
+  list(@Query() query: NodeListQuery, @CurrentPrincipal() principal: Principal): Promise<Page<NodeView>> {
     return this.nodes.list(query, nodeFilter(principal, 'read'));
   }
 
@@ -75,8 +88,21 @@ export class NodesController {
     @Body() body: UpdateNodeDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Ctx() context: CommandContext,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<NodeView> {
     const { version, ...changes } = body;
+    // New tags must keep the node where the caller may write: a tag scope is not a way out of one's own scope.
+    if (
+      changes.tags !== undefined &&
+      !allows(principal, 'write', nodeScopeTarget({ id, tags: changes.tags ?? {} }))
+    ) {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'forbidden',
+        'tags: these tags would take the node out of your scope',
+        [{ field: 'tags', message: 'outside your scope' }],
+      );
+    }
     return this.nodes.update(id, changes, expectedVersion(version, ifMatch), context);
   }
 

@@ -1,6 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode } from '../../common/domain/desired-state';
+import type { NodeFilter } from '../../common/auth/domain/scope-policy';
+import { parseTagSelector, type TagSelector } from '../../common/domain/node-tags';
+import type { Cursor } from '../../common/http/cursor';
 import { boundQuery } from '../../database/bound-query';
 import { NodeEntity } from './node.entity';
 
@@ -51,6 +54,48 @@ export class NodesStore {
     );
   }
 
+  /**
+   * A page of nodes in (created_at, id) order after `after`, of those carrying every tag of `tags` that
+   * `visible` lets through.
+   */
+  async page(
+    em: EntityManager,
+    {
+      after,
+      tags,
+      visible,
+      limit,
+    }: { after: Cursor | undefined; tags: readonly TagSelector[]; visible: NodeFilter; limit: number },
+  ): Promise<NodeEntity[]> {
+    const wanted = tagMap(tags);
+    if (!wanted) return [];
+    const scope = scopeCondition(visible);
+    const rows = await boundQuery<{ id: string }>(
+      em,
+      `select id from nodes where tags @> ?::jsonb and ${scope.sql}
+        ${after ? 'and (created_at, id) > (?, ?)' : ''} order by created_at, id limit ?`,
+      [JSON.stringify(wanted), ...scope.params, ...(after ? [after.createdAt, after.id] : []), limit],
+    );
+    const nodes = await this.byIds(
+      em,
+      rows.map((row) => row.id),
+    );
+    const byId = new Map(nodes.map((node) => [node.id, node]));
+    return rows.flatMap((row) => byId.get(row.id) ?? []);
+  }
+
+  /** Ids of the nodes carrying every tag of `tags` (every node for none): how other modules select by tag. */
+  async listIdsByTag(em: EntityManager, tags: readonly TagSelector[]): Promise<string[]> {
+    const wanted = tagMap(tags);
+    if (!wanted) return [];
+    const rows = await boundQuery<{ id: string }>(
+      em,
+      `select id from nodes where tags @> ?::jsonb order by id`,
+      [JSON.stringify(wanted)],
+    );
+    return rows.map((row) => row.id);
+  }
+
   find(em: EntityManager, id: string): Promise<NodeEntity | null> {
     return em.findOne(NodeEntity, { id });
   }
@@ -82,6 +127,36 @@ export class NodesStore {
   async nameTaken(em: EntityManager, name: string): Promise<boolean> {
     return (await em.findOne(NodeEntity, { name }, { fields: ['id'] })) !== null;
   }
+}
+
+/** Selectors as the map `@>` tests; null when two name one key with different values (no node matches). */
+function tagMap(tags: readonly TagSelector[]): Record<string, string> | null {
+  const map: Record<string, string> = {};
+  for (const { key, value } of tags) {
+    if (Object.hasOwn(map, key) && map[key] !== value) return null;
+    map[key] = value;
+  }
+  return map;
+}
+
+/**
+ * The nodes a filter lets through as a condition on `nodes`: any of its scopes' (none: no node). Cluster
+ * scopes are refused until nodes belong to clusters (common/auth/domain/scope.ts).
+ */
+function scopeCondition(filter: NodeFilter): { sql: string; params: unknown[] } {
+  if (filter.all) return { sql: 'true', params: [] };
+  const parts = filter.scopes.map((scope): { sql: string; params: unknown[] } => {
+    if ('node_ids' in scope) return { sql: 'id = any(?::uuid[])', params: [scope.node_ids] };
+    if ('tag' in scope)
+      return { sql: 'tags @> ?::jsonb', params: [JSON.stringify(tagMap([parseTagSelector(scope.tag)]))] };
+    if ('cluster_id' in scope) return { sql: 'false', params: [] };
+    return { sql: 'true', params: [] };
+  });
+  if (parts.length === 0) return { sql: 'false', params: [] };
+  return {
+    sql: `(${parts.map((part) => part.sql).join(' or ')})`,
+    params: parts.flatMap((part) => part.params),
+  };
 }
 
 function compare(a: string, b: string): number {

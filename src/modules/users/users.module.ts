@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { UserEntity } from './user.entity';
+import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 import { UsersStore } from './users.store';
 
@@ -8,6 +9,7 @@ export const USERS_ENTITIES = [UserEntity];
 
 /** People known from sign-in (docs/SECURITY.md "Roles and scopes"). */
 @Module({
+  controllers: [UsersController],
   providers: [UsersService, UsersStore],
   exports: [UsersService],
 })

@@ -1,3 +1,4 @@
+import { matchesTag, parseTagSelector } from '../../domain/node-tags';
 import type { Binding, Principal, Scope } from '../principal';
 import type { Role } from '../roles';
 
@@ -31,9 +32,7 @@ export function scopeContains(scope: Scope, target: ScopeTarget): boolean {
   if ('all' in scope) return true;
   if ('node_ids' in scope) return scope.node_ids.includes(target.id);
   if ('cluster_id' in scope) return target.cluster_id === scope.cluster_id;
-  const equals = scope.tag.indexOf('=');
-  const key = scope.tag.slice(0, equals);
-  return Object.hasOwn(target.tags, key) && target.tags[key] === scope.tag.slice(equals + 1);
+  return matchesTag(target.tags, parseTagSelector(scope.tag));
 }
 
 function granting(principal: Principal, required: Role): Binding[] {

@@ -13,6 +13,15 @@ describe('scope validation', () => {
     expect(scopeProblem({ nodes: [A] }, 'scope')).toMatch(/^scope must be one of/);
   });
 
+  it('takes a tag selector key=value, and names what is wrong with another', () => {
+    expect(scopeProblem({ tag: 'region=eu' }, 'scope')).toBeNull();
+    expect(scopeProblem({ tag: 'example.com/tier=' }, 'scope')).toBeNull();
+    expect(scopeProblem({ tag: 'region' }, 'scope')).toBe('scope.tag must be key=value, like region=eu');
+    expect(scopeProblem({ tag: 'Region=eu' }, 'scope')).toMatch(/^scope\.tag: a key must be/);
+    expect(scopeProblem({ tag: 'region=e u' }, 'scope')).toMatch(/^scope\.tag: a value must be/);
+    expect(scopeProblem({ tag: 7 }, 'scope')).toMatch(/^scope\.tag must be a tag selector/);
+  });
+
   it('names the field of a bad node list', () => {
     expect(scopeProblem({ node_ids: [] }, 'scope')).toMatch(/^scope\.node_ids must be a list of 1-/);
     expect(scopeProblem({ node_ids: ['web-1'] }, 'scope')).toBe('scope.node_ids must hold node ids (UUIDs)');

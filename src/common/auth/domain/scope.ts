@@ -1,3 +1,4 @@
+import { parseTagSelector, TagSelectorError } from '../../domain/node-tags';
 import type { Scope } from '../principal';
 
 export const MAX_SCOPE_NODES = 1000;
@@ -24,7 +25,15 @@ export function scopeProblem(value: unknown, field: string): string | null {
         ? null
         : `${field}.node_ids must hold node ids (UUIDs)`;
     case 'tag':
-      return `${field}.tag: tag scopes need node tags, which this panel does not have yet`;
+      if (typeof content !== 'string') return `${field}.tag must be a tag selector key=value, like region=eu`;
+      try {
+        parseTagSelector(content);
+        return null;
+      } catch (error) {
+        if (!(error instanceof TagSelectorError)) throw error;
+        // The selector's messages name their field `tag`: `tag must be key=value`, `tag: a key must be ...`.
+        return `${field}.${error.message}`;
+      }
     case 'cluster_id':
       return `${field}.cluster_id: cluster scopes need clusters, which this panel does not have yet`;
     default:

@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from 'commander';
+import { formatScope, parseScope, resolveScope } from './scopes';
+import { CliError } from './exit-codes';
+
+describe('--scope', () => {
+  it('reads all, a tag, listed nodes and a cluster', () => {
+    expect(parseScope('all')).toEqual({ all: true });
+    expect(parseScope('tag=region=eu')).toEqual({ tag: 'region=eu' });
+    expect(parseScope('node=web-1, web-2')).toEqual({ nodes: ['web-1', 'web-2'] });
+    expect(parseScope('cluster=edge')).toEqual({ cluster: 'edge' });
+    for (const bad of ['', 'everything', 'tag=', 'region=eu', 'node']) {
+      expect(() => parseScope(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('looks node names up, and says cluster scopes are not there yet', async () => {
+    const ids: Record<string, string> = { 'web-1': 'id-1', 'web-2': 'id-2' };
+    const nodeId = async (ref: string) => ids[ref];
+    expect(await resolveScope({ nodes: ['web-1', 'web-2'] }, nodeId)).toEqual({ node_ids: ['id-1', 'id-2'] });
+    expect(await resolveScope({ tag: 'region=eu' }, nodeId)).toEqual({ tag: 'region=eu' });
+    await expect(resolveScope({ cluster: 'edge' }, nodeId)).rejects.toThrow(CliError);
+  });
+
+  it('shows a scope in a cell', () => {
+    expect(formatScope({ all: true })).toBe('all');
+    expect(formatScope({ tag: 'region=eu' })).toBe('tag region=eu');
+    expect(formatScope({ node_ids: ['a', 'b'] })).toBe('nodes a,b');
+  });
+});
