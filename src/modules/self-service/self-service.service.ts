@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import type { Principal } from '../../common/auth/principal';
@@ -6,11 +5,14 @@ import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { ApiError, notFound } from '../../common/http/api-error';
 import { Reactions } from '../../common/reactions';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodesStore } from '../nodes';
+import { NodesService } from '../nodes';
 import { PeersService, PeerView } from '../peers';
-import { deviceLimitRefusal, mayCreateOwnOn } from './domain/self-service-policy';
+import { deviceLimitRefusal, mayCreateOwnOn, ownDeviceNodes } from './domain/self-service-policy';
 import { CreateOwnPeerDto, SelfServiceNodeView } from './self-service.dto';
 import { OwnerLock } from './owner-lock';
+
+/** A picker's worth: someone choosing where to add a phone is not shown more. */
+const MAX_NODES_LISTED = 1000;
 
 /**
  * A signed-in user's own devices (docs/API.md "Self-service"): peers whose `owner` is the user. Anyone else's
@@ -19,9 +21,8 @@ import { OwnerLock } from './owner-lock';
 @Injectable()
 export class SelfService {
   constructor(
-    private readonly em: EntityManager,
     private readonly peers: PeersService,
-    private readonly nodeRecords: NodesStore,
+    private readonly nodes: NodesService,
     private readonly reactions: Reactions,
     private readonly lock: OwnerLock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -31,15 +32,15 @@ export class SelfService {
     return principal.kind === 'user' ? this.peers.ownedBy(principal.id) : Promise.resolve([]);
   }
 
-  /** The nodes the principal's `self` bindings allow devices on, by name. */
+  /** The enabled nodes the principal's `self` bindings allow devices on (the first 1,000), by name. */
   async allowedNodes(principal: Principal): Promise<SelfServiceNodeView[]> {
-    if (principal.kind !== 'user') return [];
-    const allowed: SelfServiceNodeView[] = [];
-    for (const node of await this.nodeRecords.enabled(this.em.fork())) {
-      const target = await this.reactions.ask(NODE_SCOPE_TARGET, node.id);
-      if (target && mayCreateOwnOn(principal, target)) allowed.push({ id: node.id, name: node.name });
-    }
-    return allowed;
+    const filter = ownDeviceNodes(principal);
+    if (!filter) return [];
+    const { items } = await this.nodes.list({ limit: MAX_NODES_LISTED }, filter);
+    return items
+      .filter((node) => node.enabled)
+      .map((node) => ({ id: node.id, name: node.name }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Principal } from '../../../common/auth/principal';
-import { deviceLimitRefusal, mayCreateOwnOn } from './self-service-policy';
+import { deviceLimitRefusal, mayCreateOwnOn, ownDeviceNodes } from './self-service-policy';
 
 const node = (id: string, tags: Record<string, string> = {}) => ({ id, tags, cluster_id: null });
 const user = (bindings: Principal['bindings']): Principal => ({
@@ -28,6 +28,18 @@ describe('mayCreateOwnOn', () => {
       bindings: [{ role: 'self', scope: { all: true } }],
     };
     expect(mayCreateOwnOn(token, node('n1'))).toBe(false);
+  });
+});
+
+describe('ownDeviceNodes', () => {
+  it("filters by the self bindings' scopes only", () => {
+    const ada = user([
+      { role: 'self', scope: { tag: 'site=office' } },
+      { role: 'read', scope: { all: true } },
+    ]);
+    expect(ownDeviceNodes(ada)).toEqual({ all: false, scopes: [{ tag: 'site=office' }] });
+    expect(ownDeviceNodes(user([{ role: 'self', scope: { all: true } }]))).toEqual({ all: true });
+    expect(ownDeviceNodes(user([{ role: 'write', scope: { all: true } }]))).toBeNull();
   });
 });
 

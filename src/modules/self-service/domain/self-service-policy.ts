@@ -1,4 +1,9 @@
-import { scopeContains, type ScopeTarget } from '../../../common/auth/domain/scope-policy';
+import {
+  isAll,
+  scopeContains,
+  type NodeFilter,
+  type ScopeTarget,
+} from '../../../common/auth/domain/scope-policy';
 import type { Principal } from '../../../common/auth/principal';
 
 /**
@@ -10,6 +15,16 @@ export function mayCreateOwnOn(principal: Principal, node: ScopeTarget): boolean
     principal.kind === 'user' &&
     principal.bindings.some((binding) => binding.role === 'self' && scopeContains(binding.scope, node))
   );
+}
+
+/** The nodes a principal may add devices of its own on, as a filter the nodes list applies; null: none. */
+export function ownDeviceNodes(principal: Principal): NodeFilter | null {
+  if (principal.kind !== 'user') return null;
+  const scopes = principal.bindings
+    .filter((binding) => binding.role === 'self')
+    .map((binding) => binding.scope);
+  if (scopes.length === 0) return null;
+  return scopes.some(isAll) ? { all: true } : { all: false, scopes };
 }
 
 /** Why one more device is refused for someone owning `owned` of at most `limit`; null when it may be added. */
