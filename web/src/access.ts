@@ -15,6 +15,11 @@ export function grantsFleetWide(me: Me, required: Exclude<BindingRole, 'self'>):
   return me.bindings.some((binding) => grants(binding.role, required) && 'all' in binding.scope);
 }
 
+/** A `self` binding: the caller has devices of their own ("My devices"). */
+export function hasOwnDevices(me: Me): boolean {
+  return me.bindings.some((binding) => binding.role === 'self');
+}
+
 /** `all`, `tag region=eu`, `cluster <id>`, `3 nodes`: how the console names a scope. */
 export function scopeText(scope: Scope): string {
   if ('all' in scope) return 'all';

@@ -5,12 +5,13 @@ import { ClusterPage, Clusters } from './pages/clusters';
 import { Events } from './pages/events';
 import { Fleet } from './pages/fleet';
 import { Login } from './pages/login';
+import { MyDevices } from './pages/my-devices';
 import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
 import { Tokens } from './pages/tokens';
 import { Webhooks } from './pages/webhooks';
-import { bindingsText, grantsFleetWide, topRole } from './access';
+import { bindingsText, grantsAnywhere, grantsFleetWide, hasOwnDevices, topRole } from './access';
 import { SessionContext, useSession } from './session';
 import type { Me } from './types';
 
@@ -76,21 +77,18 @@ export function App() {
 function Shell() {
   const { me, logout } = useSession();
   const { path } = useLocation();
-  const links: [string, string][] = [
-    ['/', 'Fleet'],
-    ['/peers', 'Peers'],
-    ['/clusters', 'Clusters'],
-    ...(grantsFleetWide(me, 'read') ? ([['/events', 'Events']] as [string, string][]) : []),
-    ...(grantsFleetWide(me, 'admin')
-      ? ([
-          ['/webhooks', 'Webhooks'],
-          ['/tokens', 'Tokens'],
-          ['/bindings', 'Bindings'],
-        ] as [string, string][])
-      : []),
-  ];
+  // Someone whose only role is `self` has nothing but their own devices: that is their landing page.
+  const operator = grantsAnywhere(me, 'read');
+  const links: [string, string][] = [];
+  if (operator) links.push(['/', 'Fleet'], ['/peers', 'Peers'], ['/clusters', 'Clusters']);
+  if (hasOwnDevices(me)) links.push([operator ? '/devices' : '/', 'My devices']);
+  if (grantsFleetWide(me, 'read')) links.push(['/events', 'Events']);
+  if (grantsFleetWide(me, 'admin'))
+    links.push(['/webhooks', 'Webhooks'], ['/tokens', 'Tokens'], ['/bindings', 'Bindings']);
   const current = (href: string) =>
-    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href || path.startsWith(`${href}/`);
+    href === '/'
+      ? path === '/' || (operator && path.startsWith('/nodes/'))
+      : path === href || path.startsWith(`${href}/`);
   return (
     <>
       <a class="skip" href="#main">
@@ -121,7 +119,8 @@ function Shell() {
       </header>
       <main id="main" tabIndex={-1}>
         <Router>
-          <Route path="/" component={Fleet} />
+          <Route path="/" component={operator ? Fleet : MyDevices} />
+          <Route path="/devices" component={MyDevices} />
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
           <Route path="/clusters" component={Clusters} />

@@ -18,6 +18,7 @@ export type ReconcileJob = Schemas['ReconcileJobView'];
 export type ReconcileProblem = Schemas['ReconcileProblemView'];
 export type PeerView = Schemas['PeerView'];
 export type EventView = Schemas['EventView'];
+export type ActorKind = Schemas['ActorView']['kind'];
 export type TokenView = Schemas['TokenView'];
 export type CreatedToken = Schemas['CreatedTokenView'];
 export type WebhookView = Schemas['WebhookView'];

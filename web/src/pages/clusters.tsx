@@ -6,7 +6,8 @@ import { shortKey } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useCanWrite } from '../session';
 import type { ClusterMember, ClusterView, NodeView, PeerView } from '../types';
-import { ClientConfig, PeerForm } from './peers';
+import { ClientConfig } from '../components/client-config';
+import { PeerForm } from './peers';
 
 const CLUSTER_POLL_MS = 5000;
 const HEALTH_LABEL: Record<ClusterMember['health'], string> = {
