@@ -9,6 +9,7 @@ import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
 import { Tokens } from './pages/tokens';
+import { Bindings } from './pages/bindings';
 import { Webhooks } from './pages/webhooks';
 import { bindingsText, grantsFleetWide, topRole } from './access';
 import { SessionContext, useSession } from './session';
@@ -113,6 +114,7 @@ function Shell() {
           <Route path="/events" component={Events} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />
+          <Route path="/bindings" component={Bindings} />
           <Route default component={NotFound} />
         </Router>
       </main>

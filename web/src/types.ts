@@ -5,6 +5,7 @@ export type Role = Schemas['TokenRole'];
 export type DriftStatus = Schemas['DriftStatus'];
 export type Me = Schemas['MeView'];
 export type BindingRole = Schemas['Role'];
+export type BindingView = Schemas['BindingView'];
 export type Scope = Schemas['MeView']['bindings'][number]['scope'];
 export type NodeView = Schemas['NodeView'];
 export type EffectiveSetting = Schemas['InheritedSettingView'];
