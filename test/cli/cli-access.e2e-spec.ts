@@ -48,6 +48,13 @@ describe('wgfleet whoami, bindings and scoped tokens against a real panel', () =
     const nodes = await json(['nodes', 'ls'], { WGFLEET_TOKEN: tagged.token });
     expect(nodes.map((node: { name: string }) => node.name)).toEqual(['eu-1']);
 
+    const exported = await cli.run(['export'], { env: { WGFLEET_TOKEN: tagged.token } });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('eu-1');
+    expect(exported.stdout).not.toContain('us-1');
+    expect(exported.stderr).toContain('limited to your scope (read on tag region=eu)');
+    expect((await cli.run(['export'])).stderr).not.toContain('limited to your scope');
+
     const unknown = await cli.run(['tokens', 'create', 'x', '--role', 'read', '--scope', 'node=nowhere']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('no node named "nowhere"');
