@@ -64,8 +64,13 @@ function Shell() {
   const links: [string, string][] = [
     ['/', 'Fleet'],
     ['/peers', 'Peers'],
-    ['/clusters', 'Clusters'],
-    ...(grantsFleetWide(me, 'read') ? ([['/events', 'Events']] as [string, string][]) : []),
+    // The cluster list and the event feed span the whole fleet: a reader of part of it is refused them.
+    ...(grantsFleetWide(me, 'read')
+      ? ([
+          ['/clusters', 'Clusters'],
+          ['/events', 'Events'],
+        ] as [string, string][])
+      : []),
     ...(grantsFleetWide(me, 'admin')
       ? ([
           ['/webhooks', 'Webhooks'],
