@@ -10,6 +10,7 @@ import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
 import { Tokens } from './pages/tokens';
+import { Bindings } from './pages/bindings';
 import { Webhooks } from './pages/webhooks';
 import { bindingsText, grantsAnywhere, grantsFleetWide, hasOwnDevices, topRole } from './access';
 import { SessionContext, useSession } from './session';
@@ -80,9 +81,10 @@ function Shell() {
   // Someone whose only role is `self` has nothing but their own devices: that is their landing page.
   const operator = grantsAnywhere(me, 'read');
   const links: [string, string][] = [];
-  if (operator) links.push(['/', 'Fleet'], ['/peers', 'Peers'], ['/clusters', 'Clusters']);
+  if (operator) links.push(['/', 'Fleet'], ['/peers', 'Peers']);
   if (hasOwnDevices(me)) links.push([operator ? '/devices' : '/', 'My devices']);
-  if (grantsFleetWide(me, 'read')) links.push(['/events', 'Events']);
+  // The cluster list and the event feed span the whole fleet: a reader of part of it is refused them.
+  if (grantsFleetWide(me, 'read')) links.push(['/clusters', 'Clusters'], ['/events', 'Events']);
   if (grantsFleetWide(me, 'admin'))
     links.push(['/webhooks', 'Webhooks'], ['/tokens', 'Tokens'], ['/bindings', 'Bindings']);
   const current = (href: string) =>
@@ -128,6 +130,7 @@ function Shell() {
           <Route path="/events" component={Events} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />
+          <Route path="/bindings" component={Bindings} />
           <Route default component={NotFound} />
         </Router>
       </main>

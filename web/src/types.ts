@@ -6,6 +6,7 @@ export type DriftStatus = Schemas['DriftStatus'];
 export type Me = Schemas['MeView'];
 export type SignInOptions = Schemas['SignInOptionsView'];
 export type BindingRole = Schemas['Role'];
+export type BindingView = Schemas['BindingView'];
 export type Scope = Schemas['MeView']['bindings'][number]['scope'];
 export type NodeView = Schemas['NodeView'];
 export type EffectiveSetting = Schemas['InheritedSettingView'];

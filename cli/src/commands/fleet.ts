@@ -9,6 +9,7 @@ import { Output, withOutputOption } from '../output';
 import { nodeCreation } from '../node-creation';
 import { PanelApi } from '../panel-api';
 import { examples, Runtime } from '../runtime';
+import { partialScope } from '../scopes';
 
 interface FleetOptions {
   file: string;
@@ -36,6 +37,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (_options, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
+      await noteScope(panel, out, 'read');
       const { nodes, peers } = await readFleet(panel);
       const peersOf = (id: string) => peers.get(id) ?? [];
       if (out.json) out.printJson(fleetDocument(nodes, peersOf));
@@ -55,6 +57,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
+      await noteScope(panel, out, 'write');
       const diff = await fleetDiff(panel, options);
       if (out.json) out.printJson(diff);
       else printDiff(out, diff);
@@ -76,6 +79,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
+      await noteScope(panel, out, 'write');
       const diff = await fleetDiff(panel, options);
       const secrets = agentSecrets(diff.changes);
       const applied: FleetChange[] = [];
@@ -92,6 +96,12 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
       }
     }),
   );
+}
+
+/** A fleet file is the whole fleet: a scoped caller is told that it reads and changes only its scope. */
+async function noteScope(panel: PanelApi, out: Output, role: 'read' | 'write'): Promise<void> {
+  const partial = partialScope(await panel.whoAmI(), role);
+  if (partial) out.note(partial);
 }
 
 async function readFleet(panel: PanelApi): Promise<{ nodes: NodeView[]; peers: Map<string, PeerView[]> }> {
