@@ -2,7 +2,7 @@ import type { ActorRef } from '@wgfleet/protocol';
 import { UsersService } from '../../src/modules/users';
 import { nodeBody } from '../resilience/support/fleet';
 import { startPanel, type TestPanel } from '../support/panel';
-import { headerSessions, TEST_USER_HEADER } from './support/header-sessions';
+import { openTestSession, type TestSession } from './support/test-sessions';
 
 jest.setTimeout(60_000);
 
@@ -23,15 +23,15 @@ describe('self-service: my devices', () => {
   let bob: string;
   let bobsPeer: string;
 
-  const as = (user: string) => ({
-    get: (url: string) => panel.http().get(url).set(TEST_USER_HEADER, user),
-    post: (url: string, body: object = {}) => panel.http().post(url).set(TEST_USER_HEADER, user).send(body),
-    patch: (url: string, body: object) => panel.http().patch(url).set(TEST_USER_HEADER, user).send(body),
-    delete: (url: string) => panel.http().delete(url).set(TEST_USER_HEADER, user),
-  });
+  const sessions = new Map<string, TestSession>();
+  const as = (user: string): TestSession => {
+    const session = sessions.get(user);
+    if (!session) throw new Error(`no session for ${user}`);
+    return session;
+  };
 
   beforeAll(async () => {
-    panel = await startPanel({ SELF_SERVICE_PEER_LIMIT: '3' }, [headerSessions]);
+    panel = await startPanel({ SELF_SERVICE_PEER_LIMIT: '3' });
     allowed = (
       await panel
         .as()
@@ -54,6 +54,7 @@ describe('self-service: my devices', () => {
     });
     ada = (await users.upsertFromClaims(claims('ada', 'Ada'))).id;
     bob = (await users.upsertFromClaims(claims('bob', 'Bob'))).id;
+    for (const user of [ada, bob]) sessions.set(user, await openTestSession(panel, user));
     for (const user of [ada, bob]) {
       await panel
         .as()
