@@ -13,8 +13,16 @@ interface Route {
   path: string;
 }
 
-// The enrollment claim is authenticated by its enrollment token instead (test/onboarding/enroll.e2e-spec.ts).
-const OPEN_PATHS = new Set(['/health', '/api/enrollments/claim']);
+// The enrollment claim is authenticated by its enrollment token instead (test/onboarding/enroll.e2e-spec.ts);
+// sign-in's own routes by the provider's one-time code, or by the session they end, and its configuration is
+// what the login page reads before anyone is signed in (test/access/oidc-signin.e2e-spec.ts).
+const OPEN_PATHS = new Set([
+  '/health',
+  '/api/enrollments/claim',
+  '/auth/oidc/config',
+  '/auth/logout',
+  '/auth/oidc/cli-token',
+]);
 const ADMIN_PREFIXES = ['/api/tokens', '/api/webhooks', '/api/bindings', '/api/users'];
 /**
  * The caller's own devices (docs/API.md "Self-service"): every role reaches them, and each caller finds only
