@@ -17,11 +17,14 @@ export interface KnotServer {
 }
 
 export interface KnotOptions {
+  /** Where the panel (and kdig) reach it; default 127.0.0.1. */
   address?: string;
+  /** More addresses to listen on, e.g. one a client namespace reaches. */
+  alsoListen?: string[];
   port: number;
   zone?: string;
-  /** Prefix command, e.g. ['ip', 'netns', 'exec', 'wgclx'], to run knotd inside a network namespace. */
-  wrap?: string[];
+  /** Run knotd inside this network namespace (`address` must be reachable from the host). */
+  namespace?: string;
 }
 
 /**
@@ -31,8 +34,9 @@ export interface KnotOptions {
 export async function startKnot({
   address = '127.0.0.1',
   port,
+  alsoListen = [],
   zone = 'wgfleet.test',
-  wrap = [],
+  namespace,
 }: KnotOptions): Promise<KnotServer> {
   const dir = mkdtempSync(join(tmpdir(), 'wgfleet-knot-'));
   mkdirSync(join(dir, 'db'));
@@ -57,7 +61,7 @@ export async function startKnot({
     [
       'server:',
       `  rundir: "${dir}"`,
-      `  listen: ${address}@${port}`,
+      `  listen: [ ${[address, ...alsoListen].map((a) => `${a}@${port}`).join(', ')} ]`,
       'database:',
       `  storage: "${dir}/db"`,
       'log:',
@@ -81,32 +85,17 @@ export async function startKnot({
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(
-    wrap[0] ?? 'knotd',
-    [...wrap.slice(1), ...(wrap.length ? ['knotd'] : []), '-c', join(dir, 'knot.conf')],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const knotd = ['knotd', '-c', join(dir, 'knot.conf')];
+  // `ip netns exec` execs knotd, so the child is knotd itself and a signal to it stops the server.
+  const command = namespace ? ['ip', 'netns', 'exec', namespace, ...knotd] : knotd;
+  const child: ChildProcess = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const dig = (name: string): string[] => {
     const out = ['A', 'AAAA'].map((type) =>
       execFileSync(
-        wrap[0] ?? 'kdig',
-        [
-          ...wrap.slice(1),
-          ...(wrap.length ? ['kdig'] : []),
-          `@${address}`,
-          '-p',
-          String(port),
-          '+short',
-          '+norec',
-          '+time=1',
-          '+retry=0',
-          name,
-          type,
-        ],
+        'kdig',
+        [`@${address}`, '-p', String(port), '+short', '+norec', '+time=1', '+retry=0', name, type],
         { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
       ),
     );
