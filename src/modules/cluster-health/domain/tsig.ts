@@ -3,10 +3,12 @@ import { CLASS_ANY, TYPE_TSIG, wireName } from './dns-wire';
 
 /**
  * TSIG (RFC 8945) over a message encoded elsewhere: dns-packet encodes and decodes DNS messages but does not sign
- * them, so the MAC is computed here over the exact bytes sent. HMAC-SHA256 only by default; the algorithm names
- * are the RFC 8945 6 ones.
+ * them, so the MAC is computed here over the exact bytes sent. The algorithm names are RFC 8945 6's; HMAC-SHA256
+ * is the one to use.
  */
 export const TSIG_ALGORITHMS = {
+  'hmac-sha1': 'sha1',
+  'hmac-sha224': 'sha224',
   'hmac-sha256': 'sha256',
   'hmac-sha384': 'sha384',
   'hmac-sha512': 'sha512',
