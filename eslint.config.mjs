@@ -14,6 +14,7 @@ export const MODULE_LAYERS = [
   'tokens',
   'health',
   'nodes',
+  'clusters',
   'enrollments',
   'peers',
   'drift',

@@ -15,6 +15,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './mikro-orm.config';
 import { AuditModule } from './modules/audit/audit.module';
+import { ClustersModule } from './modules/clusters/clusters.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -64,6 +65,7 @@ export class AppModule {
         EventsModule,
         TokensModule,
         NodesModule,
+        ClustersModule,
         PeersModule,
         HealthModule,
         DriftModule,

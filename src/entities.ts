@@ -1,5 +1,6 @@
 import { EVENTS_ENTITIES } from './modules/events/events.module';
 import { NODES_ENTITIES } from './modules/nodes/nodes.module';
+import { CLUSTERS_ENTITIES } from './modules/clusters/clusters.module';
 import { PEERS_ENTITIES } from './modules/peers/peers.module';
 import { TOKENS_ENTITIES } from './modules/tokens/tokens.module';
 import { NOTIFICATIONS_ENTITIES } from './modules/notifications/notifications.module';
@@ -18,6 +19,7 @@ import { AUDIT_ENTITIES } from './modules/audit/audit.module';
 export const ENTITIES = [
   ...EVENTS_ENTITIES,
   ...NODES_ENTITIES,
+  ...CLUSTERS_ENTITIES,
   ...PEERS_ENTITIES,
   ...TOKENS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,

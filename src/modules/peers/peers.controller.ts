@@ -57,6 +57,29 @@ export class PeersController {
     return this.peers.list(nodeId, query);
   }
 
+  @Post('clusters/:id/peers')
+  @ApiOperation({
+    operationId: 'createClusterPeer',
+    summary: "A peer with an address from the cluster's pool, carried by every member",
+  })
+  @ApiCreatedResponse({ type: PeerView })
+  @ApiErrors(400, 403, 404, 409, 503)
+  createInCluster(
+    @UuidParam() clusterId: string,
+    @Body() body: CreatePeerDto,
+    @Ctx() context: CommandContext,
+  ): Promise<PeerView> {
+    return this.peers.createInCluster(clusterId, body, context);
+  }
+
+  @Get('clusters/:id/peers')
+  @ApiOperation({ operationId: 'listClusterPeers' })
+  @ApiOkResponse({ type: PageOf(PeerView) })
+  @ApiErrors(400, 404)
+  listCluster(@UuidParam() clusterId: string, @Query() query: PeerListQuery): Promise<Page<PeerView>> {
+    return this.peers.listCluster(clusterId, query);
+  }
+
   @Get('peers/:id')
   @ApiOperation({ operationId: 'getPeer' })
   @ApiOkResponse({ type: PeerView })

@@ -2,6 +2,8 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
 import { NODE_ADDRESS_USAGE } from '../nodes';
+import { CLUSTER_PEER_COUNT } from '../clusters';
+import { ClustersModule } from '../clusters/clusters.module';
 import { NodesModule } from '../nodes/nodes.module';
 import { DesiredStateReader } from './desired-state.reader';
 import { PeerCreationBatcher } from './peer-creation.batcher';
@@ -19,7 +21,7 @@ import { ManagedKeyEntity } from './managed-key.entity';
 export const PEERS_ENTITIES = [PeerEntity, IpAllocationEntity, ManagedKeyEntity];
 
 @Module({
-  imports: [NodesModule],
+  imports: [NodesModule, ClustersModule],
   controllers: [PeersController],
   providers: [
     PeersService,
@@ -43,6 +45,9 @@ export class PeersModule implements OnModuleInit {
     this.reactions.contribute(PROJECTIONS, 'peers: PeerProjection', this.projection);
     this.reactions.answer(NODE_ADDRESS_USAGE, 'peers: PeersStore', (em, nodeId) =>
       this.store.allocatedCount(em, nodeId),
+    );
+    this.reactions.answer(CLUSTER_PEER_COUNT, 'peers: PeersStore', (em, clusterId) =>
+      this.store.clusterPeerCount(em, clusterId),
     );
   }
 }
