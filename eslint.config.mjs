@@ -26,6 +26,7 @@ export const MODULE_LAYERS = [
   'reconcile',
   'sync',
   'adoption',
+  'cluster-health',
 ];
 
 /** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */

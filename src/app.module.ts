@@ -16,6 +16,7 @@ import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './mikro-orm.config';
 import { AuditModule } from './modules/audit/audit.module';
 import { ClustersModule } from './modules/clusters/clusters.module';
+import { ClusterHealthModule } from './modules/cluster-health/cluster-health.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -77,6 +78,7 @@ export class AppModule {
         AdoptionModule,
         EnrollmentsModule,
         AuditModule,
+        ClusterHealthModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };
