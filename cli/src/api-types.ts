@@ -32,3 +32,6 @@ export type ReconcileOptions = Schemas['ReconcileOptionsDto'];
 
 /** One page of a listing, as every paged answer of the document has it (NodeViewPage, PeerViewPage ...). */
 export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };
+export type ClusterView = Schemas['ClusterView'];
+export type ClusterDnsNow = Schemas['ClusterDnsNowView'];
+export type MemberPlan = Schemas['MemberPlanView'];

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin';
 import { registerAdoptCommand } from './commands/adopt';
 import { registerAuditCommands } from './commands/audit';
+import { registerClusterHealthCommands } from './commands/cluster-health';
 import { registerCompletion } from './commands/completion';
 import { registerConnectionCommands } from './commands/connection';
 import { registerDriftCommand } from './commands/drift';
@@ -37,6 +38,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerFleetCommands(program, runtime);
   registerEventsCommand(program, runtime);
   registerAdminCommands(program, runtime);
+  registerClusterHealthCommands(program, runtime);
   registerAuditCommands(program, runtime);
   registerCompletion(program, runtime);
   return program;

@@ -193,19 +193,23 @@ describe('cluster failover: health, DNS publishing, a client following the name'
         intervalMs: 0,
         what: 'a ping through another member',
       });
-      const reresolved = reresolver.lastReresolvedAt() ?? answered;
+      // Null when the client never had to re-resolve: a member it had a live session with reached it first
+      // (WireGuard follows an authenticated packet's source).
+      const last = reresolver.lastReresolvedAt();
+      const reresolved = last !== null && last >= died ? last : null;
       const now = await lab.memberInUse(CLIENT_INTERFACE);
       expect(now).toBeDefined();
       expect(now).not.toBe(used);
-      // Detection: CLUSTER_UNHEALTHY_AFTER failed checks, each at most an interval plus the check's timeout.
-      expect(detected - died).toBeLessThan(UNHEALTHY_AFTER * CHECK_INTERVAL_MS + 3000);
+      // Detection: CLUSTER_UNHEALTHY_AFTER failed checks, each at most an interval plus the check's timeout
+      // (800 ms), with slack for a busy machine.
+      expect(detected - died).toBeLessThan(UNHEALTHY_AFTER * (CHECK_INTERVAL_MS + 800) + 3000);
       console.log(
         `Cluster failover run ${run}: ${JSON.stringify({
           total_ms: answered - died,
           detection_ms: detected - died,
           publishing_ms: published - detected,
-          reresolve_ms: reresolved - published,
-          handshake_ms: answered - Math.max(reresolved, published),
+          reresolve_ms: reresolved === null ? null : reresolved - published,
+          handshake_ms: answered - Math.max(reresolved ?? published, published),
         })}`,
       );
 
