@@ -29,9 +29,12 @@ export type TokenRole = Schemas['TokenRole'];
 export type WebhookEventType = Schemas['WebhookEventType'];
 export type ReconcileMode = Schemas['ReconcileMode'];
 export type ReconcileOptions = Schemas['ReconcileOptionsDto'];
+export type ClusterView = Schemas['ClusterView'];
+export type ClusterCreation = Schemas['CreateClusterDto'];
+export type ClusterUpdate = Schemas['UpdateClusterDto'];
+export type ClusterDns = Schemas['DnsConfigDto'];
 
 /** One page of a listing, as every paged answer of the document has it (NodeViewPage, PeerViewPage ...). */
 export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };
-export type ClusterView = Schemas['ClusterView'];
 export type ClusterDnsNow = Schemas['ClusterDnsNowView'];
 export type MemberPlan = Schemas['MemberPlanView'];

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { errorText, session, whoAmI } from './api';
+import { ClusterPage, Clusters } from './pages/clusters';
 import { Events } from './pages/events';
 import { Fleet } from './pages/fleet';
 import { Login } from './pages/login';
@@ -61,6 +62,7 @@ function Shell() {
   const links: [string, string][] = [
     ['/', 'Fleet'],
     ['/peers', 'Peers'],
+    ['/clusters', 'Clusters'],
     ['/events', 'Events'],
     ...(me.role === 'admin'
       ? ([
@@ -70,7 +72,7 @@ function Shell() {
       : []),
   ];
   const current = (href: string) =>
-    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href;
+    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href || path.startsWith(`${href}/`);
   return (
     <>
       <a class="skip" href="#main">
@@ -104,6 +106,8 @@ function Shell() {
           <Route path="/" component={Fleet} />
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
+          <Route path="/clusters" component={Clusters} />
+          <Route path="/clusters/:id" component={ClusterPage} />
           <Route path="/events" component={Events} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />

@@ -21,6 +21,9 @@ export type WebhookView = Schemas['WebhookView'];
 export type DeliveryView = Schemas['DeliveryView'];
 export type NodeUpdate = Schemas['UpdateNodeDto'];
 export type PeerCreation = Schemas['CreatePeerDto'];
+export type ClusterView = Schemas['ClusterView'];
+export type ClusterMember = Schemas['ClusterMemberView'];
+export type ClusterCreation = Schemas['CreateClusterDto'];
 
 /** A mismatch as the drift report and the plan show it: `field: expected → actual`. */
 export type FieldMismatch =

@@ -3,10 +3,7 @@ import { Command } from 'commander';
 import type { ClusterDnsNow, ClusterView, MemberPlan } from '../api-types';
 import { CliError, EXIT } from '../exit-codes';
 import { Output, withOutputOption } from '../output';
-import { PanelApi } from '../panel-api';
 import { examples, Runtime } from '../runtime';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface PlanOptions {
   yes?: boolean;
@@ -39,7 +36,7 @@ export function registerClusterHealthCommands(program: Command, runtime: Runtime
     runtime.act(async (ref: string, _options: object, command: Command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      const found = await resolveCluster(panel, ref);
+      const found = await panel.resolveCluster(ref);
       const dns = await expectOk(
         panel.client.GET('/api/clusters/{id}/dns', { params: { path: { id: found.id } } }),
       );
@@ -68,7 +65,7 @@ export function registerClusterHealthCommands(program: Command, runtime: Runtime
       runtime.act(async (clusterRef: string, nodeRef: string, options: PlanOptions, command: Command) => {
         const panel = await runtime.panel(command);
         const out = runtime.out(command);
-        const found = await resolveCluster(panel, clusterRef);
+        const found = await panel.resolveCluster(clusterRef);
         const node = await panel.resolveNode(nodeRef);
         const path = { id: found.id, node_id: node.id };
         const route = `/api/clusters/{id}/members/{node_id}/${action}` as const;
@@ -99,16 +96,6 @@ export function registerClusterHealthCommands(program: Command, runtime: Runtime
       }),
     );
   }
-}
-
-async function resolveCluster(panel: PanelApi, ref: string): Promise<ClusterView> {
-  if (UUID.test(ref)) {
-    return expectOk(panel.client.GET('/api/clusters/{id}', { params: { path: { id: ref } } }));
-  }
-  const page = await expectOk(panel.client.GET('/api/clusters', { params: { query: { limit: 1000 } } }));
-  const found = page.items.find((item) => item.name === ref);
-  if (!found) throw new CliError(`no cluster named "${ref}"`);
-  return found;
 }
 
 function printStatus(

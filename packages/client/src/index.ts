@@ -6,8 +6,10 @@ export type { components, paths };
 /** The API's enums as values (generated with the types), for parsing them from a command line or a file. */
 export {
   autoReconcileModeValues,
+  clusterDnsProviderValues,
   reconcileModeValues,
   tokenRoleValues,
+  tsigAlgorithmValues,
   webhookEventTypeValues,
 } from './schema';
 export { NamesMappingError, parseNamesMapping } from './names-mapping';

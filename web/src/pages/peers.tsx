@@ -371,7 +371,7 @@ export function PeerForm({
 }
 
 /** The client's wg-quick config as a download and a QR code; both hold its private key (write tokens only). */
-function ClientConfig({ peer, onClose }: { peer: PeerView; onClose: () => void }) {
+export function ClientConfig({ peer, onClose }: { peer: PeerView; onClose: () => void }) {
   const [qr, setQr] = useState<string>();
   const [config, setConfig] = useState<string>();
   const [configText, setConfigText] = useState<string>();
