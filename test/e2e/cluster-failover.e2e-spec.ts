@@ -286,4 +286,12 @@ describe('cluster failover: health, DNS publishing, a client following the name'
       'healthy',
     ]);
   }, 180000);
+
+  it('never shows the TSIG secret: not in the logs, the cluster, the events or DNS now', async () => {
+    const secret = lab.knot.key.secret;
+    expect(panel.logs()).not.toContain(secret);
+    expect(JSON.stringify(await api.get(`/api/clusters/${cluster.id}`))).not.toContain(secret);
+    expect(JSON.stringify(await api.get(`/api/clusters/${cluster.id}/dns`))).not.toContain(secret);
+    expect(JSON.stringify(await api.get('/api/events?limit=1000'))).not.toContain(secret);
+  });
 });
