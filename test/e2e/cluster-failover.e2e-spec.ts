@@ -10,6 +10,7 @@
  */
 import { generateKeyPair } from '../../agent/test/support/wg-interface';
 import { startPanel, ADMIN_TOKEN, type TestPanel } from '../support/panel';
+import { WebhookReceiver } from '../support/webhook-receiver';
 import { bringUpClientConfig, type ClientTunnel } from './support/client-tunnel';
 import { startClusterLab, MEMBER_LISTEN_PORT, type ClusterLab, type LabMember } from './support/cluster-lab';
 import { pollFor, registerNode } from './support/fleet-flows';
@@ -47,6 +48,7 @@ describe('cluster failover: health, DNS publishing, a client following the name'
   let cluster: ClusterView;
   let client: ClientTunnel;
   let reresolver: Reresolver;
+  let receiver: WebhookReceiver;
 
   const members = () => lab.members.slice(0, 3);
   const nodeOf = (member: LabMember) => nodes[member.index - 1];
@@ -73,6 +75,11 @@ describe('cluster failover: health, DNS publishing, a client following the name'
       CLUSTER_DRAIN_TIMEOUT_S: '3',
     });
     api = new PanelApi(await panel.app.getUrl(), ADMIN_TOKEN);
+    receiver = await WebhookReceiver.start();
+    await api.post('/api/webhooks', {
+      url: receiver.url(),
+      events: ['cluster.member_down', 'cluster.member_up', 'cluster.published'],
+    });
     nodes = [];
     for (const member of lab.members) {
       nodes.push(
@@ -111,6 +118,7 @@ describe('cluster failover: health, DNS publishing, a client following the name'
     await reresolver?.stop();
     await client?.destroy();
     await panel?.close();
+    await receiver?.stop();
     await lab?.stop();
   }, 60000);
 
@@ -286,6 +294,30 @@ describe('cluster failover: health, DNS publishing, a client following the name'
       'healthy',
     ]);
   }, 180000);
+
+  it('sent cluster.member_down, cluster.member_up and cluster.published webhooks', async () => {
+    const all = members()
+      .map((m) => m.lanAddress)
+      .sort();
+    // Deliveries leave the outbox after their transaction: the last one may still be on its way.
+    const bodies = await pollFor(
+      async (seen) => {
+        const received = receiver.received.map(
+          (hook) => JSON.parse(hook.body) as { type: string; data: { addresses: string[] } },
+        );
+        seen(received.map((body) => body.type));
+        const last = received.filter((body) => body.type === 'cluster.published').at(-1);
+        return last?.data.addresses.join() === all.join() ? received : undefined;
+      },
+      { timeoutMs: 15000, what: 'the last cluster.published webhook naming every member' },
+    );
+    expect([...new Set(bodies.map((body) => body.type))].sort()).toEqual([
+      'cluster.member_down',
+      'cluster.member_up',
+      'cluster.published',
+    ]);
+    expect(receiver.received.map((hook) => hook.body).join()).not.toContain(lab.knot.key.secret);
+  });
 
   it('never shows the TSIG secret: not in the logs, the cluster, the events or DNS now', async () => {
     const secret = lab.knot.key.secret;
