@@ -1,5 +1,6 @@
 import { generateKeyPair } from '../agent/test/support/wg-interface';
 import { keyFingerprint } from '../src/modules/clusters';
+import { PeerEnforcer } from '../src/modules/lifecycle/peer-enforcer.service';
 import { createFleetNode, eventually, FleetNode, peersSynced, registerWith } from './reconcile-fixture';
 import { startPanel, TestPanel } from './support/panel';
 
@@ -188,6 +189,31 @@ describe('clusters', () => {
         `the change on ${member.name}`,
       );
     }
+  });
+
+  it('suspends an expired cluster peer on every member', async () => {
+    const { body: temporary } = await panel
+      .as()
+      .post(`/api/clusters/${clusterId}/peers`, {
+        name: 'visitor',
+        expires_at: new Date(Date.now() + 60_000).toISOString(),
+      })
+      .expect(201);
+    for (const member of [memberA, memberB]) {
+      await eventually(() => onNode(member, temporary.public_key), 10000, `the visitor on ${member.name}`);
+    }
+    const passed = await panel.app.get(PeerEnforcer).enforce(new Date(Date.now() + 120_000));
+    expect(passed).toMatchObject({ suspended: 1 });
+    const { body: suspended } = await panel.as().get(`/api/peers/${temporary.id}`).expect(200);
+    expect(suspended.suspended_reason).toBe('expired');
+    for (const member of [memberA, memberB]) {
+      await eventually(
+        async () => ((await onNode(member, temporary.public_key)) ? undefined : true),
+        10000,
+        `the expired visitor gone from ${member.name}`,
+      );
+    }
+    await panel.as().delete(`/api/peers/${temporary.id}`).expect(204);
   });
 
   it('sees drift per member', async () => {

@@ -20,9 +20,11 @@ export class Migration20261207130000_clusters extends Migration {
     this.addSql(
       `create view "published_cluster_members" as select "node_id", "cluster_id", "health", "published" from "cluster_members";`,
     );
+    this.addSql(`create view "published_clusters" as select "id", "name", "version" from "clusters";`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop view if exists "published_clusters";`);
     this.addSql(`drop view if exists "published_cluster_members";`);
     this.addSql(`drop table if exists "cluster_members";`);
     this.addSql(`drop table if exists "clusters";`);

@@ -105,4 +105,38 @@ describe('wgfleet cluster', () => {
     await json(['cluster', 'delete', 'edge']);
     expect(await json(['cluster', 'list'])).toEqual([]);
   });
+
+  it('makes a cluster from a fleet file, its DNS secret from the variable it names, and exports it back', async () => {
+    const file = [
+      'nodes: []',
+      'clusters:',
+      '  - name: fleet-edge',
+      '    endpoint_host: edge.example.com',
+      '    address_pool: 10.174.201.0/24',
+      '    members: [wgcm-a, wgcm-b]',
+      '    dns:',
+      '      provider: webhook',
+      '      url: https://dns-hook.example.com/publish',
+      '      secret_env: FLEET_EDGE_DNS',
+      '    peers:',
+      '      - name: tablet',
+      '',
+    ].join('\n');
+    const refused = await cli.run(['sync', '-f', '-'], { stdin: file });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('FLEET_EDGE_DNS is not set');
+
+    const secret = 'fleet-dns-secret-'.repeat(2);
+    const synced = await cli.run(['sync', '-f', '-'], { stdin: file, env: { FLEET_EDGE_DNS: secret } });
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toContain('+ create cluster fleet-edge');
+    expect((await cli.run(['diff', '-f', '-'], { stdin: file })).code).toBe(0);
+
+    const exported = await cli.run(['export']);
+    expect(exported.stdout).toContain('name: fleet-edge');
+    expect(exported.stdout).toContain('secret_env: WGFLEET_DNS_SECRET_FLEET_EDGE');
+    expect(exported.stdout).toContain('- wgcm-a');
+    expect(exported.stdout).toContain('name: tablet');
+    expect(exported.stdout).not.toContain(secret);
+  });
 });

@@ -1,10 +1,25 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import type { NodeView, PeerView } from '../api-types';
+import type { ClusterCreation, ClusterDns, ClusterView, NodeView, PeerView } from '../api-types';
 import { CliError, EXIT } from '../exit-codes';
-import { CurrentNode, describeChange, diffFleet, FleetChange, FleetDiff } from '../fleet/fleet-diff';
-import { exportFleetFile, fleetDocument, parseFleetFile } from '../fleet/fleet-file';
+import {
+  ClusterChange,
+  CurrentCluster,
+  CurrentNode,
+  describeChange,
+  describeKept,
+  diffFleetFile,
+  FleetChange,
+  FleetDiff,
+} from '../fleet/fleet-diff';
+import {
+  ApiFields,
+  exportFleetFile,
+  fleetDocument,
+  FleetClusters,
+  parseFleetFile,
+} from '../fleet/fleet-file';
 import { Output, withOutputOption } from '../output';
 import { nodeCreation } from '../node-creation';
 import { PanelApi } from '../panel-api';
@@ -28,7 +43,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     program
       .command('export')
       .description(
-        'the fleet as a YAML fleet file: nodes, overrides, peers (never a private or preshared key)',
+        'the fleet as a YAML fleet file: nodes, overrides, peers, clusters (never a private key or a secret)',
       )
       .option('-o, --output <format>', 'yaml (default) or json', 'yaml'),
     'wgfleet export > fleet.yaml',
@@ -36,10 +51,10 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (_options, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      const { nodes, peers } = await readFleet(panel);
+      const { nodes, peers, clusters } = await readFleet(panel);
       const peersOf = (id: string) => peers.get(id) ?? [];
-      if (out.json) out.printJson(fleetDocument(nodes, peersOf));
-      else out.write(exportFleetFile(nodes, peersOf));
+      if (out.json) out.printJson(fleetDocument(nodes, peersOf, clusters));
+      else out.write(exportFleetFile(nodes, peersOf, clusters));
     }),
   );
 
@@ -78,10 +93,12 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
       const out = runtime.out(command);
       const diff = await fleetDiff(panel, options);
       const secrets = agentSecrets(diff.changes);
+      const dnsSecrets = clusterDnsSecrets(diff.changes);
       const applied: FleetChange[] = [];
-      const nodeIds = new Map<string, string>();
+      const ids: CreatedIds = { nodes: new Map(), clusters: new Map() };
       for (const change of diff.changes) {
-        await applyChange(panel, change, nodeIds, secrets);
+        if (change.kind === 'node' || change.kind === 'peer') await applyChange(panel, change, ids, secrets);
+        else await applyClusterChange(panel, change, ids, dnsSecrets);
         applied.push(change);
         if (!out.json) out.line(describeChange(change)[0]);
       }
@@ -94,17 +111,53 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
   );
 }
 
-async function readFleet(panel: PanelApi): Promise<{ nodes: NodeView[]; peers: Map<string, PeerView[]> }> {
+interface FleetState {
+  nodes: NodeView[];
+  peers: Map<string, PeerView[]>;
+  clusters: FleetClusters;
+}
+
+async function readFleet(panel: PanelApi): Promise<FleetState> {
   const nodes = await panel.listNodes();
   const peers = new Map<string, PeerView[]>();
   for (const node of nodes) peers.set(node.id, await panel.listPeers(node.id));
-  return { nodes, peers };
+  const clusters = await panel.listClusters();
+  const clusterPeers = new Map<string, PeerView[]>();
+  for (const cluster of clusters) clusterPeers.set(cluster.id, await panel.listClusterPeers(cluster.id));
+  const names = new Map(nodes.map((node) => [node.id, node.name]));
+  return {
+    nodes,
+    peers,
+    clusters: {
+      clusters,
+      peersOf: (id) => clusterPeers.get(id) ?? [],
+      nodeName: (id) => names.get(id) ?? id,
+    },
+  };
+}
+
+function currentCluster(cluster: ClusterView, state: FleetClusters): CurrentCluster {
+  const { has_secret: _secret, ...dns } = cluster.dns ?? { has_secret: true };
+  return {
+    id: cluster.id,
+    version: cluster.version,
+    name: cluster.name,
+    fields: cluster,
+    members: cluster.members.map((member) => state.nodeName(member.node_id)),
+    dns: cluster.dns ? dns : null,
+    peers: state.peersOf(cluster.id).map((peer) => ({
+      id: peer.id,
+      version: peer.version,
+      name: peer.name,
+      fields: peer,
+    })),
+  };
 }
 
 async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetDiff> {
   const text = await readFleetText(options.file);
   const desired = parseFleetFile(text, options.file);
-  const { nodes, peers } = await readFleet(panel);
+  const { nodes, peers, clusters } = await readFleet(panel);
   const current: CurrentNode[] = nodes.map((node) => ({
     id: node.id,
     version: node.version,
@@ -117,7 +170,11 @@ async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetD
       fields: peer,
     })),
   }));
-  return diffFleet(desired, current, options.prune === true);
+  return diffFleetFile(
+    desired,
+    { nodes: current, clusters: clusters.clusters.map((cluster) => currentCluster(cluster, clusters)) },
+    options.prune === true,
+  );
 }
 
 async function readFleetText(file: string): Promise<string> {
@@ -146,10 +203,109 @@ function agentSecrets(changes: FleetChange[]): Map<string, string> {
   return secrets;
 }
 
+/**
+ * Every cluster whose DNS settings are written needs their secret, from the variable its `dns.secret_env`
+ * names; all are checked before anything changes.
+ */
+function clusterDnsSecrets(changes: FleetChange[]): Map<string, string> {
+  const secrets = new Map<string, string>();
+  for (const change of changes) {
+    if (change.kind !== 'cluster' || change.action === 'delete') continue;
+    const writesDns =
+      change.action === 'create'
+        ? change.fields.dns !== undefined
+        : change.changes.some((c) => c.field === 'dns' && c.to !== null);
+    if (!writesDns) continue;
+    const variable = change.dnsSecretEnv;
+    const secret = variable ? process.env[variable] : undefined;
+    if (!secret) {
+      throw new CliError(
+        `cluster ${change.cluster}: its DNS settings are written, so give their secret in an environment ` +
+          `variable named by dns.secret_env in the fleet file${variable ? ` (${variable} is not set)` : ''}`,
+      );
+    }
+    secrets.set(change.cluster, secret);
+  }
+  return secrets;
+}
+
+/** The settings with the secret under the provider's name for it. */
+function dnsWithSecret(cluster: string, fields: Partial<ClusterDns>, secret: string | undefined): ClusterDns {
+  const { provider } = fields;
+  if (provider === 'webhook') return { ...fields, provider, secret };
+  if (provider === 'rfc2136') return { ...fields, provider, tsig_secret: secret };
+  throw new CliError(`cluster ${cluster}: dns.provider must be rfc2136 or webhook`);
+}
+
+/** A new cluster's body: the fields the API requires checked here, so a missing one is named as the file has it. */
+function clusterCreation(name: string, fields: Partial<ClusterCreation>): ClusterCreation {
+  const { endpoint_host, address_pool } = fields;
+  if (endpoint_host === undefined || address_pool === undefined) {
+    throw new CliError(`cluster ${name} is new: the fleet file must give its endpoint_host and address_pool`);
+  }
+  return { ...fields, name, endpoint_host, address_pool };
+}
+
+function isFields(value: unknown): value is ApiFields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface CreatedIds {
+  nodes: Map<string, string>;
+  clusters: Map<string, string>;
+}
+
+async function applyClusterChange(
+  panel: PanelApi,
+  change: ClusterChange,
+  ids: CreatedIds,
+  secrets: Map<string, string>,
+): Promise<void> {
+  const clusterId = async () =>
+    ids.clusters.get(change.cluster) ?? (await panel.resolveCluster(change.cluster)).id;
+  const nodeId = async (name: string) => ids.nodes.get(name) ?? (await panel.resolveNode(name)).id;
+  switch (change.kind) {
+    case 'cluster':
+      if (change.action === 'create') {
+        const { dns, ...fields } = change.fields;
+        const created = await panel.createCluster({
+          ...clusterCreation(change.cluster, fields),
+          ...(isFields(dns) ? { dns: dnsWithSecret(change.cluster, dns, secrets.get(change.cluster)) } : {}),
+        });
+        ids.clusters.set(created.name, created.id);
+      } else if (change.action === 'update') {
+        const body: ApiFields = { version: change.version };
+        for (const { field, to } of change.changes) {
+          body[field] =
+            field === 'dns' && isFields(to)
+              ? dnsWithSecret(change.cluster, to, secrets.get(change.cluster))
+              : to;
+        }
+        await panel.updateCluster(change.id, body);
+      } else await panel.deleteCluster(change.id, change.version);
+      return;
+    case 'member':
+      if (change.action === 'create')
+        await panel.addClusterMember(await clusterId(), await nodeId(change.node));
+      else await panel.removeClusterMember(await clusterId(), await nodeId(change.node));
+      return;
+    case 'cluster-peer':
+      if (change.action === 'create')
+        await panel.createClusterPeer(await clusterId(), { name: change.peer, ...change.fields });
+      else if (change.action === 'update')
+        await panel.updatePeer(change.id, {
+          ...Object.fromEntries(change.changes.map((c) => [c.field, c.to])),
+          version: change.version,
+        });
+      else await panel.deletePeer(change.id, change.version);
+      return;
+  }
+}
+
 async function applyChange(
   panel: PanelApi,
-  change: FleetChange,
-  nodeIds: Map<string, string>,
+  change: Exclude<FleetChange, ClusterChange>,
+  ids: CreatedIds,
   secrets: Map<string, string>,
 ): Promise<void> {
   if (change.action === 'update') {
@@ -169,9 +325,9 @@ async function applyChange(
       (missing) => `node ${change.node} is new: the fleet file must give its ${missing.join(', ')}`,
     );
     const created = await panel.createNode({ ...node, agent_secret: secrets.get(change.node) });
-    nodeIds.set(created.name, created.id);
+    ids.nodes.set(created.name, created.id);
   } else {
-    const nodeId = nodeIds.get(change.node) ?? (await panel.resolveNode(change.node)).id;
+    const nodeId = ids.nodes.get(change.node) ?? (await panel.resolveNode(change.node)).id;
     await panel.createPeer(nodeId, { name: change.peer, ...change.fields });
   }
 }
@@ -195,9 +351,5 @@ function printDiff(out: Output, diff: FleetDiff): void {
 }
 
 function printKept(out: Output, diff: FleetDiff): void {
-  for (const item of diff.kept) {
-    out.note(
-      `  not in the file, kept (--prune deletes): ${item.kind} ${item.peer ? `${item.node}/${item.peer}` : item.node}`,
-    );
-  }
+  for (const item of diff.kept) out.note(`  not in the file, kept (--prune deletes): ${describeKept(item)}`);
 }

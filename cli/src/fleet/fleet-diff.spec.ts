@@ -1,5 +1,13 @@
-import { CurrentNode, describeChange, diffFleet } from './fleet-diff';
-import { DesiredNodeSpec } from './fleet-file';
+import {
+  CurrentCluster,
+  CurrentNode,
+  describeChange,
+  describeKept,
+  diffClusters,
+  diffFleet,
+  diffFleetFile,
+} from './fleet-diff';
+import { DesiredClusterSpec, DesiredNodeSpec } from './fleet-file';
 
 const current: CurrentNode[] = [
   {
@@ -132,5 +140,133 @@ describe('describeChange', () => {
         changes: [{ field: 'mtu', from: null, to: 1380 }],
       }),
     ).toEqual(['~ update peer edge-1/alice', '    mtu: null → 1380']);
+  });
+});
+
+describe('diffClusters', () => {
+  const current: CurrentCluster[] = [
+    {
+      id: 'c1',
+      version: 3,
+      name: 'edge',
+      fields: { endpoint_host: 'vpn.example.com', address_pool: '10.50.0.0/24' },
+      members: ['edge-1', 'edge-2'],
+      dns: { provider: 'rfc2136', zone: 'example.com', ttl: 30 },
+      peers: [{ id: 'p9', version: 1, name: 'laptop', fields: { persistent_keepalive: null } }],
+    },
+    { id: 'c2', version: 1, name: 'old', fields: {}, members: ['edge-3'], dns: null, peers: [] },
+  ];
+  const spec = (overrides: Partial<DesiredClusterSpec> = {}): DesiredClusterSpec => ({
+    name: 'edge',
+    fields: { endpoint_host: 'vpn.example.com' },
+    members: ['edge-2', 'edge-1'],
+    dns: { fields: { provider: 'rfc2136', zone: 'example.com' }, secretEnv: 'EDGE_TSIG' },
+    peers: [{ name: 'laptop', fields: {} }],
+    ...overrides,
+  });
+
+  it('finds nothing when the file states what the panel has (DNS compared on the fields it states)', () => {
+    expect(diffClusters([spec(), { name: 'old', fields: {}, peers: [] }], current, true)).toEqual({
+      changes: [],
+      kept: [],
+    });
+  });
+
+  it('changes fields and DNS (asking for its secret), adds members and peers, and keeps the rest unpruned', () => {
+    const { changes, kept } = diffClusters(
+      [
+        spec({
+          fields: { endpoint_port: 51821 },
+          members: ['edge-1', 'edge-4'],
+          dns: { fields: { provider: 'rfc2136', zone: 'example.org' }, secretEnv: 'EDGE_TSIG' },
+          peers: [
+            { name: 'laptop', fields: { persistent_keepalive: 25 } },
+            { name: 'phone', fields: {} },
+          ],
+        }),
+      ],
+      current,
+      false,
+    );
+    expect(changes).toEqual([
+      {
+        action: 'update',
+        kind: 'cluster',
+        cluster: 'edge',
+        id: 'c1',
+        version: 3,
+        changes: [
+          { field: 'endpoint_port', from: null, to: 51821 },
+          {
+            field: 'dns',
+            from: { provider: 'rfc2136', zone: 'example.com', ttl: 30 },
+            to: { provider: 'rfc2136', zone: 'example.org' },
+          },
+        ],
+        dnsSecretEnv: 'EDGE_TSIG',
+      },
+      { action: 'create', kind: 'member', cluster: 'edge', node: 'edge-4' },
+      {
+        action: 'update',
+        kind: 'cluster-peer',
+        cluster: 'edge',
+        peer: 'laptop',
+        id: 'p9',
+        version: 1,
+        changes: [{ field: 'persistent_keepalive', from: null, to: 25 }],
+      },
+      { action: 'create', kind: 'cluster-peer', cluster: 'edge', peer: 'phone', fields: {} },
+    ]);
+    expect(kept).toEqual([
+      { kind: 'member', cluster: 'edge', name: 'edge-2' },
+      { kind: 'cluster', cluster: 'old' },
+    ]);
+    expect(kept.map(describeKept)).toEqual(['member edge/edge-2', 'cluster old']);
+  });
+
+  it('prunes a cluster after its peers and members, and creates a new one with its DNS', () => {
+    const { changes } = diffClusters(
+      [
+        {
+          name: 'new',
+          fields: { address_pool: '10.60.0.0/24' },
+          dns: { fields: { provider: 'webhook' } },
+          peers: [],
+        },
+      ],
+      [current[1]],
+      true,
+    );
+    expect(changes).toEqual([
+      {
+        action: 'create',
+        kind: 'cluster',
+        cluster: 'new',
+        fields: { address_pool: '10.60.0.0/24', dns: { provider: 'webhook' } },
+      },
+      { action: 'delete', kind: 'member', cluster: 'old', node: 'edge-3' },
+      { action: 'delete', kind: 'cluster', cluster: 'old', id: 'c2', version: 1 },
+    ]);
+    expect(changes.flatMap(describeChange)).toContain('- delete member old/edge-3');
+  });
+});
+
+describe('diffFleetFile', () => {
+  it('changes clusters after new nodes and before node deletions, and leaves them alone without `clusters:`', () => {
+    const clusters: CurrentCluster[] = [
+      { id: 'c1', version: 1, name: 'edge', fields: {}, members: [], dns: null, peers: [] },
+    ];
+    const spec = {
+      nodes: [{ name: 'edge-3', fields: {}, peers: [] }],
+      clusters: [{ name: 'edge', fields: {}, members: ['edge-3'], peers: [] }],
+    };
+    const { changes } = diffFleetFile(spec, { nodes: current, clusters }, true);
+    expect(changes.map((change) => `${change.action} ${change.kind}`)).toEqual([
+      'create node',
+      'create member',
+      'delete node',
+      'delete node',
+    ]);
+    expect(diffFleetFile({ nodes: [] }, { nodes: [], clusters }, true).changes).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { ApiFields, DesiredNodeSpec } from './fleet-file';
+import type { ApiFields, DesiredClusterSpec, DesiredDnsSpec, DesiredNodeSpec, FleetSpec } from './fleet-file';
 
 /** A node or peer as the panel has it: its id and version make the change a versioned write. */
 export interface CurrentPeer {
@@ -9,6 +9,14 @@ export interface CurrentPeer {
 }
 
 export interface CurrentNode extends CurrentPeer {
+  peers: CurrentPeer[];
+}
+
+export interface CurrentCluster extends CurrentPeer {
+  /** Member nodes by name. */
+  members: string[];
+  /** Its DNS settings without the secret; null: none. */
+  dns: ApiFields | null;
   peers: CurrentPeer[];
 }
 
@@ -32,14 +40,39 @@ export type FleetChange =
       version: number;
       changes: FieldChange[];
     }
-  | { action: 'delete'; kind: 'peer'; node: string; peer: string; id: string; version: number };
+  | { action: 'delete'; kind: 'peer'; node: string; peer: string; id: string; version: number }
+  | ClusterChange;
+
+/** A change `dns` carries its settings without the secret, which `dnsSecretEnv` names the variable of. */
+export type ClusterChange =
+  | { action: 'create'; kind: 'cluster'; cluster: string; fields: ApiFields; dnsSecretEnv?: string }
+  | {
+      action: 'update';
+      kind: 'cluster';
+      cluster: string;
+      id: string;
+      version: number;
+      changes: FieldChange[];
+      dnsSecretEnv?: string;
+    }
+  | { action: 'delete'; kind: 'cluster'; cluster: string; id: string; version: number }
+  | { action: 'create' | 'delete'; kind: 'member'; cluster: string; node: string }
+  | { action: 'create'; kind: 'cluster-peer'; cluster: string; peer: string; fields: ApiFields }
+  | {
+      action: 'update';
+      kind: 'cluster-peer';
+      cluster: string;
+      peer: string;
+      id: string;
+      version: number;
+      changes: FieldChange[];
+    }
+  | { action: 'delete'; kind: 'cluster-peer'; cluster: string; peer: string; id: string; version: number };
 
 /** In the panel, not in the file, and left alone because --prune was not given. */
-export interface KeptItem {
-  kind: 'node' | 'peer';
-  node: string;
-  peer?: string;
-}
+export type KeptItem =
+  | { kind: 'node' | 'peer'; node: string; peer?: string }
+  | { kind: 'cluster' | 'member' | 'cluster-peer'; cluster: string; name?: string };
 
 export interface FleetDiff {
   changes: FleetChange[];
@@ -152,10 +185,185 @@ export function diffFleet(desired: DesiredNodeSpec[], current: CurrentNode[], pr
   return { changes: [...changes, ...deletions], kept };
 }
 
+/**
+ * The nodes and, when the file has a `clusters:` list, the clusters. Clusters change after nodes are made (their
+ * members must exist) and before nodes are deleted.
+ */
+export function diffFleetFile(
+  spec: FleetSpec,
+  current: { nodes: CurrentNode[]; clusters: CurrentCluster[] },
+  prune: boolean,
+): FleetDiff {
+  const nodes = diffFleet(spec.nodes, current.nodes, prune);
+  if (!spec.clusters) return nodes;
+  const clusters = diffClusters(spec.clusters, current.clusters, prune);
+  const isNodeDeletion = (change: FleetChange) => change.action === 'delete' && change.kind === 'node';
+  return {
+    changes: [
+      ...nodes.changes.filter((change) => !isNodeDeletion(change)),
+      ...clusters.changes,
+      ...nodes.changes.filter(isNodeDeletion),
+    ],
+    kept: [...nodes.kept, ...clusters.kept],
+  };
+}
+
+/** The stated DNS fields against the panel's: a change, or null when they agree (or the file leaves DNS out). */
+function dnsChange(
+  desired: DesiredDnsSpec | null | undefined,
+  current: ApiFields | null,
+): FieldChange | null {
+  if (desired === undefined) return null;
+  if (desired === null) return current === null ? null : { field: 'dns', from: current, to: null };
+  if (current !== null && fieldChanges(desired.fields, current).length === 0) return null;
+  return { field: 'dns', from: current, to: desired.fields };
+}
+
+/**
+ * Clusters matched by name, their members by node name and their peers by name. Creations and updates first
+ * (a cluster, then its members, then its peers); deletions after, the other way round.
+ */
+export function diffClusters(
+  desired: DesiredClusterSpec[],
+  current: CurrentCluster[],
+  prune: boolean,
+): FleetDiff {
+  const changes: ClusterChange[] = [];
+  const deletions: ClusterChange[] = [];
+  const kept: KeptItem[] = [];
+  const currentByName = new Map(current.map((cluster) => [cluster.name, cluster]));
+  const secretEnv = (spec: DesiredClusterSpec) =>
+    spec.dns?.secretEnv ? { dnsSecretEnv: spec.dns.secretEnv } : {};
+  for (const spec of desired) {
+    const existing = currentByName.get(spec.name);
+    if (!existing) {
+      changes.push({
+        action: 'create',
+        kind: 'cluster',
+        cluster: spec.name,
+        fields: { ...spec.fields, ...(spec.dns ? { dns: spec.dns.fields } : {}) },
+        ...secretEnv(spec),
+      });
+    } else {
+      const dns = dnsChange(spec.dns, existing.dns);
+      const clusterChanges = [...fieldChanges(spec.fields, existing.fields), ...(dns ? [dns] : [])];
+      if (clusterChanges.length > 0) {
+        changes.push({
+          action: 'update',
+          kind: 'cluster',
+          cluster: spec.name,
+          id: existing.id,
+          version: existing.version,
+          changes: clusterChanges,
+          ...(dns ? secretEnv(spec) : {}),
+        });
+      }
+    }
+    const members = existing?.members ?? [];
+    if (spec.members) {
+      for (const node of spec.members.filter((name) => !members.includes(name)))
+        changes.push({ action: 'create', kind: 'member', cluster: spec.name, node });
+      for (const node of members.filter((name) => !spec.members?.includes(name))) {
+        if (prune) deletions.push({ action: 'delete', kind: 'member', cluster: spec.name, node });
+        else kept.push({ kind: 'member', cluster: spec.name, name: node });
+      }
+    }
+    const existingPeers = new Map((existing?.peers ?? []).map((peer) => [peer.name, peer]));
+    for (const peer of spec.peers) {
+      const found = existingPeers.get(peer.name);
+      if (!found) {
+        changes.push({
+          action: 'create',
+          kind: 'cluster-peer',
+          cluster: spec.name,
+          peer: peer.name,
+          fields: peer.fields,
+        });
+        continue;
+      }
+      const peerChanges = fieldChanges(peer.fields, found.fields);
+      if (peerChanges.length > 0) {
+        changes.push({
+          action: 'update',
+          kind: 'cluster-peer',
+          cluster: spec.name,
+          peer: peer.name,
+          id: found.id,
+          version: found.version,
+          changes: peerChanges,
+        });
+      }
+    }
+    const wanted = new Set(spec.peers.map((peer) => peer.name));
+    for (const peer of (existing?.peers ?? []).filter((p) => !wanted.has(p.name))) {
+      if (prune) {
+        deletions.push({
+          action: 'delete',
+          kind: 'cluster-peer',
+          cluster: spec.name,
+          peer: peer.name,
+          id: peer.id,
+          version: peer.version,
+        });
+      } else kept.push({ kind: 'cluster-peer', cluster: spec.name, name: peer.name });
+    }
+  }
+  const desiredNames = new Set(desired.map((cluster) => cluster.name));
+  for (const cluster of current.filter((c) => !desiredNames.has(c.name))) {
+    if (!prune) {
+      kept.push({ kind: 'cluster', cluster: cluster.name });
+      continue;
+    }
+    // A cluster is deleted without peers or members: they go first.
+    for (const peer of cluster.peers) {
+      deletions.push({
+        action: 'delete',
+        kind: 'cluster-peer',
+        cluster: cluster.name,
+        peer: peer.name,
+        id: peer.id,
+        version: peer.version,
+      });
+    }
+    for (const node of cluster.members)
+      deletions.push({ action: 'delete', kind: 'member', cluster: cluster.name, node });
+    deletions.push({
+      action: 'delete',
+      kind: 'cluster',
+      cluster: cluster.name,
+      id: cluster.id,
+      version: cluster.version,
+    });
+  }
+  return { changes: [...changes, ...deletions], kept };
+}
+
+/** What a change is about, as a plan names it. */
+function targetOf(change: FleetChange): string {
+  switch (change.kind) {
+    case 'node':
+      return `node ${change.node}`;
+    case 'peer':
+      return `peer ${change.node}/${change.peer}`;
+    case 'cluster':
+      return `cluster ${change.cluster}`;
+    case 'member':
+      return `member ${change.cluster}/${change.node}`;
+    case 'cluster-peer':
+      return `peer ${change.cluster}/${change.peer} (cluster)`;
+  }
+}
+
+/** A kept item as a plan names it. */
+export function describeKept(item: KeptItem): string {
+  if ('node' in item) return `${item.kind} ${item.peer ? `${item.node}/${item.peer}` : item.node}`;
+  return `${item.kind} ${item.name ? `${item.cluster}/${item.name}` : item.cluster}`;
+}
+
 /** A change as one line of a plan (details of updates on the lines after it). */
 export function describeChange(change: FleetChange): string[] {
   const sign = change.action === 'create' ? '+' : change.action === 'update' ? '~' : '-';
-  const target = change.kind === 'node' ? `node ${change.node}` : `peer ${change.node}/${change.peer}`;
+  const target = targetOf(change);
   const head = `${sign} ${change.action} ${target}`;
   if (change.action === 'update') {
     return [
@@ -163,7 +371,7 @@ export function describeChange(change: FleetChange): string[] {
       ...change.changes.map((c) => `    ${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`),
     ];
   }
-  if (change.action === 'create') {
+  if (change.action === 'create' && change.kind !== 'member') {
     return [
       head,
       ...Object.entries(change.fields).map(([field, value]) => `    ${field}: ${JSON.stringify(value)}`),

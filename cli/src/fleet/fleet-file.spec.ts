@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
-import type { NodeView, PeerView } from '../api-types';
-import { exportFleetFile, parseFleetFile } from './fleet-file';
+import type { ClusterView, NodeView, PeerView } from '../api-types';
+import { dnsSecretVariable, exportFleetFile, parseFleetFile } from './fleet-file';
 
 const node = {
   id: 'n1',
@@ -63,7 +63,7 @@ describe('exportFleetFile', () => {
   });
 
   it('reads back to the same desired state', () => {
-    const [spec] = parseFleetFile(text);
+    const [spec] = parseFleetFile(text).nodes;
     expect(spec.fields).toMatchObject({
       override_dns: ['1.1.1.1'],
       override_keepalive: 25,
@@ -89,7 +89,7 @@ describe('exportFleetFile', () => {
 
 describe('parseFleetFile', () => {
   it('takes a peer with a name only: everything else is the panel’s to choose', () => {
-    const [spec] = parseFleetFile('nodes:\n  - name: edge-1\n    peers:\n      - name: carol\n');
+    const [spec] = parseFleetFile('nodes:\n  - name: edge-1\n    peers:\n      - name: carol\n').nodes;
     expect(spec).toEqual({ name: 'edge-1', fields: {}, peers: [{ name: 'carol', fields: {} }] });
   });
 
@@ -110,5 +110,97 @@ describe('parseFleetFile', () => {
     ['nodes: [', /not valid YAML/],
   ])('refuses %j naming the place', (text, message) => {
     expect(() => parseFleetFile(text)).toThrow(message);
+  });
+});
+
+describe('clusters in a fleet file', () => {
+  const cluster = {
+    id: 'c1',
+    name: 'edge',
+    endpoint_host: 'vpn.example.com',
+    endpoint_port: 51820,
+    address_pool: '10.50.0.0/24',
+    address_pool_v6: null,
+    public_key: 'cluster-public-key',
+    members: [{ node_id: 'n1', health: 'healthy', published: true, joined_at: '2026-01-01T00:00:00.000Z' }],
+    dns: {
+      provider: 'rfc2136',
+      server: 'ns1.example.com:53',
+      zone: 'example.com',
+      tsig_key_name: 'wgfleet',
+      tsig_algorithm: 'hmac-sha256',
+      ttl: 30,
+      has_secret: true,
+    },
+    version: 2,
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  } as ClusterView;
+  const text = exportFleetFile([node], () => [], {
+    clusters: [cluster],
+    peersOf: () => [peer('laptop')],
+    nodeName: (id) => (id === 'n1' ? 'edge-1' : id),
+  });
+
+  it('exports members by node name and DNS settings without their secret, naming where it comes from', () => {
+    const document = parse(text);
+    expect(document.clusters[0]).toMatchObject({
+      name: 'edge',
+      endpoint_host: 'vpn.example.com',
+      members: ['edge-1'],
+      dns: { provider: 'rfc2136', zone: 'example.com', secret_env: dnsSecretVariable('edge') },
+      peers: [{ name: 'laptop', allowed_ips: ['10.8.0.2/32'] }],
+    });
+    expect(dnsSecretVariable('eu edge-1')).toBe('WGFLEET_DNS_SECRET_EU_EDGE_1');
+    expect(text).not.toMatch(/has_secret|tsig_secret|version/);
+  });
+
+  it('reads them back', () => {
+    const { clusters } = parseFleetFile(text);
+    expect(clusters).toEqual([
+      {
+        name: 'edge',
+        fields: {
+          endpoint_host: 'vpn.example.com',
+          endpoint_port: 51820,
+          address_pool: '10.50.0.0/24',
+          address_pool_v6: null,
+          public_key: 'cluster-public-key',
+        },
+        members: ['edge-1'],
+        dns: {
+          fields: {
+            provider: 'rfc2136',
+            server: 'ns1.example.com:53',
+            zone: 'example.com',
+            tsig_key_name: 'wgfleet',
+            tsig_algorithm: 'hmac-sha256',
+            ttl: 30,
+          },
+          secretEnv: 'WGFLEET_DNS_SECRET_EDGE',
+        },
+        peers: [expect.objectContaining({ name: 'laptop' })],
+      },
+    ]);
+  });
+
+  it('leaves clusters unmanaged by a file without `clusters:`', () => {
+    expect(parseFleetFile('nodes: []').clusters).toBeUndefined();
+  });
+
+  it.each([
+    ['nodes: []\nclusters: {}', /clusters: must be a list/],
+    ['nodes: []\nclusters:\n  - name: a\n    members: edge-1', /clusters\[0\]\.members: must be a list/],
+    [
+      'nodes: []\nclusters:\n  - name: a\n    dns:\n      zone: x',
+      /clusters\[0\]\.dns\.provider: is required/,
+    ],
+    [
+      'nodes: []\nclusters:\n  - name: a\n    dns:\n      provider: webhook\n      secret: s',
+      /dns\.secret: unknown/,
+    ],
+    ['nodes: []\nclusters:\n  - name: a\n  - name: a', /cluster a appears twice/],
+  ])('refuses %j naming the place', (document, message) => {
+    expect(() => parseFleetFile(document)).toThrow(message);
   });
 });

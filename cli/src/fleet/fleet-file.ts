@@ -1,5 +1,13 @@
 import { parse, stringify } from 'yaml';
-import type { NodeCreation, NodeView, PeerCreation, PeerView } from '../api-types';
+import type {
+  ClusterCreation,
+  ClusterDns,
+  ClusterView,
+  NodeCreation,
+  NodeView,
+  PeerCreation,
+  PeerView,
+} from '../api-types';
 import { CliError } from '../exit-codes';
 
 /** API field name → value; a field left out of a fleet file is not managed by it. */
@@ -16,6 +24,28 @@ export interface DesiredNodeSpec {
   /** The environment variable holding the agent secret, for a node the panel does not have yet. */
   agentSecretEnv?: string;
   peers: DesiredPeerSpec[];
+}
+
+/** A cluster's DNS settings as the file states them: never the secret, only where to find it. */
+export interface DesiredDnsSpec {
+  fields: ApiFields;
+  /** The environment variable holding the TSIG or webhook secret; needed whenever the settings are written. */
+  secretEnv?: string;
+}
+
+export interface DesiredClusterSpec {
+  name: string;
+  fields: ApiFields;
+  /** Member nodes by name. */
+  members?: string[];
+  dns?: DesiredDnsSpec | null;
+  peers: DesiredPeerSpec[];
+}
+
+/** What a fleet file asks for; clusters are managed only by a file with a `clusters:` list. */
+export interface FleetSpec {
+  nodes: DesiredNodeSpec[];
+  clusters?: DesiredClusterSpec[];
 }
 
 type Kind = 'string' | 'integer' | 'boolean' | 'strings';
@@ -83,8 +113,29 @@ const PEER_RULES: FieldRules<PeerCreation> = {
   enabled: { kind: 'boolean' },
 };
 
+const CLUSTER_RULES: FieldRules<ClusterCreation> = {
+  endpoint_host: { kind: 'string' },
+  endpoint_port: { kind: 'integer' },
+  address_pool: { kind: 'string' },
+  address_pool_v6: { kind: 'string', nullable: true },
+  public_key: { kind: 'string', nullable: true },
+};
+
+/** The DNS settings but their secret, which the file names the environment variable of (`secret_env`). */
+const DNS_RULES: FieldRules<ClusterDns> = {
+  provider: { kind: 'string' },
+  server: { kind: 'string' },
+  zone: { kind: 'string' },
+  tsig_key_name: { kind: 'string' },
+  tsig_algorithm: { kind: 'string' },
+  ttl: { kind: 'integer' },
+  url: { kind: 'string' },
+};
+
 const NODE_KEYS = ['name', 'agent_secret_env', 'overrides', 'peers', ...Object.keys(NODE_RULES)];
 const PEER_KEYS = ['name', ...Object.keys(PEER_RULES)];
+const CLUSTER_KEYS = ['name', 'members', 'dns', 'peers', ...Object.keys(CLUSTER_RULES)];
+const DNS_KEYS = ['secret_env', ...Object.keys(DNS_RULES)];
 
 function fail(path: string, message: string): never {
   throw new CliError(`${path}: ${message}`);
@@ -144,8 +195,8 @@ function requireName(path: string, value: Record<string, unknown>): string {
   return value.name;
 }
 
-/** A fleet file's text → the desired nodes and peers, or an error naming the place in the file. */
-export function parseFleetFile(text: string, source = 'fleet file'): DesiredNodeSpec[] {
+/** A fleet file's text → the desired nodes, clusters and peers, or an error naming the place in the file. */
+export function parseFleetFile(text: string, source = 'fleet file'): FleetSpec {
   let document: unknown;
   try {
     document = parse(text);
@@ -153,9 +204,18 @@ export function parseFleetFile(text: string, source = 'fleet file'): DesiredNode
     throw new CliError(`${source} is not valid YAML: ${(error as Error).message}`);
   }
   if (!isObject(document) || !Array.isArray(document.nodes)) fail(source, 'must have a list `nodes:`');
-  checkKeys(source, document, ['nodes']);
+  checkKeys(source, document, ['nodes', 'clusters']);
+  const { clusters } = document;
+  if (clusters !== undefined && !Array.isArray(clusters)) fail(`${source}.clusters`, 'must be a list');
+  return {
+    nodes: parseNodes(document.nodes),
+    ...(clusters === undefined ? {} : { clusters: parseClusters(clusters) }),
+  };
+}
+
+function parseNodes(nodes: unknown[]): DesiredNodeSpec[] {
   const seenNodes = new Set<string>();
-  return document.nodes.map((node: unknown, index: number) => {
+  return nodes.map((node: unknown, index: number) => {
     const path = `nodes[${index}]`;
     if (!isObject(node)) fail(path, 'must be a mapping');
     checkKeys(path, node, NODE_KEYS);
@@ -171,42 +231,124 @@ export function parseFleetFile(text: string, source = 'fleet file'): DesiredNode
     if (node.agent_secret_env !== undefined && typeof node.agent_secret_env !== 'string') {
       fail(`${path}.agent_secret_env`, 'must be the name of an environment variable');
     }
-    const peers = node.peers ?? [];
-    if (!Array.isArray(peers)) fail(`${path}.peers`, 'must be a list');
-    const seenPeers = new Set<string>();
     return {
       name,
       fields,
       ...(node.agent_secret_env ? { agentSecretEnv: node.agent_secret_env as string } : {}),
-      peers: peers.map((peer: unknown, peerIndex: number) => {
-        const peerPath = `${path}.peers[${peerIndex}]`;
-        if (!isObject(peer)) fail(peerPath, 'must be a mapping');
-        checkKeys(peerPath, peer, PEER_KEYS);
-        const peerName = requireName(peerPath, peer);
-        if (seenPeers.has(peerName))
-          fail(`${peerPath}.name`, `peer ${peerName} appears twice on node ${name}`);
-        seenPeers.add(peerName);
-        return { name: peerName, fields: pickFields(peerPath, peer, PEER_RULES) };
-      }),
+      peers: parsePeers(path, node.peers, `node ${name}`),
     };
   });
 }
 
+function parsePeers(path: string, peers: unknown, owner: string): DesiredPeerSpec[] {
+  if (peers === undefined) return [];
+  if (!Array.isArray(peers)) fail(`${path}.peers`, 'must be a list');
+  const seenPeers = new Set<string>();
+  return peers.map((peer: unknown, peerIndex: number) => {
+    const peerPath = `${path}.peers[${peerIndex}]`;
+    if (!isObject(peer)) fail(peerPath, 'must be a mapping');
+    checkKeys(peerPath, peer, PEER_KEYS);
+    const peerName = requireName(peerPath, peer);
+    if (seenPeers.has(peerName)) fail(`${peerPath}.name`, `peer ${peerName} appears twice on ${owner}`);
+    seenPeers.add(peerName);
+    return { name: peerName, fields: pickFields(peerPath, peer, PEER_RULES) };
+  });
+}
+
+function parseClusters(clusters: unknown[]): DesiredClusterSpec[] {
+  const seen = new Set<string>();
+  return clusters.map((cluster: unknown, index: number) => {
+    const path = `clusters[${index}]`;
+    if (!isObject(cluster)) fail(path, 'must be a mapping');
+    checkKeys(path, cluster, CLUSTER_KEYS);
+    const name = requireName(path, cluster);
+    if (seen.has(name)) fail(`${path}.name`, `cluster ${name} appears twice`);
+    seen.add(name);
+    const members = cluster.members;
+    if (members !== undefined) checkValue(`${path}.members`, members, { kind: 'strings' });
+    return {
+      name,
+      fields: pickFields(path, cluster, CLUSTER_RULES),
+      ...(members === undefined ? {} : { members: members as string[] }),
+      ...(cluster.dns === undefined ? {} : { dns: parseDns(`${path}.dns`, cluster.dns) }),
+      peers: parsePeers(path, cluster.peers, `cluster ${name}`),
+    };
+  });
+}
+
+function parseDns(path: string, dns: unknown): DesiredDnsSpec | null {
+  if (dns === null) return null;
+  if (!isObject(dns)) fail(path, 'must be a mapping or null');
+  checkKeys(path, dns, DNS_KEYS);
+  if (dns.provider === undefined) fail(`${path}.provider`, 'is required');
+  if (dns.secret_env !== undefined && typeof dns.secret_env !== 'string') {
+    fail(`${path}.secret_env`, 'must be the name of an environment variable');
+  }
+  return {
+    fields: pickFields(path, dns, DNS_RULES),
+    ...(dns.secret_env ? { secretEnv: dns.secret_env as string } : {}),
+  };
+}
+
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
+/** The panel's clusters as the export reads them: their peers, and their members' names. */
+export interface FleetClusters {
+  clusters: ClusterView[];
+  peersOf: (clusterId: string) => PeerView[];
+  nodeName: (nodeId: string) => string;
+}
+
+const NO_CLUSTERS: FleetClusters = { clusters: [], peersOf: () => [], nodeName: (id) => id };
+
 /**
- * The panel's nodes and peers as a fleet file: every field a fleet file manages, sorted by name so the file
- * diffs well in git. Keys the panel holds for peers (private, preshared) are never part of it.
+ * The panel's nodes, clusters and peers as a fleet file: every field a fleet file manages, sorted by name so the
+ * file diffs well in git. Keys the panel holds for peers (private, preshared) and DNS secrets are never part of
+ * it: a cluster's DNS settings name `secret_env`, the variable to give the secret in when they are written.
  */
-export function exportFleetFile(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]): string {
+export function exportFleetFile(
+  nodes: NodeView[],
+  peersOf: (nodeId: string) => PeerView[],
+  clusters: FleetClusters = NO_CLUSTERS,
+): string {
   return (
     '# wgfleet fleet file: wgfleet diff -f <file> shows what sync would change\n' +
-    stringify(fleetDocument(nodes, peersOf))
+    stringify(fleetDocument(nodes, peersOf, clusters))
   );
 }
 
+function peerEntries(peers: PeerView[]) {
+  return [...peers].sort(byName).map((peer) => {
+    const peerView: Record<string, unknown> = peer;
+    return {
+      name: peer.name,
+      ...Object.fromEntries(Object.keys(PEER_RULES).map((key) => [key, peerView[key] ?? null])),
+    };
+  });
+}
+
+/** `WGFLEET_DNS_SECRET_<NAME>`: where an exported cluster's DNS secret is expected. */
+export function dnsSecretVariable(clusterName: string): string {
+  return `WGFLEET_DNS_SECRET_${clusterName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+}
+
 /** The fleet file's content as data (`export -o json`; YAML is a superset of JSON, so it reads back too). */
-export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]) {
+export function fleetDocument(
+  nodes: NodeView[],
+  peersOf: (nodeId: string) => PeerView[],
+  clusters: FleetClusters = NO_CLUSTERS,
+) {
+  const clusterEntries = [...clusters.clusters].sort(byName).map((cluster) => {
+    const view: Record<string, unknown> = cluster;
+    const { has_secret: _secret, ...dns } = cluster.dns ?? { has_secret: true };
+    return {
+      name: cluster.name,
+      ...Object.fromEntries(Object.keys(CLUSTER_RULES).map((key) => [key, view[key] ?? null])),
+      members: cluster.members.map((member) => clusters.nodeName(member.node_id)).sort(),
+      dns: cluster.dns ? { ...dns, secret_env: dnsSecretVariable(cluster.name) } : null,
+      peers: peerEntries(clusters.peersOf(cluster.id)),
+    };
+  });
   return {
     nodes: [...nodes].sort(byName).map((node) => {
       const view: Record<string, unknown> = node;
@@ -218,14 +360,8 @@ export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => Pe
       const overrides = Object.fromEntries(
         Object.keys(OVERRIDE_RULES).map((key) => [key, view['override_' + key] ?? null]),
       );
-      const peers = [...peersOf(node.id)].sort(byName).map((peer) => {
-        const peerView: Record<string, unknown> = peer;
-        return {
-          name: peer.name,
-          ...Object.fromEntries(Object.keys(PEER_RULES).map((key) => [key, peerView[key] ?? null])),
-        };
-      });
-      return { name: node.name, ...plain, overrides, peers };
+      return { name: node.name, ...plain, overrides, peers: peerEntries(peersOf(node.id)) };
     }),
+    ...(clusterEntries.length > 0 ? { clusters: clusterEntries } : {}),
   };
 }

@@ -22,5 +22,5 @@ export type {
 export type { DnsConfig } from './domain/dns-config';
 export { keyFingerprint } from './domain/member-key';
 export { ClustersService } from './clusters.service';
-export { PUBLISHED_CLUSTER_MEMBERS } from './published-cluster-members';
+export { PUBLISHED_CLUSTER_MEMBERS, PUBLISHED_CLUSTERS } from './published-cluster-members';
 export { clusterAsDesiredNode } from './cluster-as-node';

@@ -3,3 +3,9 @@
  * node_id, cluster_id, health, published. Interpolate this name into a statement.
  */
 export const PUBLISHED_CLUSTER_MEMBERS = 'published_cluster_members';
+
+/**
+ * The view over `clusters` that other modules' SQL reads instead of the table (created by a migration; no DNS
+ * settings): id, name, version. Interpolate this name into a statement.
+ */
+export const PUBLISHED_CLUSTERS = 'published_clusters';

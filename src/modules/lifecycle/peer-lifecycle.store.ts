@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { boundQuery } from '../../database/bound-query';
+import { PUBLISHED_CLUSTERS } from '../clusters';
 import { PUBLISHED_NODES } from '../nodes';
 import { PUBLISHED_PEERS, type SuspendedReason } from '../peers';
 import type { EnforcementPolicy } from './domain/enforcement';
@@ -51,12 +52,14 @@ export interface SentWarnings {
   quotaWarnedPeriodStart: Date | null;
 }
 
+/** A cluster peer's owner is its cluster (PeerState.node_id): named after it, and told to every member. */
 const CANDIDATES = `select coalesce(json_agg(json_build_array(p.id, p.node_id, n.name, p.name, p.version,
     p.suspended_reason, ${epochMs('p.expires_at')}, p.quota_bytes, p.quota_period, ${epochMs(PERIOD_START)},
     ${CURRENT_USAGE_BYTES}, ${epochMs('w.expiry_warned_for')},
     ${epochMs('w.quota_warned_period_start')})), '[]') as rows
   from ${PUBLISHED_PEERS} p
-  join ${PUBLISHED_NODES} n on n.id = p.node_id
+  join (select id, name from ${PUBLISHED_NODES} union all select id, name from ${PUBLISHED_CLUSTERS}) n
+    on n.id = p.node_id
   left join ${CURRENT_USAGE_JOIN}
   left join peer_alert_state w on w.peer_id = p.id
   where (p.expires_at is not null or p.quota_bytes is not null or p.suspended_reason is not null)

@@ -15,6 +15,7 @@ import {
   createWgInterface,
   run,
   waitUntil,
+  type KeyPair,
   type NetworkNamespace,
   type WgInterface,
 } from '../../../agent/test/support/wg-interface';
@@ -37,6 +38,8 @@ export interface NamespaceNodeOptions {
   agentRuntime: 'dist' | 'source';
   /** Append the agent's output here (its logs); dropped when omitted. */
   agentLogFile?: string;
+  /** The interface's key pair (cluster members share one); default a fresh one. */
+  keyPair?: KeyPair;
 }
 
 export interface NamespaceNode {
@@ -84,6 +87,7 @@ export async function startNamespaceNode(options: NamespaceNodeOptions): Promise
       netns: namespace,
       listenPort: options.listenPort,
       address: options.tunnelAddress,
+      ...(options.keyPair ? { keyPair: options.keyPair } : {}),
     });
     const secret = randomSecret();
     const listen = `${withoutPrefix(options.namespaceAddress)}:${options.agentPort ?? 8420}`;
