@@ -107,7 +107,9 @@ export class MemberDrains {
         addresses_before: before,
         addresses_after: verdict.addresses,
         steps: [
-          `publish ${verdict.addresses.join(', ')} for ${cluster.endpointHost} (the member leaves DNS)`,
+          verdict.addresses.length > 0
+            ? `publish ${verdict.addresses.join(', ')} for ${cluster.endpointHost} (the member leaves DNS)`
+            : `nothing to publish: the member is not in DNS and no member is healthy (DNS keeps its last set)`,
           'wait until no client has a live session with the member (or CLUSTER_DRAIN_TIMEOUT_S)',
           'leave the member in maintenance (draining) until undrained',
         ],

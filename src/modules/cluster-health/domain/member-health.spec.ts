@@ -130,5 +130,6 @@ describe('planDrainAddresses', () => {
       reason: 'already_draining',
     });
     expect(planDrainAddresses(members, 'z')).toEqual({ ok: false, reason: 'not_a_member' });
+    expect(planDrainAddresses([members[2]], 'c')).toEqual({ ok: true, addresses: [] });
   });
 });

@@ -90,8 +90,8 @@ export function decidePublish(
 export type DrainRefusal = 'not_a_member' | 'already_draining' | 'last_published_member';
 
 /**
- * The address set left in DNS once `nodeId` is drained, or why it may not be: draining the only member DNS still
- * points at would leave clients nowhere (the empty set is never published).
+ * The address set left in DNS once `nodeId` is drained, or why it may not be: draining the only healthy member
+ * would leave clients nowhere (the empty set is never published). An empty set here means DNS keeps its last one.
  */
 export function planDrainAddresses(
   members: readonly PublishableMember[],
@@ -103,6 +103,9 @@ export function planDrainAddresses(
   const remaining = members
     .filter((m) => m.nodeId !== nodeId && m.health === 'healthy')
     .map((m) => m.address);
-  if (remaining.length === 0) return { ok: false, reason: 'last_published_member' };
+  // An unhealthy member is out of DNS already: draining it (for maintenance) takes nothing away.
+  if (remaining.length === 0 && member.health === 'healthy') {
+    return { ok: false, reason: 'last_published_member' };
+  }
   return { ok: true, addresses: [...new Set(remaining)].sort() };
 }
