@@ -180,6 +180,22 @@ describe('clusters', () => {
     expect(config).toContain(`PublicKey = ${shared.publicKey}`);
     expect(config).toContain('Address = 10.174.100.2/32');
 
+    // One interface, one key space: a member's own peer may not take a cluster peer's key, nor the other way.
+    const { body: taken } = await panel
+      .as()
+      .post(`/api/nodes/${memberB.id}/peers`, { name: 'twin', public_key: peer.public_key })
+      .expect(409);
+    expect(JSON.stringify(taken)).toContain('public_key');
+    const { body: own } = await panel
+      .as()
+      .post(`/api/nodes/${memberA.id}/peers`, { name: 'own', public_key: generateKeyPair().publicKey })
+      .expect(201);
+    await panel
+      .as()
+      .post(`/api/clusters/${clusterId}/peers`, { name: 'twin', public_key: own.public_key })
+      .expect(409);
+    await panel.as().delete(`/api/peers/${own.id}`).expect(204);
+
     // A change is applied on every member.
     await panel.as().patch(`/api/peers/${peer.id}`, { persistent_keepalive: 17 }).expect(200);
     for (const member of [memberA, memberB]) {

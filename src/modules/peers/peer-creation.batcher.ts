@@ -132,12 +132,20 @@ export class PeerCreationBatcher {
     for (const waiting of batch) kinds[ownerKind(waiting)].add(waiting.nodeId);
     const nodes = await this.nodes.desiredNodesLocked(em, [...kinds.node], allocationLockKey);
     const clusters = new Map<string, DesiredNode>();
+    // A key is unique on an interface: a node's peers and its cluster's share its interface, and a cluster's
+    // peers share every member's.
+    const clusterOf = await this.clusters.clusterIdsOfNodes(em, [...kinds.node]);
+    const keyOwners = new Map(
+      [...kinds.node].map((nodeId) => [nodeId, [nodeId, clusterOf.get(nodeId)].filter(isId)]),
+    );
     for (const clusterId of [...kinds.cluster].sort()) {
       await this.store.lockNodeAllocations(em, clusterId);
       const cluster = await this.clusters.find(em, clusterId);
-      if (cluster) clusters.set(clusterId, clusterAsDesiredNode(cluster));
+      if (!cluster) continue;
+      clusters.set(clusterId, clusterAsDesiredNode(cluster));
+      keyOwners.set(clusterId, [clusterId, ...(await this.clusters.nodeIdsOf(em, clusterId))]);
     }
-    return { node: new Map(nodes.map((node) => [node.id, node])), cluster: clusters };
+    return { node: new Map(nodes.map((node) => [node.id, node])), cluster: clusters, keyOwners };
   }
 
   /** Queued requests for these nodes, in their order, at most `room` of them. */
@@ -195,7 +203,12 @@ export class PeerCreationBatcher {
     const wanted = new Map(
       [...nodes.keys()].map((nodeId) => [
         nodeId,
-        { nodeId, publicKeys: [] as string[], addresses: [] as string[] },
+        {
+          nodeId,
+          keyOwners: owners.keyOwners.get(nodeId) ?? [nodeId],
+          publicKeys: [] as string[],
+          addresses: [] as string[],
+        },
       ]),
     );
     batch.forEach(({ nodeId, peer }, index) => {
@@ -304,12 +317,17 @@ export class PeerCreationBatcher {
   }
 }
 
-/** The nodes and clusters of a batch, each as the node its peers see. */
+/** The nodes and clusters of a batch, each as the node its peers see, with the owners sharing its key space. */
 interface PoolOwners {
   node: ReadonlyMap<string, DesiredNode>;
   cluster: ReadonlyMap<string, DesiredNode>;
+  keyOwners: ReadonlyMap<string, string[]>;
 }
 
-function ownerKind(waiting: Waiting): keyof PoolOwners {
+function isId(id: string | undefined): id is string {
+  return id !== undefined;
+}
+
+function ownerKind(waiting: Waiting): 'node' | 'cluster' {
   return waiting.peer.state.cluster_id ? 'cluster' : 'node';
 }

@@ -198,7 +198,7 @@ export class PeersService {
       }
       if (dto.public_key !== undefined && dto.public_key !== peer.publicKey) {
         await this.store.lockNodeAllocations(em, peer.nodeId);
-        await this.assertKeyFree(em, peer.nodeId, dto.public_key, id);
+        await this.assertKeyFree(em, await this.keyOwnersOf(em, peer), dto.public_key, id);
         changes.public_key = dto.public_key;
         changes.private_key_sealed = null;
       }
@@ -331,15 +331,22 @@ export class PeersService {
     return toPeerView(peer, effectivePeerSettings(toDesiredPeer(peer), node, this.config.defaults), extras);
   }
 
+  /** Whose peers share the peer's interfaces: its node and that node's cluster, or its cluster and the members. */
+  private async keyOwnersOf(em: EntityManager, peer: PeerEntity): Promise<string[]> {
+    if (peer.clusterId) return [peer.clusterId, ...(await this.clusters.nodeIdsOf(em, peer.clusterId))];
+    const clusterId = await this.clusters.clusterIdOfNode(em, peer.nodeId);
+    return clusterId ? [peer.nodeId, clusterId] : [peer.nodeId];
+  }
+
   private async assertKeyFree(
     em: EntityManager,
-    nodeId: string,
+    keyOwners: readonly string[],
     publicKey: string,
     exceptPeerId: string | null,
   ) {
     const other = await em.findOne(
       PeerEntity,
-      { nodeId, publicKey, ...(exceptPeerId ? { id: { $ne: exceptPeerId } } : {}) },
+      { nodeId: { $in: [...keyOwners] }, publicKey, ...(exceptPeerId ? { id: { $ne: exceptPeerId } } : {}) },
       { fields: ['id'] },
     );
     if (other) throw allocationApiError(new AllocationError({ kind: 'key_taken' }));

@@ -190,7 +190,13 @@ export class PeersStore implements NodeAddressUsageSource {
    */
   async takenOnNodes(
     em: EntityManager,
-    wanted: ReadonlyArray<{ nodeId: string; publicKeys: readonly string[]; addresses: readonly string[] }>,
+    wanted: ReadonlyArray<{
+      nodeId: string;
+      /** Whose peers' keys count as taken: the node and its cluster, or a cluster and its members. */
+      keyOwners: readonly string[];
+      publicKeys: readonly string[];
+      addresses: readonly string[];
+    }>,
   ): Promise<Map<string, TakenOnNode>> {
     const rows = await boundQuery<{
       node_id: string;
@@ -202,7 +208,8 @@ export class PeersStore implements NodeAddressUsageSource {
     }>(
       em,
       `select w.node_id,
-         array(select public_key from peers where node_id = w.node_id and public_key = any(w.keys)) as taken_keys,
+         array(select public_key from peers where node_id = any(w.key_owners) and public_key = any(w.keys))
+           as taken_keys,
          array(select address from ip_allocations where node_id = w.node_id and address = any(w.addresses))
            as taken_addresses,
          (select host_index from ip_allocations where node_id = w.node_id and family = 4
@@ -210,10 +217,15 @@ export class PeersStore implements NodeAddressUsageSource {
          (select host_index from ip_allocations where node_id = w.node_id and family = 6
            order by host_index desc limit 1) as highest_v6,
          ${rangeHoldersOf('w.node_id')} as range_holders
-       from jsonb_to_recordset(?::jsonb) as w(node_id uuid, keys text[], addresses text[])`,
+       from jsonb_to_recordset(?::jsonb) as w(node_id uuid, key_owners uuid[], keys text[], addresses text[])`,
       [
         JSON.stringify(
-          wanted.map((node) => ({ node_id: node.nodeId, keys: node.publicKeys, addresses: node.addresses })),
+          wanted.map((node) => ({
+            node_id: node.nodeId,
+            key_owners: node.keyOwners,
+            keys: node.publicKeys,
+            addresses: node.addresses,
+          })),
         ),
       ],
     );
