@@ -30,6 +30,7 @@ export const MODULE_LAYERS = [
   'sync',
   'adoption',
   'self-service',
+  'cluster-health',
 ];
 
 /** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */

@@ -17,6 +17,7 @@ import { mikroOrmOptions } from './mikro-orm.config';
 import { AccessModule } from './modules/access/access.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { ClustersModule } from './modules/clusters/clusters.module';
+import { ClusterHealthModule } from './modules/cluster-health/cluster-health.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -87,6 +88,7 @@ export class AppModule {
         EnrollmentsModule,
         AuditModule,
         SelfServiceModule,
+        ClusterHealthModule,
         ...imports,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

@@ -42,3 +42,5 @@ export type ClusterDns = Schemas['DnsConfigDto'];
 
 /** One page of a listing, as every paged answer of the document has it (NodeViewPage, PeerViewPage ...). */
 export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };
+export type ClusterDnsNow = Schemas['ClusterDnsNowView'];
+export type MemberPlan = Schemas['MemberPlanView'];

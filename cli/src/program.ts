@@ -3,6 +3,7 @@ import { registerAccessCommands } from './commands/access';
 import { registerAdminCommands } from './commands/admin';
 import { registerAdoptCommand } from './commands/adopt';
 import { registerAuditCommands } from './commands/audit';
+import { registerClusterHealthCommands } from './commands/cluster-health';
 import { registerClusterCommands } from './commands/clusters';
 import { registerCompletion } from './commands/completion';
 import { registerConnectionCommands } from './commands/connection';
@@ -36,6 +37,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerNodeCommands(program, runtime);
   registerPeerCommands(program, runtime);
   registerClusterCommands(program, runtime);
+  registerClusterHealthCommands(program, runtime);
   registerFleetCommands(program, runtime);
   registerEventsCommand(program, runtime);
   registerAccessCommands(program, runtime);

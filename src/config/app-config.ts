@@ -64,6 +64,7 @@ export interface AppConfig {
   /** Single sign-on with an OpenID Connect provider; null (token login only) when OIDC_ISSUER is not set. */
   oidc: OidcConfig | null;
   sessions: SessionConfig;
+  clusters: ClusterHealthConfig;
 }
 
 /** The panel as an OpenID Connect client (docs/OPERATIONS.md "Single sign-on"). */
@@ -88,6 +89,22 @@ export interface SessionConfig {
   absoluteTimeoutS: number;
   /** Origins a cookie-authenticated write may come from: PANEL_PUBLIC_URL's and CSRF_ALLOWED_ORIGINS. */
   allowedOrigins: readonly string[];
+}
+
+/** Cluster member health checks and DNS publishing (docs/OPERATIONS.md, Clusters). */
+export interface ClusterHealthConfig {
+  /** How often each cluster's members are checked, in ms: far more often than drift scans. */
+  checkIntervalMs: number;
+  /** One member check (a signed agent call), connect to answer, in ms; a slower answer is a failure. */
+  checkTimeoutMs: number;
+  /** Consecutive failed checks before a member is unhealthy and leaves DNS. */
+  unhealthyAfter: number;
+  /** Consecutive good checks before an unhealthy member is healthy and back in DNS. */
+  healthyAfter: number;
+  /** One DNS update or query, in ms. */
+  dnsTimeoutMs: number;
+  /** How long a drain waits for the member's clients to move before it goes on to maintenance, in s. */
+  drainTimeoutS: number;
 }
 
 /** The audit chain (docs/AUDIT.md). */
@@ -412,6 +429,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
       allowedOrigins: [
         ...new Set([safeOrigin(publicUrl), ...read.origins('CSRF_ALLOWED_ORIGINS')].filter(Boolean)),
       ],
+    },
+    clusters: {
+      checkIntervalMs: read.int('CLUSTER_CHECK_INTERVAL_MS', 1000, 100, 600000),
+      checkTimeoutMs: read.int('CLUSTER_CHECK_TIMEOUT_MS', 800, 50, 60000),
+      unhealthyAfter: read.int('CLUSTER_UNHEALTHY_AFTER', 3, 1, 100),
+      healthyAfter: read.int('CLUSTER_HEALTHY_AFTER', 2, 1, 100),
+      dnsTimeoutMs: read.int('CLUSTER_DNS_TIMEOUT_MS', 2000, 100, 60000),
+      drainTimeoutS: read.int('CLUSTER_DRAIN_TIMEOUT_S', 600, 0, 86400),
     },
   };
   // Usage outlives the scans it was counted from.

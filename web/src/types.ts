@@ -40,3 +40,5 @@ export type ReconcileOptions = Pick<
   Schemas['ReconcileOptionsDto'],
   'reconcile_missing' | 'reconcile_mismatched' | 'remove_orphaned' | 'remove_unknown' | 'mode'
 >;
+export type ClusterDnsNow = Schemas['ClusterDnsNowView'];
+export type MemberPlan = Schemas['MemberPlanView'];

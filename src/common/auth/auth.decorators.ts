@@ -53,7 +53,14 @@ export interface CommandContext {
 
 /** The panel's own components that act without a request (docs/API.md, Actors). */
 export type SystemComponent =
-  'drift-scanner' | 'enrollment' | 'node-agents' | 'peer-enforcer' | 'reconcile-runner' | 'self-heal';
+  | 'cluster-health'
+  | 'drift-scanner'
+  | 'enrollment'
+  | 'node-agents'
+  | 'peer-enforcer'
+  | 'reconcile-runner'
+  | 'rollout-runner'
+  | 'self-heal';
 
 /** One of the panel's components as the actor of what it does on its own (no request: via `api`). */
 export function systemActor(component: SystemComponent): ActorRef {

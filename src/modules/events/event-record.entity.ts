@@ -1,7 +1,14 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { ActorRef } from '@wgfleet/protocol';
 
-export const AGGREGATE_TYPES = ['node', 'peer', 'reconcile_job', 'node_receipt', 'cluster'] as const;
+export const AGGREGATE_TYPES = [
+  'node',
+  'peer',
+  'reconcile_job',
+  'node_receipt',
+  'cluster',
+  'cluster_health',
+] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 export interface EventMetadata {

@@ -1,4 +1,5 @@
 export { AlertOutbox } from './alert-outbox.service';
 export { peerLifecycleEvent } from './notification-event';
-export type { AuditNotice, EventSummary, NotificationEvent } from './notification-event';
+export type { AuditNotice, ClusterNotice, EventSummary, NotificationEvent } from './notification-event';
+export { WebhookSender } from './webhook-sender.service';
 export type { DueDelivery } from './notification-queues';

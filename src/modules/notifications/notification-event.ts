@@ -3,6 +3,7 @@ import { systemActor } from '../../common/auth/auth.decorators';
 import type { AlertType } from './domain/alert-transitions';
 import {
   AuditEventType,
+  ClusterEventType,
   PeerEventType,
   toSlackMessage,
   WebhookEvent,
@@ -26,6 +27,9 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'peer.resumed',
   'audit.checkpoint',
   'audit.broken',
+  'cluster.member_down',
+  'cluster.member_up',
+  'cluster.published',
 ];
 
 /**
@@ -53,7 +57,28 @@ export interface AuditNotice {
   data: Record<string, string | number | null> & { url: string };
 }
 
-export type NotificationEvent = WebhookEvent | AuditNotice | TestEvent;
+/**
+ * `cluster.member_down` / `cluster.member_up` name the member and why it failed its checks; `cluster.published`
+ * the address set the cluster's host name now resolves to (`kept_last`: no member was healthy, so the last set
+ * stayed). Addresses and names only, never a DNS secret.
+ */
+export interface ClusterNotice {
+  type: ClusterEventType;
+  timestamp: string;
+  data: {
+    cluster_id: string;
+    cluster_name: string;
+    host: string;
+    node_id: string | null;
+    node_name: string | null;
+    problem: string | null;
+    addresses: string[];
+    kept_last: boolean;
+    url: string;
+  };
+}
+
+export type NotificationEvent = WebhookEvent | AuditNotice | ClusterNotice | TestEvent;
 
 export type EventSummary = WebhookEventData['summary'];
 
@@ -150,11 +175,32 @@ export function renderBody(event: NotificationEvent, format: WebhookFormat): str
   if (format === 'json') return JSON.stringify(event);
   if (event.type === 'test') return JSON.stringify({ text: event.data.message });
   if (isAuditNotice(event)) return JSON.stringify({ text: auditText(event) });
+  if (isClusterNotice(event)) return JSON.stringify({ text: clusterText(event) });
   return JSON.stringify(toSlackMessage(event));
 }
 
-function isAuditNotice(event: WebhookEvent | AuditNotice): event is AuditNotice {
+function isAuditNotice(event: WebhookEvent | AuditNotice | ClusterNotice): event is AuditNotice {
   return event.type === 'audit.checkpoint' || event.type === 'audit.broken';
+}
+
+function isClusterNotice(event: WebhookEvent | ClusterNotice): event is ClusterNotice {
+  return (
+    event.type === 'cluster.member_down' ||
+    event.type === 'cluster.member_up' ||
+    event.type === 'cluster.published'
+  );
+}
+
+function clusterText({ type, data }: ClusterNotice): string {
+  const where = `cluster *${data.cluster_name}* (${data.host})`;
+  if (type === 'cluster.published') {
+    return data.kept_last
+      ? `:rotating_light: No healthy member in ${where}: DNS keeps ${data.addresses.join(', ')} — ${data.url}`
+      : `:globe_with_meridians: ${where} now resolves to ${data.addresses.join(', ')}`;
+  }
+  return type === 'cluster.member_down'
+    ? `:red_circle: Member *${data.node_name ?? data.node_id}* of ${where} is down (${data.problem ?? 'failed checks'}) — ${data.url}`
+    : `:large_green_circle: Member *${data.node_name ?? data.node_id}* of ${where} is healthy again`;
 }
 
 function auditText(event: AuditNotice): string {

@@ -45,7 +45,7 @@ export const NOTIFICATIONS_ENTITIES = [
     WebhookRetention,
     NotificationsStore,
   ],
-  exports: [AlertOutbox],
+  exports: [AlertOutbox, WebhookSender],
 })
 export class NotificationsModule implements OnModuleInit {
   constructor(

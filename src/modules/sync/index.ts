@@ -1,1 +1,2 @@
 export { AppliedVersions } from './applied-versions';
+export { PendingChanges } from './pending-changes';

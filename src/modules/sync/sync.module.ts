@@ -11,6 +11,7 @@ import { PEER_VIEW_EXTENSIONS } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { NodeApplyModule } from '../node-apply/node-apply.module';
 import { AppliedVersions } from './applied-versions';
+import { PendingChanges } from './pending-changes';
 import { PendingRemovalsProjection } from './pending-removals.projection';
 import { SyncRunner } from './sync-runner.service';
 import { SYNC_JOB, SyncTrigger } from './sync-trigger.service';
@@ -23,7 +24,7 @@ export const SYNC_ENTITIES = [PeerSyncStateEntity, NodeSyncStateEntity, PendingR
 
 /**
  * Every desired-state change reaches its node by itself, through the per-node job path. Exports AppliedVersions
- * (record peers a node already has as applied).
+ * (record peers a node already has as applied) and PendingChanges (how far behind a node is).
  */
 @Module({
   imports: [DriftModule, NodesModule, ClustersModule, PeersModule, NodeApplyModule, NodeJobsModule],
@@ -36,8 +37,9 @@ export const SYNC_ENTITIES = [PeerSyncStateEntity, NodeSyncStateEntity, PendingR
     SyncPendingPeersSource,
     SyncStore,
     AppliedVersions,
+    PendingChanges,
   ],
-  exports: [AppliedVersions],
+  exports: [AppliedVersions, PendingChanges],
 })
 export class SyncModule implements OnModuleInit {
   constructor(

@@ -1,12 +1,12 @@
-import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api, errorText, expectOk } from '../api';
+import { ClusterDnsStatus, MemberActions } from '../components/cluster-health';
 import { ErrorNote } from '../components/status';
 import { shortKey } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { mayOnCluster } from '../access';
 import { useCanWrite, useSession } from '../session';
-import type { ClusterMember, ClusterView, NodeView, PeerView } from '../types';
+import type { ClusterMember, NodeView, PeerView } from '../types';
 import { ClientConfig } from '../components/client-config';
 import { PeerForm } from './peers';
 
@@ -156,37 +156,6 @@ function ClusterForm({ onClose }: { onClose: () => void }) {
   );
 }
 
-/**
- * What DNS says now for the cluster's endpoint name. The health checks fill it in; until then it shows what
- * the panel has recorded as published.
- */
-export function ClusterDnsStatus({ cluster }: { cluster: ClusterView }) {
-  const published = cluster.members.filter((member) => member.published).map((member) => member.node_id);
-  return (
-    <section class="card" aria-labelledby="cluster-dns-title" data-testid="cluster-dns">
-      <h2 id="cluster-dns-title">DNS</h2>
-      <p>
-        {cluster.dns ? (
-          <>
-            {cluster.dns.provider === 'rfc2136'
-              ? `RFC 2136 updates to ${cluster.dns.server ?? ''} (zone ${cluster.dns.zone ?? ''})`
-              : `webhook ${cluster.dns.url ?? ''}`}
-            {cluster.dns.has_secret && ' · secret set'}
-          </>
-        ) : (
-          'not published: no DNS settings'
-        )}
-      </p>
-      <p class="muted small">Published members: {published.length ? published.length : 'none yet'}</p>
-    </section>
-  );
-}
-
-/** Actions on one member beyond removing it (drain, undrain): filled in by the health checks' module. */
-export function MemberActions(_props: { cluster: ClusterView; member: ClusterMember }): ComponentChildren {
-  return null;
-}
-
 export function ClusterPage({ id }: { id: string }) {
   const canWrite = mayOnCluster(useSession().me, 'write', id);
   const cluster = useLoad(
@@ -280,7 +249,7 @@ export function ClusterPage({ id }: { id: string }) {
                 </td>
                 {canWrite && (
                   <td>
-                    <MemberActions cluster={view} member={member} />
+                    <MemberActions cluster={view} member={member} onChange={() => void cluster.reload()} />
                     <button type="button" class="danger" onClick={() => removeMember(member)}>
                       Remove
                     </button>

@@ -6,7 +6,9 @@ export type PeerEventType = 'peer.expiring' | 'peer.suspended' | 'peer.quota_war
 export type NodeEventType = AlertType | 'reconcile.succeeded' | 'reconcile.failed' | PeerEventType;
 /** Events about the audit chain of the whole log (docs/AUDIT.md). */
 export type AuditEventType = 'audit.checkpoint' | 'audit.broken';
-export type WebhookEventType = NodeEventType | AuditEventType;
+/** Events about a cluster's members and what its DNS name resolves to (docs/API.md, Clusters). */
+export type ClusterEventType = 'cluster.member_down' | 'cluster.member_up' | 'cluster.published';
+export type WebhookEventType = NodeEventType | AuditEventType | ClusterEventType;
 
 /** `data` of every webhook event: names and counts only, never a secret. */
 export interface WebhookEventData {
