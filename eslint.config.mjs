@@ -25,6 +25,7 @@ export const MODULE_LAYERS = [
   'reconcile',
   'sync',
   'adoption',
+  'rollouts',
 ];
 
 /** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */
