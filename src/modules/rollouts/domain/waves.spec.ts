@@ -32,13 +32,14 @@ describe('planWaves', () => {
   });
 
   it('names the wave of a foreign or repeated node, and a percent out of range', () => {
-    const fail = (specs: Parameters<typeof planWaves>[1]) => {
+    const fail = (specs: Parameters<typeof planWaves>[1]): string[] => {
       try {
         planWaves(ids(3), specs);
       } catch (error) {
-        return error instanceof WavePlanError ? [error.field, error.message] : error;
+        if (error instanceof WavePlanError) return [error.field, error.message];
+        throw error;
       }
-      return null;
+      return [];
     };
     expect(fail([{ node_ids: ['x'] }])).toEqual([
       'waves[0].node_ids',
@@ -49,7 +50,7 @@ describe('planWaves', () => {
       'node n1 is in more than one wave',
     ]);
     expect(fail([{ percent: 0 }])).toEqual(['waves[0].percent', 'percent must be above 0 and at most 100']);
-    expect(fail([{ percent: 150 }])?.[0]).toBe('waves[0].percent');
+    expect(fail([{ percent: 150 }])[0]).toBe('waves[0].percent');
   });
 });
 
