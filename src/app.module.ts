@@ -27,6 +27,7 @@ import { LifecycleModule } from './modules/lifecycle/lifecycle.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeersModule } from './modules/peers/peers.module';
 import { ReconcileModule } from './modules/reconcile/reconcile.module';
+import { RolloutsModule } from './modules/rollouts/rollouts.module';
 import { SyncModule } from './modules/sync/sync.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 
@@ -73,6 +74,7 @@ export class AppModule {
         ReconcileModule,
         SyncModule,
         AdoptionModule,
+        RolloutsModule,
         EnrollmentsModule,
         AuditModule,
       ],

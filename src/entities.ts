@@ -10,6 +10,7 @@ import { SYNC_ENTITIES } from './modules/sync/sync.module';
 import { ADOPTION_ENTITIES } from './modules/adoption/adoption.module';
 import { ENROLLMENTS_ENTITIES } from './modules/enrollments/enrollments.module';
 import { AUDIT_ENTITIES } from './modules/audit/audit.module';
+import { ROLLOUTS_ENTITIES } from './modules/rollouts/rollouts.module';
 
 /**
  * Every entity of the panel, for MikroORM: each module lists the tables it owns. Beside app.module, which
@@ -28,4 +29,5 @@ export const ENTITIES = [
   ...ADOPTION_ENTITIES,
   ...ENROLLMENTS_ENTITIES,
   ...AUDIT_ENTITIES,
+  ...ROLLOUTS_ENTITIES,
 ];

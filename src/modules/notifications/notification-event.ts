@@ -2,6 +2,7 @@ import type { AlertType } from './domain/alert-transitions';
 import {
   AuditEventType,
   PeerEventType,
+  RolloutEventType,
   toSlackMessage,
   WebhookEvent,
   WebhookEventData,
@@ -24,6 +25,11 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'peer.resumed',
   'audit.checkpoint',
   'audit.broken',
+  'rollout.started',
+  'rollout.wave_passed',
+  'rollout.halted',
+  'rollout.completed',
+  'rollout.rolled_back',
 ];
 
 /** Sent by POST /api/webhooks/{id}/test only, to the one subscription asked for. */
@@ -43,7 +49,23 @@ export interface AuditNotice {
   data: Record<string, string | number | null> & { url: string };
 }
 
-export type NotificationEvent = WebhookEvent | AuditNotice | TestEvent;
+/**
+ * `rollout.*`: the rollout, its status, the wave it is about and, for `rollout.halted`, the halt (wave, node,
+ * gate, reason); ids, counts and words only.
+ */
+export interface RolloutNotice {
+  type: RolloutEventType;
+  timestamp: string;
+  data: {
+    rollout_id: string;
+    status: string;
+    wave: number | null;
+    halt: { wave: number; node_id?: string; gate: string; reason: string } | null;
+    url: string;
+  };
+}
+
+export type NotificationEvent = WebhookEvent | AuditNotice | RolloutNotice | TestEvent;
 
 export type EventSummary = WebhookEventData['summary'];
 
@@ -134,10 +156,22 @@ export function renderBody(event: NotificationEvent, format: WebhookFormat): str
   if (format === 'json') return JSON.stringify(event);
   if (event.type === 'test') return JSON.stringify({ text: event.data.message });
   if (isAuditNotice(event)) return JSON.stringify({ text: auditText(event) });
+  if (isRolloutNotice(event)) return JSON.stringify({ text: rolloutText(event) });
   return JSON.stringify(toSlackMessage(event));
 }
 
-function isAuditNotice(event: WebhookEvent | AuditNotice): event is AuditNotice {
+function isRolloutNotice(event: WebhookEvent | RolloutNotice): event is RolloutNotice {
+  return event.type.startsWith('rollout.');
+}
+
+function rolloutText(event: RolloutNotice): string {
+  const { data } = event;
+  const wave = data.wave === null ? '' : ` (wave ${data.wave})`;
+  const halt = data.halt ? `: ${data.halt.gate} gate, ${data.halt.reason}` : '';
+  return `Rollout ${data.rollout_id} ${event.type.slice('rollout.'.length).replace('_', ' ')}${wave}${halt} — ${data.url}`;
+}
+
+function isAuditNotice(event: WebhookEvent | AuditNotice | RolloutNotice): event is AuditNotice {
   return event.type === 'audit.checkpoint' || event.type === 'audit.broken';
 }
 

@@ -5,7 +5,10 @@ export type PeerEventType = 'peer.expiring' | 'peer.suspended' | 'peer.quota_war
 export type NodeEventType = AlertType | 'reconcile.succeeded' | 'reconcile.failed' | PeerEventType;
 /** Events about the audit chain of the whole log (docs/AUDIT.md). */
 export type AuditEventType = 'audit.checkpoint' | 'audit.broken';
-export type WebhookEventType = NodeEventType | AuditEventType;
+/** Events about a staged rollout (docs/API.md, Rollouts). */
+export type RolloutEventType =
+  'rollout.started' | 'rollout.wave_passed' | 'rollout.halted' | 'rollout.completed' | 'rollout.rolled_back';
+export type WebhookEventType = NodeEventType | AuditEventType | RolloutEventType;
 
 /** `data` of every webhook event: names and counts only, never a secret. */
 export interface WebhookEventData {

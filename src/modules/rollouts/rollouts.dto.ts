@@ -1,0 +1,98 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsNumber,
+  IsUUID,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { OptionalNotNull } from '../../common/validation/optional';
+import type { WaveSpec } from './domain/waves';
+
+export const DEFAULT_BAKE_S = 60;
+export const DEFAULT_MIN_TRAFFIC_RETENTION = 90;
+const MAX_ROLLOUT_NODES = 10_000;
+
+/** One wave: a cumulative percent of the rollout's nodes, or exactly these nodes. */
+export class WaveSpecDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'cumulative share of the nodes, in percent' })
+  @ValidateIf((wave: WaveSpecDto) => wave.node_ids === undefined)
+  @IsNumber({}, { message: 'percent must be a number (or give node_ids)' })
+  @Min(1)
+  @Max(100)
+  percent?: number;
+
+  @ApiPropertyOptional({ type: String, isArray: true, format: 'uuid' })
+  @ValidateIf((wave: WaveSpecDto) => wave.percent === undefined || wave.node_ids !== undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true, message: 'node_ids must be a list of node UUIDs' })
+  node_ids?: string[];
+}
+
+export class CreateRolloutDto {
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    format: 'uuid',
+    description: 'the nodes to roll out to',
+  })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ROLLOUT_NODES)
+  @ArrayUnique()
+  @IsUUID(undefined, { each: true, message: 'node_ids must be a list of node UUIDs' })
+  node_ids?: string[];
+
+  @ApiPropertyOptional({
+    type: WaveSpecDto,
+    isArray: true,
+    description: 'waves in order; default one canary node, then 10 %, 50 %, the rest',
+  })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => WaveSpecDto)
+  waves?: WaveSpecDto[];
+
+  @ApiPropertyOptional({ default: DEFAULT_BAKE_S, minimum: 0, maximum: 3600 })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  bake_s?: number;
+
+  @ApiPropertyOptional({ default: DEFAULT_MIN_TRAFFIC_RETENTION, minimum: 0, maximum: 100 })
+  @OptionalNotNull()
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  min_traffic_retention?: number;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      'store the rollout as planned (start it with POST /api/rollouts/{id}/start) instead of starting it',
+  })
+  @OptionalNotNull()
+  @IsBoolean()
+  dry_run?: boolean;
+}
+
+export function waveSpecs(waves: readonly WaveSpecDto[] | undefined): WaveSpec[] | undefined {
+  return waves?.map((wave) =>
+    wave.node_ids !== undefined ? { node_ids: wave.node_ids } : { percent: wave.percent! },
+  );
+}
