@@ -154,9 +154,13 @@ describe('node receipts: pinned at registration, checked on every sync, verified
     expect(await receiptKeyOf(agent)).not.toBe(pinned.receipt_key);
     await panel.as().patch(`/api/nodes/${nodeId}`, { agent_url: agent.url }).expect(200);
 
-    await createPeer('xrc-forged');
+    const { body: forged } = await createPeer('xrc-forged');
     await eventually(async () => panel.logs().includes('receipt_invalid'));
     expect(panel.logs()).toMatch(/unverified apply/);
+    // Failed once, with the reason on the peer, and not sent again and again.
+    const unverified = async () => (await panel.as().get(`/api/peers/${forged.id}`).expect(200)).body;
+    await eventually(async () => (await unverified()).sync_status === 'failed');
+    expect((await unverified()).sync_error).toMatch(/unverified/);
     expect((await receiptEvents()).length).toBe(before);
     const { body: still } = await panel.as().get(`/api/nodes/${nodeId}`).expect(200);
     expect(still.receipt_key).toBe(pinned.receipt_key);

@@ -1,4 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import type { NodeTags } from '../../common/domain/node-tags';
 import type { AutoReconcileMode } from './node.events';
 
 /** Read model of a node, projected from its events. */
@@ -65,6 +66,9 @@ export class NodeEntity {
   /** The agent's receipt public key pinned at registration (docs/AUDIT.md "Node receipts"); null = none. */
   @Property({ type: 'text', nullable: true })
   receiptKey: string | null = null;
+
+  @Property({ type: 'jsonb', default: '{}' })
+  tags: NodeTags = {};
 
   @Property({ type: 'integer' })
   version!: number;

@@ -1,4 +1,5 @@
 import type { NodeReceipt } from '@wgfleet/protocol';
+import type { NodeTags } from '../../common/domain/node-tags';
 import type { DomainEvent } from '../events';
 
 export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
@@ -26,6 +27,8 @@ export interface NodeState {
   agent_cert_fingerprint: string | null;
   /** The agent's receipt public key, pinned at registration and changed only by a refresh; null = none. */
   receipt_key: string | null;
+  /** Absent from events recorded before nodes had tags: the column's default (none) stands for them. */
+  tags?: NodeTags;
 }
 
 export const NODE_REGISTERED = 'node.registered';

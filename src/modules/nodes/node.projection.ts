@@ -29,6 +29,7 @@ export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
   set('agentCaCert', state.agent_ca_cert);
   set('agentCertFingerprint', state.agent_cert_fingerprint);
   set('receiptKey', state.receipt_key);
+  set('tags', state.tags);
   return columns;
 }
 
