@@ -1,4 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import type { TemplateSettings } from '../../common/domain/desired-state';
 import type { AutoReconcileMode } from './node.events';
 
 /** Read model of a node, projected from its events. */
@@ -65,6 +66,17 @@ export class NodeEntity {
   /** The agent's receipt public key pinned at registration (docs/AUDIT.md "Node receipts"); null = none. */
   @Property({ type: 'text', nullable: true })
   receiptKey: string | null = null;
+
+  /** The template the node follows (docs/API.md, Templates); null = none. */
+  @Property({ type: 'uuid', nullable: true, index: true })
+  templateId: string | null = null;
+
+  /** The template version the node runs: a template edit changes nothing here until the node is pinned again. */
+  @Property({ type: 'integer', nullable: true })
+  templateVersion: number | null = null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  templateSettings: TemplateSettings | null = null;
 
   @Property({ type: 'integer' })
   version!: number;
