@@ -13,6 +13,7 @@ export const MODULE_LAYERS = [
   'node-jobs',
   'tokens',
   'health',
+  'templates',
   'nodes',
   'enrollments',
   'peers',

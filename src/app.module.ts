@@ -23,6 +23,7 @@ import { ReactionsModule } from './common/reactions';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NodesModule } from './modules/nodes/nodes.module';
+import { TemplatesModule } from './modules/templates/templates.module';
 import { LifecycleModule } from './modules/lifecycle/lifecycle.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeersModule } from './modules/peers/peers.module';
@@ -64,6 +65,7 @@ export class AppModule {
         ReactionsModule,
         EventsModule,
         TokensModule,
+        TemplatesModule,
         NodesModule,
         PeersModule,
         HealthModule,

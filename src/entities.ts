@@ -1,4 +1,5 @@
 import { EVENTS_ENTITIES } from './modules/events/events.module';
+import { TEMPLATES_ENTITIES } from './modules/templates/templates.module';
 import { NODES_ENTITIES } from './modules/nodes/nodes.module';
 import { PEERS_ENTITIES } from './modules/peers/peers.module';
 import { TOKENS_ENTITIES } from './modules/tokens/tokens.module';
@@ -18,6 +19,7 @@ import { ROLLOUTS_ENTITIES } from './modules/rollouts/rollouts.module';
  */
 export const ENTITIES = [
   ...EVENTS_ENTITIES,
+  ...TEMPLATES_ENTITIES,
   ...NODES_ENTITIES,
   ...PEERS_ENTITIES,
   ...TOKENS_ENTITIES,
