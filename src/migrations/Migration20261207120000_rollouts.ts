@@ -6,6 +6,8 @@ export class Migration20261207120000_rollouts extends Migration {
     this.addSql(`create table "rollouts" (
       "id" uuid not null primary key,
       "kind" text not null,
+      "template_id" uuid null,
+      "template_version" integer null,
       "status" text not null,
       "direction" text not null default 'forward',
       "options" jsonb not null,
@@ -29,6 +31,7 @@ export class Migration20261207120000_rollouts extends Migration {
       "node_id" uuid not null,
       "wave" integer not null,
       "plan_id" uuid not null,
+      "previous_pin" jsonb null,
       "status" text not null default 'pending',
       "job_id" uuid null,
       "result" jsonb null,

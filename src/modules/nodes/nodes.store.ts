@@ -90,6 +90,11 @@ export class NodesStore {
     return rows.map((row) => row.id);
   }
 
+  /** The nodes following a template (whatever version they run), by name. */
+  followingTemplate(em: EntityManager, templateId: string): Promise<NodeEntity[]> {
+    return em.find(NodeEntity, { templateId }, { orderBy: { name: 'asc' } });
+  }
+
   find(em: EntityManager, id: string): Promise<NodeEntity | null> {
     return em.findOne(NodeEntity, { id });
   }

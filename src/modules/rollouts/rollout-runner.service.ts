@@ -156,8 +156,8 @@ export class RolloutRunner implements OnApplicationShutdown {
     const forward = rollout.direction === 'forward';
     for (const node of this.targets(step)) {
       const started: ApplyStart = forward
-        ? await this.changes.apply(node.nodeId, node.planId, step.context)
-        : await this.changes.revert(rollout.kind, node.nodeId, step.context);
+        ? await this.changes.apply(rollout, node.nodeId, node.planId, step.context)
+        : await this.changes.revert(node.nodeId, node.previousPin, step.context);
       if ('gate' in started) {
         node.result = { job_id: null, status: 'refused', error: started.reason, verified: null };
         return this.halt(step, started.gate, started.reason, node.nodeId);

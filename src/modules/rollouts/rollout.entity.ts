@@ -2,8 +2,11 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/c
 import type { ActivePeers, CounterSample, TrafficReading } from './domain/gates';
 import type { RolloutDirection, RolloutStatus } from './domain/rollout-state';
 
-/** `reconcile`: every node to its desired state as it is now (a bulk reconcile, gated wave by wave). */
-export const ROLLOUT_KINDS = ['reconcile'] as const;
+/**
+ * `template`: the nodes pin a template version (rolling back pins their previous one again); `reconcile`:
+ * every node to its desired state as it is now (a bulk reconcile, gated wave by wave; nothing to roll back to).
+ */
+export const ROLLOUT_KINDS = ['template', 'reconcile'] as const;
 export type RolloutKind = (typeof ROLLOUT_KINDS)[number];
 
 export const WAVE_STATUSES = ['pending', 'applying', 'baking', 'passed', 'halted', 'rolled_back'] as const;
@@ -68,6 +71,8 @@ export interface WaveProgress {
 export class RolloutEntity {
   [OptionalProps]?:
     | 'direction'
+    | 'templateId'
+    | 'templateVersion'
     | 'cursor'
     | 'order'
     | 'phase'
@@ -86,6 +91,13 @@ export class RolloutEntity {
 
   @Property({ type: 'text' })
   kind!: RolloutKind;
+
+  /** What a template rollout pins. */
+  @Property({ type: 'uuid', nullable: true })
+  templateId: string | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  templateVersion: number | null = null;
 
   @Property({ type: 'text' })
   status!: RolloutStatus;
@@ -151,6 +163,11 @@ export const ROLLOUT_NODE_STATUSES = [
 ] as const;
 export type RolloutNodeStatus = (typeof ROLLOUT_NODE_STATUSES)[number];
 
+export interface TemplatePin {
+  template_id: string | null;
+  template_version: number | null;
+}
+
 export interface RolloutNodeResult {
   job_id: string | null;
   status: 'succeeded' | 'failed' | 'refused';
@@ -164,7 +181,7 @@ export interface RolloutNodeResult {
  */
 @Entity({ tableName: 'rollout_nodes' })
 export class RolloutNodeEntity {
-  [OptionalProps]?: 'status' | 'jobId' | 'result' | 'active';
+  [OptionalProps]?: 'status' | 'jobId' | 'result' | 'active' | 'previousPin';
 
   @PrimaryKey({ type: 'uuid' })
   rolloutId!: string;
@@ -177,6 +194,10 @@ export class RolloutNodeEntity {
 
   @Property({ type: 'uuid' })
   planId!: string;
+
+  /** The template pin a rollback goes back to (template rollouts); template_id null = followed none. */
+  @Property({ type: 'jsonb', nullable: true })
+  previousPin: TemplatePin | null = null;
 
   @Property({ type: 'text' })
   status: RolloutNodeStatus = 'pending';

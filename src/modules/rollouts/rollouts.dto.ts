@@ -8,6 +8,7 @@ import {
   IsBoolean,
   IsInt,
   IsNumber,
+  IsString,
   IsUUID,
   Max,
   Min,
@@ -40,6 +41,34 @@ export class WaveSpecDto {
 }
 
 export class CreateRolloutDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "pin this template's version on the nodes (its followers unless node_ids or tag say which)",
+  })
+  @OptionalNotNull()
+  @IsUUID('all', { message: 'template_id must be a UUID' })
+  template_id?: string;
+
+  @ApiPropertyOptional({ minimum: 1, description: 'the version to pin; the latest by default' })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  template_version?: number;
+
+  @ApiPropertyOptional({ example: 'region=eu', description: 'the nodes carrying this tag (key=value)' })
+  @OptionalNotNull()
+  @IsString()
+  tag?: string;
+
+  @ApiPropertyOptional({
+    example: 'region',
+    description:
+      'order the nodes by the value of this tag key (nodes without it last), by name inside a value',
+  })
+  @OptionalNotNull()
+  @IsString()
+  order_by_tag?: string;
+
   @ApiPropertyOptional({
     type: String,
     isArray: true,

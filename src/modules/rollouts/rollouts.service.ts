@@ -6,10 +6,12 @@ import pLimit from 'p-limit';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
 import type { AfterCommit } from '../../common/reactions';
-import { NodesStore } from '../nodes';
+import { parseTagSelector, TagSelectorError, type TagSelector } from '../../common/domain/node-tags';
+import { NodeEntity, NodesStore } from '../nodes';
+import { TemplatesService } from '../templates';
 import { command, RolloutCommand, rollbackWaves } from './domain/rollout-state';
 import { orderNodes, planWaves, WavePlanError } from './domain/waves';
-import { RolloutChanges } from './rollout-changes.service';
+import { NodePlan, RolloutChange, RolloutChanges } from './rollout-changes.service';
 import { RolloutJournal } from './rollout-journal.service';
 import { RolloutEntity, RolloutNodeEntity, RolloutWave } from './rollout.entity';
 import { CreateRolloutDto, DEFAULT_BAKE_S, DEFAULT_MIN_TRAFFIC_RETENTION, waveSpecs } from './rollouts.dto';
@@ -32,29 +34,33 @@ export class RolloutsService {
     private readonly changes: RolloutChanges,
     private readonly journal: RolloutJournal,
     private readonly store: RolloutsStore,
+    private readonly templates: TemplatesService,
   ) {}
 
   async create(dto: CreateRolloutDto, context: CommandContext): Promise<RolloutView> {
-    if (!dto.node_ids) throw badRequest('node_ids', 'name the nodes to roll out to');
     const em = this.em.fork();
-    const nodes = await this.nodeRecords.byIds(em, dto.node_ids);
-    const unknown = dto.node_ids.filter((id) => !nodes.some((node) => node.id === id));
-    if (unknown.length > 0)
-      throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', `node_ids: no node ${unknown.join(', ')}`);
-    const order = orderNodes(nodes.map((node) => ({ id: node.id, name: node.name })));
+    const change = await this.changeOf(dto);
+    const nodes = await this.selectNodes(em, dto);
+    const order = orderNodes(
+      nodes.map((node) => ({
+        id: node.id,
+        name: node.name,
+        group: dto.order_by_tag === undefined ? null : (node.tags[dto.order_by_tag] ?? null),
+      })),
+    );
     const waves = this.planWaves(order, dto);
     await this.assertFree(em, order);
     const limit = pLimit(PLAN_CONCURRENCY);
     const plans = new Map(
       await Promise.all(
         order.map((id) =>
-          limit(async (): Promise<[string, string]> => [id, await this.changes.plan(id, context)]),
+          limit(async (): Promise<[string, NodePlan]> => [id, await this.changes.plan(change, id, context)]),
         ),
       ),
     );
     const rollout = em.create(RolloutEntity, {
       id: randomUUID(),
-      kind: 'reconcile',
+      ...change,
       status: 'planned',
       options: {
         bake_s: dto.bake_s ?? DEFAULT_BAKE_S,
@@ -75,7 +81,7 @@ export class RolloutsService {
       nodeIds.map((nodeId) =>
         em.create(
           RolloutNodeEntity,
-          { rolloutId: rollout.id, nodeId, wave, planId: plans.get(nodeId)! },
+          { rolloutId: rollout.id, nodeId, wave, ...plans.get(nodeId)! },
           { persist: false },
         ),
       ),
@@ -108,6 +114,12 @@ export class RolloutsService {
     );
     await afterCommit();
     return toRolloutView(rollout, rows);
+  }
+
+  /** A new template version: a planned rollout moving its followers to it, unless nobody follows it. */
+  async planTemplateVersion(templateId: string, version: number, context: CommandContext): Promise<void> {
+    if ((await this.nodeRecords.followingTemplate(this.em.fork(), templateId)).length === 0) return;
+    await this.create({ template_id: templateId, template_version: version, dry_run: true }, context);
   }
 
   async get(id: string): Promise<RolloutView> {
@@ -144,7 +156,7 @@ export class RolloutsService {
     const rollout = await em.findOne(RolloutEntity, { id });
     if (!rollout) throw notFound('rollout', id);
     const nodes = await this.nodesOf(em, id);
-    if (cmd === 'resume' && rollout.status === 'halted') await this.replanRefused(nodes, context);
+    if (cmd === 'resume' && rollout.status === 'halted') await this.replanRefused(rollout, nodes, context);
     const run = async (tx: EntityManager) => {
       const afterCommit = await this.apply(tx, rollout, nodes, cmd, context);
       await tx.flush();
@@ -239,12 +251,65 @@ export class RolloutsService {
   }
 
   /** A node whose plan went stale gets a new one before its wave goes on. */
-  private async replanRefused(nodes: readonly RolloutNodeEntity[], context: CommandContext): Promise<void> {
+  private async replanRefused(
+    change: RolloutChange,
+    nodes: readonly RolloutNodeEntity[],
+    context: CommandContext,
+  ): Promise<void> {
     for (const node of nodes) {
       if (node.result?.status !== 'refused') continue;
-      node.planId = await this.changes.plan(node.nodeId, context);
+      Object.assign(node, await this.changes.plan(change, node.nodeId, context));
       node.status = 'pending';
       node.result = null;
+    }
+  }
+
+  /** A template rollout pins the version asked for (the latest by default); otherwise a reconcile. */
+  private async changeOf(dto: CreateRolloutDto): Promise<RolloutChange> {
+    if (dto.template_id === undefined) {
+      if (dto.template_version !== undefined)
+        throw badRequest('template_version', 'template_version needs template_id');
+      return { kind: 'reconcile', templateId: null, templateVersion: null };
+    }
+    const template = await this.templates.get(dto.template_id);
+    const version = dto.template_version ?? template.version;
+    if (version > template.version)
+      throw badRequest('template_version', `template ${template.name} has no version ${version}`);
+    return { kind: 'template', templateId: template.id, templateVersion: version };
+  }
+
+  /**
+   * The nodes given (node_ids), or carrying the tag, or else following the template; node_ids and tag
+   * together take the given nodes that carry the tag.
+   */
+  private async selectNodes(em: EntityManager, dto: CreateRolloutDto): Promise<NodeEntity[]> {
+    const tagged =
+      dto.tag === undefined ? null : new Set(await this.nodeRecords.listIdsByTag(em, [this.tag(dto.tag)]));
+    let nodes: NodeEntity[];
+    if (dto.node_ids) {
+      nodes = await this.nodeRecords.byIds(em, dto.node_ids);
+      const unknown = dto.node_ids.filter((id) => !nodes.some((node) => node.id === id));
+      if (unknown.length > 0)
+        throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', `node_ids: no node ${unknown.join(', ')}`);
+    } else if (tagged) {
+      nodes = await this.nodeRecords.byIds(em, [...tagged]);
+    } else if (dto.template_id !== undefined) {
+      nodes = await this.nodeRecords.followingTemplate(em, dto.template_id);
+      if (nodes.length === 0) throw badRequest('template_id', `no node follows template ${dto.template_id}`);
+    } else {
+      throw badRequest('node_ids', 'name the nodes: node_ids, tag, or a template_id its followers pin');
+    }
+    if (tagged) nodes = nodes.filter((node) => tagged.has(node.id));
+    if (nodes.length === 0) throw badRequest('tag', `no node carries ${dto.tag}`);
+    return nodes;
+  }
+
+  private tag(text: string): TagSelector {
+    try {
+      return parseTagSelector(text);
+    } catch (error) {
+      if (error instanceof TagSelectorError) throw badRequest('tag', error.message);
+      throw error;
     }
   }
 

@@ -11,6 +11,7 @@ import { Reactions } from '../../common/reactions';
 import { EventStore } from '../events';
 import { nextSettings, sameSettings } from './domain/template-settings';
 import { TEMPLATE_FOLLOWERS } from './template-followers';
+import { TEMPLATE_VERSION_CREATED } from './template-versions';
 import { TemplateEntity, TemplateVersionEntity } from './template.entity';
 import { TEMPLATE_CREATED, TEMPLATE_DELETED, TEMPLATE_UPDATED, TemplateEvent } from './template.events';
 import { TemplateVersionView, TemplateView, toTemplateVersionView, toTemplateView } from './template-view';
@@ -103,14 +104,14 @@ export class TemplatesService {
     expected: number | undefined,
     context: CommandContext,
   ): Promise<TemplateView> {
-    await this.em.fork().transactional(async (em) => {
+    const created = await this.em.fork().transactional(async (em) => {
       const template = await this.requireLocked(em, id);
       if (expected !== undefined && expected !== template.version)
         throw versionConflict('template', expected, template.version);
       const latest = await this.requireVersion(em, id, template.version);
       const name = dto.name ?? template.name;
       const settings = nextSettings(latest.settings, dto.settings ?? {});
-      if (name === template.name && sameSettings(settings, latest.settings)) return;
+      if (name === template.name && sameSettings(settings, latest.settings)) return null;
       if (name !== template.name) await this.assertNameFree(em, name, id);
       await this.events.append<TemplateEvent>(
         em,
@@ -118,7 +119,9 @@ export class TemplatesService {
         template.version,
         context,
       );
+      return template.version + 1;
     });
+    if (created !== null) await this.reactions.tell(TEMPLATE_VERSION_CREATED, id, created, context);
     return this.get(id);
   }
 
