@@ -32,3 +32,8 @@ export type ReconcileOptions = Schemas['ReconcileOptionsDto'];
 
 /** One page of a listing, as every paged answer of the document has it (NodeViewPage, PeerViewPage ...). */
 export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };
+
+export type RolloutView = Schemas['RolloutView'];
+export type RolloutCreation = Schemas['CreateRolloutDto'];
+export type WaveSpec = Schemas['WaveSpecDto'];
+export type TemplateView = Schemas['TemplateView'];

@@ -10,6 +10,7 @@ import { registerFleetCommands } from './commands/fleet';
 import { registerNodeCommands } from './commands/nodes';
 import { registerPeerCommands } from './commands/peers';
 import { registerReconcileCommands } from './commands/reconcile';
+import { registerRolloutCommands } from './commands/rollout';
 import { EXIT } from './exit-codes';
 import { describeFailure } from './failure';
 import { Runtime } from './runtime';
@@ -35,6 +36,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerNodeCommands(program, runtime);
   registerPeerCommands(program, runtime);
   registerFleetCommands(program, runtime);
+  registerRolloutCommands(program, runtime);
   registerEventsCommand(program, runtime);
   registerAdminCommands(program, runtime);
   registerAuditCommands(program, runtime);

@@ -22,22 +22,31 @@ export const DEFAULT_BAKE_S = 60;
 export const DEFAULT_MIN_TRAFFIC_RETENTION = 90;
 const MAX_ROLLOUT_NODES = 10_000;
 
-/** One wave: a cumulative percent of the rollout's nodes, or exactly these nodes. */
+/** One wave: a cumulative percent of the rollout's nodes, this many more nodes, or exactly these nodes. */
 export class WaveSpecDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, description: 'cumulative share of the nodes, in percent' })
-  @ValidateIf((wave: WaveSpecDto) => wave.node_ids === undefined)
-  @IsNumber({}, { message: 'percent must be a number (or give node_ids)' })
+  @ValidateIf((wave: WaveSpecDto) => wave.node_ids === undefined && wave.count === undefined)
+  @IsNumber({}, { message: 'percent must be a number (or give node_ids or count)' })
   @Min(1)
   @Max(100)
   percent?: number;
 
   @ApiPropertyOptional({ type: String, isArray: true, format: 'uuid' })
-  @ValidateIf((wave: WaveSpecDto) => wave.percent === undefined || wave.node_ids !== undefined)
+  @ValidateIf((wave: WaveSpecDto) => wave.node_ids !== undefined)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayUnique()
   @IsUUID(undefined, { each: true, message: 'node_ids must be a list of node UUIDs' })
   node_ids?: string[];
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'this many nodes more than the waves before (e.g. 1: a canary)',
+  })
+  @ValidateIf((wave: WaveSpecDto) => wave.count !== undefined)
+  @IsInt()
+  @Min(1)
+  count?: number;
 }
 
 export class CreateRolloutDto {
@@ -122,6 +131,10 @@ export class CreateRolloutDto {
 
 export function waveSpecs(waves: readonly WaveSpecDto[] | undefined): WaveSpec[] | undefined {
   return waves?.map((wave) =>
-    wave.node_ids !== undefined ? { node_ids: wave.node_ids } : { percent: wave.percent! },
+    wave.node_ids !== undefined
+      ? { node_ids: wave.node_ids }
+      : wave.count !== undefined
+        ? { count: wave.count }
+        : { percent: wave.percent! },
   );
 }
