@@ -7,6 +7,7 @@ import { Login } from './pages/login';
 import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
+import { RolloutPage, Rollouts } from './pages/rollouts';
 import { Tokens } from './pages/tokens';
 import { Webhooks } from './pages/webhooks';
 import { SessionContext, useSession } from './session';
@@ -61,6 +62,7 @@ function Shell() {
   const links: [string, string][] = [
     ['/', 'Fleet'],
     ['/peers', 'Peers'],
+    ['/rollouts', 'Rollouts'],
     ['/events', 'Events'],
     ...(me.role === 'admin'
       ? ([
@@ -70,7 +72,7 @@ function Shell() {
       : []),
   ];
   const current = (href: string) =>
-    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href;
+    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href || path.startsWith(`${href}/`);
   return (
     <>
       <a class="skip" href="#main">
@@ -104,6 +106,8 @@ function Shell() {
           <Route path="/" component={Fleet} />
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
+          <Route path="/rollouts" component={Rollouts} />
+          <Route path="/rollouts/:id" component={RolloutPage} />
           <Route path="/events" component={Events} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />

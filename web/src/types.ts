@@ -32,3 +32,5 @@ export type ReconcileOptions = Pick<
   Schemas['ReconcileOptionsDto'],
   'reconcile_missing' | 'reconcile_mismatched' | 'remove_orphaned' | 'remove_unknown' | 'mode'
 >;
+export type RolloutView = Schemas['RolloutView'];
+export type RolloutCommand = 'start' | 'pause' | 'resume' | 'abort' | 'rollback';
