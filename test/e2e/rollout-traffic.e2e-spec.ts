@@ -2,7 +2,7 @@
  * Staged rollouts gated on real traffic: four nodes (agent + wireguard-go, each in its own namespace) follow
  * one template, and one client per node (its own namespace, brought up from the panel's client config) pings
  * its node through the tunnel all along. A harmless template version rolls through every wave with the
- * clients passing traffic; one that moves the listen port (the clients keep the old one) halts at the canary
+ * clients passing traffic; one that moves the listen port (the clients, behind NAT, keep the old one) halts at the canary
  * within the bake, leaves the other nodes on their version, and a rollback brings the canary's client back.
  *
  *   host ── veth 10.171.<i>.1 ↔ .2 ── [node i: agent, wgro<i> 10.171.10<i>.1/24]
@@ -34,6 +34,36 @@ interface Site {
   clientNamespace: NetworkNamespace;
   client: ClientTunnel;
   pinger: ChildProcess;
+}
+
+/**
+ * A client behind NAT or a stateful firewall lets in only replies from the address and port it sends to;
+ * without this, WireGuard's roaming would follow the node to a new listen port and hide the break.
+ */
+async function behindNat(namespace: NetworkNamespace): Promise<void> {
+  await namespace.exec('nft', ['add', 'table', 'inet', 'wgro']);
+  await namespace.exec('nft', [
+    'add',
+    'chain',
+    'inet',
+    'wgro',
+    'input',
+    '{ type filter hook input priority 0; policy accept; }',
+  ]);
+  await namespace.exec('nft', [
+    'add',
+    'rule',
+    'inet',
+    'wgro',
+    'input',
+    'meta',
+    'l4proto',
+    'udp',
+    'ct',
+    'state',
+    'new',
+    'drop',
+  ]);
 }
 
 describe('rollouts gated on the traffic of real clients', () => {
@@ -96,6 +126,7 @@ describe('rollouts gated on the traffic of real clients', () => {
         agentRuntime: 'source',
       });
       const clientNamespace = await createNetworkNamespace(`wgro-c${i}`);
+      await behindNat(clientNamespace);
       await linkNamespaces(node.namespace, clientNamespace, `wgro${i}`, `10.171.${i}`);
       const registered = await registerNode(api, {
         name: `wgro-node-${i}`,

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import pLimit from 'p-limit';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import type { AfterCommit } from '../../common/reactions';
-import { activePeers, CounterSample, retainedIn, trafficGate } from './domain/gates';
+import { activePeers, CounterSample, countersAt, retainedIn, trafficGate } from './domain/gates';
 import { finished, MOVING_STATUSES } from './domain/rollout-state';
 import { ApplyStart, RolloutChanges } from './rollout-changes.service';
 import { RolloutJournal } from './rollout-journal.service';
@@ -241,6 +241,16 @@ export class RolloutRunner implements OnApplicationShutdown {
     const { em, rollout, wave } = step;
     const samples = await this.sampleWave(step);
     if (!samples || !rollout.progress) return;
+    if (!rollout.progress.rebased) {
+      rollout.progress = {
+        ...rollout.progress,
+        active: countersAt(rollout.progress.active, samples),
+        rebased: true,
+        retained: [],
+      };
+      await em.flush();
+      return;
+    }
     const { active } = rollout.progress;
     const retained = new Set(rollout.progress.retained);
     for (const [nodeId, sample] of Object.entries(samples))

@@ -57,6 +57,8 @@ export interface WaveProgress {
   /** The first baseline sample of each node. */
   first: Record<string, CounterSample>;
   active: ActivePeers;
+  /** Whether `active` holds the counters of the bake's start (the reference for traffic after the change). */
+  rebased?: boolean;
   /** Active peers seen passing traffic since the change. */
   retained: string[];
 }

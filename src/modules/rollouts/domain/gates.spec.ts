@@ -1,4 +1,4 @@
-import { activePeers, passedTraffic, retainedIn, trafficGate } from './gates';
+import { activePeers, countersAt, passedTraffic, retainedIn, trafficGate } from './gates';
 
 const sample = (rx: Record<string, number>) => ({ at: '2026-12-07T14:00:00Z', rx });
 
@@ -17,24 +17,24 @@ describe('activePeers', () => {
       n1: [sample({ a: 10, b: 5, c: 7 }), sample({ a: 20, b: 5, d: 3 })],
       n2: [sample({ a: 1 }), sample({ a: 2 })],
     });
-    expect(active).toEqual({ 'n1/a': 20, 'n2/a': 2 });
+    expect(active).toEqual({ n1: { a: 20 }, n2: { a: 2 } });
+  });
+});
+
+describe('countersAt', () => {
+  it('takes the active peers counters from the bake start, and keeps those the sample lacks', () => {
+    const active = { n1: { a: 10, b: 10 }, n2: { a: 5 } };
+    expect(countersAt(active, { n1: sample({ a: 40, c: 1 }) })).toEqual({
+      n1: { a: 40, b: 10 },
+      n2: { a: 5 },
+    });
   });
 });
 
 describe('trafficGate', () => {
-  const active = {
-    'n1/a': 10,
-    'n1/b': 10,
-    'n1/c': 10,
-    'n1/d': 10,
-    'n1/e': 10,
-    'n1/f': 10,
-    'n1/g': 10,
-    'n1/h': 10,
-    'n1/i': 10,
-    'n1/j': 10,
-  };
-  const retained = (n: number) => new Set(Object.keys(active).slice(0, n));
+  const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'];
+  const active = { n1: Object.fromEntries(keys.map((key) => [key, 10])) };
+  const retained = (n: number) => new Set(keys.slice(0, n).map((key) => `n1/${key}`));
 
   it('waits for the end of the bake, then passes at the bar and fails below it', () => {
     expect(trafficGate({ active, retained: retained(10), minRetention: 90, bakeOver: false }).verdict).toBe(
@@ -60,9 +60,9 @@ describe('trafficGate', () => {
   });
 
   it('rounds the retention to a tenth', () => {
-    const three = { x: 1, y: 1, z: 1 };
+    const three = { n1: { x: 1, y: 1, z: 1 } };
     expect(
-      trafficGate({ active: three, retained: new Set(['x']), minRetention: 30, bakeOver: true }),
+      trafficGate({ active: three, retained: new Set(['n1/x']), minRetention: 30, bakeOver: true }),
     ).toMatchObject({
       retention: 33.3,
       verdict: 'pass',
@@ -72,7 +72,7 @@ describe('trafficGate', () => {
 
 describe('retainedIn', () => {
   it('names the active peers of the node whose counters rose since the change', () => {
-    const active = { 'n1/a': 10, 'n1/b': 10, 'n2/a': 10 };
+    const active = { n1: { a: 10, b: 10 }, n2: { a: 10 } };
     expect(retainedIn('n1', active, sample({ a: 11, b: 10, c: 99 }))).toEqual(['n1/a']);
   });
 });

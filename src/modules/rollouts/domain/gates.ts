@@ -4,8 +4,8 @@ export interface CounterSample {
   rx: Record<string, number>;
 }
 
-/** A wave's peers seen passing traffic before the change, keyed `<node_id>/<public_key>`, with their counters then. */
-export type ActivePeers = Record<string, number>;
+/** A wave's peers seen passing traffic before the change: node id → public key → received bytes then. */
+export type ActivePeers = Record<string, Record<string, number>>;
 
 /**
  * A peer passes traffic between two samples when its received bytes rose. A counter that went down was reset
@@ -22,18 +22,33 @@ export function passedTraffic(before: number, after: number): boolean {
 export function activePeers(baseline: Record<string, [CounterSample, CounterSample]>): ActivePeers {
   const active: ActivePeers = {};
   for (const [nodeId, [first, second]] of Object.entries(baseline)) {
+    const ofNode: Record<string, number> = {};
     for (const [key, rx] of Object.entries(second.rx)) {
       const earlier = first.rx[key];
-      if (earlier !== undefined && passedTraffic(earlier, rx)) active[`${nodeId}/${key}`] = rx;
+      if (earlier !== undefined && passedTraffic(earlier, rx)) ofNode[key] = rx;
     }
+    active[nodeId] = ofNode;
   }
   return active;
+}
+
+/**
+ * The active peers' counters as the change left them, from the first sample of the bake: traffic that passed
+ * between the baseline and the apply must not count as traffic after the change.
+ */
+export function countersAt(active: ActivePeers, samples: Record<string, CounterSample>): ActivePeers {
+  return Object.fromEntries(
+    Object.entries(active).map(([nodeId, ofNode]) => [
+      nodeId,
+      Object.fromEntries(Object.entries(ofNode).map(([key, rx]) => [key, samples[nodeId]?.rx[key] ?? rx])),
+    ]),
+  );
 }
 
 export interface TrafficReading {
   /** Peers passing traffic before the change. */
   active: number;
-  /** Of those, the ones seen passing traffic since the change. */
+  /** Of those, the ones seen passing traffic since the change (`<node_id>/<public_key>`). */
   passing: number;
   /** passing / active in percent (100 with no active peers). */
   retention: number;
@@ -54,8 +69,8 @@ export function trafficGate(input: {
   minRetention: number;
   bakeOver: boolean;
 }): TrafficReading {
-  const active = Object.keys(input.active).length;
-  const passing = Object.keys(input.active).filter((key) => input.retained.has(key)).length;
+  const active = Object.values(input.active).reduce((sum, ofNode) => sum + Object.keys(ofNode).length, 0);
+  const passing = input.retained.size;
   const retention = active === 0 ? 100 : (passing / active) * 100;
   const required = input.minRetention;
   const base = { active, passing, retention: round(retention), required };
@@ -71,13 +86,15 @@ export function trafficGate(input: {
   return { ...base, verdict: met ? 'pass' : 'fail', detail };
 }
 
-/** The active peers a new sample of one node shows passing traffic since the change. */
+/**
+ * The active peers a new sample of one node shows passing traffic since the change, as `<node_id>/<key>`.
+ * Only the node's active peers are looked at: a node's inactive peers cost nothing here.
+ */
 export function retainedIn(nodeId: string, active: ActivePeers, sample: CounterSample): string[] {
   const retained: string[] = [];
-  for (const [key, rx] of Object.entries(sample.rx)) {
-    const id = `${nodeId}/${key}`;
-    const before = active[id];
-    if (before !== undefined && passedTraffic(before, rx)) retained.push(id);
+  for (const [key, before] of Object.entries(active[nodeId] ?? {})) {
+    const rx = sample.rx[key];
+    if (rx !== undefined && passedTraffic(before, rx)) retained.push(`${nodeId}/${key}`);
   }
   return retained;
 }
