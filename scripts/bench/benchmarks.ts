@@ -68,6 +68,7 @@ export const BENCHMARKS: Benchmark[] = [
       'drifted-every': 'number',
       'create-seconds': 'number',
       'create-only': 'switch',
+      rollout: 'switch',
       'memory-sample': 'text',
     },
   },
