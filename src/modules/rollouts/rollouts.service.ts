@@ -136,6 +136,7 @@ export class RolloutsService {
       {},
       { orderBy: { createdAt: 'desc' }, limit: LISTED_ROLLOUTS },
     );
+    if (rollouts.length === 0) return { rollouts: [] };
     const nodes = await em.find(
       RolloutNodeEntity,
       { rolloutId: { $in: rollouts.map((rollout) => rollout.id) } },
