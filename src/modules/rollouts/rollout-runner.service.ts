@@ -27,6 +27,9 @@ const LEASE_S = 15;
 /** The two baseline samples of a wave are this far apart, so a peer pinging every second or so shows traffic. */
 const BASELINE_GAP_MS = 2000;
 const SAMPLE_CONCURRENCY = 16;
+const APPLY_CONCURRENCY = 16;
+/** Well inside the lease: a step that ran this long stops and the next tick goes on. */
+const STEP_BUDGET_MS = 5000;
 
 /** Where the runner is in a wave, as it reads the rollout at the start of a step. */
 interface Step {
@@ -154,18 +157,36 @@ export class RolloutRunner implements OnApplicationShutdown {
   private async apply(step: Step): Promise<void> {
     const { em, rollout } = step;
     const forward = rollout.direction === 'forward';
-    for (const node of this.targets(step)) {
-      const started: ApplyStart = forward
-        ? await this.changes.apply(rollout, node.nodeId, node.planId, step.context)
-        : await this.changes.revert(node.nodeId, node.previousPin, step.context);
-      if ('gate' in started) {
-        node.result = { job_id: null, status: 'refused', error: started.reason, verified: null };
-        return this.halt(step, started.gate, started.reason, node.nodeId);
+    const targets = this.targets(step);
+    const began = Date.now();
+    for (let first = 0; first < targets.length; first += APPLY_CONCURRENCY) {
+      // A long wave is applied over several steps, so no step outlives the lease it runs under.
+      if (Date.now() - began > STEP_BUDGET_MS) return;
+      const chunk = targets.slice(first, first + APPLY_CONCURRENCY);
+      const starts = await Promise.all(
+        chunk.map((node): Promise<ApplyStart> =>
+          forward
+            ? this.changes.apply(rollout, node.nodeId, node.planId, step.context)
+            : this.changes.revert(node.nodeId, node.previousPin, step.context),
+        ),
+      );
+      let refused: { node: RolloutNodeEntity; gate: Gate; reason: string } | null = null;
+      for (const [i, node] of chunk.entries()) {
+        const started = starts[i];
+        if ('gate' in started) {
+          node.result = { job_id: null, status: 'refused', error: started.reason, verified: null };
+          refused ??= { node, gate: started.gate, reason: started.reason };
+          continue;
+        }
+        node.jobId = started.job_id;
+        node.status = forward ? 'applying' : 'rolling_back';
       }
-      node.jobId = started.job_id;
-      node.status = forward ? 'applying' : 'rolling_back';
-      // Stored at once, so a panel taking over waits for this job instead of applying the plan again.
+      // Stored at once, so a panel taking over waits for these jobs instead of applying the plans again.
       await em.flush();
+      if (refused) {
+        const { node, gate, reason } = refused;
+        return this.halt(step, gate, reason, node.nodeId);
+      }
     }
     this.enterPhase(rollout, 'verify');
     await em.flush();
