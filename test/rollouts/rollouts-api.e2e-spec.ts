@@ -1,6 +1,7 @@
 import { generateKeyPair } from '../../agent/test/support/wg-interface';
 import { createFleetNode, eventually, FleetNode, peersSynced, registerWith } from '../reconcile-fixture';
 import { startPanel, TestPanel } from '../support/panel';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 jest.setTimeout(120000);
 
@@ -109,6 +110,14 @@ describe('rollouts API against real agents', () => {
   });
 
   it('halts the wave of a node whose plan went stale, naming it, and leaves the later waves alone', async () => {
+    const receiver = await WebhookReceiver.start();
+    await panel
+      .as()
+      .post('/api/webhooks', {
+        url: receiver.url(),
+        events: ['rollout.started', 'rollout.wave_passed', 'rollout.halted', 'rollout.completed'],
+      })
+      .expect(201);
     await drifted(nodes[1]);
     const { body: planned } = await panel
       .as()
@@ -147,6 +156,28 @@ describe('rollouts API against real agents', () => {
     await panel.as().post(`/api/rollouts/${planned.id}/resume`).expect(200);
     const done = await settled(planned.id, ['completed', 'halted']);
     expect(done.status).toBe('completed');
+
+    const types = (count: number) =>
+      receiver.waitFor(count, 20000).then((all) => all.map((hook) => JSON.parse(hook.body)));
+    const hooks = await types(4);
+    const haltedHook = hooks.find((hook) => hook.type === 'rollout.halted');
+    expect(hooks[0]).toMatchObject({ type: 'rollout.started', data: { rollout_id: planned.id } });
+    expect(haltedHook.data).toMatchObject({
+      rollout_id: planned.id,
+      status: 'halted',
+      wave: 0,
+      halt: { wave: 0, node_id: nodes[1].id, gate: 'plan' },
+      url: expect.stringContaining(`/api/rollouts/${planned.id}`),
+    });
+    await eventually(
+      async () =>
+        receiver.received.some((hook) => JSON.parse(hook.body).type === 'rollout.completed')
+          ? true
+          : undefined,
+      20000,
+      'the rollout.completed webhook',
+    );
+    await receiver.stop();
   });
 
   it('names the field of a bad wave', async () => {
