@@ -16,6 +16,7 @@ export const MODULE_LAYERS = [
   'node-jobs',
   'tokens',
   'health',
+  'templates',
   'nodes',
   'clusters',
   'enrollments',
@@ -31,6 +32,7 @@ export const MODULE_LAYERS = [
   'adoption',
   'self-service',
   'cluster-health',
+  'rollouts',
 ];
 
 /** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */

@@ -26,11 +26,13 @@ import { ReactionsModule } from './common/reactions';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NodesModule } from './modules/nodes/nodes.module';
+import { TemplatesModule } from './modules/templates/templates.module';
 import { LifecycleModule } from './modules/lifecycle/lifecycle.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeersModule } from './modules/peers/peers.module';
 import { ReconcileModule } from './modules/reconcile/reconcile.module';
 import { SelfServiceModule } from './modules/self-service/self-service.module';
+import { RolloutsModule } from './modules/rollouts/rollouts.module';
 import { SyncModule } from './modules/sync/sync.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { UsersModule } from './modules/users/users.module';
@@ -74,6 +76,7 @@ export class AppModule {
         SessionsModule,
         AccessModule,
         TokensModule,
+        TemplatesModule,
         NodesModule,
         ClustersModule,
         PeersModule,
@@ -85,6 +88,7 @@ export class AppModule {
         ReconcileModule,
         SyncModule,
         AdoptionModule,
+        RolloutsModule,
         EnrollmentsModule,
         AuditModule,
         SelfServiceModule,

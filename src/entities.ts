@@ -2,6 +2,7 @@ import { EVENTS_ENTITIES } from './modules/events/events.module';
 import { USERS_ENTITIES } from './modules/users/users.module';
 import { SESSIONS_ENTITIES } from './modules/sessions/sessions.module';
 import { ACCESS_ENTITIES } from './modules/access/access.module';
+import { TEMPLATES_ENTITIES } from './modules/templates/templates.module';
 import { NODES_ENTITIES } from './modules/nodes/nodes.module';
 import { CLUSTERS_ENTITIES } from './modules/clusters/clusters.module';
 import { PEERS_ENTITIES } from './modules/peers/peers.module';
@@ -14,6 +15,7 @@ import { SYNC_ENTITIES } from './modules/sync/sync.module';
 import { ADOPTION_ENTITIES } from './modules/adoption/adoption.module';
 import { ENROLLMENTS_ENTITIES } from './modules/enrollments/enrollments.module';
 import { AUDIT_ENTITIES } from './modules/audit/audit.module';
+import { ROLLOUTS_ENTITIES } from './modules/rollouts/rollouts.module';
 
 /**
  * Every entity of the panel, for MikroORM: each module lists the tables it owns. Beside app.module, which
@@ -24,6 +26,7 @@ export const ENTITIES = [
   ...USERS_ENTITIES,
   ...SESSIONS_ENTITIES,
   ...ACCESS_ENTITIES,
+  ...TEMPLATES_ENTITIES,
   ...NODES_ENTITIES,
   ...CLUSTERS_ENTITIES,
   ...PEERS_ENTITIES,
@@ -36,4 +39,5 @@ export const ENTITIES = [
   ...ADOPTION_ENTITIES,
   ...ENROLLMENTS_ENTITIES,
   ...AUDIT_ENTITIES,
+  ...ROLLOUTS_ENTITIES,
 ];

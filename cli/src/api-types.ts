@@ -44,3 +44,8 @@ export type ClusterDns = Schemas['DnsConfigDto'];
 export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };
 export type ClusterDnsNow = Schemas['ClusterDnsNowView'];
 export type MemberPlan = Schemas['MemberPlanView'];
+
+export type RolloutView = Schemas['RolloutView'];
+export type RolloutCreation = Schemas['CreateRolloutDto'];
+export type WaveSpec = Schemas['WaveSpecDto'];
+export type TemplateView = Schemas['TemplateView'];

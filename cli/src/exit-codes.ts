@@ -6,6 +6,8 @@ export const EXIT = {
   changes: 2,
   /** at least one node could not be checked (`drift --exit-code`). */
   unknown: 3,
+  /** a rollout halted at a gate (`rollout start|resume|rollback|status --watch`): a node needs a decision. */
+  halted: 3,
   /** the plan no longer matches the node (`apply --plan`). */
   stalePlan: 4,
 } as const;

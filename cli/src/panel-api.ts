@@ -33,6 +33,9 @@ import type {
   ReconcileJob,
   ReconcileOptions,
   Scope,
+  RolloutCreation,
+  RolloutView,
+  TemplateView,
   TokenRole,
   TokenView,
   UserView,
@@ -43,6 +46,9 @@ import { Connection } from './cli-config';
 import { CliError } from './exit-codes';
 import { assertTokenTransport } from './token-transport';
 import { CLI_VERSION } from './version';
+
+export const ROLLOUT_COMMANDS = ['start', 'pause', 'resume', 'abort', 'rollback'] as const;
+export type RolloutCommand = (typeof ROLLOUT_COMMANDS)[number];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 1000;
@@ -294,6 +300,31 @@ export class PanelApi {
   }
 
   /** A node by id or by name. */
+  createRollout(body: RolloutCreation): Promise<RolloutView> {
+    return expectOk(this.client.POST('/api/rollouts', { body }));
+  }
+
+  getRollout(id: string): Promise<RolloutView> {
+    return expectOk(this.client.GET('/api/rollouts/{id}', { params: { path: { id } } }));
+  }
+
+  /** start, pause, resume, abort or rollback: the rollout as the command left it. */
+  commandRollout(id: string, command: RolloutCommand): Promise<RolloutView> {
+    return expectOk(this.client.POST(`/api/rollouts/{id}/${command}`, { params: { path: { id } } }));
+  }
+
+  /** A template by id or name. */
+  async resolveTemplate(ref: string): Promise<TemplateView> {
+    if (UUID.test(ref))
+      return expectOk(this.client.GET('/api/templates/{id}', { params: { path: { id: ref } } }));
+    const templates = await this.allPages((cursor) =>
+      expectOk(this.client.GET('/api/templates', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+    );
+    const found = templates.find((template) => template.name === ref);
+    if (!found) throw new CliError(`no template named "${ref}"`);
+    return found;
+  }
+
   async resolveNode(ref: string): Promise<NodeView> {
     if (UUID.test(ref)) return this.getNode(ref);
     const found = (await this.listNodes()).find((node) => node.name === ref);

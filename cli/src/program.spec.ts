@@ -59,7 +59,15 @@ describe('the wgfleet program', () => {
   });
 
   it('offers -o json on every command that prints a result', () => {
-    const plain = ['login', 'context use', 'completion', 'plan', 'peers config', 'audit export'];
+    const plain = [
+      'login',
+      'context use',
+      'completion',
+      'plan',
+      'rollout plan',
+      'peers config',
+      'audit export',
+    ];
     for (const { path, command } of commands.filter((c) => !plain.includes(c.path))) {
       expect([path, command.options.some((option) => option.long === '--output')]).toEqual([path, true]);
     }

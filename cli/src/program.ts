@@ -13,6 +13,7 @@ import { registerFleetCommands } from './commands/fleet';
 import { registerNodeCommands } from './commands/nodes';
 import { registerPeerCommands } from './commands/peers';
 import { registerReconcileCommands } from './commands/reconcile';
+import { registerRolloutCommands } from './commands/rollout';
 import { EXIT } from './exit-codes';
 import { describeFailure } from './failure';
 import { Runtime } from './runtime';
@@ -39,6 +40,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerClusterCommands(program, runtime);
   registerClusterHealthCommands(program, runtime);
   registerFleetCommands(program, runtime);
+  registerRolloutCommands(program, runtime);
   registerEventsCommand(program, runtime);
   registerAccessCommands(program, runtime);
   registerAdminCommands(program, runtime);

@@ -23,6 +23,11 @@ export const BENCHMARKS: Benchmark[] = [
   },
   { name: 'reconcile', command: [...TS, 'scripts/bench/reconcile-bench.ts'], flags: { peers: 'number' } },
   {
+    name: 'rollout-gates',
+    command: [...TS, 'scripts/bench/rollout-gate-bench.ts'],
+    flags: { nodes: 'number', peers: 'number', runs: 'number' },
+  },
+  {
     name: 'sync',
     command: [...TS, 'scripts/bench/sync-bench.ts'],
     flags: { peers: 'number', clients: 'number', prefix: 'text' },
@@ -63,6 +68,7 @@ export const BENCHMARKS: Benchmark[] = [
       'drifted-every': 'number',
       'create-seconds': 'number',
       'create-only': 'switch',
+      rollout: 'switch',
       'memory-sample': 'text',
     },
   },

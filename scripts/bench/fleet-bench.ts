@@ -10,6 +10,10 @@
  *    this database's PostgreSQL backends, rows written (pg_stat_user_tables) and bytes the tables grew.
  *    With two panels every node must be scanned exactly once per slot.
  *
+ * `--rollout` stops after step 1 and compares, over the whole fleet, a bulk reconcile (POST /api/drift/reconcile)
+ * with a rollout of the same reconcile (POST /api/rollouts: 5 waves, 0-s bake): wall time until every node is
+ * done and both panels' CPU. The gate arithmetic alone is `rollout-gate-bench.ts`.
+ *
  * `--create-seconds` stops sending creations after that long (the figures are then of those sent).
  * `--create-only` stops after step 1 and says where the creations' time went: request latency, panel and
  * PostgreSQL CPU per peer, creation transactions and sync runs (each writes its peers' sync state at one time).
@@ -17,7 +21,7 @@
  * Needs PostgreSQL, Redis and a built panel (`npm run build`); no root, no WireGuard.
  * Usage: node -r ts-node/register/transpile-only scripts/bench/fleet-bench.ts [--nodes 1000] [--peers 1000]
  *        [--api-peers 100] [--interval 60] [--slots 2] [--clients 16] [--active-share 0.1] [--drifted-every 20]
- *        [--create-only] [--create-seconds 1200] [--json out.json] [--memory-sample /tmp/prefix]
+ *        [--create-only | --rollout] [--create-seconds 1200] [--json out.json] [--memory-sample /tmp/prefix]
  * `--memory-sample` preloads memory-sampler.js into the measured panels: what their RSS is made of at its peak
  * (V8 heap spaces, external buffers, the rest) goes to `<prefix>.<pid>.json` and is printed after each phase.
  */
@@ -413,6 +417,70 @@ async function tickPhaseMs(databaseUrl: string, intervalMs: number): Promise<num
   }
 }
 
+/** The same reconcile of every node: first as one bulk request, then as a rollout in 5 waves with a 0-s bake. */
+async function rolloutVersusBulk(db: Client, panels: PanelProcess[], nodeIds: string[]): Promise<BenchRow[]> {
+  const panel = panels[0];
+  const call = async (path: string, body: unknown) => {
+    const response = await fetch(`${panel.url}${path}`, {
+      method: 'POST',
+      headers: panel.headers,
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${text.slice(0, 300)}`);
+    return JSON.parse(text) as { id: string };
+  };
+  const measure = async (what: string, run: () => Promise<void>) => {
+    const cpuBefore = panels.map((each) => cpuSeconds(each.pid));
+    const started = performance.now();
+    await run();
+    const wallS = (performance.now() - started) / 1000;
+    const cpuS = sum(panels.map((each, i) => cpuSeconds(each.pid) - cpuBefore[i]));
+    console.log(`${what}: ${wallS.toFixed(1)} s, panel CPU ${cpuS.toFixed(1)} s`);
+    return { wallS, cpuS };
+  };
+  const bulk = await measure('bulk reconcile', async () => {
+    await call('/api/drift/reconcile', { node_ids: nodeIds });
+    await waitFor('every reconcile job to finish', 1_800_000, async () => {
+      const { rows } = await db.query<{ open: string }>(
+        `select count(*) as open from reconcile_jobs where status in ('queued', 'running')`,
+      );
+      return Number(rows[0].open) === 0;
+    });
+  });
+  const rollout = await measure('rollout, 5 waves, 0-s bake', async () => {
+    const created = await call('/api/rollouts', {
+      node_ids: nodeIds,
+      waves: [{ count: 1 }, { percent: 10 }, { percent: 25 }, { percent: 50 }, { percent: 100 }],
+      bake_s: 0,
+    });
+    await waitFor('the rollout to complete', 1_800_000, async () => {
+      const { rows } = await db.query<{ status: string; halt: unknown }>(
+        `select status, halt from rollouts where id = $1`,
+        [created.id],
+      );
+      if (rows[0].status === 'halted') throw new Error(`the rollout halted: ${JSON.stringify(rows[0].halt)}`);
+      return rows[0].status === 'completed';
+    });
+  });
+  const target = `${nodeIds.length} nodes, two panels`;
+  const row = (figure: string, measured: number, unit: string): BenchRow => ({
+    figure,
+    target,
+    measured,
+    unit,
+    floor: null,
+    ratio: null,
+    ok: true,
+  });
+  return [
+    row('bulk reconcile: request to every job finished', bulk.wallS, 's'),
+    row('bulk reconcile: panel CPU', bulk.cpuS, 's'),
+    row('rollout of the same reconcile, 5 waves, 0-s bake: request to completed', rollout.wallS, 's'),
+    row('rollout: panel CPU (plans included)', rollout.cpuS, 's'),
+  ];
+}
+
 async function main(): Promise<void> {
   const nodeCount = numberArg('nodes', 1000);
   const peersPerNode = numberArg('peers', 1000);
@@ -525,6 +593,11 @@ async function main(): Promise<void> {
       `${apiPeers} peers created through 2 panels in ${creation.seconds.toFixed(1)} s (${(apiPeers / creation.seconds).toFixed(0)}/s), ${creation.errors} errors${creation.firstError ? ` (first: ${creation.firstError})` : ''}; all applied by sync ${appliedAfterS.toFixed(1)} s later`,
     );
     for (const client of api) client.close();
+    if (process.argv.includes('--rollout')) {
+      rows.push(...(await rolloutVersusBulk(db, panels, nodeIds)));
+      emitRows(rows);
+      return;
+    }
     if (process.argv.includes('--create-only')) {
       const creationCost = await creationCosts(db, databaseBeforeCreation, panels, cpuBeforeCreation);
       console.log(

@@ -9,6 +9,7 @@ import { MyDevices } from './pages/my-devices';
 import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
+import { RolloutPage, Rollouts } from './pages/rollouts';
 import { Tokens } from './pages/tokens';
 import { Bindings } from './pages/bindings';
 import { Webhooks } from './pages/webhooks';
@@ -84,7 +85,8 @@ function Shell() {
   if (operator) links.push(['/', 'Fleet'], ['/peers', 'Peers']);
   if (hasOwnDevices(me)) links.push([operator ? '/devices' : '/', 'My devices']);
   // The cluster list and the event feed span the whole fleet: a reader of part of it is refused them.
-  if (grantsFleetWide(me, 'read')) links.push(['/clusters', 'Clusters'], ['/events', 'Events']);
+  if (grantsFleetWide(me, 'read'))
+    links.push(['/clusters', 'Clusters'], ['/rollouts', 'Rollouts'], ['/events', 'Events']);
   if (grantsFleetWide(me, 'admin'))
     links.push(['/webhooks', 'Webhooks'], ['/tokens', 'Tokens'], ['/bindings', 'Bindings']);
   const current = (href: string) =>
@@ -127,6 +129,8 @@ function Shell() {
           <Route path="/peers" component={Peers} />
           <Route path="/clusters" component={Clusters} />
           <Route path="/clusters/:id" component={ClusterPage} />
+          <Route path="/rollouts" component={Rollouts} />
+          <Route path="/rollouts/:id" component={RolloutPage} />
           <Route path="/events" component={Events} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />

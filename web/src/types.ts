@@ -42,3 +42,5 @@ export type ReconcileOptions = Pick<
 >;
 export type ClusterDnsNow = Schemas['ClusterDnsNowView'];
 export type MemberPlan = Schemas['MemberPlanView'];
+export type RolloutView = Schemas['RolloutView'];
+export type RolloutCommand = 'start' | 'pause' | 'resume' | 'abort' | 'rollback';

@@ -10,10 +10,11 @@ export class ApiError extends HttpException {
   constructor(
     status: HttpStatus,
     readonly code: string,
-    message: string,
+    /** The message, for a caller that passes it on (HttpException's own `message` is its class name). */
+    readonly text: string,
     readonly details?: unknown,
   ) {
-    super({ error: { code, message, ...(details === undefined ? {} : { details }) } }, status);
+    super({ error: { code, message: text, ...(details === undefined ? {} : { details }) } }, status);
   }
 }
 

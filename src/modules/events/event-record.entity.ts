@@ -8,6 +8,8 @@ export const AGGREGATE_TYPES = [
   'node_receipt',
   'cluster',
   'cluster_health',
+  'template',
+  'rollout',
 ] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 

@@ -1,5 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import type { NodeTags } from '../../common/domain/node-tags';
+import type { TemplateSettings } from '../../common/domain/desired-state';
 import type { AutoReconcileMode } from './node.events';
 
 /** Read model of a node, projected from its events. */
@@ -69,6 +70,16 @@ export class NodeEntity {
 
   @Property({ type: 'jsonb', default: '{}' })
   tags: NodeTags = {};
+  /** The template the node follows (docs/API.md, Templates); null = none. */
+  @Property({ type: 'uuid', nullable: true, index: true })
+  templateId: string | null = null;
+
+  /** The template version the node runs: a template edit changes nothing here until the node is pinned again. */
+  @Property({ type: 'integer', nullable: true })
+  templateVersion: number | null = null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  templateSettings: TemplateSettings | null = null;
 
   @Property({ type: 'integer' })
   version!: number;

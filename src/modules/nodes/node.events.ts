@@ -1,5 +1,6 @@
 import type { NodeReceipt } from '@wgfleet/protocol';
 import type { NodeTags } from '../../common/domain/node-tags';
+import type { TemplateSettings } from '../../common/domain/desired-state';
 import type { DomainEvent } from '../events';
 
 export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
@@ -29,6 +30,11 @@ export interface NodeState {
   receipt_key: string | null;
   /** Absent from events recorded before nodes had tags: the column's default (none) stands for them. */
   tags?: NodeTags;
+  /** The template the node follows and the version it runs; null = none. */
+  template_id: string | null;
+  template_version: number | null;
+  /** That version's settings, copied when pinned: versions never change, and the node's events replay alone. */
+  template_settings: TemplateSettings | null;
 }
 
 export const NODE_REGISTERED = 'node.registered';

@@ -30,6 +30,9 @@ export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
   set('agentCertFingerprint', state.agent_cert_fingerprint);
   set('receiptKey', state.receipt_key);
   set('tags', state.tags);
+  set('templateId', state.template_id);
+  set('templateVersion', state.template_version);
+  set('templateSettings', state.template_settings);
   return columns;
 }
 

@@ -5,6 +5,7 @@ import {
   AuditEventType,
   ClusterEventType,
   PeerEventType,
+  RolloutEventType,
   toSlackMessage,
   WebhookEvent,
   WebhookEventData,
@@ -30,6 +31,11 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'cluster.member_down',
   'cluster.member_up',
   'cluster.published',
+  'rollout.started',
+  'rollout.wave_passed',
+  'rollout.halted',
+  'rollout.completed',
+  'rollout.rolled_back',
 ];
 
 /**
@@ -78,7 +84,23 @@ export interface ClusterNotice {
   };
 }
 
-export type NotificationEvent = WebhookEvent | AuditNotice | ClusterNotice | TestEvent;
+/**
+ * `rollout.*`: the rollout, its status, the wave it is about and, for `rollout.halted`, the halt (wave, node,
+ * gate, reason); ids, counts and words only.
+ */
+export interface RolloutNotice {
+  type: RolloutEventType;
+  timestamp: string;
+  data: {
+    rollout_id: string;
+    status: string;
+    wave: number | null;
+    halt: { wave: number; node_id?: string; gate: string; reason: string } | null;
+    url: string;
+  };
+}
+
+export type NotificationEvent = WebhookEvent | AuditNotice | ClusterNotice | RolloutNotice | TestEvent;
 
 export type EventSummary = WebhookEventData['summary'];
 
@@ -176,14 +198,28 @@ export function renderBody(event: NotificationEvent, format: WebhookFormat): str
   if (event.type === 'test') return JSON.stringify({ text: event.data.message });
   if (isAuditNotice(event)) return JSON.stringify({ text: auditText(event) });
   if (isClusterNotice(event)) return JSON.stringify({ text: clusterText(event) });
+  if (isRolloutNotice(event)) return JSON.stringify({ text: rolloutText(event) });
   return JSON.stringify(toSlackMessage(event));
 }
 
-function isAuditNotice(event: WebhookEvent | AuditNotice | ClusterNotice): event is AuditNotice {
+function isRolloutNotice(event: WebhookEvent | RolloutNotice): event is RolloutNotice {
+  return event.type.startsWith('rollout.');
+}
+
+function rolloutText(event: RolloutNotice): string {
+  const { data } = event;
+  const wave = data.wave === null ? '' : ` (wave ${data.wave})`;
+  const halt = data.halt ? `: ${data.halt.gate} gate, ${data.halt.reason}` : '';
+  return `Rollout ${data.rollout_id} ${event.type.slice('rollout.'.length).replace('_', ' ')}${wave}${halt} — ${data.url}`;
+}
+
+function isAuditNotice(
+  event: WebhookEvent | AuditNotice | ClusterNotice | RolloutNotice,
+): event is AuditNotice {
   return event.type === 'audit.checkpoint' || event.type === 'audit.broken';
 }
 
-function isClusterNotice(event: WebhookEvent | ClusterNotice): event is ClusterNotice {
+function isClusterNotice(event: WebhookEvent | ClusterNotice | RolloutNotice): event is ClusterNotice {
   return (
     event.type === 'cluster.member_down' ||
     event.type === 'cluster.member_up' ||

@@ -1,1 +1,1 @@
-export { stalePlan } from './reconcile.service';
+export { ReconcileService, stalePlan } from './reconcile.service';

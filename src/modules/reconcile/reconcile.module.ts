@@ -26,6 +26,8 @@ export const RECONCILE_ENTITIES = [ReconcileJobEntity, ReconcilePlanEntity];
   imports: [DriftModule, NodesModule, PeersModule, NodeApplyModule, NotificationsModule, NodeJobsModule],
   controllers: [ReconcileController],
   providers: [ReconcileJobs, ReconcileService, ReconcileRunner, SelfHealListener, ReconcileStore],
+  // Rollouts plan and apply each node's change as a dry run and its stored plan.
+  exports: [ReconcileService],
 })
 export class ReconcileModule implements OnModuleInit {
   constructor(

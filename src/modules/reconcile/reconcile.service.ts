@@ -111,6 +111,24 @@ export class ReconcileService {
     };
   }
 
+  /**
+   * A dry run of the state a node is about to have (`snapshot`, e.g. with a template version it will pin),
+   * stored like any dry run: its plan_id names exactly what the change will do to the node as it is now.
+   */
+  async dryRunOf(snapshot: DesiredSnapshot, context: CommandContext): Promise<ReconcileDryRunView> {
+    const answer = await this.dryRun(this.em.fork(), snapshot, reconcileOptions({ dry_run: true }), context);
+    if (answer.status !== HttpStatus.OK) throw new Error('a dry run answered a queued job');
+    return answer.body;
+  }
+
+  /** Whether a stored plan still fits `snapshot` and what the node runs now (the plan_stale check). */
+  async planFits(planId: string, snapshot: DesiredSnapshot): Promise<boolean> {
+    const em = this.em.fork();
+    const stored = await em.findOne(ReconcilePlanEntity, { id: planId, nodeId: snapshot.node.id });
+    if (!stored) return false;
+    return this.inspector.fingerprint(snapshot, await this.observeNow(snapshot.node)) === stored.fingerprint;
+  }
+
   async job(id: string): Promise<ReconcileJobView> {
     const row = await this.em.fork().findOne(ReconcileJobEntity, { id });
     if (!row) throw notFound('reconcile job', id);

@@ -50,6 +50,8 @@ export interface NodeRegistration {
   override_mtu?: number;
   override_keepalive?: number;
   override_endpoint_allowed_ip?: string[];
+  /** The template the node follows (docs/API.md, Templates). */
+  template_id?: string;
 }
 
 export function registerNode(api: PanelApi, registration: NodeRegistration): Promise<NodeView> {

@@ -8,7 +8,10 @@ export type NodeEventType = AlertType | 'reconcile.succeeded' | 'reconcile.faile
 export type AuditEventType = 'audit.checkpoint' | 'audit.broken';
 /** Events about a cluster's members and what its DNS name resolves to (docs/API.md, Clusters). */
 export type ClusterEventType = 'cluster.member_down' | 'cluster.member_up' | 'cluster.published';
-export type WebhookEventType = NodeEventType | AuditEventType | ClusterEventType;
+/** Events about a staged rollout (docs/API.md, Rollouts). */
+export type RolloutEventType =
+  'rollout.started' | 'rollout.wave_passed' | 'rollout.halted' | 'rollout.completed' | 'rollout.rolled_back';
+export type WebhookEventType = NodeEventType | AuditEventType | ClusterEventType | RolloutEventType;
 
 /** `data` of every webhook event: names and counts only, never a secret. */
 export interface WebhookEventData {
