@@ -29,6 +29,12 @@ export type TokenRole = Schemas['TokenRole'];
 export type WebhookEventType = Schemas['WebhookEventType'];
 export type ReconcileMode = Schemas['ReconcileMode'];
 export type ReconcileOptions = Schemas['ReconcileOptionsDto'];
+export type TemplateView = Schemas['TemplateView'];
+export type TemplateCreation = Schemas['CreateTemplateDto'];
+export type TemplateUpdate = Schemas['UpdateTemplateDto'];
+export type TemplateSettings = Schemas['TemplateSettingsDto'];
+export type ClientRoutes = NonNullable<TemplateSettings['client_routes']>;
+export type NodeSettings = Schemas['InheritedSettingsView'];
 
 /** One page of a listing, as every paged answer of the document has it (NodeViewPage, PeerViewPage ...). */
 export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };

@@ -10,6 +10,7 @@ import { registerFleetCommands } from './commands/fleet';
 import { registerNodeCommands } from './commands/nodes';
 import { registerPeerCommands } from './commands/peers';
 import { registerReconcileCommands } from './commands/reconcile';
+import { registerTemplateCommands } from './commands/templates';
 import { EXIT } from './exit-codes';
 import { describeFailure } from './failure';
 import { Runtime } from './runtime';
@@ -33,6 +34,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerReconcileCommands(program, runtime);
   registerAdoptCommand(program, runtime);
   registerNodeCommands(program, runtime);
+  registerTemplateCommands(program, runtime);
   registerPeerCommands(program, runtime);
   registerFleetCommands(program, runtime);
   registerEventsCommand(program, runtime);

@@ -227,6 +227,46 @@ _wgfleet_completion; printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect((await cli.run(['completion', 'tcsh'])).code).toBe(1);
   });
 
+  it('template: create, edit (next version), pin a node by name@version, unpin, delete', async () => {
+    const created = await json([
+      'template',
+      'create',
+      'cli-branch',
+      '--override-keepalive',
+      '30',
+      '--client-routes',
+      'split:10.0.0.0/8',
+    ]);
+    expect(created).toMatchObject({
+      version: 1,
+      settings: { override_keepalive: 30, client_routes: { mode: 'split', networks: ['10.0.0.0/8'] } },
+    });
+    const edited = await json(['template', 'edit', 'cli-branch', '--override-keepalive', '40']);
+    expect(edited).toMatchObject({ version: 2, settings: { override_keepalive: 40 } });
+    expect((await json(['template', 'list'])).map((t: Json) => t.name)).toContain('cli-branch');
+
+    expect(await json(['nodes', 'set', node.name, '--template', 'cli-branch@1'])).toMatchObject({
+      template_id: created.id,
+      template_version: 1,
+    });
+    const followed = await cli.run(['template', 'delete', 'cli-branch']);
+    expect(followed.code).not.toBe(0);
+    expect(followed.stderr).toMatch(/followed by 1 node/);
+
+    expect(await json(['nodes', 'set', node.name, '--template', 'cli-branch'])).toMatchObject({
+      template_version: 2,
+    });
+    expect(await json(['nodes', 'set', node.name, '--template', 'none'])).toMatchObject({
+      template_id: null,
+      template_version: null,
+    });
+    const unknown = await cli.run(['nodes', 'set', node.name, '--template', 'nope']);
+    expect(unknown.stderr).toContain('no template named "nope"');
+    expect(await json(['template', 'delete', 'cli-branch'])).toEqual({
+      deleted: { kind: 'template', id: created.id, name: 'cli-branch' },
+    });
+  });
+
   it('nodes rm deletes a node by name', async () => {
     expect(await json(['nodes', 'rm', node.name])).toEqual({
       deleted: { kind: 'node', id: node.id, name: node.name },

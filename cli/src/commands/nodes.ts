@@ -89,11 +89,19 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
         .argument('<node>', 'id or name')
         .option('--enable', 'enable the node')
         .option('--disable', 'disable the node')
-        .option('--agent-secret-stdin', 'read a new agent secret from standard input'),
+        .option('--agent-secret-stdin', 'read a new agent secret from standard input')
+        .option(
+          '--template <name[@version]|none>',
+          'follow a template, pinning its latest version (or the one given); none stops following',
+        ),
     ),
     NODE_FIELDS,
   );
-  examples(set, 'wgfleet nodes set edge-1 --override-keepalive 25 --override-dns none');
+  examples(
+    set,
+    'wgfleet nodes set edge-1 --override-keepalive 25 --override-dns none\n' +
+      '  wgfleet nodes set edge-1 --template branch-office@3',
+  );
   set.action(
     runtime.act(async (ref: string, options: Record<string, unknown>, command) => {
       const panel = await runtime.panel(command);
@@ -102,6 +110,11 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
       if (options.enable) body.enabled = true;
       if (options.disable) body.enabled = false;
       if (options.agentSecretStdin) body.agent_secret = (await text(process.stdin)).trim();
+      if (typeof options.template === 'string') {
+        const pin = templatePin(options.template);
+        body.template_id = pin ? (await panel.resolveTemplate(pin.template)).id : null;
+        if (pin?.version !== undefined) body.template_version = pin.version;
+      }
       printNode(runtime.out(command), await panel.updateNode(node.id, body));
     }),
   );
@@ -124,6 +137,13 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
         .result(`deleted node ${node.name}`, { deleted: { kind: 'node', id: node.id, name: node.name } });
     }),
   );
+}
+
+/** `name`, `name@3` or `none` (null): a trailing `@<digits>` is the version. */
+export function templatePin(value: string): { template: string; version?: number } | null {
+  if (value === 'none') return null;
+  const match = /^(.+)@(\d+)$/.exec(value);
+  return match ? { template: match[1], version: Number(match[2]) } : { template: value };
 }
 
 function printNode(out: Output, node: NodeView): void {
