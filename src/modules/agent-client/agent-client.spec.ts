@@ -125,6 +125,8 @@ describe('AgentClient against the real agent', () => {
       name: wg0.name,
       public_key: wg0.publicKey,
       listen_port: wg0.listenPort,
+      fwmark: null,
+      mtu: expect.any(Number),
     });
   });
 

@@ -213,9 +213,9 @@ export function interfaceInfoAnswer(value: unknown): InterfaceInfo {
     name: interfaceName(body.name, 'name'),
     public_key: interfaceKey(body.public_key, 'public_key'),
     listen_port: integer(body.listen_port, 'listen_port', 0, 65535),
-    ...(body.fwmark === undefined || body.fwmark === null
+    ...(body.fwmark === undefined
       ? {}
-      : { fwmark: integer(body.fwmark, 'fwmark', 0, 0xffffffff) }),
+      : { fwmark: body.fwmark === null ? null : integer(body.fwmark, 'fwmark', 0, 0xffffffff) }),
     ...(body.mtu === undefined ? {} : { mtu: optionalMtu(body.mtu, 'mtu') }),
   };
 }
