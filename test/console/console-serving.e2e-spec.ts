@@ -17,7 +17,14 @@ describe('console served by the panel', () => {
   });
 
   it('answers index.html for the console pages with a strict Content-Security-Policy', async () => {
-    for (const path of ['/', '/nodes/6f1c1a52-7a57-4e0b-9b55-1f0d3c1e0a11', '/peers', '/events', '/tokens']) {
+    for (const path of [
+      '/',
+      '/nodes/6f1c1a52-7a57-4e0b-9b55-1f0d3c1e0a11',
+      '/peers',
+      '/events',
+      '/templates',
+      '/tokens',
+    ]) {
       const answer = await panel.http().get(path).expect(200);
       expect(answer.headers['content-type']).toMatch(/text\/html/);
       expect(answer.text).toContain('<div id="app">');

@@ -7,6 +7,7 @@ import { Login } from './pages/login';
 import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
+import { Templates } from './pages/templates';
 import { Tokens } from './pages/tokens';
 import { Webhooks } from './pages/webhooks';
 import { SessionContext, useSession } from './session';
@@ -62,6 +63,7 @@ function Shell() {
     ['/', 'Fleet'],
     ['/peers', 'Peers'],
     ['/events', 'Events'],
+    ['/templates', 'Templates'],
     ...(me.role === 'admin'
       ? ([
           ['/webhooks', 'Webhooks'],
@@ -105,6 +107,7 @@ function Shell() {
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
           <Route path="/events" component={Events} />
+          <Route path="/templates" component={Templates} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />
           <Route default component={NotFound} />

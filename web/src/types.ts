@@ -21,6 +21,10 @@ export type WebhookView = Schemas['WebhookView'];
 export type DeliveryView = Schemas['DeliveryView'];
 export type NodeUpdate = Schemas['UpdateNodeDto'];
 export type PeerCreation = Schemas['CreatePeerDto'];
+export type SettingSource = Schemas['SettingSource'];
+export type NodeSettings = Schemas['InheritedSettingsView'];
+export type TemplateView = Schemas['TemplateView'];
+export type TemplateSettings = Schemas['TemplateSettingsDto'];
 
 /** A mismatch as the drift report and the plan show it: `field: expected → actual`. */
 export type FieldMismatch =
