@@ -1,9 +1,18 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import type { NodeView, PeerView } from '../api-types';
+import type { NodeView, PeerView, TemplateView } from '../api-types';
 import { CliError, EXIT } from '../exit-codes';
-import { CurrentNode, describeChange, diffFleet, FleetChange, FleetDiff } from '../fleet/fleet-diff';
+import {
+  CurrentNode,
+  describeChange,
+  diffFleet,
+  diffTemplates,
+  FleetChange,
+  FleetDiff,
+  KeptItem,
+} from '../fleet/fleet-diff';
+import type { ApiFields } from '../fleet/fleet-file';
 import { exportFleetFile, fleetDocument, parseFleetFile } from '../fleet/fleet-file';
 import { Output, withOutputOption } from '../output';
 import { nodeCreation } from '../node-creation';
@@ -36,10 +45,10 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (_options, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      const { nodes, peers } = await readFleet(panel);
+      const { nodes, peers, templates } = await readFleet(panel);
       const peersOf = (id: string) => peers.get(id) ?? [];
-      if (out.json) out.printJson(fleetDocument(nodes, peersOf));
-      else out.write(exportFleetFile(nodes, peersOf));
+      if (out.json) out.printJson(fleetDocument(nodes, peersOf, templates));
+      else out.write(exportFleetFile(nodes, peersOf, templates));
     }),
   );
 
@@ -79,9 +88,9 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
       const diff = await fleetDiff(panel, options);
       const secrets = agentSecrets(diff.changes);
       const applied: FleetChange[] = [];
-      const nodeIds = new Map<string, string>();
+      const ids = { nodes: new Map<string, string>(), templates: new Map<string, string>() };
       for (const change of diff.changes) {
-        await applyChange(panel, change, nodeIds, secrets);
+        await applyChange(panel, change, ids, secrets);
         applied.push(change);
         if (!out.json) out.line(describeChange(change)[0]);
       }
@@ -94,22 +103,26 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
   );
 }
 
-async function readFleet(panel: PanelApi): Promise<{ nodes: NodeView[]; peers: Map<string, PeerView[]> }> {
+async function readFleet(
+  panel: PanelApi,
+): Promise<{ nodes: NodeView[]; peers: Map<string, PeerView[]>; templates: TemplateView[] }> {
   const nodes = await panel.listNodes();
   const peers = new Map<string, PeerView[]>();
   for (const node of nodes) peers.set(node.id, await panel.listPeers(node.id));
-  return { nodes, peers };
+  return { nodes, peers, templates: await panel.listTemplates() };
 }
 
 async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetDiff> {
   const text = await readFleetText(options.file);
   const desired = parseFleetFile(text, options.file);
-  const { nodes, peers } = await readFleet(panel);
+  const { nodes, peers, templates } = await readFleet(panel);
+  const templateNames = new Map(templates.map((template) => [template.id, template.name]));
   const current: CurrentNode[] = nodes.map((node) => ({
     id: node.id,
     version: node.version,
     name: node.name,
-    fields: node,
+    // A fleet file names a node's template; which version it runs is the rollouts' business.
+    fields: { ...node, template: node.template_id ? templateNames.get(node.template_id) : null },
     peers: (peers.get(node.id) ?? []).map((peer) => ({
       id: peer.id,
       version: peer.version,
@@ -117,7 +130,13 @@ async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetD
       fields: peer,
     })),
   }));
-  return diffFleet(desired, current, options.prune === true);
+  const prune = options.prune === true;
+  const templateDiff = diffTemplates(desired.templates, templates, prune);
+  const nodeDiff = diffFleet(desired.nodes, current, prune);
+  return {
+    changes: [...templateDiff.changes, ...nodeDiff.changes, ...templateDiff.deletions],
+    kept: [...templateDiff.kept, ...nodeDiff.kept],
+  };
 }
 
 async function readFleetText(file: string): Promise<string> {
@@ -146,32 +165,58 @@ function agentSecrets(changes: FleetChange[]): Map<string, string> {
   return secrets;
 }
 
+interface CreatedIds {
+  nodes: Map<string, string>;
+  templates: Map<string, string>;
+}
+
+/**
+ * A node's `template` (a name) as the API's `template_id`: naming a template pins its latest version, null
+ * unpins. Templates this sync created are known by name already.
+ */
+async function withTemplateId(panel: PanelApi, fields: ApiFields, ids: CreatedIds): Promise<ApiFields> {
+  const { template, ...rest } = fields;
+  if (template === undefined) return fields;
+  if (typeof template !== 'string') return { ...rest, template_id: null };
+  const templateId = ids.templates.get(template) ?? (await panel.resolveTemplate(template)).id;
+  return { ...rest, template_id: templateId };
+}
+
 async function applyChange(
   panel: PanelApi,
   change: FleetChange,
-  nodeIds: Map<string, string>,
+  ids: CreatedIds,
   secrets: Map<string, string>,
 ): Promise<void> {
   if (change.action === 'update') {
-    const body = {
-      ...Object.fromEntries(change.changes.map((c) => [c.field, c.to])),
-      version: change.version,
-    };
+    const changed = Object.fromEntries(change.changes.map((c) => [c.field, c.to]));
+    if (change.kind === 'template') {
+      await panel.updateTemplate(change.id, { settings: changed, version: change.version });
+      return;
+    }
+    const body = { ...(await withTemplateId(panel, changed, ids)), version: change.version };
     if (change.kind === 'node') await panel.updateNode(change.id, body);
     else await panel.updatePeer(change.id, body);
   } else if (change.action === 'delete') {
-    if (change.kind === 'node') await panel.deleteNode(change.id, change.version);
+    if (change.kind === 'template') await panel.deleteTemplate(change.id, change.version);
+    else if (change.kind === 'node') await panel.deleteNode(change.id, change.version);
     else await panel.deletePeer(change.id, change.version);
+  } else if (change.kind === 'template') {
+    const created = await panel.createTemplate({
+      name: change.template,
+      settings: Object.fromEntries(Object.entries(change.settings)),
+    });
+    ids.templates.set(created.name, created.id);
   } else if (change.kind === 'node') {
     const node = nodeCreation(
       change.node,
-      change.fields,
+      await withTemplateId(panel, change.fields, ids),
       (missing) => `node ${change.node} is new: the fleet file must give its ${missing.join(', ')}`,
     );
     const created = await panel.createNode({ ...node, agent_secret: secrets.get(change.node) });
-    nodeIds.set(created.name, created.id);
+    ids.nodes.set(created.name, created.id);
   } else {
-    const nodeId = nodeIds.get(change.node) ?? (await panel.resolveNode(change.node)).id;
+    const nodeId = ids.nodes.get(change.node) ?? (await panel.resolveNode(change.node)).id;
     await panel.createPeer(nodeId, { name: change.peer, ...change.fields });
   }
 }
@@ -195,9 +240,10 @@ function printDiff(out: Output, diff: FleetDiff): void {
 }
 
 function printKept(out: Output, diff: FleetDiff): void {
-  for (const item of diff.kept) {
-    out.note(
-      `  not in the file, kept (--prune deletes): ${item.kind} ${item.peer ? `${item.node}/${item.peer}` : item.node}`,
-    );
-  }
+  for (const item of diff.kept) out.note(`  not in the file, kept (--prune deletes): ${keptName(item)}`);
+}
+
+function keptName(item: KeptItem): string {
+  if (item.kind === 'template') return `template ${item.template}`;
+  return `${item.kind} ${item.peer ? `${item.node}/${item.peer}` : item.node}`;
 }

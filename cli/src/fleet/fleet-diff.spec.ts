@@ -1,4 +1,4 @@
-import { CurrentNode, describeChange, diffFleet } from './fleet-diff';
+import { CurrentNode, describeChange, diffFleet, diffTemplates } from './fleet-diff';
 import { DesiredNodeSpec } from './fleet-file';
 
 const current: CurrentNode[] = [
@@ -132,5 +132,49 @@ describe('describeChange', () => {
         changes: [{ field: 'mtu', from: null, to: 1380 }],
       }),
     ).toEqual(['~ update peer edge-1/alice', '    mtu: null → 1380']);
+  });
+});
+
+describe('diffTemplates', () => {
+  const current = [
+    { id: 't1', version: 2, name: 'branch', settings: { override_keepalive: 40, fwmark: 7 } },
+    { id: 't2', version: 1, name: 'old', settings: {} },
+  ];
+
+  it("creates, makes the file's settings exactly (a left-out one removed) and deletes only with prune", () => {
+    const desired = [
+      { name: 'branch', settings: { override_keepalive: 50 } },
+      { name: 'new', settings: { interface_mtu: 1380 } },
+    ];
+    expect(diffTemplates(desired, current, false)).toEqual({
+      changes: [
+        {
+          action: 'update',
+          kind: 'template',
+          template: 'branch',
+          id: 't1',
+          version: 2,
+          changes: [
+            { field: 'fwmark', from: 7, to: null },
+            { field: 'override_keepalive', from: 40, to: 50 },
+          ],
+        },
+        { action: 'create', kind: 'template', template: 'new', settings: { interface_mtu: 1380 } },
+      ],
+      deletions: [],
+      kept: [{ kind: 'template', template: 'old' }],
+    });
+    expect(diffTemplates(desired, current, true).deletions).toEqual([
+      { action: 'delete', kind: 'template', template: 'old', id: 't2', version: 1 },
+    ]);
+    expect(describeChange(diffTemplates(desired, current, false).changes[1])).toEqual([
+      '+ create template new',
+      '    interface_mtu: 1380',
+    ]);
+  });
+
+  it('changes nothing when the settings match, whatever their order', () => {
+    const same = [{ name: 'branch', settings: { fwmark: 7, override_keepalive: 40 } }];
+    expect(diffTemplates(same, current.slice(0, 1), true).changes).toEqual([]);
   });
 });

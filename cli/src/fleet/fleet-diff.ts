@@ -1,4 +1,4 @@
-import type { ApiFields, DesiredNodeSpec } from './fleet-file';
+import type { ApiFields, DesiredNodeSpec, DesiredTemplateSpec } from './fleet-file';
 
 /** A node or peer as the panel has it: its id and version make the change a versioned write. */
 export interface CurrentPeer {
@@ -10,6 +10,14 @@ export interface CurrentPeer {
 
 export interface CurrentNode extends CurrentPeer {
   peers: CurrentPeer[];
+}
+
+/** A template as the panel has it: its latest version's settings. */
+export interface CurrentTemplate {
+  id: string;
+  version: number;
+  name: string;
+  settings: ApiFields;
 }
 
 export interface FieldChange {
@@ -32,14 +40,21 @@ export type FleetChange =
       version: number;
       changes: FieldChange[];
     }
-  | { action: 'delete'; kind: 'peer'; node: string; peer: string; id: string; version: number };
+  | { action: 'delete'; kind: 'peer'; node: string; peer: string; id: string; version: number }
+  | { action: 'create'; kind: 'template'; template: string; settings: ApiFields }
+  | {
+      action: 'update';
+      kind: 'template';
+      template: string;
+      id: string;
+      version: number;
+      changes: FieldChange[];
+    }
+  | { action: 'delete'; kind: 'template'; template: string; id: string; version: number };
 
 /** In the panel, not in the file, and left alone because --prune was not given. */
-export interface KeptItem {
-  kind: 'node' | 'peer';
-  node: string;
-  peer?: string;
-}
+export type KeptItem =
+  { kind: 'node' | 'peer'; node: string; peer?: string } | { kind: 'template'; template: string };
 
 export interface FleetDiff {
   changes: FleetChange[];
@@ -152,10 +167,72 @@ export function diffFleet(desired: DesiredNodeSpec[], current: CurrentNode[], pr
   return { changes: [...changes, ...deletions], kept };
 }
 
+/**
+ * Templates of a fleet file against the panel's, by name: a template's settings are the file's exactly (a setting
+ * the file leaves out is removed, as null). An edit is the template's next version and moves no node. Creations
+ * and updates go before the nodes (which may name them), deletions after (a followed template cannot go).
+ */
+export function diffTemplates(
+  desired: DesiredTemplateSpec[],
+  current: CurrentTemplate[],
+  prune: boolean,
+): { changes: FleetChange[]; deletions: FleetChange[]; kept: KeptItem[] } {
+  const changes: FleetChange[] = [];
+  const deletions: FleetChange[] = [];
+  const kept: KeptItem[] = [];
+  const currentByName = new Map(current.map((template) => [template.name, template]));
+  for (const template of desired) {
+    const existing = currentByName.get(template.name);
+    if (!existing) {
+      changes.push({
+        action: 'create',
+        kind: 'template',
+        template: template.name,
+        settings: template.settings,
+      });
+      continue;
+    }
+    const removed = Object.fromEntries(
+      Object.keys(existing.settings)
+        .filter((key) => template.settings[key] === undefined)
+        .map((key) => [key, null]),
+    );
+    const settingChanges = fieldChanges({ ...removed, ...template.settings }, existing.settings);
+    if (settingChanges.length > 0) {
+      changes.push({
+        action: 'update',
+        kind: 'template',
+        template: template.name,
+        id: existing.id,
+        version: existing.version,
+        changes: settingChanges,
+      });
+    }
+  }
+  const wanted = new Set(desired.map((template) => template.name));
+  for (const template of current.filter((t) => !wanted.has(t.name))) {
+    if (prune)
+      deletions.push({
+        action: 'delete',
+        kind: 'template',
+        template: template.name,
+        id: template.id,
+        version: template.version,
+      });
+    else kept.push({ kind: 'template', template: template.name });
+  }
+  return { changes, deletions, kept };
+}
+
 /** A change as one line of a plan (details of updates on the lines after it). */
 export function describeChange(change: FleetChange): string[] {
   const sign = change.action === 'create' ? '+' : change.action === 'update' ? '~' : '-';
-  const target = change.kind === 'node' ? `node ${change.node}` : `peer ${change.node}/${change.peer}`;
+  const target =
+    change.kind === 'template'
+      ? `template ${change.template}`
+      : change.kind === 'node'
+        ? `node ${change.node}`
+        : `peer ${change.node}/${change.peer}`;
   const head = `${sign} ${change.action} ${target}`;
   if (change.action === 'update') {
     return [
@@ -164,9 +241,10 @@ export function describeChange(change: FleetChange): string[] {
     ];
   }
   if (change.action === 'create') {
+    const values = change.kind === 'template' ? change.settings : change.fields;
     return [
       head,
-      ...Object.entries(change.fields).map(([field, value]) => `    ${field}: ${JSON.stringify(value)}`),
+      ...Object.entries(values).map(([field, value]) => `    ${field}: ${JSON.stringify(value)}`),
     ];
   }
   return [head];

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { NodeView, PeerView } from '../api-types';
+import type { NodeView, PeerView, TemplateView } from '../api-types';
 import { exportFleetFile, parseFleetFile } from './fleet-file';
 
 const node = {
@@ -63,7 +63,7 @@ describe('exportFleetFile', () => {
   });
 
   it('reads back to the same desired state', () => {
-    const [spec] = parseFleetFile(text);
+    const [spec] = parseFleetFile(text).nodes;
     expect(spec.fields).toMatchObject({
       override_dns: ['1.1.1.1'],
       override_keepalive: 25,
@@ -89,7 +89,7 @@ describe('exportFleetFile', () => {
 
 describe('parseFleetFile', () => {
   it('takes a peer with a name only: everything else is the panel’s to choose', () => {
-    const [spec] = parseFleetFile('nodes:\n  - name: edge-1\n    peers:\n      - name: carol\n');
+    const [spec] = parseFleetFile('nodes:\n  - name: edge-1\n    peers:\n      - name: carol\n').nodes;
     expect(spec).toEqual({ name: 'edge-1', fields: {}, peers: [{ name: 'carol', fields: {} }] });
   });
 
@@ -108,7 +108,36 @@ describe('parseFleetFile', () => {
     ['nodes:\n  - name: a\n    peers:\n      - name: p\n      - name: p', /peer p appears twice on node a/],
     ['nodes:\n  - name: a\n  - name: a', /node a appears twice/],
     ['nodes: [', /not valid YAML/],
+    ['templates: [a]\nnodes: []', /templates: must be a mapping/],
+    ['templates:\n  t:\n    colour: red\nnodes: []', /templates\.t\.colour: unknown field/],
+    ['templates:\n  t: {}\nnodes:\n  - name: a\n    template: u', /nodes\[0\]\.template: template u is not/],
   ])('refuses %j naming the place', (text, message) => {
     expect(() => parseFleetFile(text)).toThrow(message);
+  });
+});
+
+describe('templates in a fleet file', () => {
+  const template = {
+    id: 't1',
+    name: 'branch',
+    version: 3,
+    settings: { override_keepalive: 40, client_routes: { mode: 'split', networks: ['10.0.0.0/8'] } },
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  } as TemplateView;
+
+  it('exports the templates by name and the template a node follows, and reads them back', () => {
+    const text = exportFleetFile([{ ...node, template_id: 't1', template_version: 2 }], () => [], [template]);
+    const document = parse(text);
+    expect(document.templates).toEqual({ branch: template.settings });
+    expect(document.nodes[0].template).toBe('branch');
+    expect(text).not.toContain('template_version');
+    const spec = parseFleetFile(text);
+    expect(spec.templates).toEqual([{ name: 'branch', settings: template.settings }]);
+    expect(spec.nodes[0].fields.template).toBe('branch');
+  });
+
+  it('leaves templates out of a fleet without any', () => {
+    expect(parse(exportFleetFile([node], () => []))).not.toHaveProperty('templates');
   });
 });

@@ -1,5 +1,12 @@
 import { parse, stringify } from 'yaml';
-import type { NodeCreation, NodeView, PeerCreation, PeerView } from '../api-types';
+import type {
+  NodeCreation,
+  NodeView,
+  PeerCreation,
+  PeerView,
+  TemplateSettings,
+  TemplateView,
+} from '../api-types';
 import { CliError } from '../exit-codes';
 
 /** API field name → value; a field left out of a fleet file is not managed by it. */
@@ -12,11 +19,37 @@ export interface DesiredPeerSpec {
 
 export interface DesiredNodeSpec {
   name: string;
+  /** API fields, and `template`: the name of the template the node follows (null: none). */
   fields: ApiFields;
   /** The environment variable holding the agent secret, for a node the panel does not have yet. */
   agentSecretEnv?: string;
   peers: DesiredPeerSpec[];
 }
+
+export interface DesiredTemplateSpec {
+  name: string;
+  /** Every setting the template sets; one left out is removed from the template on sync. */
+  settings: ApiFields;
+}
+
+/** A fleet file's content: templates, then the nodes (which may name one of them). */
+export interface FleetSpec {
+  templates: DesiredTemplateSpec[];
+  nodes: DesiredNodeSpec[];
+}
+
+/** The keys of a template's settings, checked against the OpenAPI document's settings type. */
+const TEMPLATE_SETTING_KEYS: Record<keyof TemplateSettings, true> = {
+  override_listen_port: true,
+  override_dns: true,
+  override_mtu: true,
+  override_keepalive: true,
+  override_endpoint_allowed_ip: true,
+  client_dns_search: true,
+  client_routes: true,
+  interface_mtu: true,
+  fwmark: true,
+};
 
 type Kind = 'string' | 'integer' | 'boolean' | 'strings';
 interface FieldRule {
@@ -83,7 +116,7 @@ const PEER_RULES: FieldRules<PeerCreation> = {
   enabled: { kind: 'boolean' },
 };
 
-const NODE_KEYS = ['name', 'agent_secret_env', 'overrides', 'peers', ...Object.keys(NODE_RULES)];
+const NODE_KEYS = ['name', 'agent_secret_env', 'overrides', 'template', 'peers', ...Object.keys(NODE_RULES)];
 const PEER_KEYS = ['name', ...Object.keys(PEER_RULES)];
 
 function fail(path: string, message: string): never {
@@ -144,8 +177,21 @@ function requireName(path: string, value: Record<string, unknown>): string {
   return value.name;
 }
 
-/** A fleet file's text → the desired nodes and peers, or an error naming the place in the file. */
-export function parseFleetFile(text: string, source = 'fleet file'): DesiredNodeSpec[] {
+/** `templates:` (name → settings) → the desired templates; the panel validates each setting's value. */
+function parseTemplates(value: unknown): DesiredTemplateSpec[] {
+  if (value === undefined) return [];
+  if (!isObject(value)) fail('templates', 'must be a mapping of template name to settings');
+  return Object.entries(value).map(([name, settings]) => {
+    const path = `templates.${name}`;
+    if (settings === null) return { name, settings: {} };
+    if (!isObject(settings)) fail(path, 'must be a mapping of settings');
+    checkKeys(path, settings, Object.keys(TEMPLATE_SETTING_KEYS));
+    return { name, settings };
+  });
+}
+
+/** A fleet file's text → the desired templates, nodes and peers, or an error naming the place in the file. */
+export function parseFleetFile(text: string, source = 'fleet file'): FleetSpec {
   let document: unknown;
   try {
     document = parse(text);
@@ -153,9 +199,11 @@ export function parseFleetFile(text: string, source = 'fleet file'): DesiredNode
     throw new CliError(`${source} is not valid YAML: ${(error as Error).message}`);
   }
   if (!isObject(document) || !Array.isArray(document.nodes)) fail(source, 'must have a list `nodes:`');
-  checkKeys(source, document, ['nodes']);
+  checkKeys(source, document, ['templates', 'nodes']);
+  const templates = parseTemplates(document.templates);
+  const templateNames = new Set(templates.map((template) => template.name));
   const seenNodes = new Set<string>();
-  return document.nodes.map((node: unknown, index: number) => {
+  const nodes = document.nodes.map((node: unknown, index: number): DesiredNodeSpec => {
     const path = `nodes[${index}]`;
     if (!isObject(node)) fail(path, 'must be a mapping');
     checkKeys(path, node, NODE_KEYS);
@@ -167,6 +215,13 @@ export function parseFleetFile(text: string, source = 'fleet file'): DesiredNode
       if (!isObject(node.overrides)) fail(`${path}.overrides`, 'must be a mapping');
       checkKeys(`${path}.overrides`, node.overrides, Object.keys(OVERRIDE_RULES));
       Object.assign(fields, pickFields(`${path}.overrides`, node.overrides, OVERRIDE_RULES, 'override_'));
+    }
+    if (node.template !== undefined) {
+      if (node.template !== null && typeof node.template !== 'string')
+        fail(`${path}.template`, 'must be the name of a template, or null');
+      if (typeof node.template === 'string' && templates.length > 0 && !templateNames.has(node.template))
+        fail(`${path}.template`, `template ${node.template} is not in the file's templates`);
+      fields.template = node.template;
     }
     if (node.agent_secret_env !== undefined && typeof node.agent_secret_env !== 'string') {
       fail(`${path}.agent_secret_env`, 'must be the name of an environment variable');
@@ -190,6 +245,7 @@ export function parseFleetFile(text: string, source = 'fleet file'): DesiredNode
       }),
     };
   });
+  return { templates, nodes };
 }
 
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
@@ -198,16 +254,33 @@ const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompar
  * The panel's nodes and peers as a fleet file: every field a fleet file manages, sorted by name so the file
  * diffs well in git. Keys the panel holds for peers (private, preshared) are never part of it.
  */
-export function exportFleetFile(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]): string {
+export function exportFleetFile(
+  nodes: NodeView[],
+  peersOf: (nodeId: string) => PeerView[],
+  templates: TemplateView[] = [],
+): string {
   return (
     '# wgfleet fleet file: wgfleet diff -f <file> shows what sync would change\n' +
-    stringify(fleetDocument(nodes, peersOf))
+    stringify(fleetDocument(nodes, peersOf, templates))
   );
 }
 
 /** The fleet file's content as data (`export -o json`; YAML is a superset of JSON, so it reads back too). */
-export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => PeerView[]) {
+export function fleetDocument(
+  nodes: NodeView[],
+  peersOf: (nodeId: string) => PeerView[],
+  templates: TemplateView[] = [],
+) {
+  const templateNames = new Map(templates.map((template) => [template.id, template.name]));
   return {
+    // Left out when there are none, so a fleet without templates exports as it always did.
+    ...(templates.length > 0
+      ? {
+          templates: Object.fromEntries(
+            [...templates].sort(byName).map((template) => [template.name, template.settings]),
+          ),
+        }
+      : {}),
     nodes: [...nodes].sort(byName).map((node) => {
       const view: Record<string, unknown> = node;
       const plain = Object.fromEntries(
@@ -225,7 +298,8 @@ export function fleetDocument(nodes: NodeView[], peersOf: (nodeId: string) => Pe
           ...Object.fromEntries(Object.keys(PEER_RULES).map((key) => [key, peerView[key] ?? null])),
         };
       });
-      return { name: node.name, ...plain, overrides, peers };
+      const template = node.template_id ? { template: templateNames.get(node.template_id) } : {};
+      return { name: node.name, ...plain, overrides, ...template, peers };
     }),
   };
 }
