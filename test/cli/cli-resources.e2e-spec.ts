@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
 import { createFleetNode, eventually, FleetNode, peersSynced } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import { bundleCli, CliSession, cliSession, panelUrl } from './support/cli-process';
@@ -265,6 +266,40 @@ _wgfleet_completion; printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(await json(['template', 'delete', 'cli-branch'])).toEqual({
       deleted: { kind: 'template', id: created.id, name: 'cli-branch' },
     });
+  });
+
+  it('fleet file: templates and node template are exported, diffed and synced; an edit moves no node', async () => {
+    const fleetPath = join(cli.env.HOME, 'fleet-templates.yaml');
+    const document = parse((await cli.run(['export'])).stdout);
+    document.templates = { 'fleet-tpl': { override_keepalive: 33 } };
+    document.nodes[0].template = 'fleet-tpl';
+    await writeFile(fleetPath, stringify(document));
+
+    const diff = await cli.run(['diff', '-f', fleetPath]);
+    expect(diff.code).toBe(2);
+    expect(diff.stdout).toContain('+ create template fleet-tpl');
+    expect(diff.stdout).toContain('template: null → "fleet-tpl"');
+    expect(await cli.run(['sync', '-f', fleetPath])).toMatchObject({ code: 0 });
+    expect(await cli.run(['diff', '-f', fleetPath])).toMatchObject({ code: 0 });
+    expect(await json(['nodes', 'show', node.name])).toMatchObject({ template_version: 1 });
+    expect(parse((await cli.run(['export'])).stdout)).toMatchObject({
+      templates: { 'fleet-tpl': { override_keepalive: 33 } },
+      nodes: [{ name: node.name, template: 'fleet-tpl' }],
+    });
+
+    document.templates['fleet-tpl'] = { override_keepalive: 34 };
+    await writeFile(fleetPath, stringify(document));
+    expect((await cli.run(['diff', '-f', fleetPath])).stdout).toContain('~ update template fleet-tpl');
+    expect(await cli.run(['sync', '-f', fleetPath])).toMatchObject({ code: 0 });
+    expect(await json(['template', 'show', 'fleet-tpl'])).toMatchObject({ version: 2 });
+    expect(await json(['nodes', 'show', node.name])).toMatchObject({ template_version: 1 });
+
+    delete document.templates;
+    document.nodes[0].template = null;
+    await writeFile(fleetPath, stringify(document));
+    expect(await cli.run(['sync', '-f', fleetPath, '--prune'])).toMatchObject({ code: 0 });
+    expect(await json(['nodes', 'show', node.name])).toMatchObject({ template_id: null });
+    expect(await json(['template', 'list'])).toEqual([]);
   });
 
   it('nodes rm deletes a node by name', async () => {
