@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { Client } from 'pg';
+import { ProjectionRebuilder } from '../src/modules/events/projection-rebuilder.service';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
 import { createFleetNode, eventually, FleetNode, registerWith } from './reconcile-fixture';
 import { TestPanel, startPanel } from './support/panel';
@@ -221,6 +223,26 @@ describe('node templates (REST, PostgreSQL)', () => {
     await panel.as().patch(`/api/nodes/${node.id}`, { template_version: 1 }).expect(400);
     await panel.as().delete(`/api/templates/${template.id}`).expect(204);
     await panel.as().get(`/api/templates/${template.id}`).expect(404);
+  });
+
+  it('rebuilds templates, their versions and the nodes pins from the events as they are', async () => {
+    const db = new Client({ connectionString: panel.databaseUrl });
+    await db.connect();
+    try {
+      const snapshot = async () => {
+        const tables: Record<string, unknown[]> = {};
+        for (const table of ['templates', 'template_versions', 'nodes']) {
+          tables[table] = (await db.query(`select * from ${table} order by 1, 2`)).rows;
+        }
+        return tables;
+      };
+      const live = await snapshot();
+      expect(live.template_versions.length).toBeGreaterThan(2);
+      await panel.app.get(ProjectionRebuilder).rebuild();
+      expect(await snapshot()).toEqual(live);
+    } finally {
+      await db.end();
+    }
   });
 });
 
