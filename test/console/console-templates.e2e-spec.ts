@@ -51,7 +51,7 @@ describe('web console: templates', () => {
       override_keepalive: 40,
       client_routes: { mode: 'split', networks: ['10.0.0.0/8', '192.168.1.0/24'] },
     });
-    await panel
+    const { body: node } = await panel
       .as()
       .post('/api/nodes', {
         name: 'branch-node',
@@ -89,5 +89,13 @@ describe('web console: templates', () => {
     ]);
     const dns = page.getByRole('row', { name: /^dns / });
     expect(await dns.innerText()).toContain('panel default');
+
+    await page.goto(`${baseUrl}/nodes/${node.id}`);
+    await page.getByText('runs version 1').waitFor();
+    expect(await page.getByText('runs version 1').innerText()).toMatch(
+      /template branch · runs version 1 \(latest is v2\)/,
+    );
+    const nodeKeepalive = page.getByRole('row', { name: /persistent_keepalive/ });
+    expect(await nodeKeepalive.innerText()).toContain('template v1');
   });
 });
