@@ -109,7 +109,9 @@ describe('webhook notifications', () => {
       await panel.as().delete(`/api/webhooks/${id}`).expect(204);
   });
 
-  async function subscribe(body: object = {}): Promise<{ id: string; secret: string; version: number }> {
+  async function subscribe(
+    body: object = {},
+  ): Promise<{ id: string; secret: string; version: number; events: string[] }> {
     const { body: created } = await panel
       .as()
       .post('/api/webhooks', { url: receiver.url(), ...body })
@@ -151,6 +153,17 @@ describe('webhook notifications', () => {
       expect(list.body.items).toHaveLength(1);
       expect(JSON.stringify([one.body, list.body])).not.toContain(created.secret.slice(6));
       expect(panel.logs()).not.toContain(created.secret.slice(6));
+    });
+
+    it('sends every type but the audit ones to a subscription that lists none', async () => {
+      const { events } = await subscribe();
+      expect(events).toEqual(
+        expect.arrayContaining(['drift.detected', 'reconcile.failed', 'peer.suspended']),
+      );
+      expect(events).not.toContain('audit.checkpoint');
+      expect(events).not.toContain('audit.broken');
+      const { events: named } = await subscribe({ events: ['audit.checkpoint'] });
+      expect(named).toEqual(['audit.checkpoint']);
     });
 
     it('refuses bad input with a 400 naming the field', async () => {

@@ -50,9 +50,11 @@ export class PanelApi {
     this.client = createWgfleetClient({ baseUrl: connection.url, token: connection.token });
   }
 
-  async listNodes(): Promise<NodeView[]> {
+  /** Every node, or those carrying every tag of `tags` (`key=value`). */
+  async listNodes(tags: string[] = []): Promise<NodeView[]> {
+    const tag = tags.length > 0 ? tags : undefined;
     return this.allPages((cursor) =>
-      expectOk(this.client.GET('/api/nodes', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+      expectOk(this.client.GET('/api/nodes', { params: { query: { cursor, limit: PAGE_SIZE, tag } } })),
     );
   }
 

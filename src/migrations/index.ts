@@ -15,6 +15,7 @@ import { Migration20261202143000_published_peers_created_at } from './Migration2
 import { Migration20261207050000_site_to_site_peers } from './Migration20261207050000_site_to_site_peers';
 import { Migration20261207053000_audit_chain } from './Migration20261207053000_audit_chain';
 import { Migration20261207060000_node_receipt_key } from './Migration20261207060000_node_receipt_key';
+import { Migration20261207100000_node_tags } from './Migration20261207100000_node_tags';
 import { Migration20261207110000_templates } from './Migration20261207110000_templates';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
@@ -41,5 +42,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207050000_site_to_site_peers', class: Migration20261207050000_site_to_site_peers },
   { name: 'Migration20261207053000_audit_chain', class: Migration20261207053000_audit_chain },
   { name: 'Migration20261207060000_node_receipt_key', class: Migration20261207060000_node_receipt_key },
+  { name: 'Migration20261207100000_node_tags', class: Migration20261207100000_node_tags },
   { name: 'Migration20261207110000_templates', class: Migration20261207110000_templates },
 ];

@@ -12,6 +12,7 @@ import {
 import { AgentClient } from '../../src/modules/agent-client';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import { bundleCli, cliSession, CliSession, panelUrl } from '../cli/support/cli-process';
+import { startPassThroughProxy } from '../support/pass-through-proxy';
 import { exportLines, tamper, verifyOffline } from './audit-support';
 
 jest.setTimeout(120_000);
@@ -154,9 +155,13 @@ describe('node receipts: pinned at registration, checked on every sync, verified
     expect(await receiptKeyOf(agent)).not.toBe(pinned.receipt_key);
     await panel.as().patch(`/api/nodes/${nodeId}`, { agent_url: agent.url }).expect(200);
 
-    await createPeer('xrc-forged');
+    const { body: forged } = await createPeer('xrc-forged');
     await eventually(async () => panel.logs().includes('receipt_invalid'));
     expect(panel.logs()).toMatch(/unverified apply/);
+    // Failed once, with the reason on the peer, and not sent again and again.
+    const unverified = async () => (await panel.as().get(`/api/peers/${forged.id}`).expect(200)).body;
+    await eventually(async () => (await unverified()).sync_status === 'failed');
+    expect((await unverified()).sync_error).toMatch(/unverified/);
     expect((await receiptEvents()).length).toBe(before);
     const { body: still } = await panel.as().get(`/api/nodes/${nodeId}`).expect(200);
     expect(still.receipt_key).toBe(pinned.receipt_key);
@@ -169,6 +174,25 @@ describe('node receipts: pinned at registration, checked on every sync, verified
     await createPeer('xrc-after-refresh');
     await eventually(async () => (await receiptEvents()).length > before);
     expect(verifyOffline(await exportLines(panel))).toMatchObject({ ok: true });
+  });
+
+  it('keeps the pin when the agent answers everything but the receipt key', async () => {
+    const { body: pinned } = await panel.as().get(`/api/nodes/${nodeId}`).expect(200);
+    // In front of the agent: every request passes but the receipt key's, whose connection is dropped.
+    const proxy = await startPassThroughProxy(agent.url, { drop: (path) => path === '/v1/receipt-key' });
+    try {
+      await panel.as().patch(`/api/nodes/${nodeId}`, { agent_url: proxy.url }).expect(200);
+      const { body: refused } = await panel
+        .as()
+        .post(`/api/nodes/${nodeId}/receipt-key/refresh`, {})
+        .expect(502);
+      expect(refused.error.code).toBe('agent_not_verified');
+      const { body: still } = await panel.as().get(`/api/nodes/${nodeId}`).expect(200);
+      expect(still.receipt_key).toBe(pinned.receipt_key);
+    } finally {
+      await panel.as().patch(`/api/nodes/${nodeId}`, { agent_url: agent.url }).expect(200);
+      await proxy.close();
+    }
   });
 
   it('pins the key of a node that registers itself with an enrollment token', async () => {

@@ -5,20 +5,20 @@ import { terminalQr } from '../../cli/src/terminal-qr';
 import { eventually } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import { bundleCli, CLI_BUNDLE, CliSession, cliSession, panelUrl } from './support/cli-process';
-import { CountingProxy, startCountingProxy } from './support/counting-proxy';
+import { PassThroughProxy, startPassThroughProxy } from '../support/pass-through-proxy';
 
 jest.setTimeout(180000);
 
 /** No node in this file has a live agent: nothing here needs one, so no namespace or interface is made. */
 describe('wgfleet polling commands and the terminal QR code against a real panel', () => {
   let panel: TestPanel;
-  let proxy: CountingProxy;
+  let proxy: PassThroughProxy;
   let cli: CliSession;
 
   beforeAll(async () => {
     await bundleCli();
     panel = await startPanel({ DRIFT_SCAN_INTERVAL_S: '3600' });
-    proxy = await startCountingProxy(panelUrl(panel));
+    proxy = await startPassThroughProxy(panelUrl(panel));
     cli = await cliSession({ WGFLEET_URL: proxy.url, WGFLEET_TOKEN: ADMIN_TOKEN });
   });
 

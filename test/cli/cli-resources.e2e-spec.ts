@@ -130,6 +130,21 @@ describe('wgfleet nodes, peers, configs, events, tokens, webhooks and completion
     expect(listed.stdout).toMatch(/phone\s+\S+\s+10\.\d+\.\d+\.\d+\/32\s+\S+\s+false/);
     expect((await json(['peers', 'ls', '--search', 'PHO'])).map((p: Json) => p.name)).toEqual(['phone']);
     expect(await json(['peers', 'ls', '--search', 'laptop'])).toEqual([]);
+    expect(listed.stdout).not.toContain('ROUTED NETWORKS');
+
+    const site = (await json([
+      'peers',
+      'add',
+      node.name,
+      'site-b',
+      '--routed-ips',
+      '192.168.60.0/24',
+    ])) as Json;
+    const withSite = (await cli.run(['peers', 'ls', '--node', node.name])).stdout;
+    expect(withSite).toContain('ROUTED NETWORKS');
+    expect(withSite).toMatch(/site-b\s+\S+\s+10\.\d+\.\d+\.\d+\/32\s+192\.168\.60\.0\/24\s/);
+    expect(withSite).toMatch(/phone\s+\S+\s+10\.\d+\.\d+\.\d+\/32\s+-\s/);
+    await json(['peers', 'rm', site.id]);
 
     expect(await json(['peers', 'rm', 'phone'])).toEqual({
       deleted: { kind: 'peer', id: phone.id, name: 'phone' },

@@ -3,17 +3,11 @@
  * drift and plan values, what a repair keeps, page titles and focus, sorting, labels in field errors, the
  * repair box on a phone, a config as text, and events newest first.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { randomKey, run } from '../../agent/test/support/wg-interface';
 import { createFleetNode, FleetNode, peersSynced, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
-import {
-  closeChecked,
-  launchChromium,
-  logIn,
-  openConsole,
-  type ConsolePage,
-} from './support/console-browser';
+import { logIn, useConsolePages } from './support/console-browser';
 
 /** The fleet page polls every 4 s and the panel answers a node's live scan at most every 2 s here. */
 const LIVE_TIMEOUT_MS = 20000;
@@ -21,13 +15,12 @@ const EDGE = 'xcp-edge';
 const DOWN = 'xcp-down';
 
 describe('web console details', () => {
+  const pages = useConsolePages();
   let panel: TestPanel;
   let baseUrl: string;
-  let browser: Browser;
   let edge: FleetNode;
   let down: FleetNode;
   const peers: Record<string, { id: string; public_key: string }> = {};
-  let consolePage: ConsolePage | undefined;
 
   beforeAll(async () => {
     panel = await startPanel({ DRIFT_LIVE_MIN_INTERVAL_S: '2' });
@@ -50,16 +43,9 @@ describe('web console details', () => {
       panel,
       Object.values(peers).map((peer) => peer.id),
     );
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    await closeChecked(consolePage);
-    consolePage = undefined;
   });
 
   afterAll(async () => {
-    await browser?.close();
     await edge?.destroy();
     await down?.destroy();
     await panel?.close();
@@ -67,9 +53,9 @@ describe('web console details', () => {
 
   /** A page signed in with the admin token, closed and checked after the test. */
   const signedIn = async (viewport?: { width: number; height: number }) => {
-    consolePage = await openConsole(browser, baseUrl, viewport);
-    await logIn(consolePage.page, ADMIN_TOKEN);
-    return consolePage.page;
+    const { page } = await pages.open(baseUrl, viewport);
+    await logIn(page, ADMIN_TOKEN);
+    return page;
   };
 
   const edgePeers = async () => {
@@ -93,8 +79,7 @@ describe('web console details', () => {
   };
 
   it('names each page in the tab title and moves focus to its heading after navigation', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     expect(await page.title()).toBe('Sign in · wgfleet');
     await logIn(page, ADMIN_TOKEN);
     await titled(page, 'Fleet');

@@ -2,18 +2,11 @@
  * The console in a real Chromium against a real panel and real agents on wireguard-go: what an operator does
  * with it, from login to a repaired node. Takes the README's screenshots (docs/console-*.png) on the way.
  */
-import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { run } from '../../agent/test/support/wg-interface';
 import { createFleetNode, FleetNode, peersSynced, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
-import {
-  closeChecked,
-  launchChromium,
-  logIn,
-  openConsole,
-  type ConsolePage,
-} from './support/console-browser';
+import { logIn, useConsolePages } from './support/console-browser';
 
 const DOCS = join(__dirname, '../../docs');
 /** The fleet page polls every 4 s and the panel answers a node's live scan at most every 5 s. */
@@ -21,13 +14,12 @@ const LIVE_TIMEOUT_MS = 20000;
 const NODE_NAMES = ['eu-west-1', 'us-east-1'];
 
 describe('web console in a browser', () => {
+  const pages = useConsolePages();
   let panel: TestPanel;
   let baseUrl: string;
-  let browser: Browser;
   const nodes: FleetNode[] = [];
   let peers: { id: string; public_key: string; name: string }[];
   let readToken: string;
-  let consolePage: ConsolePage | undefined;
 
   beforeAll(async () => {
     panel = await startPanel({ DRIFT_LIVE_MIN_INTERVAL_S: '2' });
@@ -53,23 +45,15 @@ describe('web console in a browser', () => {
     );
     readToken = (await panel.as().post('/api/tokens', { name: 'auditor', role: 'read' }).expect(201)).body
       .token;
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    await closeChecked(consolePage);
-    consolePage = undefined;
   });
 
   afterAll(async () => {
-    await browser?.close();
     for (const node of nodes) await node.destroy();
     await panel?.close();
   });
 
   it('logs in with a token, shows the fleet in sync, and logs out', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     await page.getByLabel('API token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'Bearer token' }).waitFor();
@@ -84,8 +68,7 @@ describe('web console in a browser', () => {
   });
 
   it('shows drift made by hand with wg set without a reload; plan, apply (a moved node re-plans), back in sync', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     await logIn(page, ADMIN_TOKEN);
     const [node] = nodes;
     const [name] = NODE_NAMES;
@@ -138,8 +121,7 @@ describe('web console in a browser', () => {
   });
 
   it('shows the API error of a bad override at its field', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     await logIn(page, ADMIN_TOKEN);
     await page.goto(`${baseUrl}/nodes/${nodes[1].id}`);
     await page.getByLabel('Client MTU').fill('80');
@@ -158,8 +140,7 @@ describe('web console in a browser', () => {
   });
 
   it('shows a read token no write action', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     await logIn(page, readToken);
     await page.locator(`tr[data-node="${NODE_NAMES[0]}"]`).waitFor();
     expect(await page.getByRole('link', { name: 'Tokens' }).count()).toBe(0);
@@ -183,8 +164,7 @@ describe('web console in a browser', () => {
 
   /** The new-peer form of the first node, logged in as admin, its name filled in. */
   async function newPeerForm(name: string) {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     await logIn(page, ADMIN_TOKEN);
     await page.getByRole('link', { name: 'Peers' }).click();
     await page.getByLabel('Node').selectOption({ label: NODE_NAMES[0] });
@@ -220,8 +200,7 @@ describe('web console in a browser', () => {
   });
 
   it('works at a phone width of 390 px', async () => {
-    consolePage = await openConsole(browser, baseUrl, { width: 390, height: 844 });
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl, { width: 390, height: 844 });
     await logIn(page, ADMIN_TOKEN);
     await page.locator(`tr[data-node="${NODE_NAMES[0]}"]`).waitFor();
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');

@@ -3,19 +3,12 @@
  * its errors grouped, and the plan lists them as "cannot restore"; the peer form's preshared-key action gives
  * one a new key, which the panel then puts on the node. Takes docs/console-failed-job.png on the way.
  */
-import type { Browser } from 'playwright-core';
 import { join } from 'node:path';
 import { sha256Hex } from '@wgfleet/protocol';
 import { putPeersOnNode } from '../onboarding/support/existing-peers';
 import { createFleetNode, eventually, finishedJob, FleetNode, registerWith } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
-import {
-  closeChecked,
-  launchChromium,
-  logIn,
-  openConsole,
-  type ConsolePage,
-} from './support/console-browser';
+import { logIn, useConsolePages } from './support/console-browser';
 
 jest.setTimeout(120000);
 
@@ -24,11 +17,10 @@ const LOST = 9;
 const NODE_NAME = 'eu-central-2';
 
 describe('console: a node that lost adopted preshared-key peers', () => {
+  const pages = useConsolePages();
   let panel: TestPanel;
   let baseUrl: string;
-  let browser: Browser;
   let node: FleetNode;
-  let consolePage: ConsolePage | undefined;
   let adopted: { id: string; name: string; public_key: string }[];
 
   beforeAll(async () => {
@@ -53,23 +45,15 @@ describe('console: a node that lost adopted preshared-key peers', () => {
     const queued = await panel.as().post(`/api/drift/nodes/${node.id}/reconcile`, {}).expect(202);
     const job = await finishedJob(panel, queued.body.job_id);
     expect(job.result.errors).toHaveLength(LOST);
-    browser = await launchChromium();
-  });
-
-  afterEach(async () => {
-    await closeChecked(consolePage);
-    consolePage = undefined;
   });
 
   afterAll(async () => {
-    await browser?.close();
     await node?.destroy();
     await panel?.close();
   });
 
   it('shows the latest partial repair with its errors grouped, and plans the lost peers as "cannot restore"', async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     await logIn(page, ADMIN_TOKEN);
     await page.goto(`${baseUrl}/nodes/${node.id}`);
     const problem = page.getByTestId('repair-problem');
@@ -90,8 +74,7 @@ describe('console: a node that lost adopted preshared-key peers', () => {
   });
 
   it("gives a lost peer a new preshared key with the peer form's action; the panel puts the peer back", async () => {
-    consolePage = await openConsole(browser, baseUrl);
-    const { page } = consolePage;
+    const { page } = await pages.open(baseUrl);
     await logIn(page, ADMIN_TOKEN);
     const [peer] = adopted;
     await page.goto(`${baseUrl}/peers?node=${node.id}`);

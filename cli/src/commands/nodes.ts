@@ -6,23 +6,31 @@ import { addFieldOptions, fieldsFrom, NODE_FIELDS } from '../field-options';
 import { nodeCreation } from '../node-creation';
 import { Output, withOutputOption } from '../output';
 import { examples, Runtime } from '../runtime';
+import { changedTags, collect, collectTag, formatTags } from '../tags';
 import { shortKey } from './format';
 
 export function registerNodeCommands(program: Command, runtime: Runtime): void {
   const nodes = program.command('nodes').description('WireGuard nodes (servers) the panel manages');
 
   examples(
-    withOutputOption(nodes.command('ls').description('list the nodes')),
+    withOutputOption(
+      nodes
+        .command('ls')
+        .alias('list')
+        .description('list the nodes')
+        .option('--tag <key=value>', 'only nodes with this tag (repeat: all of them)', collectTag, []),
+    ),
     'wgfleet nodes ls -o json',
+    'wgfleet nodes list --tag region=eu --tag tier=gold',
   ).action(
-    runtime.act(async (_options, command) => {
+    runtime.act(async (options: { tag: string[] }, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      const list = await panel.listNodes();
+      const list = await panel.listNodes(options.tag);
       if (out.json) out.printJson(list);
       else
         out.table(
-          ['NAME', 'ID', 'INTERFACE', 'ENDPOINT', 'POOL', 'ENABLED', 'PUBLIC KEY'],
+          ['NAME', 'ID', 'INTERFACE', 'ENDPOINT', 'POOL', 'ENABLED', 'PUBLIC KEY', 'TAGS'],
           list.map((node) => [
             node.name,
             node.id,
@@ -31,6 +39,7 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
             node.address_pool,
             node.enabled,
             shortKey(node.public_key),
+            formatTags(node.tags),
           ]),
         );
     }),
@@ -55,7 +64,8 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
         .description('register a node; its agent secret comes from stdin or WGFLEET_AGENT_SECRET')
         .argument('<name>')
         .option('--agent-secret-stdin', "read the agent's shared secret from standard input")
-        .option('--disabled', 'register it disabled (not scanned, not synced)'),
+        .option('--disabled', 'register it disabled (not scanned, not synced)')
+        .option('--tag <key=value>', 'a tag of the node (repeatable)', collectTag, []),
     ),
     NODE_FIELDS,
   );
@@ -68,7 +78,13 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
     runtime.act(async (name: string, options: Record<string, unknown>, command) => {
       const body = nodeCreation(
         name,
-        { ...fieldsFrom(options, NODE_FIELDS), ...(options.disabled ? { enabled: false } : {}) },
+        {
+          ...fieldsFrom(options, NODE_FIELDS),
+          ...(options.disabled ? { enabled: false } : {}),
+          ...(stringList(options.tag).length > 0
+            ? { tags: changedTags({}, stringList(options.tag), []) }
+            : {}),
+        },
         (missing) => `a new node needs ${missing.map((field) => '--' + field.replace(/_/g, '-')).join(', ')}`,
       );
       const secret = options.agentSecretStdin
@@ -90,6 +106,8 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
         .option('--enable', 'enable the node')
         .option('--disable', 'disable the node')
         .option('--agent-secret-stdin', 'read a new agent secret from standard input')
+        .option('--tag <key=value>', 'add or change a tag (repeatable)', collectTag, [])
+        .option('--untag <key>', 'remove a tag (repeatable)', collect, [])
         .option(
           '--template <name[@version]|none>',
           'follow a template, pinning its latest version (or the one given); none stops following',
@@ -99,8 +117,9 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
   );
   examples(
     set,
-    'wgfleet nodes set edge-1 --override-keepalive 25 --override-dns none\n' +
-      '  wgfleet nodes set edge-1 --template branch-office@3',
+    'wgfleet nodes set edge-1 --override-keepalive 25 --override-dns none',
+    'wgfleet nodes set edge-1 --tag region=eu --untag canary',
+    'wgfleet nodes set edge-1 --template branch-office@3',
   );
   set.action(
     runtime.act(async (ref: string, options: Record<string, unknown>, command) => {
@@ -115,6 +134,9 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
         body.template_id = pin ? (await panel.resolveTemplate(pin.template)).id : null;
         if (pin?.version !== undefined) body.template_version = pin.version;
       }
+      const tagged = stringList(options.tag);
+      const untagged = stringList(options.untag);
+      if (tagged.length > 0 || untagged.length > 0) body.tags = changedTags(node.tags, tagged, untagged);
       printNode(runtime.out(command), await panel.updateNode(node.id, body));
     }),
   );
@@ -148,5 +170,10 @@ export function templatePin(value: string): { template: string; version?: number
 
 function printNode(out: Output, node: NodeView): void {
   if (out.json) out.printJson(node);
-  else out.table(['FIELD', 'VALUE'], Object.entries(node));
+  else out.table(['FIELD', 'VALUE'], Object.entries({ ...node, tags: formatTags(node.tags) }));
+}
+
+/** A repeatable option's values (commander's option record is untyped). */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }

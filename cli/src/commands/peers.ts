@@ -37,20 +37,34 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
       const rows: { node: NodeView; peer: PeerView }[] = [];
       for (const node of nodes)
         for (const peer of await panel.listPeers(node.id, options.search)) rows.push({ node, peer });
-      if (out.json) out.printJson(rows.map((row) => row.peer));
-      else
-        out.table(
-          ['NODE', 'NAME', 'ID', 'ADDRESSES', 'PUBLIC KEY', 'ENABLED', 'SYNC'],
-          rows.map(({ node, peer }) => [
-            node.name,
-            peer.name,
-            peer.id,
-            peer.allowed_ips,
-            shortKey(peer.public_key),
-            peer.enabled,
-            out.status(peer.sync_status ?? '-'),
-          ]),
-        );
+      if (out.json) {
+        out.printJson(rows.map((row) => row.peer));
+        return;
+      }
+      // A site's networks matter as much as its address, but most fleets have none: the column comes with them.
+      const routed = rows.some(({ peer }) => peer.routed_ips.length > 0);
+      out.table(
+        [
+          'NODE',
+          'NAME',
+          'ID',
+          'ADDRESSES',
+          ...(routed ? ['ROUTED NETWORKS'] : []),
+          'PUBLIC KEY',
+          'ENABLED',
+          'SYNC',
+        ],
+        rows.map(({ node, peer }) => [
+          node.name,
+          peer.name,
+          peer.id,
+          peer.allowed_ips,
+          ...(routed ? [peer.routed_ips.length > 0 ? peer.routed_ips : '-'] : []),
+          shortKey(peer.public_key),
+          peer.enabled,
+          out.status(peer.sync_status ?? '-'),
+        ]),
+      );
     }),
   );
 

@@ -42,6 +42,24 @@ describe('diffFleet', () => {
     expect(diffFleet(desired(), current, false)).toEqual({ changes: [], kept: [] });
   });
 
+  it('compares tags as maps: key order is no change, a changed value is', () => {
+    const tagged: CurrentNode[] = [{ ...current[0], fields: { tags: { region: 'eu', tier: 'gold' } } }];
+    const withTags = (tags: Record<string, string>) =>
+      desired({ fields: { tags }, peers: current[0].peers.map(({ name }) => ({ name, fields: {} })) }).slice(
+        0,
+        1,
+      );
+    expect(diffFleet(withTags({ tier: 'gold', region: 'eu' }), tagged, false).changes).toEqual([]);
+    expect(diffFleet(withTags({ region: 'us', tier: 'gold' }), tagged, false).changes).toEqual([
+      expect.objectContaining({
+        action: 'update',
+        changes: [
+          { field: 'tags', from: { region: 'eu', tier: 'gold' }, to: { region: 'us', tier: 'gold' } },
+        ],
+      }),
+    ]);
+  });
+
   it('updates only the fields the file states, with the version read', () => {
     const { changes } = diffFleet(
       desired({

@@ -69,11 +69,21 @@ const SET_FIELDS = new Set([
   'override_endpoint_allowed_ip',
 ]);
 
+/** Maps whose key order carries no meaning (the panel answers in its own order). */
+const MAP_FIELDS = new Set(['tags']);
+
 function same(field: string, a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b) && SET_FIELDS.has(field)) {
     return JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
   }
+  if (isMap(a) && isMap(b) && MAP_FIELDS.has(field)) {
+    return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+  }
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function fieldChanges(desired: ApiFields, current: ApiFields): FieldChange[] {

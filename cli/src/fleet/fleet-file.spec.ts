@@ -2,6 +2,8 @@ import { parse } from 'yaml';
 import type { NodeView, PeerView, TemplateView } from '../api-types';
 import { exportFleetFile, parseFleetFile } from './fleet-file';
 
+const tags: Record<string, string> = { tier: 'gold', region: 'eu' };
+
 const node = {
   id: 'n1',
   name: 'edge-1',
@@ -20,6 +22,7 @@ const node = {
   override_endpoint_allowed_ip: null,
   auto_reconcile: 'off',
   agent_ca_cert: null,
+  tags,
   version: 3,
   created_at: '2026-01-01T00:00:00.000Z',
   updated_at: '2026-01-01T00:00:00.000Z',
@@ -58,6 +61,7 @@ describe('exportFleetFile', () => {
       interface: 'wg0',
       overrides: { dns: ['1.1.1.1'], keepalive: 25, mtu: null },
     });
+    expect(Object.keys(document.nodes[0].tags)).toEqual(['region', 'tier']);
     expect(document.nodes[0].peers.map((p: { name: string }) => p.name)).toEqual(['alice', 'zoe']);
     expect(text).not.toMatch(/private|preshared|agent_secret|version|node-public-key/);
   });
@@ -68,6 +72,7 @@ describe('exportFleetFile', () => {
       override_dns: ['1.1.1.1'],
       override_keepalive: 25,
       listen_port: 51820,
+      tags: { region: 'eu', tier: 'gold' },
     });
     expect(spec.peers[0]).toEqual({
       name: 'alice',
@@ -107,6 +112,11 @@ describe('parseFleetFile', () => {
     ],
     ['nodes:\n  - name: a\n    peers:\n      - name: p\n      - name: p', /peer p appears twice on node a/],
     ['nodes:\n  - name: a\n  - name: a', /node a appears twice/],
+    [
+      'nodes:\n  - name: a\n    tags: [region=eu]',
+      /nodes\[0\]\.tags: must be a mapping of key: string value/,
+    ],
+    ['nodes:\n  - name: a\n    tags:\n      port: 1', /nodes\[0\]\.tags: must be a mapping/],
     ['nodes: [', /not valid YAML/],
     ['templates: [a]\nnodes: []', /templates: must be a mapping/],
     ['templates:\n  t:\n    colour: red\nnodes: []', /templates\.t\.colour: unknown field/],

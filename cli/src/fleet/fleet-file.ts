@@ -51,7 +51,7 @@ const TEMPLATE_SETTING_KEYS: Record<keyof TemplateSettings, true> = {
   fwmark: true,
 };
 
-type Kind = 'string' | 'integer' | 'boolean' | 'strings';
+type Kind = 'string' | 'integer' | 'boolean' | 'strings' | 'map';
 interface FieldRule {
   kind: Kind;
   nullable?: boolean;
@@ -67,7 +67,9 @@ type KindOf<Value> =
         ? 'boolean'
         : NonNullable<Value> extends string[]
           ? 'strings'
-          : never;
+          : NonNullable<Value> extends Record<string, string>
+            ? 'map'
+            : never;
 
 /**
  * Rules for fields of the API body `Body`, checked against the OpenAPI document's types: a field the body does
@@ -92,6 +94,7 @@ const NODE_RULES: FieldRules<NodeCreation> = {
   auto_reconcile: { kind: 'string' },
   agent_ca_cert: { kind: 'string', nullable: true },
   agent_cert_fingerprint: { kind: 'string', nullable: true },
+  tags: { kind: 'map' },
 };
 
 const OVERRIDE_RULES: FieldRules<{
@@ -139,13 +142,16 @@ function checkValue(path: string, value: unknown, rule: FieldRule): void {
         ? Number.isInteger(value)
         : rule.kind === 'boolean'
           ? typeof value === 'boolean'
-          : Array.isArray(value) && value.every((item) => typeof item === 'string');
+          : rule.kind === 'map'
+            ? isObject(value) && Object.values(value).every((item) => typeof item === 'string')
+            : Array.isArray(value) && value.every((item) => typeof item === 'string');
   if (!ok) {
     const expected = {
       string: 'a string',
       integer: 'a whole number',
       boolean: 'true or false',
       strings: 'a list of strings',
+      map: 'a mapping of key: string value',
     };
     fail(path, `must be ${expected[rule.kind]}${rule.nullable ? ' or null' : ''}`);
   }
@@ -286,7 +292,7 @@ export function fleetDocument(
       const plain = Object.fromEntries(
         Object.keys(NODE_RULES)
           .filter((key) => view[key] !== undefined && view[key] !== null)
-          .map((key) => [key, view[key]]),
+          .map((key) => [key, key === 'tags' ? sortedKeys(node.tags) : view[key]]),
       );
       const overrides = Object.fromEntries(
         Object.keys(OVERRIDE_RULES).map((key) => [key, view['override_' + key] ?? null]),
@@ -302,4 +308,9 @@ export function fleetDocument(
       return { name: node.name, ...plain, overrides, ...template, peers };
     }),
   };
+}
+
+/** A map with its keys in order, so an exported file does not change with the order the panel answers in. */
+function sortedKeys(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -5,6 +5,7 @@ import { parseEndpoint } from '../domain/effective-settings';
 import { AddressPoolError, parsePool } from '../domain/ip-allocation';
 import { parseCidr } from '../domain/cidr';
 import { hasLineBreakOrControl } from '../domain/plain-text';
+import { parseTagSelector, TagSelectorError, tagsProblem } from '../domain/node-tags';
 
 /**
  * class-validator decorators for DTOs. Each rule is a function returning the problem as a sentence that names the
@@ -21,6 +22,32 @@ export function IsWireGuardKey(options?: ValidationOptions): PropertyDecorator {
     'isWireGuardKey',
     (value, field) =>
       isWireGuardKey(value) ? null : `${field} must be a WireGuard key: 44 characters of base64 (32 bytes)`,
+    options,
+  );
+}
+
+/** A node's tag map (docs/API.md "Node tags"). */
+export function IsTags(options?: ValidationOptions): PropertyDecorator {
+  return rule('isTags', tagsProblem, options);
+}
+
+/** A list of `key=value` tag selectors (a query parameter given once or repeated). */
+export function IsTagSelectorList(options?: ValidationOptions): PropertyDecorator {
+  return rule(
+    'isTagSelectorList',
+    (value, field) => {
+      if (!Array.isArray(value)) return `${field} must be key=value, like region=eu`;
+      for (const item of value) {
+        if (typeof item !== 'string') return `${field} must be key=value, like region=eu`;
+        try {
+          parseTagSelector(item);
+        } catch (error) {
+          if (error instanceof TagSelectorError) return error.message;
+          throw error;
+        }
+      }
+      return null;
+    },
     options,
   );
 }

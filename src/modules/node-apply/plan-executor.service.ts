@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Dump, InterfaceUpdateRequest, WirePeer } from '@wgfleet/protocol';
+import type { BatchItemResult, Dump, InterfaceUpdateRequest, WirePeer } from '@wgfleet/protocol';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient, AgentError } from '../agent-client';
 import type { Divergence } from '../drift/domain/drift-report';
@@ -16,6 +16,7 @@ import {
   keptWirePeer,
   keyKeepingWirePeer,
   needsPresharedKey,
+  recordBatchFailure,
   recordBatchResults,
   removalName,
   syncconfChanges,
@@ -116,16 +117,21 @@ export class PlanExecutor {
     for (const chunk of chunkBySize(items, MAX_BATCH_BYTES)) {
       const upserts = chunk.flatMap((item) => (item.kind === 'upsert' ? [item] : []));
       const removals = chunk.flatMap((item) => (item.kind === 'remove' ? [item.op] : []));
-      const { results } = await client.batch({
-        upsert: upserts.map((item) => item.wire),
-        remove: removals.map((item) => item.public_key),
-      });
-      recordBatchResults(
-        changes,
-        upserts.map((item) => item.op),
-        removals,
-        results,
-      );
+      const operations = upserts.map((item) => item.op);
+      let answer: { results: BatchItemResult[] };
+      try {
+        answer = await client.batch({
+          upsert: upserts.map((item) => item.wire),
+          remove: removals.map((item) => item.public_key),
+        });
+      } catch (error) {
+        // A batch refused as a whole, or one whose receipt does not check, fails each of its peers as a refused
+        // syncconf does: a retry would send the same batch for the same answer, and sync_error says why.
+        if (!(error instanceof AgentError) || error.transient) throw error;
+        recordBatchFailure(changes, operations, removals, error.message);
+        continue;
+      }
+      recordBatchResults(changes, operations, removals, answer.results);
     }
     return changes;
   }

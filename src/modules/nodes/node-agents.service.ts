@@ -69,14 +69,29 @@ export class NodeAgents {
   }
 
   /** The agent's receipt key to pin; null when it signs none, or does not say (an agent before receipts). */
+  /**
+   * The agent's receipt key to pin. Only an agent without the receipt route (404: one that signs no receipts)
+   * gives null; any other failure is no answer to pin from, and fails as an unverified agent does: a pin left
+   * empty, or emptied by a refresh, would turn the receipt check off for good.
+   */
   async receiptKeyOf(connection: Omit<AgentConnection, 'id'>): Promise<string | null> {
     try {
       return await this.factory.forNode({ ...connection, id: null }).receiptKey();
     } catch (error) {
-      if (!(error instanceof AgentError)) throw error;
-      this.logger.warn({ reason: error.reason }, 'agent gave no receipt key: the node signs no receipts');
-      return null;
+      if (error instanceof AgentError && error.status === 404) {
+        this.logger.warn({ reason: error.reason }, 'agent has no receipt key: the node signs no receipts');
+        return null;
+      }
+      throw new AgentNotVerifiedError(error instanceof AgentError ? error.reason : 'unreachable');
     }
+  }
+
+  /** As receiptKeyOf, but null when the agent does not answer: for a node registered without its agent. */
+  probeReceiptKey(connection: Omit<AgentConnection, 'id'>): Promise<string | null> {
+    return this.nullUnlessVerified(
+      () => this.receiptKeyOf(connection),
+      'agent gave no receipt key at registration: nothing pinned',
+    );
   }
 
   /**
@@ -102,12 +117,16 @@ export class NodeAgents {
   }
 
   /** As verify, but null when the agent does not answer correctly: the node is registered and shows as unknown. */
-  async probe(connection: Omit<AgentConnection, 'id'>): Promise<ObservedInterface | null> {
+  probe(connection: Omit<AgentConnection, 'id'>): Promise<ObservedInterface | null> {
+    return this.nullUnlessVerified(() => this.verify(connection), 'agent did not answer at registration');
+  }
+
+  private async nullUnlessVerified<T>(call: () => Promise<T>, warning: string): Promise<T | null> {
     try {
-      return await this.verify(connection);
+      return await call();
     } catch (error) {
       if (!(error instanceof AgentNotVerifiedError)) throw error;
-      this.logger.warn({ reason: error.reason }, 'agent did not answer at registration');
+      this.logger.warn({ reason: error.reason }, warning);
       return null;
     }
   }

@@ -7,6 +7,7 @@ import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../../common/d
 import { DRIFT_STATUSES, DriftStatus } from '../../common/domain/drift-status';
 import { NODE_SETTING_FIELDS, type NodeSetting } from '../../common/domain/effective-settings';
 import { SETTING_SOURCES } from '../../common/domain/desired-state';
+import type { NodeTags } from '../../common/domain/node-tags';
 import { NodeEntity } from './node.entity';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.events';
 
@@ -92,6 +93,14 @@ export class NodeView extends NodeViewExtras {
   @ApiProperty({ enum: AUTO_RECONCILE_MODES, enumName: 'AutoReconcileMode' })
   auto_reconcile!: AutoReconcileMode;
 
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { region: 'eu' },
+    description: 'Key → value labels the node is selected by (`?tag=key=value`); {} = none',
+  })
+  tags!: NodeTags;
+
   @ApiProperty({ type: String, nullable: true })
   agent_ca_cert!: string | null;
 
@@ -153,6 +162,7 @@ export function nodeSettingsView(node: NodeEntity) {
     override_keepalive: node.overrideKeepalive,
     override_endpoint_allowed_ip: node.overrideEndpointAllowedIp,
     auto_reconcile: node.autoReconcile,
+    tags: node.tags,
     agent_ca_cert: node.agentCaCert,
     agent_cert_fingerprint: node.agentCertFingerprint,
   };

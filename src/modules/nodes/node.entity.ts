@@ -1,5 +1,6 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 import type { TemplateSettings } from '../../common/domain/desired-state';
+import type { NodeTags } from '../../common/domain/node-tags';
 import type { AutoReconcileMode } from './node.events';
 
 /** Read model of a node, projected from its events. */
@@ -77,6 +78,8 @@ export class NodeEntity {
 
   @Property({ type: 'jsonb', nullable: true })
   templateSettings: TemplateSettings | null = null;
+  @Property({ type: 'jsonb', default: '{}' })
+  tags: NodeTags = {};
 
   @Property({ type: 'integer' })
   version!: number;

@@ -1,5 +1,6 @@
 import type { NodeReceipt } from '@wgfleet/protocol';
 import type { TemplateSettings } from '../../common/domain/desired-state';
+import type { NodeTags } from '../../common/domain/node-tags';
 import type { DomainEvent } from '../events';
 
 export const AUTO_RECONCILE_MODES = ['off', 'safe', 'full'] as const;
@@ -32,6 +33,8 @@ export interface NodeState {
   template_version: number | null;
   /** That version's settings, copied when pinned: versions never change, and the node's events replay alone. */
   template_settings: TemplateSettings | null;
+  /** Absent from events recorded before nodes had tags: the column's default (none) stands for them. */
+  tags?: NodeTags;
 }
 
 export const NODE_REGISTERED = 'node.registered';

@@ -32,6 +32,7 @@ export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
   set('templateId', state.template_id);
   set('templateVersion', state.template_version);
   set('templateSettings', state.template_settings);
+  set('tags', state.tags);
   return columns;
 }
 

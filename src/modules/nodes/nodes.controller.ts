@@ -11,8 +11,8 @@ import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
-import { ListQuery, VersionQuery } from '../../common/http/queries';
-import { NodeSettingsQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { VersionQuery } from '../../common/http/queries';
+import { NodeListQuery, NodeSettingsQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 import { InheritedSettingsView, NodeView } from './node-view';
 import { NodesService } from './nodes.service';
 
@@ -35,7 +35,7 @@ export class NodesController {
   @ApiOperation({ operationId: 'listNodes' })
   @ApiOkResponse({ type: PageOf(NodeView) })
   @ApiErrors(400)
-  list(@Query() query: ListQuery): Promise<Page<NodeView>> {
+  list(@Query() query: NodeListQuery): Promise<Page<NodeView>> {
     return this.nodes.list(query);
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -13,6 +13,8 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import type { NodeTags } from '../../common/domain/node-tags';
+import { ListQuery } from '../../common/http/queries';
 import { OptionalNotNull } from '../../common/validation/optional';
 import {
   IsAddressPool,
@@ -20,6 +22,8 @@ import {
   IsEndpoint,
   IsIpAddressList,
   IsName,
+  IsTags,
+  IsTagSelectorList,
   IsWireGuardKey,
 } from '../../common/validation/validators';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.events';
@@ -130,6 +134,19 @@ export class RegisterNodeDto {
   auto_reconcile?: AutoReconcileMode;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    example: { region: 'eu' },
+    description:
+      'key → value labels, at most 32; keys like Kubernetes label keys (optional `prefix/`, then 1-63 of ' +
+      'a-z 0-9 . _ -), values up to 63 of A-Z a-z 0-9 . _ -. PATCH replaces the whole map; null or {} clears it',
+  })
+  @IsOptional()
+  @IsTags()
+  tags?: NodeTags | null;
+
+  @ApiPropertyOptional({
     description: 'shared secret of the agent (at least 32 characters); write-only',
     writeOnly: true,
   })
@@ -199,4 +216,18 @@ export class UpdateNodeDto extends PartialType(RegisterNodeDto, { skipNullProper
   @IsInt()
   @Min(1)
   version?: number;
+}
+
+/** `GET /api/nodes`: a page, optionally of the nodes carrying every `tag` given. */
+export class NodeListQuery extends ListQuery {
+  @ApiPropertyOptional({
+    type: String,
+    isArray: true,
+    example: ['region=eu'],
+    description: 'key=value; repeated, a node must carry every one',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value : [value]))
+  @IsTagSelectorList()
+  tag?: string[];
 }

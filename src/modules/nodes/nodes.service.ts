@@ -6,11 +6,12 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
 import { badRequest, conflict, notFound, versionConflict } from '../../common/http/api-error';
-import { afterCursor, decodeCursor, page } from '../../common/http/cursor';
+import { decodeCursor, page } from '../../common/http/cursor';
 import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { DesiredStateChanges, EventStore } from '../events';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { nodeSettings } from '../../common/domain/effective-settings';
+import { parseTagSelector, sameTags } from '../../common/domain/node-tags';
 import { NODE_ADDRESS_USAGE } from './node-address-usage';
 import { NodeAgents } from './node-agents.service';
 import {
@@ -23,8 +24,8 @@ import {
 } from './node-view';
 import { NodeEntity } from './node.entity';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } from './node.events';
-import { ListQuery } from '../../common/http/queries';
-import { RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { NodeListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { NodesStore } from './nodes.store';
 import { Reactions } from '../../common/reactions';
 import { TemplatesService } from '../templates';
 
@@ -66,6 +67,7 @@ export class NodesService {
     private readonly changes: DesiredStateChanges,
     private readonly urlGuard: AgentUrlGuard,
     private readonly reactions: Reactions,
+    private readonly store: NodesStore,
     private readonly templates: TemplatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -109,10 +111,15 @@ export class NodesService {
       override_keepalive: dto.override_keepalive ?? null,
       override_endpoint_allowed_ip: dto.override_endpoint_allowed_ip ?? null,
       auto_reconcile: dto.auto_reconcile ?? 'off',
+      tags: dto.tags ?? {},
       agent_secret_sealed: this.box.seal(dto.agent_secret, sealContext.agentSecret(id)),
       agent_ca_cert: dto.agent_ca_cert ?? null,
       agent_cert_fingerprint: dto.agent_cert_fingerprint ?? null,
-      receipt_key: observed ? await this.agents.receiptKeyOf(connection) : null,
+      receipt_key: !observed
+        ? null
+        : agentMustAnswer
+          ? await this.agents.receiptKeyOf(connection)
+          : await this.agents.probeReceiptKey(connection),
       ...NO_TEMPLATE,
     };
     const target = em ?? this.em.fork();
@@ -133,10 +140,11 @@ export class NodesService {
     return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 
-  async list(query: ListQuery): Promise<Page<NodeView>> {
+  async list(query: NodeListQuery): Promise<Page<NodeView>> {
     const limit = query.limit ?? 100;
-    const rows = await this.em.fork().find(NodeEntity, afterCursor(decodeCursor(query.cursor)), {
-      orderBy: { createdAt: 'asc', id: 'asc' },
+    const rows = await this.store.page(this.em.fork(), {
+      after: decodeCursor(query.cursor),
+      tags: (query.tag ?? []).map(parseTagSelector),
       limit,
     });
     const extrasOf = await this.extensions.extras(rows);
@@ -283,6 +291,8 @@ export class NodesService {
       if (value !== undefined && JSON.stringify(value) !== JSON.stringify(current[field]))
         changes[field] = value;
     }
+    // A whole new map; null clears it like {}. Compared as maps: jsonb keeps its keys in its own order.
+    if (dto.tags !== undefined && !sameTags(dto.tags ?? {}, node.tags)) changes.tags = dto.tags ?? {};
     if (dto.agent_secret !== undefined) {
       changes.agent_secret_sealed = this.box.seal(dto.agent_secret, sealContext.agentSecret(node.id));
     }

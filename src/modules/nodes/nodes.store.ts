@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode } from '../../common/domain/desired-state';
+import type { TagSelector } from '../../common/domain/node-tags';
+import type { Cursor } from '../../common/http/cursor';
 import { boundQuery } from '../../database/bound-query';
 import { NodeEntity } from './node.entity';
 
@@ -52,6 +54,39 @@ export class NodesStore {
     );
   }
 
+  /** A page of nodes in (created_at, id) order after `after`, of those carrying every tag of `tags`. */
+  async page(
+    em: EntityManager,
+    { after, tags, limit }: { after: Cursor | undefined; tags: readonly TagSelector[]; limit: number },
+  ): Promise<NodeEntity[]> {
+    const wanted = tagMap(tags);
+    if (!wanted) return [];
+    const rows = await boundQuery<{ id: string }>(
+      em,
+      `select id from nodes where tags @> ?::jsonb ${after ? 'and (created_at, id) > (?, ?)' : ''}
+        order by created_at, id limit ?`,
+      [JSON.stringify(wanted), ...(after ? [after.createdAt, after.id] : []), limit],
+    );
+    const nodes = await this.byIds(
+      em,
+      rows.map((row) => row.id),
+    );
+    const byId = new Map(nodes.map((node) => [node.id, node]));
+    return rows.flatMap((row) => byId.get(row.id) ?? []);
+  }
+
+  /** Ids of the nodes carrying every tag of `tags` (every node for none): how other modules select by tag. */
+  async listIdsByTag(em: EntityManager, tags: readonly TagSelector[]): Promise<string[]> {
+    const wanted = tagMap(tags);
+    if (!wanted) return [];
+    const rows = await boundQuery<{ id: string }>(
+      em,
+      `select id from nodes where tags @> ?::jsonb order by id`,
+      [JSON.stringify(wanted)],
+    );
+    return rows.map((row) => row.id);
+  }
+
   find(em: EntityManager, id: string): Promise<NodeEntity | null> {
     return em.findOne(NodeEntity, { id });
   }
@@ -88,6 +123,16 @@ export class NodesStore {
   async nameTaken(em: EntityManager, name: string): Promise<boolean> {
     return (await em.findOne(NodeEntity, { name }, { fields: ['id'] })) !== null;
   }
+}
+
+/** Selectors as the map `@>` tests; null when two name one key with different values (no node matches). */
+function tagMap(tags: readonly TagSelector[]): Record<string, string> | null {
+  const map: Record<string, string> = {};
+  for (const { key, value } of tags) {
+    if (Object.hasOwn(map, key) && map[key] !== value) return null;
+    map[key] = value;
+  }
+  return map;
 }
 
 function compare(a: string, b: string): number {

@@ -9,7 +9,7 @@ import {
 } from './domain/payload-format';
 import type { WebhookFormat } from './webhook-subscription.entity';
 
-/** Every type a subscription can ask for (docs/API.md, Webhooks); subscriptions get all of them unless they choose. */
+/** Every type a subscription can ask for (docs/API.md, Webhooks). */
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'drift.detected',
   'drift.changed',
@@ -25,6 +25,14 @@ export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = [
   'audit.checkpoint',
   'audit.broken',
 ];
+
+/**
+ * What a subscription that lists no types gets: all but the audit ones, which are for a receiver that keeps the
+ * checkpoints (docs/AUDIT.md) and would otherwise reach every alert channel at each checkpoint interval.
+ */
+export const DEFAULT_WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = WEBHOOK_EVENT_TYPES.filter(
+  (type) => !type.startsWith('audit.'),
+);
 
 /** Sent by POST /api/webhooks/{id}/test only, to the one subscription asked for. */
 export interface TestEvent {

@@ -31,11 +31,13 @@ export class CreateWebhookDto {
     enum: WEBHOOK_EVENT_TYPES,
     enumName: 'WebhookEventType',
     isArray: true,
-    description: 'every type when omitted',
+    description: 'every type but the audit ones (`audit.*`, asked for by name) when omitted',
   })
   @OptionalNotNull()
   @IsArray()
-  @ArrayNotEmpty({ message: 'events must not be empty: leave it out to receive every event type' })
+  @ArrayNotEmpty({
+    message: 'events must not be empty: leave it out to receive every event type but audit.*',
+  })
   @ArrayUnique({ message: 'events must not list a type twice' })
   @IsIn(WEBHOOK_EVENT_TYPES, {
     each: true,

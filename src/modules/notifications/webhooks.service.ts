@@ -11,7 +11,7 @@ import { ListQuery } from '../../common/http/queries';
 import { AlertOutbox } from './alert-outbox.service';
 import { assertDeliverableUrl, UndeliverableUrlError } from './domain/address-guard';
 import { generateWebhookSecret } from './domain/standard-webhooks';
-import { testEvent, WEBHOOK_EVENT_TYPES } from './notification-event';
+import { DEFAULT_WEBHOOK_EVENT_TYPES, testEvent } from './notification-event';
 import { DueDelivery } from './notification-queues';
 import { WebhookDeliveryAttemptEntity, WebhookDeliveryEntity } from './webhook-delivery.entity';
 import { WebhookNotificationEntity } from './webhook-notification.entity';
@@ -48,7 +48,7 @@ export class WebhooksService {
     const subscription = em.create(WebhookSubscriptionEntity, {
       id,
       url: dto.url,
-      events: dto.events ?? [...WEBHOOK_EVENT_TYPES],
+      events: dto.events ?? [...DEFAULT_WEBHOOK_EVENT_TYPES],
       enabled: dto.enabled ?? true,
       format: dto.format ?? 'json',
       description: dto.description ?? null,

@@ -53,6 +53,35 @@ export async function logIn(page: Page, token: string): Promise<void> {
   await page.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
 }
 
+/**
+ * One Chromium for a test file and a console page per test: `open` gives the page, and after the test it is
+ * closed once checked (nothing asked of other hosts, no browser error).
+ */
+export function useConsolePages(): {
+  open: (baseUrl: string, viewport?: { width: number; height: number }) => Promise<ConsolePage>;
+} {
+  let browser: Browser | undefined;
+  let current: ConsolePage | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    const checked = current;
+    current = undefined;
+    await closeChecked(checked);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    open: async (baseUrl, viewport) => {
+      if (!browser) throw new Error('the browser did not start');
+      current = await openConsole(browser, baseUrl, viewport);
+      return current;
+    },
+  };
+}
+
 /** Closes a test's page after checking it asked nothing of other hosts and the browser raised no error. */
 export async function closeChecked(consolePage: ConsolePage | undefined): Promise<void> {
   if (!consolePage) return;

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, expectOk } from '../api';
 import { SearchBox } from '../components/search-box';
 import { DriftCounts, ErrorNote, ScanStrip, StatusBadge } from '../components/status';
+import { TagChips, tagSelectors } from '../components/tags';
 import { ago, STATUS_LABEL, STATUS_ORDER, unknownReason, type FleetStatus } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import type { DriftReport, NodeView, ScanEntry } from '../types';
@@ -19,19 +20,21 @@ export interface FleetRow {
   status: FleetStatus;
 }
 
-async function allNodes(): Promise<NodeView[]> {
+/** Every node, or those carrying every tag of `tags` (the panel filters: `?tag=`). */
+async function allNodes(tags: string[]): Promise<NodeView[]> {
   const nodes: NodeView[] = [];
+  const tag = tags.length ? tags : undefined;
   let cursor: string | undefined;
   do {
-    const page = await expectOk(api.GET('/api/nodes', { params: { query: { limit: 1000, cursor } } }));
+    const page = await expectOk(api.GET('/api/nodes', { params: { query: { limit: 1000, cursor, tag } } }));
     nodes.push(...page.items);
     cursor = page.next ?? undefined;
   } while (cursor);
   return nodes;
 }
 
-async function loadFleet(): Promise<{ rows: FleetRow[]; checkedAt: string }> {
-  const [report, nodes] = await Promise.all([expectOk(api.GET('/api/drift/nodes')), allNodes()]);
+async function loadFleet(tags: string[]): Promise<{ rows: FleetRow[]; checkedAt: string }> {
+  const [report, nodes] = await Promise.all([expectOk(api.GET('/api/drift/nodes')), allNodes(tags)]);
   const reports = new Map(report.nodes.map((entry) => [entry.node_id, entry]));
   const rows = nodes.map((node): FleetRow => {
     const found = reports.get(node.id);
@@ -121,7 +124,10 @@ const FILTERS: (FleetStatus | 'all')[] = ['all', 'drift', 'unknown', 'in_sync', 
 
 export function Fleet() {
   const heading = usePageHeading('Fleet');
-  const fleet = useLoad(loadFleet, [], FLEET_POLL_MS);
+  // `?tag=k=v` (repeated) in the URL, so a filtered fleet can be bookmarked and shared.
+  const [tags, setTags] = useState(() => new URLSearchParams(location.search).getAll('tag'));
+  const [tagFilter, setTagFilter] = useState(() => tags.join(', '));
+  const fleet = useLoad(() => loadFleet(tags), [tags.join('&')], FLEET_POLL_MS);
   const [filter, setFilter] = useState<FleetStatus | 'all'>('all');
   const [search, setSearch] = useState('');
   const rows = fleet.data?.rows;
@@ -153,6 +159,16 @@ export function Fleet() {
           row.node.interface.toLowerCase().includes(needle)),
     );
   }, [rows, filter, search]);
+
+  const applyTags = (event: Event) => {
+    event.preventDefault();
+    const next = tagSelectors(tagFilter);
+    const url = new URL(location.href);
+    url.searchParams.delete('tag');
+    for (const tag of next) url.searchParams.append('tag', tag);
+    history.replaceState(history.state, '', url);
+    setTags(next);
+  };
 
   return (
     <section aria-labelledby="fleet-title">
@@ -187,6 +203,19 @@ export function Fleet() {
           value={search}
           onInput={setSearch}
         />
+        <form class="tag-filter" onSubmit={applyTags} role="search" aria-label="Filter by tag">
+          <label>
+            <span class="sr-only">Tags every node must have</span>
+            <input
+              type="search"
+              name="tag"
+              placeholder="Tags: region=eu, tier=gold"
+              value={tagFilter}
+              onInput={(event) => setTagFilter(event.currentTarget.value)}
+            />
+          </label>
+          <button type="submit">Filter</button>
+        </form>
       </div>
       <ErrorNote error={fleet.error && !rows ? fleet.error : undefined} />
       {!rows ? (
@@ -232,6 +261,7 @@ const NodeRow = memo(function NodeRow({ row, scans }: { row: FleetRow; scans: Sc
         <span class="sub">
           {row.node.interface} · {row.node.endpoint}
         </span>
+        <TagChips tags={row.node.tags} />
       </th>
       <td>
         {row.status === 'unknown' ? (

@@ -7,6 +7,7 @@ import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PlanRepair } from '../components/plan-review';
 import { LatestRepairProblem } from '../components/repair-problem';
 import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
+import { NodeTags } from '../components/tags';
 import { ago, dateTime, showValue, unknownReason } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
 import { useCanWrite } from '../session';
@@ -107,6 +108,8 @@ export function NodePage({ id }: { id: string }) {
         <AdoptPeers nodeId={id} unknownPeers={report.summary.unknown} onDone={() => void drift.reload()} />
       )}
       <LatestRepairProblem nodeId={id} />
+
+      <NodeTags key={view.version} node={view} canWrite={canWrite} onSaved={() => void node.reload()} />
 
       <div class="node-grid">
         <Settings

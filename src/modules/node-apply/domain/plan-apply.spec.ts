@@ -15,6 +15,7 @@ import {
   isVerified,
   keyKeepingWirePeer,
   needsPresharedKey,
+  recordBatchFailure,
   recordBatchResults,
   resultSummary,
   syncconfChanges,
@@ -106,6 +107,26 @@ describe('applying a reconcile plan', () => {
           operation: 'update',
           message: 'upsert[1].persistent_keepalive: must be <= 65535',
         },
+      ],
+    });
+  });
+
+  it('fails every operation of a batch refused as a whole, each with the reason', () => {
+    const changes = emptyChanges();
+    const reason = 'receipt signature does not verify; the change is unverified';
+    recordBatchFailure(
+      changes,
+      [{ operation: 'add', name: 'B', public_key: 'kb' }],
+      [{ name: 'old', public_key: 'ko' }],
+      reason,
+    );
+    expect(changes).toEqual({
+      added: [],
+      updated: [],
+      removed: [],
+      errors: [
+        { public_key: 'kb', operation: 'add', message: reason },
+        { public_key: 'ko', operation: 'remove', message: reason },
       ],
     });
   });

@@ -156,6 +156,20 @@ export function recordBatchResults(
   removals.forEach((item, index) => record('remove', item, results[upserts.length + index], changes.removed));
 }
 
+/** A batch the agent refused as a whole: every one of its operations failed, for that one reason. */
+export function recordBatchFailure(
+  changes: AppliedChanges,
+  upserts: readonly UpsertOperation[],
+  removals: readonly RemoveOperation[],
+  message: string,
+): void {
+  const failed = { ok: false, error: message };
+  recordBatchResults(changes, upserts, removals, [
+    ...upserts.map((item) => ({ ...failed, public_key: item.public_key, op: 'upsert' as const })),
+    ...removals.map((item) => ({ ...failed, public_key: item.public_key, op: 'remove' as const })),
+  ]);
+}
+
 /** The peer a syncconf refusal blames (`peers[3].allowed_ips: ...`), or null when it names none. */
 export function blamedSyncconfIndex(message: string): number | null {
   const match = /^peers\[(\d+)\]/.exec(message);
