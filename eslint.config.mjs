@@ -9,12 +9,16 @@ import prettier from 'eslint-config-prettier';
  */
 export const MODULE_LAYERS = [
   'events',
+  'users',
+  'sessions',
+  'access',
   'agent-client',
   'node-jobs',
   'tokens',
   'health',
   'templates',
   'nodes',
+  'clusters',
   'enrollments',
   'peers',
   'drift',

@@ -1,8 +1,17 @@
 // Unit specs live beside the code (src/.../*.spec.ts); integration and e2e tests in test/.
-// @nestjs/bullmq, @nestjs/schedule, @nestjs/bull-shared and content-disposition (of @fastify/static) ship ESM
+// @nestjs/bullmq, @nestjs/schedule, @nestjs/bull-shared, content-disposition (of @fastify/static) and
+// openid-client (with its oauth4webapi and jose) ship ESM
 // only; Node 20 loads them with require(esm), Jest's module system does not, so Jest transpiles them to
 // CommonJS. The pattern looks at the innermost node_modules, so nested copies are transpiled too.
-const ESM_PACKAGES = ['@nestjs/bullmq', '@nestjs/schedule', '@nestjs/bull-shared', 'content-disposition'];
+const ESM_PACKAGES = [
+  '@nestjs/bullmq',
+  '@nestjs/schedule',
+  '@nestjs/bull-shared',
+  'content-disposition',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+];
 
 module.exports = {
   testEnvironment: 'node',

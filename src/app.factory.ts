@@ -4,8 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { DestinationStream } from 'pino';
-import { AppModule, queuePrefix } from './app.module';
+import { AppModule, AppModuleOptions, queuePrefix } from './app.module';
 import { registerConsoleRoutes } from './console/console-routes';
 import { BODY_LIMIT_BYTES, registerBodyParsers } from './common/http/body-parsing';
 import { ErrorFilter } from './common/http/error.filter';
@@ -19,9 +18,7 @@ import { mikroOrmOptions } from './mikro-orm.config';
 import { createOpenApiDocument } from './openapi';
 import { ensureDatabaseExists, runMigrations } from './database/migrate';
 
-export interface CreateAppOptions {
-  logStream?: DestinationStream;
-}
+export type CreateAppOptions = Pick<AppModuleOptions, 'logStream' | 'imports'>;
 
 /** Brings the schema up to date before any module starts, so nothing ever runs against an old schema. */
 export async function migrate(config: AppConfig): Promise<string[]> {

@@ -14,7 +14,9 @@ import { RedisModule } from './common/redis/redis.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { mikroOrmOptions } from './mikro-orm.config';
+import { AccessModule } from './modules/access/access.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { ClustersModule } from './modules/clusters/clusters.module';
 import { AdoptionModule } from './modules/adoption/adoption.module';
 import { DriftModule } from './modules/drift/drift.module';
 import { EnrollmentsModule } from './modules/enrollments/enrollments.module';
@@ -30,11 +32,15 @@ import { PeersModule } from './modules/peers/peers.module';
 import { ReconcileModule } from './modules/reconcile/reconcile.module';
 import { SyncModule } from './modules/sync/sync.module';
 import { TokensModule } from './modules/tokens/tokens.module';
+import { UsersModule } from './modules/users/users.module';
+import { SessionsModule } from './modules/sessions/sessions.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
   /** Where logs go (stdout by default); tests capture them to prove no secret is ever logged. */
   logStream?: DestinationStream;
+  /** Modules a test adds to the panel (a test's own session authenticator); none in production. */
+  imports?: DynamicModule[];
 }
 
 /** One BullMQ namespace per database: panels of one fleet share queues, test databases never do. */
@@ -44,7 +50,7 @@ export function queuePrefix(databaseUrl: string): string {
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, logStream }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, logStream, imports = [] }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -63,9 +69,13 @@ export class AppModule {
         CryptoModule,
         ReactionsModule,
         EventsModule,
+        UsersModule,
+        SessionsModule,
+        AccessModule,
         TokensModule,
         TemplatesModule,
         NodesModule,
+        ClustersModule,
         PeersModule,
         HealthModule,
         DriftModule,
@@ -77,6 +87,7 @@ export class AppModule {
         AdoptionModule,
         EnrollmentsModule,
         AuditModule,
+        ...imports,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

@@ -1,6 +1,10 @@
 import { EVENTS_ENTITIES } from './modules/events/events.module';
 import { TEMPLATES_ENTITIES } from './modules/templates/templates.module';
+import { USERS_ENTITIES } from './modules/users/users.module';
+import { SESSIONS_ENTITIES } from './modules/sessions/sessions.module';
+import { ACCESS_ENTITIES } from './modules/access/access.module';
 import { NODES_ENTITIES } from './modules/nodes/nodes.module';
+import { CLUSTERS_ENTITIES } from './modules/clusters/clusters.module';
 import { PEERS_ENTITIES } from './modules/peers/peers.module';
 import { TOKENS_ENTITIES } from './modules/tokens/tokens.module';
 import { NOTIFICATIONS_ENTITIES } from './modules/notifications/notifications.module';
@@ -19,7 +23,11 @@ import { AUDIT_ENTITIES } from './modules/audit/audit.module';
 export const ENTITIES = [
   ...EVENTS_ENTITIES,
   ...TEMPLATES_ENTITIES,
+  ...USERS_ENTITIES,
+  ...SESSIONS_ENTITIES,
+  ...ACCESS_ENTITIES,
   ...NODES_ENTITIES,
+  ...CLUSTERS_ENTITIES,
   ...PEERS_ENTITIES,
   ...TOKENS_ENTITIES,
   ...NOTIFICATIONS_ENTITIES,

@@ -10,7 +10,12 @@ import pino from 'pino';
 import { buildApp } from '../agent/src/app';
 import { randomSecret } from '../agent/test/support/agent-process';
 import { signedRequest } from '../agent/test/support/signed-request';
-import { createWgInterface, uniqueInterfaceName, WgInterface } from '../agent/test/support/wg-interface';
+import {
+  createWgInterface,
+  KeyPair,
+  uniqueInterfaceName,
+  WgInterface,
+} from '../agent/test/support/wg-interface';
 import { WgDriver } from '../agent/src/wg/wg-driver';
 import type { TestPanel } from './support/panel';
 
@@ -54,9 +59,13 @@ export async function createFleetNode(
     nodeFields?: Record<string, unknown>;
     /** The agent keeps `<dir>/<iface>.conf` (AGENT_CONFIG_DIR); default none. */
     configDir?: string;
+    /** The interface's key pair (cluster members share one); default a fresh one. */
+    keyPair?: KeyPair;
   },
 ): Promise<FleetNode> {
-  const wg = await createWgInterface(uniqueInterfaceName(options.prefix));
+  const wg = await createWgInterface(uniqueInterfaceName(options.prefix), {
+    ...(options.keyPair ? { keyPair: options.keyPair } : {}),
+  });
   const secret = randomSecret();
   let lines: AgentRequestLine[] = [];
   const stream = new Writable({

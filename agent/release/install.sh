@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs (or upgrades in place) the wgfleet agent from this release folder. Run as root on the node:
 #   sh install.sh [--interface wg0] [--listen 0.0.0.0:8420] [--host PUBLIC_HOST] [--no-tls] [--no-systemd]
-#                 [--root DIR]
+#                 [--private-key-file FILE] [--root DIR]
 #   sh install.sh --uninstall [--purge] [--root DIR]
 # Makes the system user, /opt/wgfleet-agent, /etc/wgfleet-agent (a secret made here, a self-signed TLS
 # certificate, agent.env), /var/lib/wgfleet-agent (its state), the systemd unit, the wgfleet-agent command, and
@@ -9,8 +9,11 @@
 # one address of `hostname -I` (several: it refuses and lists them). A re-run replaces the program, keeps the
 # secret, the certificate and agent.env (tightening their modes), and reissues the certificate for a new
 # --host. --root installs below DIR (for staging and tests; the paths written into agent.env then include DIR)
-# and implies no system user. --uninstall stops and removes the agent and its unit, keeps /etc/wgfleet-agent
-# unless --purge, and never touches a WireGuard interface.
+# and implies no system user. --private-key-file installs FILE as the interface's private key (cluster members
+# share one; docs/ONBOARDING.md): kept root-only in /etc/wgfleet-agent/IFACE.key, written into
+# /etc/wireguard/IFACE.conf when that exists and set on the interface when it is up; the key is never printed.
+# --uninstall stops and removes the agent and its unit, keeps /etc/wgfleet-agent unless --purge, and never
+# touches a WireGuard interface.
 set -eu
 
 interface=wg0
@@ -21,9 +24,10 @@ systemd=yes
 root=
 uninstall=no
 purge=no
+keyfile=
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
   exit "$1"
 }
 while [ $# -gt 0 ]; do
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --no-tls) tls=no; shift ;;
     --no-systemd) systemd=no; shift ;;
     --root) root=$(readlink -f "$2"); shift 2 ;;
+    --private-key-file) keyfile=$2; shift 2 ;;
     --uninstall) uninstall=yes; shift ;;
     --purge) purge=yes; shift ;;
     -h|--help) usage 0 ;;
@@ -75,6 +80,14 @@ fi
 if [ -f "$here/SHA256SUMS" ] && command -v sha256sum >/dev/null 2>&1; then
   (cd "$here" && sha256sum --check --quiet --strict SHA256SUMS >/dev/null 2>&1) ||
     fail "the files of $here do not match its SHA256SUMS (run: cd $here && sha256sum -c SHA256SUMS)"
+fi
+
+# A shared interface key is checked before anything is installed: 32 bytes in base64, as `wg genkey` makes.
+if [ -n "$keyfile" ]; then
+  [ -r "$keyfile" ] || fail "--private-key-file $keyfile is not a readable file"
+  command -v wg >/dev/null 2>&1 || fail "--private-key-file needs wg (wireguard-tools) to check the key"
+  key_public=$(wg pubkey <"$keyfile" 2>/dev/null) ||
+    fail "--private-key-file $keyfile does not hold a WireGuard private key (make one with: wg genkey)"
 fi
 
 command -v node >/dev/null 2>&1 || fail "Node.js >= 20 is needed (node is not on PATH)"
@@ -174,6 +187,27 @@ if [ -e "$confdir/tls.crt" ]; then
   chmod 0644 "$confdir/tls.crt"
 fi
 
+# The shared interface key: root's only (the agent never reads private keys; wg does). wg-quick's file gets it
+# so a restart keeps it, and a running interface takes it now.
+if [ -n "$keyfile" ]; then
+  keycopy="$confdir/$interface.key"
+  (umask 0177 && tr -d ' \n' <"$keyfile" >"$keycopy.new" && echo >>"$keycopy.new")
+  chown root:root "$keycopy.new" 2>/dev/null || true
+  chmod 0600 "$keycopy.new"
+  mv -f "$keycopy.new" "$keycopy"
+  wgconf="$root/etc/wireguard/$interface.conf"
+  if [ -f "$wgconf" ]; then
+    # The key is read by awk from its file, never passed as an argument (others may read a command line).
+    (umask 0177 && awk -v keyfile="$keycopy" 'BEGIN { getline key <keyfile }
+      /^[[:space:]]*PrivateKey[[:space:]]*=/ { print "PrivateKey = " key; next } { print }' "$wgconf" >"$wgconf.new")
+    chmod 0600 "$wgconf.new"
+    mv -f "$wgconf.new" "$wgconf"
+  fi
+  if [ -z "$root" ] && wg show "$interface" >/dev/null 2>&1; then
+    wg set "$interface" private-key "$keycopy" || fail "wg could not set the private key of $interface"
+  fi
+fi
+
 if [ "$systemd" = yes ]; then
   install -d -m 0755 "$root/etc/systemd/system"
   sed -e "s#/opt/wgfleet/agent#$prefix#g" -e "s#/etc/wgfleet-agent#$confdir#g" "$here/wgfleet-agent.service" \
@@ -201,6 +235,9 @@ esac
 enroll="wgfleet-agent enroll"
 [ -z "$root" ] || enroll="$prefix/bin/wgfleet-agent enroll --config-dir $confdir"
 public_key=$(wg show "$iface" public-key 2>/dev/null || echo "unknown: interface $iface is not up")
+# Under --root (or with the interface down) the key just installed is the one to show.
+[ -z "$keyfile" ] || [ -n "$root" ] || wg show "$iface" >/dev/null 2>&1 || public_key=$key_public
+[ -z "$keyfile" ] || [ -z "$root" ] || public_key=$key_public
 wg_port=$(wg show "$iface" listen-port 2>/dev/null || echo unknown)
 cat <<EOF
 wgfleet agent $(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$prefix/package.json") installed in $prefix

@@ -26,6 +26,12 @@ export type PeerCreation = Schemas['CreatePeerDto'];
 export type PeerUpdate = Schemas['UpdatePeerDto'];
 export type WebhookCreation = Schemas['CreateWebhookDto'];
 export type TokenRole = Schemas['TokenRole'];
+export type Role = Schemas['Role'];
+export type Scope = Schemas['MeView']['bindings'][number]['scope'];
+export type Me = Schemas['MeView'];
+export type BindingView = Schemas['BindingView'];
+export type UserView = Schemas['UserView'];
+export type BindingCreation = Schemas['CreateBindingDto'];
 export type WebhookEventType = Schemas['WebhookEventType'];
 export type ReconcileMode = Schemas['ReconcileMode'];
 export type ReconcileOptions = Schemas['ReconcileOptionsDto'];
@@ -35,6 +41,10 @@ export type TemplateUpdate = Schemas['UpdateTemplateDto'];
 export type TemplateSettings = Schemas['TemplateSettingsDto'];
 export type ClientRoutes = NonNullable<TemplateSettings['client_routes']>;
 export type NodeSettings = Schemas['InheritedSettingsView'];
+export type ClusterView = Schemas['ClusterView'];
+export type ClusterCreation = Schemas['CreateClusterDto'];
+export type ClusterUpdate = Schemas['UpdateClusterDto'];
+export type ClusterDns = Schemas['DnsConfigDto'];
 
 /** One page of a listing, as every paged answer of the document has it (NodeViewPage, PeerViewPage ...). */
 export type Page<Item> = Omit<Schemas['NodeViewPage'], 'items'> & { items: Item[] };

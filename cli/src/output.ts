@@ -69,13 +69,19 @@ export class Output {
     );
   }
 
-  /** A drift or job status, coloured by what it means. */
+  /** A drift, job or cluster member status, coloured by what it means. */
   status(status: string): string {
-    if (status === 'in_sync' || status === 'succeeded' || status === 'applied')
+    if (status === 'in_sync' || status === 'succeeded' || status === 'applied' || status === 'healthy')
       return this.color.green(status);
-    if (status === 'drift' || status === 'pending' || status === 'running' || status === 'queued')
+    if (
+      status === 'drift' ||
+      status === 'pending' ||
+      status === 'running' ||
+      status === 'queued' ||
+      status === 'draining'
+    )
       return this.color.yellow(status);
-    if (status === 'unknown' || status === 'failed') return this.color.red(status);
+    if (status === 'unknown' || status === 'failed' || status === 'unhealthy') return this.color.red(status);
     return status;
   }
 }

@@ -7,14 +7,20 @@ import {
   WgfleetClient,
 } from '@wgfleet/client';
 import type {
+  ClusterCreation,
+  ClusterUpdate,
+  ClusterView,
   AdoptionDryRun,
   AdoptionResult,
   AdoptRequest,
+  BindingCreation,
+  BindingView,
   CreatedToken,
   CreatedWebhook,
   DeliveryView,
   DryRunAnswer,
   FleetDriftReport,
+  Me,
   NodeCreation,
   NodeDriftReport,
   NodeUpdate,
@@ -26,11 +32,13 @@ import type {
   QueuedJob,
   ReconcileJob,
   ReconcileOptions,
+  Scope,
   TokenRole,
   TokenView,
   TemplateCreation,
   TemplateUpdate,
   TemplateView,
+  UserView,
   WebhookCreation,
   WebhookView,
 } from './api-types';
@@ -105,6 +113,60 @@ export class PanelApi {
     return expectOk(this.client.GET('/api/peers/{id}/config', { params: { path: { id } }, parseAs: 'text' }));
   }
 
+  async listClusters(): Promise<ClusterView[]> {
+    return this.allPages((cursor) =>
+      expectOk(this.client.GET('/api/clusters', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+    );
+  }
+
+  getCluster(id: string): Promise<ClusterView> {
+    return expectOk(this.client.GET('/api/clusters/{id}', { params: { path: { id } } }));
+  }
+
+  createCluster(body: ClusterCreation): Promise<ClusterView> {
+    return expectOk(this.client.POST('/api/clusters', { body }));
+  }
+
+  updateCluster(id: string, body: ClusterUpdate): Promise<ClusterView> {
+    return expectOk(this.client.PATCH('/api/clusters/{id}', { params: { path: { id } }, body }));
+  }
+
+  async deleteCluster(id: string, version: number): Promise<void> {
+    await expectOk(
+      this.client.DELETE('/api/clusters/{id}', { params: { path: { id }, query: { version } } }),
+    );
+  }
+
+  addClusterMember(id: string, nodeId: string): Promise<ClusterView> {
+    return expectOk(
+      this.client.POST('/api/clusters/{id}/members', { params: { path: { id } }, body: { node_id: nodeId } }),
+    );
+  }
+
+  removeClusterMember(id: string, nodeId: string): Promise<ClusterView> {
+    return expectOk(
+      this.client.DELETE('/api/clusters/{id}/members/{node_id}', {
+        params: { path: { id, node_id: nodeId } },
+      }),
+    );
+  }
+
+  async listClusterPeers(clusterId: string): Promise<PeerView[]> {
+    return this.allPages((cursor) =>
+      expectOk(
+        this.client.GET('/api/clusters/{id}/peers', {
+          params: { path: { id: clusterId }, query: { cursor, limit: PAGE_SIZE } },
+        }),
+      ),
+    );
+  }
+
+  createClusterPeer(clusterId: string, body: PeerCreation): Promise<PeerView> {
+    return expectOk(
+      this.client.POST('/api/clusters/{id}/peers', { params: { path: { id: clusterId } }, body }),
+    );
+  }
+
   driftAll(): Promise<FleetDriftReport> {
     return expectOk(this.client.GET('/api/drift/nodes'));
   }
@@ -167,8 +229,28 @@ export class PanelApi {
     return (await expectOk(this.client.GET('/api/tokens'))).items;
   }
 
-  createToken(name: string, role: TokenRole): Promise<CreatedToken> {
-    return expectOk(this.client.POST('/api/tokens', { body: { name, role } }));
+  createToken(name: string, role: TokenRole, scope?: Scope): Promise<CreatedToken> {
+    return expectOk(this.client.POST('/api/tokens', { body: { name, role, scope } }));
+  }
+
+  whoAmI(): Promise<Me> {
+    return expectOk(this.client.GET('/api/me'));
+  }
+
+  async listUsers(): Promise<UserView[]> {
+    return (await expectOk(this.client.GET('/api/users'))).items;
+  }
+
+  async listBindings(): Promise<BindingView[]> {
+    return (await expectOk(this.client.GET('/api/bindings'))).items;
+  }
+
+  createBinding(body: BindingCreation): Promise<BindingView> {
+    return expectOk(this.client.POST('/api/bindings', { body }));
+  }
+
+  async deleteBinding(id: string): Promise<void> {
+    await expectOk(this.client.DELETE('/api/bindings/{id}', { params: { path: { id } } }));
   }
 
   async revokeToken(id: string): Promise<void> {
@@ -240,6 +322,14 @@ export class PanelApi {
     if (UUID.test(ref)) return this.getNode(ref);
     const found = (await this.listNodes()).find((node) => node.name === ref);
     if (!found) throw new CliError(`no node named "${ref}" (wgfleet nodes ls lists them)`);
+    return found;
+  }
+
+  /** A cluster by id or by name. */
+  async resolveCluster(ref: string): Promise<ClusterView> {
+    if (UUID.test(ref)) return this.getCluster(ref);
+    const found = (await this.listClusters()).find((cluster) => cluster.name === ref);
+    if (!found) throw new CliError(`no cluster named "${ref}" (wgfleet cluster list lists them)`);
     return found;
   }
 

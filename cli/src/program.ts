@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerAccessCommands } from './commands/access';
 import { registerAdminCommands } from './commands/admin';
 import { registerAdoptCommand } from './commands/adopt';
 import { registerAuditCommands } from './commands/audit';
+import { registerClusterCommands } from './commands/clusters';
 import { registerCompletion } from './commands/completion';
 import { registerConnectionCommands } from './commands/connection';
 import { registerDriftCommand } from './commands/drift';
@@ -36,8 +38,10 @@ export function buildProgram(runtime: Runtime): Command {
   registerNodeCommands(program, runtime);
   registerTemplateCommands(program, runtime);
   registerPeerCommands(program, runtime);
+  registerClusterCommands(program, runtime);
   registerFleetCommands(program, runtime);
   registerEventsCommand(program, runtime);
+  registerAccessCommands(program, runtime);
   registerAdminCommands(program, runtime);
   registerAuditCommands(program, runtime);
   registerCompletion(program, runtime);

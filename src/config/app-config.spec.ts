@@ -163,3 +163,67 @@ describe('loadConfig: Redis Sentinel', () => {
     );
   });
 });
+
+describe('loadConfig: single sign-on and sessions', () => {
+  const oidc = {
+    ...valid,
+    OIDC_ISSUER: 'https://id.example.com/realms/ops',
+    OIDC_CLIENT_ID: 'wgfleet',
+    OIDC_CLIENT_SECRET: 's3cret',
+    PANEL_PUBLIC_URL: 'https://wgfleet.example.com/',
+  };
+
+  it('is off without an issuer, and sessions have their defaults', () => {
+    const config = loadConfig(valid);
+    expect(config.oidc).toBeNull();
+    expect(config.sessions).toEqual({
+      idleTimeoutS: 3600,
+      absoluteTimeoutS: 43200,
+      allowedOrigins: ['http://127.0.0.1:3000'],
+    });
+  });
+
+  it('derives the redirect URL and the allowed origin from PANEL_PUBLIC_URL', () => {
+    const config = loadConfig({ ...oidc, CSRF_ALLOWED_ORIGINS: 'https://ops.example.com' });
+    expect(config.oidc).toEqual({
+      issuer: 'https://id.example.com/realms/ops',
+      clientId: 'wgfleet',
+      clientSecret: 's3cret',
+      redirectUrl: 'https://wgfleet.example.com/auth/oidc/callback',
+      scopes: ['openid', 'profile', 'email'],
+      groupsClaim: 'groups',
+      displayName: 'single sign-on',
+    });
+    expect(config.sessions.allowedOrigins).toEqual([
+      'https://wgfleet.example.com',
+      'https://ops.example.com',
+    ]);
+  });
+
+  it('refuses an incomplete or insecure OIDC setup, naming each variable', () => {
+    expect(() =>
+      loadConfig({
+        ...valid,
+        OIDC_ISSUER: 'http://id.example.com',
+        OIDC_SCOPES: 'profile',
+        CSRF_ALLOWED_ORIGINS: 'https://ops.example.com/path',
+      }),
+    ).toThrow(
+      /OIDC_SCOPES must include openid[\s\S]*OIDC_ISSUER must be an https URL[\s\S]*OIDC_CLIENT_ID is required[\s\S]*OIDC_CLIENT_SECRET is required[\s\S]*CSRF_ALLOWED_ORIGINS must be a comma-separated list of origins/,
+    );
+    expect(() => loadConfig({ ...valid, OIDC_CLIENT_ID: 'wgfleet' })).toThrow(
+      /OIDC_CLIENT_ID is set but OIDC_ISSUER is not/,
+    );
+  });
+
+  it('allows plain http to a provider on the same machine', () => {
+    const config = loadConfig({ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000' });
+    expect(config.oidc?.issuer).toBe('http://127.0.0.1:9000');
+  });
+
+  it('keeps the absolute timeout at least as long as the idle one', () => {
+    expect(() =>
+      loadConfig({ ...valid, SESSION_IDLE_TIMEOUT_S: '600', SESSION_ABSOLUTE_TIMEOUT_S: '60' }),
+    ).toThrow(/SESSION_ABSOLUTE_TIMEOUT_S must be a whole number from 600/);
+  });
+});

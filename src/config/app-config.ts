@@ -59,6 +59,33 @@ export interface AppConfig {
   peerQuotaWarningRatio: number;
   defaults: PanelDefaults;
   audit: AuditConfig;
+  /** Single sign-on with an OpenID Connect provider; null (token login only) when OIDC_ISSUER is not set. */
+  oidc: OidcConfig | null;
+  sessions: SessionConfig;
+}
+
+/** The panel as an OpenID Connect client (docs/OPERATIONS.md "Single sign-on"). */
+export interface OidcConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Where the provider sends the browser back: the panel's `/auth/oidc/callback`. */
+  redirectUrl: string;
+  scopes: readonly string[];
+  /** The ID token claim that lists the user's groups. */
+  groupsClaim: string;
+  /** The console's button says "Sign in with <displayName>". */
+  displayName: string;
+}
+
+/** Console sessions (docs/SECURITY.md "Sessions"). */
+export interface SessionConfig {
+  /** A session unused for this long ends. */
+  idleTimeoutS: number;
+  /** A session ends this long after sign-in, however busy. */
+  absoluteTimeoutS: number;
+  /** Origins a cookie-authenticated write may come from: PANEL_PUBLIC_URL's and CSRF_ALLOWED_ORIGINS. */
+  allowedOrigins: readonly string[];
 }
 
 /** The audit chain (docs/AUDIT.md). */
@@ -201,6 +228,50 @@ class EnvReader {
     };
   }
 
+  /** Single sign-on is on when OIDC_ISSUER is set; then its client settings are required. */
+  oidc(publicUrl: string): OidcConfig | null {
+    const issuer = this.env.OIDC_ISSUER?.trim();
+    if (!issuer) {
+      for (const name of ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL'])
+        if (this.env[name]?.trim()) this.problems.push(`${name} is set but OIDC_ISSUER is not`);
+      return null;
+    }
+    const scopes = this.string('OIDC_SCOPES', 'openid profile email').split(/\s+/);
+    if (!scopes.includes('openid')) this.problems.push('OIDC_SCOPES must include openid');
+    const groupsClaim = this.string('OIDC_GROUPS_CLAIM', 'groups');
+    if (!/^[A-Za-z0-9_:./-]{1,100}$/.test(groupsClaim))
+      this.problems.push(`OIDC_GROUPS_CLAIM must be a claim name (got "${groupsClaim}")`);
+    return {
+      issuer: this.secureUrl('OIDC_ISSUER', issuer),
+      clientId: this.string('OIDC_CLIENT_ID'),
+      clientSecret: this.string('OIDC_CLIENT_SECRET'),
+      redirectUrl: this.secureUrl(
+        'OIDC_REDIRECT_URL',
+        this.string('OIDC_REDIRECT_URL', `${publicUrl}/auth/oidc/callback`),
+      ),
+      scopes,
+      groupsClaim,
+      displayName: this.string('OIDC_DISPLAY_NAME', 'single sign-on').slice(0, 60),
+    };
+  }
+
+  /** An https URL; plain http only to a loopback host (a provider or panel on the same machine, tests). */
+  secureUrl(name: string, value: string): string {
+    try {
+      const parsed = new URL(value);
+      if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)))
+        return value;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be an https URL (http only for localhost) (got "${value}")`);
+    return value;
+  }
+
+  origins(name: string): string[] {
+    return this.list(name, [], isOrigin, 'origins such as https://wgfleet.example.com');
+  }
+
   url(name: string, fallback: string, protocols: string[]): string {
     const value = this.string(name, fallback);
     try {
@@ -210,6 +281,27 @@ class EnvReader {
       this.problems.push(`${name} must be a ${protocols.join(' or ')} URL`);
     }
     return value;
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname === '[::1]';
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return ['http:', 'https:'].includes(url.protocol) && url.origin === value;
+  } catch {
+    return false;
   }
 }
 
@@ -230,6 +322,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = read.int('PORT', 3000, 1, 65535);
   const host = read.string('HOST', '127.0.0.1');
   const mtuText = env.PANEL_DEFAULT_MTU?.trim();
+  const publicUrl = read
+    .url('PANEL_PUBLIC_URL', `http://${host}:${port}`, ['http:', 'https:'])
+    .replace(/\/+$/, '');
+  const idleTimeoutS = read.int('SESSION_IDLE_TIMEOUT_S', 3600, 1, 30 * 86400);
   const config: AppConfig = {
     databaseUrl: read.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/wgfleet', [
       'postgres:',
@@ -238,9 +334,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redis: read.redisTarget(),
     port,
     host,
-    publicUrl: read
-      .url('PANEL_PUBLIC_URL', `http://${host}:${port}`, ['http:', 'https:'])
-      .replace(/\/+$/, ''),
+    publicUrl,
     adminToken,
     secretKey,
     logLevel: read.string('LOG_LEVEL', 'info'),
@@ -302,6 +396,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
       checkpointEvery: read.int('AUDIT_CHECKPOINT_EVERY', 1000, 1, 100_000_000),
       checkpointIntervalS: read.int('AUDIT_CHECKPOINT_INTERVAL_S', 300, 1, 86400),
       verifyIntervalS: read.int('AUDIT_VERIFY_INTERVAL_S', 3600, 10, 7 * 86400),
+    },
+    oidc: read.oidc(publicUrl),
+    sessions: {
+      idleTimeoutS,
+      absoluteTimeoutS: read.int(
+        'SESSION_ABSOLUTE_TIMEOUT_S',
+        Math.max(12 * 3600, idleTimeoutS),
+        idleTimeoutS,
+        365 * 86400,
+      ),
+      allowedOrigins: [
+        ...new Set([safeOrigin(publicUrl), ...read.origins('CSRF_ALLOWED_ORIGINS')].filter(Boolean)),
+      ],
     },
   };
   // Usage outlives the scans it was counted from.

@@ -17,6 +17,10 @@ import { Migration20261207053000_audit_chain } from './Migration20261207053000_a
 import { Migration20261207060000_node_receipt_key } from './Migration20261207060000_node_receipt_key';
 import { Migration20261207100000_node_tags } from './Migration20261207100000_node_tags';
 import { Migration20261207110000_templates } from './Migration20261207110000_templates';
+import { Migration20261207130000_clusters } from './Migration20261207130000_clusters';
+import { Migration20261207130100_cluster_peers } from './Migration20261207130100_cluster_peers';
+import { Migration20261207150000_users_access } from './Migration20261207150000_users_access';
+import { Migration20261207160000_sessions } from './Migration20261207160000_sessions';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -44,4 +48,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207060000_node_receipt_key', class: Migration20261207060000_node_receipt_key },
   { name: 'Migration20261207100000_node_tags', class: Migration20261207100000_node_tags },
   { name: 'Migration20261207110000_templates', class: Migration20261207110000_templates },
+  { name: 'Migration20261207130000_clusters', class: Migration20261207130000_clusters },
+  { name: 'Migration20261207130100_cluster_peers', class: Migration20261207130100_cluster_peers },
+  { name: 'Migration20261207150000_users_access', class: Migration20261207150000_users_access },
+  { name: 'Migration20261207160000_sessions', class: Migration20261207160000_sessions },
 ];

@@ -60,17 +60,19 @@ describe('console served by the panel', () => {
     await panel.http().get('/assets/no-such-file.js').expect(404);
   });
 
-  it('GET /api/me tells a token its id, role and name, for every role', async () => {
+  it('GET /api/me tells a token its id, name and role on its scope, for every role', async () => {
     expect((await panel.as().get('/api/me').expect(200)).body).toEqual({
-      token_id: 'bootstrap',
-      role: 'admin',
+      kind: 'token',
+      id: 'bootstrap',
       name: 'bootstrap admin (PANEL_ADMIN_TOKEN)',
+      bindings: [{ role: 'admin', scope: { all: true } }],
     });
     const created = await panel.as().post('/api/tokens', { name: 'wgwc looker', role: 'read' }).expect(201);
     expect((await panel.as(created.body.token).get('/api/me').expect(200)).body).toEqual({
-      token_id: created.body.id,
-      role: 'read',
+      kind: 'token',
+      id: created.body.id,
       name: 'wgwc looker',
+      bindings: [{ role: 'read', scope: { all: true } }],
     });
     await panel.http().get('/api/me').expect(401);
     await panel.as().delete(`/api/tokens/${created.body.id}`).expect(204);

@@ -62,7 +62,7 @@ describe('web console in a browser', () => {
       await page.locator(`tr[data-node="${name}"][data-status="in_sync"]`).waitFor();
     }
     expect(await page.evaluate('sessionStorage.length')).toBe(1);
-    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('API token').waitFor();
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });

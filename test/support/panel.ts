@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { DynamicModule, INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
@@ -60,9 +60,13 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 
 /**
  * Starts a complete panel (real PostgreSQL and Redis) on a random port with its own database.
- * `env` overrides configuration; pass DATABASE_URL to share a database between two panels.
+ * `env` overrides configuration; pass DATABASE_URL to share a database between two panels. `imports` adds
+ * a test's own modules (a session authenticator).
  */
-export async function startPanel(env: Record<string, string> = {}): Promise<TestPanel> {
+export async function startPanel(
+  env: Record<string, string> = {},
+  imports: DynamicModule[] = [],
+): Promise<TestPanel> {
   const databaseUrl = env.DATABASE_URL ?? testDatabaseUrl();
   const ownsDatabase = env.DATABASE_URL === undefined;
   const config = loadConfig(testEnv({ DATABASE_URL: databaseUrl, ...env }));
@@ -73,8 +77,9 @@ export async function startPanel(env: Record<string, string> = {}): Promise<Test
       done();
     },
   });
-  const app = await createApp(config, { logStream });
-  await app.listen(0, '127.0.0.1');
+  const app = await createApp(config, { logStream, imports });
+  // A given PORT is kept (a test that must know the panel's URL before it starts); otherwise any free port.
+  await app.listen(env.PORT ? config.port : 0, '127.0.0.1');
   const server = app.getHttpServer();
   const as = (token = ADMIN_TOKEN) => {
     const auth = (test: request.Test) => test.set('Authorization', `Bearer ${token}`);

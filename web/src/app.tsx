@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
-import { errorText, session, whoAmI } from './api';
+import { csrfToken, errorText, session, signOut, whoAmI, WgfleetApiError } from './api';
+import { ClusterPage, Clusters } from './pages/clusters';
 import { Events } from './pages/events';
 import { Fleet } from './pages/fleet';
 import { Login } from './pages/login';
@@ -10,27 +11,44 @@ import { Peers } from './pages/peers';
 import { Templates } from './pages/templates';
 import { Tokens } from './pages/tokens';
 import { Webhooks } from './pages/webhooks';
+import { bindingsText, grantsFleetWide, topRole } from './access';
 import { SessionContext, useSession } from './session';
 import type { Me } from './types';
 
 export function App() {
   const [me, setMe] = useState<Me | null>(null);
-  const [checking, setChecking] = useState(() => session.token() !== undefined);
+  // A pasted token (this tab's sessionStorage) or a single sign-on session (its cookies) to check.
+  const [checking, setChecking] = useState(() => session.token() !== undefined || csrfToken() !== undefined);
   const [problem, setProblem] = useState<string>();
 
   useEffect(() => {
     const token = session.token();
-    if (!token) return;
+    if (!token && !csrfToken()) return;
     whoAmI(token)
       .then(setMe, (error: unknown) => {
         session.clear();
-        setProblem(errorText(error));
+        setProblem(
+          !token && error instanceof WgfleetApiError && error.status === 401
+            ? 'Your session has ended: sign in again.'
+            : errorText(error),
+        );
       })
       .finally(() => setChecking(false));
   }, []);
 
-  const logout = () => {
-    session.clear();
+  const logout = async () => {
+    if (session.token()) {
+      session.clear();
+      setMe(null);
+      return;
+    }
+    try {
+      const endSessionUrl = await signOut();
+      // The provider's own session ends too (RP-initiated logout); it sends the browser back here.
+      if (endSessionUrl) return location.assign(endSessionUrl);
+    } catch (error) {
+      setProblem(errorText(error));
+    }
     setMe(null);
   };
 
@@ -62,17 +80,23 @@ function Shell() {
   const links: [string, string][] = [
     ['/', 'Fleet'],
     ['/peers', 'Peers'],
-    ['/events', 'Events'],
-    ['/templates', 'Templates'],
-    ...(me.role === 'admin'
+    ['/clusters', 'Clusters'],
+    ...(grantsFleetWide(me, 'read')
+      ? ([
+          ['/events', 'Events'],
+          ['/templates', 'Templates'],
+        ] as [string, string][])
+      : []),
+    ...(grantsFleetWide(me, 'admin')
       ? ([
           ['/webhooks', 'Webhooks'],
           ['/tokens', 'Tokens'],
+          ['/bindings', 'Bindings'],
         ] as [string, string][])
       : []),
   ];
   const current = (href: string) =>
-    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href;
+    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href || path.startsWith(`${href}/`);
   return (
     <>
       <a class="skip" href="#main">
@@ -93,11 +117,11 @@ function Shell() {
           ))}
         </nav>
         <div class="who">
-          <span class={`role role-${me.role}`} title={`Signed in as ${me.name}`}>
-            {me.name} · {me.role}
+          <span class={`role role-${topRole(me)}`} title={`Signed in as ${me.name}: ${bindingsText(me)}`}>
+            {me.name} · {bindingsText(me)}
           </span>
-          <button type="button" class="ghost" onClick={logout}>
-            Log out
+          <button type="button" class="ghost" onClick={() => void logout()}>
+            Sign out
           </button>
         </div>
       </header>
@@ -106,6 +130,8 @@ function Shell() {
           <Route path="/" component={Fleet} />
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
+          <Route path="/clusters" component={Clusters} />
+          <Route path="/clusters/:id" component={ClusterPage} />
           <Route path="/events" component={Events} />
           <Route path="/templates" component={Templates} />
           <Route path="/webhooks" component={Webhooks} />

@@ -1,5 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { grantsAnywhere, grantsFleetWide } from './access';
 import type { Me } from './types';
 
 export interface SessionState {
@@ -15,12 +16,12 @@ export function useSession(): SessionState {
   return state;
 }
 
-/** Write actions are shown only to tokens that may take them (the API refuses them anyway). */
+/** Write actions are shown only to principals some binding lets take them (the API refuses them anyway). */
 export function useCanWrite(): boolean {
-  const { me } = useSession();
-  return me.role === 'write' || me.role === 'admin';
+  return grantsAnywhere(useSession().me, 'write');
 }
 
+/** Fleet-wide objects (tokens, webhooks, bindings, the event feed) need their role on the whole fleet. */
 export function useIsAdmin(): boolean {
-  return useSession().me.role === 'admin';
+  return grantsFleetWide(useSession().me, 'admin');
 }

@@ -3,7 +3,10 @@ import type { Schemas } from '@wgfleet/client';
 
 export type Role = Schemas['TokenRole'];
 export type DriftStatus = Schemas['DriftStatus'];
-export type Me = Schemas['WhoAmIView'];
+export type Me = Schemas['MeView'];
+export type SignInOptions = Schemas['SignInOptionsView'];
+export type BindingRole = Schemas['Role'];
+export type Scope = Schemas['MeView']['bindings'][number]['scope'];
 export type NodeView = Schemas['NodeView'];
 export type EffectiveSetting = Schemas['InheritedSettingView'];
 export type DriftSummary = Schemas['DriftSummaryView'];
@@ -25,6 +28,9 @@ export type SettingSource = Schemas['SettingSource'];
 export type NodeSettings = Schemas['InheritedSettingsView'];
 export type TemplateView = Schemas['TemplateView'];
 export type TemplateSettings = Schemas['TemplateSettingsDto'];
+export type ClusterView = Schemas['ClusterView'];
+export type ClusterMember = Schemas['ClusterMemberView'];
+export type ClusterCreation = Schemas['CreateClusterDto'];
 
 /** A mismatch as the drift report and the plan show it: `field: expected → actual`. */
 export type FieldMismatch =

@@ -5,6 +5,7 @@ import type { TokenRole, WebhookEventType } from '../api-types';
 import { choice, list } from '../field-options';
 import { withOutputOption } from '../output';
 import { examples, Runtime } from '../runtime';
+import { formatScope, scopeFor, scopeOption, type ScopeArgument } from '../scopes';
 
 export function registerAdminCommands(program: Command, runtime: Runtime): void {
   const tokens = program.command('tokens').description('API tokens (admin)');
@@ -19,8 +20,8 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
       if (out.json) out.printJson(items);
       else
         out.table(
-          ['NAME', 'ID', 'ROLE', 'CREATED', 'REVOKED'],
-          items.map((t) => [t.name, t.id, t.role, t.created_at, t.revoked_at]),
+          ['NAME', 'ID', 'ROLE', 'SCOPE', 'CREATED', 'REVOKED'],
+          items.map((t) => [t.name, t.id, t.role, formatScope(t.scope), t.created_at, t.revoked_at]),
         );
     }),
   );
@@ -32,19 +33,21 @@ export function registerAdminCommands(program: Command, runtime: Runtime): void 
         .argument('<name>')
         .addOption(
           new Option('--role <role>', 'what it may do').choices(tokenRoleValues).makeOptionMandatory(),
-        ),
+        )
+        .addOption(scopeOption().default({ all: true }, 'all')),
     ),
     'wgfleet tokens create ci-drift-check --role read',
+    'wgfleet tokens create eu-deployer --role write --scope tag=region=eu',
   ).action(
-    runtime.act(async (name: string, options: { role: TokenRole }, command) => {
+    runtime.act(async (name: string, options: { role: TokenRole; scope: ScopeArgument }, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      const created = await panel.createToken(name, options.role);
+      const created = await panel.createToken(name, options.role, await scopeFor(panel, options.scope));
       if (out.json) out.printJson(created);
       else {
         out.line(created.token);
         out.note(
-          `token ${created.name} (${created.role}, id ${created.id}); it is shown only now, store it safely`,
+          `token ${created.name} (${created.role} on ${formatScope(created.scope)}, id ${created.id}); it is shown only now, store it safely`,
         );
       }
     }),

@@ -178,7 +178,7 @@ export function registerPeerCommands(program: Command, runtime: Runtime): void {
   );
 }
 
-function printPeer(out: Output, peer: PeerView): void {
+export function printPeer(out: Output, peer: PeerView): void {
   if (out.json) out.printJson(peer);
   else out.table(['FIELD', 'VALUE'], Object.entries(peer));
 }

@@ -6,8 +6,11 @@ export type { components, paths };
 /** The API's enums as values (generated with the types), for parsing them from a command line or a file. */
 export {
   autoReconcileModeValues,
+  clusterDnsProviderValues,
   reconcileModeValues,
+  roleValues,
   tokenRoleValues,
+  tsigAlgorithmValues,
   webhookEventTypeValues,
 } from './schema';
 export { NamesMappingError, parseNamesMapping } from './names-mapping';
@@ -58,6 +61,11 @@ export interface WgfleetClientOptions {
   baseUrl: string;
   /** An API token; sent as a Bearer token with every request. */
   token?: string | (() => string | undefined);
+  /**
+   * A signed-in console's CSRF token (its `wgfleet_csrf` cookie): sent as X-CSRF-Token with every write, which
+   * the panel requires of a request that a session cookie authenticates.
+   */
+  csrfToken?: () => string | undefined;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -127,6 +135,9 @@ export function createWgfleetClient(options: WgfleetClientOptions): WgfleetClien
     onRequest({ request }) {
       const token = typeof options.token === 'function' ? options.token() : options.token;
       if (token) request.headers.set('Authorization', `Bearer ${token}`);
+      const csrfToken = options.csrfToken?.();
+      if (csrfToken && !['GET', 'HEAD', 'OPTIONS'].includes(request.method))
+        request.headers.set('X-CSRF-Token', csrfToken);
       return request;
     },
   };

@@ -16,7 +16,7 @@ const TOO_MANY_FAILURES = 'too many requests with an invalid token from this add
 
 /**
  * Request limits, counted in Redis (`@fastify/rate-limit`'s store) so every panel of a fleet shares them:
- * requests per API token, and failed authentications (a wrong API token, an unknown or spent enrollment token)
+ * requests per principal (API token or signed-in user), and failed authentications (a wrong API token, an unknown or spent enrollment token)
  * per client address. Only failures count against an address: behind a reverse proxy every client may share
  * one, and a valid token is served from an address over its failure limit, so nobody sending wrong tokens
  * locks out the operators. An address over its limit is remembered by each instance that sees it fail, and its
@@ -45,7 +45,10 @@ export class RequestLimits {
     if (perToken > 0) {
       this.perToken = instance.createRateLimit({
         max: perToken,
-        keyGenerator: (request) => `token:${(request as AuthenticatedRequest).actor?.tokenId}`,
+        keyGenerator: (request) => {
+          const principal = (request as AuthenticatedRequest).principal;
+          return `${principal?.kind}:${principal?.id}`;
+        },
       });
     }
     if (authFailures > 0) {

@@ -15,4 +15,7 @@ export const sealContext = {
   presharedKey: (peerId: string) => `peer:${peerId}:preshared_key`,
   webhookSecret: (subscriptionId: string) => `webhook:${subscriptionId}:secret`,
   auditSigningKey: (keyId: string) => `audit:${keyId}:private_key`,
+  clusterDnsSecret: (clusterId: string) => `cluster:${clusterId}:dns_secret`,
+  signInVerifier: (stateHash: string) => `oidc_login:${stateHash}:code_verifier`,
+  sessionIdToken: (sessionId: string) => `session:${sessionId}:id_token_hint`,
 };

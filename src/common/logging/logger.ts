@@ -8,6 +8,7 @@ export const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-agent-signature"]',
+  'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
   '*.agent_secret',
   '*.private_key',
@@ -15,6 +16,19 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.token',
 ];
+
+/** Query parameters that carry a sign-in's one-time values (the provider's code and state at the callback). */
+const REDACTED_QUERY = ['code', 'state'];
+
+/** A request's URL as logged: a sign-in callback's code and state stay out of the logs. */
+export function loggedUrl(url: string): string {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = new URLSearchParams(url.slice(at + 1));
+  if (!REDACTED_QUERY.some((name) => query.has(name))) return url;
+  for (const name of REDACTED_QUERY) if (query.has(name)) query.set(name, '[redacted]');
+  return `${url.slice(0, at)}?${query.toString()}`;
+}
 
 /**
  * The request's id: the caller's `X-Request-Id` when it is a plain token, else a new UUID. Kept on the raw
@@ -38,7 +52,7 @@ export function loggerParams(level: string, stream?: DestinationStream): Params 
         req: (request: { id: unknown; method: string; url: string }) => ({
           id: request.id,
           method: request.method,
-          url: request.url,
+          url: loggedUrl(request.url),
         }),
         res: (response: { statusCode: number }) => ({ status: response.statusCode }),
       },

@@ -6,6 +6,7 @@ import { AddressPoolError, parsePool } from '../domain/ip-allocation';
 import { parseCidr } from '../domain/cidr';
 import { hasLineBreakOrControl } from '../domain/plain-text';
 import { parseTagSelector, TagSelectorError, tagsProblem } from '../domain/node-tags';
+import { scopeProblem } from '../auth/domain/scope';
 
 /**
  * class-validator decorators for DTOs. Each rule is a function returning the problem as a sentence that names the
@@ -256,4 +257,9 @@ function isPlainCidrText(value: string): boolean {
 /** ipaddr.js also reads "10.1", "010.0.0.1" (octal) and zone ids; input must spell an address out plainly. */
 function isPlainAddress(text: string): boolean {
   return ipaddr.IPv4.isValidFourPartDecimal(text) || (ipaddr.IPv6.isValid(text) && !text.includes('%'));
+}
+
+/** A binding's or a token's scope (docs/SECURITY.md "Roles and scopes"). */
+export function IsScope(options?: ValidationOptions): PropertyDecorator {
+  return rule('isScope', scopeProblem, options);
 }

@@ -9,8 +9,9 @@ import {
 } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/api-responses';
 import { AdoptionDryRunView, AdoptionResultView } from './adoption-view';
-import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, InScope } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
+import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { AdoptPeersDto } from './adoption.dto';
 import { AdoptionService } from './adoption.service';
 
@@ -23,6 +24,7 @@ export class AdoptionController {
   /** A dry run answers the plan; otherwise the adopted peers and those skipped, with why. */
   @Post(':id/adopt')
   @HttpCode(200)
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'adoptPeers' })
   @ApiExtraModels(AdoptionDryRunView, AdoptionResultView)
   @ApiOkResponse({

@@ -1,4 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { FleetWide } from '../../common/auth/auth.decorators';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
@@ -8,6 +9,7 @@ import { AuditService } from './audit.service';
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@FleetWide()
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}

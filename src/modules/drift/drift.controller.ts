@@ -7,6 +7,10 @@ import { UuidParam } from '../../common/http/params';
 import { DriftHistory } from './drift-history.service';
 import { LiveDriftReads } from './live-drift-reads.service';
 import { HistoryQueryDto } from './drift.dto';
+import { CurrentPrincipal, InScope } from '../../common/auth/auth.decorators';
+import { nodeFilter } from '../../common/auth/domain/scope-policy';
+import type { Principal } from '../../common/auth/principal';
+import { NODE_SCOPE_TARGET, SCAN_SCOPE_TARGET } from '../../common/auth/scope-targets';
 
 @ApiTags('drift')
 @ApiBearerAuth()
@@ -21,17 +25,18 @@ export class DriftController {
   @Get('nodes')
   @ApiOperation({
     operationId: 'getFleetDrift',
-    summary: 'Check every enabled node now (stored as scans with trigger "api")',
+    summary: 'Check every enabled node in the caller\'s scope now (stored as scans with trigger "api")',
     description:
       'A node scanned less than DRIFT_LIVE_MIN_INTERVAL_S ago is answered with its latest scan; concurrent ' +
       'requests share one scan per node.',
   })
   @ApiOkResponse({ type: FleetDriftReportView })
-  fleet(): Promise<FleetDriftReportView> {
-    return this.live.fleet();
+  fleet(@CurrentPrincipal() principal: Principal): Promise<FleetDriftReportView> {
+    return this.live.fleet(nodeFilter(principal, 'read'));
   }
 
   @Get('nodes/:id')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getNodeDrift',
     summary: 'Check one node now (stored as a scan with trigger "api")',
@@ -46,6 +51,7 @@ export class DriftController {
   }
 
   @Get('nodes/:id/history')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'listDriftScans',
     summary: "The node's stored scans, newest first, without their full reports",
@@ -57,6 +63,7 @@ export class DriftController {
   }
 
   @Get('scans/:scan_id')
+  @InScope('scan', SCAN_SCOPE_TARGET, 'scan_id')
   @ApiOperation({ operationId: 'getDriftScan', summary: 'One stored scan with its full report' })
   @ApiOkResponse({ type: ScanDetailView })
   @ApiErrors(400, 404)

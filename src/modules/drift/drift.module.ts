@@ -1,5 +1,8 @@
 import { BullModule } from '@nestjs/bullmq';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { NODE_SCOPE_TARGET, SCAN_SCOPE_TARGET } from '../../common/auth/scope-targets';
+import { DriftStore } from './drift.store';
 import { NODE_VIEW_EXTENSIONS } from '../nodes';
 import { Reactions } from '../../common/reactions';
 import { NodesModule } from '../nodes/nodes.module';
@@ -41,9 +44,16 @@ export class DriftModule implements OnModuleInit {
   constructor(
     private readonly reactions: Reactions,
     private readonly nodeDriftStatus: NodeDriftStatusView,
+    private readonly store: DriftStore,
+    private readonly em: EntityManager,
   ) {}
 
   onModuleInit(): void {
     this.reactions.contribute(NODE_VIEW_EXTENSIONS, 'drift: NodeDriftStatusView', this.nodeDriftStatus);
+    // A scan is in its node's scope.
+    this.reactions.answer(SCAN_SCOPE_TARGET, 'drift: DriftStore', async (id) => {
+      const nodeId = await this.store.nodeOfScan(this.em, id);
+      return nodeId ? this.reactions.ask(NODE_SCOPE_TARGET, nodeId) : null;
+    });
   }
 }

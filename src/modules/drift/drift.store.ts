@@ -54,6 +54,14 @@ export interface ScanRow {
  */
 @Injectable()
 export class DriftStore {
+  /** The node a stored scan is of, or null when there is no such scan. */
+  async nodeOfScan(em: EntityManager, scanId: string): Promise<string | null> {
+    const [row] = await boundQuery<{ node_id: string }>(em, 'select node_id from drift_scans where id = ?', [
+      scanId,
+    ]);
+    return row?.node_id ?? null;
+  }
+
   /** Scans of one node are written one at a time (a transaction-scoped advisory lock). */
   async lockNodeScans(em: EntityManager, nodeId: string): Promise<void> {
     await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [`drift:${nodeId}`]);

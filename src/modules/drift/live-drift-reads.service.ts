@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { NodeEntity, NodesService, NodesStore } from '../nodes';
+import type { NodeFilter } from '../../common/auth/domain/scope-policy';
+import { NodeEntity, NodeScopes, NodesService, NodesStore } from '../nodes';
 import { fleetDriftReport, type FleetDriftReport, type NodeDriftReport } from './domain/drift-report';
 import { DriftScanner } from './drift-scanner.service';
 import { DriftStore } from './drift.store';
@@ -24,14 +25,15 @@ export class LiveDriftReads {
     private readonly store: DriftStore,
     private readonly reactions: Reactions,
     private readonly nodeRecords: NodesStore,
+    private readonly scopes: NodeScopes,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Every enabled node. */
-  async fleet(): Promise<FleetDriftReport> {
+  /** Every enabled node `visible` lets through. */
+  async fleet(visible: NodeFilter): Promise<FleetDriftReport> {
     const startedAt = new Date();
     const em = this.em.fork();
-    const nodes = await this.nodeRecords.enabled(em);
+    const nodes = await this.scopes.among(em, await this.nodeRecords.enabled(em), visible);
     return fleetDriftReport(await this.reports(em, nodes), startedAt);
   }
 

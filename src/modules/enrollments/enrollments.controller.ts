@@ -12,12 +12,14 @@ import { NodeView } from '../nodes';
 import { CreatedEnrollmentView, EnrollmentList } from './enrollment-view';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequestLimits } from '../../common/auth/request-limits';
-import { CommandContext, Ctx, Public } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, FleetWide, Public } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { ClaimEnrollmentDto, CreateEnrollmentDto } from './enrollments.dto';
 import { EnrollmentGoneError, EnrollmentsService } from './enrollments.service';
 
 @ApiTags('enrollments')
+// An enrollment makes a node that is in no scope yet; the claim is public and skips this.
+@FleetWide()
 @Controller('api/enrollments')
 export class EnrollmentsController {
   constructor(

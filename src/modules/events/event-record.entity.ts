@@ -1,6 +1,13 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
-export const AGGREGATE_TYPES = ['node', 'peer', 'reconcile_job', 'node_receipt', 'template'] as const;
+export const AGGREGATE_TYPES = [
+  'node',
+  'peer',
+  'reconcile_job',
+  'node_receipt',
+  'cluster',
+  'template',
+] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 
 export interface EventMetadata {

@@ -3,6 +3,8 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
+import { InScope } from '../../common/auth/auth.decorators';
+import { PEER_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { PeersService } from '../peers';
 import { LimitQuery } from '../../common/http/queries';
 import { UsagePeriodList } from './peer-usage-view';
@@ -20,6 +22,7 @@ export class PeerUsageController {
 
   /** The peer's usage per period, newest first. */
   @Get('peers/:id/usage')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({ operationId: 'getPeerUsage', summary: "The peer's usage per quota period, newest first" })
   @ApiOkResponse({ type: UsagePeriodList })
   @ApiErrors(400, 401, 404)

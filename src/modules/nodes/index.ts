@@ -9,6 +9,7 @@ export {
   toDesiredNode,
 } from './node-view';
 export { NodeEntity } from './node.entity';
+export { CLUSTER_MEMBERS, NODE_CLUSTERS, NodeScopes } from './node-scope';
 export { NODE_DELETED } from './node.events';
 export type { AutoReconcileMode, NodeDeleted } from './node.events';
 export { RegisterNodeDto } from './nodes.dto';

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -8,7 +19,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
-import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, CurrentPrincipal, FleetWide, InScope } from '../../common/auth/auth.decorators';
+import { allows, nodeFilter } from '../../common/auth/domain/scope-policy';
+import { ApiError } from '../../common/http/api-error';
+import { Reactions } from '../../common/reactions';
+import type { Principal } from '../../common/auth/principal';
+import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { VersionQuery } from '../../common/http/queries';
@@ -21,9 +37,14 @@ import { NodesService } from './nodes.service';
 @ApiErrors(401)
 @Controller('api/nodes')
 export class NodesController {
-  constructor(private readonly nodes: NodesService) {}
+  constructor(
+    private readonly nodes: NodesService,
+    private readonly reactions: Reactions,
+  ) {}
 
+  /** A new node is in no scope yet: registering one takes write on the whole fleet. */
   @Post()
+  @FleetWide()
   @ApiOperation({ operationId: 'registerNode' })
   @ApiCreatedResponse({ type: NodeView })
   @ApiErrors(400, 403, 409)
@@ -35,11 +56,12 @@ export class NodesController {
   @ApiOperation({ operationId: 'listNodes' })
   @ApiOkResponse({ type: PageOf(NodeView) })
   @ApiErrors(400)
-  list(@Query() query: NodeListQuery): Promise<Page<NodeView>> {
-    return this.nodes.list(query);
+  list(@Query() query: NodeListQuery, @CurrentPrincipal() principal: Principal): Promise<Page<NodeView>> {
+    return this.nodes.list(query, nodeFilter(principal, 'read'));
   }
 
   @Get(':id')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'getNode' })
   @ApiOkResponse({ type: NodeView })
   @ApiErrors(400, 404)
@@ -48,6 +70,7 @@ export class NodesController {
   }
 
   @Get(':id/settings')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getNodeSettings',
     summary:
@@ -61,21 +84,34 @@ export class NodesController {
   }
 
   @Patch(':id')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'updateNode' })
   @ApiOkResponse({ type: NodeView })
   @ApiErrors(400, 403, 404, 409)
-  update(
+  async update(
     @UuidParam() id: string,
     @Body() body: UpdateNodeDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Ctx() context: CommandContext,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<NodeView> {
     const { version, ...changes } = body;
+    // New tags must keep the node where the caller may write: a tag scope is not a way out of one's own scope.
+    const current = changes.tags === undefined ? null : await this.reactions.ask(NODE_SCOPE_TARGET, id);
+    if (current && !allows(principal, 'write', { ...current, tags: changes.tags ?? {} })) {
+      throw new ApiError(
+        HttpStatus.FORBIDDEN,
+        'forbidden',
+        'tags: these tags would take the node out of your scope',
+        [{ field: 'tags', message: 'outside your scope' }],
+      );
+    }
     return this.nodes.update(id, changes, expectedVersion(version, ifMatch), context);
   }
 
   @Post(':id/receipt-key/refresh')
   @HttpCode(200)
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'refreshNodeReceiptKey',
     summary:
@@ -89,6 +125,7 @@ export class NodesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'deleteNode' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 403, 404, 409)

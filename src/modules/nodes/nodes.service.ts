@@ -23,6 +23,8 @@ import {
   toNodeView,
 } from './node-view';
 import { NodeEntity } from './node.entity';
+import { NodeScopes } from './node-scope';
+import type { NodeFilter } from '../../common/auth/domain/scope-policy';
 import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } from './node.events';
 import { NodeListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 import { NodesStore } from './nodes.store';
@@ -67,6 +69,7 @@ export class NodesService {
     private readonly changes: DesiredStateChanges,
     private readonly urlGuard: AgentUrlGuard,
     private readonly reactions: Reactions,
+    private readonly scopes: NodeScopes,
     private readonly store: NodesStore,
     private readonly templates: TemplatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -140,11 +143,14 @@ export class NodesService {
     return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 
-  async list(query: NodeListQuery): Promise<Page<NodeView>> {
+  /** Only the nodes `visible` lets through: a scoped principal's list holds its scope's nodes. */
+  async list(query: NodeListQuery, visible: NodeFilter): Promise<Page<NodeView>> {
     const limit = query.limit ?? 100;
-    const rows = await this.store.page(this.em.fork(), {
+    const em = this.em.fork();
+    const rows = await this.store.page(em, {
       after: decodeCursor(query.cursor),
       tags: (query.tag ?? []).map(parseTagSelector),
+      visible: await this.scopes.withoutClusters(em, visible),
       limit,
     });
     const extrasOf = await this.extensions.extras(rows);

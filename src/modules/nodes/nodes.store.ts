@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode } from '../../common/domain/desired-state';
-import type { TagSelector } from '../../common/domain/node-tags';
+import type { NodeFilter } from '../../common/auth/domain/scope-policy';
+import { parseTagSelector, type TagSelector } from '../../common/domain/node-tags';
 import type { Cursor } from '../../common/http/cursor';
 import { boundQuery } from '../../database/bound-query';
 import { NodeEntity } from './node.entity';
@@ -54,18 +55,27 @@ export class NodesStore {
     );
   }
 
-  /** A page of nodes in (created_at, id) order after `after`, of those carrying every tag of `tags`. */
+  /**
+   * A page of nodes in (created_at, id) order after `after`, of those carrying every tag of `tags` that
+   * `visible` lets through.
+   */
   async page(
     em: EntityManager,
-    { after, tags, limit }: { after: Cursor | undefined; tags: readonly TagSelector[]; limit: number },
+    {
+      after,
+      tags,
+      visible,
+      limit,
+    }: { after: Cursor | undefined; tags: readonly TagSelector[]; visible: NodeFilter; limit: number },
   ): Promise<NodeEntity[]> {
     const wanted = tagMap(tags);
     if (!wanted) return [];
+    const scope = scopeCondition(visible);
     const rows = await boundQuery<{ id: string }>(
       em,
-      `select id from nodes where tags @> ?::jsonb ${after ? 'and (created_at, id) > (?, ?)' : ''}
-        order by created_at, id limit ?`,
-      [JSON.stringify(wanted), ...(after ? [after.createdAt, after.id] : []), limit],
+      `select id from nodes where tags @> ?::jsonb and ${scope.sql}
+        ${after ? 'and (created_at, id) > (?, ?)' : ''} order by created_at, id limit ?`,
+      [JSON.stringify(wanted), ...scope.params, ...(after ? [after.createdAt, after.id] : []), limit],
     );
     const nodes = await this.byIds(
       em,
@@ -133,6 +143,26 @@ function tagMap(tags: readonly TagSelector[]): Record<string, string> | null {
     map[key] = value;
   }
   return map;
+}
+
+/**
+ * The nodes a filter lets through as a condition on `nodes`: any of its scopes' (none: no node). Cluster
+ * scopes come replaced by their members (NodeScopes.withoutClusters): membership is the clusters module's.
+ */
+function scopeCondition(filter: NodeFilter): { sql: string; params: unknown[] } {
+  if (filter.all) return { sql: 'true', params: [] };
+  const parts = filter.scopes.map((scope): { sql: string; params: unknown[] } => {
+    if ('node_ids' in scope) return { sql: 'id = any(?::uuid[])', params: [scope.node_ids] };
+    if ('tag' in scope)
+      return { sql: 'tags @> ?::jsonb', params: [JSON.stringify(tagMap([parseTagSelector(scope.tag)]))] };
+    if ('cluster_id' in scope) return { sql: 'false', params: [] };
+    return { sql: 'true', params: [] };
+  });
+  if (parts.length === 0) return { sql: 'false', params: [] };
+  return {
+    sql: `(${parts.map((part) => part.sql).join(' or ')})`,
+    params: parts.flatMap((part) => part.params),
+  };
 }
 
 function compare(a: string, b: string): number {

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
-import { RequireRole } from '../../common/auth/auth.decorators';
+import { FleetWide, RequireRole } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { ListQuery, VersionQuery } from '../../common/http/queries';
@@ -20,6 +20,7 @@ import { WebhooksService } from './webhooks.service';
 @ApiTags('webhooks')
 @ApiBearerAuth()
 @RequireRole('admin')
+@FleetWide()
 @ApiErrors(401, 403)
 @Controller('api/webhooks')
 export class WebhooksController {

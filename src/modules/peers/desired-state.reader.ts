@@ -1,8 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { DesiredNode, DesiredPeer, ManagedPeerRef } from '../../common/domain/desired-state';
+import { ClusterReader } from '../clusters';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
-import { NodeHoldings, PeersStore, SnapshotPeerRecord } from './peers.store';
+import { NodeHoldings, PeerOwners, PeersStore, SnapshotPeerRecord } from './peers.store';
 
 /** The peers of one node as drift detection needs them, read in bulk. */
 export interface NodePeersState {
@@ -32,7 +33,8 @@ export interface DesiredSnapshot {
 }
 
 /**
- * The one reader of a node's desired state (its peers, the keys it managed before, the addresses they hold),
+ * The one reader of a node's desired state (its peers and its cluster's, the keys it managed before, the
+ * addresses they hold),
  * for drift, sync, reconcile and adoption: in bulk for many nodes, or for one node with what writing its peers needs. Always
  * as plain values: a node may have tens of thousands of peers, and hydrating entities costs far more per row
  * than parsing one JSON value, all of it without yielding the event loop.
@@ -42,6 +44,7 @@ export class DesiredStateReader {
   constructor(
     private readonly nodes: NodesService,
     private readonly store: PeersStore,
+    private readonly clusters: ClusterReader,
   ) {}
 
   /**
@@ -53,9 +56,11 @@ export class DesiredStateReader {
       nodeIds.map((id) => [id, { peers: [], managedKeys: new Map() }]),
     );
     if (nodeIds.length === 0) return states;
+    const clusterOf = await this.clusters.clusterIdsOfNodes(em, nodeIds);
+    const owners = nodeIds.map((nodeId) => ({ nodeId, clusterId: clusterOf.get(nodeId) ?? null }));
     const [peersByNode, formerKeys] = await Promise.all([
-      this.store.desiredPeersOfNodes(em, nodeIds),
-      this.store.formerKeysOfNodes(em, nodeIds),
+      this.store.desiredPeersOfNodes(em, owners),
+      this.store.formerKeysOfNodes(em, owners),
     ]);
     for (const { node_id, peers } of peersByNode) {
       const state = states.get(node_id);
@@ -70,9 +75,10 @@ export class DesiredStateReader {
   /** One node with every peer and managed key: the basis of drift detection and of a write of the whole node. */
   async desired(em: EntityManager, nodeId: string): Promise<DesiredSnapshot> {
     const node = await this.nodes.require(em, nodeId);
+    const owners = await this.ownersOf(em, nodeId);
     const [rows, formerKeys] = await Promise.all([
-      this.store.snapshotPeersOfNode(em, nodeId, null),
-      this.store.formerKeysOfNodes(em, [nodeId]),
+      this.store.snapshotPeersOfNode(em, owners, null),
+      this.store.formerKeysOfNodes(em, [owners]),
     ]);
     return snapshotOf(
       node,
@@ -91,8 +97,19 @@ export class DesiredStateReader {
     node: NodeEntity,
     peerIds: readonly string[],
   ): Promise<DesiredSnapshot> {
-    const rows = peerIds.length === 0 ? [] : await this.store.snapshotPeersOfNode(em, node.id, peerIds);
+    const rows =
+      peerIds.length === 0
+        ? []
+        : await this.store.snapshotPeersOfNode(em, await this.ownersOf(em, node.id), peerIds);
     return snapshotOf(node, rows, new Map());
+  }
+
+  /** The keys of a cluster's peers, each with its peer: what a member leaving the cluster must drop. */
+  keysOfCluster(
+    em: EntityManager,
+    clusterId: string,
+  ): Promise<Array<{ peerId: string; publicKey: string; name: string }>> {
+    return this.store.keysOfCluster(em, clusterId);
   }
 
   /** What a node holds already, so that adopting its peers collides with none of it. */
@@ -100,7 +117,14 @@ export class DesiredStateReader {
     return this.store.holdings(em, nodeId);
   }
 
-  /** The keys a peer had on its node before `currentKey`: after a key change, they must leave the node. */
+  private async ownersOf(em: EntityManager, nodeId: string): Promise<PeerOwners> {
+    return { nodeId, clusterId: await this.clusters.clusterIdOfNode(em, nodeId) };
+  }
+
+  /**
+   * The keys a peer had before `currentKey` (`nodeId`: its node, or a cluster peer's cluster): after a key
+   * change, they must leave the node (every member).
+   */
   earlierKeysOfPeer(
     em: EntityManager,
     nodeId: string,

@@ -4,6 +4,7 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { DesiredNode } from '../../common/domain/desired-state';
 import type { AddressPool } from '../../common/domain/ip-allocation';
 import { ApiError, notFound } from '../../common/http/api-error';
+import { ClusterReader, clusterAsDesiredNode } from '../clusters';
 import { DesiredStateChanges, EventStore } from '../events';
 import { NodesStore } from '../nodes';
 import { allocationApiError } from './allocation-api-error';
@@ -32,13 +33,14 @@ export interface PreparedPeer {
   context: CommandContext;
 }
 
-/** The new read-model row and its node, so the answer needs no second read. */
+/** The new read-model row and its node (a cluster peer's cluster as a node), so the answer needs no second read. */
 export interface CreatedPeer {
   peer: PeerEntity;
   node: DesiredNode;
 }
 
 interface Waiting {
+  /** The node, or for a cluster peer (`state.cluster_id` set) its cluster. */
   nodeId: string;
   peer: PreparedPeer;
   resolve: (created: CreatedPeer) => void;
@@ -69,6 +71,7 @@ export class PeerCreationBatcher {
     private readonly changes: DesiredStateChanges,
     private readonly store: PeersStore,
     private readonly nodes: NodesStore,
+    private readonly clusters: ClusterReader,
   ) {}
 
   submit(nodeId: string, peer: PreparedPeer): Promise<CreatedPeer> {
@@ -102,9 +105,9 @@ export class PeerCreationBatcher {
         if (!given) batch = this.queue.splice(0, MAX_BATCH);
         if (batch.length === 0) return [];
         const nodeIds = new Set(batch.map((waiting) => waiting.nodeId));
-        const nodes = await this.nodes.desiredNodesLocked(em, [...nodeIds], allocationLockKey);
+        const owners = await this.lockOwners(em, batch);
         if (!given) batch.push(...this.takeQueued(nodeIds, MAX_BATCH - batch.length));
-        return this.create(em, new Map(nodes.map((node) => [node.id, node])), batch);
+        return this.create(em, owners, batch);
       });
       this.answer(batch, outcomes);
     } catch (error) {
@@ -117,6 +120,24 @@ export class PeerCreationBatcher {
       this.logger.debug({ size: batch.length, err: (error as Error).message }, 'batch retried singly');
       for (const waiting of batch) await this.writeBatch([waiting]);
     }
+  }
+
+  /**
+   * The batch's nodes and clusters with their allocation locks: nodes first (in one statement), then clusters,
+   * each group in the order of its keys, so batches never wait for each other in a circle. A request's
+   * owner is looked up by its kind: a node id never finds a cluster, nor the other way round.
+   */
+  private async lockOwners(em: EntityManager, batch: readonly Waiting[]): Promise<PoolOwners> {
+    const kinds = { node: new Set<string>(), cluster: new Set<string>() };
+    for (const waiting of batch) kinds[ownerKind(waiting)].add(waiting.nodeId);
+    const nodes = await this.nodes.desiredNodesLocked(em, [...kinds.node], allocationLockKey);
+    const clusters = new Map<string, DesiredNode>();
+    for (const clusterId of [...kinds.cluster].sort()) {
+      await this.store.lockNodeAllocations(em, clusterId);
+      const cluster = await this.clusters.find(em, clusterId);
+      if (cluster) clusters.set(clusterId, clusterAsDesiredNode(cluster));
+    }
+    return { node: new Map(nodes.map((node) => [node.id, node])), cluster: clusters };
   }
 
   /** Queued requests for these nodes, in their order, at most `room` of them. */
@@ -155,13 +176,16 @@ export class PeerCreationBatcher {
    */
   private async create(
     em: EntityManager,
-    nodes: ReadonlyMap<string, DesiredNode>,
+    owners: PoolOwners,
     batch: Waiting[],
   ): Promise<Array<CreatedPeer | ApiError>> {
     const outcomes: Array<CreatedPeer | ApiError> = new Array(batch.length);
+    const ownerOf = (waiting: Waiting) => owners[ownerKind(waiting)].get(waiting.nodeId);
+    const nodes = new Map([...owners.node, ...owners.cluster]);
     const pools = new Map([...nodes.values()].map((node) => [node.id, nodePools(node)]));
-    const requested = batch.map(({ nodeId, peer }) => {
-      const node = nodes.get(nodeId);
+    const requested = batch.map((waiting) => {
+      const { nodeId, peer } = waiting;
+      const node = ownerOf(waiting);
       return node && peer.requestedAddresses
         ? claimedAddresses(node, pools.get(nodeId)!, peer.requestedAddresses)
         : null;
@@ -199,11 +223,12 @@ export class PeerCreationBatcher {
     );
 
     const accepted: Array<{ index: number; payload: PeerCreatedPayload }> = [];
-    for (const [index, { nodeId, peer }] of batch.entries()) {
-      const node = nodes.get(nodeId);
+    for (const [index, waiting] of batch.entries()) {
+      const { nodeId, peer } = waiting;
+      const node = ownerOf(waiting);
       const onNode = taken.get(nodeId);
       if (!node || !onNode) {
-        outcomes[index] = notFound('node', nodeId);
+        outcomes[index] = notFound(ownerKind(waiting), nodeId);
         continue;
       }
       const claim = requested[index];
@@ -277,4 +302,14 @@ export class PeerCreationBatcher {
     }
     return { allocations, allowedIps: allocations.map((allocation) => allocation.address) };
   }
+}
+
+/** The nodes and clusters of a batch, each as the node its peers see. */
+interface PoolOwners {
+  node: ReadonlyMap<string, DesiredNode>;
+  cluster: ReadonlyMap<string, DesiredNode>;
+}
+
+function ownerKind(waiting: Waiting): keyof PoolOwners {
+  return waiting.peer.state.cluster_id ? 'cluster' : 'node';
 }

@@ -137,8 +137,16 @@ export class PeerView extends PeerViewExtras {
   @ApiProperty({ format: 'uuid' })
   id!: string;
 
-  @ApiProperty({ format: 'uuid' })
-  node_id!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null for a cluster peer' })
+  node_id!: string | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'Set for a cluster peer, carried by every member of the cluster',
+  })
+  cluster_id!: string | null;
 
   @ApiProperty()
   name!: string;
@@ -239,7 +247,8 @@ export function toPeerView(
 ): PeerView {
   return {
     id: peer.id,
-    node_id: peer.nodeId,
+    node_id: peer.clusterId ? null : peer.nodeId,
+    cluster_id: peer.clusterId,
     name: peer.name,
     public_key: peer.publicKey,
     allowed_ips: peer.allowedIps,

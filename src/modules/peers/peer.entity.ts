@@ -10,8 +10,13 @@ export class PeerEntity {
   @PrimaryKey({ type: 'uuid' })
   id!: string;
 
+  /** The node, or for a cluster peer its cluster: the owner of its addresses and key space (PeerState.node_id). */
   @Property({ type: 'uuid' })
   nodeId!: string;
+
+  /** Set for a cluster peer, carried by every member of the cluster (then equal to nodeId). */
+  @Property({ type: 'uuid', nullable: true })
+  clusterId: string | null = null;
 
   @Property({ type: 'text' })
   name!: string;

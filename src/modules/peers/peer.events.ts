@@ -13,6 +13,10 @@ export const PEER_ORIGINS = ['created', 'adopted'] as const;
 export type PeerOrigin = (typeof PEER_ORIGINS)[number];
 
 export interface PeerState {
+  /**
+   * Whose pool the peer's addresses come from and within which its key is unique: its node, or for a cluster
+   * peer its cluster (the id equals `cluster_id`), whose every member carries it.
+   */
   node_id: string;
   name: string;
   public_key: string;
@@ -37,6 +41,8 @@ export interface PeerState {
   routed_ips?: string[];
   /** "host:port" the node sends to; absent in events written before site-to-site peers (= null). */
   endpoint?: string | null;
+  /** Set for a cluster peer; absent in events written before clusters (= null). */
+  cluster_id?: string | null;
 }
 
 export const PEER_CREATED = 'peer.created';

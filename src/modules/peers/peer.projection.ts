@@ -50,6 +50,7 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   );
   set('quotaBytes', state.quota_bytes);
   set('quotaPeriod', state.quota_period);
+  set('clusterId', state.cluster_id);
   return columns;
 }
 
@@ -175,6 +176,7 @@ export class PeerProjection implements Projection<PeersEvent> {
         quota_period: payload.quota_period ?? null,
         routed_ips: payload.routed_ips ?? [],
         endpoint: payload.endpoint ?? null,
+        cluster_id: payload.cluster_id ?? null,
         created_at: event.createdAt,
       })),
       created.flatMap(({ event, payload }) =>

@@ -21,7 +21,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import * as QRCode from 'qrcode';
-import { CommandContext, Ctx, RequireRole } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, InScope, RequireRole } from '../../common/auth/auth.decorators';
+import { CLUSTER_SCOPE_TARGET, NODE_SCOPE_TARGET, PEER_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
@@ -38,6 +39,7 @@ export class PeersController {
   constructor(private readonly peers: PeersService) {}
 
   @Post('nodes/:id/peers')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'createPeer' })
   @ApiCreatedResponse({ type: PeerView })
   @ApiErrors(400, 403, 404, 409, 503)
@@ -50,6 +52,7 @@ export class PeersController {
   }
 
   @Get('nodes/:id/peers')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({ operationId: 'listPeers' })
   @ApiOkResponse({ type: PageOf(PeerView) })
   @ApiErrors(400, 404)
@@ -57,7 +60,33 @@ export class PeersController {
     return this.peers.list(nodeId, query);
   }
 
+  @Post('clusters/:id/peers')
+  @InScope('cluster', CLUSTER_SCOPE_TARGET)
+  @ApiOperation({
+    operationId: 'createClusterPeer',
+    summary: "A peer with an address from the cluster's pool, carried by every member",
+  })
+  @ApiCreatedResponse({ type: PeerView })
+  @ApiErrors(400, 403, 404, 409, 503)
+  createInCluster(
+    @UuidParam() clusterId: string,
+    @Body() body: CreatePeerDto,
+    @Ctx() context: CommandContext,
+  ): Promise<PeerView> {
+    return this.peers.createInCluster(clusterId, body, context);
+  }
+
+  @Get('clusters/:id/peers')
+  @InScope('cluster', CLUSTER_SCOPE_TARGET)
+  @ApiOperation({ operationId: 'listClusterPeers' })
+  @ApiOkResponse({ type: PageOf(PeerView) })
+  @ApiErrors(400, 404)
+  listCluster(@UuidParam() clusterId: string, @Query() query: PeerListQuery): Promise<Page<PeerView>> {
+    return this.peers.listCluster(clusterId, query);
+  }
+
   @Get('peers/:id')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({ operationId: 'getPeer' })
   @ApiOkResponse({ type: PeerView })
   @ApiErrors(400, 404)
@@ -66,6 +95,7 @@ export class PeersController {
   }
 
   @Patch('peers/:id')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({ operationId: 'updatePeer' })
   @ApiOkResponse({ type: PeerView })
   @ApiErrors(400, 403, 404, 409)
@@ -81,6 +111,7 @@ export class PeersController {
 
   @Delete('peers/:id')
   @HttpCode(204)
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({ operationId: 'deletePeer' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 403, 404, 409)
@@ -96,6 +127,7 @@ export class PeersController {
   // The config holds the client's private and preshared keys: a read token must not see them.
   @Get('peers/:id/config')
   @RequireRole('write')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getPeerConfig',
     summary: "The wg-quick client config with the client's private key (needs a write token)",
@@ -110,6 +142,7 @@ export class PeersController {
 
   @Get('peers/:id/qr')
   @RequireRole('write')
+  @InScope('peer', PEER_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getPeerQr',
     summary: 'The client config as a QR code: SVG, or PNG with ?format=png (needs a write token)',

@@ -22,6 +22,7 @@ import {
   page,
 } from '../../common/http/cursor';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { ClusterReader, clusterAsDesiredNode } from '../clusters';
 import { DesiredStateChanges, EventStore } from '../events';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
 import { lifecycleChanges } from './domain/peer-lifecycle';
@@ -65,6 +66,7 @@ export class PeersService {
     private readonly reactions: Reactions,
     private readonly store: PeersStore,
     private readonly presharedKeys: PresharedKeyReader,
+    private readonly clusters: ClusterReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -74,16 +76,31 @@ export class PeersService {
   }
 
   async create(nodeId: string, dto: CreatePeerDto, context: CommandContext): Promise<PeerView> {
+    return this.createOn(nodeId, null, dto, context);
+  }
+
+  /** A peer of the cluster: an address from the cluster's pool, carried by every member. */
+  async createInCluster(clusterId: string, dto: CreatePeerDto, context: CommandContext): Promise<PeerView> {
+    return this.createOn(clusterId, clusterId, dto, context);
+  }
+
+  /** `ownerId`: the node, or the cluster when `clusterId` is set (PeerState.node_id). */
+  private async createOn(
+    ownerId: string,
+    clusterId: string | null,
+    dto: CreatePeerDto,
+    context: CommandContext,
+  ): Promise<PeerView> {
     const id = randomUUID();
     // Keys are made and sealed before the node's allocation lock is taken, so it is held briefly.
     const keyPair = dto.public_key ? null : generateKeyPair();
     const presharedKey = dto.preshared_key ?? (dto.generate_preshared_key ? generatePresharedKey() : null);
-    const created = await this.creator.submit(nodeId, {
+    const created = await this.creator.submit(ownerId, {
       id,
       requestedAddresses: dto.allowed_ips ?? null,
       context,
       state: {
-        node_id: nodeId,
+        node_id: ownerId,
         name: dto.name,
         public_key: dto.public_key ?? keyPair!.publicKey,
         dns: dto.dns ?? null,
@@ -99,14 +116,25 @@ export class PeersService {
         expires_at: dto.expires_at ? new Date(dto.expires_at).toISOString() : null,
         quota_bytes: dto.quota_bytes ?? null,
         quota_period: dto.quota_period ?? 'month',
+        cluster_id: clusterId,
       },
     });
     return this.view(created.node, created.peer, this.extensions.extrasOfCreated(created.peer));
   }
 
+  /** The node's own peers; its cluster's are listed under the cluster. */
   async list(nodeId: string, query: PeerListQuery): Promise<Page<PeerView>> {
     const em = this.em.fork();
-    const node = await this.nodes.require(em, nodeId);
+    return this.listOf(em, toDesiredNode(await this.nodes.require(em, nodeId)), query);
+  }
+
+  async listCluster(clusterId: string, query: PeerListQuery): Promise<Page<PeerView>> {
+    const em = this.em.fork();
+    return this.listOf(em, await this.requireCluster(em, clusterId), query);
+  }
+
+  private async listOf(em: EntityManager, node: DesiredNode, query: PeerListQuery): Promise<Page<PeerView>> {
+    const nodeId = node.id;
     const limit = query.limit ?? 100;
     const byName = query.sort === 'name';
     const after = byName
@@ -123,9 +151,21 @@ export class PeersService {
   async get(id: string): Promise<PeerView> {
     const em = this.em.fork();
     const peer = await this.require(em, id);
-    const node = await this.nodes.require(em, peer.nodeId);
-    const { items } = await this.views(node, [peer], 0);
+    const { items } = await this.views(await this.ownerOf(em, peer), [peer], 0);
     return items[0];
+  }
+
+  /** The node the peer is on, or a cluster peer's cluster as its members' common node. */
+  private async ownerOf(em: EntityManager, peer: PeerEntity): Promise<DesiredNode> {
+    return peer.clusterId
+      ? this.requireCluster(em, peer.clusterId)
+      : toDesiredNode(await this.nodes.require(em, peer.nodeId));
+  }
+
+  private async requireCluster(em: EntityManager, clusterId: string): Promise<DesiredNode> {
+    const cluster = await this.clusters.find(em, clusterId);
+    if (!cluster) throw notFound('cluster', clusterId);
+    return clusterAsDesiredNode(cluster);
   }
 
   async require(em: EntityManager, id: string): Promise<PeerEntity> {
@@ -177,7 +217,7 @@ export class PeersService {
       const routedChange =
         dto.routed_ips !== undefined && !sameCidrSet(dto.routed_ips, peer.routedIps) ? dto.routed_ips : null;
       if (addressesChange || routedChange) {
-        const node = await this.nodes.require(em, peer.nodeId);
+        const node = await this.ownerOf(em, peer);
         await this.store.lockNodeAllocations(em, peer.nodeId);
         let allowedIps = peer.allowedIps;
         if (addressesChange) {
@@ -188,7 +228,7 @@ export class PeersService {
         const routedIps = routedChange ? normaliseCidrSet(routedChange) : peer.routedIps;
         if (routedChange) changes.routed_ips = routedIps;
         const problem = routeProblem(
-          nodePools(toDesiredNode(node)),
+          nodePools(node),
           allowedIps,
           routedIps,
           await this.store.heldRangesOfNode(em, peer.nodeId, id),
@@ -245,10 +285,12 @@ export class PeersService {
         `peer ${peer.name} was adopted from its node: its client holds the private key, so the panel has no config to give`,
       );
     }
-    const node = await this.nodes.require(em, peer.nodeId);
-    if (!node.publicKey) {
+    const node = await this.ownerOf(em, peer);
+    if (!node.public_key) {
       throw conflict(
-        `node ${node.name} has no known public key yet: register it with its agent running, or set public_key`,
+        peer.clusterId
+          ? `cluster ${node.name} has no key yet: give it one, or add its first member`
+          : `node ${node.name} has no known public key yet: register it with its agent running, or set public_key`,
       );
     }
     try {
@@ -260,8 +302,8 @@ export class PeersService {
           : null,
         addresses: peer.allowedIps,
         presharedKey: this.presharedKeys.presharedKeyOf(peer),
-        serverPublicKey: node.publicKey,
-        settings: effectivePeerSettings(toDesiredPeer(peer), toDesiredNode(node), this.config.defaults),
+        serverPublicKey: node.public_key,
+        settings: effectivePeerSettings(toDesiredPeer(peer), node, this.config.defaults),
       });
     } catch (error) {
       // Stored before names were checked, or taken from an agent: the operator has to correct the value.
@@ -272,18 +314,17 @@ export class PeersService {
 
   /** API views of peers of one node, e.g. rows just written. */
   async viewsOf(node: NodeEntity, rows: PeerEntity[]): Promise<PeerView[]> {
-    return rows.map(await this.viewer(node, rows));
+    return rows.map(await this.viewer(toDesiredNode(node), rows));
   }
 
-  private async views(node: NodeEntity, rows: PeerEntity[], limit: number) {
+  private async views(node: DesiredNode, rows: PeerEntity[], limit: number) {
     return page(rows, limit, await this.viewer(node, rows));
   }
 
   /** Views of these rows: what the view extensions know of them is loaded once, for all of them. */
-  private async viewer(node: NodeEntity, rows: PeerEntity[]): Promise<(peer: PeerEntity) => PeerView> {
+  private async viewer(node: DesiredNode, rows: PeerEntity[]): Promise<(peer: PeerEntity) => PeerView> {
     const extrasOf = await this.extensions.extras(rows);
-    const desiredNode = toDesiredNode(node);
-    return (peer) => this.view(desiredNode, peer, extrasOf(peer));
+    return (peer) => this.view(node, peer, extrasOf(peer));
   }
 
   private view(node: DesiredNode, peer: PeerEntity, extras: PeerViewExtras): PeerView {
@@ -304,9 +345,8 @@ export class PeersService {
     if (other) throw allocationApiError(new AllocationError({ kind: 'key_taken' }));
   }
 
-  private async claimFreeAddresses(em: EntityManager, node: NodeEntity, given: string[], peerId: string) {
-    const desiredNode = toDesiredNode(node);
-    const claimed = claimedAddresses(desiredNode, nodePools(desiredNode), given);
+  private async claimFreeAddresses(em: EntityManager, node: DesiredNode, given: string[], peerId: string) {
+    const claimed = claimedAddresses(node, nodePools(node), given);
     if (claimed instanceof AllocationError) throw allocationApiError(claimed);
     if (claimed.allocations.length > 0) {
       const taken = await em.find(

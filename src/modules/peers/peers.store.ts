@@ -4,6 +4,7 @@ import type { DesiredPeer, ManagedPeerRef } from '../../common/domain/desired-st
 import { boundQuery } from '../../database/bound-query';
 import type { NodeAddressUsageSource } from '../nodes';
 import { IpAllocationEntity } from './ip-allocation.entity';
+import { PeerEntity } from './peer.entity';
 import type { Allocation, PeerState } from './peer.events';
 import { heldRanges, type HeldRange } from './domain/peer-routes';
 
@@ -14,15 +15,16 @@ const RANGE_PREFIX = '/([0-9]|[12][0-9]|3[013-9]|[4-9][0-9]|1[01][0-9]|12[0-7])"
 // updates run the one they need.
 const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
     endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, origin,
-    version, created_at, updated_at, expires_at, quota_bytes, quota_period, routed_ips, endpoint)
+    version, created_at, updated_at, expires_at, quota_bytes, quota_period, routed_ips, endpoint, cluster_id)
   select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
     private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, coalesce(origin, 'created'), version,
-    created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month'), routed_ips, endpoint
+    created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month'), routed_ips, endpoint,
+    cluster_id
   from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
     dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
     preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, origin text, version int,
     created_at timestamptz, expires_at timestamptz, quota_bytes bigint, quota_period text, routed_ips jsonb,
-    endpoint text)`;
+    endpoint text, cluster_id uuid)`;
 const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
   select node_id, family, host_index, address, peer_id
   from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
@@ -48,7 +50,7 @@ type RangeHolderRow = [name: string, allowed_ips: string[], routed_ips: string[]
 /** A new row of `peers`, in its columns' names: the created event's state with its id, version and time. */
 export interface NewPeerRow extends Omit<
   PeerState,
-  'expires_at' | 'quota_bytes' | 'quota_period' | 'origin' | 'routed_ips' | 'endpoint'
+  'expires_at' | 'quota_bytes' | 'quota_period' | 'origin' | 'routed_ips' | 'endpoint' | 'cluster_id'
 > {
   id: string;
   origin: PeerState['origin'];
@@ -58,6 +60,7 @@ export interface NewPeerRow extends Omit<
   quota_period: PeerState['quota_period'] | null;
   routed_ips: string[];
   endpoint: string | null;
+  cluster_id: string | null;
   created_at: Date;
 }
 
@@ -143,6 +146,19 @@ export interface SuspensionRow {
 export class PeersStore implements NodeAddressUsageSource {
   allocatedCount(em: EntityManager, nodeId: string): Promise<number> {
     return em.count(IpAllocationEntity, { nodeId });
+  }
+
+  /** The node or the cluster a peer belongs to, or null when there is no such peer. */
+  async ownerOf(
+    em: EntityManager,
+    peerId: string,
+  ): Promise<{ node_id: string; cluster_id: string | null } | null> {
+    const [row] = await boundQuery<{ node_id: string; cluster_id: string | null }>(
+      em,
+      'select node_id, cluster_id from peers where id = ?',
+      [peerId],
+    );
+    return row ?? null;
   }
 
   /** Creation is the hot write path: the three tables in one statement. */
@@ -253,10 +269,13 @@ export class PeersStore implements NodeAddressUsageSource {
     await boundQuery(em, 'select pg_advisory_xact_lock(hashtextextended(?, 0))', [allocationLockKey(nodeId)]);
   }
 
-  /** Per node through its index (no big sort or hash), each node's peers as one compact JSON array. */
+  /**
+   * Per node through its index (no big sort or hash), each node's peers, its cluster's among them, as one
+   * compact JSON array.
+   */
   async desiredPeersOfNodes(
     em: EntityManager,
-    nodeIds: readonly string[],
+    nodes: readonly PeerOwners[],
   ): Promise<Array<{ node_id: string; peers: DesiredPeer[] }>> {
     const rows = await boundQuery<{ node_id: string; peers: DesiredPeerRow[] | null }>(
       em,
@@ -264,9 +283,9 @@ export class PeersStore implements NodeAddressUsageSource {
          (select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
                   endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null,
                   routed_ips, endpoint))
-          from peers p where p.node_id = n.id) as peers
-       from unnest(?::uuid[]) as n(id)`,
-      [nodeIds],
+          from peers p where p.node_id = any(array[n.id, n.cluster_id])) as peers
+       from unnest(?::uuid[], ?::uuid[]) as n(id, cluster_id)`,
+      [nodes.map((node) => node.nodeId), nodes.map((node) => node.clusterId)],
     );
     return rows.map(({ node_id, peers }) => ({
       node_id,
@@ -274,10 +293,10 @@ export class PeersStore implements NodeAddressUsageSource {
     }));
   }
 
-  /** One node's peers (only `peerIds`, when given) as one compact JSON array. */
+  /** One node's peers, its cluster's among them (only `peerIds`, when given), as one compact JSON array. */
   async snapshotPeersOfNode(
     em: EntityManager,
-    nodeId: string,
+    node: PeerOwners,
     peerIds: readonly string[] | null,
   ): Promise<SnapshotPeerRecord[]> {
     const [row] = await boundQuery<{ peers: SnapshotPeerRow[] | null }>(
@@ -285,27 +304,45 @@ export class PeersStore implements NodeAddressUsageSource {
       `select json_agg(json_build_array(id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
            endpoint_allowed_ips, preshared_key_sha256, enabled and suspended_reason is null, routed_ips,
            endpoint, version, preshared_key_sealed)) as peers
-       from peers where node_id = ? and (?::uuid[] is null or id = any(?::uuid[]))`,
-      [nodeId, peerIds, peerIds],
+       from peers where node_id = any(array[?::uuid, ?::uuid]) and (?::uuid[] is null or id = any(?::uuid[]))`,
+      [node.nodeId, node.clusterId, peerIds, peerIds],
     );
-    return (row?.peers ?? []).map((peer) => snapshotPeerOf(nodeId, peer));
+    return (row?.peers ?? []).map((peer) => snapshotPeerOf(node.nodeId, peer));
   }
 
-  /** Keys the nodes had managed before that no current peer of theirs has. */
+  /**
+   * Keys the nodes (and their clusters) had managed before that no current peer of theirs has, under the id of
+   * the node they are on.
+   */
   async formerKeysOfNodes(
     em: EntityManager,
-    nodeIds: readonly string[],
+    nodes: readonly PeerOwners[],
   ): Promise<Array<{ node_id: string; public_key: string } & ManagedPeerRef>> {
     return boundQuery(
       em,
-      `select k.node_id, k.public_key, k.peer_id, k.name
-       from unnest(?::uuid[]) as n(id)
+      `select n.id as node_id, k.public_key, k.peer_id, k.name
+       from unnest(?::uuid[], ?::uuid[]) as n(id, cluster_id)
        cross join lateral (
          select * from node_managed_keys k
-         where k.node_id = n.id
-           and not exists (select 1 from peers p where p.node_id = n.id and p.public_key = k.public_key)) k`,
-      [nodeIds],
+         where k.node_id = any(array[n.id, n.cluster_id])
+           and not exists (select 1 from peers p
+                            where p.node_id = any(array[n.id, n.cluster_id]) and p.public_key = k.public_key)) k`,
+      [nodes.map((node) => node.nodeId), nodes.map((node) => node.clusterId)],
     );
+  }
+
+  /** How many peers the cluster has. */
+  clusterPeerCount(em: EntityManager, clusterId: string): Promise<number> {
+    return em.count(PeerEntity, { clusterId });
+  }
+
+  /** The keys and names of the cluster's peers: what a member leaving the cluster must drop. */
+  async keysOfCluster(
+    em: EntityManager,
+    clusterId: string,
+  ): Promise<Array<{ peerId: string; publicKey: string; name: string }>> {
+    const peers = await em.find(PeerEntity, { clusterId }, { fields: ['id', 'publicKey', 'name'] });
+    return peers.map((peer) => ({ peerId: peer.id, publicKey: peer.publicKey, name: peer.name }));
   }
 
   /** Every earlier key of the peer on its node; one already gone from the node is simply found absent. */
@@ -352,7 +389,13 @@ export class PeersStore implements NodeAddressUsageSource {
   }
 }
 
-/** The advisory-lock key that serialises a node's address allocation. */
+/** A node and the cluster it is a member of (null: none): whose peers it carries. */
+export interface PeerOwners {
+  nodeId: string;
+  clusterId: string | null;
+}
+
+/** The advisory-lock key that serialises a node's (or a cluster's) address allocation. */
 export function allocationLockKey(nodeId: string): string {
   return `alloc:${nodeId}`;
 }

@@ -189,6 +189,12 @@ export class QueuedNodeJobView {
 export class BulkReconcileQueuedView {
   @ApiProperty({ type: QueuedNodeJobView, isArray: true })
   jobs!: QueuedNodeJobView[];
+
+  @ApiProperty({
+    description:
+      "True when the caller's role covers only part of the fleet: the nodes reconciled are those of its scope",
+  })
+  limited_to_scope!: boolean;
 }
 
 export class ReconcileOptionsView implements ReconcileOptions {

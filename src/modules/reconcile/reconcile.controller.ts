@@ -2,7 +2,10 @@ import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/api-responses';
 import type { FastifyReply } from 'fastify';
-import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, CurrentPrincipal, InScope } from '../../common/auth/auth.decorators';
+import { nodeFilter } from '../../common/auth/domain/scope-policy';
+import type { Principal } from '../../common/auth/principal';
+import { NODE_SCOPE_TARGET, RECONCILE_JOB_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { UuidParam } from '../../common/http/params';
 import { BulkReconcileDto, ReconcileOptionsDto } from './reconcile.dto';
 import {
@@ -23,6 +26,7 @@ export class ReconcileController {
 
   /** 200 with the plan for a dry run, otherwise 202 with the queued job's id. */
   @Post('drift/nodes/:id/reconcile')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'reconcileNode',
     summary: 'Plan (dry_run) or queue a reconcile of one node; with plan_id, apply exactly that plan',
@@ -45,18 +49,21 @@ export class ReconcileController {
   @HttpCode(202)
   @ApiOperation({
     operationId: 'reconcileNodes',
-    summary: 'Queue a reconcile of the given nodes, or of every enabled node',
+    summary:
+      "Queue a reconcile of the given nodes, or of every enabled node in the caller's scope (a node out of it is 404)",
   })
   @ApiAcceptedResponse({ type: BulkReconcileQueuedView })
   @ApiErrors(400, 403, 404)
   reconcileMany(
     @Body() body: BulkReconcileDto,
     @Ctx() context: CommandContext,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<BulkReconcileQueuedView> {
-    return this.reconcile.reconcileMany(body, context);
+    return this.reconcile.reconcileMany(body, nodeFilter(principal, 'write'), context);
   }
 
   @Get('drift/nodes/:id/reconcile/latest-problem')
+  @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getLatestReconcileProblem',
     summary:
@@ -69,6 +76,7 @@ export class ReconcileController {
   }
 
   @Get('reconcile/jobs/:id')
+  @InScope('reconcile job', RECONCILE_JOB_SCOPE_TARGET)
   @ApiOperation({ operationId: 'getReconcileJob' })
   @ApiOkResponse({ type: ReconcileJobView })
   @ApiErrors(400, 404)

@@ -1,4 +1,6 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Module, OnModuleInit } from '@nestjs/common';
+import { NODE_SCOPE_TARGET, RECONCILE_JOB_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { DriftModule } from '../drift/drift.module';
 import { FINISHED_REPAIRS, SCAN_STORED } from '../drift';
 import { NODE_JOB_HANDLERS, NodeJobsModule } from '../node-jobs';
@@ -31,6 +33,7 @@ export class ReconcileModule implements OnModuleInit {
     private readonly runner: ReconcileRunner,
     private readonly selfHeal: SelfHealListener,
     private readonly store: ReconcileStore,
+    private readonly em: EntityManager,
   ) {}
 
   onModuleInit(): void {
@@ -44,5 +47,10 @@ export class ReconcileModule implements OnModuleInit {
     this.reactions.answer(FINISHED_REPAIRS, 'reconcile: ReconcileStore', (em, nodeIds) =>
       this.store.lastFinishedAt(em, nodeIds),
     );
+    // A job is in its node's scope.
+    this.reactions.answer(RECONCILE_JOB_SCOPE_TARGET, 'reconcile: ReconcileStore', async (id) => {
+      const nodeId = await this.store.nodeOfJob(this.em, id);
+      return nodeId ? this.reactions.ask(NODE_SCOPE_TARGET, nodeId) : null;
+    });
   }
 }

@@ -6,7 +6,8 @@ import { CommandContext } from '../../common/auth/auth.decorators';
 import { ApiError, badRequest, conflict, notFound } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentError } from '../agent-client';
-import { NodeEntity, NodesStore } from '../nodes';
+import type { NodeFilter } from '../../common/auth/domain/scope-policy';
+import { NodeEntity, NodeScopes, NodesStore } from '../nodes';
 import {
   ReconcileOptions,
   ReconcilePlan,
@@ -49,6 +50,7 @@ export class ReconcileService {
     private readonly inspector: NodeInspector,
     private readonly jobs: ReconcileJobs,
     private readonly nodeRecords: NodesStore,
+    private readonly scopes: NodeScopes,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -73,7 +75,15 @@ export class ReconcileService {
     return this.accepted(em, snapshot.node, options, undefined, context);
   }
 
-  async reconcileMany(dto: BulkReconcileDto, context: CommandContext): Promise<BulkReconcileQueuedView> {
+  /**
+   * Only nodes `allowed` lets through: named nodes outside it are 404 like missing ones, and "every enabled
+   * node" means every one in the caller's scope, which the answer says (`limited_to_scope`).
+   */
+  async reconcileMany(
+    dto: BulkReconcileDto,
+    allowed: NodeFilter,
+    context: CommandContext,
+  ): Promise<BulkReconcileQueuedView> {
     const given = givenOptions(dto);
     if (given.dry_run)
       throw badRequest('dry_run', 'a dry run is for one node: POST /api/drift/nodes/{id}/reconcile');
@@ -81,9 +91,10 @@ export class ReconcileService {
       throw badRequest('plan_id', 'a plan belongs to one node: POST /api/drift/nodes/{id}/reconcile');
     const options = reconcileOptions(given);
     const em = this.em.fork();
-    const nodes = dto.node_ids
+    const candidates = dto.node_ids
       ? await this.nodeRecords.byIds(em, dto.node_ids)
       : await this.nodeRecords.enabled(em);
+    const nodes = await this.scopes.among(em, candidates, allowed);
     const unknown = (dto.node_ids ?? []).filter((id) => !nodes.some((node) => node.id === id));
     if (unknown.length > 0)
       throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', `node_ids: no node ${unknown.join(', ')}`);
@@ -94,7 +105,10 @@ export class ReconcileService {
       return created;
     });
     await Promise.all(rows.map((row) => this.jobs.enqueue(row)));
-    return { jobs: rows.map((row) => ({ node_id: row.nodeId, job_id: row.id })) };
+    return {
+      jobs: rows.map((row) => ({ node_id: row.nodeId, job_id: row.id })),
+      limited_to_scope: !allowed.all,
+    };
   }
 
   async job(id: string): Promise<ReconcileJobView> {

@@ -1,5 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import {
+  CLUSTER_MEMBER_ADDED,
+  CLUSTER_MEMBER_REMOVED,
+  ClusterReader,
+  type ClusterMemberAdded,
+  type ClusterMemberRemoved,
+} from '../clusters';
 import type { Projection, RecordedEvent } from '../events';
 import { NODE_DELETED, type NodeDeleted } from '../nodes';
 import { DesiredStateReader, PEER_DELETED, PEER_UPDATED, type PeerDeleted, type PeerUpdated } from '../peers';
@@ -7,18 +14,28 @@ import { NodeSyncStateEntity, PeerSyncStateEntity, PendingRemovalEntity } from '
 
 /**
  * Records keys that must leave a node in the transaction of the command that retires them, independent of
- * whether the after-commit notification ever fires. A rebuild re-creates one per retired key; the next sync
- * run finds them absent and clears them.
+ * whether the after-commit notification ever fires. A cluster peer's keys leave every member, and a member
+ * leaving its cluster drops every cluster peer. A rebuild re-creates one per retired key; the next sync run
+ * finds them absent and clears them.
  */
-type RetiringEvent = PeerDeleted | PeerUpdated | NodeDeleted;
+type RetiringEvent = PeerDeleted | PeerUpdated | NodeDeleted | ClusterMemberAdded | ClusterMemberRemoved;
 
 @Injectable()
 export class PendingRemovalsProjection implements Projection<RetiringEvent> {
   readonly name = 'pending_removals';
   readonly tables = ['pending_removals'];
-  readonly canHandle = [PEER_DELETED, PEER_UPDATED, NODE_DELETED] as const;
+  readonly canHandle = [
+    PEER_DELETED,
+    PEER_UPDATED,
+    NODE_DELETED,
+    CLUSTER_MEMBER_ADDED,
+    CLUSTER_MEMBER_REMOVED,
+  ] as const;
 
-  constructor(private readonly desiredState: DesiredStateReader) {}
+  constructor(
+    private readonly desiredState: DesiredStateReader,
+    private readonly clusters: ClusterReader,
+  ) {}
 
   async handle(em: EntityManager, events: RecordedEvent<RetiringEvent>[]): Promise<void> {
     for (const event of events) await this.apply(em, event);
@@ -28,7 +45,10 @@ export class PendingRemovalsProjection implements Projection<RetiringEvent> {
     switch (event.type) {
       case PEER_DELETED: {
         const { node_id, public_key, name } = event.payload;
-        await this.retire(em, event, node_id, [{ publicKey: public_key, name }]);
+        for (const nodeId of await this.carriers(em, node_id))
+          await this.retire(em, event.aggregateId, event.createdAt, nodeId, [
+            { publicKey: public_key, name },
+          ]);
         await em.nativeDelete(PeerSyncStateEntity, { peerId: event.aggregateId });
         return;
       }
@@ -42,7 +62,27 @@ export class PendingRemovalsProjection implements Projection<RetiringEvent> {
           event.aggregateId,
           changes.public_key,
         );
-        await this.retire(em, event, node_id, earlier);
+        for (const nodeId of await this.carriers(em, node_id))
+          await this.retire(em, event.aggregateId, event.createdAt, nodeId, earlier);
+        return;
+      }
+      case CLUSTER_MEMBER_REMOVED: {
+        const nodeId = event.payload.node_id;
+        for (const key of await this.desiredState.keysOfCluster(em, event.aggregateId)) {
+          await this.retire(em, key.peerId, event.createdAt, nodeId, [key]);
+          await em.nativeDelete(PeerSyncStateEntity, { peerId: key.peerId, nodeId });
+        }
+        return;
+      }
+      case CLUSTER_MEMBER_ADDED: {
+        // Back in the cluster before its removals ran: the cluster's peers stay on it after all.
+        const keys = await this.desiredState.keysOfCluster(em, event.aggregateId);
+        if (keys.length > 0) {
+          await em.nativeDelete(PendingRemovalEntity, {
+            nodeId: event.payload.node_id,
+            publicKey: { $in: keys.map((key) => key.publicKey) },
+          });
+        }
         return;
       }
       case NODE_DELETED:
@@ -53,11 +93,17 @@ export class PendingRemovalsProjection implements Projection<RetiringEvent> {
     }
   }
 
+  /** The nodes carrying the peers of `nodeId`: the node itself, or every member when it is a cluster's id. */
+  private async carriers(em: EntityManager, nodeId: string): Promise<string[]> {
+    return (await this.clusters.find(em, nodeId)) ? this.clusters.nodeIdsOf(em, nodeId) : [nodeId];
+  }
+
   private async retire(
     em: EntityManager,
-    event: RecordedEvent<RetiringEvent>,
+    peerId: string,
+    at: Date,
     nodeId: string,
-    keys: { publicKey: string; name: string }[],
+    keys: readonly { publicKey: string; name: string }[],
   ) {
     for (const key of keys) {
       await em.upsert(
@@ -65,10 +111,10 @@ export class PendingRemovalsProjection implements Projection<RetiringEvent> {
         {
           nodeId,
           publicKey: key.publicKey,
-          peerId: event.aggregateId,
+          peerId,
           name: key.name,
           error: null,
-          createdAt: event.createdAt,
+          createdAt: at,
         },
         { onConflictFields: ['nodeId', 'publicKey'], onConflictAction: 'merge', disableIdentityMap: true },
       );

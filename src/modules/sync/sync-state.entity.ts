@@ -3,15 +3,16 @@ import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
 export type PeerSyncOutcome = 'applied' | 'failed';
 
 /**
- * The last version of a peer the sync job carried to its node. A peer whose projection version is higher is
- * pending, so a command needs no write here; `failed` means the agent refused that version.
+ * The last version of a peer the sync job carried to a node (a cluster peer has one row per member). A peer
+ * whose projection version is higher is pending there, so a command needs no write here; `failed` means the
+ * agent refused that version.
  */
 @Entity({ tableName: 'peer_sync_state' })
 export class PeerSyncStateEntity {
   @PrimaryKey({ type: 'uuid' })
   peerId!: string;
 
-  @Property({ type: 'uuid', index: true })
+  @PrimaryKey({ type: 'uuid', index: true })
   nodeId!: string;
 
   @Property({ type: 'integer' })

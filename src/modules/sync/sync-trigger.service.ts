@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Queue } from 'bullmq';
 import { RedisConnection } from '../../common/redis/redis.module';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { ClusterReader } from '../clusters';
 import { BACKOFF_TYPE, NODE_JOBS_QUEUE, NodeJobData } from '../node-jobs';
 import { DebounceState } from './domain/sync-scope';
 import { SyncStore } from './sync.store';
@@ -31,8 +32,19 @@ export class SyncTrigger implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly redis: RedisConnection,
     private readonly store: SyncStore,
     @InjectQueue(NODE_JOBS_QUEUE) private readonly queue: Queue<NodeJobData>,
+    private readonly clusters: ClusterReader,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * A change to a node's desired state, or to a cluster's peers (told with the cluster's id): every member of
+   * the cluster carries them, so each gets its own sync.
+   */
+  async desiredStateChanged(id: string): Promise<void> {
+    const em = this.em.fork();
+    const nodeIds = (await this.clusters.find(em, id)) ? await this.clusters.nodeIdsOf(em, id) : [id];
+    for (const nodeId of nodeIds) await this.changed(nodeId);
+  }
 
   /** On start-up and then periodically: nodes with pending work get a sync (a no-op if one is queued). */
   async onApplicationBootstrap(): Promise<void> {

@@ -6,6 +6,7 @@ import { DESIRED_STATE_CHANGED, PROJECTIONS } from '../events';
 import { NODE_VIEW_EXTENSIONS } from '../nodes';
 import { NODE_JOB_HANDLERS, NodeJobsModule } from '../node-jobs';
 import { NodesModule } from '../nodes/nodes.module';
+import { ClustersModule } from '../clusters/clusters.module';
 import { PEER_VIEW_EXTENSIONS } from '../peers';
 import { PeersModule } from '../peers/peers.module';
 import { NodeApplyModule } from '../node-apply/node-apply.module';
@@ -25,7 +26,7 @@ export const SYNC_ENTITIES = [PeerSyncStateEntity, NodeSyncStateEntity, PendingR
  * (record peers a node already has as applied).
  */
 @Module({
-  imports: [DriftModule, NodesModule, PeersModule, NodeApplyModule, NodeJobsModule],
+  imports: [DriftModule, NodesModule, ClustersModule, PeersModule, NodeApplyModule, NodeJobsModule],
   providers: [
     PendingRemovalsProjection,
     SyncTrigger,
@@ -60,6 +61,8 @@ export class SyncModule implements OnModuleInit {
     this.reactions.answer(PENDING_PEERS, 'sync: SyncPendingPeersSource', (em, nodeIds) =>
       this.pendingSource.pendingFor(em, nodeIds),
     );
-    this.reactions.on(DESIRED_STATE_CHANGED, 'sync: SyncTrigger', (nodeId) => this.trigger.changed(nodeId));
+    this.reactions.on(DESIRED_STATE_CHANGED, 'sync: SyncTrigger', (id) =>
+      this.trigger.desiredStateChanged(id),
+    );
   }
 }

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { Scope } from '../../common/auth/principal';
 import { TOKEN_ROLES, TokenRole } from '../../common/auth/roles';
+import { ScopeSchema } from '../../common/auth/scope-schema';
 import { ApiTokenEntity } from './api-token.entity';
 
 /** An API token as listings show it: never the token itself. */
@@ -12,6 +14,9 @@ export class TokenView {
 
   @ApiProperty({ enum: TOKEN_ROLES, enumName: 'TokenRole' })
   role!: TokenRole;
+
+  @ApiProperty(ScopeSchema)
+  scope!: Scope;
 
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
@@ -32,23 +37,12 @@ export class TokenList {
   items!: TokenView[];
 }
 
-/** The calling token, as GET /api/me names it. */
-export class WhoAmIView {
-  @ApiProperty({ description: "The token's id; `bootstrap` for PANEL_ADMIN_TOKEN", example: 'bootstrap' })
-  token_id!: string;
-
-  @ApiProperty({ enum: TOKEN_ROLES, enumName: 'TokenRole' })
-  role!: TokenRole;
-
-  @ApiProperty()
-  name!: string;
-}
-
 export function toTokenView(token: ApiTokenEntity): TokenView {
   return {
     id: token.id,
     name: token.name,
     role: token.role,
+    scope: token.scope,
     created_at: token.createdAt.toISOString(),
     revoked_at: token.revokedAt?.toISOString() ?? null,
   };

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/api-responses';
-import { RequireRole } from '../../common/auth/auth.decorators';
+import { FleetWide, RequireRole } from '../../common/auth/auth.decorators';
 import { UuidParam } from '../../common/http/params';
 import { CreateTokenDto } from './tokens.dto';
 import { CreatedTokenView, TokenList } from './token-view';
@@ -17,6 +17,7 @@ import { TokensService } from './tokens.service';
 @ApiTags('tokens')
 @ApiBearerAuth()
 @RequireRole('admin')
+@FleetWide()
 @ApiErrors(401, 403)
 @Controller('api/tokens')
 export class TokensController {
@@ -28,7 +29,7 @@ export class TokensController {
   @ApiCreatedResponse({ type: CreatedTokenView })
   @ApiErrors(400)
   create(@Body() body: CreateTokenDto): Promise<CreatedTokenView> {
-    return this.tokens.create(body.name, body.role);
+    return this.tokens.create(body.name, body.role, body.scope);
   }
 
   @Get()

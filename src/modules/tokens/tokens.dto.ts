@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
-import { IsName } from '../../common/validation/validators';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import type { Scope } from '../../common/auth/principal';
+import { IsName, IsScope } from '../../common/validation/validators';
+import { ScopeSchema } from '../../common/auth/scope-schema';
 import { TOKEN_ROLES, TokenRole } from '../../common/auth/roles';
 
 export class CreateTokenDto {
@@ -13,4 +15,13 @@ export class CreateTokenDto {
   @ApiProperty({ enum: TOKEN_ROLES, enumName: 'TokenRole' })
   @IsIn(TOKEN_ROLES)
   role!: TokenRole;
+
+  @ApiProperty({
+    ...ScopeSchema,
+    required: false,
+    description: 'Which nodes the role covers; the whole fleet if left out',
+  })
+  @IsOptional()
+  @IsScope()
+  scope?: Scope;
 }

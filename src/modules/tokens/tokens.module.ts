@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TOKEN_AUTHENTICATOR } from '../../common/auth/token-authenticator';
-import { MeController } from './me.controller';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
 import { TokensStore } from './tokens.store';
@@ -10,7 +9,7 @@ import { ApiTokenEntity } from './api-token.entity';
 export const TOKENS_ENTITIES = [ApiTokenEntity];
 
 @Module({
-  controllers: [TokensController, MeController],
+  controllers: [TokensController],
   providers: [TokensService, TokensStore, { provide: TOKEN_AUTHENTICATOR, useExisting: TokensService }],
   exports: [TokensService, TOKEN_AUTHENTICATOR],
 })

@@ -1,7 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { Actor } from '../../common/auth/auth.decorators';
+import type { Principal, Scope } from '../../common/auth/principal';
+import { normalizeScope } from '../../common/auth/domain/scope';
 import { TokenAuthenticator } from '../../common/auth/token-authenticator';
 import { notFound } from '../../common/http/api-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -9,7 +10,7 @@ import { TokenRole } from '../../common/auth/roles';
 import { ApiTokenEntity } from './api-token.entity';
 import { generateApiToken, hashApiToken } from './token-hash';
 import { TokensStore } from './tokens.store';
-import { CreatedTokenView, TokenView, toTokenView, WhoAmIView } from './token-view';
+import { CreatedTokenView, TokenView, toTokenView } from './token-view';
 
 export const BOOTSTRAP_TOKEN_ID = 'bootstrap';
 const BOOTSTRAP_TOKEN_NAME = 'bootstrap admin (PANEL_ADMIN_TOKEN)';
@@ -27,32 +28,35 @@ export class TokensService implements TokenAuthenticator {
   }
 
   /** Looked up on every request, so a revoked token stops working at once on every panel instance. */
-  async authenticate(token: string): Promise<Actor | null> {
+  async authenticate(token: string): Promise<Principal | null> {
     const hash = hashApiToken(token);
     if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminTokenHash)) {
-      return { tokenId: BOOTSTRAP_TOKEN_ID, role: 'admin' };
+      return {
+        kind: 'token',
+        id: BOOTSTRAP_TOKEN_ID,
+        name: BOOTSTRAP_TOKEN_NAME,
+        bindings: [{ role: 'admin', scope: { all: true } }],
+      };
     }
     const found = await this.store.activeByHash(this.em, hash);
-    return found ? { tokenId: found.id, role: found.role } : null;
+    return found
+      ? {
+          kind: 'token',
+          id: found.id,
+          name: found.name,
+          bindings: [{ role: found.role, scope: found.scope }],
+        }
+      : null;
   }
 
-  /** Who the caller is: what a console or script needs to know which actions its token may take. */
-  async whoAmI(actor: Actor): Promise<WhoAmIView> {
-    if (actor.tokenId === BOOTSTRAP_TOKEN_ID) {
-      return { token_id: actor.tokenId, role: actor.role, name: BOOTSTRAP_TOKEN_NAME };
-    }
-    const token = await this.em.fork().findOne(ApiTokenEntity, { id: actor.tokenId });
-    if (!token) throw notFound('token', actor.tokenId);
-    return { token_id: token.id, role: token.role, name: token.name };
-  }
-
-  async create(name: string, role: TokenRole): Promise<CreatedTokenView> {
+  async create(name: string, role: TokenRole, scope: Scope = { all: true }): Promise<CreatedTokenView> {
     const token = generateApiToken();
     const em = this.em.fork();
     const entity = em.create(ApiTokenEntity, {
       id: randomUUID(),
       name,
       role,
+      scope: normalizeScope(scope),
       tokenHash: hashApiToken(token),
     });
     await em.persistAndFlush(entity);

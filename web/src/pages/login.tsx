@@ -1,12 +1,31 @@
-import { useState } from 'preact/hooks';
-import { errorText, whoAmI } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { errorText, signInOptions, whoAmI } from '../api';
 import { usePageHeading } from '../hooks';
-import type { Me } from '../types';
+import type { Me, SignInOptions } from '../types';
+
+const SIGN_IN_ERRORS: Record<string, string> = {
+  expired: 'The sign-in took too long or was already used: try again.',
+  failed: "The identity provider's answer was refused; the panel's log says why.",
+};
+
+/** A refused single sign-on comes back as `/?sign_in_error=<code>`: shown once, then taken out of the URL. */
+function signInError(): string | undefined {
+  const code = new URLSearchParams(location.search).get('sign_in_error');
+  if (code === null) return undefined;
+  history.replaceState(null, '', location.pathname);
+  return SIGN_IN_ERRORS[code] ?? SIGN_IN_ERRORS.failed;
+}
 
 export function Login({ problem, onLogin }: { problem?: string; onLogin: (token: string, me: Me) => void }) {
   const [token, setToken] = useState('');
-  const [error, setError] = useState(problem);
+  const [error, setError] = useState(() => signInError() ?? problem);
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState<SignInOptions>();
+
+  useEffect(() => {
+    // Without the answer the token field alone is offered: it is the way in when the provider is down.
+    signInOptions().then(setSso, () => undefined);
+  }, []);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -30,8 +49,19 @@ export function Login({ problem, onLogin }: { problem?: string; onLogin: (token:
           </span>{' '}
           wgfleet console
         </h1>
+        {sso?.oidc_enabled && (
+          <>
+            <a
+              class="button primary sso"
+              href={`${sso.login_url}?return_to=${encodeURIComponent(location.pathname)}`}
+            >
+              Sign in with {sso.display_name}
+            </a>
+            <p class="muted sso-or">or, for break-glass and automation, with an API token:</p>
+          </>
+        )}
         <p id="login-help" class="muted">
-          Sign in with an API token. It is kept for this browser tab only and forgotten when you log out or
+          Sign in with an API token. It is kept for this browser tab only and forgotten when you sign out or
           close the tab.
         </p>
         <label for="token">API token</label>

@@ -143,7 +143,7 @@ export function Peers() {
       <ErrorNote error={peers.error} />
       {creating && nodeId && (
         <PeerForm
-          nodeId={nodeId}
+          owner={{ node: nodeId }}
           onClose={(created) => {
             setCreating(false);
             void peers.reload();
@@ -153,7 +153,6 @@ export function Peers() {
       )}
       {editing && (
         <PeerForm
-          nodeId={editing.node_id}
           peer={editing}
           onClose={() => {
             setEditing(undefined);
@@ -221,15 +220,17 @@ export function Peers() {
   );
 }
 
-function PeerForm({
-  nodeId,
+/** Where a new peer goes: a node, or a cluster (carried by every member). */
+export type PeerOwner = { node: string } | { cluster: string };
+
+/** Creates a peer in `owner`, or edits `peer`. */
+export function PeerForm({
+  owner,
   peer,
   onClose,
 }: {
-  nodeId: string;
-  peer?: PeerView;
   onClose: (created?: PeerView) => void;
-}) {
+} & ({ owner: PeerOwner; peer?: undefined } | { owner?: undefined; peer: PeerView })) {
   const [name, setName] = useState(peer?.name ?? '');
   const [allowedIps, setAllowedIps] = useState(peer?.allowed_ips.join(', ') ?? '');
   const [routedIps, setRoutedIps] = useState(peer?.routed_ips.join(', ') ?? '');
@@ -265,12 +266,12 @@ function PeerForm({
           }),
         );
         onClose();
-      } else {
+      } else if (owner) {
+        const body = { ...fields, generate_preshared_key: psk };
         const created = await expectOk(
-          api.POST('/api/nodes/{id}/peers', {
-            params: { path: { id: nodeId } },
-            body: { ...fields, generate_preshared_key: psk },
-          }),
+          'cluster' in owner
+            ? api.POST('/api/clusters/{id}/peers', { params: { path: { id: owner.cluster } }, body })
+            : api.POST('/api/nodes/{id}/peers', { params: { path: { id: owner.node } }, body }),
         );
         onClose(created);
       }
@@ -370,7 +371,7 @@ function PeerForm({
 }
 
 /** The client's wg-quick config as a download and a QR code; both hold its private key (write tokens only). */
-function ClientConfig({ peer, onClose }: { peer: PeerView; onClose: () => void }) {
+export function ClientConfig({ peer, onClose }: { peer: PeerView; onClose: () => void }) {
   const [qr, setQr] = useState<string>();
   const [config, setConfig] = useState<string>();
   const [configText, setConfigText] = useState<string>();

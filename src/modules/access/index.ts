@@ -1,0 +1,2 @@
+export { BindingsService } from './bindings.service';
+export type { BindingSubject } from './domain/binding-subject';

@@ -1,0 +1,2 @@
+export type { UserClaims, UserRecord } from './user-record';
+export { UsersService } from './users.service';
