@@ -30,6 +30,7 @@ export const MODULE_LAYERS = [
   'reconcile',
   'sync',
   'adoption',
+  'self-service',
 ];
 
 /** Another module's files other than its index, its *.module.ts and its domain/, seen from `up` levels below src/modules/<m>/. */

@@ -13,7 +13,7 @@ import { registerSecurityHeaders } from './common/http/security-headers';
 import { RedisConnection } from './common/redis/redis.module';
 import { createValidationPipe } from './common/http/validation';
 import { AppConfig } from './config/app-config';
-import { requestIdOf } from './common/logging/logger';
+import { registerRequestIdHeader, requestIdOf } from './common/logging/logger';
 import { mikroOrmOptions } from './mikro-orm.config';
 import { createOpenApiDocument } from './openapi';
 import { ensureDatabaseExists, runMigrations } from './database/migrate';
@@ -54,6 +54,7 @@ export async function createApp(
   const instance = app.getHttpAdapter().getInstance();
   registerBodyParsers(instance);
   registerSecurityHeaders(instance);
+  registerRequestIdHeader(instance);
   // Counts are kept per database, like the queues: panels of one fleet share them, test panels never do.
   await app
     .get(RequestLimits)

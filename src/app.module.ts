@@ -30,6 +30,7 @@ import { LifecycleModule } from './modules/lifecycle/lifecycle.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeersModule } from './modules/peers/peers.module';
 import { ReconcileModule } from './modules/reconcile/reconcile.module';
+import { SelfServiceModule } from './modules/self-service/self-service.module';
 import { SyncModule } from './modules/sync/sync.module';
 import { TokensModule } from './modules/tokens/tokens.module';
 import { UsersModule } from './modules/users/users.module';
@@ -87,6 +88,7 @@ export class AppModule {
         AdoptionModule,
         EnrollmentsModule,
         AuditModule,
+        SelfServiceModule,
         ...imports,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

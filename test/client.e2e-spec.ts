@@ -170,6 +170,7 @@ describe('typed client against a real panel', () => {
       id: '6f1c1d58-5e84-4b9a-9f0e-1a2b3c4d5e6f',
       name: 'x',
       role: 'read',
+      scope: { all: true },
       created_at: new Date().toISOString(),
     };
     expect(shapes.problems({ ...token, revoked_at: null }, 'TokenView')).toEqual([]);

@@ -7,6 +7,7 @@ import {
   uniqueInterfaceName,
   type WgInterface,
 } from '../agent/test/support/wg-interface';
+import { systemActor } from '../src/common/auth/auth.decorators';
 import { startAgentInProcess, type RunningAgent } from '../agent/test/support/agent-process';
 import type { NodeDriftReport } from '../src/modules/drift/domain/drift-report';
 import type { StoredScan } from '../src/modules/drift/scan-listeners';
@@ -244,6 +245,7 @@ describe('webhook notifications', () => {
           },
           scan_id: drift.id,
           url: `${panel.config.publicUrl}/api/drift/scans/${drift.id}`,
+          actor: systemActor('drift-scanner'),
         },
       });
       expect(verified(resolved, secret)).toMatchObject({
@@ -303,6 +305,7 @@ describe('webhook notifications', () => {
           panel.app.get(AlertOutbox).recordReconcile(em, {
             node,
             jobId,
+            actor: systemActor('self-heal'),
             succeeded: false,
             summary: { added: 0, updated: 0, removed: 0, errors: 1, verified: false },
             at: new Date(),

@@ -11,7 +11,11 @@ import { NodesService } from '../src/modules/nodes/nodes.service';
 import { PeersService } from '../src/modules/peers/peers.service';
 import { TestPanel, startPanel } from './support/panel';
 
-const context: CommandContext = { actorTokenId: 'property-test', requestId: null };
+const context: CommandContext = {
+  actorTokenId: 'property-test',
+  requestId: null,
+  actor: { kind: 'token', id: 'property-test', name: 'property-test', via: 'api', request_id: null },
+};
 const PROJECTION_TABLES = ['nodes', 'peers', 'ip_allocations', 'node_managed_keys'];
 
 type Command =

@@ -45,6 +45,7 @@ import type {
 import { Connection } from './cli-config';
 import { CliError } from './exit-codes';
 import { assertTokenTransport } from './token-transport';
+import { CLI_VERSION } from './version';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 1000;
@@ -55,7 +56,11 @@ export class PanelApi {
 
   constructor(readonly connection: Connection) {
     assertTokenTransport(connection.url, connection.insecure === true);
-    this.client = createWgfleetClient({ baseUrl: connection.url, token: connection.token });
+    this.client = createWgfleetClient({
+      baseUrl: connection.url,
+      token: connection.token,
+      clientName: `cli/${CLI_VERSION}`,
+    });
   }
 
   /** Every node, or those carrying every tag of `tags` (`key=value`). */
@@ -221,7 +226,13 @@ export class PanelApi {
     return expectOk(this.client.GET('/api/reconcile/jobs/{id}', { params: { path: { id } } }));
   }
 
-  listEvents(query: { aggregate_id?: string; type?: string; after?: string; limit?: number }) {
+  listEvents(query: {
+    aggregate_id?: string;
+    type?: string;
+    actor?: string;
+    after?: string;
+    limit?: number;
+  }) {
     return expectOk(this.client.GET('/api/events', { params: { query } }));
   }
 

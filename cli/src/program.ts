@@ -16,8 +16,7 @@ import { registerTemplateCommands } from './commands/templates';
 import { EXIT } from './exit-codes';
 import { describeFailure } from './failure';
 import { Runtime } from './runtime';
-
-const VERSION = '0.1.0';
+import { CLI_VERSION } from './version';
 
 export function buildProgram(runtime: Runtime): Command {
   const program = new Command('wgfleet')
@@ -25,7 +24,7 @@ export function buildProgram(runtime: Runtime): Command {
       'Drift, plans and repairs, nodes, peers and fleet files of a wgfleet panel.\n' +
         'Connects with WGFLEET_URL and WGFLEET_TOKEN, or a context saved by `wgfleet login`.',
     )
-    .version(VERSION)
+    .version(CLI_VERSION)
     .option('--context <name>', 'use this context of the config file (also WGFLEET_CONTEXT)')
     .option('--no-color', 'no colour even on a terminal (NO_COLOR does the same)')
     .option('--insecure', 'allow a plain http:// panel on another host (the API token then crosses in clear)')

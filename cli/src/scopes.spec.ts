@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { formatScope, parseScope, resolveScope } from './scopes';
+import { formatScope, parseScope, partialScope, resolveScope } from './scopes';
 
 describe('--scope', () => {
   it('reads all, a tag, listed nodes and a cluster', () => {
@@ -24,5 +24,35 @@ describe('--scope', () => {
     expect(formatScope({ all: true })).toBe('all');
     expect(formatScope({ tag: 'region=eu' })).toBe('tag region=eu');
     expect(formatScope({ node_ids: ['a', 'b'] })).toBe('nodes a,b');
+  });
+});
+
+describe('a fleet command under a scope', () => {
+  const me = (
+    ...bindings: { role: 'read' | 'write' | 'admin' | 'self'; scope: { all: true } | { tag: string } }[]
+  ) => ({
+    kind: 'token' as const,
+    id: 't',
+    name: 't',
+    bindings,
+  });
+
+  it('says it is limited unless the role covers the whole fleet', () => {
+    expect(partialScope(me({ role: 'admin', scope: { all: true } }), 'write')).toBeNull();
+    expect(partialScope(me({ role: 'read', scope: { all: true } }), 'write')).toBe(
+      'limited to your scope (write on no node): nodes outside it are neither read nor changed',
+    );
+    expect(
+      partialScope(
+        me({ role: 'write', scope: { tag: 'region=eu' } }, { role: 'read', scope: { all: true } }),
+        'write',
+      ),
+    ).toBe('limited to your scope (write on tag region=eu): nodes outside it are neither read nor changed');
+    expect(
+      partialScope(
+        me({ role: 'write', scope: { tag: 'region=eu' } }, { role: 'read', scope: { all: true } }),
+        'read',
+      ),
+    ).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import type { Scope } from './api-types';
+import type { Me, Scope } from './api-types';
 import type { PanelApi } from './panel-api';
 
 /** `--scope` as typed, before node names are looked up. */
@@ -53,3 +53,15 @@ export const scopeOption = () =>
     '--scope <scope>',
     'where the role applies: all, tag=<key>=<value>, node=<name>,... or cluster=<name>',
   ).argParser(parseScope);
+
+/**
+ * When the caller's `role` covers only part of the fleet: a sentence saying where, for commands that mean the
+ * whole fleet (export, diff, sync) and see only the scope's nodes. Null on the whole fleet.
+ */
+export function partialScope(me: Me, role: 'read' | 'write'): string | null {
+  const rank = { read: 0, write: 1, admin: 2, self: -1 };
+  const granting = me.bindings.filter((binding) => rank[binding.role] >= rank[role]);
+  if (granting.some((binding) => 'all' in binding.scope)) return null;
+  const where = granting.map((binding) => formatScope(binding.scope)).join('; ') || 'no node';
+  return `limited to your scope (${role} on ${where}): nodes outside it are neither read nor changed`;
+}

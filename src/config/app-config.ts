@@ -33,6 +33,8 @@ export interface AppConfig {
   agentUrlPolicy: AgentUrlPolicy;
   reconcileConcurrency: number;
   autoReconcileMinIntervalS: number;
+  /** How many peers a user with role `self` may own (docs/API.md "Self-service"). */
+  selfServicePeerLimit: number;
   applyDebounceMs: number;
   applyMaxWaitMs: number;
   webhookAllowPrivate: boolean;
@@ -354,6 +356,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     reconcileConcurrency: read.int('RECONCILE_CONCURRENCY', 4, 1, 64),
     autoReconcileMinIntervalS: read.int('AUTO_RECONCILE_MIN_INTERVAL_S', 300, 0, 86400),
+    selfServicePeerLimit: read.int('SELF_SERVICE_PEER_LIMIT', 3, 0, 1000),
     applyDebounceMs: read.int('APPLY_DEBOUNCE_MS', 200, 0, 60000),
     applyMaxWaitMs: read.int('APPLY_MAX_WAIT_MS', 2000, 0, 600000),
     webhookAllowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', false),

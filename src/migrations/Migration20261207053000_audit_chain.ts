@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 import { ChainHead, ChainRow, sealRows } from '../modules/events/domain/event-chain';
-import { CHAIN_COLUMNS } from '../modules/events/events.store';
+import { FIRST_CHAIN_COLUMNS } from '../modules/events/events.store';
 
 const PAGE = 5000;
 
@@ -62,7 +62,7 @@ export class Migration20261207053000_audit_chain extends Migration {
     let head: ChainHead | null = null;
     for (;;) {
       const rows = (await this.execute(
-        `select ${CHAIN_COLUMNS} from events where seq is null order by events.position limit ${PAGE}`,
+        `select ${FIRST_CHAIN_COLUMNS} from events where seq is null order by events.position limit ${PAGE}`,
       )) as unknown as ChainRow[];
       if (rows.length === 0) return;
       const seals = sealRows(head, rows);

@@ -21,6 +21,8 @@ import { Migration20261207130000_clusters } from './Migration20261207130000_clus
 import { Migration20261207130100_cluster_peers } from './Migration20261207130100_cluster_peers';
 import { Migration20261207150000_users_access } from './Migration20261207150000_users_access';
 import { Migration20261207160000_sessions } from './Migration20261207160000_sessions';
+import { Migration20261207170000_actors } from './Migration20261207170000_actors';
+import { Migration20261207170100_peer_owner } from './Migration20261207170100_peer_owner';
 
 /** Applied in order at start-up; add each new migration here (the CLI writes the file, not this list). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -52,4 +54,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207130100_cluster_peers', class: Migration20261207130100_cluster_peers },
   { name: 'Migration20261207150000_users_access', class: Migration20261207150000_users_access },
   { name: 'Migration20261207160000_sessions', class: Migration20261207160000_sessions },
+  { name: 'Migration20261207170000_actors', class: Migration20261207170000_actors },
+  { name: 'Migration20261207170100_peer_owner', class: Migration20261207170100_peer_owner },
 ];

@@ -180,7 +180,12 @@ describe('wgfleet nodes, peers, configs, events, tokens, webhooks and completion
         20000,
         'the followed peer.created event',
       );
-      expect(JSON.parse(line)).toMatchObject({ type: 'peer.created', payload: { name: 'tablet' } });
+      // The CLI says it is the CLI: the event names the token it used, via cli.
+      expect(JSON.parse(line)).toMatchObject({
+        type: 'peer.created',
+        payload: { name: 'tablet' },
+        actor: { kind: 'token', via: 'cli', request_id: expect.any(String) },
+      });
     } finally {
       follow.child.kill('SIGINT');
     }

@@ -24,6 +24,7 @@ describe('console served by the panel', () => {
       '/events',
       '/templates',
       '/tokens',
+      '/bindings',
     ]) {
       const answer = await panel.http().get(path).expect(200);
       expect(answer.headers['content-type']).toMatch(/text\/html/);

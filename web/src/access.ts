@@ -15,6 +15,11 @@ export function grantsFleetWide(me: Me, required: Exclude<BindingRole, 'self'>):
   return me.bindings.some((binding) => grants(binding.role, required) && 'all' in binding.scope);
 }
 
+/** A `self` binding: the caller has devices of their own ("My devices"). */
+export function hasOwnDevices(me: Me): boolean {
+  return me.bindings.some((binding) => binding.role === 'self');
+}
+
 /** `all`, `tag region=eu`, `cluster <id>`, `3 nodes`: how the console names a scope. */
 export function scopeText(scope: Scope): string {
   if ('all' in scope) return 'all';
@@ -34,4 +39,34 @@ export function bindingsText(me: Me): string {
 export function topRole(me: Me): BindingRole {
   const roles: BindingRole[] = ['admin', 'write', 'read', 'self'];
   return roles.find((role) => me.bindings.some((binding) => binding.role === role)) ?? 'self';
+}
+
+/**
+ * Whether a node's write actions are worth showing: some binding grants `required` on a scope holding it. A
+ * cluster scope is taken to hold it (the node's cluster is not in its view); the panel decides either way.
+ */
+export function mayOnNode(
+  me: Me,
+  required: Exclude<BindingRole, 'self'>,
+  node: { id: string; tags: Record<string, string> },
+): boolean {
+  return me.bindings.some((binding) => {
+    if (!grants(binding.role, required)) return false;
+    const scope = binding.scope;
+    if ('node_ids' in scope) return scope.node_ids.includes(node.id);
+    if ('tag' in scope) {
+      const equals = scope.tag.indexOf('=');
+      return node.tags[scope.tag.slice(0, equals)] === scope.tag.slice(equals + 1);
+    }
+    return true;
+  });
+}
+
+/** Whether a cluster's write actions are worth showing: a role on the whole fleet or on that cluster. */
+export function mayOnCluster(me: Me, required: Exclude<BindingRole, 'self'>, clusterId: string): boolean {
+  return me.bindings.some(
+    (binding) =>
+      grants(binding.role, required) &&
+      ('all' in binding.scope || ('cluster_id' in binding.scope && binding.scope.cluster_id === clusterId)),
+  );
 }

@@ -1,4 +1,11 @@
-import { createWgfleetClient, expectOk, isPlanAnswer, isQueuedJob, WgfleetApiError } from '@wgfleet/client';
+import {
+  CLIENT_HEADER,
+  createWgfleetClient,
+  expectOk,
+  isPlanAnswer,
+  isQueuedJob,
+  WgfleetApiError,
+} from '@wgfleet/client';
 import type { Me, SignInOptions } from './types';
 
 const TOKEN_KEY = 'wgfleet.console.token';
@@ -11,6 +18,9 @@ export const session = {
 };
 
 const CSRF_COOKIE = 'wgfleet_csrf';
+
+/** Tells the panel that what a request does was done in the console (docs/API.md, Actors). */
+const CLIENT_NAME = 'console';
 
 /**
  * A signed-in user's CSRF token, from the panel's script-readable cookie: the session itself is in an HttpOnly
@@ -25,7 +35,12 @@ export function csrfToken(): string | undefined {
 }
 
 /** Same origin as the console: no CORS, no other host. Signed in with SSO, no token: the session cookie. */
-export const api = createWgfleetClient({ baseUrl: location.origin, token: session.token, csrfToken });
+export const api = createWgfleetClient({
+  baseUrl: location.origin,
+  token: session.token,
+  csrfToken,
+  clientName: CLIENT_NAME,
+});
 
 /**
  * Who a token belongs to, or without one who the browser's session is; a WgfleetApiError (401) when the panel
@@ -48,7 +63,9 @@ export async function signOut(): Promise<string | null> {
 /** An answer that is not JSON (a client config, a QR code) as a Blob, with the token or the session cookie. */
 export async function fetchBlob(path: string): Promise<Blob> {
   const token = session.token();
-  const response = await fetch(path, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+  const response = await fetch(path, {
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), [CLIENT_HEADER]: CLIENT_NAME },
+  });
   if (!response.ok) {
     const body: unknown = await response.json().catch(() => undefined);
     const error = (body as { error?: { code: string; message: string } } | undefined)?.error;

@@ -5,13 +5,15 @@ import { ClusterPage, Clusters } from './pages/clusters';
 import { Events } from './pages/events';
 import { Fleet } from './pages/fleet';
 import { Login } from './pages/login';
+import { MyDevices } from './pages/my-devices';
 import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
 import { Templates } from './pages/templates';
 import { Tokens } from './pages/tokens';
+import { Bindings } from './pages/bindings';
 import { Webhooks } from './pages/webhooks';
-import { bindingsText, grantsFleetWide, topRole } from './access';
+import { bindingsText, grantsAnywhere, grantsFleetWide, hasOwnDevices, topRole } from './access';
 import { SessionContext, useSession } from './session';
 import type { Me } from './types';
 
@@ -77,26 +79,20 @@ export function App() {
 function Shell() {
   const { me, logout } = useSession();
   const { path } = useLocation();
-  const links: [string, string][] = [
-    ['/', 'Fleet'],
-    ['/peers', 'Peers'],
-    ['/clusters', 'Clusters'],
-    ...(grantsFleetWide(me, 'read')
-      ? ([
-          ['/events', 'Events'],
-          ['/templates', 'Templates'],
-        ] as [string, string][])
-      : []),
-    ...(grantsFleetWide(me, 'admin')
-      ? ([
-          ['/webhooks', 'Webhooks'],
-          ['/tokens', 'Tokens'],
-          ['/bindings', 'Bindings'],
-        ] as [string, string][])
-      : []),
-  ];
+  // Someone whose only role is `self` has nothing but their own devices: that is their landing page.
+  const operator = grantsAnywhere(me, 'read');
+  const links: [string, string][] = [];
+  if (operator) links.push(['/', 'Fleet'], ['/peers', 'Peers']);
+  if (hasOwnDevices(me)) links.push([operator ? '/devices' : '/', 'My devices']);
+  // The cluster list, the event feed and the templates span the whole fleet: a reader of part of it is refused them.
+  if (grantsFleetWide(me, 'read'))
+    links.push(['/clusters', 'Clusters'], ['/events', 'Events'], ['/templates', 'Templates']);
+  if (grantsFleetWide(me, 'admin'))
+    links.push(['/webhooks', 'Webhooks'], ['/tokens', 'Tokens'], ['/bindings', 'Bindings']);
   const current = (href: string) =>
-    href === '/' ? path === '/' || path.startsWith('/nodes/') : path === href || path.startsWith(`${href}/`);
+    href === '/'
+      ? path === '/' || (operator && path.startsWith('/nodes/'))
+      : path === href || path.startsWith(`${href}/`);
   return (
     <>
       <a class="skip" href="#main">
@@ -127,7 +123,8 @@ function Shell() {
       </header>
       <main id="main" tabIndex={-1}>
         <Router>
-          <Route path="/" component={Fleet} />
+          <Route path="/" component={operator ? Fleet : MyDevices} />
+          <Route path="/devices" component={MyDevices} />
           <Route path="/nodes/:id" component={NodePage} />
           <Route path="/peers" component={Peers} />
           <Route path="/clusters" component={Clusters} />
@@ -136,6 +133,7 @@ function Shell() {
           <Route path="/templates" component={Templates} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />
+          <Route path="/bindings" component={Bindings} />
           <Route default component={NotFound} />
         </Router>
       </main>

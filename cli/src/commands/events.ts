@@ -9,6 +9,7 @@ interface EventsOptions {
   node?: string;
   peer?: string;
   type?: string;
+  actor?: string;
   after?: string;
   limit: number;
   follow?: boolean;
@@ -23,6 +24,7 @@ export function registerEventsCommand(program: Command, runtime: Runtime): void 
       .option('--node <node>', 'only events of this node (id or name)')
       .option('--peer <peer>', 'only events of this peer (id or name)')
       .option('--type <type>', 'only events of this type, e.g. peer.created')
+      .option('--actor <id>', "only what this user or token did (its id), or a system component's name")
       .option('--after <position>', 'only events after this position')
       .option('--limit <n>', 'at most this many (without --follow)', positiveNumber, 100)
       .option('-f, --follow', 'keep printing new events until interrupted')
@@ -42,7 +44,7 @@ export function registerEventsCommand(program: Command, runtime: Runtime): void 
         : options.node
           ? (await panel.resolveNode(options.node)).id
           : undefined;
-      const query = { aggregate_id: aggregateId, type: options.type };
+      const query = { aggregate_id: aggregateId, type: options.type, actor: options.actor };
       let after = options.after;
       if (!options.follow) {
         const page = await panel.listEvents({ ...query, after, limit: options.limit });
@@ -70,7 +72,8 @@ function printEvents(out: Output, items: EventView[], header: boolean): void {
     event.type,
     event.aggregate_id,
     event.version,
+    event.actor ? `${event.actor.name} (${event.actor.kind}, ${event.actor.via})` : '-',
   ]);
-  if (header) out.table(['POSITION', 'TIME', 'TYPE', 'AGGREGATE', 'VERSION'], rows);
+  if (header) out.table(['POSITION', 'TIME', 'TYPE', 'AGGREGATE', 'VERSION', 'BY'], rows);
   else for (const row of rows) out.line(row.join('  '));
 }

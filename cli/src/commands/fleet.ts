@@ -18,6 +18,7 @@ import { Output, withOutputOption } from '../output';
 import { nodeCreation } from '../node-creation';
 import { PanelApi } from '../panel-api';
 import { examples, Runtime } from '../runtime';
+import { partialScope } from '../scopes';
 
 interface FleetOptions {
   file: string;
@@ -45,6 +46,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (_options, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
+      await noteScope(panel, out, 'read');
       const { nodes, peers, templates } = await readFleet(panel);
       const peersOf = (id: string) => peers.get(id) ?? [];
       if (out.json) out.printJson(fleetDocument(nodes, peersOf, templates));
@@ -64,6 +66,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
+      await noteScope(panel, out, 'write');
       const diff = await fleetDiff(panel, options);
       if (out.json) out.printJson(diff);
       else printDiff(out, diff);
@@ -85,6 +88,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
+      await noteScope(panel, out, 'write');
       const diff = await fleetDiff(panel, options);
       const secrets = agentSecrets(diff.changes);
       const applied: FleetChange[] = [];
@@ -101,6 +105,12 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
       }
     }),
   );
+}
+
+/** A fleet file is the whole fleet: a scoped caller is told that it reads and changes only its scope. */
+async function noteScope(panel: PanelApi, out: Output, role: 'read' | 'write'): Promise<void> {
+  const partial = partialScope(await panel.whoAmI(), role);
+  if (partial) out.note(partial);
 }
 
 async function readFleet(

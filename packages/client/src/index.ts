@@ -5,6 +5,7 @@ import type { components, paths } from './schema';
 export type { components, paths };
 /** The API's enums as values (generated with the types), for parsing them from a command line or a file. */
 export {
+  actorKindValues,
   autoReconcileModeValues,
   clusterDnsProviderValues,
   reconcileModeValues,
@@ -15,6 +16,9 @@ export {
 } from './schema';
 export { NamesMappingError, parseNamesMapping } from './names-mapping';
 export type Schemas = components['schemas'];
+
+/** Names the client a request comes from (docs/API.md, Actors). */
+export const CLIENT_HEADER = 'X-Wgfleet-Client';
 
 /** One problem with one field of a request, as the panel names it in a 400. */
 export type FieldProblem = Schemas['FieldProblemView'];
@@ -66,6 +70,11 @@ export interface WgfleetClientOptions {
    * the panel requires of a request that a session cookie authenticates.
    */
   csrfToken?: () => string | undefined;
+  /**
+   * Which client this is, `<cli|console>/<version>`, sent as `X-Wgfleet-Client`: the panel records it as the
+   * `via` of what the request does (docs/API.md, Actors).
+   */
+  clientName?: string;
   fetch?: typeof globalThis.fetch;
 }
 
@@ -138,6 +147,7 @@ export function createWgfleetClient(options: WgfleetClientOptions): WgfleetClien
       const csrfToken = options.csrfToken?.();
       if (csrfToken && !['GET', 'HEAD', 'OPTIONS'].includes(request.method))
         request.headers.set('X-CSRF-Token', csrfToken);
+      if (options.clientName) request.headers.set(CLIENT_HEADER, options.clientName);
       return request;
     },
   };

@@ -10,11 +10,14 @@ import {
   newSigningKeyPair,
   signCheckpoint,
 } from './audit';
+import type { ActorRef } from './actor';
 import { NodeReceipt, signReceipt } from './receipts';
 
 const keys = newSigningKeyPair();
+const ACTOR: ActorRef = { kind: 'token', id: 'tok-1', name: 'ci', via: 'cli', request_id: null };
 
-function chain(count: number): ChainedEvent[] {
+/** `count` events; those from `actorsFrom` on name their actor, as events do since actors were recorded. */
+function chain(count: number, actorsFrom = Infinity): ChainedEvent[] {
   const events: ChainedEvent[] = [];
   let previous = GENESIS_HASH;
   for (let seq = 1; seq <= count; seq++) {
@@ -27,6 +30,7 @@ function chain(count: number): ChainedEvent[] {
       payload: { name: `peer-${seq}`, private_key_sealed: `sha256:${'ab'.repeat(32)}` },
       metadata: { actor_token_id: null, request_id: `r${seq}` },
       created_at: new Date(Date.UTC(2026, 11, 7, 0, 0, seq)).toISOString(),
+      ...(seq >= actorsFrom ? { actor: { ...ACTOR, request_id: `r${seq}` } } : {}),
     };
     previous = chainHash(previous, event);
     events.push({ ...event, hash: previous });
@@ -145,6 +149,30 @@ describe('ChainVerifier', () => {
       problem: 'unknown_key',
     });
     expect(verify(events, checkpoints, [keys.publicKey])).toMatchObject({ ok: true });
+  });
+});
+
+describe('ChainVerifier with actors', () => {
+  const events = chain(30, 11);
+  const checkpoints = [checkpointAt(events, 10), checkpointAt(events, 30)];
+
+  it('accepts a chain whose older events have no actor and later ones have', () => {
+    expect(verify(events, checkpoints)).toMatchObject({ ok: true, events: 30, checkpoints: 2 });
+  });
+
+  it('hashes an event without an actor as it did before actors were recorded', () => {
+    const { actor: _actor, ...withoutActor } = chain(1, 1)[0];
+    expect(withoutActor.hash).not.toBe(chain(1)[0].hash);
+    expect(chain(1)[0].hash).toBe(chainHash(GENESIS_HASH, { ...withoutActor, actor: undefined }));
+  });
+
+  it('names an event whose actor was changed or removed', () => {
+    const renamed = events.map((e) =>
+      e.seq === 15 && e.actor ? { ...e, actor: { ...e.actor, name: 'someone-else' } } : e,
+    );
+    expect(verify(renamed, checkpoints)).toMatchObject({ ok: false, seq: 15, problem: 'edited' });
+    const stripped = events.map((e) => (e.seq === 20 ? { ...e, actor: undefined } : e));
+    expect(verify(stripped, checkpoints)).toMatchObject({ ok: false, seq: 20, problem: 'edited' });
   });
 });
 

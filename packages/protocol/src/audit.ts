@@ -7,6 +7,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import type { ActorRef } from './actor';
 import { verifyReceiptSignature, type NodeReceipt } from './receipts';
 
 /**
@@ -29,6 +30,8 @@ export interface ChainedEvent {
   metadata: Record<string, unknown>;
   /** ISO 8601 UTC with milliseconds. */
   created_at: string;
+  /** Who did it; absent on events recorded before events named their actor. */
+  actor?: ActorRef;
 }
 
 /** A signed statement that the chain's event `seq` has `hash`. */
@@ -93,7 +96,10 @@ function sealedDigest(sealed: string): string {
   return sealed.startsWith('sha256:') ? sealed : `sha256:${sha256Hex(sealed)}`;
 }
 
-/** `SHA-256(previous hash bytes ‖ canonical encoding of the event without its hash)`, lowercase hex. */
+/**
+ * `SHA-256(previous hash bytes ‖ canonical encoding of the event without its hash)`, lowercase hex. An event
+ * without an actor encodes without the member, so chains sealed before events named their actor still verify.
+ */
 export function chainHash(previousHash: string, event: Omit<ChainedEvent, 'hash'>): string {
   const encoded = canonicalJson({
     seq: event.seq,
@@ -104,6 +110,7 @@ export function chainHash(previousHash: string, event: Omit<ChainedEvent, 'hash'
     payload: event.payload,
     metadata: event.metadata,
     created_at: event.created_at,
+    actor: event.actor,
   });
   return createHash('sha256').update(Buffer.from(previousHash, 'hex')).update(encoded).digest('hex');
 }

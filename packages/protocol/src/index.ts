@@ -3,3 +3,4 @@ export * from './keys';
 export * from './wire';
 export * from './audit';
 export * from './receipts';
+export * from './actor';

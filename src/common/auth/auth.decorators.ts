@@ -1,5 +1,6 @@
 import { ExecutionContext, SetMetadata, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { ActorRef, CLIENT_HEADER, viaOf } from '@wgfleet/protocol';
 import type { AppConfig } from '../../config/app-config';
 import type { Principal } from './principal';
 import type { Role } from './roles';
@@ -43,21 +44,52 @@ export interface ScopedTo {
 export const InScope = (what: string, target: ScopeTargetTopic, param = 'id') =>
   SetMetadata(SCOPED_TO, { what, target, param } satisfies ScopedTo);
 
-/** Who did it and in which request: stored as metadata on every event a command appends. */
+/** Who did it and in which request: recorded on every event a command appends and every job it makes. */
 export interface CommandContext {
   actorTokenId: string | null;
   requestId: string | null;
+  actor: ActorRef;
+}
+
+/** The panel's own components that act without a request (docs/API.md, Actors). */
+export type SystemComponent =
+  'drift-scanner' | 'enrollment' | 'node-agents' | 'peer-enforcer' | 'reconcile-runner' | 'self-heal';
+
+/** One of the panel's components as the actor of what it does on its own (no request: via `api`). */
+export function systemActor(component: SystemComponent): ActorRef {
+  return { kind: 'system', id: component, name: component, via: 'api', request_id: null };
+}
+
+/** The context of an action the panel takes on its own. */
+export function systemContext(component: SystemComponent): CommandContext {
+  return { actorTokenId: null, requestId: null, actor: systemActor(component) };
+}
+
+/** The context of an authenticated request: its user or token, the client it came through, its id. */
+export function requestContext(
+  request: Pick<FastifyRequest, 'id' | 'headers'>,
+  principal: Principal,
+): CommandContext {
+  const requestId = request.id ?? null;
+  return {
+    actorTokenId: principal.kind === 'token' ? principal.id : null,
+    requestId,
+    actor: {
+      kind: principal.kind,
+      id: principal.id,
+      name: principal.name,
+      via: viaOf(request.headers[CLIENT_HEADER]),
+      request_id: requestId,
+    },
+  };
 }
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
 export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
   const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-  const principal = request.principal;
-  return {
-    actorTokenId: principal?.kind === 'token' ? principal.id : null,
-    requestId: request.id ?? null,
-  };
+  if (!request.principal) throw new Error('Ctx used on a route without authentication');
+  return requestContext(request, request.principal);
 });
 
 /** The authenticated principal of the request (routes behind the AuthGuard only). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { IncomingMessage } from 'node:http';
 import { Params } from 'nestjs-pino';
 import { DestinationStream } from 'pino';
@@ -40,6 +41,17 @@ export function requestIdOf(request: IncomingMessage & { id?: unknown }): string
   const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
   request.id = id;
   return id;
+}
+
+/**
+ * Every answer carries its request's id as `X-Request-Id`: the id events and jobs record as their actor's
+ * `request_id` (docs/API.md, Actors), so a caller can find what its request did.
+ */
+export function registerRequestIdHeader(instance: FastifyInstance): void {
+  instance.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    return payload;
+  });
 }
 
 export function loggerParams(level: string, stream?: DestinationStream): Params {

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { CommandContext } from '../../common/auth/auth.decorators';
+import { CommandContext, systemActor } from '../../common/auth/auth.decorators';
 import { ApiError, conflict, notFound } from '../../common/http/api-error';
 import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { NodesService, NodesStore, NodeView } from '../nodes';
@@ -77,10 +77,15 @@ export class EnrollmentsService {
       if (refusal || !enrollment) throw new EnrollmentGoneError(refusal ?? 'unknown enrollment token');
       const { token: _token, listen_port: observedListenPort, ...agent } = dto;
       await this.urlGuard.assertClaimable(agent);
-      // The node.registered event names whoever made the enrollment as its actor.
+      // The agent claims with the enrollment's token: the event's token is whoever made the enrollment, its
+      // actor the enrollment itself, in the claim's request.
       const node = await this.nodes.register(
         { ...enrollment.node, ...agent, listen_port: enrollment.node.listen_port ?? observedListenPort },
-        { actorTokenId: enrollment.createdBy, requestId },
+        {
+          actorTokenId: enrollment.createdBy,
+          requestId,
+          actor: { ...systemActor('enrollment'), request_id: requestId },
+        },
         { em, agentMustAnswer: true },
       );
       enrollment.status = 'claimed';

@@ -1,3 +1,4 @@
+import type { ActorRef } from '@wgfleet/protocol';
 import type { AggregateType, EventMetadata } from './event-record.entity';
 
 /**
@@ -25,4 +26,5 @@ export type RecordedEvent<E extends DomainEvent = DomainEvent> = E & {
   readonly position: string;
   readonly metadata: EventMetadata;
   readonly createdAt: Date;
+  readonly actor: ActorRef | null;
 };

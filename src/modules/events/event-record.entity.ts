@@ -1,4 +1,5 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import type { ActorRef } from '@wgfleet/protocol';
 
 export const AGGREGATE_TYPES = [
   'node',
@@ -51,6 +52,10 @@ export class EventRecord {
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date = new Date();
+
+  /** Who did it (docs/API.md, Actors); null on events recorded before events named their actor. */
+  @Property({ type: 'jsonb', nullable: true })
+  actor: ActorRef | null = null;
 
   /** Place in the audit chain (docs/AUDIT.md), set once by the sealer shortly after commit; null until then. */
   @Property({ type: 'bigint', nullable: true, unique: true })

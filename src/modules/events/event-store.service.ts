@@ -39,6 +39,7 @@ export class EventStore {
       version: expectedVersion + 1,
       metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
       createdAt: new Date(),
+      actor: context.actor,
     };
     let position: string;
     try {
@@ -85,6 +86,7 @@ export class EventStore {
       version: expectedVersion + 1,
       metadata: { actor_token_id: context.actorTokenId, request_id: context.requestId },
       createdAt,
+      actor: context.actor,
     }));
     let positions: Map<string, string>;
     try {

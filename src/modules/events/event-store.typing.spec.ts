@@ -2,8 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NODE_UPDATED, type NodeEvent } from '../nodes/node.events';
 import { PEER_SUSPENDED, type PeerEvent } from '../peers/peer.events';
 import type { EventStore } from './event-store.service';
+import { systemContext } from '../../common/auth/auth.decorators';
 
-const context = { actorTokenId: null, requestId: null };
+const context = systemContext('node-agents');
 
 /** Never run: these lines only have to compile (or, where marked, fail to). */
 export function appendsThatCompile(store: EventStore, em: EntityManager): void {

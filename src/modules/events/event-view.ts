@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ActorView } from '../../common/auth/actor-view';
 import type { RecordedEvent } from './domain-event';
 import { AGGREGATE_TYPES, AggregateType, EventMetadata, type EventRecord } from './event-record.entity';
 
@@ -36,6 +37,13 @@ export class EventView {
 
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
+
+  @ApiProperty({
+    type: ActorView,
+    nullable: true,
+    description: 'Who did it; null on events recorded before events named their actor',
+  })
+  actor!: ActorView | null;
 
   @ApiProperty({
     type: Number,
@@ -76,6 +84,7 @@ export function toEventView(event: RecordedEvent, seal: Pick<EventRecord, 'seq' 
     payload: redactSealed(event.payload) as Record<string, unknown>,
     metadata: event.metadata,
     created_at: event.createdAt.toISOString(),
+    actor: event.actor,
     seq: seal.seq === null ? null : Number(seal.seq),
     hash: seal.hash,
   };

@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ACTOR_KINDS, type ActorKind } from '@wgfleet/protocol';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { LimitQuery } from '../../common/http/queries';
 
@@ -15,6 +16,19 @@ export class ListEventsQuery extends LimitQuery {
   @IsString()
   @MaxLength(100)
   type?: string;
+
+  @ApiPropertyOptional({
+    description: "only events of this actor: a user's or token's id, or a system component's name",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  actor?: string;
+
+  @ApiPropertyOptional({ enum: ACTOR_KINDS, description: 'only events of actors of this kind' })
+  @IsOptional()
+  @IsIn(ACTOR_KINDS, { message: `actor_kind must be one of: ${ACTOR_KINDS.join(', ')}` })
+  actor_kind?: ActorKind;
 
   @ApiPropertyOptional({ description: 'global position to read after (the `next` of the previous page)' })
   @IsOptional()

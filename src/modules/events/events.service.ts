@@ -16,6 +16,12 @@ export class EventsService {
     const where: FilterQuery<EventRecord> = {};
     if (query.aggregate_id) where.aggregateId = query.aggregate_id;
     if (query.type) where.type = query.type;
+    if (query.actor || query.actor_kind) {
+      where.actor = {
+        ...(query.actor ? { id: query.actor } : {}),
+        ...(query.actor_kind ? { kind: query.actor_kind } : {}),
+      };
+    }
     if (query.after || query.before) {
       where.position = {
         ...(query.after ? { $gt: query.after } : {}),

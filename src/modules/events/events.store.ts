@@ -7,9 +7,15 @@ import { EventRecord } from './event-record.entity';
 /** An event as appended: the audit chain seals it (seq, hash) later. */
 type NewRecord = Omit<EventRecord, 'position' | 'seq' | 'hash'>;
 
-/** An event's fields as the audit chain reads them: the time as ISO 8601 UTC with milliseconds. */
-export const CHAIN_COLUMNS = `position::text as position, aggregate_type, aggregate_id, version, type, payload, metadata,
-  to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
+/**
+ * An event's fields as the audit chain first read them (the migration that chained the existing log reads
+ * these): the time as ISO 8601 UTC with milliseconds.
+ */
+export const FIRST_CHAIN_COLUMNS = `position::text as position, aggregate_type, aggregate_id, version, type, payload,
+  metadata, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
+
+/** ...and who did it, since events name their actor. */
+const CHAIN_COLUMNS = `${FIRST_CHAIN_COLUMNS}, actor`;
 
 /**
  * The events module's statements on the event log. Rows are never deleted and never updated but for being
@@ -29,6 +35,7 @@ export class EventsStore {
         payload: record.payload,
         metadata: record.metadata,
         createdAt: record.createdAt,
+        actor: record.actor,
       })
       .returning('position')
       .execute('all');
@@ -44,16 +51,16 @@ export class EventsStore {
     createdAt: Date,
     rows: readonly Pick<
       NewRecord,
-      'aggregateType' | 'aggregateId' | 'version' | 'type' | 'payload' | 'metadata'
+      'aggregateType' | 'aggregateId' | 'version' | 'type' | 'payload' | 'metadata' | 'actor'
     >[],
   ): Promise<Map<string, string>> {
     const inserted = await boundQuery<{ aggregate_id: string; version: number; position: string }>(
       em,
-      `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata, created_at)
-       select e.aggregate_type, e.aggregate_id, e.version, e.type, e.payload, e.metadata, ?::timestamptz
+      `insert into events (aggregate_type, aggregate_id, version, type, payload, metadata, actor, created_at)
+       select e.aggregate_type, e.aggregate_id, e.version, e.type, e.payload, e.metadata, e.actor, ?::timestamptz
        from rows from (jsonb_to_recordset(?::jsonb) as (aggregate_type text, aggregate_id uuid, version int,
-         type text, payload jsonb, metadata jsonb))
-         with ordinality as e(aggregate_type, aggregate_id, version, type, payload, metadata, n)
+         type text, payload jsonb, metadata jsonb, actor jsonb))
+         with ordinality as e(aggregate_type, aggregate_id, version, type, payload, metadata, actor, n)
        order by e.n
        returning aggregate_id, version, position`,
       [
@@ -66,6 +73,7 @@ export class EventsStore {
             type: row.type,
             payload: row.payload,
             metadata: row.metadata,
+            actor: row.actor,
           })),
         ),
       ],

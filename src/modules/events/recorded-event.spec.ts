@@ -10,6 +10,7 @@ const event = (type: string, aggregateId: string, position: number): RecordedEve
   position: String(position),
   metadata: { actor_token_id: null, request_id: null },
   createdAt: new Date(0),
+  actor: null,
 });
 
 const shape = (batches: RecordedEvent[][]) => batches.map((batch) => batch.map((e) => e.position));

@@ -16,6 +16,7 @@ export function recordedEvent(row: EventRecord): RecordedEvent {
     position: row.position,
     metadata: row.metadata,
     createdAt: row.createdAt,
+    actor: row.actor,
   };
 }
 

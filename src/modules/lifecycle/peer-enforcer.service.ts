@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { CommandContext } from '../../common/auth/auth.decorators';
+import { systemContext } from '../../common/auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DesiredStateChanges, EventStore, type Appended } from '../events';
 import type { PeerEventType } from '../notifications/domain/payload-format';
@@ -21,7 +21,7 @@ import {
 import { PeerLifecycleStore, type LifecycleRow, type SentWarnings } from './peer-lifecycle.store';
 import { PeerUsageStore } from './peer-usage.store';
 
-const SYSTEM: CommandContext = { actorTokenId: null, requestId: null };
+const SYSTEM = systemContext('peer-enforcer');
 /** Peers changed per transaction: big enough that 1,000 suspensions take a couple, small enough to hold few locks. */
 const PEERS_PER_TRANSACTION = 500;
 

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { ReceiptCheck } from '@wgfleet/protocol';
 import { randomUUID } from 'node:crypto';
-import { CommandContext } from '../../common/auth/auth.decorators';
+import { systemContext } from '../../common/auth/auth.decorators';
 import { ApiError } from '../../common/http/api-error';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
@@ -12,7 +12,7 @@ import { EventStore } from '../events';
 import { NodeEntity } from './node.entity';
 import { NODE_RECEIPT_AGGREGATE, NODE_RECEIPT_RECORDED, type NodeReceiptRecorded } from './node.events';
 
-const SYSTEM: CommandContext = { actorTokenId: null, requestId: null };
+const SYSTEM = systemContext('node-agents');
 
 /** The one place that opens a node's sealed agent secret, to build the signed client for that node. */
 @Injectable()

@@ -20,15 +20,17 @@ describe('webhook events', () => {
         summary: { missing: 1 },
         scan_id: 'scan-1',
         url: 'https://wgfleet.example.com/api/drift/scans/scan-1',
+        actor: { kind: 'system', id: 'drift-scanner', name: 'drift-scanner', via: 'api', request_id: null },
       },
     });
   });
 
-  it('links a reconcile outcome to its job, typed by success', () => {
-    const outcome = { node: NODE, jobId: 'job-1', summary: { added: 2 }, at: AT };
+  it('links a reconcile outcome to its job, typed by success, naming who asked for it', () => {
+    const actor = { kind: 'token' as const, id: 't-1', name: 'ci', via: 'cli' as const, request_id: 'r-1' };
+    const outcome = { node: NODE, jobId: 'job-1', actor, summary: { added: 2 }, at: AT };
     expect(reconcileEvent({ ...outcome, succeeded: true }, PUBLIC_URL)).toMatchObject({
       type: 'reconcile.succeeded',
-      data: { job_id: 'job-1', url: 'https://wgfleet.example.com/api/reconcile/jobs/job-1' },
+      data: { job_id: 'job-1', url: 'https://wgfleet.example.com/api/reconcile/jobs/job-1', actor },
     });
     expect(reconcileEvent({ ...outcome, succeeded: false }, PUBLIC_URL).type).toBe('reconcile.failed');
   });

@@ -1,3 +1,5 @@
+import type { ActorRef } from '@wgfleet/protocol';
+import { systemActor } from '../../common/auth/auth.decorators';
 import type { AlertType } from './domain/alert-transitions';
 import {
   AuditEventType,
@@ -74,6 +76,8 @@ export function scanAlertEvent(type: AlertType, scan: ScanAlertSource, publicUrl
       summary: scan.summary,
       scan_id: scan.scanId,
       url: `${publicUrl}/api/drift/scans/${scan.scanId}`,
+      // Alerts follow scans over time (held back while a node flaps), so nobody's single action causes one.
+      actor: systemActor('drift-scanner'),
     },
   };
 }
@@ -81,6 +85,8 @@ export function scanAlertEvent(type: AlertType, scan: ScanAlertSource, publicUrl
 export interface ReconcileOutcome {
   node: { id: string; name: string };
   jobId: string;
+  /** Whoever asked for the job. */
+  actor: ActorRef;
   succeeded: boolean;
   /** Counts only (added, updated, removed, errors, verified): never a key. */
   summary: EventSummary;
@@ -97,6 +103,7 @@ export function reconcileEvent(outcome: ReconcileOutcome, publicUrl: string): We
       summary: outcome.summary,
       job_id: outcome.jobId,
       url: `${publicUrl}/api/reconcile/jobs/${outcome.jobId}`,
+      actor: outcome.actor,
     },
   };
 }
@@ -121,6 +128,7 @@ export function peerLifecycleEvent(notice: PeerLifecycleNotice, publicUrl: strin
       peer_name: notice.peer.name,
       summary: notice.summary,
       url: `${publicUrl}/api/peers/${notice.peer.id}`,
+      actor: systemActor('peer-enforcer'),
     },
   };
 }

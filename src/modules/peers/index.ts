@@ -17,6 +17,8 @@ export type {
 } from './peer.events';
 export { peerColumns } from './peer.projection';
 export { PeersService } from './peers.service';
+export { clientQr } from './client-qr';
+export { CreatePeerDto, QrQuery } from './peers.dto';
 export { PresharedKeyReader } from './preshared-key.reader';
 export { LIFECYCLE_SETTINGS_CHANGED } from './lifecycle-settings-changes';
 export { PUBLISHED_PEERS } from './published-peers';

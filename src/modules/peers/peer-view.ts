@@ -227,6 +227,14 @@ export class PeerView extends PeerViewExtras {
   })
   suspended_reason!: SuspendedReason | null;
 
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "The user whose device this is (self-service); null: nobody's",
+  })
+  owner!: string | null;
+
   @ApiProperty({ type: EffectivePeerSettingsView })
   effective!: EffectivePeerSettingsView;
 
@@ -267,6 +275,7 @@ export function toPeerView(
     quota_bytes: peer.quotaBytes,
     quota_period: peer.quotaPeriod,
     suspended_reason: peer.suspendedReason,
+    owner: peer.owner,
     effective,
     ...extras,
     version: peer.version,

@@ -78,6 +78,10 @@ export class PeerEntity {
   @Property({ type: 'text', nullable: true })
   suspendedReason: SuspendedReason | null = null;
 
+  /** The user whose device this is (docs/API.md "Self-service"); null = nobody's. */
+  @Property({ type: 'uuid', nullable: true, index: 'peers_owner_index' })
+  owner: string | null = null;
+
   @Property({ type: 'integer' })
   version!: number;
 

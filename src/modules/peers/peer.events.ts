@@ -43,6 +43,8 @@ export interface PeerState {
   endpoint?: string | null;
   /** Set for a cluster peer; absent in events written before clusters (= null). */
   cluster_id?: string | null;
+  /** The user whose device it is; absent in events written before peers had owners (= null). */
+  owner?: string | null;
 }
 
 export const PEER_CREATED = 'peer.created';

@@ -51,6 +51,7 @@ export function peerColumns(state: Partial<PeerState>): Partial<PeerEntity> {
   set('quotaBytes', state.quota_bytes);
   set('quotaPeriod', state.quota_period);
   set('clusterId', state.cluster_id);
+  set('owner', state.owner);
   return columns;
 }
 
@@ -177,6 +178,7 @@ export class PeerProjection implements Projection<PeersEvent> {
         routed_ips: payload.routed_ips ?? [],
         endpoint: payload.endpoint ?? null,
         cluster_id: payload.cluster_id ?? null,
+        owner: payload.owner ?? null,
         created_at: event.createdAt,
       })),
       created.flatMap(({ event, payload }) =>

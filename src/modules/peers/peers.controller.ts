@@ -20,13 +20,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import * as QRCode from 'qrcode';
 import { CommandContext, Ctx, InScope, RequireRole } from '../../common/auth/auth.decorators';
 import { CLUSTER_SCOPE_TARGET, NODE_SCOPE_TARGET, PEER_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { ApiContentResponse, ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { VersionQuery } from '../../common/http/queries';
+import { clientQr } from './client-qr';
 import { CreatePeerDto, PeerListQuery, QrQuery, UpdatePeerDto } from './peers.dto';
 import { PeerView } from './peer-view';
 import { PeersService } from './peers.service';
@@ -150,16 +150,7 @@ export class PeersController {
   @ApiContentResponse(200, 'The QR code', { 'image/svg+xml': 'text', 'image/png': 'binary' })
   @ApiErrors(400, 403, 404, 409)
   async qr(@UuidParam() id: string, @Query() query: QrQuery, @Res() response: FastifyReply): Promise<void> {
-    const config = await this.peers.clientConfig(id);
-    response.header('Cache-Control', 'no-store');
-    if (query.format === 'png') {
-      await response
-        .type('image/png')
-        .send(await QRCode.toBuffer(config, { type: 'png', errorCorrectionLevel: 'M' }));
-    } else {
-      await response
-        .type('image/svg+xml')
-        .send(await QRCode.toString(config, { type: 'svg', errorCorrectionLevel: 'M' }));
-    }
+    const qr = await clientQr(await this.peers.clientConfig(id), query.format ?? 'svg');
+    await response.header('Cache-Control', 'no-store').type(qr.type).send(qr.body);
   }
 }

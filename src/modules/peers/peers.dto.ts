@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+} from 'class-validator';
 import { OptionalNotNull } from '../../common/validation/optional';
 import {
   IsCidrList,
@@ -140,6 +151,16 @@ export class CreatePeerDto {
   @OptionalNotNull()
   @IsIn(QUOTA_PERIODS)
   quota_period?: QuotaPeriod;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "the user whose device this is: they see it on their own (role self); null: nobody's",
+  })
+  @IsOptional()
+  @IsUUID()
+  owner?: string | null;
 }
 
 /** null clears a per-peer setting (it then inherits); `preshared_key: null` removes the preshared key. */

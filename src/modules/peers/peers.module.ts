@@ -7,6 +7,7 @@ import { NODE_ADDRESS_USAGE } from '../nodes';
 import { CLUSTER_PEER_COUNT } from '../clusters';
 import { ClustersModule } from '../clusters/clusters.module';
 import { NodesModule } from '../nodes/nodes.module';
+import { UsersModule } from '../users/users.module';
 import { DesiredStateReader } from './desired-state.reader';
 import { PeerCreationBatcher } from './peer-creation.batcher';
 import { PeerViewExtensions } from './peer-view';
@@ -23,7 +24,7 @@ import { ManagedKeyEntity } from './managed-key.entity';
 export const PEERS_ENTITIES = [PeerEntity, IpAllocationEntity, ManagedKeyEntity];
 
 @Module({
-  imports: [NodesModule, ClustersModule],
+  imports: [NodesModule, ClustersModule, UsersModule],
   controllers: [PeersController],
   providers: [
     PeersService,

@@ -11,7 +11,7 @@ import { generateKeyPair, generatePresharedKey } from '../../common/crypto/wireg
 import { normaliseCidrSet, sameCidrSet } from '../../common/domain/cidr';
 import { escapeLikePattern } from '../../common/domain/like-pattern';
 import { DesiredNode } from '../../common/domain/desired-state';
-import { conflict, notFound, versionConflict } from '../../common/http/api-error';
+import { badRequest, conflict, notFound, versionConflict } from '../../common/http/api-error';
 import {
   afterCursor,
   afterNameCursor,
@@ -25,6 +25,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ClusterReader, clusterAsDesiredNode } from '../clusters';
 import { DesiredStateChanges, EventStore } from '../events';
 import { NodeEntity, NodesService, toDesiredNode } from '../nodes';
+import { UsersService } from '../users';
 import { lifecycleChanges } from './domain/peer-lifecycle';
 import { renderClientConfig, UnsafeConfigValueError } from './domain/client-config';
 import { effectivePeerSettings } from '../../common/domain/effective-settings';
@@ -67,6 +68,7 @@ export class PeersService {
     private readonly store: PeersStore,
     private readonly presharedKeys: PresharedKeyReader,
     private readonly clusters: ClusterReader,
+    private readonly users: UsersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -91,6 +93,7 @@ export class PeersService {
     dto: CreatePeerDto,
     context: CommandContext,
   ): Promise<PeerView> {
+    await this.assertUserKnown(dto.owner);
     const id = randomUUID();
     // Keys are made and sealed before the node's allocation lock is taken, so it is held briefly.
     const keyPair = dto.public_key ? null : generateKeyPair();
@@ -117,6 +120,7 @@ export class PeersService {
         quota_bytes: dto.quota_bytes ?? null,
         quota_period: dto.quota_period ?? 'month',
         cluster_id: clusterId,
+        owner: dto.owner ?? null,
       },
     });
     return this.view(created.node, created.peer, this.extensions.extrasOfCreated(created.peer));
@@ -181,6 +185,7 @@ export class PeersService {
         : dto.preshared_key === null
           ? null
           : dto.preshared_key;
+    await this.assertUserKnown(dto.owner);
     const changed = await this.em.fork().transactional(async (em) => {
       const peer = await this.require(em, id);
       if (expected !== undefined && expected !== peer.version)
@@ -196,6 +201,7 @@ export class PeersService {
           (changes as Record<string, unknown>)[field] = value;
         }
       }
+      if (dto.owner !== undefined && dto.owner !== peer.owner) changes.owner = dto.owner;
       if (dto.public_key !== undefined && dto.public_key !== peer.publicKey) {
         await this.store.lockNodeAllocations(em, peer.nodeId);
         await this.assertKeyFree(em, peer.nodeId, dto.public_key, id);
@@ -277,6 +283,29 @@ export class PeersService {
   }
 
   /** The wg-quick config a client imports; the only place a peer's private and preshared keys leave the panel. */
+  /** The peers a user owns, on every node, oldest first. */
+  async ownedBy(owner: string): Promise<PeerView[]> {
+    const em = this.em.fork();
+    const rows = await em.find(PeerEntity, { owner }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const byNode = new Map<string, PeerEntity[]>();
+    for (const row of rows) byNode.set(row.nodeId, [...(byNode.get(row.nodeId) ?? []), row]);
+    const views: PeerView[] = [];
+    for (const [nodeId, peers] of byNode) {
+      views.push(...(await this.viewsOf(await this.nodes.require(em, nodeId), peers)));
+    }
+    return views.sort((x, y) => x.created_at.localeCompare(y.created_at) || x.id.localeCompare(y.id));
+  }
+
+  /** How many peers a user owns. */
+  countOwnedBy(owner: string): Promise<number> {
+    return this.em.fork().count(PeerEntity, { owner });
+  }
+
+  /** An owner must be a user who has signed in: 400 naming `owner` otherwise. */
+  private async assertUserKnown(owner: string | null | undefined): Promise<void> {
+    if (owner && !(await this.users.find(owner))) throw badRequest('owner', `no user ${owner}`);
+  }
+
   async clientConfig(id: string): Promise<string> {
     const em = this.em.fork();
     const peer = await this.require(em, id);

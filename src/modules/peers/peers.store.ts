@@ -15,16 +15,17 @@ const RANGE_PREFIX = '/([0-9]|[12][0-9]|3[013-9]|[4-9][0-9]|1[01][0-9]|12[0-7])"
 // updates run the one they need.
 const INSERT_PEERS = `insert into peers (id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive,
     endpoint_allowed_ips, private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, origin,
-    version, created_at, updated_at, expires_at, quota_bytes, quota_period, routed_ips, endpoint, cluster_id)
+    version, created_at, updated_at, expires_at, quota_bytes, quota_period, routed_ips, endpoint, cluster_id,
+    owner)
   select id, node_id, name, public_key, allowed_ips, dns, mtu, persistent_keepalive, endpoint_allowed_ips,
     private_key_sealed, preshared_key_sealed, preshared_key_sha256, enabled, coalesce(origin, 'created'), version,
     created_at, created_at, expires_at, quota_bytes, coalesce(quota_period, 'month'), routed_ips, endpoint,
-    cluster_id
+    cluster_id, owner
   from jsonb_to_recordset(?::jsonb) as p(id uuid, node_id uuid, name text, public_key text, allowed_ips jsonb,
     dns jsonb, mtu int, persistent_keepalive int, endpoint_allowed_ips jsonb, private_key_sealed text,
     preshared_key_sealed text, preshared_key_sha256 text, enabled boolean, origin text, version int,
     created_at timestamptz, expires_at timestamptz, quota_bytes bigint, quota_period text, routed_ips jsonb,
-    endpoint text, cluster_id uuid)`;
+    endpoint text, cluster_id uuid, owner uuid)`;
 const INSERT_ALLOCATIONS = `insert into ip_allocations (node_id, family, host_index, address, peer_id)
   select node_id, family, host_index, address, peer_id
   from jsonb_to_recordset(?::jsonb) as a(node_id uuid, family smallint, host_index bigint, address text, peer_id uuid)`;
@@ -50,7 +51,14 @@ type RangeHolderRow = [name: string, allowed_ips: string[], routed_ips: string[]
 /** A new row of `peers`, in its columns' names: the created event's state with its id, version and time. */
 export interface NewPeerRow extends Omit<
   PeerState,
-  'expires_at' | 'quota_bytes' | 'quota_period' | 'origin' | 'routed_ips' | 'endpoint' | 'cluster_id'
+  | 'expires_at'
+  | 'quota_bytes'
+  | 'quota_period'
+  | 'origin'
+  | 'routed_ips'
+  | 'endpoint'
+  | 'cluster_id'
+  | 'owner'
 > {
   id: string;
   origin: PeerState['origin'];
@@ -61,6 +69,7 @@ export interface NewPeerRow extends Omit<
   routed_ips: string[];
   endpoint: string | null;
   cluster_id: string | null;
+  owner: string | null;
   created_at: Date;
 }
 

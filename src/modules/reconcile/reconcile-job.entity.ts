@@ -1,4 +1,5 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { ActorRef } from '@wgfleet/protocol';
 import type { ReconcileResult } from '../node-apply/domain/plan-apply';
 import type { ReconcileOptions, ReconcilePlan } from '../node-apply/domain/reconcile-plan';
 
@@ -47,6 +48,10 @@ export class ReconcileJobEntity {
   /** Token id of who asked; null for self-heal and the bootstrap admin token. */
   @Property({ type: 'text', nullable: true })
   requestedBy: string | null = null;
+
+  /** Who asked (docs/API.md, Actors); null on jobs from before jobs named their actor. */
+  @Property({ type: 'jsonb', nullable: true })
+  actor: ActorRef | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

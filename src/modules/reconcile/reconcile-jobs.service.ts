@@ -51,6 +51,7 @@ export class ReconcileJobs implements OnApplicationBootstrap {
       options: job.options,
       plan: job.plan ?? null,
       requestedBy: context.actorTokenId,
+      actor: context.actor,
       createdAt: new Date(),
     });
     em.persist(row);

@@ -1,6 +1,7 @@
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { CommandContext, systemContext } from '../../common/auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentError } from '../agent-client';
 import { EventStore } from '../events';
@@ -145,11 +146,12 @@ export class ReconcileRunner implements NodeJobHandler {
           payload: { node_id: row.nodeId, node_name: nodeName, status: row.status, result, error: failure },
         },
         1,
-        { actorTokenId: row.requestedBy, requestId: null },
+        jobContext(row),
       );
       return this.alerts.recordReconcile(tx, {
         node: { id: row.nodeId, name: nodeName },
         jobId: row.id,
+        actor: jobContext(row).actor,
         succeeded,
         summary,
         at: finishedAt,
@@ -166,4 +168,10 @@ export class ReconcileRunner implements NodeJobHandler {
       'reconcile job finished',
     );
   }
+}
+
+/** The runner acts on behalf of whoever asked for the job (jobs from before jobs named their actor: itself). */
+function jobContext(row: ReconcileJobEntity): CommandContext {
+  if (!row.actor) return { ...systemContext('reconcile-runner'), actorTokenId: row.requestedBy };
+  return { actorTokenId: row.requestedBy, requestId: row.actor.request_id, actor: row.actor };
 }

@@ -1,4 +1,5 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ActorView } from '../../common/auth/actor-view';
 import {
   AllowedIpsMismatchView,
   EndpointMismatchView,
@@ -287,6 +288,13 @@ export class ReconcileJobView {
   })
   requested_by!: string | null;
 
+  @ApiProperty({
+    type: ActorView,
+    nullable: true,
+    description: 'Who asked (the system for self-heal); null on jobs from before jobs named their actor',
+  })
+  actor!: ActorView | null;
+
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 
@@ -333,6 +341,7 @@ export function toJobView(row: ReconcileJobEntity): ReconcileJobView {
     error: row.error,
     attempts: row.attempts,
     requested_by: row.requestedBy,
+    actor: row.actor,
     created_at: row.createdAt.toISOString(),
     started_at: row.startedAt?.toISOString() ?? null,
     finished_at: row.finishedAt?.toISOString() ?? null,

@@ -7,6 +7,7 @@ import { isVerified } from '../node-apply/domain/plan-apply';
 import { autoReconcileDue, autoReconcileOptions, leadingFailures } from './domain/self-heal';
 import { ReconcileJobEntity } from './reconcile-job.entity';
 import { ReconcileJobs } from './reconcile-jobs.service';
+import { systemContext } from '../../common/auth/auth.decorators';
 
 /** Failures in a row beyond this stop doubling anyway (see autoReconcileDue). */
 const HISTORY_DEPTH = 8;
@@ -51,11 +52,7 @@ export class SelfHealListener implements ScanListener {
       this.config.autoReconcileMinIntervalS,
     );
     if (!due) return;
-    const row = await this.jobs.create(
-      em,
-      { node, options, trigger: 'auto' },
-      { actorTokenId: null, requestId: null },
-    );
+    const row = await this.jobs.create(em, { node, options, trigger: 'auto' }, systemContext('self-heal'));
     this.logger.log({ node_id: node.id, job_id: row.id, scan_id: scan.id }, 'self-heal reconcile queued');
     return () => this.jobs.enqueue(row);
   }

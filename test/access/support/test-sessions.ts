@@ -9,6 +9,8 @@ import type { TestPanel } from '../../support/panel';
  * of what a user may do rather than of how they sign in (test/access/oidc-signin.e2e-spec.ts does that). Requests
  * carry what the console sends: the cookie, and on writes the panel's own Origin and the CSRF token.
  */
+export type TestSession = Awaited<ReturnType<typeof openTestSession>>;
+
 export async function openTestSession(panel: TestPanel, userId: string) {
   const secret = randomBytes(32).toString('base64url');
   const csrf = randomBytes(32).toString('base64url');
@@ -24,11 +26,12 @@ export async function openTestSession(panel: TestPanel, userId: string) {
   });
   const cookie = `wgfleet_session=${secret}`;
   const origin = new URL(panel.config.publicUrl).origin;
-  const write = (call: ReturnType<ReturnType<TestPanel['http']>['post']>) =>
+  const write = (call: ReturnType<ReturnType<TestPanel['http']>['post' | 'delete']>) =>
     call.set('Cookie', cookie).set('Origin', origin).set('X-CSRF-Token', csrf);
   return {
     get: (url: string) => panel.http().get(url).set('Cookie', cookie),
     post: (url: string, body: object) => write(panel.http().post(url)).send(body),
     patch: (url: string, body: object) => write(panel.http().patch(url)).send(body),
+    delete: (url: string) => write(panel.http().delete(url)),
   };
 }

@@ -4,9 +4,11 @@ import { api, errorText, expectOk } from '../api';
 import { ErrorNote } from '../components/status';
 import { shortKey } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
-import { useCanWrite } from '../session';
+import { mayOnCluster } from '../access';
+import { useCanWrite, useSession } from '../session';
 import type { ClusterMember, ClusterView, NodeView, PeerView } from '../types';
-import { ClientConfig, PeerForm } from './peers';
+import { ClientConfig } from '../components/client-config';
+import { PeerForm } from './peers';
 
 const CLUSTER_POLL_MS = 5000;
 const HEALTH_LABEL: Record<ClusterMember['health'], string> = {
@@ -186,7 +188,7 @@ export function MemberActions(_props: { cluster: ClusterView; member: ClusterMem
 }
 
 export function ClusterPage({ id }: { id: string }) {
-  const canWrite = useCanWrite();
+  const canWrite = mayOnCluster(useSession().me, 'write', id);
   const cluster = useLoad(
     () => expectOk(api.GET('/api/clusters/{id}', { params: { path: { id } } })),
     [id],

@@ -1,18 +1,24 @@
+import { actorKindValues } from '@wgfleet/client';
 import { useState } from 'preact/hooks';
 import { api, expectOk } from '../api';
 import { Pager, usePages } from '../components/pager';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
-import type { EventView } from '../types';
+import type { ActorKind, EventView } from '../types';
 
 const PAGE_SIZE = 50;
+function actorKindOf(value: string): ActorKind | '' {
+  return actorKindValues.find((kind) => kind === value) ?? '';
+}
 
 export function Events() {
   const heading = usePageHeading('Events');
   const nodes = useLoad(() => expectOk(api.GET('/api/nodes', { params: { query: { limit: 1000 } } })), []);
   const [aggregate, setAggregate] = useState('');
   const [type, setType] = useState('');
+  const [actor, setActor] = useState('');
+  const [actorKind, setActorKind] = useState<ActorKind | ''>('');
   const pages = usePages();
   const before = pages.cursor;
   const events = useLoad(
@@ -23,6 +29,8 @@ export function Events() {
             query: {
               aggregate_id: aggregate || undefined,
               type: type || undefined,
+              actor: actor || undefined,
+              actor_kind: actorKind || undefined,
               order: 'desc',
               before,
               limit: PAGE_SIZE,
@@ -30,7 +38,7 @@ export function Events() {
           },
         }),
       ),
-    [aggregate, type, before],
+    [aggregate, type, actor, actorKind, before],
   );
   const names = new Map((nodes.data?.items ?? []).map((node) => [node.id, node.name]));
   const filter = (apply: () => void) => {
@@ -77,6 +85,28 @@ export function Events() {
             onChange={(event) => filter(() => setType(event.currentTarget.value.trim()))}
           />
         </label>
+        <label class="inline">
+          By{' '}
+          <input
+            value={actor}
+            placeholder="user or token id, or a component"
+            onChange={(event) => filter(() => setActor(event.currentTarget.value.trim()))}
+          />
+        </label>
+        <label class="inline">
+          Kind{' '}
+          <select
+            value={actorKind}
+            onChange={(event) => filter(() => setActorKind(actorKindOf(event.currentTarget.value)))}
+          >
+            <option value="">anyone</option>
+            {actorKindValues.map((kind) => (
+              <option key={kind} value={kind}>
+                {kind}
+              </option>
+            ))}
+          </select>
+        </label>
       </form>
       <ErrorNote error={events.error} />
       <table class="events">
@@ -86,6 +116,7 @@ export function Events() {
             <th scope="col">When</th>
             <th scope="col">Type</th>
             <th scope="col">Of</th>
+            <th scope="col">By</th>
             <th scope="col">Details</th>
           </tr>
         </thead>
@@ -99,6 +130,26 @@ export function Events() {
               </td>
               <td>
                 <EventSubject event={event} names={names} />
+              </td>
+              <td>
+                {event.actor ? (
+                  <button
+                    type="button"
+                    class="link"
+                    title={`only what ${event.actor.name} did`}
+                    onClick={() => filter(() => setActor(event.actor?.id ?? ''))}
+                  >
+                    {event.actor.name}
+                  </button>
+                ) : (
+                  <span class="muted">—</span>
+                )}
+                {event.actor && (
+                  <span class="muted">
+                    {' '}
+                    {event.actor.kind} via {event.actor.via}
+                  </span>
+                )}
               </td>
               <td>
                 <details>

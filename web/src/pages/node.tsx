@@ -10,13 +10,14 @@ import { DriftCounts, ErrorNote, StatusBadge } from '../components/status';
 import { NodeTags } from '../components/tags';
 import { ago, dateTime, showValue, unknownReason } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
-import { useCanWrite } from '../session';
+import { mayOnNode } from '../access';
+import { useSession } from '../session';
 import type { EffectiveSetting, NodeUpdate, NodeView } from '../types';
 
 const NODE_POLL_MS = 5000;
 
 export function NodePage({ id }: { id: string }) {
-  const canWrite = useCanWrite();
+  const { me } = useSession();
   const node = useLoad(() => expectOk(api.GET('/api/nodes/{id}', { params: { path: { id } } })), [id]);
   const heading = usePageHeading(node.data?.id === id ? node.data.name : undefined);
   const drift = useLoad(
@@ -47,6 +48,7 @@ export function NodePage({ id }: { id: string }) {
   if (node.error && !node.data) return <ErrorNote error={node.error} />;
   if (!node.data) return <p class="muted">Loading the node…</p>;
   const view = node.data;
+  const canWrite = mayOnNode(me, 'write', view);
   const report = drift.data;
   const status = !view.enabled ? 'disabled' : (report?.status ?? 'unknown');
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorText, fetchBlob, expectOk, WgfleetApiError } from '../api';
+import { api, errorText, expectOk, WgfleetApiError } from '../api';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PresharedKeyAction } from '../components/preshared-key-action';
 import { Pager, usePages } from '../components/pager';
@@ -7,6 +7,7 @@ import { SearchBox } from '../components/search-box';
 import { ErrorNote } from '../components/status';
 import { shortKey, showValue } from '../format';
 import { useLoad, usePageHeading } from '../hooks';
+import { ClientConfig } from '../components/client-config';
 import { useCanWrite } from '../session';
 import type { PeerCreation, PeerView } from '../types';
 
@@ -367,62 +368,5 @@ export function PeerForm({
         </button>
       </div>
     </form>
-  );
-}
-
-/** The client's wg-quick config as a download and a QR code; both hold its private key (write tokens only). */
-export function ClientConfig({ peer, onClose }: { peer: PeerView; onClose: () => void }) {
-  const [qr, setQr] = useState<string>();
-  const [config, setConfig] = useState<string>();
-  const [configText, setConfigText] = useState<string>();
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    const urls: string[] = [];
-    Promise.all([fetchBlob(`/api/peers/${peer.id}/qr`), fetchBlob(`/api/peers/${peer.id}/config`)]).then(
-      async ([qrBlob, configBlob]) => {
-        const qrUrl = URL.createObjectURL(qrBlob);
-        const configUrl = URL.createObjectURL(configBlob);
-        urls.push(qrUrl, configUrl);
-        setQr(qrUrl);
-        setConfig(configUrl);
-        setConfigText(await configBlob.text());
-      },
-      (caught: unknown) => setError(errorText(caught)),
-    );
-    return () => urls.forEach((url) => URL.revokeObjectURL(url));
-  }, [peer.id]);
-
-  return (
-    <section class="card client-config" aria-labelledby="client-config-title" data-testid="client-config">
-      <h2 id="client-config-title">Client config for {peer.name}</h2>
-      {error && <p class="alert alert-error">{error}</p>}
-      {qr ? (
-        <div class="config-views">
-          <img class="qr" src={qr} alt={`QR code of the WireGuard config for ${peer.name}`} />
-          {configText !== undefined && (
-            <details class="config-text">
-              <summary>Show as text</summary>
-              <pre aria-label={`WireGuard config for ${peer.name}`}>{configText}</pre>
-            </details>
-          )}
-        </div>
-      ) : (
-        !error && <p>Loading…</p>
-      )}
-      <div class="actions">
-        {config && (
-          <a class="button primary" href={config} download={`${peer.name.replace(/[^\w.-]+/g, '_')}.conf`}>
-            Download {peer.name}.conf
-          </a>
-        )}
-        <button type="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
-      <p class="muted small">
-        The config holds the client's private key: share it only with the client's owner.
-      </p>
-    </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, errorText, expectOk } from '../api';
+import { scopeText } from '../access';
 import { ShownOnce } from '../components/shown-once';
 import { ErrorNote } from '../components/status';
 import { dateTime } from '../format';
@@ -73,6 +74,7 @@ export function Tokens() {
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Role</th>
+            <th scope="col">On</th>
             <th scope="col">Created</th>
             <th scope="col">State</th>
             <th scope="col">Actions</th>
@@ -85,6 +87,7 @@ export function Tokens() {
               <td>
                 <span class={`role role-${token.role}`}>{token.role}</span>
               </td>
+              <td>{scopeText(token.scope)}</td>
               <td>{dateTime(token.created_at)}</td>
               <td>{token.revoked_at ? `revoked ${dateTime(token.revoked_at)}` : 'active'}</td>
               <td>

@@ -30,6 +30,19 @@ describe('sealRows', () => {
     expect(verifier.finish()).toMatchObject({ ok: true, headSeq: 4, headHash: second[1].hash });
   });
 
+  it('commits to the actor of an event that names one, and seals an older one without it', () => {
+    const actor = { kind: 'token' as const, id: 't1', name: 'ci', via: 'cli' as const, request_id: 'r1' };
+    const rows = [
+      { ...row(1), actor: null },
+      { ...row(2), actor },
+    ];
+    const seals = sealRows(null, rows);
+    expect(toChainedEvent(rows[0], seals[0])).not.toHaveProperty('actor');
+    expect(toChainedEvent(rows[1], seals[1]).actor).toEqual(actor);
+    const forged = sealRows(null, [rows[0], { ...rows[1], actor: { ...actor, name: 'other' } }]);
+    expect(forged[1].hash).not.toBe(seals[1].hash);
+  });
+
   it('commits to the digest of a sealed secret, never the ciphertext itself', () => {
     const event = toChainedEvent(row(1, { private_key_sealed: 'v1.secret' }), { seq: 1, hash: 'h' });
     expect(JSON.stringify(event)).not.toContain('v1.secret');

@@ -1,7 +1,13 @@
 import { chainHash, chainPayload, ChainedEvent, GENESIS_HASH } from '@wgfleet/protocol';
 
-/** An event row as the chain reads it: `created_at` already ISO 8601 UTC with milliseconds. */
-export type ChainRow = Omit<ChainedEvent, 'seq' | 'hash'> & { position: string };
+/**
+ * An event row as the chain reads it: `created_at` already ISO 8601 UTC with milliseconds; `actor` null (or
+ * not read at all) on events recorded before events named their actor.
+ */
+export type ChainRow = Omit<ChainedEvent, 'seq' | 'hash' | 'actor'> & {
+  position: string;
+  actor?: ChainedEvent['actor'] | null;
+};
 
 /** The last sealed event. */
 export interface ChainHead {
@@ -27,6 +33,7 @@ export function toChainedEvent(row: ChainRow, seal: ChainHead): ChainedEvent {
     payload: chainPayload(row.payload) as Record<string, unknown>,
     metadata: row.metadata,
     created_at: row.created_at,
+    ...(row.actor ? { actor: row.actor } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ const driftEvent: WebhookEvent = {
     summary: { expected: 2, actual: 2, missing: 1, mismatched: 1, unknown: 1 },
     scan_id: 'scan-42',
     url: 'https://panel.example.com/api/drift/scans/scan-42',
+    actor: { kind: 'system', id: 'drift-scanner', name: 'drift-scanner', via: 'api', request_id: null },
   },
 };
 

@@ -1,3 +1,4 @@
+import type { ActorRef } from '@wgfleet/protocol';
 import type { AlertType } from './alert-transitions';
 
 export type PeerEventType = 'peer.expiring' | 'peer.suspended' | 'peer.quota_warning' | 'peer.resumed';
@@ -20,6 +21,8 @@ export interface WebhookEventData {
   peer_name?: string;
   /** Where to look in the panel's API. */
   url: string;
+  /** Who caused it: whoever asked for a reconcile; the system for what scans and schedules find. */
+  actor: ActorRef;
 }
 
 export interface WebhookEvent {
