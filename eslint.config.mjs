@@ -16,6 +16,7 @@ export const MODULE_LAYERS = [
   'node-jobs',
   'tokens',
   'health',
+  'templates',
   'nodes',
   'clusters',
   'enrollments',

@@ -26,6 +26,7 @@ import { ReactionsModule } from './common/reactions';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NodesModule } from './modules/nodes/nodes.module';
+import { TemplatesModule } from './modules/templates/templates.module';
 import { LifecycleModule } from './modules/lifecycle/lifecycle.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PeersModule } from './modules/peers/peers.module';
@@ -74,6 +75,7 @@ export class AppModule {
         SessionsModule,
         AccessModule,
         TokensModule,
+        TemplatesModule,
         NodesModule,
         ClustersModule,
         PeersModule,

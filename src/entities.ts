@@ -1,4 +1,5 @@
 import { EVENTS_ENTITIES } from './modules/events/events.module';
+import { TEMPLATES_ENTITIES } from './modules/templates/templates.module';
 import { USERS_ENTITIES } from './modules/users/users.module';
 import { SESSIONS_ENTITIES } from './modules/sessions/sessions.module';
 import { ACCESS_ENTITIES } from './modules/access/access.module';
@@ -21,6 +22,7 @@ import { AUDIT_ENTITIES } from './modules/audit/audit.module';
  */
 export const ENTITIES = [
   ...EVENTS_ENTITIES,
+  ...TEMPLATES_ENTITIES,
   ...USERS_ENTITIES,
   ...SESSIONS_ENTITIES,
   ...ACCESS_ENTITIES,

@@ -24,12 +24,17 @@ describe('GET /api/nodes/{id}/settings', () => {
     const { body } = await panel.as(token).get(`/api/nodes/${node.id}/settings`).expect(200);
     expect(body).toEqual({
       node_id: node.id,
+      template_id: null,
+      template_version: null,
       settings: [
         { field: 'listen_port', value: expect.any(Number), source: 'node' },
         { field: 'dns', value: [], source: 'node' },
+        { field: 'dns_search', value: [], source: 'default' },
         { field: 'mtu', value: 1380, source: 'node' },
         { field: 'persistent_keepalive', value: 21, source: 'default' },
         { field: 'endpoint_allowed_ips', value: ['0.0.0.0/0', '::/0'], source: 'default' },
+        { field: 'interface_mtu', value: null, source: 'default' },
+        { field: 'fwmark', value: null, source: 'default' },
       ],
     });
     await panel.as().patch(`/api/nodes/${node.id}`, { override_dns: null, version: 1 }).expect(200);

@@ -100,6 +100,7 @@ describe('agent API on a real wireguard-go interface', () => {
         public_key: wg0.publicKey,
         listen_port: wg0.listenPort,
         fwmark: null,
+        mtu: Number(await readFile(`/sys/class/net/${wg0.name}/mtu`, 'utf8')),
       });
       expect(answer.json.peers.find((peer) => peer.public_key === key)).toEqual({
         public_key: key,
@@ -345,6 +346,24 @@ describe('agent API on a real wireguard-go interface', () => {
       expect((await wg0.wg('show', wg0.name, 'listen-port')).trim()).toBe(String(wg0.listenPort));
     });
 
+    it('PUT /v1/wg/{iface} sets the MTU and fwmark, which the dump reports; fwmark 0 clears it', async () => {
+      const answer = await call('PUT', iface(), { body: { mtu: 1380, fwmark: 51820 } });
+      expect(answer).toMatchObject({
+        status: 200,
+        json: { name: wg0.name, listen_port: wg0.listenPort, fwmark: 51820, mtu: 1380 },
+      });
+      expect((await wg0.wg('show', wg0.name, 'fwmark')).trim()).toBe('0xca6c');
+      expect((await readFile(`/sys/class/net/${wg0.name}/mtu`, 'utf8')).trim()).toBe('1380');
+      expect((await call<Dump>('GET', `${iface()}/dump`)).json.interface).toMatchObject({
+        fwmark: 51820,
+        mtu: 1380,
+      });
+
+      const cleared = await call('PUT', iface(), { body: { fwmark: 0, mtu: 1420 } });
+      expect(cleared).toMatchObject({ status: 200, json: { fwmark: null, mtu: 1420 } });
+      expect((await wg0.wg('show', wg0.name, 'fwmark')).trim()).toBe('off');
+    });
+
     it('persists the interface to <dir>/<iface>.conf, 0600, keeping wg-quick lines', async () => {
       const key = randomKey();
       await call('POST', `${iface()}/peers`, { body: { public_key: key, allowed_ips: ['10.6.0.1/32'] } });
@@ -480,6 +499,8 @@ describe('agent API on a real wireguard-go interface', () => {
 
     it('a bad listen port → 400 naming listen_port', async () => {
       await expect400(call<ErrorAnswer>('PUT', iface(), { body: { listen_port: -1 } }), 'listen_port');
+      await expect400(call<ErrorAnswer>('PUT', iface(), { body: { mtu: 100 } }), 'mtu');
+      await expect400(call<ErrorAnswer>('PUT', iface(), { body: { fwmark: 2 ** 32 } }), 'fwmark');
     });
 
     it('a bad peer inside syncconf → 400 naming it, nothing applied', async () => {

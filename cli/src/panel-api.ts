@@ -35,6 +35,9 @@ import type {
   Scope,
   TokenRole,
   TokenView,
+  TemplateCreation,
+  TemplateUpdate,
+  TemplateView,
   UserView,
   WebhookCreation,
   WebhookView,
@@ -291,6 +294,38 @@ export class PanelApi {
       this.client.GET('/api/webhooks/{id}/deliveries', { params: { path: { id }, query: { limit } } }),
     );
     return page.items;
+  }
+
+  async listTemplates(): Promise<TemplateView[]> {
+    return this.allPages((cursor) =>
+      expectOk(this.client.GET('/api/templates', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+    );
+  }
+
+  getTemplate(id: string): Promise<TemplateView> {
+    return expectOk(this.client.GET('/api/templates/{id}', { params: { path: { id } } }));
+  }
+
+  createTemplate(body: TemplateCreation): Promise<TemplateView> {
+    return expectOk(this.client.POST('/api/templates', { body }));
+  }
+
+  updateTemplate(id: string, body: TemplateUpdate): Promise<TemplateView> {
+    return expectOk(this.client.PATCH('/api/templates/{id}', { params: { path: { id } }, body }));
+  }
+
+  async deleteTemplate(id: string, version: number): Promise<void> {
+    await expectOk(
+      this.client.DELETE('/api/templates/{id}', { params: { path: { id }, query: { version } } }),
+    );
+  }
+
+  /** A template by id or by name. */
+  async resolveTemplate(ref: string): Promise<TemplateView> {
+    if (UUID.test(ref)) return this.getTemplate(ref);
+    const found = (await this.listTemplates()).find((template) => template.name === ref);
+    if (!found) throw new CliError(`no template named "${ref}" (wgfleet template list lists them)`);
+    return found;
   }
 
   /** A node by id or by name. */

@@ -16,6 +16,7 @@ import { Migration20261207050000_site_to_site_peers } from './Migration202612070
 import { Migration20261207053000_audit_chain } from './Migration20261207053000_audit_chain';
 import { Migration20261207060000_node_receipt_key } from './Migration20261207060000_node_receipt_key';
 import { Migration20261207100000_node_tags } from './Migration20261207100000_node_tags';
+import { Migration20261207110000_templates } from './Migration20261207110000_templates';
 import { Migration20261207130000_clusters } from './Migration20261207130000_clusters';
 import { Migration20261207130100_cluster_peers } from './Migration20261207130100_cluster_peers';
 import { Migration20261207150000_users_access } from './Migration20261207150000_users_access';
@@ -48,6 +49,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261207053000_audit_chain', class: Migration20261207053000_audit_chain },
   { name: 'Migration20261207060000_node_receipt_key', class: Migration20261207060000_node_receipt_key },
   { name: 'Migration20261207100000_node_tags', class: Migration20261207100000_node_tags },
+  { name: 'Migration20261207110000_templates', class: Migration20261207110000_templates },
   { name: 'Migration20261207130000_clusters', class: Migration20261207130000_clusters },
   { name: 'Migration20261207130100_cluster_peers', class: Migration20261207130100_cluster_peers },
   { name: 'Migration20261207150000_users_access', class: Migration20261207150000_users_access },

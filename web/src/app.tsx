@@ -9,6 +9,7 @@ import { MyDevices } from './pages/my-devices';
 import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
+import { Templates } from './pages/templates';
 import { Tokens } from './pages/tokens';
 import { Bindings } from './pages/bindings';
 import { Webhooks } from './pages/webhooks';
@@ -83,8 +84,9 @@ function Shell() {
   const links: [string, string][] = [];
   if (operator) links.push(['/', 'Fleet'], ['/peers', 'Peers']);
   if (hasOwnDevices(me)) links.push([operator ? '/devices' : '/', 'My devices']);
-  // The cluster list and the event feed span the whole fleet: a reader of part of it is refused them.
-  if (grantsFleetWide(me, 'read')) links.push(['/clusters', 'Clusters'], ['/events', 'Events']);
+  // The cluster list, the event feed and the templates span the whole fleet: a reader of part of it is refused them.
+  if (grantsFleetWide(me, 'read'))
+    links.push(['/clusters', 'Clusters'], ['/events', 'Events'], ['/templates', 'Templates']);
   if (grantsFleetWide(me, 'admin'))
     links.push(['/webhooks', 'Webhooks'], ['/tokens', 'Tokens'], ['/bindings', 'Bindings']);
   const current = (href: string) =>
@@ -128,6 +130,7 @@ function Shell() {
           <Route path="/clusters" component={Clusters} />
           <Route path="/clusters/:id" component={ClusterPage} />
           <Route path="/events" component={Events} />
+          <Route path="/templates" component={Templates} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />
           <Route path="/bindings" component={Bindings} />

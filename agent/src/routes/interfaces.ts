@@ -39,8 +39,7 @@ export function registerInterfaceRoutes(
   app.put<IfaceParams & { Body: InterfaceUpdateRequest }>(
     '/v1/wg/:iface',
     { schema: { body: interfaceUpdateSchema } },
-    async (request): Promise<InterfaceInfo> =>
-      service.setListenPort(request.params.iface, request.body.listen_port),
+    async (request): Promise<InterfaceInfo> => service.setInterface(request.params.iface, request.body),
   );
 
   app.post<IfaceParams & { Body: SyncconfRequest }>(

@@ -66,8 +66,12 @@ export const syncconfSchema = {
 export const interfaceUpdateSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['listen_port'],
-  properties: { listen_port: port },
+  minProperties: 1,
+  properties: {
+    listen_port: port,
+    mtu: { type: 'integer', minimum: 1280, maximum: 9000 },
+    fwmark: { type: 'integer', minimum: 0, maximum: 0xffffffff },
+  },
 };
 
 /** ("upsert[0]", "/allowed_ips/1") → "upsert[0].allowed_ips[1]"; the whole body is "body". */

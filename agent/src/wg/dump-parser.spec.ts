@@ -18,9 +18,9 @@ describe('parseDump', () => {
       `${PEER_B}\t(none)\t(none)\t(none)\t0\t0\t0\toff`,
       '',
     ].join('\n');
-    const dump = parseDump('wg0', bytes(output));
+    const dump = parseDump('wg0', bytes(output), 1420);
     expect(dump).toEqual({
-      interface: { name: 'wg0', public_key: PUBLIC, listen_port: 51820, fwmark: 42 },
+      interface: { name: 'wg0', public_key: PUBLIC, listen_port: 51820, fwmark: 42, mtu: 1420 },
       peers: [
         {
           public_key: PEER_A,
@@ -50,7 +50,7 @@ describe('parseDump', () => {
 
   it('reads an interface without peers or fwmark', () => {
     expect(parseDump('wg1', bytes(`${PRIVATE}\t${PUBLIC}\t0\toff\n`))).toEqual({
-      interface: { name: 'wg1', public_key: PUBLIC, listen_port: 0, fwmark: null },
+      interface: { name: 'wg1', public_key: PUBLIC, listen_port: 0, fwmark: null, mtu: null },
       peers: [],
     });
   });
@@ -115,7 +115,7 @@ describe('parseDump', () => {
 
   it('streams an interface without peers, and refuses empty output', () => {
     expect(JSON.parse(streamed('wg9', bytes(`${PRIVATE}\t${PUBLIC}\t1\toff\n`), [3]))).toEqual({
-      interface: { name: 'wg9', public_key: PUBLIC, listen_port: 1, fwmark: null },
+      interface: { name: 'wg9', public_key: PUBLIC, listen_port: 1, fwmark: null, mtu: null },
       peers: [],
     });
     expect(() => new DumpJsonWriter('wg0', new BufferPool(64, 0)).end()).toThrow('empty');

@@ -240,14 +240,14 @@ function toNumber(text: string, what: string): number {
 const INTERFACE_FIELDS = /^[!#-[\]-~]+\t[!#-[\]-~]+\t[!#-[\]-~]+\t[!#-[\]-~]+$/;
 
 /** The first line as JSON (fwmark may be hex, so Number parses it); its private key is skipped. */
-function interfaceJson(name: string, line: string): string {
+function interfaceJson(name: string, line: string, mtu: number | null): string {
   if (!INTERFACE_FIELDS.test(line)) {
     throw new Error('unexpected wg dump output: interface line has the wrong shape');
   }
   const f = line.split('\t');
   const publicKey = f[1] === '(none)' ? '' : f[1];
   const fwmark = f[3] === 'off' ? 'null' : toNumber(f[3], 'fwmark');
-  return `{"interface":{"name":${JSON.stringify(name)},"public_key":"${publicKey}","listen_port":${toNumber(f[2], 'listen port')},"fwmark":${fwmark}},"peers":[`;
+  return `{"interface":{"name":${JSON.stringify(name)},"public_key":"${publicKey}","listen_port":${toNumber(f[2], 'listen port')},"fwmark":${fwmark},"mtu":${mtu}},"peers":[`;
 }
 
 /** Whether a dump's JSON (as DumpJsonWriter makes it) lists no peer: it ends with `[]}`. */
@@ -262,8 +262,8 @@ export function dumpJsonHasNoPeers(json: PooledBytes): boolean {
 const unpooled = (bufferBytes: number) => new BufferPool(bufferBytes, 0);
 
 /** Parses `wg show <iface> dump` into objects, through the one mapping of DumpJsonWriter. */
-export function parseDump(name: string, output: Buffer): Dump {
-  const writer = new DumpJsonWriter(name, unpooled(output.length * 2 + 1024));
+export function parseDump(name: string, output: Buffer, mtu: number | null = null): Dump {
+  const writer = new DumpJsonWriter(name, unpooled(output.length * 2 + 1024), mtu);
   writer.write(output);
   return JSON.parse(writer.end().toBuffer().toString('latin1')) as Dump;
 }
@@ -290,9 +290,11 @@ export class DumpJsonWriter {
   /** The unfinished last line of the previous piece of output. */
   private partial: Buffer | null = null;
 
+  /** `mtu`: the link's, which wg does not print; null when it could not be read. */
   constructor(
     private readonly name: string,
     pool: BufferPool,
+    private readonly mtu: number | null = null,
   ) {
     this.sink = new ByteSink(pool);
   }
@@ -332,7 +334,7 @@ export class DumpJsonWriter {
     if (end === start) return;
     const index = this.lines++;
     if (index === 0) {
-      const json = interfaceJson(this.name, output.toString('latin1', start, end));
+      const json = interfaceJson(this.name, output.toString('latin1', start, end), this.mtu);
       this.sink.reserve(json.length);
       this.sink.putAscii(json);
       return;

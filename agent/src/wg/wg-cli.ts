@@ -1,12 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 
-/** A `wg` run that failed; the message carries wg's own words, with any secret we handed it blanked out. */
+/**
+ * A `wg` (or `ip`, for what wg does not set) run that failed; the message carries the tool's own words, with any
+ * secret we handed it blanked out.
+ */
 export class WgCommandError extends Error {
   constructor(
     readonly subcommand: string,
     readonly stderr: string,
+    tool = 'wg',
   ) {
-    super(`wg ${subcommand} failed: ${stderr || 'no error output'}`);
+    super(`${tool} ${subcommand} failed: ${stderr || 'no error output'}`);
     this.name = 'WgCommandError';
   }
 }
@@ -33,6 +37,17 @@ export function wgEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.Proc
 
 function subcommandOf(args: readonly string[]): string {
   return args.slice(0, 2).join(' ');
+}
+
+/** Runs `ip` (from PATH, as wg is) with an argument array, for the link settings wg does not own (MTU). */
+export function execIp(args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', args, { env: wgEnvironment() }, (error, _stdout, stderr) => {
+      if (error)
+        reject(new WgCommandError(subcommandOf(args), cleanStderr(stderr || error.message, []), 'ip'));
+      else resolve();
+    });
+  });
 }
 
 /** Runs wg with an argument array (never through a shell) and resolves with its stdout. */

@@ -1,11 +1,11 @@
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Dump, DumpPeer, WirePeer } from '@wgfleet/protocol';
+import type { Dump, DumpPeer, InterfaceUpdateRequest, WirePeer } from '@wgfleet/protocol';
 import { BufferPool, type PooledBytes } from '../util/buffer-pool';
 import { renderPeerSection, renderSyncconfRest } from './conf-writer';
 import { DumpJsonWriter, findDumpPeer, parseDump } from './dump-parser';
-import { execWg, execWgRaw, execWgToFile, streamWg } from './wg-cli';
+import { execIp, execWg, execWgRaw, execWgToFile, streamWg } from './wg-cli';
 
 export interface WgDriverOptions {
   /** The wg binary; default "wg" from PATH. */
@@ -46,7 +46,21 @@ export class WgDriver {
   }
 
   async dump(iface: string): Promise<Dump> {
-    return parseDump(iface, await execWgRaw(this.wg, ['show', iface, 'dump']));
+    const mtu = await this.mtu(iface);
+    return parseDump(iface, await execWgRaw(this.wg, ['show', iface, 'dump']), mtu);
+  }
+
+  /**
+   * The link's MTU, which `wg` does not show, from sysfs (one small read, no process); null when unreadable.
+   * Inside a network namespace sysfs must be the namespace's, as `ip netns exec` mounts it.
+   */
+  async mtu(iface: string): Promise<number | null> {
+    try {
+      const value = Number((await readFile(`/sys/class/net/${iface}/mtu`, 'latin1')).trim());
+      return Number.isSafeInteger(value) ? value : null;
+    } catch {
+      return null;
+    }
   }
 
   /** One peer as the dump shows it, or null: cheaper than a whole dump on a large interface. */
@@ -56,7 +70,7 @@ export class WgDriver {
 
   /** The dump as JSON bytes, converted while wg's output streams in. */
   async dumpJson(iface: string): Promise<PooledBytes> {
-    const writer = new DumpJsonWriter(iface, this.jsonBuffers);
+    const writer = new DumpJsonWriter(iface, this.jsonBuffers, await this.mtu(iface));
     await streamWg(this.wg, ['show', iface, 'dump'], (piece) => writer.write(piece));
     return writer.end();
   }
@@ -88,8 +102,14 @@ export class WgDriver {
     await execWg(this.wg, ['set', iface, ...keys.flatMap((key) => ['peer', key, 'remove'])]);
   }
 
-  async setListenPort(iface: string, port: number): Promise<void> {
-    await execWg(this.wg, ['set', iface, 'listen-port', String(port)]);
+  /** `wg set` for the listen port and fwmark (0 clears it), `ip link set` for the MTU; only what is given. */
+  async setInterface(iface: string, settings: InterfaceUpdateRequest): Promise<void> {
+    const wgArgs = [
+      ...(settings.listen_port === undefined ? [] : ['listen-port', String(settings.listen_port)]),
+      ...(settings.fwmark === undefined ? [] : ['fwmark', String(settings.fwmark)]),
+    ];
+    if (wgArgs.length > 0) await execWg(this.wg, ['set', iface, ...wgArgs]);
+    if (settings.mtu !== undefined) await execIp(['link', 'set', 'dev', iface, 'mtu', String(settings.mtu)]);
   }
 
   /**

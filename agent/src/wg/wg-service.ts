@@ -7,6 +7,7 @@ import {
   type Dump,
   type DumpPeer,
   type InterfaceInfo,
+  type InterfaceUpdateRequest,
   type SyncconfRequest,
   type SyncconfResponse,
   type WirePeer,
@@ -178,11 +179,17 @@ export class WgService {
     });
   }
 
-  setListenPort(iface: string, port: number): Promise<InterfaceInfo> {
+  setInterface(iface: string, settings: InterfaceUpdateRequest): Promise<InterfaceInfo> {
     return this.write(iface, async () => {
-      await this.driver.setListenPort(iface, port);
+      await this.driver.setInterface(iface, settings);
       const { interface: info } = await this.readDump(iface);
-      return { name: info.name, public_key: info.public_key, listen_port: info.listen_port };
+      return {
+        name: info.name,
+        public_key: info.public_key,
+        listen_port: info.listen_port,
+        fwmark: info.fwmark,
+        mtu: info.mtu ?? null,
+      };
     });
   }
 

@@ -15,6 +15,8 @@ export interface DumpInterface {
   public_key: string;
   listen_port: number;
   fwmark: number | null;
+  /** The link's MTU; left out by agents older than interface settings (docs/PROTOCOL.md). */
+  mtu?: number | null;
 }
 
 export interface DumpPeer {
@@ -72,14 +74,21 @@ export interface SyncconfResponse {
   removed: number;
 }
 
+/** At least one field; `mtu` and `fwmark` only to agents that report `mtu` in their dump (docs/PROTOCOL.md). */
 export interface InterfaceUpdateRequest {
-  listen_port: number;
+  listen_port?: number;
+  mtu?: number;
+  /** 0 clears the mark. */
+  fwmark?: number;
 }
 
 export interface InterfaceInfo {
   name: string;
   public_key: string;
   listen_port: number;
+  /** Left out by agents older than interface settings. */
+  fwmark?: number | null;
+  mtu?: number | null;
 }
 
 export type AgentErrorCode =

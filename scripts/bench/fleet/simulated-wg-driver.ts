@@ -1,4 +1,4 @@
-import type { Dump, DumpPeer, WirePeer } from '@wgfleet/protocol';
+import type { Dump, DumpPeer, InterfaceUpdateRequest, WirePeer } from '@wgfleet/protocol';
 import { BufferPool, type PooledBytes } from '../../../agent/src/util/buffer-pool';
 import { DumpJsonWriter, findDumpPeer, parseDump } from '../../../agent/src/wg/dump-parser';
 import { WgCommandError } from '../../../agent/src/wg/wg-cli';
@@ -168,8 +168,10 @@ export class SimulatedWgDriver extends WgDriver {
     }
   }
 
-  override async setListenPort(name: string, port: number): Promise<void> {
-    this.require(name).listenPort = port;
+  override async setInterface(name: string, settings: InterfaceUpdateRequest): Promise<void> {
+    const iface = this.require(name);
+    if (settings.listen_port !== undefined) iface.listenPort = settings.listen_port;
+    if (settings.fwmark !== undefined) iface.fwmark = settings.fwmark === 0 ? null : settings.fwmark;
   }
 
   /** As `wg syncconf`: exactly the given peers afterwards, unchanged peers keep their session. */

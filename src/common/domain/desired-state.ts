@@ -13,6 +13,30 @@ export interface NodeOverrides {
   override_endpoint_allowed_ip: string[] | null;
 }
 
+/** A client's routes preset: everything through the tunnel, or only the listed networks. */
+export type ClientRoutes = { mode: 'full' } | { mode: 'split'; networks: string[] };
+
+/**
+ * A node template's settings at one version (docs/API.md, Templates); a key left out is not set by the template
+ * and the chain goes on to the panel default. Versions are immutable, so a node carries the settings of the
+ * version it pinned and a later edit of the template changes nothing on it.
+ */
+export interface TemplateSettings {
+  override_listen_port?: number;
+  override_dns?: string[];
+  override_mtu?: number;
+  override_keepalive?: number;
+  override_endpoint_allowed_ip?: string[];
+  /** Search domains written into clients' `DNS =` line after the servers. */
+  client_dns_search?: string[];
+  /** Clients' AllowedIPs as a preset; override_endpoint_allowed_ip, when also set, wins. */
+  client_routes?: ClientRoutes;
+  /** The server interface's MTU, set by the agent. */
+  interface_mtu?: number;
+  /** The server interface's firewall mark, set by the agent; 0 clears it. */
+  fwmark?: number;
+}
+
 export interface DesiredNode extends NodeOverrides {
   id: string;
   name: string;
@@ -28,6 +52,8 @@ export interface DesiredNode extends NodeOverrides {
   /** Interface public key as registered; null until known. */
   public_key: string | null;
   enabled: boolean;
+  /** The settings of the template version the node runs; null when it follows none. */
+  template_settings: TemplateSettings | null;
 }
 
 /** Per-peer values; null = inherit (node override, then panel default). */
@@ -63,14 +89,22 @@ export interface PanelDefaults {
   listen_port: number;
 }
 
-/** Values actually used for a peer after applying peer → node override → panel default. */
+/** Where an effective value comes from: the peer's own, the node's override, its template, the panel default. */
+export const SETTING_SOURCES = ['peer', 'node', 'template', 'default'] as const;
+export type SettingSource = (typeof SETTING_SOURCES)[number];
+
+/** Values actually used for a peer after applying peer → node override → template → panel default. */
 export interface EffectivePeerSettings {
   dns: string[];
+  /** Search domains, after the servers in the client's `DNS =` line. */
+  dns_search: string[];
   mtu: number | null;
   persistent_keepalive: number;
   endpoint_allowed_ips: string[];
   /** Host:port the client connects to. */
   endpoint: string;
+  /** Where each of the values above comes from. */
+  sources: Record<Exclude<keyof EffectivePeerSettings, 'sources'>, SettingSource>;
 }
 
 /** The peer a key on a node belonged to when the panel last managed it. */

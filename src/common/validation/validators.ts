@@ -108,6 +108,43 @@ export function IsIpAddressList(
   );
 }
 
+/** DNS search domains ("corp.example"; a single label too); an empty list is allowed and means none. */
+export function IsDomainNameList(
+  settings: { maxItems: number } = { maxItems: 8 },
+  options?: ValidationOptions,
+): PropertyDecorator {
+  return rule(
+    'isDomainNameList',
+    (value, field) =>
+      listProblem(value, field, { allowEmpty: true, maxItems: settings.maxItems }, (item, itemField) =>
+        typeof item === 'string' && item.length <= 253 && isFQDN(item, { require_tld: false })
+          ? null
+          : `${itemField} must be a domain name like corp.example`,
+      ),
+    options,
+  );
+}
+
+/** `{mode: "full"}` or `{mode: "split", networks: [CIDR, ...]}`: a client's routes preset. */
+export function IsClientRoutes(options?: ValidationOptions): PropertyDecorator {
+  return rule('isClientRoutes', clientRoutesProblem, options);
+}
+
+function clientRoutesProblem(value: unknown, field: string): string | null {
+  const shape = `${field} must be {"mode": "full"} or {"mode": "split", "networks": ["10.0.0.0/8", ...]}`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return shape;
+  const fields = new Map(Object.entries(value));
+  const extra = [...fields.keys()].find((key) => key !== 'mode' && key !== 'networks');
+  if (extra !== undefined) return `${field}.${extra} is not a field of ${field}`;
+  const mode = fields.get('mode');
+  const networks = fields.get('networks');
+  if (mode === 'full') return networks === undefined ? null : `${field}.networks is only for mode "split"`;
+  if (mode !== 'split') return `${field}.mode must be "full" or "split"`;
+  return listProblem(networks, `${field}.networks`, { allowEmpty: false, maxItems: 64 }, (item, itemField) =>
+    cidrProblem(item, itemField),
+  );
+}
+
 /** "host" or "host:port" where host is a host name, an IPv4 address or a bracketed IPv6 address. */
 export function IsEndpoint(options?: ValidationOptions): PropertyDecorator {
   return rule(

@@ -4,7 +4,7 @@ import type { ClusterEntity } from './cluster.entity';
 /**
  * The cluster as its peers see it: one node at the cluster's endpoint name with the members' shared key, whose
  * pools are the cluster's. Members' own overrides do not apply to cluster peers (they could differ between
- * members); the panel defaults do.
+ * members), nor do their templates; the panel defaults do.
  */
 export function clusterAsDesiredNode(cluster: ClusterEntity): DesiredNode {
   return {
@@ -22,5 +22,6 @@ export function clusterAsDesiredNode(cluster: ClusterEntity): DesiredNode {
     override_mtu: null,
     override_keepalive: null,
     override_endpoint_allowed_ip: null,
+    template_settings: null,
   };
 }

@@ -8,6 +8,7 @@ export const AGGREGATE_TYPES = [
   'node_receipt',
   'cluster',
   'cluster_health',
+  'template',
 ] as const;
 export type AggregateType = (typeof AGGREGATE_TYPES)[number];
 

@@ -5,7 +5,8 @@ import { ViewExtensions, type ViewExtensionsTopic } from '../../common/http/view
 import { gatherTopic, Reactions } from '../../common/reactions';
 import { AGENT_TRANSPORTS, AgentTransport, agentTransport } from '../../common/domain/agent-url-policy';
 import { DRIFT_STATUSES, DriftStatus } from '../../common/domain/drift-status';
-import type { NodeSetting } from '../../common/domain/effective-settings';
+import { NODE_SETTING_FIELDS, type NodeSetting } from '../../common/domain/effective-settings';
+import { SETTING_SOURCES } from '../../common/domain/desired-state';
 import type { NodeTags } from '../../common/domain/node-tags';
 import { NodeEntity } from './node.entity';
 import { AUTO_RECONCILE_MODES, AutoReconcileMode } from './node.events';
@@ -122,6 +123,16 @@ export class NodeView extends NodeViewExtras {
   })
   receipt_key!: string | null;
 
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the template the node follows' })
+  template_id!: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'the template version the node runs; a template edit does not move it, a pin does',
+  })
+  template_version!: number | null;
+
   @ApiProperty()
   version!: number;
 
@@ -166,6 +177,8 @@ export function toNodeView(node: NodeEntity, extras: NodeViewExtras): NodeView {
       agent_cert_fingerprint: node.agentCertFingerprint,
     }),
     receipt_key: node.receiptKey,
+    template_id: node.templateId,
+    template_version: node.templateVersion,
     ...extras,
     version: node.version,
     created_at: node.createdAt.toISOString(),
@@ -189,12 +202,13 @@ export function toDesiredNode(node: NodeEntity): DesiredNode {
     override_mtu: node.overrideMtu,
     override_keepalive: node.overrideKeepalive,
     override_endpoint_allowed_ip: node.overrideEndpointAllowedIp,
+    template_settings: node.templateSettings,
   };
 }
 
 /** One setting a node's peers inherit (see nodeSettings). */
 export class InheritedSettingView {
-  @ApiProperty({ enum: ['listen_port', 'dns', 'mtu', 'persistent_keepalive', 'endpoint_allowed_ips'] })
+  @ApiProperty({ enum: NODE_SETTING_FIELDS, enumName: 'NodeSettingField' })
   field!: NodeSetting['field'];
 
   @ApiProperty({
@@ -205,8 +219,11 @@ export class InheritedSettingView {
   value!: NodeSetting['value'];
 
   @ApiProperty({
-    enum: ['node', 'default'],
-    description: 'This node (an override or its own port) or the panel default',
+    enum: SETTING_SOURCES,
+    enumName: 'SettingSource',
+    description:
+      'This node (an override or its own port), the template version it runs, or the panel default ' +
+      "(`peer` only in a peer's effective view)",
   })
   source!: NodeSetting['source'];
 }
@@ -214,6 +231,17 @@ export class InheritedSettingView {
 export class InheritedSettingsView {
   @ApiProperty({ format: 'uuid' })
   node_id!: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  template_id!: string | null;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'the template version these values come from: the pinned one unless the request asked for another',
+  })
+  template_version!: number | null;
 
   @ApiProperty({ type: InheritedSettingView, isArray: true })
   settings!: InheritedSettingView[];

@@ -1,4 +1,5 @@
 import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import type { TemplateSettings } from '../../common/domain/desired-state';
 import type { NodeTags } from '../../common/domain/node-tags';
 import type { AutoReconcileMode } from './node.events';
 
@@ -67,6 +68,16 @@ export class NodeEntity {
   @Property({ type: 'text', nullable: true })
   receiptKey: string | null = null;
 
+  /** The template the node follows (docs/API.md, Templates); null = none. */
+  @Property({ type: 'uuid', nullable: true, index: true })
+  templateId: string | null = null;
+
+  /** The template version the node runs: a template edit changes nothing here until the node is pinned again. */
+  @Property({ type: 'integer', nullable: true })
+  templateVersion: number | null = null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  templateSettings: TemplateSettings | null = null;
   @Property({ type: 'jsonb', default: '{}' })
   tags: NodeTags = {};
 

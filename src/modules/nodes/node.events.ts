@@ -1,4 +1,5 @@
 import type { NodeReceipt } from '@wgfleet/protocol';
+import type { TemplateSettings } from '../../common/domain/desired-state';
 import type { NodeTags } from '../../common/domain/node-tags';
 import type { DomainEvent } from '../events';
 
@@ -27,6 +28,11 @@ export interface NodeState {
   agent_cert_fingerprint: string | null;
   /** The agent's receipt public key, pinned at registration and changed only by a refresh; null = none. */
   receipt_key: string | null;
+  /** The template the node follows and the version it runs; null = none. */
+  template_id: string | null;
+  template_version: number | null;
+  /** That version's settings, copied when pinned: versions never change, and the node's events replay alone. */
+  template_settings: TemplateSettings | null;
   /** Absent from events recorded before nodes had tags: the column's default (none) stands for them. */
   tags?: NodeTags;
 }

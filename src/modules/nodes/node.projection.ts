@@ -29,6 +29,9 @@ export function nodeColumns(state: Partial<NodeState>): Partial<NodeEntity> {
   set('agentCaCert', state.agent_ca_cert);
   set('agentCertFingerprint', state.agent_cert_fingerprint);
   set('receiptKey', state.receipt_key);
+  set('templateId', state.template_id);
+  set('templateVersion', state.template_version);
+  set('templateSettings', state.template_settings);
   set('tags', state.tags);
   return columns;
 }

@@ -28,7 +28,7 @@ import { NODE_SCOPE_TARGET } from '../../common/auth/scope-targets';
 import { UuidParam } from '../../common/http/params';
 import { expectedVersion } from '../../common/http/versioning';
 import { VersionQuery } from '../../common/http/queries';
-import { NodeListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
+import { NodeListQuery, NodeSettingsQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 import { InheritedSettingsView, NodeView } from './node-view';
 import { NodesService } from './nodes.service';
 
@@ -73,12 +73,14 @@ export class NodesController {
   @InScope('node', NODE_SCOPE_TARGET)
   @ApiOperation({
     operationId: 'getNodeSettings',
-    summary: "Each setting the node's peers inherit: effective value and source (node or default)",
+    summary:
+      "Each setting the node's peers inherit: effective value and source (node, template or default); " +
+      '`template_version` previews another version of its template',
   })
   @ApiOkResponse({ type: InheritedSettingsView })
   @ApiErrors(400, 404)
-  settings(@UuidParam() id: string): Promise<InheritedSettingsView> {
-    return this.nodes.settings(id);
+  settings(@UuidParam() id: string, @Query() query: NodeSettingsQuery): Promise<InheritedSettingsView> {
+    return this.nodes.settings(id, query.template_version);
   }
 
   @Patch(':id')

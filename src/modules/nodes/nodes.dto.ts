@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -7,6 +7,7 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -171,6 +172,41 @@ export class RegisterNodeDto {
   @IsOptional()
   @Matches(FINGERPRINT, { message: 'agent_cert_fingerprint must be a SHA-256 fingerprint (64 hex digits)' })
   agent_cert_fingerprint?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'the template to follow, pinning its latest version unless template_version names one; null stops following',
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'template_id must be a UUID' })
+  template_id?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    description: "the version to pin of template_id (or, given alone, of the node's template)",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  template_version?: number | null;
+}
+
+/** `?template_version=` of a node's settings: the values as they would be at another version of its template. */
+export class NodeSettingsQuery {
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: "a version of the node's template to preview instead of the pinned one",
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  template_version?: number;
 }
 
 /** null clears an override; a field left out stays as it is. */

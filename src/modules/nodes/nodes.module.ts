@@ -5,6 +5,8 @@ import { NodeScopes } from './node-scope';
 import { AgentClientModule } from '../agent-client/agent-client.module';
 import { Reactions } from '../../common/reactions';
 import { PROJECTIONS } from '../events';
+import { TEMPLATE_FOLLOWERS } from '../templates';
+import { TemplatesModule } from '../templates/templates.module';
 import { NodeAgents } from './node-agents.service';
 import { NodeViewExtensions } from './node-view';
 import { NodeProjection } from './node.projection';
@@ -17,7 +19,7 @@ import { NodeEntity } from './node.entity';
 export const NODES_ENTITIES = [NodeEntity];
 
 @Module({
-  imports: [AgentClientModule],
+  imports: [AgentClientModule, TemplatesModule],
   controllers: [NodesController],
   providers: [NodesService, NodeProjection, NodeAgents, NodeViewExtensions, NodesStore, NodeScopes],
   exports: [NodesService, NodeAgents, NodeViewExtensions, NodesStore, NodeScopes],
@@ -38,5 +40,8 @@ export class NodesModule implements OnModuleInit {
       const node = await this.store.find(em, id);
       return node ? this.scopes.target(em, node) : null;
     });
+    this.reactions.answer(TEMPLATE_FOLLOWERS, 'nodes: NodesStore', (em, templateId) =>
+      this.store.followersOf(em, templateId),
+    );
   }
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandContext } from '../../common/auth/auth.decorators';
 import { SecretBox } from '../../common/crypto/secret-box';
 import { sealContext } from '../../common/crypto/secret-box.provider';
-import { conflict, notFound, versionConflict } from '../../common/http/api-error';
+import { badRequest, conflict, notFound, versionConflict } from '../../common/http/api-error';
 import { decodeCursor, page } from '../../common/http/cursor';
 import { AgentUrlGuard } from '../agent-client/agent-client.module';
 import { DesiredStateChanges, EventStore } from '../events';
@@ -29,8 +29,14 @@ import { NODE_DELETED, NODE_REGISTERED, NODE_UPDATED, NodeEvent, NodeState } fro
 import { NodeListQuery, RegisterNodeDto, UpdateNodeDto } from './nodes.dto';
 import { NodesStore } from './nodes.store';
 import { Reactions } from '../../common/reactions';
+import { TemplatesService } from '../templates';
 
 type NodeChanges = Partial<NodeState>;
+
+/** What a node runs of a template: all null when it follows none. */
+type TemplatePin = Pick<NodeState, 'template_id' | 'template_version' | 'template_settings'>;
+
+const NO_TEMPLATE: TemplatePin = { template_id: null, template_version: null, template_settings: null };
 
 const STATE_FIELDS: (keyof NodeState)[] = [
   'name',
@@ -65,6 +71,7 @@ export class NodesService {
     private readonly reactions: Reactions,
     private readonly scopes: NodeScopes,
     private readonly store: NodesStore,
+    private readonly templates: TemplatesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -116,18 +123,23 @@ export class NodesService {
         : agentMustAnswer
           ? await this.agents.receiptKeyOf(connection)
           : await this.agents.probeReceiptKey(connection),
+      ...NO_TEMPLATE,
     };
     const target = em ?? this.em.fork();
     await target.transactional(async (tx) => {
       await this.assertNameFree(tx, state.name, id);
+      const pin = await this.templatePin(tx, dto.template_id ?? null, dto.template_version ?? null);
       await this.events.append<NodeEvent>(
         tx,
-        { aggregateType: 'node', aggregateId: id, type: NODE_REGISTERED, payload: { ...state } },
+        { aggregateType: 'node', aggregateId: id, type: NODE_REGISTERED, payload: { ...state, ...pin } },
         0,
         context,
       );
     });
     const node = await this.require(target, id);
+    // A pinned template may set the interface: carried to the node now, not at the next sweep. Inside a
+    // caller's transaction (an enrollment's claim) the sweep does it, as nothing is committed yet.
+    if (!em && node.templateId !== null) await this.changes.changed(id);
     return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 
@@ -151,10 +163,45 @@ export class NodesService {
     return toNodeView(node, extrasOf(node));
   }
 
-  /** Each setting the node's peers inherit, with its value and source (node or panel default). */
-  async settings(id: string): Promise<InheritedSettingsView> {
+  /**
+   * Each setting the node's peers inherit, with its value and source (node, template or panel default), at the
+   * template version the node runs or, for a preview, at `templateVersion` of the same template.
+   */
+  async settings(id: string, templateVersion?: number): Promise<InheritedSettingsView> {
     const node = await this.require(this.em.fork(), id);
-    return { node_id: id, settings: nodeSettings(toDesiredNode(node), this.config.defaults) };
+    const desired = toDesiredNode(node);
+    let version = node.templateVersion;
+    if (templateVersion !== undefined && templateVersion !== node.templateVersion) {
+      if (node.templateId === null)
+        throw badRequest('template_version', `node ${node.name} follows no template`);
+      desired.template_settings = (await this.templates.version(node.templateId, templateVersion)).settings;
+      version = templateVersion;
+    }
+    return {
+      node_id: id,
+      template_id: node.templateId,
+      template_version: version,
+      settings: nodeSettings(desired, this.config.defaults),
+    };
+  }
+
+  /**
+   * Pins the node to a version of a template (the latest when `version` is null), or unpins it (`templateId`
+   * null). A node.updated event like any change, so the node's apply-on-change path plans and applies it.
+   */
+  pinNodeTemplate(
+    nodeId: string,
+    templateId: string | null,
+    version: number | null,
+    expectedNodeVersion: number | undefined,
+    context: CommandContext,
+  ): Promise<NodeView> {
+    return this.update(
+      nodeId,
+      { template_id: templateId, template_version: version },
+      expectedNodeVersion,
+      context,
+    );
   }
 
   async require(em: EntityManager, id: string): Promise<NodeEntity> {
@@ -181,7 +228,7 @@ export class NodesService {
       const node = await this.require(em, id);
       if (expected !== undefined && expected !== node.version)
         throw versionConflict('node', expected, node.version);
-      const changes = this.changesFrom(node, dto);
+      const changes = { ...this.changesFrom(node, dto), ...(await this.templateChanges(em, node, dto)) };
       if (Object.keys(changes).length === 0) return false;
       if (changes.name !== undefined) await this.assertNameFree(em, changes.name, id);
       if (changes.address_pool !== undefined || changes.address_pool_v6 !== undefined) {
@@ -256,6 +303,50 @@ export class NodesService {
       changes.agent_secret_sealed = this.box.seal(dto.agent_secret, sealContext.agentSecret(node.id));
     }
     return changes as NodeChanges;
+  }
+
+  /**
+   * The pin a PATCH asks for: `template_id` pins that template (its latest version, or `template_version`),
+   * `template_version` alone another version of the node's template; only what differs goes into the event.
+   */
+  private async templateChanges(
+    em: EntityManager,
+    node: NodeEntity,
+    dto: UpdateNodeDto,
+  ): Promise<NodeChanges> {
+    if (dto.template_id === undefined && dto.template_version === undefined) return {};
+    const templateId = dto.template_id === undefined ? node.templateId : dto.template_id;
+    if (templateId === null && dto.template_id === undefined)
+      throw badRequest('template_version', `node ${node.name} follows no template: give template_id too`);
+    const pin = await this.templatePin(em, templateId, dto.template_version ?? null);
+    const changes: NodeChanges = {};
+    if (pin.template_id !== node.templateId) changes.template_id = pin.template_id;
+    if (pin.template_version !== node.templateVersion || pin.template_id !== node.templateId) {
+      changes.template_version = pin.template_version;
+      changes.template_settings = pin.template_settings;
+    }
+    return changes;
+  }
+
+  /** The template version to pin, read (and its template share-locked) in the node's transaction. */
+  private async templatePin(
+    em: EntityManager,
+    templateId: string | null,
+    version: number | null,
+  ): Promise<TemplatePin> {
+    if (templateId === null) {
+      if (version !== null) throw badRequest('template_version', 'template_version needs a template_id');
+      return NO_TEMPLATE;
+    }
+    const found = await this.templates.pinnable(em, templateId, version);
+    if (found === 'unknown_template') throw badRequest('template_id', `no template ${templateId}`);
+    if (found === 'unknown_version')
+      throw badRequest('template_version', `template ${templateId} has no version ${version}`);
+    return {
+      template_id: found.template_id,
+      template_version: found.version,
+      template_settings: found.settings,
+    };
   }
 
   private async assertNameFree(em: EntityManager, name: string, id: string): Promise<void> {

@@ -27,6 +27,7 @@ const DESIRED_NODE_FIELDS: Record<keyof DesiredNode, true> = {
   override_mtu: true,
   override_keepalive: true,
   override_endpoint_allowed_ip: true,
+  template_settings: true,
 };
 const DESIRED_NODE_COLUMNS = Object.keys(DESIRED_NODE_FIELDS).join(', ');
 
@@ -122,6 +123,11 @@ export class NodesStore {
   async nameOf(em: EntityManager, id: string): Promise<string | null> {
     const node = await em.findOne(NodeEntity, { id }, { fields: ['name'] });
     return node?.name ?? null;
+  }
+
+  /** How many nodes follow the template (templates refuse a delete while any does). */
+  followersOf(em: EntityManager, templateId: string): Promise<number> {
+    return em.count(NodeEntity, { templateId });
   }
 
   async nameTaken(em: EntityManager, name: string): Promise<boolean> {

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DesiredPeer, EffectivePeerSettings } from '../../common/domain/desired-state';
+import {
+  DesiredPeer,
+  EffectivePeerSettings,
+  SETTING_SOURCES,
+  SettingSource,
+} from '../../common/domain/desired-state';
 import { ViewExtensions, type ViewExtensionsTopic } from '../../common/http/view-extensions';
 import { gatherTopic, Reactions } from '../../common/reactions';
 import { SYNC_STATUSES, SyncStatus } from './domain/sync-status';
@@ -68,10 +73,48 @@ export class PeerViewExtensions extends ViewExtensions<PeerEntity, PeerViewExtra
   }
 }
 
-/** A peer setting's effective value: the peer's own, else the node's override, else the panel default. */
+/** Where each effective value of a peer comes from. */
+export class EffectivePeerSettingSourcesView implements Record<
+  keyof EffectivePeerSettings['sources'],
+  SettingSource
+> {
+  @ApiProperty({ enum: SETTING_SOURCES, enumName: 'SettingSource' })
+  dns!: SettingSource;
+
+  @ApiProperty({ enum: SETTING_SOURCES, enumName: 'SettingSource' })
+  dns_search!: SettingSource;
+
+  @ApiProperty({ enum: SETTING_SOURCES, enumName: 'SettingSource' })
+  mtu!: SettingSource;
+
+  @ApiProperty({ enum: SETTING_SOURCES, enumName: 'SettingSource' })
+  persistent_keepalive!: SettingSource;
+
+  @ApiProperty({ enum: SETTING_SOURCES, enumName: 'SettingSource' })
+  endpoint_allowed_ips!: SettingSource;
+
+  @ApiProperty({
+    enum: SETTING_SOURCES,
+    enumName: 'SettingSource',
+    description: "whose listen port the endpoint's port is (the host is always the node's)",
+  })
+  endpoint!: SettingSource;
+}
+
+/**
+ * A peer setting's effective value: the peer's own, else the node's override, else the template version the node
+ * runs, else the panel default; `sources` says which.
+ */
 export class EffectivePeerSettingsView implements EffectivePeerSettings {
   @ApiProperty({ type: String, isArray: true })
   dns!: string[];
+
+  @ApiProperty({
+    type: String,
+    isArray: true,
+    description: "search domains after the servers in the client's DNS line",
+  })
+  dns_search!: string[];
 
   @ApiProperty({ type: Number, nullable: true })
   mtu!: number | null;
@@ -84,6 +127,9 @@ export class EffectivePeerSettingsView implements EffectivePeerSettings {
 
   @ApiProperty({ description: 'Host:port the client connects to' })
   endpoint!: string;
+
+  @ApiProperty({ type: EffectivePeerSettingSourcesView })
+  sources!: EffectivePeerSettingSourcesView;
 }
 
 /** The API shape of a peer (docs/API.md, Resources): whether keys are held, never the keys. */

@@ -37,6 +37,7 @@ export function testNode(overrides: Partial<DesiredNode> = {}): DesiredNode {
     override_mtu: null,
     override_keepalive: null,
     override_endpoint_allowed_ip: null,
+    template_settings: null,
     ...overrides,
   };
 }

@@ -2,14 +2,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EffectivePeerSettings } from '../../../common/domain/desired-state';
 import { generateKeyPair, generatePresharedKey } from '../../../common/crypto/wireguard-keys';
 import { renderClientConfig, UnsafeConfigValueError, type ClientConfigInput } from './client-config';
 
 const INTERFACE = 'wgfcfgspec0';
 
-const settings: EffectivePeerSettings = {
+const settings: ClientConfigInput['settings'] = {
   dns: ['1.1.1.1', '2606:4700:4700::1111'],
+  dns_search: [],
   mtu: 1380,
   persistent_keepalive: 25,
   endpoint_allowed_ips: ['0.0.0.0/0', '::/0'],
@@ -53,6 +53,21 @@ describe('renderClientConfig', () => {
     );
   });
 
+  it('writes search domains after the DNS servers and split routes as AllowedIPs', () => {
+    const text = renderClientConfig(
+      configInput({
+        settings: {
+          ...settings,
+          dns: ['10.0.0.53'],
+          dns_search: ['corp.example', 'lab.corp.example'],
+          endpoint_allowed_ips: ['10.0.0.0/8', '192.168.10.0/24'],
+        },
+      }),
+    );
+    expect(text).toContain('\nDNS = 10.0.0.53, corp.example, lab.corp.example\n');
+    expect(text).toContain('\nAllowedIPs = 10.0.0.0/8, 192.168.10.0/24\n');
+  });
+
   it('leaves out what is not set', () => {
     const text = renderClientConfig(
       configInput({
@@ -89,6 +104,7 @@ describe('renderClientConfig', () => {
       ['allowed_ips[1]', { addresses: ['10.0.1.2/32', evil] }],
       ['endpoint', { settings: { ...settings, endpoint: 'vpn.example.com:51820\u0085PostUp = id' } }],
       ['dns[0]', { settings: { ...settings, dns: ['1.1.1.1\u2029PostUp = id'] } }],
+      ['dns_search[0]', { settings: { ...settings, dns_search: ['corp.example\nPostUp = id'] } }],
       ['endpoint_allowed_ips[0]', { settings: { ...settings, endpoint_allowed_ips: [evil] } }],
     ];
     for (const [field, changes] of cases) {

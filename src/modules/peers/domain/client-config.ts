@@ -13,7 +13,8 @@ export interface ClientConfigInput {
   presharedKey: string | null;
   /** The node's interface public key. */
   serverPublicKey: string;
-  settings: EffectivePeerSettings;
+  /** The values only: where they come from does not go into a config. */
+  settings: Omit<EffectivePeerSettings, 'sources'>;
 }
 
 /** A value that cannot be written into a config without changing its lines; `field` names it. */
@@ -39,7 +40,8 @@ export function renderClientConfig(input: ClientConfigInput): string {
       ? `# PrivateKey not stored by the panel: add "PrivateKey = ..." with the private key of ${input.publicKey}`
       : `PrivateKey = ${input.privateKey}`,
     `Address = ${input.addresses.join(', ')}`,
-    settings.dns.length > 0 ? `DNS = ${settings.dns.join(', ')}` : null,
+    // wg-quick reads the entries of `DNS =` that are not IP addresses as search domains.
+    dnsLine([...settings.dns, ...settings.dns_search]),
     settings.mtu !== null ? `MTU = ${settings.mtu}` : null,
   ];
   const peerLines = [
@@ -66,11 +68,16 @@ function assertSingleLineValues(input: ClientConfigInput): void {
     ['endpoint', settings.endpoint],
     ...input.addresses.map((address, i): [string, string] => [`allowed_ips[${i}]`, address]),
     ...settings.dns.map((server, i): [string, string] => [`dns[${i}]`, server]),
+    ...settings.dns_search.map((domain, i): [string, string] => [`dns_search[${i}]`, domain]),
     ...settings.endpoint_allowed_ips.map((cidr, i): [string, string] => [`endpoint_allowed_ips[${i}]`, cidr]),
   ];
   for (const [field, value] of values) {
     if (value !== null && hasLineBreakOrControl(value)) throw new UnsafeConfigValueError(field);
   }
+}
+
+function dnsLine(entries: readonly string[]): string | null {
+  return entries.length > 0 ? `DNS = ${entries.join(', ')}` : null;
 }
 
 function isLine(line: string | null): line is string {
