@@ -59,8 +59,8 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (_options, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      await noteScope(panel, out, 'read');
-      const { nodes, peers, clusters, templates } = await readFleet(panel);
+      const wholeFleet = await noteScope(panel, out, 'read');
+      const { nodes, peers, clusters, templates } = await readFleet(panel, wholeFleet);
       const peersOf = (id: string) => peers.get(id) ?? [];
       if (out.json) out.printJson(fleetDocument(nodes, peersOf, clusters, templates));
       else out.write(exportFleetFile(nodes, peersOf, clusters, templates));
@@ -79,8 +79,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      await noteScope(panel, out, 'write');
-      const diff = await fleetDiff(panel, options);
+      const diff = await fleetDiff(panel, options, await noteScope(panel, out, 'write'));
       if (out.json) out.printJson(diff);
       else printDiff(out, diff);
       return diff.changes.length > 0 ? EXIT.changes : EXIT.ok;
@@ -101,8 +100,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      await noteScope(panel, out, 'write');
-      const diff = await fleetDiff(panel, options);
+      const diff = await fleetDiff(panel, options, await noteScope(panel, out, 'write'));
       const secrets = agentSecrets(diff.changes);
       const dnsSecrets = clusterDnsSecrets(diff.changes);
       const applied: FleetChange[] = [];
@@ -123,10 +121,16 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
   );
 }
 
-/** A fleet file is the whole fleet: a scoped caller is told that it reads and changes only its scope. */
-async function noteScope(panel: PanelApi, out: Output, role: 'read' | 'write'): Promise<void> {
+/**
+ * A fleet file is the whole fleet: a scoped caller is told that it reads and changes only its scope, and that
+ * clusters, which span nodes, are the whole fleet's business. True when the caller's `role` covers the fleet.
+ */
+async function noteScope(panel: PanelApi, out: Output, role: 'read' | 'write'): Promise<boolean> {
   const partial = partialScope(await panel.whoAmI(), role);
-  if (partial) out.note(partial);
+  if (!partial) return true;
+  out.note(partial);
+  out.note('clusters need the whole fleet: they are neither read nor changed');
+  return false;
 }
 
 interface FleetState {
@@ -136,11 +140,11 @@ interface FleetState {
   templates: TemplateView[];
 }
 
-async function readFleet(panel: PanelApi): Promise<FleetState> {
+async function readFleet(panel: PanelApi, wholeFleet: boolean): Promise<FleetState> {
   const nodes = await panel.listNodes();
   const peers = new Map<string, PeerView[]>();
   for (const node of nodes) peers.set(node.id, await panel.listPeers(node.id));
-  const clusters = await panel.listClusters();
+  const clusters = wholeFleet ? await panel.listClusters() : [];
   const clusterPeers = new Map<string, PeerView[]>();
   for (const cluster of clusters) clusterPeers.set(cluster.id, await panel.listClusterPeers(cluster.id));
   const names = new Map(nodes.map((node) => [node.id, node.name]));
@@ -174,10 +178,15 @@ function currentCluster(cluster: ClusterView, state: FleetClusters): CurrentClus
   };
 }
 
-async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetDiff> {
+async function fleetDiff(panel: PanelApi, options: FleetOptions, wholeFleet: boolean): Promise<FleetDiff> {
   const text = await readFleetText(options.file);
   const desired = parseFleetFile(text, options.file);
-  const { nodes, peers, clusters, templates } = await readFleet(panel);
+  if (desired.clusters && !wholeFleet) {
+    throw new CliError(
+      `${options.file}: clusters: needs role write on the whole fleet; leave it out to sync nodes`,
+    );
+  }
+  const { nodes, peers, clusters, templates } = await readFleet(panel, wholeFleet);
   const templateNames = new Map(templates.map((template) => [template.id, template.name]));
   const current: CurrentNode[] = nodes.map((node) => ({
     id: node.id,
