@@ -89,10 +89,19 @@ describe('nodes and peers (REST, PostgreSQL)', () => {
     });
     expect(peer.body.effective).toEqual({
       dns: ['10.0.1.1'],
+      dns_search: [],
       mtu: 1380,
       persistent_keepalive: 15,
       endpoint_allowed_ips: ['10.0.0.0/8'],
       endpoint: 'vpn.example.com:51999',
+      sources: {
+        dns: 'node',
+        dns_search: 'default',
+        mtu: 'node',
+        persistent_keepalive: 'node',
+        endpoint_allowed_ips: 'node',
+        endpoint: 'node',
+      },
     });
     expect((await panel.as().get(`/api/peers/${peer.body.id}`).expect(200)).body).toEqual(peer.body);
   });

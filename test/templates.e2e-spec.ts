@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import { Client } from 'pg';
+import { ProjectionRebuilder } from '../src/modules/events/projection-rebuilder.service';
 import { generateKeyPair } from '../src/common/crypto/wireguard-keys';
+import { createFleetNode, eventually, FleetNode, registerWith } from './reconcile-fixture';
 import { TestPanel, startPanel } from './support/panel';
 
 /** A node whose agent does not answer (nothing listens on port 9): registration and settings still work. */
@@ -15,6 +19,8 @@ function nodeBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+jest.setTimeout(60000);
 
 describe('node templates (REST, PostgreSQL)', () => {
   let panel: TestPanel;
@@ -217,5 +223,79 @@ describe('node templates (REST, PostgreSQL)', () => {
     await panel.as().patch(`/api/nodes/${node.id}`, { template_version: 1 }).expect(400);
     await panel.as().delete(`/api/templates/${template.id}`).expect(204);
     await panel.as().get(`/api/templates/${template.id}`).expect(404);
+  });
+
+  it('rebuilds templates, their versions and the nodes pins from the events as they are', async () => {
+    const db = new Client({ connectionString: panel.databaseUrl });
+    await db.connect();
+    try {
+      const snapshot = async () => {
+        const tables: Record<string, unknown[]> = {};
+        for (const table of ['templates', 'template_versions', 'nodes']) {
+          tables[table] = (await db.query(`select * from ${table} order by 1, 2`)).rows;
+        }
+        return tables;
+      };
+      const live = await snapshot();
+      expect(live.template_versions.length).toBeGreaterThan(2);
+      await panel.app.get(ProjectionRebuilder).rebuild();
+      expect(await snapshot()).toEqual(live);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe('a template on a real node (wireguard-go): interface settings, and edits that wait for a pin', () => {
+  let panel: TestPanel;
+  let node: FleetNode;
+
+  beforeAll(async () => {
+    panel = await startPanel({ APPLY_DEBOUNCE_MS: '200', APPLY_MAX_WAIT_MS: '2000' });
+  });
+
+  afterAll(async () => {
+    await node?.destroy();
+    await panel?.close();
+  });
+
+  const mtuOf = async () => Number(await readFile(`/sys/class/net/${node.wg.name}/mtu`, 'utf8'));
+  const driftOf = async () => (await panel.as().get(`/api/drift/nodes/${node.id}`).expect(200)).body;
+
+  it('sets the MTU and fwmark of the pinned version, reports no drift for an unpinned edit, applies a pin', async () => {
+    const { body: template } = await panel
+      .as()
+      .post('/api/templates', { name: 'real', settings: { interface_mtu: 1380, fwmark: 51820 } })
+      .expect(201);
+    node = await createFleetNode(registerWith(panel), {
+      prefix: 'wgtp',
+      nodeFields: { template_id: template.id },
+    });
+    await eventually(
+      async () => ((await mtuOf()) === 1380 ? true : undefined),
+      10000,
+      'the MTU of the pinned version on the interface',
+    );
+    expect((await node.wg.wg('show', node.wg.name, 'fwmark')).trim()).toBe('0xca6c');
+    expect(await driftOf()).toMatchObject({ status: 'in_sync', interface_mismatches: [] });
+
+    await panel
+      .as()
+      .patch(`/api/templates/${template.id}`, { settings: { interface_mtu: 1400 } })
+      .expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await mtuOf()).toBe(1380);
+    expect(await driftOf()).toMatchObject({ status: 'in_sync', interface_mismatches: [] });
+
+    await panel.as().patch(`/api/nodes/${node.id}`, { template_id: template.id }).expect(200);
+    await eventually(
+      async () => ((await mtuOf()) === 1400 ? true : undefined),
+      10000,
+      'the MTU of the newly pinned version',
+    );
+    expect(await driftOf()).toMatchObject({ status: 'in_sync' });
+
+    await node.wg.wg('set', node.wg.name, 'fwmark', '7');
+    expect((await driftOf()).interface_mismatches).toEqual([{ field: 'fwmark', expected: 51820, actual: 7 }]);
   });
 });

@@ -1,6 +1,6 @@
 import { autoReconcileModeValues } from '@wgfleet/client';
 import { Command, InvalidArgumentError } from 'commander';
-import type { NodeCreation, PeerCreation } from './api-types';
+import type { ClientRoutes, NodeCreation, PeerCreation, TemplateSettings } from './api-types';
 
 /** How a command-line value becomes an API field value. */
 type Parse<Value> = (value: string) => Value;
@@ -82,6 +82,54 @@ export function fieldsFrom<Body>(
   return body;
 }
 
+/** The settings a node overrides for its peers, which a template sets the same way. */
+type OverrideFields = Pick<
+  NodeCreation,
+  | 'override_listen_port'
+  | 'override_dns'
+  | 'override_mtu'
+  | 'override_keepalive'
+  | 'override_endpoint_allowed_ip'
+>;
+
+const OVERRIDE_FIELDS: FieldOption<OverrideFields>[] = [
+  {
+    flags: '--override-listen-port <port|none>',
+    key: 'overrideListenPort',
+    field: 'override_listen_port',
+    description: 'listen port the panel enforces (none: not enforced)',
+    parse: clearable(integer),
+  },
+  {
+    flags: '--override-dns <list|none>',
+    key: 'overrideDns',
+    field: 'override_dns',
+    description: 'DNS for its peers',
+    parse: clearable(list),
+  },
+  {
+    flags: '--override-mtu <mtu|none>',
+    key: 'overrideMtu',
+    field: 'override_mtu',
+    description: 'MTU for its peers',
+    parse: clearable(integer),
+  },
+  {
+    flags: '--override-keepalive <seconds|none>',
+    key: 'overrideKeepalive',
+    field: 'override_keepalive',
+    description: 'persistent keepalive for its peers',
+    parse: clearable(integer),
+  },
+  {
+    flags: '--override-endpoint-allowed-ip <list|none>',
+    key: 'overrideEndpointAllowedIp',
+    field: 'override_endpoint_allowed_ip',
+    description: "AllowedIPs in its peers' client configs",
+    parse: clearable(list),
+  },
+];
+
 export const NODE_FIELDS: FieldOption<NodeCreation>[] = [
   {
     flags: '--agent-url <url>',
@@ -118,47 +166,55 @@ export const NODE_FIELDS: FieldOption<NodeCreation>[] = [
     description: 'interface listen port',
     parse: integer,
   },
-  {
-    flags: '--override-listen-port <port|none>',
-    key: 'overrideListenPort',
-    field: 'override_listen_port',
-    description: 'listen port the panel enforces (none: not enforced)',
-    parse: clearable(integer),
-  },
-  {
-    flags: '--override-dns <list|none>',
-    key: 'overrideDns',
-    field: 'override_dns',
-    description: 'DNS for its peers',
-    parse: clearable(list),
-  },
-  {
-    flags: '--override-mtu <mtu|none>',
-    key: 'overrideMtu',
-    field: 'override_mtu',
-    description: 'MTU for its peers',
-    parse: clearable(integer),
-  },
-  {
-    flags: '--override-keepalive <seconds|none>',
-    key: 'overrideKeepalive',
-    field: 'override_keepalive',
-    description: 'persistent keepalive for its peers',
-    parse: clearable(integer),
-  },
-  {
-    flags: '--override-endpoint-allowed-ip <list|none>',
-    key: 'overrideEndpointAllowedIp',
-    field: 'override_endpoint_allowed_ip',
-    description: "AllowedIPs in its peers' client configs",
-    parse: clearable(list),
-  },
+  ...OVERRIDE_FIELDS,
   {
     flags: '--auto-reconcile <mode>',
     key: 'autoReconcile',
     field: 'auto_reconcile',
     description: 'self-heal mode of the node',
     parse: choice(autoReconcileModeValues),
+  },
+];
+
+/** `full`, `split:<cidr>,<cidr>...` or `none`. */
+const clientRoutes: Parse<ClientRoutes | null> = (value) => {
+  if (value === NONE) return null;
+  if (value === 'full') return { mode: 'full' };
+  const networks = value.startsWith('split:') ? list(value.slice('split:'.length)) : [];
+  if (networks.length === 0) throw new InvalidArgumentError('must be full, split:<cidr>,<cidr>... or none');
+  return { mode: 'split', networks };
+};
+
+/** A template's settings; `none` removes one from the template (its nodes then inherit it). */
+export const TEMPLATE_FIELDS: FieldOption<TemplateSettings>[] = [
+  ...OVERRIDE_FIELDS,
+  {
+    flags: '--client-dns-search <list|none>',
+    key: 'clientDnsSearch',
+    field: 'client_dns_search',
+    description: "search domains in clients' DNS line",
+    parse: clearable(list),
+  },
+  {
+    flags: '--client-routes <full|split:cidr,...|none>',
+    key: 'clientRoutes',
+    field: 'client_routes',
+    description: "clients' AllowedIPs preset: full tunnel or the listed networks",
+    parse: clientRoutes,
+  },
+  {
+    flags: '--interface-mtu <mtu|none>',
+    key: 'interfaceMtu',
+    field: 'interface_mtu',
+    description: "the server interface's MTU",
+    parse: clearable(integer),
+  },
+  {
+    flags: '--fwmark <mark|none>',
+    key: 'fwmark',
+    field: 'fwmark',
+    description: "the server interface's firewall mark (0 clears it on the node)",
+    parse: clearable(integer),
   },
 ];
 

@@ -35,9 +35,11 @@ import type {
   Scope,
   RolloutCreation,
   RolloutView,
-  TemplateView,
   TokenRole,
   TokenView,
+  TemplateCreation,
+  TemplateUpdate,
+  TemplateView,
   UserView,
   WebhookCreation,
   WebhookView,
@@ -299,7 +301,38 @@ export class PanelApi {
     return page.items;
   }
 
-  /** A node by id or by name. */
+  async listTemplates(): Promise<TemplateView[]> {
+    return this.allPages((cursor) =>
+      expectOk(this.client.GET('/api/templates', { params: { query: { cursor, limit: PAGE_SIZE } } })),
+    );
+  }
+
+  getTemplate(id: string): Promise<TemplateView> {
+    return expectOk(this.client.GET('/api/templates/{id}', { params: { path: { id } } }));
+  }
+
+  createTemplate(body: TemplateCreation): Promise<TemplateView> {
+    return expectOk(this.client.POST('/api/templates', { body }));
+  }
+
+  updateTemplate(id: string, body: TemplateUpdate): Promise<TemplateView> {
+    return expectOk(this.client.PATCH('/api/templates/{id}', { params: { path: { id } }, body }));
+  }
+
+  async deleteTemplate(id: string, version: number): Promise<void> {
+    await expectOk(
+      this.client.DELETE('/api/templates/{id}', { params: { path: { id }, query: { version } } }),
+    );
+  }
+
+  /** A template by id or by name. */
+  async resolveTemplate(ref: string): Promise<TemplateView> {
+    if (UUID.test(ref)) return this.getTemplate(ref);
+    const found = (await this.listTemplates()).find((template) => template.name === ref);
+    if (!found) throw new CliError(`no template named "${ref}" (wgfleet template list lists them)`);
+    return found;
+  }
+
   createRollout(body: RolloutCreation): Promise<RolloutView> {
     return expectOk(this.client.POST('/api/rollouts', { body }));
   }
@@ -313,18 +346,7 @@ export class PanelApi {
     return expectOk(this.client.POST(`/api/rollouts/{id}/${command}`, { params: { path: { id } } }));
   }
 
-  /** A template by id or name. */
-  async resolveTemplate(ref: string): Promise<TemplateView> {
-    if (UUID.test(ref))
-      return expectOk(this.client.GET('/api/templates/{id}', { params: { path: { id: ref } } }));
-    const templates = await this.allPages((cursor) =>
-      expectOk(this.client.GET('/api/templates', { params: { query: { cursor, limit: PAGE_SIZE } } })),
-    );
-    const found = templates.find((template) => template.name === ref);
-    if (!found) throw new CliError(`no template named "${ref}"`);
-    return found;
-  }
-
+  /** A node by id or by name. */
   async resolveNode(ref: string): Promise<NodeView> {
     if (UUID.test(ref)) return this.getNode(ref);
     const found = (await this.listNodes()).find((node) => node.name === ref);

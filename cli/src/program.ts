@@ -14,6 +14,7 @@ import { registerNodeCommands } from './commands/nodes';
 import { registerPeerCommands } from './commands/peers';
 import { registerReconcileCommands } from './commands/reconcile';
 import { registerRolloutCommands } from './commands/rollout';
+import { registerTemplateCommands } from './commands/templates';
 import { EXIT } from './exit-codes';
 import { describeFailure } from './failure';
 import { Runtime } from './runtime';
@@ -36,6 +37,7 @@ export function buildProgram(runtime: Runtime): Command {
   registerReconcileCommands(program, runtime);
   registerAdoptCommand(program, runtime);
   registerNodeCommands(program, runtime);
+  registerTemplateCommands(program, runtime);
   registerPeerCommands(program, runtime);
   registerClusterCommands(program, runtime);
   registerClusterHealthCommands(program, runtime);

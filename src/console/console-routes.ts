@@ -11,7 +11,16 @@ export const CONSOLE_DIST_DIR = resolve(__dirname, '../../web/dist');
  * one by one rather than as a catch-all, so an unknown path is still the API's 404 and nothing the panel
  * serves (/api, /docs, /docs-json, /metrics, /health) can ever be shadowed.
  */
-export const CONSOLE_PAGES = ['/', '/nodes/:id', '/peers', '/events', '/webhooks', '/tokens', '/bindings'];
+export const CONSOLE_PAGES = [
+  '/',
+  '/nodes/:id',
+  '/peers',
+  '/events',
+  '/templates',
+  '/webhooks',
+  '/tokens',
+  '/bindings',
+];
 
 /**
  * Only the panel's own origin: every script, style and font is bundled, the QR code is a blob of an API answer.

@@ -30,7 +30,7 @@ describe('SimulatedWgDriver (benchmarks only)', () => {
     expect(text.split('\n')[1]).toBe(`${key('a')}\t(none)\t(none)\t10.0.0.2/32,fd00::2/128\t0\t0\t0\t25`);
 
     expect(parseDump('wgsim0', driver.dumpText('wgsim0'))).toEqual({
-      interface: { name: 'wgsim0', public_key: key('public'), listen_port: 51820, fwmark: null },
+      interface: { name: 'wgsim0', public_key: key('public'), listen_port: 51820, fwmark: null, mtu: null },
       peers: [
         {
           public_key: key('a'),

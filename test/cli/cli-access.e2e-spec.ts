@@ -53,6 +53,13 @@ describe('wgfleet whoami, bindings and scoped tokens against a real panel', () =
     expect(exported.stdout).toContain('eu-1');
     expect(exported.stdout).not.toContain('us-1');
     expect(exported.stderr).toContain('limited to your scope (read on tag region=eu)');
+    expect(exported.stderr).toContain('clusters need the whole fleet');
+    const refused = await cli.run(['diff', '-f', '-'], {
+      env: { WGFLEET_TOKEN: tagged.token },
+      stdin: 'nodes: []\nclusters: []\n',
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('clusters: needs role write on the whole fleet');
     expect((await cli.run(['export'])).stderr).not.toContain('limited to your scope');
 
     const unknown = await cli.run(['tokens', 'create', 'x', '--role', 'read', '--scope', 'node=nowhere']);

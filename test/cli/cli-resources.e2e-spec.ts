@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parse, stringify } from 'yaml';
 import { createFleetNode, eventually, FleetNode, peersSynced } from '../reconcile-fixture';
 import { ADMIN_TOKEN, startPanel, TestPanel } from '../support/panel';
 import { bundleCli, CliSession, cliSession, panelUrl } from './support/cli-process';
@@ -245,6 +246,80 @@ _wgfleet_completion; printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(await complete('wgfleet', 'drift', '--ex')).toEqual(['--exit-code']);
     expect(await complete('wgfleet', 'peers', 'config', '--q')).toEqual(['--qr']);
     expect((await cli.run(['completion', 'tcsh'])).code).toBe(1);
+  });
+
+  it('template: create, edit (next version), pin a node by name@version, unpin, delete', async () => {
+    const created = await json([
+      'template',
+      'create',
+      'cli-branch',
+      '--override-keepalive',
+      '30',
+      '--client-routes',
+      'split:10.0.0.0/8',
+    ]);
+    expect(created).toMatchObject({
+      version: 1,
+      settings: { override_keepalive: 30, client_routes: { mode: 'split', networks: ['10.0.0.0/8'] } },
+    });
+    const edited = await json(['template', 'edit', 'cli-branch', '--override-keepalive', '40']);
+    expect(edited).toMatchObject({ version: 2, settings: { override_keepalive: 40 } });
+    expect((await json(['template', 'list'])).map((t: Json) => t.name)).toContain('cli-branch');
+
+    expect(await json(['nodes', 'set', node.name, '--template', 'cli-branch@1'])).toMatchObject({
+      template_id: created.id,
+      template_version: 1,
+    });
+    const followed = await cli.run(['template', 'delete', 'cli-branch']);
+    expect(followed.code).not.toBe(0);
+    expect(followed.stderr).toMatch(/followed by 1 node/);
+
+    expect(await json(['nodes', 'set', node.name, '--template', 'cli-branch'])).toMatchObject({
+      template_version: 2,
+    });
+    expect(await json(['nodes', 'set', node.name, '--template', 'none'])).toMatchObject({
+      template_id: null,
+      template_version: null,
+    });
+    const unknown = await cli.run(['nodes', 'set', node.name, '--template', 'nope']);
+    expect(unknown.stderr).toContain('no template named "nope"');
+    expect(await json(['template', 'delete', 'cli-branch'])).toEqual({
+      deleted: { kind: 'template', id: created.id, name: 'cli-branch' },
+    });
+  });
+
+  it('fleet file: templates and node template are exported, diffed and synced; an edit moves no node', async () => {
+    const fleetPath = join(cli.env.HOME, 'fleet-templates.yaml');
+    const document = parse((await cli.run(['export'])).stdout);
+    document.templates = { 'fleet-tpl': { override_keepalive: 33 } };
+    document.nodes[0].template = 'fleet-tpl';
+    await writeFile(fleetPath, stringify(document));
+
+    const diff = await cli.run(['diff', '-f', fleetPath]);
+    expect(diff.code).toBe(2);
+    expect(diff.stdout).toContain('+ create template fleet-tpl');
+    expect(diff.stdout).toContain('template: null → "fleet-tpl"');
+    expect(await cli.run(['sync', '-f', fleetPath])).toMatchObject({ code: 0 });
+    expect(await cli.run(['diff', '-f', fleetPath])).toMatchObject({ code: 0 });
+    expect(await json(['nodes', 'show', node.name])).toMatchObject({ template_version: 1 });
+    expect(parse((await cli.run(['export'])).stdout)).toMatchObject({
+      templates: { 'fleet-tpl': { override_keepalive: 33 } },
+      nodes: [{ name: node.name, template: 'fleet-tpl' }],
+    });
+
+    document.templates['fleet-tpl'] = { override_keepalive: 34 };
+    await writeFile(fleetPath, stringify(document));
+    expect((await cli.run(['diff', '-f', fleetPath])).stdout).toContain('~ update template fleet-tpl');
+    expect(await cli.run(['sync', '-f', fleetPath])).toMatchObject({ code: 0 });
+    expect(await json(['template', 'show', 'fleet-tpl'])).toMatchObject({ version: 2 });
+    expect(await json(['nodes', 'show', node.name])).toMatchObject({ template_version: 1 });
+
+    delete document.templates;
+    document.nodes[0].template = null;
+    await writeFile(fleetPath, stringify(document));
+    expect(await cli.run(['sync', '-f', fleetPath, '--prune'])).toMatchObject({ code: 0 });
+    expect(await json(['nodes', 'show', node.name])).toMatchObject({ template_id: null });
+    expect(await json(['template', 'list'])).toEqual([]);
   });
 
   it('nodes rm deletes a node by name', async () => {

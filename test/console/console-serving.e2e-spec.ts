@@ -22,6 +22,7 @@ describe('console served by the panel', () => {
       '/nodes/6f1c1a52-7a57-4e0b-9b55-1f0d3c1e0a11',
       '/peers',
       '/events',
+      '/templates',
       '/tokens',
       '/bindings',
     ]) {

@@ -203,8 +203,16 @@ describe('authentication and roles on every documented route', () => {
       }),
       201,
     ).body;
+    const template = expectStatus(
+      await admin.post('/api/templates', { name: 'sweep', settings: { override_mtu: 1380 } }),
+      201,
+    ).body;
     const ids: Array<[RegExp, string]> = [
       [/^\/api\/clusters\/\{id\}/, cluster.id],
+      [/^\/api\/templates\/\{id\}/, template.id],
+      // Planning a rollout needs the node's agent, which this fleet lacks; its view holds ids, counts and gate
+      // readings only (test/rollouts checks it), so an unknown id's 404 stands in.
+      [/^\/api\/rollouts\/\{id\}/, '00000000-0000-4000-8000-000000000000'],
       [/^\/api\/(nodes|drift\/nodes)\/\{id\}/, node.id],
       [/^\/api\/(me\/)?peers\/\{id\}/, peers[0].id],
       [/^\/api\/drift\/scans\/\{scan_id\}/, scan.id],
@@ -220,7 +228,7 @@ describe('authentication and roles on every documented route', () => {
         leaks.push(`no fixture for ${route.path}: add one so its answer is checked`);
         continue;
       }
-      const path = route.path.replace(/\{[^}]+\}/g, id ?? '');
+      const path = route.path.replace('{version}', '1').replace(/\{[^}]+\}/g, id ?? '');
       const formats = path.endsWith('/qr') ? ['', '?format=png'] : [''];
       for (const answer of await Promise.all(formats.map((format) => read.get(path + format)))) {
         if (answer.status === 200) answered.push(route.path);

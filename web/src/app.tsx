@@ -10,6 +10,7 @@ import { NodePage } from './pages/node';
 import { NotFound } from './pages/not-found';
 import { Peers } from './pages/peers';
 import { RolloutPage, Rollouts } from './pages/rollouts';
+import { Templates } from './pages/templates';
 import { Tokens } from './pages/tokens';
 import { Bindings } from './pages/bindings';
 import { Webhooks } from './pages/webhooks';
@@ -84,9 +85,15 @@ function Shell() {
   const links: [string, string][] = [];
   if (operator) links.push(['/', 'Fleet'], ['/peers', 'Peers']);
   if (hasOwnDevices(me)) links.push([operator ? '/devices' : '/', 'My devices']);
-  // The cluster list and the event feed span the whole fleet: a reader of part of it is refused them.
+  // The cluster list, the event feed, the templates and the rollouts span the whole fleet: a reader of part of it
+  // is refused them.
   if (grantsFleetWide(me, 'read'))
-    links.push(['/clusters', 'Clusters'], ['/rollouts', 'Rollouts'], ['/events', 'Events']);
+    links.push(
+      ['/clusters', 'Clusters'],
+      ['/templates', 'Templates'],
+      ['/rollouts', 'Rollouts'],
+      ['/events', 'Events'],
+    );
   if (grantsFleetWide(me, 'admin'))
     links.push(['/webhooks', 'Webhooks'], ['/tokens', 'Tokens'], ['/bindings', 'Bindings']);
   const current = (href: string) =>
@@ -132,6 +139,7 @@ function Shell() {
           <Route path="/rollouts" component={Rollouts} />
           <Route path="/rollouts/:id" component={RolloutPage} />
           <Route path="/events" component={Events} />
+          <Route path="/templates" component={Templates} />
           <Route path="/webhooks" component={Webhooks} />
           <Route path="/tokens" component={Tokens} />
           <Route path="/bindings" component={Bindings} />

@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import type { ClusterCreation, ClusterDns, ClusterView, NodeView, PeerView } from '../api-types';
+import type {
+  ClusterCreation,
+  ClusterDns,
+  ClusterView,
+  NodeView,
+  PeerView,
+  TemplateView,
+} from '../api-types';
 import { CliError, EXIT } from '../exit-codes';
 import {
   ClusterChange,
@@ -52,11 +59,11 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (_options, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      await noteScope(panel, out, 'read');
-      const { nodes, peers, clusters } = await readFleet(panel);
+      const wholeFleet = await noteScope(panel, out, 'read');
+      const { nodes, peers, clusters, templates } = await readFleet(panel, wholeFleet);
       const peersOf = (id: string) => peers.get(id) ?? [];
-      if (out.json) out.printJson(fleetDocument(nodes, peersOf, clusters));
-      else out.write(exportFleetFile(nodes, peersOf, clusters));
+      if (out.json) out.printJson(fleetDocument(nodes, peersOf, clusters, templates));
+      else out.write(exportFleetFile(nodes, peersOf, clusters, templates));
     }),
   );
 
@@ -72,8 +79,7 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      await noteScope(panel, out, 'write');
-      const diff = await fleetDiff(panel, options);
+      const diff = await fleetDiff(panel, options, await noteScope(panel, out, 'write'));
       if (out.json) out.printJson(diff);
       else printDiff(out, diff);
       return diff.changes.length > 0 ? EXIT.changes : EXIT.ok;
@@ -94,14 +100,14 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
     runtime.act(async (options: FleetOptions, command) => {
       const panel = await runtime.panel(command);
       const out = runtime.out(command);
-      await noteScope(panel, out, 'write');
-      const diff = await fleetDiff(panel, options);
+      const diff = await fleetDiff(panel, options, await noteScope(panel, out, 'write'));
       const secrets = agentSecrets(diff.changes);
       const dnsSecrets = clusterDnsSecrets(diff.changes);
       const applied: FleetChange[] = [];
-      const ids: CreatedIds = { nodes: new Map(), clusters: new Map() };
+      const ids: CreatedIds = { nodes: new Map(), clusters: new Map(), templates: new Map() };
       for (const change of diff.changes) {
-        if (change.kind === 'node' || change.kind === 'peer') await applyChange(panel, change, ids, secrets);
+        if (change.kind === 'node' || change.kind === 'peer' || change.kind === 'template')
+          await applyChange(panel, change, ids, secrets);
         else await applyClusterChange(panel, change, ids, dnsSecrets);
         applied.push(change);
         if (!out.json) out.line(describeChange(change)[0]);
@@ -115,23 +121,30 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
   );
 }
 
-/** A fleet file is the whole fleet: a scoped caller is told that it reads and changes only its scope. */
-async function noteScope(panel: PanelApi, out: Output, role: 'read' | 'write'): Promise<void> {
+/**
+ * A fleet file is the whole fleet: a scoped caller is told that it reads and changes only its scope, and that
+ * clusters, which span nodes, are the whole fleet's business. True when the caller's `role` covers the fleet.
+ */
+async function noteScope(panel: PanelApi, out: Output, role: 'read' | 'write'): Promise<boolean> {
   const partial = partialScope(await panel.whoAmI(), role);
-  if (partial) out.note(partial);
+  if (!partial) return true;
+  out.note(partial);
+  out.note('clusters need the whole fleet: they are neither read nor changed');
+  return false;
 }
 
 interface FleetState {
   nodes: NodeView[];
   peers: Map<string, PeerView[]>;
   clusters: FleetClusters;
+  templates: TemplateView[];
 }
 
-async function readFleet(panel: PanelApi): Promise<FleetState> {
+async function readFleet(panel: PanelApi, wholeFleet: boolean): Promise<FleetState> {
   const nodes = await panel.listNodes();
   const peers = new Map<string, PeerView[]>();
   for (const node of nodes) peers.set(node.id, await panel.listPeers(node.id));
-  const clusters = await panel.listClusters();
+  const clusters = wholeFleet ? await panel.listClusters() : [];
   const clusterPeers = new Map<string, PeerView[]>();
   for (const cluster of clusters) clusterPeers.set(cluster.id, await panel.listClusterPeers(cluster.id));
   const names = new Map(nodes.map((node) => [node.id, node.name]));
@@ -143,6 +156,7 @@ async function readFleet(panel: PanelApi): Promise<FleetState> {
       peersOf: (id) => clusterPeers.get(id) ?? [],
       nodeName: (id) => names.get(id) ?? id,
     },
+    templates: await panel.listTemplates(),
   };
 }
 
@@ -164,15 +178,22 @@ function currentCluster(cluster: ClusterView, state: FleetClusters): CurrentClus
   };
 }
 
-async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetDiff> {
+async function fleetDiff(panel: PanelApi, options: FleetOptions, wholeFleet: boolean): Promise<FleetDiff> {
   const text = await readFleetText(options.file);
   const desired = parseFleetFile(text, options.file);
-  const { nodes, peers, clusters } = await readFleet(panel);
+  if (desired.clusters && !wholeFleet) {
+    throw new CliError(
+      `${options.file}: clusters: needs role write on the whole fleet; leave it out to sync nodes`,
+    );
+  }
+  const { nodes, peers, clusters, templates } = await readFleet(panel, wholeFleet);
+  const templateNames = new Map(templates.map((template) => [template.id, template.name]));
   const current: CurrentNode[] = nodes.map((node) => ({
     id: node.id,
     version: node.version,
     name: node.name,
-    fields: node,
+    // A fleet file names a node's template; which version it runs is the rollouts' business.
+    fields: { ...node, template: node.template_id ? templateNames.get(node.template_id) : null },
     peers: (peers.get(node.id) ?? []).map((peer) => ({
       id: peer.id,
       version: peer.version,
@@ -182,7 +203,11 @@ async function fleetDiff(panel: PanelApi, options: FleetOptions): Promise<FleetD
   }));
   return diffFleetFile(
     desired,
-    { nodes: current, clusters: clusters.clusters.map((cluster) => currentCluster(cluster, clusters)) },
+    {
+      templates,
+      nodes: current,
+      clusters: clusters.clusters.map((cluster) => currentCluster(cluster, clusters)),
+    },
     options.prune === true,
   );
 }
@@ -263,6 +288,7 @@ function isFields(value: unknown): value is ApiFields {
 interface CreatedIds {
   nodes: Map<string, string>;
   clusters: Map<string, string>;
+  templates: Map<string, string>;
 }
 
 async function applyClusterChange(
@@ -312,6 +338,18 @@ async function applyClusterChange(
   }
 }
 
+/**
+ * A node's `template` (a name) as the API's `template_id`: naming a template pins its latest version, null
+ * unpins. Templates this sync created are known by name already.
+ */
+async function withTemplateId(panel: PanelApi, fields: ApiFields, ids: CreatedIds): Promise<ApiFields> {
+  const { template, ...rest } = fields;
+  if (template === undefined) return fields;
+  if (typeof template !== 'string') return { ...rest, template_id: null };
+  const templateId = ids.templates.get(template) ?? (await panel.resolveTemplate(template)).id;
+  return { ...rest, template_id: templateId };
+}
+
 async function applyChange(
   panel: PanelApi,
   change: Exclude<FleetChange, ClusterChange>,
@@ -319,19 +357,28 @@ async function applyChange(
   secrets: Map<string, string>,
 ): Promise<void> {
   if (change.action === 'update') {
-    const body = {
-      ...Object.fromEntries(change.changes.map((c) => [c.field, c.to])),
-      version: change.version,
-    };
+    const changed = Object.fromEntries(change.changes.map((c) => [c.field, c.to]));
+    if (change.kind === 'template') {
+      await panel.updateTemplate(change.id, { settings: changed, version: change.version });
+      return;
+    }
+    const body = { ...(await withTemplateId(panel, changed, ids)), version: change.version };
     if (change.kind === 'node') await panel.updateNode(change.id, body);
     else await panel.updatePeer(change.id, body);
   } else if (change.action === 'delete') {
-    if (change.kind === 'node') await panel.deleteNode(change.id, change.version);
+    if (change.kind === 'template') await panel.deleteTemplate(change.id, change.version);
+    else if (change.kind === 'node') await panel.deleteNode(change.id, change.version);
     else await panel.deletePeer(change.id, change.version);
+  } else if (change.kind === 'template') {
+    const created = await panel.createTemplate({
+      name: change.template,
+      settings: Object.fromEntries(Object.entries(change.settings)),
+    });
+    ids.templates.set(created.name, created.id);
   } else if (change.kind === 'node') {
     const node = nodeCreation(
       change.node,
-      change.fields,
+      await withTemplateId(panel, change.fields, ids),
       (missing) => `node ${change.node} is new: the fleet file must give its ${missing.join(', ')}`,
     );
     const created = await panel.createNode({ ...node, agent_secret: secrets.get(change.node) });

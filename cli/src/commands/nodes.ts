@@ -107,7 +107,11 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
         .option('--disable', 'disable the node')
         .option('--agent-secret-stdin', 'read a new agent secret from standard input')
         .option('--tag <key=value>', 'add or change a tag (repeatable)', collectTag, [])
-        .option('--untag <key>', 'remove a tag (repeatable)', collect, []),
+        .option('--untag <key>', 'remove a tag (repeatable)', collect, [])
+        .option(
+          '--template <name[@version]|none>',
+          'follow a template, pinning its latest version (or the one given); none stops following',
+        ),
     ),
     NODE_FIELDS,
   );
@@ -115,6 +119,7 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
     set,
     'wgfleet nodes set edge-1 --override-keepalive 25 --override-dns none',
     'wgfleet nodes set edge-1 --tag region=eu --untag canary',
+    'wgfleet nodes set edge-1 --template branch-office@3',
   );
   set.action(
     runtime.act(async (ref: string, options: Record<string, unknown>, command) => {
@@ -124,6 +129,11 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
       if (options.enable) body.enabled = true;
       if (options.disable) body.enabled = false;
       if (options.agentSecretStdin) body.agent_secret = (await text(process.stdin)).trim();
+      if (typeof options.template === 'string') {
+        const pin = templatePin(options.template);
+        body.template_id = pin ? (await panel.resolveTemplate(pin.template)).id : null;
+        if (pin?.version !== undefined) body.template_version = pin.version;
+      }
       const tagged = stringList(options.tag);
       const untagged = stringList(options.untag);
       if (tagged.length > 0 || untagged.length > 0) body.tags = changedTags(node.tags, tagged, untagged);
@@ -149,6 +159,13 @@ export function registerNodeCommands(program: Command, runtime: Runtime): void {
         .result(`deleted node ${node.name}`, { deleted: { kind: 'node', id: node.id, name: node.name } });
     }),
   );
+}
+
+/** `name`, `name@3` or `none` (null): a trailing `@<digits>` is the version. */
+export function templatePin(value: string): { template: string; version?: number } | null {
+  if (value === 'none') return null;
+  const match = /^(.+)@(\d+)$/.exec(value);
+  return match ? { template: match[1], version: Number(match[2]) } : { template: value };
 }
 
 function printNode(out: Output, node: NodeView): void {

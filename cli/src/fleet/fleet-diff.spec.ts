@@ -6,6 +6,7 @@ import {
   diffClusters,
   diffFleet,
   diffFleetFile,
+  diffTemplates,
 } from './fleet-diff';
 import { DesiredClusterSpec, DesiredNodeSpec } from './fleet-file';
 
@@ -275,16 +276,89 @@ describe('diffFleetFile', () => {
       { id: 'c1', version: 1, name: 'edge', fields: {}, members: [], dns: null, peers: [] },
     ];
     const spec = {
+      templates: [],
       nodes: [{ name: 'edge-3', fields: {}, peers: [] }],
       clusters: [{ name: 'edge', fields: {}, members: ['edge-3'], peers: [] }],
     };
-    const { changes } = diffFleetFile(spec, { nodes: current, clusters }, true);
+    const { changes } = diffFleetFile(spec, { templates: [], nodes: current, clusters }, true);
     expect(changes.map((change) => `${change.action} ${change.kind}`)).toEqual([
       'create node',
       'create member',
       'delete node',
       'delete node',
     ]);
-    expect(diffFleetFile({ nodes: [] }, { nodes: [], clusters }, true).changes).toEqual([]);
+    expect(
+      diffFleetFile({ templates: [], nodes: [] }, { templates: [], nodes: [], clusters }, true).changes,
+    ).toEqual([]);
+  });
+
+  it('writes templates before the nodes that name them and deletes them after everything else', () => {
+    const clusters: CurrentCluster[] = [
+      { id: 'c1', version: 1, name: 'edge', fields: {}, members: [], dns: null, peers: [] },
+    ];
+    const spec = {
+      templates: [{ name: 'branch', settings: { fwmark: 7 } }],
+      nodes: [{ name: 'edge-3', fields: { template: 'branch' }, peers: [] }],
+      clusters: [{ name: 'edge', fields: {}, members: ['edge-3'], peers: [] }],
+    };
+    const templates = [{ id: 't2', version: 1, name: 'old', settings: {} }];
+    const { changes, kept } = diffFleetFile(spec, { templates, nodes: current, clusters }, true);
+    expect(changes.map((change) => `${change.action} ${change.kind}`)).toEqual([
+      'create template',
+      'create node',
+      'create member',
+      'delete node',
+      'delete node',
+      'delete template',
+    ]);
+    expect(kept).toEqual([]);
+    expect(diffFleetFile(spec, { templates, nodes: current, clusters }, false).kept).toContainEqual({
+      kind: 'template',
+      template: 'old',
+    });
+  });
+});
+
+describe('diffTemplates', () => {
+  const current = [
+    { id: 't1', version: 2, name: 'branch', settings: { override_keepalive: 40, fwmark: 7 } },
+    { id: 't2', version: 1, name: 'old', settings: {} },
+  ];
+
+  it("creates, makes the file's settings exactly (a left-out one removed) and deletes only with prune", () => {
+    const desired = [
+      { name: 'branch', settings: { override_keepalive: 50 } },
+      { name: 'new', settings: { interface_mtu: 1380 } },
+    ];
+    expect(diffTemplates(desired, current, false)).toEqual({
+      changes: [
+        {
+          action: 'update',
+          kind: 'template',
+          template: 'branch',
+          id: 't1',
+          version: 2,
+          changes: [
+            { field: 'fwmark', from: 7, to: null },
+            { field: 'override_keepalive', from: 40, to: 50 },
+          ],
+        },
+        { action: 'create', kind: 'template', template: 'new', settings: { interface_mtu: 1380 } },
+      ],
+      deletions: [],
+      kept: [{ kind: 'template', template: 'old' }],
+    });
+    expect(diffTemplates(desired, current, true).deletions).toEqual([
+      { action: 'delete', kind: 'template', template: 'old', id: 't2', version: 1 },
+    ]);
+    expect(describeChange(diffTemplates(desired, current, false).changes[1])).toEqual([
+      '+ create template new',
+      '    interface_mtu: 1380',
+    ]);
+  });
+
+  it('changes nothing when the settings match, whatever their order', () => {
+    const same = [{ name: 'branch', settings: { fwmark: 7, override_keepalive: 40 } }];
+    expect(diffTemplates(same, current.slice(0, 1), true).changes).toEqual([]);
   });
 });

@@ -1,4 +1,11 @@
-import type { ApiFields, DesiredClusterSpec, DesiredDnsSpec, DesiredNodeSpec, FleetSpec } from './fleet-file';
+import type {
+  ApiFields,
+  DesiredClusterSpec,
+  DesiredDnsSpec,
+  DesiredNodeSpec,
+  DesiredTemplateSpec,
+  FleetSpec,
+} from './fleet-file';
 
 /** A node or peer as the panel has it: its id and version make the change a versioned write. */
 export interface CurrentPeer {
@@ -18,6 +25,14 @@ export interface CurrentCluster extends CurrentPeer {
   /** Its DNS settings without the secret; null: none. */
   dns: ApiFields | null;
   peers: CurrentPeer[];
+}
+
+/** A template as the panel has it: its latest version's settings. */
+export interface CurrentTemplate {
+  id: string;
+  version: number;
+  name: string;
+  settings: ApiFields;
 }
 
 export interface FieldChange {
@@ -41,6 +56,7 @@ export type FleetChange =
       changes: FieldChange[];
     }
   | { action: 'delete'; kind: 'peer'; node: string; peer: string; id: string; version: number }
+  | TemplateChange
   | ClusterChange;
 
 /** A change `dns` carries its settings without the secret, which `dnsSecretEnv` names the variable of. */
@@ -69,9 +85,22 @@ export type ClusterChange =
     }
   | { action: 'delete'; kind: 'cluster-peer'; cluster: string; peer: string; id: string; version: number };
 
+export type TemplateChange =
+  | { action: 'create'; kind: 'template'; template: string; settings: ApiFields }
+  | {
+      action: 'update';
+      kind: 'template';
+      template: string;
+      id: string;
+      version: number;
+      changes: FieldChange[];
+    }
+  | { action: 'delete'; kind: 'template'; template: string; id: string; version: number };
+
 /** In the panel, not in the file, and left alone because --prune was not given. */
 export type KeptItem =
   | { kind: 'node' | 'peer'; node: string; peer?: string }
+  | { kind: 'template'; template: string }
   | { kind: 'cluster' | 'member' | 'cluster-peer'; cluster: string; name?: string };
 
 export interface FleetDiff {
@@ -196,25 +225,30 @@ export function diffFleet(desired: DesiredNodeSpec[], current: CurrentNode[], pr
 }
 
 /**
- * The nodes and, when the file has a `clusters:` list, the clusters. Clusters change after nodes are made (their
- * members must exist) and before nodes are deleted.
+ * The templates, the nodes and, when the file has a `clusters:` list, the clusters. Templates are written before
+ * the nodes (which may name them) and deleted after them; clusters change after nodes are made (their members
+ * must exist) and before nodes are deleted.
  */
 export function diffFleetFile(
   spec: FleetSpec,
-  current: { nodes: CurrentNode[]; clusters: CurrentCluster[] },
+  current: { templates: CurrentTemplate[]; nodes: CurrentNode[]; clusters: CurrentCluster[] },
   prune: boolean,
 ): FleetDiff {
+  const templates = diffTemplates(spec.templates, current.templates, prune);
   const nodes = diffFleet(spec.nodes, current.nodes, prune);
-  if (!spec.clusters) return nodes;
-  const clusters = diffClusters(spec.clusters, current.clusters, prune);
+  const clusters = spec.clusters
+    ? diffClusters(spec.clusters, current.clusters, prune)
+    : { changes: [], kept: [] };
   const isNodeDeletion = (change: FleetChange) => change.action === 'delete' && change.kind === 'node';
   return {
     changes: [
+      ...templates.changes,
       ...nodes.changes.filter((change) => !isNodeDeletion(change)),
       ...clusters.changes,
       ...nodes.changes.filter(isNodeDeletion),
+      ...templates.deletions,
     ],
-    kept: [...nodes.kept, ...clusters.kept],
+    kept: [...templates.kept, ...nodes.kept, ...clusters.kept],
   };
 }
 
@@ -348,6 +382,63 @@ export function diffClusters(
   return { changes: [...changes, ...deletions], kept };
 }
 
+/**
+ * Templates of a fleet file against the panel's, by name: a template's settings are the file's exactly (a setting
+ * the file leaves out is removed, as null). An edit is the template's next version and moves no node. Creations
+ * and updates go before the nodes (which may name them), deletions after (a followed template cannot go).
+ */
+export function diffTemplates(
+  desired: DesiredTemplateSpec[],
+  current: CurrentTemplate[],
+  prune: boolean,
+): { changes: FleetChange[]; deletions: FleetChange[]; kept: KeptItem[] } {
+  const changes: FleetChange[] = [];
+  const deletions: FleetChange[] = [];
+  const kept: KeptItem[] = [];
+  const currentByName = new Map(current.map((template) => [template.name, template]));
+  for (const template of desired) {
+    const existing = currentByName.get(template.name);
+    if (!existing) {
+      changes.push({
+        action: 'create',
+        kind: 'template',
+        template: template.name,
+        settings: template.settings,
+      });
+      continue;
+    }
+    const removed = Object.fromEntries(
+      Object.keys(existing.settings)
+        .filter((key) => template.settings[key] === undefined)
+        .map((key) => [key, null]),
+    );
+    const settingChanges = fieldChanges({ ...removed, ...template.settings }, existing.settings);
+    if (settingChanges.length > 0) {
+      changes.push({
+        action: 'update',
+        kind: 'template',
+        template: template.name,
+        id: existing.id,
+        version: existing.version,
+        changes: settingChanges,
+      });
+    }
+  }
+  const wanted = new Set(desired.map((template) => template.name));
+  for (const template of current.filter((t) => !wanted.has(t.name))) {
+    if (prune)
+      deletions.push({
+        action: 'delete',
+        kind: 'template',
+        template: template.name,
+        id: template.id,
+        version: template.version,
+      });
+    else kept.push({ kind: 'template', template: template.name });
+  }
+  return { changes, deletions, kept };
+}
+
 /** What a change is about, as a plan names it. */
 function targetOf(change: FleetChange): string {
   switch (change.kind) {
@@ -361,12 +452,15 @@ function targetOf(change: FleetChange): string {
       return `member ${change.cluster}/${change.node}`;
     case 'cluster-peer':
       return `peer ${change.cluster}/${change.peer} (cluster)`;
+    case 'template':
+      return `template ${change.template}`;
   }
 }
 
 /** A kept item as a plan names it. */
 export function describeKept(item: KeptItem): string {
   if ('node' in item) return `${item.kind} ${item.peer ? `${item.node}/${item.peer}` : item.node}`;
+  if (item.kind === 'template') return `template ${item.template}`;
   return `${item.kind} ${item.name ? `${item.cluster}/${item.name}` : item.cluster}`;
 }
 
@@ -382,9 +476,10 @@ export function describeChange(change: FleetChange): string[] {
     ];
   }
   if (change.action === 'create' && change.kind !== 'member') {
+    const values = change.kind === 'template' ? change.settings : change.fields;
     return [
       head,
-      ...Object.entries(change.fields).map(([field, value]) => `    ${field}: ${JSON.stringify(value)}`),
+      ...Object.entries(values).map(([field, value]) => `    ${field}: ${JSON.stringify(value)}`),
     ];
   }
   return [head];

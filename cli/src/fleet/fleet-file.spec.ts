@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { ClusterView, NodeView, PeerView } from '../api-types';
+import type { ClusterView, NodeView, PeerView, TemplateView } from '../api-types';
 import { dnsSecretVariable, exportFleetFile, parseFleetFile } from './fleet-file';
 
 const tags: Record<string, string> = { tier: 'gold', region: 'eu' };
@@ -118,6 +118,9 @@ describe('parseFleetFile', () => {
     ],
     ['nodes:\n  - name: a\n    tags:\n      port: 1', /nodes\[0\]\.tags: must be a mapping/],
     ['nodes: [', /not valid YAML/],
+    ['templates: [a]\nnodes: []', /templates: must be a mapping/],
+    ['templates:\n  t:\n    colour: red\nnodes: []', /templates\.t\.colour: unknown field/],
+    ['templates:\n  t: {}\nnodes:\n  - name: a\n    template: u', /nodes\[0\]\.template: template u is not/],
   ])('refuses %j naming the place', (text, message) => {
     expect(() => parseFleetFile(text)).toThrow(message);
   });
@@ -212,5 +215,33 @@ describe('clusters in a fleet file', () => {
     ['nodes: []\nclusters:\n  - name: a\n  - name: a', /cluster a appears twice/],
   ])('refuses %j naming the place', (document, message) => {
     expect(() => parseFleetFile(document)).toThrow(message);
+  });
+});
+
+describe('templates in a fleet file', () => {
+  const template = {
+    id: 't1',
+    name: 'branch',
+    version: 3,
+    settings: { override_keepalive: 40, client_routes: { mode: 'split', networks: ['10.0.0.0/8'] } },
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+  } as TemplateView;
+
+  it('exports the templates by name and the template a node follows, and reads them back', () => {
+    const text = exportFleetFile([{ ...node, template_id: 't1', template_version: 2 }], () => [], undefined, [
+      template,
+    ]);
+    const document = parse(text);
+    expect(document.templates).toEqual({ branch: template.settings });
+    expect(document.nodes[0].template).toBe('branch');
+    expect(text).not.toContain('template_version');
+    const spec = parseFleetFile(text);
+    expect(spec.templates).toEqual([{ name: 'branch', settings: template.settings }]);
+    expect(spec.nodes[0].fields.template).toBe('branch');
+  });
+
+  it('leaves templates out of a fleet without any', () => {
+    expect(parse(exportFleetFile([node], () => []))).not.toHaveProperty('templates');
   });
 });

@@ -7,6 +7,8 @@ import type {
   NodeView,
   PeerCreation,
   PeerView,
+  TemplateSettings,
+  TemplateView,
 } from '../api-types';
 import { CliError } from '../exit-codes';
 
@@ -20,6 +22,7 @@ export interface DesiredPeerSpec {
 
 export interface DesiredNodeSpec {
   name: string;
+  /** API fields, and `template`: the name of the template the node follows (null: none). */
   fields: ApiFields;
   /** The environment variable holding the agent secret, for a node the panel does not have yet. */
   agentSecretEnv?: string;
@@ -42,11 +45,34 @@ export interface DesiredClusterSpec {
   peers: DesiredPeerSpec[];
 }
 
-/** What a fleet file asks for; clusters are managed only by a file with a `clusters:` list. */
+export interface DesiredTemplateSpec {
+  name: string;
+  /** Every setting the template sets; one left out is removed from the template on sync. */
+  settings: ApiFields;
+}
+
+/**
+ * What a fleet file asks for: templates, then the nodes (which may name one of them); clusters are managed only
+ * by a file with a `clusters:` list.
+ */
 export interface FleetSpec {
+  templates: DesiredTemplateSpec[];
   nodes: DesiredNodeSpec[];
   clusters?: DesiredClusterSpec[];
 }
+
+/** The keys of a template's settings, checked against the OpenAPI document's settings type. */
+const TEMPLATE_SETTING_KEYS: Record<keyof TemplateSettings, true> = {
+  override_listen_port: true,
+  override_dns: true,
+  override_mtu: true,
+  override_keepalive: true,
+  override_endpoint_allowed_ip: true,
+  client_dns_search: true,
+  client_routes: true,
+  interface_mtu: true,
+  fwmark: true,
+};
 
 type Kind = 'string' | 'integer' | 'boolean' | 'strings' | 'map';
 interface FieldRule {
@@ -135,7 +161,7 @@ const DNS_RULES: FieldRules<ClusterDns> = {
   url: { kind: 'string' },
 };
 
-const NODE_KEYS = ['name', 'agent_secret_env', 'overrides', 'peers', ...Object.keys(NODE_RULES)];
+const NODE_KEYS = ['name', 'agent_secret_env', 'overrides', 'template', 'peers', ...Object.keys(NODE_RULES)];
 const PEER_KEYS = ['name', ...Object.keys(PEER_RULES)];
 const CLUSTER_KEYS = ['name', 'members', 'dns', 'peers', ...Object.keys(CLUSTER_RULES)];
 const DNS_KEYS = ['secret_env', ...Object.keys(DNS_RULES)];
@@ -201,7 +227,23 @@ function requireName(path: string, value: Record<string, unknown>): string {
   return value.name;
 }
 
-/** A fleet file's text → the desired nodes, clusters and peers, or an error naming the place in the file. */
+/** `templates:` (name → settings) → the desired templates; the panel validates each setting's value. */
+function parseTemplates(value: unknown): DesiredTemplateSpec[] {
+  if (value === undefined) return [];
+  if (!isObject(value)) fail('templates', 'must be a mapping of template name to settings');
+  return Object.entries(value).map(([name, settings]) => {
+    const path = `templates.${name}`;
+    if (settings === null) return { name, settings: {} };
+    if (!isObject(settings)) fail(path, 'must be a mapping of settings');
+    checkKeys(path, settings, Object.keys(TEMPLATE_SETTING_KEYS));
+    return { name, settings };
+  });
+}
+
+/**
+ * A fleet file's text → the desired templates, nodes, clusters and peers, or an error naming the place in the
+ * file.
+ */
 export function parseFleetFile(text: string, source = 'fleet file'): FleetSpec {
   let document: unknown;
   try {
@@ -210,16 +252,19 @@ export function parseFleetFile(text: string, source = 'fleet file'): FleetSpec {
     throw new CliError(`${source} is not valid YAML: ${(error as Error).message}`);
   }
   if (!isObject(document) || !Array.isArray(document.nodes)) fail(source, 'must have a list `nodes:`');
-  checkKeys(source, document, ['nodes', 'clusters']);
+  checkKeys(source, document, ['templates', 'nodes', 'clusters']);
   const { clusters } = document;
   if (clusters !== undefined && !Array.isArray(clusters)) fail(`${source}.clusters`, 'must be a list');
+  const templates = parseTemplates(document.templates);
   return {
-    nodes: parseNodes(document.nodes),
+    templates,
+    nodes: parseNodes(document.nodes, new Set(templates.map((template) => template.name))),
     ...(clusters === undefined ? {} : { clusters: parseClusters(clusters) }),
   };
 }
 
-function parseNodes(nodes: unknown[]): DesiredNodeSpec[] {
+/** `templateNames` are the file's templates; a node may name one outside them only when the file has none. */
+function parseNodes(nodes: unknown[], templateNames: Set<string>): DesiredNodeSpec[] {
   const seenNodes = new Set<string>();
   return nodes.map((node: unknown, index: number) => {
     const path = `nodes[${index}]`;
@@ -233,6 +278,13 @@ function parseNodes(nodes: unknown[]): DesiredNodeSpec[] {
       if (!isObject(node.overrides)) fail(`${path}.overrides`, 'must be a mapping');
       checkKeys(`${path}.overrides`, node.overrides, Object.keys(OVERRIDE_RULES));
       Object.assign(fields, pickFields(`${path}.overrides`, node.overrides, OVERRIDE_RULES, 'override_'));
+    }
+    if (node.template !== undefined) {
+      if (node.template !== null && typeof node.template !== 'string')
+        fail(`${path}.template`, 'must be the name of a template, or null');
+      if (typeof node.template === 'string' && templateNames.size > 0 && !templateNames.has(node.template))
+        fail(`${path}.template`, `template ${node.template} is not in the file's templates`);
+      fields.template = node.template;
     }
     if (node.agent_secret_env !== undefined && typeof node.agent_secret_env !== 'string') {
       fail(`${path}.agent_secret_env`, 'must be the name of an environment variable');
@@ -316,10 +368,11 @@ export function exportFleetFile(
   nodes: NodeView[],
   peersOf: (nodeId: string) => PeerView[],
   clusters: FleetClusters = NO_CLUSTERS,
+  templates: TemplateView[] = [],
 ): string {
   return (
     '# wgfleet fleet file: wgfleet diff -f <file> shows what sync would change\n' +
-    stringify(fleetDocument(nodes, peersOf, clusters))
+    stringify(fleetDocument(nodes, peersOf, clusters, templates))
   );
 }
 
@@ -343,6 +396,7 @@ export function fleetDocument(
   nodes: NodeView[],
   peersOf: (nodeId: string) => PeerView[],
   clusters: FleetClusters = NO_CLUSTERS,
+  templates: TemplateView[] = [],
 ) {
   const clusterEntries = [...clusters.clusters].sort(byName).map((cluster) => {
     const view: Record<string, unknown> = cluster;
@@ -355,7 +409,16 @@ export function fleetDocument(
       peers: peerEntries(clusters.peersOf(cluster.id)),
     };
   });
+  const templateNames = new Map(templates.map((template) => [template.id, template.name]));
   return {
+    // Left out when there are none, so a fleet without templates exports as it always did.
+    ...(templates.length > 0
+      ? {
+          templates: Object.fromEntries(
+            [...templates].sort(byName).map((template) => [template.name, template.settings]),
+          ),
+        }
+      : {}),
     nodes: [...nodes].sort(byName).map((node) => {
       const view: Record<string, unknown> = node;
       const plain = Object.fromEntries(
@@ -366,7 +429,8 @@ export function fleetDocument(
       const overrides = Object.fromEntries(
         Object.keys(OVERRIDE_RULES).map((key) => [key, view['override_' + key] ?? null]),
       );
-      return { name: node.name, ...plain, overrides, peers: peerEntries(peersOf(node.id)) };
+      const template = node.template_id ? { template: templateNames.get(node.template_id) } : {};
+      return { name: node.name, ...plain, overrides, ...template, peers: peerEntries(peersOf(node.id)) };
     }),
     ...(clusterEntries.length > 0 ? { clusters: clusterEntries } : {}),
   };

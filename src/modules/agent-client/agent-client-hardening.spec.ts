@@ -148,7 +148,7 @@ describe('AgentClient against hostile answers', () => {
       'invalid_response',
       expect.stringContaining('added'),
     ]);
-    const port = await failure(client.setListenPort(51820));
+    const port = await failure(client.setInterface({ listen_port: 51820 }));
     expect([port.reason, port.message]).toEqual(['invalid_response', expect.stringContaining('listen_port')]);
   });
 

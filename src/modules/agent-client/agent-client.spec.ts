@@ -121,10 +121,12 @@ describe('AgentClient against the real agent', () => {
       updated: 0,
       removed: 0,
     });
-    expect(await client.setListenPort(wg0.listenPort)).toEqual({
+    expect(await client.setInterface({ listen_port: wg0.listenPort })).toEqual({
       name: wg0.name,
       public_key: wg0.publicKey,
       listen_port: wg0.listenPort,
+      fwmark: null,
+      mtu: expect.any(Number),
     });
   });
 

@@ -6,6 +6,7 @@ import {
   DumpPeer,
   HealthResponse,
   InterfaceInfo,
+  InterfaceUpdateRequest,
   InterfacesResponse,
   RESPONSE_SIGNATURE_HEADER,
   SyncconfRequest,
@@ -229,8 +230,9 @@ export class AgentClient {
     return this.request('GET', '/v1/receipt-key', receiptKeyAnswer);
   }
 
-  setListenPort(listenPort: number): Promise<InterfaceInfo> {
-    return this.request('PUT', `/v1/wg/${this.iface}`, interfaceInfoAnswer, { listen_port: listenPort });
+  /** Listen port, MTU, fwmark: only what is given (docs/PROTOCOL.md "Interface settings"). */
+  setInterface(settings: InterfaceUpdateRequest): Promise<InterfaceInfo> {
+    return this.request('PUT', `/v1/wg/${this.iface}`, interfaceInfoAnswer, settings);
   }
 
   /** Closes kept-alive connections (the factory calls it when a node's connection settings change). */

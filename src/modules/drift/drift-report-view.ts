@@ -6,6 +6,7 @@ import {
   FleetDriftReport,
   FleetDriftSummary,
   InterfaceMismatch,
+  InterfaceSettingField,
   MismatchedPeer,
   MissingPeer,
   NodeDriftReport,
@@ -183,6 +184,29 @@ export class PublicKeyMismatchView {
   actual!: string;
 }
 
+/** What both interface settings' mismatches hold; each has its own class so the union tells them apart. */
+abstract class InterfaceSettingMismatchFields {
+  @ApiProperty({ description: "what the node's pinned template sets" })
+  expected!: number;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'null: no fwmark, or an MTU the agent does not report',
+  })
+  actual!: number | null;
+}
+
+export class InterfaceMtuMismatchView extends InterfaceSettingMismatchFields {
+  @ApiProperty({ enum: ['interface_mtu'] })
+  field!: Extract<InterfaceSettingField, 'interface_mtu'>;
+}
+
+export class FwmarkMismatchView extends InterfaceSettingMismatchFields {
+  @ApiProperty({ enum: ['fwmark'] })
+  field!: Extract<InterfaceSettingField, 'fwmark'>;
+}
+
 export class PendingPeerView implements PendingPeer {
   @ApiProperty({ format: 'uuid' })
   peer_id!: string;
@@ -194,7 +218,7 @@ export class PendingPeerView implements PendingPeer {
   public_key!: string;
 }
 
-@ApiExtraModels(ListenPortMismatchView, PublicKeyMismatchView)
+@ApiExtraModels(ListenPortMismatchView, PublicKeyMismatchView, InterfaceMtuMismatchView, FwmarkMismatchView)
 export class NodeDriftReportView implements NodeDriftReport {
   @ApiProperty({ format: 'uuid' })
   node_id!: string;
@@ -234,6 +258,8 @@ export class NodeDriftReportView implements NodeDriftReport {
     items: discriminatedOneOf('field', {
       listen_port: ListenPortMismatchView,
       public_key: PublicKeyMismatchView,
+      interface_mtu: InterfaceMtuMismatchView,
+      fwmark: FwmarkMismatchView,
     }),
   })
   interface_mismatches!: InterfaceMismatch[];

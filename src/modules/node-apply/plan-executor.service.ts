@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { BatchItemResult, Dump, WirePeer } from '@wgfleet/protocol';
+import type { BatchItemResult, Dump, InterfaceUpdateRequest, WirePeer } from '@wgfleet/protocol';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { AgentClient, AgentError } from '../agent-client';
 import type { Divergence } from '../drift/domain/drift-report';
@@ -68,8 +68,9 @@ export class PlanExecutor {
         input.options.mode === 'peer'
           ? await this.applyPeerByPeer(client, input)
           : await this.applyBatch(client, input);
-      await this.applyListenPort(client, input, changes);
     }
+    // A syncconf carries the listen port itself; the rest of the interface is set on its own.
+    await this.applyInterface(client, input, changes, input.options.mode === 'syncconf');
     return { ...changes, errors: [...unrestorable, ...changes.errors] };
   }
 
@@ -273,19 +274,29 @@ export class PlanExecutor {
     return { ...syncconfChanges(plan, excluded), errors };
   }
 
-  private async applyListenPort(
+  /** The plan's interface changes in one request; an agent's refusal is each change's error. */
+  private async applyInterface(
     client: AgentClient,
     { plan, snapshot }: ApplyInput,
     changes: AppliedChanges,
+    listenPortSent: boolean,
   ) {
-    for (const change of plan.interface) {
-      try {
-        await client.setListenPort(change.expected);
-      } catch (error) {
-        if (!(error instanceof AgentError) || error.transient) throw error;
+    const wanted = plan.interface.filter((change) => !(listenPortSent && change.field === 'listen_port'));
+    if (wanted.length === 0) return;
+    const settings: InterfaceUpdateRequest = {};
+    for (const change of wanted) {
+      if (change.field === 'listen_port') settings.listen_port = change.expected;
+      else if (change.field === 'interface_mtu') settings.mtu = change.expected;
+      else settings.fwmark = change.expected;
+    }
+    try {
+      await client.setInterface(settings);
+    } catch (error) {
+      if (!(error instanceof AgentError) || error.transient) throw error;
+      for (const change of wanted) {
         changes.errors.push({
           public_key: snapshot.node.publicKey ?? '',
-          operation: 'listen_port',
+          operation: change.field,
           message: error.message,
         });
       }

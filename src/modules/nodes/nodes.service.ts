@@ -137,6 +137,9 @@ export class NodesService {
       );
     });
     const node = await this.require(target, id);
+    // A pinned template may set the interface: carried to the node now, not at the next sweep. Inside a
+    // caller's transaction (an enrollment's claim) the sweep does it, as nothing is committed yet.
+    if (!em && node.templateId !== null) await this.changes.changed(id);
     return toNodeView(node, this.extensions.extrasOfCreated(node));
   }
 

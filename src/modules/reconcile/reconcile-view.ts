@@ -100,20 +100,25 @@ export class PlannedRemovalView implements PlannedRemoval {
   reason!: 'orphaned' | 'unknown';
 }
 
-export class PlannedInterfaceChangeView implements PlannedInterfaceChange {
-  @ApiProperty({ enum: ['listen_port'] })
-  field!: 'listen_port';
+/** The listen port, or the MTU or fwmark the node's pinned template sets. */
+export class PlannedInterfaceChangeView {
+  @ApiProperty({ enum: ['listen_port', 'interface_mtu', 'fwmark'] })
+  field!: PlannedInterfaceChange['field'];
 
   @ApiProperty()
   expected!: number;
 
-  @ApiProperty()
-  actual!: number;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'null: no fwmark, or an MTU the agent does not report',
+  })
+  actual!: number | null;
 
-  @ApiProperty({ description: "The node's listen port now (= actual)" })
-  from!: number;
+  @ApiProperty({ type: Number, nullable: true, description: "The node's value now (= actual)" })
+  from!: number | null;
 
-  @ApiProperty({ description: 'The listen port after the repair (= expected)' })
+  @ApiProperty({ description: 'The value after the repair (= expected)' })
   to!: number;
 }
 
@@ -141,7 +146,7 @@ export class ReconcilePlanView implements ReconcilePlan {
   remove!: PlannedRemovalView[];
 
   @ApiProperty({ type: PlannedInterfaceChangeView, isArray: true })
-  interface!: PlannedInterfaceChangeView[];
+  interface!: PlannedInterfaceChange[];
 
   @ApiProperty({
     type: UnrestorablePeerView,

@@ -19,7 +19,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { CommandContext, Ctx } from '../../common/auth/auth.decorators';
+import { CommandContext, Ctx, FleetWide } from '../../common/auth/auth.decorators';
 import { badRequest } from '../../common/http/api-error';
 import { ApiErrors, Page, PageOf } from '../../common/http/api-responses';
 import { UuidParam } from '../../common/http/params';
@@ -32,6 +32,8 @@ import { TemplatesService } from './templates.service';
 @ApiTags('templates')
 @ApiBearerAuth()
 @ApiErrors(401)
+// Nodes anywhere may follow a template: it needs its role on the whole fleet (docs/SECURITY.md, Roles and scopes).
+@FleetWide()
 @Controller('api/templates')
 export class TemplatesController {
   constructor(private readonly templates: TemplatesService) {}

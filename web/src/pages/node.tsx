@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, errorText, expectOk, WgfleetApiError } from '../api';
 import { AdoptPeers } from '../components/adopt-peers';
 import { DriftDetail } from '../components/drift-detail';
+import { SourceLabel } from '../components/setting-source';
 import { Field, listOrNull, numberOrNull } from '../components/field';
 import { PlanRepair } from '../components/plan-review';
 import { LatestRepairProblem } from '../components/repair-problem';
@@ -35,6 +36,14 @@ export function NodePage({ id }: { id: string }) {
     () => expectOk(api.GET('/api/nodes/{id}/settings', { params: { path: { id } } })),
     [id],
   );
+  const templateId = node.data?.template_id ?? null;
+  const template = useLoad(
+    () =>
+      templateId === null
+        ? Promise.resolve(null)
+        : expectOk(api.GET('/api/templates/{id}', { params: { path: { id: templateId } } })),
+    [templateId],
+  );
 
   if (node.error && !node.data) return <ErrorNote error={node.error} />;
   if (!node.data) return <p class="muted">Loading the node…</p>;
@@ -59,6 +68,17 @@ export function NodePage({ id }: { id: string }) {
       <p class="sub">
         <code>{view.interface}</code> · {view.endpoint} · agent {view.agent_url} · pool {view.address_pool}
       </p>
+      {view.template_id !== null && (
+        <p class="sub">
+          template <a href="/templates">{template.data?.name ?? view.template_id}</a> · runs version{' '}
+          {view.template_version}
+          {template.data &&
+            view.template_version !== null &&
+            template.data.version > view.template_version && (
+              <span class="muted"> (latest is v{template.data.version})</span>
+            )}
+        </p>
+      )}
 
       <div class="node-grid">
         <section class="card" aria-labelledby="drift-title">
@@ -97,6 +117,7 @@ export function NodePage({ id }: { id: string }) {
         <Settings
           node={view}
           settings={settings.data?.settings}
+          templateVersion={settings.data?.template_version}
           canWrite={canWrite}
           onSaved={() => {
             void node.reload();
@@ -179,11 +200,13 @@ function textOf(value: unknown): string {
 function Settings({
   node,
   settings,
+  templateVersion,
   canWrite,
   onSaved,
 }: {
   node: NodeView;
   settings: EffectiveSetting[] | undefined;
+  templateVersion: number | null | undefined;
   canWrite: boolean;
   onSaved: () => void;
 }) {
@@ -246,9 +269,7 @@ function Settings({
               </th>
               <td>{showValue(setting.value)}</td>
               <td>
-                <span class={`source source-${setting.source}`}>
-                  {setting.source === 'node' ? 'this node' : 'panel default'}
-                </span>
+                <SourceLabel source={setting.source} templateVersion={templateVersion} />
               </td>
             </tr>
           ))}

@@ -133,7 +133,13 @@ function dumpInterface(value: unknown, field: string): DumpInterface {
     public_key: interfaceKey(item.public_key, `${field}.public_key`),
     listen_port: integer(item.listen_port, `${field}.listen_port`, 0, 65535),
     fwmark: item.fwmark === null ? null : integer(item.fwmark, `${field}.fwmark`, 0, 0xffffffff),
+    // Agents older than interface settings leave the MTU out: unknown, not absent.
+    ...(item.mtu === undefined ? {} : { mtu: optionalMtu(item.mtu, `${field}.mtu`) }),
   };
+}
+
+function optionalMtu(value: unknown, field: string): number | null {
+  return value === null ? null : integer(value, field, 0, 0xffffffff);
 }
 
 export function dumpPeer(value: unknown, field: string): DumpPeer {
@@ -207,6 +213,10 @@ export function interfaceInfoAnswer(value: unknown): InterfaceInfo {
     name: interfaceName(body.name, 'name'),
     public_key: interfaceKey(body.public_key, 'public_key'),
     listen_port: integer(body.listen_port, 'listen_port', 0, 65535),
+    ...(body.fwmark === undefined
+      ? {}
+      : { fwmark: body.fwmark === null ? null : integer(body.fwmark, 'fwmark', 0, 0xffffffff) }),
+    ...(body.mtu === undefined ? {} : { mtu: optionalMtu(body.mtu, 'mtu') }),
   };
 }
 

@@ -281,6 +281,26 @@ describe('detectDrift: compared fields', () => {
     expect(report.status).toBe('drift');
   });
 
+  it("compares the interface MTU and fwmark only when the node's pinned template sets them", () => {
+    const dump = testDump([], { mtu: 1420, fwmark: null });
+    expect(scanOf({ peers: [], dump }).status).toBe('in_sync');
+
+    const templated = testNode({ template_settings: { interface_mtu: 1380, fwmark: 51820 } });
+    expect(scanOf({ node: templated, peers: [], dump }).interface_mismatches).toEqual([
+      { field: 'interface_mtu', expected: 1380, actual: 1420 },
+      { field: 'fwmark', expected: 51820, actual: null },
+    ]);
+    const applied = testDump([], { mtu: 1380, fwmark: 51820 });
+    expect(scanOf({ node: templated, peers: [], dump: applied }).status).toBe('in_sync');
+
+    // fwmark 0 asks for no mark, which wg shows as off; an agent that reports no MTU cannot match one.
+    const cleared = testNode({ template_settings: { fwmark: 0, interface_mtu: 1420 } });
+    expect(scanOf({ node: cleared, peers: [], dump }).status).toBe('in_sync');
+    expect(scanOf({ node: cleared, peers: [], dump: testDump([]) }).interface_mismatches).toEqual([
+      { field: 'interface_mtu', expected: 1420, actual: null },
+    ]);
+  });
+
   it('falls back to the panel default listen port', () => {
     const node = testNode({ listen_port: null });
     const dump = testDump([], { listen_port: testDefaults.listen_port });

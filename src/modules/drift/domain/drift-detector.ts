@@ -7,7 +7,11 @@ import type {
   ManagedPeerRef,
   PanelDefaults,
 } from '../../../common/domain/desired-state';
-import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
+import {
+  effectiveInterfaceSettings,
+  effectiveKeepalive,
+  effectiveListenPort,
+} from '../../../common/domain/effective-settings';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 import { endpointMatches } from './endpoint-match';
 import type {
@@ -209,6 +213,16 @@ function compareInterface(node: DesiredNode, defaults: PanelDefaults, dump: Dump
   }
   if (node.public_key && node.public_key !== dump.interface.public_key) {
     mismatches.push({ field: 'public_key', expected: node.public_key, actual: dump.interface.public_key });
+  }
+  const wanted = effectiveInterfaceSettings(node);
+  const mtu = dump.interface.mtu ?? null;
+  if (wanted.mtu !== null && wanted.mtu !== mtu) {
+    mismatches.push({ field: 'interface_mtu', expected: wanted.mtu, actual: mtu });
+  }
+  // wg shows a cleared mark as "off" (null), which is what fwmark 0 asks for.
+  const fwmark = dump.interface.fwmark ?? 0;
+  if (wanted.fwmark !== null && wanted.fwmark !== fwmark) {
+    mismatches.push({ field: 'fwmark', expected: wanted.fwmark, actual: dump.interface.fwmark });
   }
   return mismatches;
 }

@@ -68,7 +68,12 @@ export interface UnknownPeer {
 
 export type InterfaceMismatch =
   | { field: 'listen_port'; expected: number; actual: number }
-  | { field: 'public_key'; expected: string; actual: string };
+  | { field: 'public_key'; expected: string; actual: string }
+  /** Only when the node's pinned template sets one; actual null = the agent does not report it (or no fwmark). */
+  | { field: InterfaceSettingField; expected: number; actual: number | null };
+
+/** The server interface's settings a template sets and the agent applies. */
+export type InterfaceSettingField = 'interface_mtu' | 'fwmark';
 
 /** A peer whose latest change the panel has not applied yet: its own backlog, not drift. */
 export interface PendingPeer {

@@ -9,7 +9,14 @@ import type {
   ReconcilePlan,
 } from './reconcile-plan';
 
-export const RECONCILE_OPERATIONS = ['add', 'update', 'remove', 'listen_port'] as const;
+export const RECONCILE_OPERATIONS = [
+  'add',
+  'update',
+  'remove',
+  'listen_port',
+  'interface_mtu',
+  'fwmark',
+] as const;
 
 export interface ReconcileError {
   public_key: string;
@@ -195,10 +202,10 @@ export function cannotLeaveNodeEmpty(
 /** A verify scan passes when it shows no drift in any category the reconcile was asked to repair. */
 export function isVerified(report: NodeDriftReport, options: ReconcileOptions): boolean {
   if (report.status === 'unknown') return false;
-  const listenPortDrift = report.interface_mismatches.some((mismatch) => mismatch.field === 'listen_port');
+  const interfaceDrift = report.interface_mismatches.some((mismatch) => mismatch.field !== 'public_key');
   return !(
     (options.reconcile_missing && report.missing_peers.length > 0) ||
-    (options.reconcile_mismatched && (report.mismatched_peers.length > 0 || listenPortDrift)) ||
+    (options.reconcile_mismatched && (report.mismatched_peers.length > 0 || interfaceDrift)) ||
     (options.remove_orphaned && report.orphaned_peers.length > 0) ||
     (options.remove_unknown && report.unknown_peers.length > 0)
   );

@@ -212,6 +212,15 @@ describe('planReconcile', () => {
     const keyOnly = plan([], { dump: testDump([], { public_key: testKey(201) }) });
     expect(isEmptyPlan(keyOnly)).toBe(true);
   });
+
+  it("plans the interface MTU and fwmark the node's pinned template sets", () => {
+    const node = testNode({ template_settings: { interface_mtu: 1380, fwmark: 7 } });
+    const dump = testDump([], { mtu: 1420, fwmark: null });
+    expect(plan([], { node, dump }).interface).toEqual([
+      { field: 'interface_mtu', expected: 1380, actual: 1420, from: 1420, to: 1380 },
+      { field: 'fwmark', expected: 7, actual: null, from: null, to: 7 },
+    ]);
+  });
 });
 
 describe('isEmptyPlan', () => {

@@ -3,8 +3,12 @@ import type { Dump, DumpPeer } from '@wgfleet/protocol';
 import { normaliseCidrSet } from '../../../common/domain/cidr';
 import type { DesiredNode, DesiredPeer, PanelDefaults } from '../../../common/domain/desired-state';
 import type { Divergence } from '../../drift/domain/drift-report';
-import type { NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
-import { effectiveKeepalive, effectiveListenPort } from '../../../common/domain/effective-settings';
+import type { InterfaceMismatch, NodeDriftReport, PeerFieldMismatch } from '../../drift/domain/drift-report';
+import {
+  effectiveInterfaceSettings,
+  effectiveKeepalive,
+  effectiveListenPort,
+} from '../../../common/domain/effective-settings';
 import { nodeAllowedIps } from '../../../common/domain/peer-routes';
 
 export const RECONCILE_MODES = ['batch', 'peer', 'syncconf'] as const;
@@ -76,11 +80,8 @@ export interface PlannedRemoval {
   reason: 'orphaned' | 'unknown';
 }
 
-export type PlannedInterfaceChange = PlannedChange<{
-  field: 'listen_port';
-  expected: number;
-  actual: number;
-}>;
+/** What a repair sets on the interface; its public key is never "fixed". */
+export type PlannedInterfaceChange = PlannedChange<Exclude<InterfaceMismatch, { field: 'public_key' }>>;
 
 /** Why a plan leaves a peer as it is: the one reason there is so far. */
 export const CANNOT_RESTORE_REASON = 'the panel does not hold its preshared key';
@@ -181,7 +182,7 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
     peer.reason === 'orphaned' ? options.remove_orphaned : options.remove_unknown;
   const interfaceChanges = options.reconcile_mismatched
     ? divergence.interface_mismatches.flatMap((mismatch) =>
-        mismatch.field === 'listen_port' ? [plannedChange(mismatch)] : [],
+        mismatch.field === 'public_key' ? [] : [plannedChange(mismatch)],
       )
     : [];
   return {
@@ -310,9 +311,14 @@ export function planStateFingerprint({ desiredPeers, node, defaults, dump }: Sta
     ])
     .sort(byFirstElement);
   const content = {
-    node: [node.id, node.public_key, effectiveListenPort(node, defaults)],
+    node: [node.id, node.public_key, effectiveListenPort(node, defaults), effectiveInterfaceSettings(node)],
     desired,
-    interface: [dump.interface.public_key, dump.interface.listen_port],
+    interface: [
+      dump.interface.public_key,
+      dump.interface.listen_port,
+      dump.interface.fwmark,
+      dump.interface.mtu ?? null,
+    ],
     observed,
   };
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
