@@ -53,7 +53,7 @@ describe('wgfleet whoami, bindings and scoped tokens against a real panel', () =
     expect(exported.stdout).toContain('eu-1');
     expect(exported.stdout).not.toContain('us-1');
     expect(exported.stderr).toContain('limited to your scope (read on tag region=eu)');
-    expect(exported.stderr).toContain('clusters need the whole fleet');
+    expect(exported.stderr).toContain('clusters and templates need the whole fleet');
     const refused = await cli.run(['diff', '-f', '-'], {
       env: { WGFLEET_TOKEN: tagged.token },
       stdin: 'nodes: []\nclusters: []\n',

@@ -123,13 +123,13 @@ export function registerFleetCommands(program: Command, runtime: Runtime): void 
 
 /**
  * A fleet file is the whole fleet: a scoped caller is told that it reads and changes only its scope, and that
- * clusters, which span nodes, are the whole fleet's business. True when the caller's `role` covers the fleet.
+ * clusters and templates, which span nodes, are the whole fleet's business. True when the caller's `role` covers the fleet.
  */
 async function noteScope(panel: PanelApi, out: Output, role: 'read' | 'write'): Promise<boolean> {
   const partial = partialScope(await panel.whoAmI(), role);
   if (!partial) return true;
   out.note(partial);
-  out.note('clusters need the whole fleet: they are neither read nor changed');
+  out.note('clusters and templates need the whole fleet: they are neither read nor changed');
   return false;
 }
 
@@ -156,7 +156,7 @@ async function readFleet(panel: PanelApi, wholeFleet: boolean): Promise<FleetSta
       peersOf: (id) => clusterPeers.get(id) ?? [],
       nodeName: (id) => names.get(id) ?? id,
     },
-    templates: await panel.listTemplates(),
+    templates: wholeFleet ? await panel.listTemplates() : [],
   };
 }
 
@@ -184,6 +184,13 @@ async function fleetDiff(panel: PanelApi, options: FleetOptions, wholeFleet: boo
   if (desired.clusters && !wholeFleet) {
     throw new CliError(
       `${options.file}: clusters: needs role write on the whole fleet; leave it out to sync nodes`,
+    );
+  }
+  const templated = desired.nodes.find((node) => node.fields.template !== undefined);
+  if ((desired.templates.length > 0 || templated) && !wholeFleet) {
+    throw new CliError(
+      `${options.file}: templates${templated ? ` (node ${templated.name}'s template:)` : ':'} need role write on ` +
+        'the whole fleet; leave them out to sync nodes',
     );
   }
   const { nodes, peers, clusters, templates } = await readFleet(panel, wholeFleet);
