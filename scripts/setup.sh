@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what wgfleet and its tests need on a fresh Debian or Ubuntu machine with Node 20:
-# wireguard-tools and wireguard-go, ping, Knot DNS (knotd, knotc, kdig: the cluster DNS tests' server), Chromium (the console's browser tests), tmux (the CLI's terminal tests),
+# wireguard-tools and wireguard-go, ping, nftables (the rollout test's clients keep their NAT-like state), Knot DNS (knotd, knotc, kdig: the cluster DNS tests' server), Chromium (the console's browser tests), tmux (the CLI's terminal tests),
 # PostgreSQL and Redis (from the distribution's packages when none is installed or reachable), the panel's
 # database (not with --no-database: the demo's panel creates its own), npm packages, the build.
 # Each step it starts is told on a line beginning "setup: " (scripts/demo.sh shows those while it runs).
@@ -17,11 +17,11 @@ esac
 echo "setup: checking for wg, wireguard-go, PostgreSQL, Redis and the other tools"
 
 need=()
-for tool in wg wireguard-go ping pg_dump psql ip chromium tmux knotd kdig; do command -v "$tool" >/dev/null || need+=("$tool"); done
+for tool in wg wireguard-go ping pg_dump psql ip nft chromium tmux knotd kdig; do command -v "$tool" >/dev/null || need+=("$tool"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing system packages (missing: ${need[*]})"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard-tools wireguard-go iputils-ping postgresql-client iproute2 chromium tmux knot knot-dnsutils >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard-tools wireguard-go iputils-ping postgresql-client iproute2 nftables chromium tmux knot knot-dnsutils >/dev/null
 fi
 
 # PostgreSQL and Redis from the distribution when there is neither a server nor one installed. A fresh
