@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what wgfleet and its tests need on a fresh Debian or Ubuntu machine with Node 20:
-# wireguard-tools and wireguard-go, ping, nftables (the rollout test's clients keep their NAT-like state), Knot DNS (knotd, knotc, kdig: the cluster DNS tests' server), Chromium (the console's browser tests), tmux (the CLI's terminal tests),
+# wireguard-tools and wireguard-go, ping, nftables (the rollout test's clients keep NAT-like state), Knot DNS
+# (knotd, knotc, kdig: the cluster DNS tests' server), Chromium (the console's browser tests), tmux (the CLI's
+# terminal tests),
 # PostgreSQL and Redis (from the distribution's packages when none is installed or reachable), the panel's
 # database (not with --no-database: the demo's panel creates its own), npm packages, the build.
 # Each step it starts is told on a line beginning "setup: " (scripts/demo.sh shows those while it runs).
