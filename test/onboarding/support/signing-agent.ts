@@ -3,7 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair } from '../../../src/common/crypto/wireguard-keys';
 
-/** A stand-in agent on loopback that answers every request with an empty dump, signed with `signingSecret`. */
+/**
+ * A stand-in agent on loopback from before receipts: it answers every request with an empty dump, signed with
+ * `signingSecret`, but the receipt key's with 404 (no such route), as such an agent does.
+ */
 export interface SigningAgent {
   url: string;
   publicKey: string;
@@ -21,12 +24,17 @@ export async function startSigningAgent(signingSecret: string | null): Promise<S
       interface: { name: 'wg0', public_key: publicKey, listen_port: 51820, fwmark: null },
       peers: [],
     };
-    const body = JSON.stringify(dump);
+    const unknownRoute = req.url?.startsWith('/v1/receipt-key') ?? false;
+    const body = JSON.stringify(
+      unknownRoute ? { error: { code: 'not_found', message: 'no such route' } } : dump,
+    );
+    const status = unknownRoute ? 404 : 200;
+    res.statusCode = status;
     res.setHeader('content-type', 'application/json');
     if (signingSecret !== null) {
       res.setHeader(
         RESPONSE_SIGNATURE_HEADER,
-        signResponse(signingSecret, 200, String(req.headers[NONCE_HEADER]), body),
+        signResponse(signingSecret, status, String(req.headers[NONCE_HEADER]), body),
       );
     }
     res.end(body);
