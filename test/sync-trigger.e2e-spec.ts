@@ -3,7 +3,10 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { RedisConnection } from '../src/common/redis/redis.module';
 import { NODE_JOBS_QUEUE } from '../src/modules/node-jobs/node-jobs';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { SyncStore } from '../src/modules/sync/sync.store';
 import { SyncTrigger } from '../src/modules/sync/sync-trigger.service';
+import { nodeBody } from './resilience/support/fleet';
 import { TestPanel, startPanel } from './support/panel';
 
 /**
@@ -46,5 +49,14 @@ describe('sync trigger: a change while the node sync job runs', () => {
     expect(await queue.getJob(`sync-${idle}`)).toBeDefined();
     await trigger.changed(idle);
     expect(await queue.getJob(`sync-${idle}-next`)).toBeUndefined();
+  });
+
+  it('finds, for the sweep, the nodes whose changes have not reached them', async () => {
+    // Its agent never answers, so its new peer stays pending: the sweep must name the node (by its id).
+    const { body: node } = await panel.as().post('/api/nodes', nodeBody()).expect(201);
+    await panel.as().post(`/api/nodes/${node.id}/peers`, { name: 'pending' }).expect(201);
+    const pending = await panel.app.get(SyncStore).nodesWithPendingWork(panel.app.get(EntityManager).fork());
+    expect(pending).toContain(node.id);
+    expect(pending.every((id) => typeof id === 'string')).toBe(true);
   });
 });

@@ -48,15 +48,14 @@ export class SyncTrigger implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** On start-up and then periodically: nodes with pending work get a sync (a no-op if one is queued). */
   async onApplicationBootstrap(): Promise<void> {
-    await this.sweep().catch((error: Error) => this.logger.warn({ err: error.message }, 'sync sweep failed'));
-    this.sweepTimer = setInterval(
-      () =>
-        void this.sweep().catch((error: Error) =>
-          this.logger.warn({ err: error.message }, 'sync sweep failed'),
-        ),
-      SWEEP_INTERVAL_MS,
-    );
+    const sweep = () =>
+      this.sweep().catch((error: Error) => this.logger.warn({ err: error.message }, 'sync sweep failed'));
+    await sweep();
+    this.sweepTimer = setInterval(() => void sweep(), SWEEP_INTERVAL_MS);
     this.sweepTimer.unref();
+    // A Redis that comes back may have lost the queued and delayed syncs (one without persistence loses them
+    // all): sweeping as soon as it is back restores them now rather than at the next interval.
+    this.redis.client.on('ready', () => void sweep());
   }
 
   onApplicationShutdown(): void {

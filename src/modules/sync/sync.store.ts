@@ -122,7 +122,7 @@ export class SyncStore {
   async nodesWithPendingWork(em: EntityManager): Promise<string[]> {
     const rows = await boundQuery<{ node_id: string }>(
       em,
-      `select n.id from ${PUBLISHED_NODES} n
+      `select n.id as node_id from ${PUBLISHED_NODES} n
          left join ${PUBLISHED_CLUSTER_MEMBERS} m on m.node_id = n.id
          join ${PUBLISHED_PEERS} p on p.node_id = any(array[n.id, m.cluster_id])
          left join peer_sync_state s on s.peer_id = p.id and s.node_id = n.id

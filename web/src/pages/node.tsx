@@ -111,7 +111,8 @@ export function NodePage({ id }: { id: string }) {
       )}
       <LatestRepairProblem nodeId={id} />
 
-      <NodeTags key={view.version} node={view} canWrite={canWrite} onSaved={() => void node.reload()} />
+      {/* Kept across the reload a save makes, so its "Tags saved." stays in view. */}
+      <NodeTags key={view.id} node={view} canWrite={canWrite} onSaved={() => void node.reload()} />
 
       <div class="node-grid">
         <Settings
